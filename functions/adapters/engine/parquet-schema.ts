@@ -1,0 +1,26 @@
+// Checks one Parquet file's columns against the data contract. The rules, documented in the
+// README: an extra column is ignored; a missing column reads as NULL (so a missing required
+// column quarantines the file's rows as missing_key); a column whose type cannot hold the
+// contract's type stops the run with an error naming the file and the column.
+import { LakeError } from '#core/errors.ts';
+import type { LakeTable } from '#core/ports.ts';
+import { lakeContract, type LakeColumn } from '#reference/index.ts';
+
+export type FileColumns = ReadonlyMap<string, string>;
+
+const INTEGER = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$/;
+const ACCEPTED: Record<LakeColumn['type'], (duckdbType: string) => boolean> = {
+  string: (type) => type === 'VARCHAR',
+  timestamp: (type) => /^TIMESTAMP( WITH TIME ZONE|_NS|_MS|_S)?$/.test(type),
+  integer: (type) => INTEGER.test(type),
+  decimal: (type) => INTEGER.test(type) || /^DECIMAL\(\d+,\d+\)$/.test(type) || type === 'DOUBLE' || type === 'FLOAT',
+};
+
+export function checkFileSchema(table: LakeTable, file: string, columns: FileColumns): void {
+  for (const column of lakeContract[table].columns) {
+    const found = columns.get(column.name);
+    if (found !== undefined && !ACCEPTED[column.type](found)) {
+      throw new LakeError(`${file}: column ${column.name} is ${found}, the data contract says ${column.type} (${table})`);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+// The lake as a local folder: partition folders, their _SUCCESS markers and their data files.
+// Files whose name starts with '_' or '.' are not data, as in Athena.
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LakeError } from '#core/errors.ts';
+import type { LakeInventory, LakeTable, PartitionState } from '#core/ports.ts';
+import { lakeContract } from '#reference/index.ts';
+
+export const SUCCESS_MARKER = '_SUCCESS';
+
+export function isDataFileName(name: string): boolean {
+  return !name.startsWith('_') && !name.startsWith('.');
+}
+
+async function entriesOf(dir: string) {
+  try {
+    return await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+export async function assertLakeFolder(lakeDir: string): Promise<void> {
+  const info = await stat(lakeDir).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    throw new LakeError(`no lake at ${lakeDir}: create one with "mnp-briefings generate --lake ${lakeDir}" or pass --lake`);
+  }
+}
+
+export class FsLake implements LakeInventory {
+  constructor(readonly lakeDir: string) {}
+
+  partitionDir(table: LakeTable, value: string): string {
+    return join(this.lakeDir, table, `${lakeContract[table].partition.column}=${value}`);
+  }
+
+  async listPartitions(table: LakeTable): Promise<PartitionState[]> {
+    const prefix = `${lakeContract[table].partition.column}=`;
+    const folders = (await entriesOf(join(this.lakeDir, table)))
+      .filter((entry) => entry.isDirectory() && entry.name.startsWith(prefix))
+      .map((entry) => entry.name.slice(prefix.length))
+      .sort();
+    return Promise.all(
+      folders.map(async (value) => {
+        const names = (await entriesOf(this.partitionDir(table, value))).map((entry) => entry.name);
+        return { table, value, complete: names.includes(SUCCESS_MARKER) };
+      }),
+    );
+  }
+
+  /** Data files of the partitions whose value lies in [from, to], in a stable order. */
+  async dataFiles(table: LakeTable, from: string, to: string): Promise<string[]> {
+    const partitions = (await this.listPartitions(table)).filter((p) => p.value >= from && p.value <= to);
+    const perPartition = await Promise.all(
+      partitions.map(async ({ value }) => {
+        const dir = this.partitionDir(table, value);
+        return (await entriesOf(dir))
+          .filter((entry) => entry.isFile() && isDataFileName(entry.name))
+          .map((entry) => join(dir, entry.name))
+          .sort();
+      }),
+    );
+    return perPartition.flat();
+  }
+}

@@ -1,0 +1,49 @@
+// The report archive as a local folder (OUT/<report>/<period>/<audience>/...). Writes go to a
+// temporary file first and are renamed into place, so a reader never sees half a report.
+import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import { ArchiveError } from '#core/errors.ts';
+import type { ReportStore } from '#core/ports.ts';
+
+export class FsReportStore implements ReportStore {
+  constructor(readonly rootDir: string) {}
+
+  private pathOf(key: string): string {
+    if (key.split('/').some((part) => part === '..' || part === '')) throw new ArchiveError(`invalid archive key ${key}`);
+    return join(this.rootDir, ...key.split('/'));
+  }
+
+  async put(key: string, body: string | Uint8Array): Promise<void> {
+    const path = this.pathOf(key);
+    const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(temporary, body);
+      await rename(temporary, path);
+    } catch (error) {
+      throw new ArchiveError(`could not write ${path}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    try {
+      return await readFile(this.pathOf(key));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const entries = await readdir(this.rootDir, { recursive: true, withFileTypes: true }).catch(() => []);
+    return entries
+      .filter((entry) => entry.isFile() && !entry.name.endsWith('.tmp'))
+      .map((entry) => relative(this.rootDir, join(entry.parentPath, entry.name)).split(sep).join('/'))
+      .filter((key) => key.startsWith(prefix))
+      .sort();
+  }
+
+  locate(key: string): string {
+    return this.pathOf(key);
+  }
+}

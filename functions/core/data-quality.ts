@@ -1,0 +1,57 @@
+// The data-quality line: rows read, rows quarantined by reason, superseded versions, and the
+// partitions read that have no _SUCCESS marker (still loading, or never loaded).
+import { inScope, sumBy, type Scope } from './figures.ts';
+import type { LakeTable, PartitionState } from './ports.ts';
+import type { DataQualityRow } from './rows.ts';
+
+export const QUARANTINE_REASONS = ['missing_key', 'unknown_code', 'malformed_timestamp', 'negative_value', 'donor_equals_recipient'] as const;
+export type QuarantineReason = (typeof QUARANTINE_REASONS)[number];
+
+export interface DataQualityFigures {
+  rowsRead: number;
+  rowsUsed: number;
+  quarantinedTotal: number;
+  quarantined: { reason: string; count: number }[];
+  supersededVersions: number;
+  tables: { table: string; rowsRead: number; quarantined: number }[];
+  partitionsMissing: string[];
+}
+
+const NOT_QUARANTINE = new Set(['clean', 'superseded']);
+
+export function dataQualityFigures(rows: readonly DataQualityRow[], partitionsMissing: readonly string[], scope: Scope): DataQualityFigures {
+  const scoped = rows.filter((row) => inScope(scope, row.provinceCode));
+  const read = scoped.filter((row) => row.outcome !== 'superseded');
+  const quarantinedRows = read.filter((row) => !NOT_QUARANTINE.has(row.outcome));
+  const reasons = [...QUARANTINE_REASONS, ...new Set(quarantinedRows.map((row) => row.outcome))].filter(
+    (reason, index, all) => all.indexOf(reason) === index,
+  );
+  const tables = [...new Set(read.map((row) => row.table))].map((table) => ({
+    table,
+    rowsRead: sumBy(read.filter((row) => row.table === table), (row) => row.rows),
+    quarantined: sumBy(quarantinedRows.filter((row) => row.table === table), (row) => row.rows),
+  }));
+  const quarantinedTotal = sumBy(quarantinedRows, (row) => row.rows);
+  const rowsRead = sumBy(read, (row) => row.rows);
+  return {
+    rowsRead,
+    rowsUsed: rowsRead - quarantinedTotal,
+    quarantinedTotal,
+    quarantined: reasons.map((reason) => ({ reason, count: sumBy(quarantinedRows.filter((row) => row.outcome === reason), (row) => row.rows) })),
+    supersededVersions: sumBy(scoped.filter((row) => row.outcome === 'superseded'), (row) => row.rows),
+    tables,
+    partitionsMissing: [...partitionsMissing],
+  };
+}
+
+/** Partitions a plan reads that are absent or lack a _SUCCESS marker, as "table/col=value". */
+export function missingPartitions(
+  partitionsRead: Readonly<Record<LakeTable, readonly string[]>>,
+  present: Readonly<Record<LakeTable, readonly PartitionState[]>>,
+  partitionColumn: (table: LakeTable) => string,
+): string[] {
+  return (Object.keys(partitionsRead) as LakeTable[]).flatMap((table) => {
+    const complete = new Set(present[table].filter((p) => p.complete).map((p) => p.value));
+    return partitionsRead[table].filter((value) => !complete.has(value)).map((value) => `${table}/${partitionColumn(table)}=${value}`);
+  });
+}

@@ -1,0 +1,122 @@
+// Assembles the headquarters weekly briefing from the metric rows: national figures for the
+// home operator, every operator's flows and the matrix, the provinces that need attention.
+import { provinces } from '#reference/index.ts';
+import { dataQualityFigures } from './data-quality.ts';
+import { dissatisfactionFigures, type DissatisfactionFigures } from './dissatisfaction.ts';
+import {
+  activeOperators,
+  compareFlows,
+  flowMatrix,
+  flowTrend,
+  flowsByOperator,
+  homeFlow,
+  totalCompleted,
+  type FlowComparison,
+} from './flows.ts';
+import { REPORT_TIMEZONE, type Period } from './period.ts';
+import type { QueryPlan } from './query-plan.ts';
+import { rejectionFigures } from './rejections.ts';
+import type { AttentionItem, Headline, HqWeeklyBriefing, Locale, PeriodModel, ProvinceFlow } from './report-model.ts';
+import type { MetricRows } from './rows.ts';
+import { valueMirrorFigures } from './value-mirror.ts';
+
+/** How many provinces each attention list names at most. */
+export const ATTENTION_PROVINCES = 3;
+
+export interface BriefingContext {
+  readonly plan: QueryPlan;
+  readonly rows: MetricRows;
+  readonly partitionsMissing: readonly string[];
+  readonly homeOperator: string;
+  readonly locale: Locale;
+  readonly generatedAt: string;
+  readonly dataIncomplete: boolean;
+}
+
+export function periodModel(period: Period): PeriodModel {
+  const { id, kind, start, end, startUtc, endUtc } = period;
+  return { id, kind, start, end, timezone: REPORT_TIMEZONE, startUtc, endUtc };
+}
+
+export function headlineOf(home: FlowComparison, dissatisfaction: DissatisfactionFigures): Headline {
+  const top = dissatisfaction.categories[0];
+  return {
+    net: home.current.net,
+    netChange: home.netChange,
+    portOuts: home.current.portOuts,
+    portOutsChange: home.portOutsChange,
+    portOutRate: home.current.portOutRate,
+    portOutRateChange: home.portOutRateChange,
+    topCategory: top && top.count > 0 ? { category: top.category, share: top.share, shareChange: top.shareChange } : null,
+  };
+}
+
+function provinceFlows(context: BriefingContext, period: Period, previous: Period): ProvinceFlow[] {
+  const { rows, homeOperator } = context;
+  return provinces
+    .map(({ code }) => {
+      const current = homeFlow(rows.flows, rows.base, period, homeOperator, { provinceCode: code });
+      const before = homeFlow(rows.flows, rows.base, previous, homeOperator, { provinceCode: code });
+      return {
+        provinceCode: code,
+        portIns: current.portIns,
+        portOuts: current.portOuts,
+        net: current.net,
+        previousNet: before.net,
+        netChange: current.net - before.net,
+        portOutRate: current.portOutRate,
+      };
+    })
+    .filter((flow) => flow.portIns + flow.portOuts + flow.previousNet !== 0 || flow.portOutRate !== null);
+}
+
+/** Provinces with the largest net outflow and the largest decline: named for attention, listed by code. */
+export function attentionOf(flows: readonly ProvinceFlow[]): AttentionItem[] {
+  const pick = (reason: AttentionItem['reason'], value: (flow: ProvinceFlow) => number): AttentionItem[] =>
+    flows
+      .filter((flow) => value(flow) < 0)
+      .sort((a, b) => value(a) - value(b) || a.provinceCode.localeCompare(b.provinceCode))
+      .slice(0, ATTENTION_PROVINCES)
+      .map((flow) => ({ provinceCode: flow.provinceCode, reason, net: flow.net, netChange: flow.netChange }));
+  return [...pick('largest_net_outflow', (flow) => flow.net), ...pick('largest_net_decline', (flow) => flow.netChange)].sort(
+    (a, b) => a.reason.localeCompare(b.reason) || a.provinceCode.localeCompare(b.provinceCode),
+  );
+}
+
+export function buildHqWeeklyBriefing(context: BriefingContext): HqWeeklyBriefing {
+  const { plan, rows, homeOperator } = context;
+  const { period, windows } = plan;
+  const previous = windows.flows[windows.flows.length - 2]!;
+  const national = {};
+  const home = compareFlows(
+    homeFlow(rows.flows, rows.base, period, homeOperator, national),
+    homeFlow(rows.flows, rows.base, previous, homeOperator, national),
+  );
+  const trendRows = rows.flows.filter((row) => row.day >= windows.flows[0]!.start);
+  const operatorCodes = [...new Set([homeOperator, ...activeOperators(trendRows)])];
+  const dissatisfaction = dissatisfactionFigures(rows.categories, period, windows.categories.slice(0, -1), homeOperator, national);
+  const byProvince = provinceFlows(context, period, previous);
+  return {
+    report: 'hq-weekly',
+    audience: 'hq',
+    locale: context.locale,
+    generatedAt: context.generatedAt,
+    homeOperator,
+    period: periodModel(period),
+    dataIncomplete: context.dataIncomplete,
+    headline: headlineOf(home, dissatisfaction),
+    flows: {
+      totalCompleted: totalCompleted(rows.flows, period, national),
+      home,
+      byOperator: flowsByOperator(rows.flows, period, national, operatorCodes),
+      matrix: flowMatrix(rows.flows, period, national, operatorCodes),
+      byProvince,
+      attention: attentionOf(byProvince),
+      trend: flowTrend(rows.flows, rows.base, windows.flows, homeOperator, national),
+    },
+    dissatisfaction,
+    rejections: rejectionFigures(rows.requests, period, windows.rejections[windows.rejections.length - 2]!, homeOperator, national),
+    valueMirror: valueMirrorFigures(rows.valueMirror, homeOperator, national),
+    dataQuality: dataQualityFigures(rows.dataQuality, context.partitionsMissing, national),
+  };
+}

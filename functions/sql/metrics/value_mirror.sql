@@ -1,0 +1,80 @@
+-- The value mirror. Leavers (completed port-outs of the period) set against their usage in
+-- the three months before the month they left: a leaver is overpaying when, summed over
+-- those months, they used under half of both the data and the voice allowance. Joiners'
+-- fees (their plan at the operator they left) come alongside for comparison.
+WITH leavers AS (
+  SELECT
+    p.port_id,
+    p.msisdn_hash,
+    p.province_code,
+    p.donor_operator AS operator_code,
+    p.recipient_operator,
+    p.plan_code,
+    p.monthly_fee_cny,
+    substr(CAST(CAST(p.completed_at + INTERVAL '8' HOUR AS DATE) AS VARCHAR), 1, 7) AS leave_month,
+    substr(CAST(CAST(p.completed_at + INTERVAL '8' HOUR AS DATE) - INTERVAL '3' MONTH AS VARCHAR), 1, 7) AS first_usage_month
+  FROM {{port_requests_clean}} p
+  WHERE p.status = 'completed'
+    AND p.completed_at >= CAST(:from_ts AS TIMESTAMP)
+    AND p.completed_at < CAST(:to_ts AS TIMESTAMP)
+),
+leaver_usage AS (
+  SELECT
+    l.port_id,
+    count(u.msisdn_hash) AS usage_months,
+    sum(u.data_used_mb) AS data_used_mb,
+    sum(u.data_allowance_mb) AS data_allowance_mb,
+    sum(u.voice_used_min) AS voice_used_min,
+    sum(u.voice_allowance_min) AS voice_allowance_min
+  FROM leavers l
+  JOIN {{usage_monthly_clean}} u
+    ON u.msisdn_hash = l.msisdn_hash
+    AND u.operator_code = l.operator_code
+    AND u."month" >= l.first_usage_month
+    AND u."month" < l.leave_month
+  GROUP BY l.port_id
+),
+leaver_rows AS (
+  SELECT
+    'leaver' AS side,
+    l.province_code,
+    l.operator_code,
+    l.plan_code,
+    l.monthly_fee_cny,
+    CASE WHEN lu.usage_months > 0 THEN 1 ELSE 0 END AS with_usage,
+    CASE
+      WHEN lu.usage_months > 0
+        AND lu.data_used_mb * 2 < lu.data_allowance_mb
+        AND lu.voice_used_min * 2 < lu.voice_allowance_min
+      THEN 1 ELSE 0
+    END AS overpaying
+  FROM leavers l
+  LEFT JOIN leaver_usage lu ON lu.port_id = l.port_id
+),
+joiner_rows AS (
+  -- every completed port is a leaver for its donor and a joiner for its recipient
+  SELECT
+    'joiner' AS side,
+    l.province_code,
+    l.recipient_operator AS operator_code,
+    l.plan_code,
+    l.monthly_fee_cny,
+    0 AS with_usage,
+    0 AS overpaying
+  FROM leavers l
+)
+SELECT
+  r.side,
+  r.province_code,
+  r.operator_code,
+  r.plan_code,
+  count(*) AS ports,
+  sum(r.with_usage) AS with_usage,
+  sum(r.overpaying) AS overpaying,
+  CAST(sum(r.monthly_fee_cny) AS DOUBLE) AS fee_sum_cny
+FROM (
+  SELECT * FROM leaver_rows
+  UNION ALL
+  SELECT * FROM joiner_rows
+) r
+GROUP BY r.side, r.province_code, r.operator_code, r.plan_code
