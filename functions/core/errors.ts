@@ -17,6 +17,9 @@ export class ConfigurationError extends MnpError {}
 /** The lake is missing, or its files break the data contract in a way rows cannot be quarantined for. */
 export class LakeError extends MnpError {}
 
+/** There is no lake where one was expected. */
+export class LakeNotFoundError extends LakeError {}
+
 /** A partition the report needs has no _SUCCESS marker yet. */
 export class DataNotReadyError extends MnpError {
   constructor(

@@ -1,9 +1,9 @@
 // The report models: every figure a briefing shows, and nothing it does not. briefing.json is
 // this model as JSON; the templates render it and compute nothing themselves.
 import type { DataQualityFigures } from './data-quality.ts';
-import type { DissatisfactionFigures } from './dissatisfaction.ts';
+import type { CategoryFigure, DissatisfactionFigures } from './dissatisfaction.ts';
 import type { FlowComparison, MatrixCell, OperatorFlow, TrendPoint } from './flows.ts';
-import type { RejectionFigures } from './rejections.ts';
+import type { RejectionFigures, RejectionReasonFigure } from './rejections.ts';
 import type { ValueMirrorFigures } from './value-mirror.ts';
 
 export type Locale = 'zh-CN' | 'en';
@@ -55,8 +55,6 @@ interface BriefingBase {
   /** Set when the report was sent although some partitions it reads were incomplete. */
   dataIncomplete: boolean;
   headline: Headline;
-  dissatisfaction: DissatisfactionFigures;
-  rejections: RejectionFigures;
   valueMirror: ValueMirrorFigures;
   dataQuality: DataQualityFigures;
 }
@@ -73,4 +71,55 @@ export interface HqWeeklyBriefing extends BriefingBase {
     attention: AttentionItem[];
     trend: TrendPoint[];
   };
+  dissatisfaction: DissatisfactionFigures;
+  rejections: RejectionFigures;
 }
+
+/** A province's category beside the national mix (a national aggregate, never another province). */
+export interface ProvinceCategoryFigure extends CategoryFigure {
+  nationalShare: number | null;
+  /** share - nationalShare: positive when the category weighs more here than nationally. */
+  overIndex: number | null;
+}
+
+export interface ProvinceRejectionReasonFigure extends RejectionReasonFigure {
+  nationalShare: number | null;
+}
+
+/** Flows between the home operator and one other operator, seen from the home operator. */
+export interface CounterpartFlow {
+  operator: string;
+  /** Ports from this operator to the home operator. */
+  portIns: number;
+  /** Ports from the home operator to this operator. */
+  portOuts: number;
+  net: number;
+}
+
+export interface GuidanceEntry {
+  category: string;
+  /** Why the entry is shown: the category over-indexes against the national mix, or is in the top 3. */
+  reasons: ('over_index' | 'top_category')[];
+  title: string;
+  why: string;
+  actions: string[];
+}
+
+export interface ProvinceMonthlyBriefing extends BriefingBase {
+  report: 'province-monthly';
+  /** The province code. */
+  audience: string;
+  provinceCode: string;
+  flows: {
+    /** Completed ports of the province, all operators. */
+    totalCompleted: number;
+    home: FlowComparison;
+    withOperators: CounterpartFlow[];
+    trend: TrendPoint[];
+  };
+  dissatisfaction: Omit<DissatisfactionFigures, 'categories'> & { categories: ProvinceCategoryFigure[] };
+  rejections: Omit<RejectionFigures, 'reasons'> & { reasons: ProvinceRejectionReasonFigure[] };
+  guidance: GuidanceEntry[];
+}
+
+export type Briefing = HqWeeklyBriefing | ProvinceMonthlyBriefing;

@@ -6,6 +6,7 @@
 // Values never enter the SQL text: periods and dates reach the engine as parameters only.
 import { readFileSync } from 'node:fs';
 import type { MetricQueryName, QueryParameters } from '#core/ports.ts';
+import { assetUrl } from '#asset-root';
 import { channels, dissatisfactionCategories, operators, provinces, rejectReasons } from '#reference/index.ts';
 
 export type SqlValue = string | number;
@@ -17,7 +18,7 @@ export interface CompiledQuery {
   readonly parameterNames: readonly string[];
 }
 
-const sqlRoot = new URL('./', import.meta.url);
+const sqlRoot = assetUrl('functions/sql/');
 const textCache = new Map<string, string>();
 
 function readSqlFile(relativePath: string): string {

@@ -2,7 +2,7 @@
 // Files whose name starts with '_' or '.' are not data, as in Athena.
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LakeError } from '#core/errors.ts';
+import { LakeNotFoundError } from '#core/errors.ts';
 import type { LakeInventory, LakeTable, PartitionState } from '#core/ports.ts';
 import { lakeContract } from '#reference/index.ts';
 
@@ -24,7 +24,7 @@ async function entriesOf(dir: string) {
 export async function assertLakeFolder(lakeDir: string): Promise<void> {
   const info = await stat(lakeDir).catch(() => undefined);
   if (!info?.isDirectory()) {
-    throw new LakeError(`no lake at ${lakeDir}: create one with "mnp-briefings generate --lake ${lakeDir}" or pass --lake`);
+    throw new LakeNotFoundError(`no lake at ${lakeDir}: create one with "mnp-briefings generate --lake ${lakeDir}" or pass --lake`);
   }
 }
 

@@ -1,0 +1,13 @@
+// Exit codes a script can act on.
+export const ExitCode = {
+  OK: 0,
+  /** The run failed: engine, archive or configuration trouble after the arguments were fine. */
+  FAILED: 1,
+  /** Bad arguments: unknown report, malformed period, missing lake. Nothing was done. */
+  USAGE: 2,
+  /** Some deliveries failed; the rest went out and a rerun completes them. */
+  DELIVERY_FAILED: 3,
+  /** Held: the period's data is not complete yet (no _SUCCESS); nothing was sent. */
+  HELD: 75,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -1,0 +1,32 @@
+// The mnp-briefings command: parses arguments, runs one command, maps the outcome to an exit code.
+import { Command, CommanderError } from 'commander';
+import { registerDemo } from './commands/demo.ts';
+import { registerGenerate } from './commands/generate.ts';
+import { registerRun } from './commands/run.ts';
+import { ExitCode } from './exit-codes.ts';
+import { reportFailure } from './failure.ts';
+import { processIo, type CliIo } from './io.ts';
+
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('mnp-briefings')
+    .description('Number-portability briefings: headquarters weekly, provincial monthly guidance, operations')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) });
+  registerDemo(program, io);
+  registerGenerate(program, io);
+  registerRun(program, io);
+  return program;
+}
+
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return ExitCode.OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
+    }
+    return reportFailure(error, io, argv.includes('--verbose'));
+  }
+}

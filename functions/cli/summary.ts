@@ -1,0 +1,20 @@
+// What the run command prints about each report: where it went and its headline figures.
+import type { ArchivedReport } from '#core/report-run.ts';
+import { categoryByCode, provinceByCode } from '#reference/index.ts';
+
+const count = (value: number) => value.toLocaleString('en');
+const signed = (value: number) => (value > 0 ? `+${count(value)}` : value < 0 ? `−${count(-value)}` : '0');
+const percent = (value: number | null, digits = 1) => (value === null ? '—' : `${(value * 100).toFixed(digits)} %`);
+const change = (value: number | null) => (value === null ? '' : ` (${value >= 0 ? '+' : '−'}${Math.abs(value * 100).toFixed(1)} %)`);
+
+export function headlineLines(report: ArchivedReport, locate: (key: string) => string): string[] {
+  const { model } = report;
+  const who = model.report === 'province-monthly' ? ` ${provinceByCode.get(model.provinceCode)?.en ?? model.provinceCode}` : '';
+  const head = model.headline;
+  const top = head.topCategory;
+  return [
+    `${model.report} ${model.period.id}${who} -> ${locate(report.keys.html)}`,
+    `  net flow (${model.homeOperator}) ${signed(head.net)} (${signed(head.netChange)} on the previous period), port-outs ${count(head.portOuts)}${change(head.portOutsChange)}, port-out rate ${percent(head.portOutRate, 3)}`,
+    `  top category of leavers: ${top ? `${categoryByCode.get(top.category)?.en ?? top.category} ${percent(top.share)}` : '—'}; data quality: ${count(model.dataQuality.rowsRead)} rows read, ${count(model.dataQuality.quarantinedTotal)} quarantined, ${model.dataQuality.partitionsMissing.length} partitions missing`,
+  ];
+}

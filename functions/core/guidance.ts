@@ -1,0 +1,47 @@
+// Headquarters' playbook, applied: for each dissatisfaction category that matters in a
+// province (it over-indexes against the national mix, or is among the province's top
+// categories), the actions headquarters recommends. Guidance, never a target.
+import { z } from 'zod';
+import playbookJson from '../../config/guidance-playbook.json' with { type: 'json' };
+import { dissatisfactionCategories } from '#reference/index.ts';
+import type { GuidanceEntry, Locale, ProvinceCategoryFigure } from './report-model.ts';
+
+const text = z.object({ title: z.string().min(1), why: z.string().min(1), actions: z.array(z.string().min(1)).min(1) });
+const rule = z.object({ overIndexPoints: z.number().positive().max(1), topCategories: z.number().int().min(0) });
+const playbookSchema = z.object({
+  reviewedBy: z.string().min(1),
+  reviewedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  defaultRule: rule,
+  entries: z.array(z.object({ category: z.string(), rule: rule.optional(), zh: text, en: text })),
+});
+
+export type Playbook = z.infer<typeof playbookSchema>;
+
+export function loadPlaybook(raw: unknown): Playbook {
+  const playbook = playbookSchema.parse(raw);
+  const known = new Set(dissatisfactionCategories.map((category) => category.code));
+  const listed = playbook.entries.map((entry) => entry.category);
+  const unknown = listed.filter((code) => !known.has(code));
+  const missing = [...known].filter((code) => !listed.includes(code));
+  if (unknown.length > 0 || missing.length > 0 || new Set(listed).size !== listed.length) {
+    throw new Error(`guidance playbook: one entry per category (unknown: ${unknown.join(', ') || 'none'}; missing: ${missing.join(', ') || 'none'})`);
+  }
+  return playbook;
+}
+
+export const playbook = loadPlaybook(playbookJson);
+
+/** The entries a province sees, in the order of its categories (largest first). */
+export function guidanceFor(categories: readonly ProvinceCategoryFigure[], locale: Locale, book: Playbook = playbook): GuidanceEntry[] {
+  return categories.flatMap((figure, index) => {
+    const entry = book.entries.find((candidate) => candidate.category === figure.category);
+    if (!entry || figure.count === 0) return [];
+    const { overIndexPoints, topCategories } = entry.rule ?? book.defaultRule;
+    const reasons: GuidanceEntry['reasons'] = [];
+    if (figure.overIndex !== null && figure.overIndex >= overIndexPoints) reasons.push('over_index');
+    if (index < topCategories) reasons.push('top_category');
+    if (reasons.length === 0) return [];
+    const words = locale === 'zh-CN' ? entry.zh : entry.en;
+    return [{ category: figure.category, reasons, title: words.title, why: words.why, actions: [...words.actions] }];
+  });
+}

@@ -1,0 +1,50 @@
+// Who receives what: headquarters and each province code map to addresses and a locale.
+// Validated on load: an unknown province code, a malformed address, an address outside the
+// allowed domains, or a province without recipients is an error that names the entry.
+import { z } from 'zod';
+import { provinces } from '#reference/index.ts';
+import { ConfigurationError } from './errors.ts';
+import type { Locale } from './report-model.ts';
+
+const address = z.email({ message: 'not an email address' });
+const audienceSchema = z.object({ locale: z.enum(['zh-CN', 'en']), to: z.array(address).min(1, 'needs at least one recipient') });
+const recipientsSchema = z.object({
+  from: z.string().min(3),
+  replyTo: address.optional(),
+  listId: z.string().regex(/^[a-z0-9.-]+$/),
+  allowedDomains: z.array(z.string().regex(/^[a-z0-9.-]+$/)).min(1),
+  audiences: z.record(z.string(), audienceSchema),
+});
+
+export type RecipientsConfig = z.infer<typeof recipientsSchema>;
+export interface AudienceRecipients { readonly locale: Locale; readonly to: readonly string[] }
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  return `${issue.path.join('.') || '(top level)'}: ${issue.message}`;
+}
+
+export function domainOf(emailAddress: string): string {
+  return emailAddress.slice(emailAddress.lastIndexOf('@') + 1).toLowerCase();
+}
+
+export function parseRecipients(raw: unknown, source = 'recipients configuration'): RecipientsConfig {
+  const parsed = recipientsSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigurationError(`${source}: ${parsed.error.issues.map(describeIssue).join('; ')}`);
+  const config = parsed.data;
+  const provinceCodes = provinces.map((province) => province.code);
+  const unknown = Object.keys(config.audiences).filter((key) => key !== 'hq' && !provinceCodes.includes(key));
+  if (unknown.length > 0) throw new ConfigurationError(`${source}: audiences.${unknown[0]} is not a province code (GB/T 2260, e.g. 44) nor hq`);
+  const without = ['hq', ...provinceCodes].filter((key) => !config.audiences[key]);
+  if (without.length > 0) throw new ConfigurationError(`${source}: no recipients for ${without.map((key) => (key === 'hq' ? 'hq' : `province ${key}`)).join(', ')}`);
+  for (const [key, audience] of Object.entries(config.audiences)) {
+    const outside = audience.to.find((to) => !config.allowedDomains.includes(domainOf(to)));
+    if (outside) throw new ConfigurationError(`${source}: audiences.${key}: ${outside} is outside the allowed domains (${config.allowedDomains.join(', ')})`);
+  }
+  return config;
+}
+
+export function recipientsOf(config: RecipientsConfig, audience: string): AudienceRecipients {
+  const entry = config.audiences[audience];
+  if (!entry) throw new ConfigurationError(`no recipients for audience ${audience}`);
+  return entry;
+}

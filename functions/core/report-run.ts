@@ -1,0 +1,151 @@
+// The report use case, in two steps that can run in one process (the CLI) or be fanned out
+// (AWS: one task prepares, a Map state archives and delivers per audience):
+//   prepareRun            plan the period, run the metric queries once -> a RunSnapshot
+//   archiveAudienceReport slice one audience's model from the snapshot, render it, archive it
+// A snapshot is plain JSON, so it can be stored between the steps.
+import { provinces } from '#reference/index.ts';
+import { collectMetrics } from './collect-metrics.ts';
+import { ConfigurationError } from './errors.ts';
+import { buildHqWeeklyBriefing, type BriefingContext } from './hq-weekly.ts';
+import { parsePeriod, type Period } from './period.ts';
+import type { BriefingRenderer, LakeInventory, Logger, QueryEngine, RenderedBriefing, ReportStore } from './ports.ts';
+import { buildProvinceMonthlyBriefing } from './province-monthly.ts';
+import { planQueries } from './query-plan.ts';
+import { reportDefinition, type ReportDefinition } from './report-definitions.ts';
+import type { Briefing, Locale } from './report-model.ts';
+import type { MetricRows } from './rows.ts';
+
+export interface RunRequest {
+  readonly reportId: string;
+  readonly periodId: string;
+  readonly homeOperator: string;
+  /** Limit the run to these audiences (province codes for provincial reports). */
+  readonly audiences?: readonly string[];
+  readonly generatedAt: Date;
+  /** Send although partitions are missing; the reports then carry a "data incomplete" banner. */
+  readonly sendDespiteMissingData?: boolean;
+}
+
+export interface RunSnapshot {
+  readonly reportId: string;
+  readonly periodId: string;
+  readonly homeOperator: string;
+  readonly generatedAt: string;
+  readonly audiences: readonly string[];
+  readonly queryCount: number;
+  readonly partitionsMissing: readonly string[];
+  readonly dataIncomplete: boolean;
+  readonly rows: MetricRows;
+}
+
+export interface ArchivedReport {
+  readonly reportId: string;
+  readonly periodId: string;
+  readonly audience: string;
+  readonly locale: Locale;
+  readonly prefix: string;
+  readonly keys: { readonly html: string; readonly json: string; readonly text: string };
+  readonly model: Briefing;
+  readonly rendered: RenderedBriefing;
+}
+
+export function audiencesOf(definition: ReportDefinition, requested?: readonly string[]): string[] {
+  const all = definition.audience === 'hq' ? ['hq'] : provinces.map((province) => province.code);
+  if (!requested || requested.length === 0) return all;
+  const unknown = requested.filter((audience) => !all.includes(audience));
+  if (unknown.length > 0) {
+    throw new ConfigurationError(`${definition.id} has no audience ${unknown.join(', ')}: expected ${definition.audience === 'hq' ? 'hq' : 'a province code such as 44'}`);
+  }
+  return all.filter((audience) => requested.includes(audience));
+}
+
+export async function prepareRun(request: RunRequest, ports: { engine: QueryEngine; inventory: LakeInventory; log?: Logger }): Promise<RunSnapshot> {
+  const definition = reportDefinition(request.reportId);
+  const period = parsePeriod(request.periodId);
+  if (period.kind !== definition.periodKind) {
+    throw new ConfigurationError(`${definition.id} is a ${definition.periodKind}ly report: give a ${definition.periodKind === 'week' ? 'week such as 2019-W48' : 'month such as 2019-12'}, not ${period.id}`);
+  }
+  const audiences = audiencesOf(definition, request.audiences);
+  const metrics = await collectMetrics(ports.engine, ports.inventory, planQueries(period, definition.trend));
+  ports.log?.info('metrics collected', { report: definition.id, period: period.id, queries: metrics.queryCount, partitionsMissing: metrics.partitionsMissing.length });
+  return {
+    reportId: definition.id,
+    periodId: period.id,
+    homeOperator: request.homeOperator,
+    generatedAt: request.generatedAt.toISOString(),
+    audiences,
+    queryCount: metrics.queryCount,
+    partitionsMissing: metrics.partitionsMissing,
+    dataIncomplete: request.sendDespiteMissingData === true && metrics.partitionsMissing.length > 0,
+    rows: metrics.rows,
+  };
+}
+
+export function buildModel(snapshot: RunSnapshot, audience: string, locale: Locale): Briefing {
+  const definition = reportDefinition(snapshot.reportId);
+  const period: Period = parsePeriod(snapshot.periodId);
+  const context: BriefingContext = {
+    plan: planQueries(period, definition.trend),
+    rows: snapshot.rows,
+    partitionsMissing: snapshot.partitionsMissing,
+    homeOperator: snapshot.homeOperator,
+    locale,
+    generatedAt: snapshot.generatedAt,
+    dataIncomplete: snapshot.dataIncomplete,
+  };
+  if (definition.template === 'hq-weekly') return buildHqWeeklyBriefing(context);
+  if (definition.template === 'province-monthly') return buildProvinceMonthlyBriefing(context, audience);
+  throw new ConfigurationError(`report ${definition.id} names template ${definition.template}, which has no model`);
+}
+
+export function archivePrefix(reportId: string, periodId: string, audience: string): string {
+  return `${reportId}/${periodId}/${audience}`;
+}
+
+/** Renders one audience's report and writes it to the archive (images, JSON, text, then HTML). */
+export async function archiveAudienceReport(
+  snapshot: RunSnapshot,
+  audience: string,
+  locale: Locale,
+  ports: { renderer: BriefingRenderer; store: ReportStore },
+): Promise<ArchivedReport> {
+  const model = buildModel(snapshot, audience, locale);
+  const rendered = await ports.renderer.render(model);
+  const prefix = archivePrefix(snapshot.reportId, snapshot.periodId, audience);
+  const keys = { html: `${prefix}/briefing.html`, json: `${prefix}/briefing.json`, text: `${prefix}/briefing.txt` };
+  for (const image of rendered.images) await ports.store.put(`${prefix}/${image.fileName}`, image.content, 'image/png');
+  await ports.store.put(keys.json, `${JSON.stringify(model, null, 2)}\n`, 'application/json');
+  await ports.store.put(keys.text, rendered.text, 'text/plain; charset=utf-8');
+  await ports.store.put(keys.html, rendered.pageHtml, 'text/html; charset=utf-8');
+  return { reportId: snapshot.reportId, periodId: snapshot.periodId, audience, locale, prefix, keys, model, rendered };
+}
+
+export interface RunReportPorts {
+  readonly engine: QueryEngine;
+  readonly inventory: LakeInventory;
+  readonly store: ReportStore;
+  readonly renderers: Readonly<Record<Locale, BriefingRenderer>>;
+  readonly log?: Logger;
+}
+
+export interface RunReportOptions {
+  readonly localeOf: (audience: string) => Locale;
+  readonly onArchived?: (report: ArchivedReport) => void;
+}
+
+/** Prepares once, then archives every audience's report. Delivery follows, by the caller. */
+export async function runReport(
+  request: RunRequest,
+  ports: RunReportPorts,
+  options: RunReportOptions,
+): Promise<{ snapshot: RunSnapshot; archived: ArchivedReport[] }> {
+  const snapshot = await prepareRun(request, ports);
+  const archived: ArchivedReport[] = [];
+  for (const audience of snapshot.audiences) {
+    const locale = options.localeOf(audience);
+    const report = await archiveAudienceReport(snapshot, audience, locale, { renderer: ports.renderers[locale], store: ports.store });
+    archived.push(report);
+    options.onArchived?.(report);
+  }
+  return { snapshot, archived };
+}
