@@ -2,7 +2,7 @@
 // reads the lake's partition markers. The only core step that touches a port.
 import { lakeContract } from '#reference/index.ts';
 import { missingPartitions } from './data-quality.ts';
-import type { LakeInventory, LakeTable, QueryEngine } from './ports.ts';
+import type { LakeInventory, LakeTable, PartitionState, QueryEngine } from './ports.ts';
 import type { QueryPlan } from './query-plan.ts';
 import {
   readBaseRows,
@@ -23,7 +23,7 @@ export interface CollectedMetrics {
 export async function findMissingPartitions(inventory: LakeInventory, plan: QueryPlan): Promise<string[]> {
   const tables = Object.keys(plan.partitionsRead) as LakeTable[];
   const present = Object.fromEntries(await Promise.all(tables.map(async (table) => [table, await inventory.listPartitions(table)] as const)));
-  return missingPartitions(plan.partitionsRead, present as Record<LakeTable, never[]>, (table) => lakeContract[table].partition.column);
+  return missingPartitions(plan, present as Record<LakeTable, PartitionState[]>, (table) => lakeContract[table].partition.column);
 }
 
 export async function collectMetrics(engine: QueryEngine, inventory: LakeInventory, plan: QueryPlan): Promise<CollectedMetrics> {

@@ -44,14 +44,27 @@ export function dataQualityFigures(rows: readonly DataQualityRow[], partitionsMi
   };
 }
 
-/** Partitions a plan reads that are absent or lack a _SUCCESS marker, as "table/col=value". */
+/**
+ * Partitions a plan reads that are not ready, as "table/col=value": a partition of the period
+ * itself that is absent or lacks its _SUCCESS marker; an earlier partition (trend, lookback)
+ * that lacks its marker or is a gap inside the table's range. History before a table's first
+ * partition is not missing: the lake simply starts there.
+ */
 export function missingPartitions(
-  partitionsRead: Readonly<Record<LakeTable, readonly string[]>>,
+  plan: { partitionsRead: Readonly<Record<LakeTable, readonly string[]>>; periodPartitions: Readonly<Record<LakeTable, readonly string[]>> },
   present: Readonly<Record<LakeTable, readonly PartitionState[]>>,
   partitionColumn: (table: LakeTable) => string,
 ): string[] {
-  return (Object.keys(partitionsRead) as LakeTable[]).flatMap((table) => {
-    const complete = new Set(present[table].filter((p) => p.complete).map((p) => p.value));
-    return partitionsRead[table].filter((value) => !complete.has(value)).map((value) => `${table}/${partitionColumn(table)}=${value}`);
+  return (Object.keys(plan.partitionsRead) as LakeTable[]).flatMap((table) => {
+    const states = new Map(present[table].map((partition) => [partition.value, partition]));
+    const first = present[table][0]?.value;
+    const required = new Set(plan.periodPartitions[table]);
+    return plan.partitionsRead[table]
+      .filter((value) => {
+        const state = states.get(value);
+        if (state) return !state.complete;
+        return required.has(value) || (first !== undefined && value >= first);
+      })
+      .map((value) => `${table}/${partitionColumn(table)}=${value}`);
   });
 }

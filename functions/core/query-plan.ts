@@ -31,6 +31,8 @@ export interface QueryPlan {
   readonly queries: Readonly<Record<MetricQueryName, QueryParameters>>;
   /** Every partition the queries read, as table -> partition values. */
   readonly partitionsRead: Readonly<Record<LakeTable, readonly string[]>>;
+  /** The partitions of the report period itself: without them there is no report to trust. */
+  readonly periodPartitions: Readonly<Record<LakeTable, readonly string[]>>;
 }
 
 export interface TrendLengths {
@@ -96,5 +98,11 @@ export function planQueries(period: Period, lengths: TrendLengths): QueryPlan {
     usage_monthly: monthsBetween(usageMonths.usage_from_month, usageMonths.usage_to_month),
     subscriber_base: monthsBetween(baseMonths.base_from_month, baseMonths.base_to_month),
   };
-  return { period, windows, queries, partitionsRead };
+  const periodPartitions: Record<LakeTable, readonly string[]> = {
+    port_requests: datesBetween(period.start, period.end),
+    exit_reasons: datesBetween(period.start, period.end),
+    usage_monthly: [],
+    subscriber_base: [monthOf(period.start)],
+  };
+  return { period, windows, queries, partitionsRead, periodPartitions };
 }

@@ -52,7 +52,7 @@ interface BriefingBase {
   generatedAt: string;
   homeOperator: string;
   period: PeriodModel;
-  /** Set when the report was sent although some partitions it reads were incomplete. */
+  /** True when partitions the report reads were not ready (see dataQuality.partitionsMissing). */
   dataIncomplete: boolean;
   headline: Headline;
   valueMirror: ValueMirrorFigures;

@@ -22,8 +22,6 @@ export interface RunRequest {
   /** Limit the run to these audiences (province codes for provincial reports). */
   readonly audiences?: readonly string[];
   readonly generatedAt: Date;
-  /** Send although partitions are missing; the reports then carry a "data incomplete" banner. */
-  readonly sendDespiteMissingData?: boolean;
 }
 
 export interface RunSnapshot {
@@ -33,8 +31,8 @@ export interface RunSnapshot {
   readonly generatedAt: string;
   readonly audiences: readonly string[];
   readonly queryCount: number;
+  /** Partitions not ready; when any, every report of the run carries a "data incomplete" banner. */
   readonly partitionsMissing: readonly string[];
-  readonly dataIncomplete: boolean;
   readonly rows: MetricRows;
 }
 
@@ -76,7 +74,6 @@ export async function prepareRun(request: RunRequest, ports: { engine: QueryEngi
     audiences,
     queryCount: metrics.queryCount,
     partitionsMissing: metrics.partitionsMissing,
-    dataIncomplete: request.sendDespiteMissingData === true && metrics.partitionsMissing.length > 0,
     rows: metrics.rows,
   };
 }
@@ -91,7 +88,7 @@ export function buildModel(snapshot: RunSnapshot, audience: string, locale: Loca
     homeOperator: snapshot.homeOperator,
     locale,
     generatedAt: snapshot.generatedAt,
-    dataIncomplete: snapshot.dataIncomplete,
+    dataIncomplete: snapshot.partitionsMissing.length > 0,
   };
   if (definition.template === 'hq-weekly') return buildHqWeeklyBriefing(context);
   if (definition.template === 'province-monthly') return buildProvinceMonthlyBriefing(context, audience);
