@@ -15,7 +15,7 @@ export interface WriteOptions {
   readonly success?: boolean;
   /** @default 'part-0.parquet' */
   readonly fileName?: string;
-  /** Override or drop columns to simulate schema drift: name -> SQL type, or null to leave out. */
+  /** Override, drop (null) or add columns to simulate schema drift: name -> SQL type. */
   readonly columnTypes?: Readonly<Record<string, string | null>>;
 }
 
@@ -43,6 +43,9 @@ export async function writePartition(
       return { name: column.name, type };
     })
     .filter((column): column is { name: string; type: string } => column.type !== null);
+  for (const [name, type] of Object.entries(options.columnTypes ?? {})) {
+    if (type !== null && !columns.some((column) => column.name === name)) typed.push({ name, type });
+  }
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {

@@ -1,0 +1,145 @@
+// Bad input in the lake: schema drift, odd files, empty and tiny periods, codes never seen
+// before. Each gives a correct report or a clear error naming the file and column; never a crash.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DuckDbEngine } from '#adapters/engine/duckdb.ts';
+import { FsLake } from '#adapters/lake/fs-lake.ts';
+import { LakeError } from '#core/errors.ts';
+import type { HqWeeklyBriefing } from '#core/report-model.ts';
+import { buildModel, prepareRun } from '#core/report-run.ts';
+import { hash } from '../fixtures/hand-made-lake.ts';
+import { writePartition, type FixtureRow } from '../support/lake-writer.ts';
+
+let lakeDir: string;
+
+beforeEach(async () => {
+  lakeDir = await mkdtemp(join(tmpdir(), 'mnp-bad-lake-'));
+});
+
+afterEach(async () => {
+  await rm(lakeDir, { recursive: true, force: true });
+});
+
+function completedPort(id: string, extra: Partial<FixtureRow> = {}): FixtureRow {
+  return {
+    port_id: id,
+    msisdn_hash: hash(id),
+    province_code: '44',
+    donor_operator: 'CMCC',
+    recipient_operator: 'CTCC',
+    status: 'completed',
+    reject_reason: null,
+    requested_at: '2019-11-26 01:00:00',
+    completed_at: '2019-11-27 01:00:00',
+    channel: 'app',
+    tenure_months: 12,
+    plan_code: 'CMCC-58',
+    monthly_fee_cny: 58,
+    updated_at: '2019-11-27 01:00:00',
+    ...extra,
+  };
+}
+
+async function columnsOf(file: string): Promise<string[]> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  const reader = await connection.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${file}')`);
+  const names = reader.getRowObjectsJson().map((row) => String(row['column_name']));
+  connection.closeSync();
+  instance.closeSync();
+  return names;
+}
+
+async function weekBriefing(): Promise<HqWeeklyBriefing> {
+  const engine = await DuckDbEngine.open({ lakeDir });
+  try {
+    const snapshot = await prepareRun(
+      { reportId: 'hq-weekly', periodId: '2019-W48', homeOperator: 'CMCC', generatedAt: new Date('2019-12-02T00:00:00Z') },
+      { engine, inventory: new FsLake(lakeDir) },
+    );
+    return buildModel(snapshot, 'hq', 'en') as HqWeeklyBriefing;
+  } finally {
+    await engine.close();
+  }
+}
+
+describe('schema drift', () => {
+  it('reads a missing required column as null and quarantines those rows as missing_key', async () => {
+    await writePartition(lakeDir, 'port_requests', '2019-11-26', [completedPort('A')]);
+    await writePartition(lakeDir, 'port_requests', '2019-11-26', [completedPort('B')], { fileName: 'part-1.parquet', columnTypes: { channel: null } });
+    const briefing = await weekBriefing();
+    expect(briefing.flows.totalCompleted).toBe(1);
+    expect(briefing.dataQuality.quarantined.find((entry) => entry.reason === 'missing_key')?.count).toBe(1);
+  });
+
+  it('ignores an extra column', async () => {
+    const file = await writePartition(lakeDir, 'port_requests', '2019-11-26', [{ ...completedPort('A'), loader_batch: 'x' }], { columnTypes: { loader_batch: 'VARCHAR' } });
+    expect(await columnsOf(file)).toContain('loader_batch');
+    const briefing = await weekBriefing();
+    expect(briefing.flows.totalCompleted).toBe(1);
+  });
+
+  it('stops with an error naming the file and the column when a column has the wrong type', async () => {
+    const file = await writePartition(lakeDir, 'port_requests', '2019-11-26', [completedPort('A', { tenure_months: 'twelve' })], { columnTypes: { tenure_months: 'VARCHAR' } });
+    const failure = weekBriefing();
+    await expect(failure).rejects.toBeInstanceOf(LakeError);
+    await expect(failure).rejects.toThrow(`${file}: column tenure_months is VARCHAR, the data contract says integer`);
+  });
+
+  it('stops with an error naming a file that is not Parquet', async () => {
+    await writePartition(lakeDir, 'port_requests', '2019-11-26', [completedPort('A')]);
+    await writeFile(join(lakeDir, 'port_requests', 'dt=2019-11-26', 'notes.csv'), 'a,b\n1,2\n');
+    await expect(weekBriefing()).rejects.toThrow(/notes\.csv is not a readable Parquet file/);
+  });
+
+  it('skips files whose names start with _ or . as Athena does', async () => {
+    await writePartition(lakeDir, 'port_requests', '2019-11-26', [completedPort('A')]);
+    await writeFile(join(lakeDir, 'port_requests', 'dt=2019-11-26', '_manifest.json'), '{}');
+    await writeFile(join(lakeDir, 'port_requests', 'dt=2019-11-26', '.part-9.parquet.crc'), 'x');
+    expect((await weekBriefing()).flows.totalCompleted).toBe(1);
+  });
+});
+
+describe('thin periods', () => {
+  it('reports an empty period with zeros and no invented rates', async () => {
+    await writePartition(lakeDir, 'port_requests', '2019-11-26', []);
+    const briefing = await weekBriefing();
+    expect(briefing.flows.totalCompleted).toBe(0);
+    expect(briefing.flows.byOperator.find((flow) => flow.operator === 'CMCC')).toMatchObject({ portIns: 0, portOuts: 0, shareOfPortIns: null, shareOfPortOuts: null });
+    expect(briefing.flows.home.current.portOutRate).toBeNull();
+    expect(briefing.rejections.rate).toBeNull();
+    expect(briefing.valueMirror.overpayingShare).toBeNull();
+    expect(briefing.headline.topCategory).toBeNull();
+  });
+
+  it('reports a period with a single port', async () => {
+    await writePartition(lakeDir, 'port_requests', '2019-11-26', [completedPort('A')]);
+    await writePartition(lakeDir, 'subscriber_base', '2019-11', [{ province_code: '44', operator_code: 'CMCC', subscribers: 400 }]);
+    const briefing = await weekBriefing();
+    expect(briefing.flows.home.current).toEqual({ portIns: 0, portOuts: 1, net: -1, subscriberBase: 400, portOutRate: 1 / 400 });
+    expect(briefing.flows.byOperator.map((flow) => [flow.operator, flow.shareOfPortOuts])).toEqual([['CMCC', 1], ['CTCC', 0]]);
+  });
+});
+
+describe('codes seen for the first time', () => {
+  it('quarantines an unknown category instead of folding it into OTHER', async () => {
+    const answer = (id: string, category_code: string): FixtureRow => ({
+      response_id: id, port_id: null, msisdn_hash: hash(id), province_code: '44', operator_code: 'CMCC', category_code,
+      subcategory_code: null, collected_at: '2019-11-26 03:00:00', channel: 'sms', verbatim: null,
+    });
+    await writePartition(lakeDir, 'exit_reasons', '2019-11-26', [answer('R1', 'NETWORK'), answer('R2', 'FIVE_G_HYPE'), answer('R3', 'OTHER')]);
+    const briefing = await weekBriefing();
+    expect(briefing.dissatisfaction.categories.map((c) => [c.category, c.count])).toEqual([['NETWORK', 1], ['OTHER', 1]]);
+    expect(briefing.dataQuality.quarantined.find((entry) => entry.reason === 'unknown_code')?.count).toBe(1);
+  });
+
+  it('quarantines lower-case operator codes: codes are upper-case ASCII', async () => {
+    await writePartition(lakeDir, 'port_requests', '2019-11-26', [completedPort('A'), completedPort('B', { donor_operator: 'cmcc' })]);
+    const briefing = await weekBriefing();
+    expect(briefing.flows.totalCompleted).toBe(1);
+    expect(briefing.dataQuality.quarantined.find((entry) => entry.reason === 'unknown_code')?.count).toBe(1);
+  });
+});
