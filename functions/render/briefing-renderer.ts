@@ -1,0 +1,56 @@
+// The BriefingRenderer port: a briefing model in, the mail (HTML + text from the same model),
+// the archive page and the chart images out. Charts are drawn by an injected function so the
+// renderer stays testable without a drawing engine; without one, the briefing has no images
+// and every figure is still in its table.
+import type { Briefing, Locale } from '#core/report-model.ts';
+import type { BriefingRenderer, RenderedBriefing } from '#core/ports.ts';
+import { asBriefing } from './briefing-guard.ts';
+import { chartSpecsOf } from './chart-specs.ts';
+import type { ChartImage, ChartSpec } from './charts/chart-spec.ts';
+import { inlineEmailCss } from './email-html.ts';
+import { renderContextOf } from './render-context.ts';
+import { loadTemplates } from './template-engine.ts';
+import { briefingView, type PlacedChart } from './view-model.ts';
+
+export interface BriefingRendererOptions {
+  /**
+   * The reader's language.
+   * @default 'zh-CN'
+   */
+  readonly locale?: Locale;
+  /** Draws one chart as a PNG; omitted in tests, and the briefing then carries no images. */
+  readonly drawChart?: (spec: ChartSpec) => Promise<ChartImage>;
+  /** The templates folder, when a bundler moves this module away from the repository tree. */
+  readonly templatesDir?: string;
+}
+
+async function drawCharts(model: Briefing, locale: Locale, options: BriefingRendererOptions): Promise<{ spec: ChartSpec; image: ChartImage }[]> {
+  const { drawChart } = options;
+  if (!drawChart) return [];
+  const specs = chartSpecsOf(model, locale);
+  const images = await Promise.all(specs.map((spec) => drawChart(spec)));
+  return specs.map((spec, index) => ({ spec, image: images[index]! }));
+}
+
+export const DEFAULT_LOCALE: Locale = 'zh-CN';
+
+export function createBriefingRenderer(options: BriefingRendererOptions = {}): BriefingRenderer {
+  const locale = options.locale ?? DEFAULT_LOCALE;
+  const templates = loadTemplates(locale, options.templatesDir);
+  return {
+    async render(input: unknown): Promise<RenderedBriefing> {
+      const model = asBriefing(input);
+      const context = renderContextOf(model, locale);
+      const drawn = await drawCharts(model, locale, options);
+      const place = (src: (image: ChartImage) => string): PlacedChart[] => drawn.map(({ spec, image }) => ({ spec, image, src: src(image) }));
+      const mailView = briefingView(model, context, place((image) => `cid:${image.cid}`));
+      const pageView = { ...mailView, charts: briefingView(model, context, place((image) => image.fileName)).charts };
+      return {
+        html: inlineEmailCss(templates.email(mailView)),
+        pageHtml: templates.page(pageView),
+        text: templates.text(mailView),
+        images: drawn.map(({ image }) => ({ cid: image.cid, fileName: image.fileName, content: image.content, alt: image.alt })),
+      };
+    },
+  };
+}

@@ -1,0 +1,89 @@
+// How a figure reads: one formatter per locale, used by the HTML and the text templates alike
+// (as Handlebars helpers), by the opening sentences and by the chart alt texts, so a figure is
+// written the same way wherever it appears. Model shares and rates are fractions (0.576).
+import type { Locale } from '#core/report-model.ts';
+import { createTranslator, intlTagOf } from './locale.ts';
+
+/** What a null figure shows: never 0, never NaN. The report explains the dash in a note. */
+export const NOT_AVAILABLE = '\u2014';
+const MINUS = '\u2212';
+
+export interface Formatter {
+  /** 1,234 */
+  count(value: number | null): string;
+  /** +1,234 / −567 / 0: a net flow or a change of a count. */
+  signed(value: number | null): string;
+  /** A share: 0.576 -> 57.6% */
+  share(value: number | null): string;
+  /** A rate that can be tiny: 0.002 -> 0.20%, 0.125 -> 12.5% */
+  rate(value: number | null): string;
+  /** A relative change: 0.12 -> +12.0% */
+  change(value: number | null): string;
+  /** A difference of two shares or rates, in percentage points: 0.025 -> +2.5 pt */
+  points(value: number | null): string;
+  /** An amount in yuan: 128.5 -> ¥128.50 */
+  cny(value: number | null): string;
+  /** A calendar date YYYY-MM-DD: 2019年11月25日 / 25 Nov 2019 */
+  date(day: string): string;
+  /** An instant, shown in Beijing time. */
+  dateTime(instant: string): string;
+  /** A calendar month YYYY-MM: 2019年11月 / November 2019 */
+  month(month: string): string;
+  /** A calendar month YYYY-MM, short: 2019年11月 / Nov 2019 */
+  monthShort(month: string): string;
+}
+
+/** Intl writes a hyphen-minus; the briefings use the real minus sign, and no "-0". */
+function withMinus(text: string): string {
+  return text.replace('-', MINUS);
+}
+
+/** Two decimals below one percent (or point), one above: 0.20% but 12.5%. */
+function decimalsFor(fraction: number): number {
+  return Math.abs(fraction) < 0.01 ? 2 : 1;
+}
+
+export function createFormatter(locale: Locale): Formatter {
+  const tag = intlTagOf(locale);
+  const t = createTranslator(locale);
+  const integer = new Intl.NumberFormat(tag, { maximumFractionDigits: 0 });
+  const signedInteger = new Intl.NumberFormat(tag, { maximumFractionDigits: 0, signDisplay: 'exceptZero' });
+  const percent = (decimals: number, signed: boolean) =>
+    new Intl.NumberFormat(tag, {
+      style: 'percent',
+      minimumFractionDigits: decimals,
+      maximumFractionDigits: decimals,
+      signDisplay: signed ? 'exceptZero' : 'auto',
+    });
+  const oneDecimal = percent(1, false);
+  const twoDecimals = percent(2, false);
+  const signedOneDecimal = percent(1, true);
+  const signedPoints = (decimals: number) =>
+    new Intl.NumberFormat(tag, { minimumFractionDigits: decimals, maximumFractionDigits: decimals, signDisplay: 'exceptZero' });
+  const pointsOne = signedPoints(1);
+  const pointsTwo = signedPoints(2);
+  const yuan = new Intl.NumberFormat(tag, { style: 'currency', currency: 'CNY', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const calendarDate = new Intl.DateTimeFormat(tag, { year: 'numeric', month: locale === 'en' ? 'short' : 'long', day: 'numeric', timeZone: 'UTC' });
+  const beijingTime = new Intl.DateTimeFormat(tag, { dateStyle: locale === 'en' ? 'medium' : 'long', timeStyle: 'short', timeZone: 'Asia/Shanghai' });
+  const longMonth = new Intl.DateTimeFormat(tag, { year: 'numeric', month: 'long', timeZone: 'UTC' });
+  const shortMonth = new Intl.DateTimeFormat(tag, { year: 'numeric', month: 'short', timeZone: 'UTC' });
+
+  const orDash =
+    (format: (value: number) => string) =>
+    (value: number | null): string =>
+      value === null || !Number.isFinite(value) ? NOT_AVAILABLE : withMinus(format(value + 0));
+
+  return {
+    count: orDash((value) => integer.format(value)),
+    signed: orDash((value) => signedInteger.format(value)),
+    share: orDash((value) => oneDecimal.format(value)),
+    rate: orDash((value) => (decimalsFor(value) === 2 && value !== 0 ? twoDecimals : oneDecimal).format(value)),
+    change: orDash((value) => signedOneDecimal.format(value)),
+    points: orDash((value) => t('units.points', { value: withMinus((decimalsFor(value) === 2 && value !== 0 ? pointsTwo : pointsOne).format(value * 100)) })),
+    cny: orDash((value) => yuan.format(value)),
+    date: (day) => calendarDate.format(new Date(`${day}T00:00:00Z`)),
+    dateTime: (instant) => beijingTime.format(new Date(instant)),
+    month: (month) => longMonth.format(new Date(`${month}-01T00:00:00Z`)),
+    monthShort: (month) => shortMonth.format(new Date(`${month}-01T00:00:00Z`)),
+  };
+}

@@ -1,0 +1,103 @@
+// The Handlebars side of rendering: two isolated instances (never the global one), one for HTML
+// (escaping on, so model text such as a plan code arrives as text) and one for the plain-text
+// part (escaping off: entities would be noise in a terminal). Both get the same helpers, so a
+// figure reads the same in either part. Templates and partials are read once, at creation.
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
+import type { Briefing, Locale } from '#core/report-model.ts';
+import { createFormatter, type Formatter } from './format.ts';
+import { createTranslator, hasMessage, labelsOf } from './locale.ts';
+import { periodNames } from './period-label.ts';
+import { rejectReasonNameOf } from './sentences.ts';
+import { registerTextHelpers } from './text-helpers.ts';
+import type { BriefingView } from './view-model.ts';
+
+type Instance = typeof Handlebars;
+type Template = Handlebars.TemplateDelegate<BriefingView>;
+
+/** Where the templates live; override when a bundler moves this module away from the tree. */
+export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+
+export interface BriefingTemplates {
+  email(view: BriefingView): string;
+  page(view: BriefingView): string;
+  text(view: BriefingView): string;
+}
+
+interface HelperOptions {
+  hash: Record<string, string | number>;
+  data: { root: BriefingView };
+}
+
+/** Handlebars passes its options object last; helpers with optional arguments need to tell. */
+function isOptions(value: unknown): value is HelperOptions {
+  return typeof value === 'object' && value !== null && 'hash' in value && 'data' in value;
+}
+
+function registerHelpers(hbs: Instance, locale: Locale): void {
+  const t = createTranslator(locale);
+  const format: Formatter = createFormatter(locale);
+  const labels = labelsOf(locale);
+  const periods = periodNames(locale, format);
+  const kindOf = (options: HelperOptions) => (options.data.root.model as Briefing).period.kind;
+  const figure = (fn: (value: number | null) => string) => (value: unknown) => fn(typeof value === 'number' ? value : null);
+  const labelOr = (prefix: string) => (code: string) => (hasMessage(locale, `${prefix}.${code}`) ? t(`${prefix}.${code}`) : code);
+
+  hbs.registerHelper({
+    t: (key: string, options: HelperOptions) => t(key, options.hash),
+    tp: (key: string, options: HelperOptions) => t(`period.${kindOf(options)}.${key}`, options.hash),
+    fmtCount: figure(format.count),
+    fmtSigned: figure(format.signed),
+    fmtShare: figure(format.share),
+    fmtRate: figure(format.rate),
+    fmtChange: figure(format.change),
+    fmtPoints: figure(format.points),
+    fmtCny: figure(format.cny),
+    fmtDateTime: (instant: string) => format.dateTime(instant),
+    periodShort: (id: string) => periods.short(id),
+    operatorLabel: (code: string) => labels.operator(code),
+    provinceLabel: (code: string) => labels.province(code),
+    categoryLabel: (code: string) => labels.category(code),
+    rejectReasonLabel: (code: string) => rejectReasonNameOf(code, labels, t),
+    quarantineLabel: labelOr('dataQuality.reasons'),
+    tableLabel: labelOr('dataQuality.tables'),
+    attentionReasonLabel: (reason: string) => t(`attention.reasons.${reason}`),
+    guidanceReasonLabel: (reason: string) => t(`guidance.reasons.${reason}`),
+    isPositive: (value: unknown) => typeof value === 'number' && value > 0,
+    /** A rule line of a display width, for text headings: {{rule 72}} or {{rule 72 "="}}. */
+    rule: (width: unknown, char: unknown) => (isOptions(char) ? '-' : String(char)).repeat(Number(width)),
+  });
+}
+
+function hbsFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.hbs'))
+    .sort();
+}
+
+function createInstance(templatesDir: string, locale: Locale, flavour: 'html' | 'text'): { hbs: Instance; compile(file: string): Template } {
+  const hbs = Handlebars.create();
+  // strict: a field a template names must exist in the view (null is fine), so a typo fails loudly.
+  const options = { strict: true, noEscape: flavour === 'text' };
+  const compile = (file: string): Template => hbs.compile<BriefingView>(readFileSync(file, 'utf8'), options);
+  registerHelpers(hbs, locale);
+  if (flavour === 'text') registerTextHelpers(hbs);
+  const partialsDir = join(templatesDir, 'partials', flavour);
+  for (const name of hbsFiles(partialsDir)) hbs.registerPartial(basename(name, '.hbs'), compile(join(partialsDir, name)));
+  const reportsDir = join(templatesDir, 'reports');
+  for (const name of hbsFiles(reportsDir).filter((file) => file.endsWith(`.${flavour}.hbs`))) {
+    hbs.registerPartial(basename(name, `.${flavour}.hbs`), compile(join(reportsDir, name)));
+  }
+  return { hbs, compile };
+}
+
+export function loadTemplates(locale: Locale, templatesDir: string = DEFAULT_TEMPLATES_DIR): BriefingTemplates {
+  const html = createInstance(templatesDir, locale, 'html');
+  const text = createInstance(templatesDir, locale, 'text');
+  const email = html.compile(join(templatesDir, 'layouts', 'email.hbs'));
+  const page = html.compile(join(templatesDir, 'layouts', 'page.hbs'));
+  const plain = text.compile(join(templatesDir, 'layouts', 'text.hbs'));
+  return { email: (view) => email(view), page: (view) => page(view), text: (view) => plain(view) };
+}
