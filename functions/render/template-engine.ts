@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assetUrl } from '#asset-root';
 import Handlebars from 'handlebars';
 import type { Briefing, Locale } from '#core/report-model.ts';
 import { createFormatter, type Formatter } from './format.ts';
@@ -18,7 +19,7 @@ type Instance = typeof Handlebars;
 type Template = Handlebars.TemplateDelegate<BriefingView>;
 
 /** Where the templates live; override when a bundler moves this module away from the tree. */
-export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+export const DEFAULT_TEMPLATES_DIR = fileURLToPath(assetUrl('templates/'));
 
 export interface BriefingTemplates {
   email(view: BriefingView): string;
