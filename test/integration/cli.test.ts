@@ -1,0 +1,94 @@
+// The mnp-briefings command: help on every command, one-line errors with distinct exit codes
+// for bad arguments, and the output layout of a run.
+import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExitCode } from '#cli/exit-codes.ts';
+import { bufferIo } from '#cli/io.ts';
+import { main } from '#cli/main.ts';
+import { writeHandMadeLake } from '../fixtures/hand-made-lake.ts';
+
+let workDir: string;
+let lakeDir: string;
+
+beforeAll(async () => {
+  workDir = await mkdtemp(join(tmpdir(), 'mnp-cli-'));
+  lakeDir = join(workDir, 'lake');
+  await writeHandMadeLake(lakeDir);
+});
+
+afterAll(async () => {
+  await rm(workDir, { recursive: true, force: true });
+});
+
+async function cli(...args: string[]) {
+  const io = bufferIo();
+  const code = await main(args, io);
+  return { code, stdout: io.stdout.join('\n'), stderr: io.stderr };
+}
+
+describe('help', () => {
+  it.each([[], ['generate'], ['run'], ['demo']])('is there for %j', async (...command) => {
+    const { code, stdout } = await cli(...command.flat(), '--help');
+    expect(code).toBe(ExitCode.OK);
+    expect(stdout).toMatch(/Usage: mnp-briefings/);
+  });
+});
+
+describe('errors for bad arguments', () => {
+  it.each([
+    ['an unknown report', ['run', '--report', 'daily-gossip', '--period', '2019-W48'], /unknown report "daily-gossip": known reports are hq-weekly, province-monthly/],
+    ['a malformed period', ['run', '--report', 'hq-weekly', '--period', '2019-48x'], /is not a period: use an ISO week such as 2019-W48/],
+    ['a week that does not exist', ['run', '--report', 'hq-weekly', '--period', '2019-W53'], /2019 has weeks W01 to W52/],
+    ['a month for a weekly report', ['run', '--report', 'hq-weekly', '--period', '2019-12'], /hq-weekly is a weekly report: give a week/],
+    ['a province that does not exist', ['run', '--report', 'province-monthly', '--period', '2019-11', '--province', '99'], /province-monthly has no audience 99/],
+    ['a locale we do not write', ['run', '--report', 'hq-weekly', '--period', '2019-W48', '--locale', 'fr'], /--locale/],
+    ['an operator that does not exist', ['run', '--report', 'hq-weekly', '--home-operator', 'ACME'], /--home-operator must be one of CMCC, CUCC, CTCC, CBN/],
+  ])('refuses %s in one line with exit code 2', async (_what, args, message) => {
+    const { code, stderr } = await cli(...args, '--lake', lakeDir, '--out', join(workDir, 'out-bad'));
+    expect(code).toBe(ExitCode.USAGE);
+    expect(stderr).toHaveLength(1);
+    expect(stderr[0]).toMatch(message);
+    expect(stderr[0]).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses a missing lake and says how to make one', async () => {
+    const { code, stderr } = await cli('run', '--report', 'hq-weekly', '--period', '2019-W48', '--lake', join(workDir, 'nowhere'));
+    expect(code).toBe(ExitCode.USAGE);
+    expect(stderr).toEqual([expect.stringMatching(/no lake at .*nowhere: create one with "mnp-briefings generate/)]);
+  });
+
+  it('refuses an unknown option and a missing required option', async () => {
+    expect((await cli('run', '--report', 'hq-weekly', '--colour')).code).toBe(ExitCode.USAGE);
+    expect((await cli('run')).code).toBe(ExitCode.USAGE);
+  });
+
+  it('refuses a negative scale for the generator', async () => {
+    const { code, stderr } = await cli('generate', '--lake', join(workDir, 'g'), '--scale', '-1');
+    expect(code).toBe(ExitCode.USAGE);
+    expect(stderr[0]).toMatch(/--scale/);
+  });
+});
+
+describe('a run', () => {
+  it('writes briefing.html and briefing.json under OUT/<report>/<period>/<audience>', async () => {
+    const out = join(workDir, 'out');
+    const { code, stdout } = await cli('run', '--report', 'hq-weekly', '--period', '2019-W48', '--lake', lakeDir, '--out', out, '--locale', 'en');
+    expect(code).toBe(ExitCode.OK);
+    await access(join(out, 'hq-weekly', '2019-W48', 'hq', 'briefing.html'));
+    const model = JSON.parse(await readFile(join(out, 'hq-weekly', '2019-W48', 'hq', 'briefing.json'), 'utf8'));
+    expect(model.flows.totalCompleted).toBe(6);
+    expect(stdout).toContain(join(out, 'hq-weekly', '2019-W48', 'hq', 'briefing.html'));
+    expect(stdout).toMatch(/net flow \(CMCC\) −1/);
+  });
+
+  it('prints a JSON summary for scripts', async () => {
+    const out = join(workDir, 'out-json');
+    const { code, stdout } = await cli('run', '--report', 'province-monthly', '--period', '2019-11', '--province', '44', '--province', '11', '--lake', lakeDir, '--out', out, '--json');
+    expect(code).toBe(ExitCode.OK);
+    const summary = JSON.parse(stdout);
+    expect(summary).toMatchObject({ report: 'province-monthly', period: '2019-11', queries: 6 });
+    expect(summary.reports.map((report: { audience: string }) => report.audience)).toEqual(['11', '44']);
+  });
+});
