@@ -1,0 +1,49 @@
+// What a chart shows, already in the reader's language: the renderer builds these specs from a
+// report model and the locale; the chart module only draws them. Colours are explicit so that an
+// operator keeps its colour in every chart.
+
+export interface ChartSeries {
+  readonly name: string;
+  readonly color: string;
+  readonly values: readonly (number | null)[];
+  /** Dashed line or hatched bar, so that colour is never the only carrier of meaning. */
+  readonly dashed?: boolean;
+}
+
+interface ChartBase {
+  /** Stable id, used for the Content-ID and file name (e.g. "trend"). */
+  readonly id: string;
+  readonly title: string;
+  /** Alt text that states the chart's numbers. */
+  readonly alt: string;
+}
+
+/** A line per series over periods (x labels in order). */
+export interface TrendChartSpec extends ChartBase {
+  readonly kind: 'trend';
+  readonly xLabels: readonly string[];
+  readonly series: readonly ChartSeries[];
+  readonly yTitle: string;
+}
+
+/** Bars per category label, one bar per series side by side. */
+export interface GroupedBarChartSpec extends ChartBase {
+  readonly kind: 'grouped-bars';
+  readonly labels: readonly string[];
+  readonly series: readonly ChartSeries[];
+  /** 'percent' values are fractions (0.25 = 25 %). */
+  readonly valueFormat: 'count' | 'percent';
+  readonly horizontal: boolean;
+}
+
+export type ChartSpec = TrendChartSpec | GroupedBarChartSpec;
+
+export interface ChartImage {
+  readonly cid: string;
+  readonly fileName: string;
+  readonly content: Uint8Array;
+  readonly alt: string;
+  /** Display size in CSS pixels (the PNG is drawn at twice this for sharp screens). */
+  readonly width: number;
+  readonly height: number;
+}

@@ -1,0 +1,149 @@
+// Draws a chart spec as a PNG for an inline mail image: Vega-Lite to SVG in Node (no browser),
+// then resvg to PNG at twice the display size. Text uses only the bundled subset font, never a
+// system font, so the same spec gives the same bytes on every machine and in Lambda, and a label
+// the font cannot draw fails here, by name, instead of mailing boxes.
+import { fileURLToPath } from 'node:url';
+import { renderAsync } from '@resvg/resvg-js';
+import * as vega from 'vega';
+import { compile } from 'vega-lite';
+import { assetUrl } from '#asset-root';
+import { MnpError } from '#core/errors.ts';
+import type { ChartImage, ChartSpec } from './chart-spec.ts';
+import { DEVICE_SCALE, DISPLAY_WIDTH, type MeasureText } from './chart-theme.ts';
+import { loadFontMetrics, missingGlyphsIn, type FontMetrics } from './font-metrics.ts';
+import { groupedBarChart } from './grouped-bar-chart.ts';
+import { trendChart } from './trend-chart.ts';
+import { useFontForTextWidth } from './vega-text-width.ts';
+
+/** The subset font committed with the code; build it with scripts/build-chart-font.sh. */
+export const BUNDLED_CHART_FONT = assetUrl('assets/fonts/chart-cjk-subset.ttf');
+
+/** A chart spec that cannot be drawn as given. */
+export class ChartError extends MnpError {}
+
+/** A chart text needs a character the chart font has no glyph for. */
+export class MissingGlyphError extends ChartError {
+  constructor(
+    readonly chartId: string,
+    readonly characters: readonly string[],
+  ) {
+    const named = characters.map((c) => `"${c}" (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`);
+    super(
+      `chart "${chartId}": the chart font has no glyph for ${named.join(', ')}; ` +
+        'add the text to reference/ or templates/locales/ and run scripts/build-chart-font.sh',
+    );
+  }
+}
+
+export interface ChartDrawerOptions {
+  /**
+   * The TrueType font for all chart text, e.g. a path inside a Lambda bundle.
+   * @default BUNDLED_CHART_FONT
+   */
+  readonly fontFile?: string | URL;
+}
+
+export interface ChartSvg {
+  readonly svg: string;
+  /** Display size in CSS pixels. */
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface ChartDrawer {
+  draw(spec: ChartSpec): Promise<ChartImage>;
+  /** The SVG that draw() rasterises. */
+  drawSvg(spec: ChartSpec): Promise<ChartSvg>;
+  /** Characters of a text that the chart font cannot draw. */
+  missingGlyphs(text: string): string[];
+  readonly fontFamily: string;
+}
+
+export function createChartDrawer(options: ChartDrawerOptions = {}): ChartDrawer {
+  const fontFile = options.fontFile ?? BUNDLED_CHART_FONT;
+  const fontPath = typeof fontFile === 'string' ? fontFile : fileURLToPath(fontFile);
+  const metrics = loadFontMetrics(fontPath);
+  useFontForTextWidth(metrics);
+  const measure: MeasureText = (text, fontSize) => metrics.measure(text, fontSize);
+
+  async function drawSvg(spec: ChartSpec): Promise<ChartSvg> {
+    checkSpec(spec, metrics);
+    const layout = spec.kind === 'trend' ? trendChart(spec, metrics.family, measure) : groupedBarChart(spec, metrics.family, measure);
+    const view = new vega.View(vega.parse(compile(layout.vegaLite).spec), { renderer: 'none' });
+    try {
+      const svg = await view.toSVG();
+      return { svg: withDefs(svg, layout.svgDefs), width: DISPLAY_WIDTH, height: layout.height };
+    } finally {
+      view.finalize();
+    }
+  }
+
+  async function draw(spec: ChartSpec): Promise<ChartImage> {
+    const { svg, width, height } = await drawSvg(spec);
+    const image = await renderAsync(svg, {
+      font: { fontFiles: [fontPath], loadSystemFonts: false, defaultFontFamily: metrics.family },
+      fitTo: { mode: 'zoom', value: DEVICE_SCALE },
+      background: 'white',
+    });
+    if (image.width !== width * DEVICE_SCALE || image.height !== height * DEVICE_SCALE) {
+      throw new ChartError(`chart "${spec.id}" came out ${image.width}x${image.height} px, not ${width}x${height} at ${DEVICE_SCALE}x`);
+    }
+    return {
+      cid: `chart-${spec.id}@mnp-briefings`,
+      fileName: `chart-${spec.id}.png`,
+      content: new Uint8Array(image.asPng()),
+      alt: spec.alt,
+      width,
+      height,
+    };
+  }
+
+  return { draw, drawSvg, missingGlyphs: (text) => missingGlyphsIn(metrics, text), fontFamily: metrics.family };
+}
+
+let defaultDrawer: ChartDrawer | undefined;
+
+function bundledDrawer(): ChartDrawer {
+  defaultDrawer ??= createChartDrawer();
+  return defaultDrawer;
+}
+
+/** Draws a chart with the bundled font. */
+export function drawChart(spec: ChartSpec): Promise<ChartImage> {
+  return bundledDrawer().draw(spec);
+}
+
+/** Characters of a text that the bundled chart font cannot draw. */
+export function missingGlyphs(text: string): string[] {
+  return bundledDrawer().missingGlyphs(text);
+}
+
+/** The texts a chart draws, besides its numbers. */
+export function chartTexts(spec: ChartSpec): string[] {
+  const labels = spec.kind === 'trend' ? [...spec.xLabels, spec.yTitle] : [...spec.labels];
+  return [spec.title, ...labels, ...spec.series.map((series) => series.name)];
+}
+
+// Numbers are drawn with ASCII digits, separators, '%' and U+2212 (d3's minus), all in the font.
+function checkSpec(spec: ChartSpec, metrics: FontMetrics): void {
+  if (!/^[A-Za-z0-9_-]+$/.test(spec.id)) throw new ChartError(`chart id "${spec.id}" must be letters, digits, '-' or '_'`);
+  const count = spec.kind === 'trend' ? spec.xLabels.length : spec.labels.length;
+  const names = new Set<string>();
+  for (const series of spec.series) {
+    if (series.values.length !== count) {
+      throw new ChartError(`chart "${spec.id}": series "${series.name}" has ${series.values.length} values for ${count} labels`);
+    }
+    if (names.has(series.name)) throw new ChartError(`chart "${spec.id}": two series are named "${series.name}"`);
+    if (!/^#[0-9a-fA-F]{3,8}$/.test(series.color)) throw new ChartError(`chart "${spec.id}": colour "${series.color}" is not #rrggbb`);
+    names.add(series.name);
+  }
+  const missing = missingGlyphsIn(metrics, chartTexts(spec).join(''));
+  if (missing.length > 0) throw new MissingGlyphError(spec.id, missing);
+}
+
+/** Adds pattern definitions right after the opening <svg> tag. */
+function withDefs(svg: string, defs: string): string {
+  if (defs === '') return svg;
+  const openEnd = svg.indexOf('>', svg.indexOf('<svg')) + 1;
+  return `${svg.slice(0, openEnd)}<defs>${defs}</defs>${svg.slice(openEnd)}`;
+}
