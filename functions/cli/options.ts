@@ -1,6 +1,7 @@
 // The command line's options, validated with a schema once parsed, so that every command gets
 // typed values and every mistake is reported as "what is wrong, and where".
 import { z } from 'zod';
+import { MAIL_TRANSPORTS } from '#adapters/mail/mail-config.ts';
 import { ConfigurationError } from '#core/errors.ts';
 import { isCalendarDate } from '#core/period.ts';
 import { operators } from '#reference/index.ts';
@@ -31,6 +32,21 @@ export const runOptionsSchema = z.object({
   recipients: z.string().min(1),
   json: z.boolean().optional(),
   verbose: z.boolean().optional(),
+  // Delivery (see docs/delivery.md). Without --transport, the file transport writes .eml files.
+  deliver: z.boolean().default(true),
+  transport: z.enum(MAIL_TRANSPORTS).default('file'),
+  smtpUrl: z.string().regex(/^smtps?:\/\/[^/\s]+/, 'must look like smtp://host:port').optional(),
+  outbox: z.string().min(1).optional(),
+  sesRegion: z.string().optional(),
+  sesEndpoint: z.string().optional(),
+  sesConfigurationSet: z.string().min(1).optional(),
+  ledger: z.string().min(1).optional(),
+  rate: z.coerce.number().positive('must be above 0').max(1000).default(5),
+  resend: z.boolean().optional(),
+  dryRun: z.boolean().optional(),
+}).refine((options) => options.transport !== 'smtp' || options.smtpUrl !== undefined, {
+  message: 'is needed with --transport smtp, e.g. --smtp-url smtp://127.0.0.1:2525',
+  path: ['smtpUrl'],
 });
 
 export type GenerateOptions = z.infer<typeof generateOptionsSchema>;

@@ -1,0 +1,63 @@
+// The SMTP transport: any SMTP server (a relay, a local test server). The message goes out
+// as built, with an envelope of one recipient. Replies are classified for the retry policy:
+// 4xx and connection trouble are transient, 5xx permanent.
+import nodemailer from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
+import type { MailTransport, OutgoingMail } from '#core/delivery-ports.ts';
+import { MailSendError } from '#core/delivery-ports.ts';
+
+export interface SmtpTransportProps {
+  /** smtp://host:port or smtps://user:pass@host:port */
+  readonly url: string;
+  /**
+   * Keep connections open between messages.
+   * @default true
+   */
+  readonly pool?: boolean;
+  /** @default 10_000 */
+  readonly timeoutMs?: number;
+}
+
+const NETWORK_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETLS']);
+
+/** Names the server's reply, and says whether trying again later may help. */
+export function classifySmtpError(error: unknown): MailSendError {
+  const failure = error as { responseCode?: number; response?: string; code?: string; message?: string };
+  if (typeof failure.responseCode === 'number') {
+    const transient = failure.responseCode >= 400 && failure.responseCode < 500;
+    return new MailSendError(`SMTP ${failure.responseCode}: ${(failure.response ?? failure.message ?? '').trim()}`, transient, { cause: error });
+  }
+  const transient = failure.code !== undefined && NETWORK_CODES.has(failure.code);
+  return new MailSendError(`SMTP ${failure.code ?? 'error'}: ${failure.message ?? String(error)}`, transient, { cause: error });
+}
+
+export class SmtpTransport implements MailTransport {
+  readonly name = 'smtp';
+  private readonly transporter: nodemailer.Transporter<SMTPTransport.SentMessageInfo>;
+
+  constructor(props: SmtpTransportProps) {
+    const timeout = props.timeoutMs ?? 10_000;
+    const url = new URL(props.url);
+    if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new MailSendError(`not an SMTP URL: ${url.protocol}//${url.host}`, false);
+    this.transporter = nodemailer.createTransport({
+      url: props.url,
+      pool: props.pool ?? true,
+      connectionTimeout: timeout,
+      greetingTimeout: timeout,
+      socketTimeout: timeout * 3,
+    } as SMTPTransport.Options);
+  }
+
+  async send(mail: OutgoingMail): Promise<{ providerMessageId: string }> {
+    try {
+      const info = await this.transporter.sendMail({ envelope: { from: mail.from, to: [mail.to] }, raw: Buffer.from(mail.raw) });
+      return { providerMessageId: info.response };
+    } catch (error) {
+      throw classifySmtpError(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.transporter.close();
+  }
+}

@@ -1,0 +1,17 @@
+// A transport held to a rate (p-throttle): SES accounts have a maximum send rate, SMTP relays
+// their own limits. One throttle is shared by every audience of a run, so the rate holds for
+// the run as a whole; retries pass through it too.
+import pThrottle from 'p-throttle';
+import type { MailTransport, OutgoingMail } from '#core/delivery-ports.ts';
+
+export function throttledTransport(inner: MailTransport, perSecond: number): MailTransport {
+  if (!(perSecond > 0)) throw new RangeError(`a send rate must be above 0 per second, not ${perSecond}`);
+  // Below one per second: one message per 1/rate seconds.
+  const limits = perSecond >= 1 ? { limit: Math.floor(perSecond), interval: 1000 } : { limit: 1, interval: Math.ceil(1000 / perSecond) };
+  const send = pThrottle({ ...limits, strict: true })((mail: OutgoingMail) => inner.send(mail));
+  return {
+    name: inner.name,
+    send,
+    ...(inner.close ? { close: () => inner.close!() } : {}),
+  };
+}

@@ -1,0 +1,60 @@
+// An SMTP server on loopback for the mail tests (smtp-server): no TLS, no authentication, a
+// random port. It keeps each message with its envelope, and can refuse a recipient with the
+// reply a real server would give (550 permanent, 451 try later).
+import { SMTPServer } from 'smtp-server';
+
+export interface ReceivedMail {
+  readonly envelopeFrom: string;
+  readonly envelopeTo: readonly string[];
+  readonly raw: Buffer;
+}
+
+export type RcptReply = { code: number; text: string } | undefined;
+
+export interface LoopbackSmtp {
+  readonly url: string;
+  readonly received: ReceivedMail[];
+  /** Decides the reply to RCPT TO, per address and per call (1-based, for that address). */
+  refuse: (address: string, call: number) => RcptReply;
+  close(): Promise<void>;
+}
+
+export async function startLoopbackSmtp(): Promise<LoopbackSmtp> {
+  const received: ReceivedMail[] = [];
+  const calls = new Map<string, number>();
+  const state: Pick<LoopbackSmtp, 'refuse'> = { refuse: () => undefined };
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    logger: false,
+    onRcptTo(address, _session, callback) {
+      const call = (calls.get(address.address) ?? 0) + 1;
+      calls.set(address.address, call);
+      const reply = state.refuse(address.address, call);
+      if (!reply) return callback();
+      return callback(Object.assign(new Error(reply.text), { responseCode: reply.code }));
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        received.push({
+          envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          envelopeTo: session.envelope.rcptTo.map((rcpt) => rcpt.address),
+          raw: Buffer.concat(chunks),
+        });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.server.address() as { port: number };
+  return Object.assign(state, {
+    url: `smtp://127.0.0.1:${port}`,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  });
+}

@@ -1,0 +1,82 @@
+// Choosing and shaping a transport from configuration: the file transport by default, SMTP on
+// request, a shared send rate, and how SMTP replies map to the retry policy.
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FileTransport, inOutboxFolder } from '#adapters/mail/file-transport.ts';
+import { createMailTransport, parseMailConfig } from '#adapters/mail/mail-config.ts';
+import { classifySmtpError } from '#adapters/mail/smtp-transport.ts';
+import { throttledTransport } from '#adapters/mail/throttled-transport.ts';
+import { ConfigurationError } from '#core/errors.ts';
+import { RecordingTransport } from './delivery-fixtures.ts';
+
+const mail = (to: string) => ({
+  key: { reportId: 'hq-weekly', periodId: '2019-W48', audience: 'hq', recipient: to.toLowerCase() },
+  from: 'briefings@example.com',
+  to,
+  messageId: '<m@example.com>',
+  raw: new TextEncoder().encode('Subject: x\r\n\r\nbody\r\n'),
+});
+
+describe('the mail configuration', () => {
+  it('chooses the file transport by default', async () => {
+    const config = parseMailConfig({ outDir: 'out' });
+
+    const transport = await createMailTransport(config);
+
+    expect(config).toMatchObject({ transport: 'file', ratePerSecond: 5 });
+    expect(transport.name).toBe('file');
+  });
+
+  it('asks for a URL with the SMTP transport', () => {
+    expect(() => parseMailConfig({ transport: 'smtp' }, 'mail options')).toThrow(ConfigurationError);
+    expect(() => parseMailConfig({ transport: 'smtp', smtpUrl: 'http://example.com' })).toThrow(/must look like smtp:\/\/host:port/);
+    expect(parseMailConfig({ transport: 'smtp', smtpUrl: 'smtp://127.0.0.1:2525' }).smtpUrl).toBe('smtp://127.0.0.1:2525');
+  });
+
+  it('builds the SES transport from a region and configuration set', async () => {
+    const transport = await createMailTransport(parseMailConfig({ transport: 'ses', sesRegion: 'cn-northwest-1', sesConfigurationSet: 'mnp' }));
+
+    expect(transport.name).toBe('ses');
+  });
+});
+
+describe('the send rate', () => {
+  it('holds every send of a run to the configured rate', async () => {
+    const inner = new RecordingTransport();
+    const transport = throttledTransport(inner, 20);
+    const started = performance.now();
+
+    await Promise.all(Array.from({ length: 30 }, (_, index) => transport.send(mail(`reader-${index}@example.com`))));
+
+    // 30 messages at 20 a second: the last leaves no earlier than about 1.4 s after the first.
+    expect(performance.now() - started).toBeGreaterThan(1_300);
+    expect(inner.delivered).toHaveLength(30);
+  });
+});
+
+describe('SMTP replies', () => {
+  it('are transient for 4xx and connection trouble, permanent for 5xx', () => {
+    expect(classifySmtpError({ responseCode: 451, response: '451 4.3.0 try again later' })).toMatchObject({ transient: true, message: 'SMTP 451: 451 4.3.0 try again later' });
+    expect(classifySmtpError({ responseCode: 550, response: '550 5.1.1 no such mailbox' }).transient).toBe(false);
+    expect(classifySmtpError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:2525'), { code: 'ECONNECTION' })).transient).toBe(true);
+    expect(classifySmtpError(Object.assign(new Error('Invalid login'), { code: 'EAUTH', responseCode: 535 })).transient).toBe(false);
+  });
+});
+
+describe('the file transport', () => {
+  it('keeps a second send beside the first instead of overwriting it', async () => {
+    const outbox = await mkdtemp(join(tmpdir(), 'mnp-outbox-'));
+    try {
+      const transport = new FileTransport(inOutboxFolder(outbox));
+
+      await transport.send(mail('Reader@example.com'));
+      await transport.send(mail('Reader@example.com'));
+
+      expect((await readdir(join(outbox, 'hq-weekly', '2019-W48', 'hq'))).sort()).toEqual(['reader@example.com.2.eml', 'reader@example.com.eml']);
+    } finally {
+      await rm(outbox, { recursive: true, force: true });
+    }
+  });
+});
