@@ -1,0 +1,167 @@
+// The cloud engine: Athena (engine v3, i.e. Trino) over the Glue tables of the lake, running the
+// same SQL files as the DuckDB engine. Values reach Athena only as ExecutionParameters; the
+// workgroup decides where results go and how much a query may scan (it enforces its settings).
+import {
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  StartQueryExecutionCommand,
+  StopQueryExecutionCommand,
+  type AthenaClient,
+  type QueryExecution,
+  type ResultReuseConfiguration,
+} from '@aws-sdk/client-athena';
+import { QueryError } from '#core/errors.ts';
+import type { Logger, MetricQueryName, QueryEngine, QueryParameters, QueryRow } from '#core/ports.ts';
+import { compileMetricQuery, type CompiledQuery } from '#sql/catalog.ts';
+import { defaultSleep, pollingDelays, retryThrottled, type BackoffOptions, type PollingOptions, type Sleep } from './athena-retry.ts';
+import { resultColumns, toExecutionParameter, toQueryRow, type ResultColumn } from './athena-values.ts';
+
+export interface AthenaEngineOptions {
+  readonly client: AthenaClient;
+  readonly workGroup: string;
+  /** The Glue database holding the lake tables (port_requests, exit_reasons, ...). */
+  readonly database: string;
+  /** @default 'AwsDataCatalog' */
+  readonly catalog?: string;
+  readonly log?: Logger;
+  /**
+   * Serve an identical query (same text, same parameters) from a result at most this old.
+   * @default - no reuse
+   */
+  readonly resultReuseMinutes?: number;
+  /**
+   * Queries never served from an earlier result: the data-quality counts must describe the
+   * lake as it is at run time (a late load or a correction changes them).
+   * @default ['data_quality']
+   */
+  readonly alwaysFresh?: readonly MetricQueryName[];
+  readonly polling?: PollingOptions;
+  readonly throttling?: BackoffOptions;
+  /** @default 1000 (the API maximum) */
+  readonly pageSize?: number;
+  /** Injected in tests. */
+  readonly sleep?: Sleep;
+}
+
+type QueryState = NonNullable<NonNullable<QueryExecution['Status']>['State']>;
+
+export class AthenaEngine implements QueryEngine {
+  /** Queries started by this engine (each StartQueryExecution that Athena accepted). */
+  queryCount = 0;
+  private readonly sleep: Sleep;
+
+  constructor(private readonly options: AthenaEngineOptions) {
+    this.sleep = options.sleep ?? defaultSleep;
+  }
+
+  async runMetric(name: MetricQueryName, parameters: QueryParameters): Promise<QueryRow[]> {
+    const query = compileMetricQuery(name, parameters);
+    const started = Date.now();
+    const queryExecutionId = await this.start(query);
+    const execution = await this.waitForCompletion(query, queryExecutionId);
+    const rows = await this.readResults(query, queryExecutionId);
+    const statistics = execution.Statistics;
+    this.options.log?.info('athena query done', {
+      query: name,
+      queryExecutionId,
+      rows: rows.length,
+      bytesScanned: statistics?.DataScannedInBytes ?? 0,
+      engineMs: statistics?.EngineExecutionTimeInMillis,
+      reusedResult: statistics?.ResultReuseInformation?.ReusedPreviousResult ?? false,
+      ms: Date.now() - started,
+    });
+    return rows;
+  }
+
+  async close(): Promise<void> {
+    // The SDK client belongs to the caller (a Lambda reuses it across invocations).
+  }
+
+  private call<T>(send: () => Promise<T>): Promise<T> {
+    return retryThrottled(send, { ...this.options.throttling, sleep: this.sleep });
+  }
+
+  private reuseFor(name: MetricQueryName): ResultReuseConfiguration | undefined {
+    const minutes = this.options.resultReuseMinutes;
+    const alwaysFresh = this.options.alwaysFresh ?? ['data_quality'];
+    if (!minutes || minutes <= 0 || alwaysFresh.includes(name)) return undefined;
+    return { ResultReuseByAgeConfiguration: { Enabled: true, MaxAgeInMinutes: minutes } };
+  }
+
+  private async start(query: CompiledQuery): Promise<string> {
+    const reuse = this.reuseFor(query.name);
+    try {
+      const output = await this.call(() =>
+        this.options.client.send(
+          new StartQueryExecutionCommand({
+            QueryString: query.sql,
+            WorkGroup: this.options.workGroup,
+            QueryExecutionContext: { Database: this.options.database, Catalog: this.options.catalog ?? 'AwsDataCatalog' },
+            ...(query.values.length > 0 ? { ExecutionParameters: query.values.map(toExecutionParameter) } : {}),
+            ...(reuse ? { ResultReuseConfiguration: reuse } : {}),
+          }),
+        ),
+      );
+      if (!output.QueryExecutionId) throw new Error('StartQueryExecution returned no QueryExecutionId');
+      this.queryCount += 1;
+      return output.QueryExecutionId;
+    } catch (error) {
+      throw new QueryError(`query ${query.name} could not start in Athena: ${(error as Error).message}`, query.name, { cause: error });
+    }
+  }
+
+  private async waitForCompletion(query: CompiledQuery, queryExecutionId: string): Promise<QueryExecution> {
+    const timeoutMs = this.options.polling?.timeoutMs ?? 540_000;
+    let waited = 0;
+    for (const delay of pollingDelays(this.options.polling)) {
+      await this.sleep(delay);
+      waited += delay;
+      const { QueryExecution: execution } = await this.call(() =>
+        this.options.client.send(new GetQueryExecutionCommand({ QueryExecutionId: queryExecutionId })),
+      );
+      const state: QueryState | undefined = execution?.Status?.State;
+      if (state === 'SUCCEEDED') return execution!;
+      if (state === 'FAILED' || state === 'CANCELLED') {
+        const reason = execution?.Status?.StateChangeReason ?? execution?.Status?.AthenaError?.ErrorMessage ?? 'no reason given';
+        throw new QueryError(`query ${query.name} ${state.toLowerCase()} in Athena (${queryExecutionId}): ${reason}`, query.name);
+      }
+      if (waited >= timeoutMs) {
+        await this.stop(queryExecutionId);
+        throw new QueryError(`query ${query.name} still ${state ?? 'unknown'} in Athena after ${Math.round(waited / 1000)} s (${queryExecutionId}); stopped it`, query.name);
+      }
+    }
+    throw new Error('unreachable: polling delays never end');
+  }
+
+  private async stop(queryExecutionId: string): Promise<void> {
+    try {
+      await this.options.client.send(new StopQueryExecutionCommand({ QueryExecutionId: queryExecutionId }));
+    } catch (error) {
+      this.options.log?.warn('could not stop athena query', { queryExecutionId, error: (error as Error).message });
+    }
+  }
+
+  /** Pages through the results; the first row of the first page is the header. */
+  private async readResults(query: CompiledQuery, queryExecutionId: string): Promise<QueryRow[]> {
+    const rows: QueryRow[] = [];
+    let columns: ResultColumn[] | undefined;
+    let nextToken: string | undefined;
+    let firstPage = true;
+    do {
+      const token = nextToken;
+      const page = await this.call(() =>
+        this.options.client.send(
+          new GetQueryResultsCommand({ QueryExecutionId: queryExecutionId, MaxResults: this.options.pageSize ?? 1000, NextToken: token }),
+        ),
+      ).catch((error: unknown) => {
+        throw new QueryError(`results of query ${query.name} could not be read (${queryExecutionId}): ${(error as Error).message}`, query.name, { cause: error });
+      });
+      columns ??= resultColumns(page.ResultSet?.ResultSetMetadata?.ColumnInfo);
+      const pageRows = page.ResultSet?.Rows ?? [];
+      for (const row of firstPage ? pageRows.slice(1) : pageRows) rows.push(toQueryRow(row, columns));
+      firstPage = false;
+      nextToken = page.NextToken;
+    } while (nextToken);
+    return rows;
+  }
+}

@@ -1,0 +1,31 @@
+// Lambda entry point of the Record step: writes the run's status.json to the archive bucket.
+import { S3Client } from '@aws-sdk/client-s3';
+import type { Context } from 'aws-lambda';
+import { S3ReportStore } from '#adapters/store/s3-store.ts';
+import { recordEventSchema, recordStep, type RecordOutput } from './steps/record-step.ts';
+import { readConfig, recordConfigSchema, type RecordConfig } from './support/config.ts';
+import { createLambdaLogger, type LambdaLogger } from './support/lambda-logger.ts';
+import { parseEvent } from './support/run-input.ts';
+
+export interface RecordDependencies {
+  readonly config: RecordConfig;
+  readonly s3: S3Client;
+  readonly log: LambdaLogger;
+  readonly now?: () => Date;
+}
+
+export function createRecordHandler(deps: RecordDependencies) {
+  const store = new S3ReportStore({ client: deps.s3, bucket: deps.config.ARCHIVE_BUCKET });
+  return async (event: unknown, context?: Context): Promise<RecordOutput> => {
+    deps.log.withContext(context);
+    const recordEvent = parseEvent(recordEventSchema, event, 'Record event');
+    return recordStep(recordEvent, { store, log: deps.log, now: deps.now ?? (() => new Date()) });
+  };
+}
+
+let cached: ReturnType<typeof createRecordHandler> | undefined;
+
+export const handler = (event: unknown, context: Context): Promise<RecordOutput> => {
+  cached ??= createRecordHandler({ config: readConfig(recordConfigSchema), s3: new S3Client({}), log: createLambdaLogger() });
+  return cached(event, context);
+};

@@ -1,0 +1,80 @@
+// The Deliver step of a run, once per audience: load the run snapshot, render and archive the
+// audience's briefing, then deliver it (#core/delivery.ts). Delivery is idempotent through the
+// ledger, so a retry of this step, or a re-run of the whole run, sends nothing twice. Anything
+// not confirmed sent (a failed recipient, a claim still held by an earlier attempt) leaves the
+// step as a DeliveryError, so that the state machine retries it and, in the end, records it.
+import { z } from 'zod';
+import { deliverAudienceReport, maskAddress, type DeliveryOptions, type DeliveryPorts, type DeliverySummary } from '#core/delivery.ts';
+import { ArchiveError, ConfigurationError, DeliveryError } from '#core/errors.ts';
+import type { BriefingRenderer, Logger, ReportStore } from '#core/ports.ts';
+import { parseRecipients, recipientsOf } from '#core/recipients.ts';
+import type { Locale } from '#core/report-model.ts';
+import { archiveAudienceReport, type RunSnapshot } from '#core/report-run.ts';
+
+export const deliverEventSchema = z.object({ snapshotKey: z.string().min(1), audience: z.string().min(1) });
+export type DeliverEvent = z.infer<typeof deliverEventSchema>;
+
+export interface DeliverPorts {
+  readonly store: ReportStore;
+  readonly rendererFor: (locale: Locale) => BriefingRenderer;
+  readonly delivery: Omit<DeliveryPorts, 'store' | 'log'>;
+  readonly log: Logger;
+}
+
+export interface DeliverOutput {
+  readonly audience: string;
+  readonly status: 'delivered';
+  readonly reportId: string;
+  readonly periodId: string;
+  readonly html: string;
+  readonly sent: number;
+  readonly skipped: number;
+  /** Recipients masked (b***@example.com): this output travels through the state machine. */
+  readonly recipients: readonly { recipient: string; status: string; reason?: string }[];
+}
+
+async function readJson(store: ReportStore, key: string, what: string): Promise<unknown> {
+  const body = await store.get(key);
+  if (!body) throw new ArchiveError(`${what} ${store.locate(key)} is missing`);
+  try {
+    return JSON.parse(new TextDecoder().decode(body));
+  } catch (error) {
+    throw new ArchiveError(`${what} ${store.locate(key)} is not JSON: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Recipients still to do: failed, or claimed by an attempt that may still be sending. */
+function unfinished(summary: DeliverySummary): string[] {
+  return summary.recipients
+    .filter((outcome) => outcome.status === 'failed' || (outcome.status === 'skipped' && outcome.reason?.startsWith('another run is sending')))
+    .map((outcome) => `${maskAddress(outcome.recipient)}: ${outcome.reason ?? outcome.status}`);
+}
+
+export async function deliverStep(event: DeliverEvent, recipientsKey: string, ports: DeliverPorts, options: DeliveryOptions = {}): Promise<DeliverOutput> {
+  const snapshot = (await readJson(ports.store, event.snapshotKey, 'run snapshot')) as RunSnapshot;
+  if (!snapshot.audiences.includes(event.audience)) {
+    throw new ConfigurationError(`audience ${event.audience} is not part of the run ${snapshot.reportId} ${snapshot.periodId}`);
+  }
+  const recipients = parseRecipients(await readJson(ports.store, recipientsKey, 'recipients file'), ports.store.locate(recipientsKey));
+  const { locale } = recipientsOf(recipients, event.audience);
+  const archived = await archiveAudienceReport(snapshot, event.audience, locale, { renderer: ports.rendererFor(locale), store: ports.store });
+  const summary = await deliverAudienceReport(archived, recipients, { ...ports.delivery, store: ports.store, log: ports.log }, options);
+  const open = unfinished(summary);
+  if (open.length > 0) {
+    throw new DeliveryError(`${snapshot.reportId} ${snapshot.periodId} ${event.audience}: ${open.length} recipient(s) not confirmed sent: ${open.join('; ')}`);
+  }
+  return {
+    audience: event.audience,
+    status: 'delivered',
+    reportId: snapshot.reportId,
+    periodId: snapshot.periodId,
+    html: ports.store.locate(archived.keys.html),
+    sent: summary.sent,
+    skipped: summary.skipped,
+    recipients: summary.recipients.map((outcome) => ({
+      recipient: maskAddress(outcome.recipient),
+      status: outcome.status,
+      ...(outcome.reason ? { reason: outcome.reason } : {}),
+    })),
+  };
+}

@@ -1,0 +1,52 @@
+// The Lambda functions' configuration, read from the environment once at the edge (the stack
+// sets these variables) and validated, so that a missing variable fails at the first call by
+// name rather than deep inside an SDK call.
+import { z } from 'zod';
+import { ConfigurationError } from '#core/errors.ts';
+
+const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name');
+const prefix = z.string().regex(/^([^/].*\/)?$/, 'empty, or a folder ending with "/"').default('');
+
+export const prepareConfigSchema = z.object({
+  ARCHIVE_BUCKET: bucketName,
+  LAKE_BUCKET: bucketName,
+  LAKE_PREFIX: prefix,
+  ATHENA_WORKGROUP: z.string().min(1),
+  ATHENA_DATABASE: z.string().min(1),
+  /** 0 turns result reuse off. */
+  ATHENA_RESULT_REUSE_MINUTES: z.coerce.number().int().min(0).max(10080).default(0),
+  /** Stop polling a query this long after it started (keep under the function timeout). */
+  ATHENA_QUERY_TIMEOUT_SECONDS: z.coerce.number().int().min(10).default(540),
+  HOME_OPERATOR: z.string().regex(/^[A-Z]+$/).default('CMCC'),
+});
+
+export const deliverConfigSchema = z.object({
+  ARCHIVE_BUCKET: bucketName,
+  LEDGER_TABLE: z.string().min(3),
+  SES_CONFIGURATION_SET: z.string().min(1),
+  /** The recipients file (config/recipients.json's format) in the archive bucket. */
+  RECIPIENTS_KEY: z.string().min(1).default('config/recipients.json'),
+  /** Messages per second from one Deliver invocation; the Map runs several at once. */
+  SES_SEND_RATE_PER_SECOND: z.coerce.number().positive().max(100).default(1),
+  /**
+   * How long a recipient's claim in the ledger holds: longer than one invocation can run, so
+   * that a retry of a timed-out invocation takes the claim over (as a possible duplicate).
+   */
+  DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(30).default(150),
+});
+
+export const recordConfigSchema = z.object({
+  ARCHIVE_BUCKET: bucketName,
+});
+
+export type PrepareConfig = z.infer<typeof prepareConfigSchema>;
+export type DeliverConfig = z.infer<typeof deliverConfigSchema>;
+export type RecordConfig = z.infer<typeof recordConfigSchema>;
+
+export function readConfig<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv = process.env): T {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigurationError(`function environment: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,86 @@
+// The lake in the Glue Data Catalog: one database, one table per contract table, each over the
+// Parquet files under <prefix><table>/ with PARTITION PROJECTION on its partition column, so
+// that Athena computes the partitions of a query from its WHERE clause. No crawler, no MSCK
+// REPAIR: a new day is queryable as soon as its folder exists (and complete once _SUCCESS is).
+import * as glue from 'aws-cdk-lib/aws-glue';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import type { LakeTable } from '#core/ports.ts';
+import { tableSpec, type ParquetType } from '#lakegen/table-schemas.ts';
+
+export const LAKE_TABLES: readonly LakeTable[] = ['port_requests', 'exit_reasons', 'usage_monthly', 'subscriber_base'];
+
+export interface LakeCatalogProps {
+  readonly databaseName: string;
+  readonly bucket: s3.IBucket;
+  /** The folder holding the table folders: '' or e.g. "lake/". */
+  readonly prefix: string;
+  /** Projection range of the dt partitions, e.g. "2019-01-01,NOW+1DAYS". */
+  readonly dateRange: string;
+}
+
+const GLUE_TYPES: Record<ParquetType, glue.Type> = {
+  VARCHAR: glue.Schema.STRING,
+  TIMESTAMP: glue.Schema.TIMESTAMP,
+  INTEGER: glue.Schema.INTEGER,
+  BIGINT: glue.Schema.BIG_INT,
+  'DECIMAL(10,2)': glue.Schema.decimal(10, 2),
+};
+
+/** The month range that matches a day range: "2019-01-01,NOW+1DAYS" -> "2019-01,NOW". */
+export function monthRangeOf(dateRange: string): string {
+  const [first, last] = dateRange.split(',') as [string, string];
+  return `${first.slice(0, 7)},${last.startsWith('NOW') ? 'NOW' : last.slice(0, 7)}`;
+}
+
+export class LakeCatalog extends Construct {
+  readonly database: glue.Database;
+  readonly tables: Readonly<Record<LakeTable, glue.S3Table>>;
+
+  constructor(scope: Construct, id: string, props: LakeCatalogProps) {
+    super(scope, id);
+    this.database = new glue.Database(this, 'Database', {
+      databaseName: props.databaseName,
+      description: 'The porting lake (mnp-briefings): Parquet tables of the data contract, partitions by projection',
+    });
+    const entries = LAKE_TABLES.map((table) => [table, this.table(table, props)] as const);
+    this.tables = Object.fromEntries(entries) as Record<LakeTable, glue.S3Table>;
+  }
+
+  private table(name: LakeTable, props: LakeCatalogProps): glue.S3Table {
+    const spec = tableSpec(name);
+    const column = spec.partitionColumn;
+    const location = `s3://${props.bucket.bucketName}/${props.prefix}${name}/`;
+    const projection =
+      column === 'dt'
+        ? glue.PartitionProjectionConfiguration.date({ format: 'yyyy-MM-dd', ...rangeOf(props.dateRange) })
+        : glue.PartitionProjectionConfiguration.date({
+            format: 'yyyy-MM',
+            step: { interval: 1, intervalUnit: glue.DateIntervalUnit.MONTHS },
+            ...rangeOf(monthRangeOf(props.dateRange)),
+          });
+    return new glue.S3Table(this, name, {
+      tableName: name,
+      description: `${name} of the porting lake; partitioned by ${column} (Beijing date), see data-contract.md`,
+      database: this.database,
+      storage: glue.S3TableStorage.fromBucket(props.bucket),
+      s3Prefix: `${props.prefix}${name}/`,
+      dataFormat: glue.DataFormat.PARQUET,
+      // The lake is encrypted server-side (SSE-S3); this flag is for client-side encryption only.
+      hasEncryptedData: false,
+      columns: spec.columns.map((c) => ({ name: c.name, type: GLUE_TYPES[c.parquetType] })),
+      // `month` is partition-column text in the folder names; the SQL compares it as a string.
+      partitionKeys: [{ name: column, type: glue.Schema.STRING }],
+      partitionProjection: { [column]: projection },
+      parameters: {
+        'storage.location.template': `${location}${column}=\${${column}}/`,
+        'parquet.compression': 'SNAPPY',
+      },
+    });
+  }
+}
+
+function rangeOf(range: string): { min: string; max: string } {
+  const [min, max] = range.split(',') as [string, string];
+  return { min, max };
+}

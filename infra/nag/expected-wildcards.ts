@@ -1,0 +1,97 @@
+// cdk-nag's AwsSolutions-IAM5 flags every "*" in an IAM policy. Some are the narrowest form
+// AWS offers, and this aspect acknowledges exactly those, each with its reason: the action
+// groups of CDK's grant helpers, object ARNs under a prefix named here, a function's versions,
+// and "*" for the few actions that have no resource-level permissions (X-Ray, log delivery).
+// Any other wildcard stays a finding and fails the check.
+import { Stack, Validations, type IAspect } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
+import type { IConstruct } from 'constructs';
+
+const GRANT_ACTION_GROUPS: Record<string, string> = {
+  's3:GetObject*': 'CDK grantRead: GetObject, GetObjectVersion, GetObjectTagging... on the objects of this statement only',
+  's3:GetBucket*': 'CDK grantRead: GetBucketLocation and friends, on the bucket of this statement only',
+  's3:List*': 'CDK grantRead: ListBucket (and multipart listings) on the bucket of this statement only',
+  's3:Abort*': 'CDK grantPut: AbortMultipartUpload, so that a failed upload can be cleaned up, on the objects of this statement only',
+};
+
+/** Actions that accept no resource other than "*" (AWS service authorization reference). */
+const RESOURCE_STAR_ONLY = new Set([
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+]);
+
+export interface ObjectGrant {
+  readonly bucket: s3.IBucket;
+  /** The key prefix; the grant covers `<prefix>*`. An exact key is allowed too. */
+  readonly prefix: string;
+  /** What lives there. */
+  readonly reason: string;
+}
+
+export interface ExpectedWildcardsProps {
+  readonly objectGrants: readonly ObjectGrant[];
+}
+
+interface Statement {
+  readonly Effect?: string;
+  readonly Action?: string | string[];
+  readonly Resource?: unknown;
+}
+
+const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+export class ExpectedWildcards implements IAspect {
+  constructor(private readonly props: ExpectedWildcardsProps) {}
+
+  visit(node: IConstruct): void {
+    if (!(node instanceof iam.CfnPolicy)) return;
+    const stack = Stack.of(node);
+    const document = stack.resolve(node.policyDocument) as { Statement?: Statement[] };
+    const objectArns = new Map(
+      this.props.objectGrants.map((grant) => [flattenCfnReference(stack.resolve(grant.bucket.arnForObjects(`${grant.prefix}*`))), grant] as const),
+    );
+    const acknowledged = new Map<string, string>();
+    for (const statement of document.Statement ?? []) {
+      if (statement.Effect !== 'Allow') continue;
+      const actions = asArray(statement.Action);
+      for (const action of actions.filter((a) => a.includes('*'))) {
+        const reason = GRANT_ACTION_GROUPS[action];
+        if (reason) acknowledged.set(`Action::${action}`, reason);
+      }
+      for (const resource of asArray(statement.Resource).map((r) => flattenCfnReference(r))) {
+        if (!resource.includes('*')) continue;
+        const reason = this.resourceReason(resource, actions, objectArns);
+        if (reason) acknowledged.set(`Resource::${resource}`, reason);
+      }
+    }
+    for (const [finding, reason] of acknowledged) Validations.of(node).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
+  }
+
+  private resourceReason(resource: string, actions: readonly string[], objectArns: ReadonlyMap<string, ObjectGrant>): string | undefined {
+    if (resource === '*') {
+      return actions.every((action) => RESOURCE_STAR_ONLY.has(action))
+        ? `${actions.join(', ')} support no resource-level permissions; "*" is the only resource AWS accepts for them`
+        : undefined;
+    }
+    if (/^<[A-Za-z0-9]+\.Arn>:\*$/.test(resource) && actions.every((action) => action === 'lambda:InvokeFunction')) {
+      return 'The versions and aliases of this one function (CDK grantInvoke), invoked by the state machine';
+    }
+    const grant = objectArns.get(resource);
+    if (grant && actions.every((action) => action.startsWith('s3:'))) {
+      return `Objects under "${grant.prefix}" of this bucket only: ${grant.reason}`;
+    }
+    return undefined;
+  }
+}

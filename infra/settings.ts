@@ -1,0 +1,81 @@
+// The app's settings, read from CDK context at the edge (cdk.json, or -c key=value) and
+// validated once; stacks and constructs receive typed values and read no context themselves.
+import { z } from 'zod';
+
+export const STAGES = ['dev', 'prod'] as const;
+export type Stage = (typeof STAGES)[number];
+
+const optionalText = z.preprocess((value) => (value === '' ? undefined : value), z.string().optional());
+const flag = z.preprocess((value) => (typeof value === 'string' ? value === 'true' || value === 'on' : value), z.boolean());
+const count = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const contextSchema = z.object({
+  stage: z.enum(STAGES),
+  /** An existing lake bucket (by name) instead of one created by the data stack. */
+  lakeBucketName: optionalText,
+  /** The folder of the table folders inside the lake bucket: '' or e.g. "lake/". */
+  lakePrefix: z.string().regex(/^([^/].*\/)?$/, 'empty, or a folder ending with "/"'),
+  /** Partition projection range of the dt partitions, "<first day>,<last>" (Athena date syntax). */
+  lakeDateRange: z.string().regex(/^\d{4}-\d{2}-\d{2},(NOW([+-]\d+(YEARS|MONTHS|WEEKS|DAYS))?|\d{4}-\d{2}-\d{2})$/),
+  /** The domain briefings are sent from (an SES domain identity). */
+  sesDomain: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/),
+  /** Where alarms and mail events go, besides the SNS topics. */
+  opsEmail: optionalText.pipe(z.email().optional()),
+  homeOperator: z.string().regex(/^[A-Z]+$/),
+  /** Athena stops (and bills no further) a query that would scan more than this. */
+  bytesScannedCutoffGb: count(1, 10_000),
+  /** Athena result reuse for metric queries (never for data quality); 0 turns it off. */
+  resultReuseMinutes: count(0, 10_080),
+  /** Start the schedules enabled. */
+  schedulesEnabled: flag,
+  /** Architecture of the Deliver function, which carries the native chart rasteriser. */
+  deliverArchitecture: z.enum(['x86_64', 'arm64']),
+  /** Days the Athena results bucket keeps query results. */
+  athenaResultsRetentionDays: count(1, 365),
+});
+
+export type AppSettings = z.infer<typeof contextSchema>;
+
+const STAGE_DEFAULTS: Record<Stage, Omit<AppSettings, 'stage' | 'sesDomain'> & { sesDomain?: string }> = {
+  dev: {
+    lakeBucketName: undefined,
+    lakePrefix: '',
+    // Partitions are Beijing dates, up to 8 hours ahead of the UTC "NOW" Athena projects with.
+    lakeDateRange: '2019-01-01,NOW+1DAYS',
+    sesDomain: 'briefings.example.com',
+    opsEmail: undefined,
+    homeOperator: 'CMCC',
+    bytesScannedCutoffGb: 10,
+    resultReuseMinutes: 60,
+    // A developer's stage does not mail anyone on a timer unless asked to.
+    schedulesEnabled: false,
+    deliverArchitecture: 'x86_64',
+    athenaResultsRetentionDays: 7,
+  },
+  prod: {
+    lakeBucketName: undefined,
+    lakePrefix: '',
+    lakeDateRange: '2019-01-01,NOW+1DAYS',
+    // no default sesDomain: production must name its sending domain
+    opsEmail: undefined,
+    homeOperator: 'CMCC',
+    bytesScannedCutoffGb: 50,
+    resultReuseMinutes: 60,
+    schedulesEnabled: true,
+    deliverArchitecture: 'x86_64',
+    athenaResultsRetentionDays: 30,
+  },
+};
+
+/** Settings from a context lookup (e.g. `(key) => app.node.tryGetContext(key)`). */
+export function readSettings(context: (key: string) => unknown): AppSettings {
+  const stage = z.enum(STAGES).safeParse(context('stage') ?? 'dev');
+  if (!stage.success) throw new Error(`context stage must be one of ${STAGES.join(', ')} (-c stage=prod), not ${String(context('stage'))}`);
+  const defaults: Record<string, unknown> = STAGE_DEFAULTS[stage.data];
+  const raw = Object.fromEntries(Object.keys(contextSchema.shape).map((key) => [key, context(key) ?? defaults[key]]));
+  const parsed = contextSchema.safeParse({ ...raw, stage: stage.data });
+  if (!parsed.success) {
+    throw new Error(`CDK context: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}

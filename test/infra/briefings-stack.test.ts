@@ -1,0 +1,316 @@
+// The stateless stack: the Athena workgroup enforces its settings, the schedules are exactly
+// the report definitions, each function has its own narrow role, and each state machine holds,
+// retries and records as its report definition says.
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { reportDefinitions } from '#core/report-definitions.ts';
+import { synthApp, type SynthesisedApp } from './synth-app.ts';
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Sid?: string };
+type Resource = { Type: string; Properties: Record<string, any> };
+
+const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+/**
+ * A CloudFormation value as text, with intrinsic functions flattened (Refs become <Name>) and
+ * the test environment's literal partition, region and account shown as the pseudo parameters.
+ */
+function flat(value: unknown): string {
+  return flatten(value)
+    .replace(/^arn:aws:/, 'arn:<AWS::Partition>:')
+    .replace(/:ap-southeast-1:/, ':<AWS::Region>:')
+    .replace(/:111122223333:/, ':<AWS::AccountId>:');
+}
+
+function flatten(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const object = value as Record<string, any>;
+    if ('Ref' in object) return `<${object['Ref']}>`;
+    if ('Fn::GetAtt' in object) return `<${object['Fn::GetAtt'].join('.')}>`;
+    if ('Fn::Join' in object) return (object['Fn::Join'][1] as unknown[]).map(flatten).join(object['Fn::Join'][0]);
+  }
+  return JSON.stringify(value);
+}
+
+function policiesOf(app: SynthesisedApp): Record<string, Statement[]> {
+  const policies = app.briefingsTemplate.findResources('AWS::IAM::Policy') as Record<string, Resource>;
+  return Object.fromEntries(Object.entries(policies).map(([id, policy]) => [id, policy.Properties['PolicyDocument'].Statement as Statement[]]));
+}
+
+function statementsOfRole(app: SynthesisedApp, rolePrefix: string): Statement[] {
+  const entry = Object.entries(policiesOf(app)).find(([id]) => id.startsWith(`${rolePrefix}RoleDefaultPolicy`));
+  if (!entry) throw new Error(`no policy for ${rolePrefix}`);
+  return entry[1];
+}
+
+function resourcesFor(statements: Statement[], action: string): string[] {
+  return statements.filter((s) => asArray(s.Action).includes(action)).flatMap((s) => asArray(s.Resource).map(flat));
+}
+
+function stateMachineDefinition(app: SynthesisedApp, reportId: string): Record<string, any> {
+  const machines = app.briefingsTemplate.findResources('AWS::StepFunctions::StateMachine', {
+    Properties: { StateMachineName: `mnp-briefings-dev-${reportId}` },
+  }) as Record<string, Resource>;
+  const [machine] = Object.values(machines);
+  const definition = machine!.Properties['DefinitionString'];
+  // Intrinsics (function ARNs, the partition) sit inside JSON strings: stand in a plain word for them.
+  const text = typeof definition === 'string' ? definition : (definition['Fn::Join'][1] as unknown[]).map((part) => (typeof part === 'string' ? part : 'TOKEN')).join('');
+  return JSON.parse(text);
+}
+
+describe('briefings stack', () => {
+  let app: SynthesisedApp;
+  beforeAll(() => {
+    app = synthApp();
+  });
+
+  describe('Athena workgroup', () => {
+    it('enforces engine v3, a scan limit and encrypted results in the results bucket', () => {
+      app.briefingsTemplate.hasResourceProperties('AWS::Athena::WorkGroup', {
+        Name: 'mnp-briefings-dev',
+        WorkGroupConfiguration: {
+          EnforceWorkGroupConfiguration: true,
+          EngineVersion: { SelectedEngineVersion: 'Athena engine version 3' },
+          BytesScannedCutoffPerQuery: 10 * 1024 ** 3,
+          PublishCloudWatchMetricsEnabled: true,
+          ResultConfiguration: {
+            EncryptionConfiguration: { EncryptionOption: 'SSE_S3' },
+            OutputLocation: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith(['s3://mnp-briefings-dev-athena-results-', '/results/'])] }),
+          },
+        },
+      });
+    });
+
+    it('takes the scan limit from context', () => {
+      const custom = synthApp({ context: { bytesScannedCutoffGb: '3' } });
+      custom.briefingsTemplate.hasResourceProperties('AWS::Athena::WorkGroup', {
+        WorkGroupConfiguration: Match.objectLike({ BytesScannedCutoffPerQuery: 3 * 1024 ** 3 }),
+      });
+    });
+  });
+
+  describe('schedules', () => {
+    it('has exactly one schedule per report definition, in Beijing time, with its expression', () => {
+      const schedules = Object.values(app.briefingsTemplate.findResources('AWS::Scheduler::Schedule')) as Resource[];
+      expect(schedules.map((s) => s.Properties['Name']).sort()).toEqual(reportDefinitions.map((d) => `mnp-briefings-dev-${d.id}`).sort());
+      for (const definition of reportDefinitions) {
+        const schedule = schedules.find((s) => s.Properties['Name'] === `mnp-briefings-dev-${definition.id}`)!;
+        expect(schedule.Properties['ScheduleExpression']).toBe(definition.schedule.expression);
+        expect(schedule.Properties['ScheduleExpressionTimezone']).toBe('Asia/Shanghai');
+        expect(JSON.parse(schedule.Properties['Target'].Input)).toEqual({ reportId: definition.id });
+      }
+    });
+
+    it('retries a failed start and then parks it in a dead-letter queue', () => {
+      app.briefingsTemplate.hasResourceProperties('AWS::Scheduler::Schedule', {
+        Target: Match.objectLike({
+          RetryPolicy: { MaximumRetryAttempts: 5, MaximumEventAgeInSeconds: 7200 },
+          DeadLetterConfig: { Arn: Match.objectLike({ 'Fn::GetAtt': Match.arrayWith([Match.stringLikeRegexp('^FailedScheduleStarts')]) }) },
+        }),
+      });
+    });
+
+    it('starts disabled on dev and enabled on prod', () => {
+      app.briefingsTemplate.hasResourceProperties('AWS::Scheduler::Schedule', { State: 'DISABLED' });
+      const prod = synthApp({ context: { stage: 'prod', sesDomain: 'mail.operator.example' } });
+      const states = Object.values(prod.briefingsTemplate.findResources('AWS::Scheduler::Schedule')).map((s: any) => s.Properties.State);
+      expect(states).toEqual(reportDefinitions.map(() => 'ENABLED'));
+    });
+  });
+
+  describe('functions', () => {
+    it('runs every function on Node 22 with JSON logs and a failure destination', () => {
+      const functions = Object.values(app.briefingsTemplate.findResources('AWS::Lambda::Function')) as Resource[];
+      expect(functions).toHaveLength(3);
+      for (const fn of functions) {
+        expect(fn.Properties['Runtime']).toBe('nodejs22.x');
+        expect(fn.Properties['LoggingConfig']).toMatchObject({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO' });
+        expect(fn.Properties['Environment'].Variables.POWERTOOLS_SERVICE_NAME).toBe('mnp-briefings');
+      }
+      app.briefingsTemplate.resourceCountIs('AWS::Lambda::EventInvokeConfig', 3);
+      app.briefingsTemplate.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        DestinationConfig: { OnFailure: { Destination: Match.objectLike({ 'Fn::GetAtt': Match.arrayWith([Match.stringLikeRegexp('^FailedInvocations')]) }) } },
+      });
+    });
+
+    it('runs Prepare and Record on ARM64 and Deliver on the architecture of its chart rasteriser', () => {
+      app.briefingsTemplate.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', MemorySize: 512, Timeout: 600, Architectures: ['arm64'] });
+      app.briefingsTemplate.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 256, Timeout: 30, Architectures: ['arm64'] });
+      app.briefingsTemplate.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 1024, Timeout: 120, Architectures: ['x86_64'] });
+    });
+
+    it('gives each function its own role', () => {
+      const roles = (Object.values(app.briefingsTemplate.findResources('AWS::Lambda::Function')) as Resource[]).map((fn) => flat(fn.Properties['Role']));
+      expect(new Set(roles).size).toBe(3);
+      for (const role of Object.values(app.briefingsTemplate.findResources('AWS::IAM::Role')) as Resource[]) {
+        expect(role.Properties['ManagedPolicyArns']).toBeUndefined();
+      }
+    });
+  });
+
+  describe('IAM', () => {
+    it('has no statement that allows "*" or "service:*" on every resource', () => {
+      for (const [id, statements] of Object.entries(policiesOf(app))) {
+        for (const statement of statements.filter((s) => s.Effect === 'Allow')) {
+          const actions = asArray(statement.Action);
+          const resources = asArray(statement.Resource).map(flat);
+          const broad = actions.filter((action) => action === '*' || /^[a-z0-9-]+:\*$/.test(action));
+          expect({ id, broad }).toEqual({ id, broad: [] });
+          if (resources.includes('*')) {
+            expect({ id, actions: actions.filter((a) => !/^(xray|logs):[A-Za-z]+$/.test(a)) }).toEqual({ id, actions: [] });
+          }
+        }
+      }
+    });
+
+    it('lets Prepare query only its workgroup, database and tables, and read only the lake', () => {
+      const statements = statementsOfRole(app, 'Prepare');
+      expect(resourcesFor(statements, 'athena:StartQueryExecution')).toEqual([
+        'arn:<AWS::Partition>:athena:<AWS::Region>:<AWS::AccountId>:workgroup/mnp-briefings-dev',
+      ]);
+      expect(resourcesFor(statements, 'glue:GetTable').sort()).toEqual(
+        [
+          'catalog',
+          'database/mnp_lake_dev',
+          'table/mnp_lake_dev/exit_reasons',
+          'table/mnp_lake_dev/port_requests',
+          'table/mnp_lake_dev/subscriber_base',
+          'table/mnp_lake_dev/usage_monthly',
+        ].map((suffix) => `arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:${suffix}`).sort(),
+      );
+      const bucket = (name: string) => `arn:<AWS::Partition>:s3:::mnp-briefings-dev-${name}-<AWS::AccountId>-<AWS::Region>`;
+      expect(resourcesFor(statements, 's3:GetObject*').sort()).toEqual(
+        [
+          bucket('archive'),
+          `${bucket('archive')}/runs/*`,
+          bucket('athena-results'),
+          `${bucket('athena-results')}/results/*`,
+          bucket('lake'),
+          `${bucket('lake')}/*`,
+        ].sort(),
+      );
+      expect(resourcesFor(statements, 's3:PutObject').sort()).toEqual([`${bucket('archive')}/runs/*`, `${bucket('athena-results')}/results/*`].sort());
+      expect(resourcesFor(statements, 'ses:SendEmail')).toEqual([]);
+      expect(resourcesFor(statements, 'dynamodb:PutItem')).toEqual([]);
+    });
+
+    it('lets Deliver write only the report folders, send only through the briefings identity, and use only the ledger', () => {
+      const statements = statementsOfRole(app, 'Deliver');
+      const archive = 'arn:<AWS::Partition>:s3:::mnp-briefings-dev-archive-<AWS::AccountId>-<AWS::Region>';
+      expect(resourcesFor(statements, 's3:PutObject').sort()).toEqual(reportDefinitions.map((d) => `${archive}/${d.id}/*`).sort());
+      expect(resourcesFor(statements, 's3:GetObject*')).toEqual(
+        expect.arrayContaining([`${archive}/runs/*`, `${archive}/config/recipients.json`]),
+      );
+      expect(resourcesFor(statements, 'dynamodb:PutItem')).toEqual([
+        'arn:<AWS::Partition>:dynamodb:<AWS::Region>:<AWS::AccountId>:table/mnp-briefings-dev-delivery-ledger',
+      ]);
+      const ses = resourcesFor(statements, 'ses:SendEmail');
+      expect(ses).toHaveLength(2);
+      expect(ses).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:configuration-set\/<MailConfigurationSet/),
+          'arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/briefings.example.com',
+        ]),
+      );
+      expect(resourcesFor(statements, 'athena:StartQueryExecution')).toEqual([]);
+    });
+
+    it('lets Record read and write only the run records', () => {
+      const statements = statementsOfRole(app, 'Record');
+      const archive = 'arn:<AWS::Partition>:s3:::mnp-briefings-dev-archive-<AWS::AccountId>-<AWS::Region>';
+      expect(resourcesFor(statements, 's3:PutObject')).toEqual([`${archive}/runs/*`]);
+      expect(resourcesFor(statements, 's3:GetObject*').sort()).toEqual([archive, `${archive}/runs/*`]);
+    });
+  });
+
+  describe('state machines', () => {
+    it.each(reportDefinitions.map((d) => [d.id, d] as const))('holds %s for late data as its definition says', (id, definition) => {
+      const states = stateMachineDefinition(app, id)['States'];
+      const retry = states.Prepare.Retry.find((r: any) => r.ErrorEquals.includes('DataNotReadyError'));
+      expect(retry).toEqual({
+        ErrorEquals: ['DataNotReadyError'],
+        IntervalSeconds: definition.dataIncomplete.retryEveryMinutes * 60,
+        MaxAttempts: Math.floor((definition.dataIncomplete.graceHours * 60) / definition.dataIncomplete.retryEveryMinutes),
+        BackoffRate: 1,
+      });
+      const onGraceEnd = states.Prepare.Catch.find((c: any) => c.ErrorEquals.includes('DataNotReadyError')).Next;
+      if (definition.dataIncomplete.whenGraceEnds === 'hold') {
+        expect(onGraceEnd).toBe('RecordHeld');
+        expect(states.RecordHeld.Next).toBe('Held');
+        expect(states.Held).toMatchObject({ Type: 'Fail', Error: 'DataNotReady' });
+      } else {
+        expect(onGraceEnd).toBe('PrepareDespiteMissingData');
+        expect(states.PrepareDespiteMissingData.Parameters.Payload).toMatchObject({ sendDespiteMissingData: true });
+        expect(states.PrepareDespiteMissingData.Next).toBe('DeliverEach');
+      }
+    });
+
+    it('delivers per audience in a Map, retrying and catching each delivery on its own', () => {
+      const states = stateMachineDefinition(app, 'province-monthly')['States'];
+      expect(states.DeliverEach).toMatchObject({ Type: 'Map', ItemsPath: '$.prepared.audiences', MaxConcurrency: 8 });
+      const deliver = states.DeliverEach.ItemProcessor.States.Deliver;
+      expect(deliver.Retry).toContainEqual({ ErrorEquals: ['ConfigurationError', 'PeriodError'], MaxAttempts: 0 });
+      expect(deliver.Retry).toContainEqual({ ErrorEquals: ['States.ALL'], IntervalSeconds: 60, MaxAttempts: 4, BackoffRate: 2 });
+      expect(deliver.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'DeliveryFailed' }]);
+      expect(states.DeliverEach.ItemProcessor.States.DeliveryFailed.Parameters.status).toBe('failed');
+      expect(states.DeliverEach.Next).toBe('RecordOutcome');
+      expect(states.AllSent.Choices[0]).toMatchObject({ Variable: '$.recorded.failed', NumericGreaterThan: 0, Next: 'DeliveryIncomplete' });
+    });
+
+    it('records any other failure of Prepare before failing the run', () => {
+      const states = stateMachineDefinition(app, 'hq-weekly')['States'];
+      expect(states.Prepare.Catch.at(-1)).toEqual({ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailed' });
+      expect(states.RecordFailed.Next).toBe('RunFailed');
+    });
+
+    it('logs every state machine and traces it', () => {
+      app.briefingsTemplate.resourcePropertiesCountIs(
+        'AWS::StepFunctions::StateMachine',
+        { LoggingConfiguration: Match.objectLike({ Level: 'ALL' }), TracingConfiguration: { Enabled: true } },
+        reportDefinitions.length,
+      );
+    });
+  });
+
+  describe('operations', () => {
+    it('sends SES bounces and complaints to the mail events topic', () => {
+      app.briefingsTemplate.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+        EventDestination: Match.objectLike({
+          Enabled: true,
+          MatchingEventTypes: Match.arrayWith(['bounce', 'complaint']),
+          SnsDestination: { TopicARN: Match.objectLike({ Ref: Match.stringLikeRegexp('MailEventsTopic') }) },
+        }),
+      });
+    });
+
+    it('alarms on failed runs, dead letters, function errors and throttles, and the SES bounce rate', () => {
+      const alarms = Object.values(app.briefingsTemplate.findResources('AWS::CloudWatch::Alarm')) as Resource[];
+      const metrics = alarms.map((a) => `${a.Properties['Namespace']}/${a.Properties['MetricName']}`);
+      expect(metrics.filter((m) => m === 'AWS/States/ExecutionsFailed')).toHaveLength(reportDefinitions.length);
+      expect(metrics.filter((m) => m === 'AWS/SQS/ApproximateNumberOfMessagesVisible')).toHaveLength(2);
+      expect(metrics.filter((m) => m === 'AWS/Lambda/Throttles')).toHaveLength(3);
+      expect(metrics.filter((m) => m === 'AWS/Lambda/Errors')).toHaveLength(2);
+      expect(metrics).toContain('MnpBriefings/prepare-error-lines');
+      expect(metrics).toContain('AWS/SES/Reputation.BounceRate');
+      for (const alarm of alarms) {
+        expect(alarm.Properties['AlarmActions']).toEqual([{ Ref: expect.stringMatching(/^NotificationsAlarmTopic/) }]);
+      }
+    });
+
+    it('encrypts the topics and queues and refuses them without TLS', () => {
+      app.briefingsTemplate.allResourcesProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+      app.briefingsTemplate.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+      const policies = [
+        ...Object.values(app.briefingsTemplate.findResources('AWS::SNS::TopicPolicy')),
+        ...Object.values(app.briefingsTemplate.findResources('AWS::SQS::QueuePolicy')),
+      ] as Resource[];
+      expect(policies).toHaveLength(4);
+      for (const policy of policies) {
+        expect(policy.Properties['PolicyDocument'].Statement).toContainEqual(
+          expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        );
+      }
+    });
+  });
+});

@@ -1,0 +1,184 @@
+// The Lambda bundles as `cdk synth` builds them (local esbuild, no Docker): no DuckDB in any of
+// them, the runtime files each handler reads at the same relative paths, error class names kept
+// for the state machine's Retry/Catch, and each bundle loads as an ES module.
+import { execFile, execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { S3ReportStore } from '#adapters/store/s3-store.ts';
+import { parsePeriod } from '#core/period.ts';
+import { METRIC_QUERIES, type LakeTable } from '#core/ports.ts';
+import { planQueries } from '#core/query-plan.ts';
+import { reportDefinition } from '#core/report-definitions.ts';
+import { prepareRun } from '#core/report-run.ts';
+import { cannedQueryRows } from '../integration/aws-canned-metrics.ts';
+import { startS3Server, type S3Server } from '../integration/aws-s3rver.ts';
+import { synthApp, type SynthesisedApp } from './synth-app.ts';
+
+interface DynamoServer {
+  listen(port: number, host: string, callback: () => void): void;
+  address(): AddressInfo;
+  close(callback?: () => void): void;
+}
+const dynalite = createRequire(import.meta.url)('dynalite') as (options: { createTableMs: number }) => DynamoServer;
+const RUN_BUNDLED_DELIVER = fileURLToPath(new URL('./run-bundled-deliver.mjs', import.meta.url));
+const RUN_BUNDLED_PREPARE = fileURLToPath(new URL('./run-bundled-prepare.mjs', import.meta.url));
+
+interface Bundle {
+  readonly name: string;
+  readonly dir: string;
+  readonly files: string[];
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)));
+}
+
+function bytesOf(dir: string, files: readonly string[]): number {
+  return files.reduce((sum, file) => sum + statSync(join(dir, file)).size, 0);
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+
+describe('Lambda bundles', () => {
+  let app: SynthesisedApp;
+  let bundles: Record<'Prepare' | 'Deliver' | 'Record', Bundle>;
+
+  beforeAll(() => {
+    app = synthApp({ bundle: true });
+    const functions = app.briefingsTemplate.findResources('AWS::Lambda::Function') as Record<string, { Properties: { Code: { S3Key: string } } }>;
+    const byName = (name: string): Bundle => {
+      const [, fn] = Object.entries(functions).find(([id]) => id.startsWith(`${name}Function`))!;
+      const dir = join(app.outdir, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
+      return { name, dir, files: filesUnder(dir) };
+    };
+    bundles = { Prepare: byName('Prepare'), Deliver: byName('Deliver'), Record: byName('Record') };
+    for (const bundle of Object.values(bundles)) {
+      // Reported for the deployment notes: the handler file and the whole unzipped folder.
+      console.info(`${bundle.name}: index.mjs ${kb(statSync(join(bundle.dir, 'index.mjs')).size)}, folder ${kb(bytesOf(bundle.dir, bundle.files))}, ${bundle.files.length} files`);
+    }
+  }, 240_000);
+
+  it('carries no DuckDB in any bundle', () => {
+    for (const bundle of Object.values(bundles)) {
+      expect(bundle.files.filter((file) => /duckdb/i.test(file))).toEqual([]);
+      for (const file of bundle.files.filter((f) => /\.(m?js|json)$/.test(f))) {
+        expect({ file, duckdb: readFileSync(join(bundle.dir, file), 'utf8').includes('@duckdb') }).toEqual({ file, duckdb: false });
+      }
+    }
+  });
+
+  it('carries the SQL of every metric query in the Prepare bundle', () => {
+    for (const name of METRIC_QUERIES) expect(bundles.Prepare.files).toContain(`functions/sql/metrics/${name}.sql`);
+    expect(bundles.Prepare.files).toContain('functions/sql/fragments/port_requests_checked.sql');
+  });
+
+  it('carries the templates, the chart font and the native rasteriser in the Deliver bundle', () => {
+    expect(bundles.Deliver.files).toContain('assets/fonts/chart-cjk-subset.ttf');
+    expect(bundles.Deliver.files.some((file) => file.startsWith('templates/'))).toBe(true);
+    expect(bundles.Deliver.files).toContain('node_modules/@resvg/resvg-js/index.js');
+    expect(bundles.Deliver.files.some((file) => /^node_modules\/@resvg\/resvg-js-linux-(x64|arm64)-gnu\/.+\.node$/.test(file))).toBe(true);
+  });
+
+  it('keeps error class names through minification', () => {
+    const code = readFileSync(join(bundles.Prepare.dir, 'index.mjs'), 'utf8');
+    expect(code).toContain('DataNotReadyError');
+    expect(code).toContain('ConfigurationError');
+  });
+
+  it.each(['Prepare', 'Deliver', 'Record'] as const)('loads the %s bundle as an ES module exporting handler', (name) => {
+    const { dir } = bundles[name];
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', "const m = await import('./index.mjs'); console.log(typeof m.handler);"], {
+      cwd: dir,
+      env: { ...process.env, LAMBDA_TASK_ROOT: dir },
+      encoding: 'utf8',
+    });
+    expect(output.trim()).toBe('function');
+  });
+
+  describe('the bundled handlers on loopback servers', () => {
+    let s3Server: S3Server;
+    let dynamoServer: DynamoServer;
+    let dynamoEndpoint: string;
+
+    beforeAll(async () => {
+      s3Server = await startS3Server(['archive', 'lake']);
+      dynamoServer = dynalite({ createTableMs: 0 });
+      await new Promise<void>((resolve) => dynamoServer.listen(0, '127.0.0.1', resolve));
+      dynamoEndpoint = `http://127.0.0.1:${dynamoServer.address().port}`;
+      const dynamodb = new DynamoDBClient({ endpoint: dynamoEndpoint, region: 'ap-southeast-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      await dynamodb.send(
+        new CreateTableCommand({
+          TableName: 'ledger',
+          KeySchema: [
+            { AttributeName: 'pk', KeyType: 'HASH' },
+            { AttributeName: 'sk', KeyType: 'RANGE' },
+          ],
+          AttributeDefinitions: [
+            { AttributeName: 'pk', AttributeType: 'S' },
+            { AttributeName: 'sk', AttributeType: 'S' },
+          ],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
+      dynamodb.destroy();
+      const s3 = s3Server.client();
+      await s3.send(new PutObjectCommand({ Bucket: 'archive', Key: 'config/recipients.json', Body: readFileSync(new URL('../../config/recipients.json', import.meta.url)) }));
+      const { partitionsRead } = planQueries(parsePeriod('2019-W48'), reportDefinition('hq-weekly').trend);
+      const snapshot = await prepareRun(
+        { reportId: 'hq-weekly', periodId: '2019-W48', homeOperator: 'CMCC', generatedAt: new Date('2019-12-02T00:31:00Z') },
+        {
+          engine: { runMetric: async (name) => cannedQueryRows(name), close: async () => undefined },
+          inventory: { listPartitions: async (table: LakeTable) => partitionsRead[table].map((value) => ({ table, value, complete: true })) },
+        },
+      );
+      await new S3ReportStore({ client: s3, bucket: 'archive' }).put('runs/hq-weekly/2019-W48/snapshot.json', JSON.stringify(snapshot), 'application/json');
+      const lake = new S3ReportStore({ client: s3, bucket: 'lake' });
+      for (const [table, values] of Object.entries(partitionsRead)) {
+        const column = table === 'usage_monthly' || table === 'subscriber_base' ? 'month' : 'dt';
+        await Promise.all(values.map((value) => lake.put(`${table}/${column}=${value}/_SUCCESS`, '', 'text/plain')));
+      }
+    }, 60_000);
+
+    afterAll(async () => {
+      await new Promise<void>((resolve) => (dynamoServer ? dynamoServer.close(() => resolve()) : resolve()));
+      await s3Server?.stop();
+    });
+
+    it('runs Prepare from its bundle with the SQL files beside it', async () => {
+      const event = { request: { reportId: 'hq-weekly', periodId: '2019-W47' }, startedAt: '2019-12-02T00:30:00.000Z' };
+
+      const { stdout } = await promisify(execFile)(process.execPath, [RUN_BUNDLED_PREPARE, s3Server.endpoint, JSON.stringify(event)], {
+        env: { ...process.env, LAMBDA_TASK_ROOT: bundles.Prepare.dir, NODE_NO_WARNINGS: '1' },
+      });
+
+      const { result, queries } = JSON.parse(stdout) as { result: { snapshotKey: string; queryCount: number }; queries: { sql: string; parameters: string[] }[] };
+      expect(result).toMatchObject({ snapshotKey: 'runs/hq-weekly/2019-W47/snapshot.json', queryCount: 6 });
+      expect(queries).toHaveLength(6);
+      expect(queries.every((query) => query.sql.includes('SELECT') && query.parameters.every((value) => /^'.*'$/.test(value)))).toBe(true);
+    });
+
+    it('renders with the bundled templates, font and rasteriser, archives and sends', async () => {
+      const event = { snapshotKey: 'runs/hq-weekly/2019-W48/snapshot.json', audience: 'hq' };
+
+      const { stdout } = await promisify(execFile)(process.execPath, [RUN_BUNDLED_DELIVER, s3Server.endpoint, dynamoEndpoint, 'ledger', JSON.stringify(event)], {
+        env: { ...process.env, LAMBDA_TASK_ROOT: bundles.Deliver.dir, NODE_NO_WARNINGS: '1' },
+      });
+
+      const { result, sent } = JSON.parse(stdout) as { result: { status: string; sent: number }; sent: { to: string[]; bytes: number }[] };
+      expect(result).toMatchObject({ status: 'delivered', sent: 2 });
+      expect(sent).toHaveLength(2);
+      const archived = await new S3ReportStore({ client: s3Server.client(), bucket: 'archive' }).list('hq-weekly/2019-W48/hq/');
+      expect(archived.filter((key) => key.endsWith('.png')).length).toBeGreaterThan(0);
+      expect(archived).toContain('hq-weekly/2019-W48/hq/message.eml');
+    });
+  });
+});
