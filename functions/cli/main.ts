@@ -2,7 +2,11 @@
 import { Command, CommanderError } from 'commander';
 import { registerDemo } from './commands/demo.ts';
 import { registerGenerate } from './commands/generate.ts';
+import { registerBackfill } from './commands/backfill.ts';
+import { registerPreview } from './commands/preview.ts';
+import { registerRerun } from './commands/rerun.ts';
 import { registerRun } from './commands/run.ts';
+import { registerStatus } from './commands/status.ts';
 import { ExitCode } from './exit-codes.ts';
 import { reportFailure } from './failure.ts';
 import { processIo, type CliIo } from './io.ts';
@@ -15,6 +19,10 @@ export function buildProgram(io: CliIo): Command {
   registerDemo(program, io);
   registerGenerate(program, io);
   registerRun(program, io);
+  registerRerun(program, io);
+  registerBackfill(program, io);
+  registerPreview(program, io);
+  registerStatus(program, io);
   return program;
 }
 

@@ -21,19 +21,31 @@ export const generateOptionsSchema = z
   })
   .refine((options) => !options.from || !options.to || options.from <= options.to, { message: '--from must not come after --to', path: ['from'] });
 
-export const runOptionsSchema = z.object({
-  report: z.string().min(1),
-  period: z.string().optional(),
+// Periods are checked by parsePeriod, whose errors say what a period looks like.
+const periodId = z.string().min(1);
+const provinceCode = z.string().regex(/^\d{2}$/, 'must be a two-digit province code such as 44');
+const audience = z.string().regex(/^(hq|\d{2})$/, 'must be hq or a two-digit province code such as 44');
+
+/** Where a command works: the lake folder and archive here, or a deployed stage in AWS. */
+const targetOptions = {
+  target: z.enum(['local', 'aws']).default('local'),
+  stage: z.enum(['dev', 'prod']).optional(),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as cn-north-1').optional(),
+};
+
+/** What every command that reads the lake and writes reports takes. */
+const localRunOptions = {
   lake: z.string().min(1),
   out: z.string().min(1),
   locale: z.enum(['zh-CN', 'en']).optional(),
-  province: z.array(z.string().regex(/^\d{2}$/, 'must be a two-digit province code such as 44')).optional(),
   homeOperator: operatorCode,
   recipients: z.string().min(1),
   json: z.boolean().optional(),
   verbose: z.boolean().optional(),
-  // Delivery (see docs/delivery.md). Without --transport, the file transport writes .eml files.
-  deliver: z.boolean().default(true),
+};
+
+/** What every command that may send takes (see docs/delivery.md). */
+const deliveryOptions = {
   transport: z.enum(MAIL_TRANSPORTS).default('file'),
   smtpUrl: z.string().regex(/^smtps?:\/\/[^/\s]+/, 'must look like smtp://host:port').optional(),
   outbox: z.string().min(1).optional(),
@@ -42,15 +54,89 @@ export const runOptionsSchema = z.object({
   sesConfigurationSet: z.string().min(1).optional(),
   ledger: z.string().min(1).optional(),
   rate: z.coerce.number().positive('must be above 0').max(1000).default(5),
-  resend: z.boolean().optional(),
   dryRun: z.boolean().optional(),
-}).refine((options) => options.transport !== 'smtp' || options.smtpUrl !== undefined, {
-  message: 'is needed with --transport smtp, e.g. --smtp-url smtp://127.0.0.1:2525',
-  path: ['smtpUrl'],
-});
+  allowIncomplete: z.boolean().optional(),
+};
+
+type Targeted = { target: 'local' | 'aws'; stage?: string | undefined };
+type Mailed = { transport: string; smtpUrl?: string | undefined };
+
+const hasStageForAws = (options: Targeted) => options.target !== 'aws' || options.stage !== undefined;
+const stageNeeded = { message: 'is needed with --target aws, e.g. --stage prod', path: ['stage'] };
+const hasSmtpUrl = (options: Mailed) => options.transport !== 'smtp' || options.smtpUrl !== undefined;
+const smtpUrlNeeded = { message: 'is needed with --transport smtp, e.g. --smtp-url smtp://127.0.0.1:2525', path: ['smtpUrl'] };
+
+export const runOptionsSchema = z
+  .object({
+    report: z.string().min(1),
+    period: periodId.optional(),
+    province: z.array(provinceCode).optional(),
+    ...localRunOptions,
+    ...deliveryOptions,
+    ...targetOptions,
+    // Without --no-deliver, the reports are sent (by the file transport unless told otherwise).
+    deliver: z.boolean().default(true),
+    resend: z.boolean().optional(),
+  })
+  .refine(hasSmtpUrl, smtpUrlNeeded)
+  .refine(hasStageForAws, stageNeeded);
+
+export const rerunOptionsSchema = z
+  .object({
+    report: z.string().min(1),
+    period: periodId,
+    audience: z.array(audience).optional(),
+    resend: z.boolean().optional(),
+    ...localRunOptions,
+    ...deliveryOptions,
+    ...targetOptions,
+  })
+  .refine(hasSmtpUrl, smtpUrlNeeded)
+  .refine(hasStageForAws, stageNeeded);
+
+export const backfillOptionsSchema = z
+  .object({
+    report: z.string().min(1),
+    from: periodId,
+    to: periodId,
+    send: z.boolean().optional(),
+    ...localRunOptions,
+    ...deliveryOptions,
+    ...targetOptions,
+  })
+  .refine(hasSmtpUrl, smtpUrlNeeded)
+  .refine(hasStageForAws, stageNeeded);
+
+export const previewOptionsSchema = z
+  .object({
+    report: z.string().min(1),
+    period: periodId.optional(),
+    audience: z.array(audience).optional(),
+    ...localRunOptions,
+    ...targetOptions,
+    expires: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(3600),
+  })
+  .refine(hasStageForAws, stageNeeded);
+
+export const statusOptionsSchema = z
+  .object({
+    report: z.string().min(1).optional(),
+    period: periodId.optional(),
+    audience: z.array(audience).optional(),
+    out: z.string().min(1),
+    ledger: z.string().min(1).optional(),
+    json: z.boolean().optional(),
+    ...targetOptions,
+  })
+  .refine(hasStageForAws, stageNeeded);
 
 export type GenerateOptions = z.infer<typeof generateOptionsSchema>;
 export type RunOptions = z.infer<typeof runOptionsSchema>;
+export type RerunOptions = z.infer<typeof rerunOptionsSchema>;
+export type BackfillOptions = z.infer<typeof backfillOptionsSchema>;
+export type PreviewOptions = z.infer<typeof previewOptionsSchema>;
+export type StatusOptions = z.infer<typeof statusOptionsSchema>;
+export type DeliveryCliOptions = Pick<RunOptions, keyof typeof deliveryOptions | 'out'>;
 
 const optionName = (path: readonly PropertyKey[]) =>
   path.length === 0 ? 'options' : `--${String(path[0]).replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;

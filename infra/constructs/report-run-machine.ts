@@ -51,6 +51,8 @@ export class ReportRunMachine extends Construct {
       'audiences.$': '$.Payload.audiences',
       'dataIncomplete.$': '$.Payload.dataIncomplete',
       'partitionsMissing.$': '$.Payload.partitionsMissing',
+      'resend.$': '$.Payload.resend',
+      'archiveOnly.$': '$.Payload.archiveOnly',
     };
 
     const start = new sfn.Pass(this, 'Start', {
@@ -117,7 +119,12 @@ export class ReportRunMachine extends Construct {
     );
     const deliverEach = new sfn.Map(this, 'DeliverEach', {
       itemsPath: '$.prepared.audiences',
-      itemSelector: { 'snapshotKey.$': '$.prepared.snapshotKey', 'audience.$': '$$.Map.Item.Value' },
+      itemSelector: {
+        'snapshotKey.$': '$.prepared.snapshotKey',
+        'audience.$': '$$.Map.Item.Value',
+        'resend.$': '$.prepared.resend',
+        'archiveOnly.$': '$.prepared.archiveOnly',
+      },
       maxConcurrency: props.maxConcurrency ?? 8,
       resultPath: '$.deliveries',
     }).itemProcessor(deliver);

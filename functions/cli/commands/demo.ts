@@ -1,13 +1,15 @@
 // mnp-briefings demo (npm start): builds the sample lake if there is none, then runs the
 // headquarters weekly briefing for the latest complete week and the provincial reports for
-// the latest complete month.
+// the latest complete month, delivered by the file transport (.eml files, no server needed).
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { FsReportStore } from '#adapters/store/fs-store.ts';
+import { latestCompletePeriodInLake } from '#core/lake-calendar.ts';
+import { reportDefinition } from '#core/report-definitions.ts';
 import type { CliIo } from '../io.ts';
 import { runOptionsSchema, validateOptions } from '../options.ts';
+import { runReportJob } from '../report-job.ts';
 import { DEFAULT_SEED, generateSampleLake } from './generate.ts';
-import { DEFAULT_RECIPIENTS_FILE, printRunResult, runLocalReport } from './run.ts';
+import { DEFAULT_RECIPIENTS_FILE, assertJobDone, openJobsFor, printJobResult } from './run.ts';
 
 export function registerDemo(program: Command, io: CliIo): void {
   program
@@ -19,11 +21,21 @@ export function registerDemo(program: Command, io: CliIo): void {
       const started = performance.now();
       const lakeExists = await stat(raw.lake).then((info) => info.isDirectory(), () => false);
       if (!lakeExists) await generateSampleLake({ lake: raw.lake, seed: DEFAULT_SEED, scale: 1 }, io);
-      const store = new FsReportStore(raw.out);
-      for (const report of ['hq-weekly', 'province-monthly']) {
-        const options = validateOptions(runOptionsSchema, { report, lake: raw.lake, out: raw.out, homeOperator: 'CMCC', recipients: DEFAULT_RECIPIENTS_FILE });
-        printRunResult(await runLocalReport(options, io), io, (key) => store.locate(key));
+      const options = validateOptions(runOptionsSchema, { report: 'hq-weekly', lake: raw.lake, out: raw.out, homeOperator: 'CMCC', recipients: DEFAULT_RECIPIENTS_FILE });
+      const jobs = await openJobsFor(options, io);
+      try {
+        const results = [];
+        for (const reportId of ['hq-weekly', 'province-monthly']) {
+          const definition = reportDefinition(reportId);
+          const periodId = (await latestCompletePeriodInLake(jobs.runtime.inventory, definition.periodKind)).id;
+          const result = await runReportJob({ reportId, periodId, homeOperator: options.homeOperator, deliver: true }, jobs);
+          printJobResult(result, io, (key) => jobs.runtime.store.locate(key));
+          results.push(result);
+        }
+        io.out(`Done in ${((performance.now() - started) / 1000).toFixed(1)} s. Open ${jobs.runtime.store.locate('index.html')} in a browser.`);
+        for (const result of results) assertJobDone(result);
+      } finally {
+        await jobs.close();
       }
-      io.out(`Done in ${((performance.now() - started) / 1000).toFixed(1)} s. Open ${store.locate('hq-weekly')} in a browser.`);
     });
 }

@@ -5,22 +5,23 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { deliverAudienceReport, type DeliverySummary } from '#core/delivery.ts';
 import type { MailTransport } from '#core/delivery-ports.ts';
-import { ConfigurationError, DeliveryError } from '#core/errors.ts';
+import { ConfigurationError, DataNotReadyError, DeliveryError } from '#core/errors.ts';
 import { latestCompletePeriodInLake } from '#core/lake-calendar.ts';
-import { parseRecipients, recipientsOf, type RecipientsConfig } from '#core/recipients.ts';
+import { parseRecipients, type RecipientsConfig } from '#core/recipients.ts';
 import { reportDefinition } from '#core/report-definitions.ts';
-import { runReport, type ArchivedReport } from '#core/report-run.ts';
-import { assertLakeFolder } from '#adapters/lake/fs-lake.ts';
+import type { ArchivedReport } from '#core/report-run.ts';
 import { FileLedger } from '#adapters/ledger/file-ledger.ts';
 import { createMailTransport, parseMailConfig, type MailConfig } from '#adapters/mail/mail-config.ts';
 import type { Logger, ReportStore } from '#core/ports.ts';
 import { createBriefingMessageComposer } from '#render/mime/briefing-composer.ts';
+import { AwsTarget, defaultAwsClients, executionName, stateMachineName, type AwsRunInput } from '../aws-target.ts';
+import { DEFAULT_RECIPIENTS_FILE, withDeliveryOptions, withLakeOptions, withTargetOptions } from '../command-options.ts';
 import type { CliIo } from '../io.ts';
-import { openLocalRuntime } from '../local-runtime.ts';
-import { runOptionsSchema, validateOptions, type RunOptions } from '../options.ts';
+import { runOptionsSchema, validateOptions, type DeliveryCliOptions } from '../options.ts';
+import { openLocalJobs, runReportJob, type JobResult } from '../report-job.ts';
 import { headlineLines } from '../summary.ts';
 
-export const DEFAULT_RECIPIENTS_FILE = 'config/recipients.json';
+export { DEFAULT_RECIPIENTS_FILE };
 
 export async function loadRecipients(path: string): Promise<RecipientsConfig> {
   let raw: unknown;
@@ -32,17 +33,7 @@ export async function loadRecipients(path: string): Promise<RecipientsConfig> {
   return parseRecipients(raw, path);
 }
 
-export interface RunResult {
-  readonly report: string;
-  readonly period: string;
-  readonly queryCount: number;
-  readonly partitionsMissing: readonly string[];
-  readonly archived: readonly ArchivedReport[];
-  /** One per audience; absent with --no-deliver. */
-  readonly deliveries?: readonly DeliverySummary[];
-}
-
-export function mailConfigOf(options: RunOptions): MailConfig {
+export function mailConfigOf(options: DeliveryCliOptions): MailConfig {
   return parseMailConfig(
     {
       transport: options.transport,
@@ -68,7 +59,7 @@ export interface LocalDeliveryPorts {
 export async function deliverLocalReports(
   archived: readonly ArchivedReport[],
   recipients: RecipientsConfig,
-  options: Pick<RunOptions, 'out' | 'ledger' | 'resend' | 'dryRun'>,
+  options: { readonly out: string; readonly ledger?: string | undefined; readonly resend?: boolean | undefined; readonly dryRun?: boolean | undefined },
   ports: LocalDeliveryPorts,
 ): Promise<DeliverySummary[]> {
   const deliveryPorts = {
@@ -82,32 +73,6 @@ export async function deliverLocalReports(
     summaries.push(await deliverAudienceReport(report, recipients, deliveryPorts, { resend: options.resend === true, dryRun: options.dryRun === true }));
   }
   return summaries;
-}
-
-export async function runLocalReport(options: RunOptions, io: CliIo): Promise<RunResult> {
-  const definition = reportDefinition(options.report);
-  await assertLakeFolder(options.lake);
-  const recipients = await loadRecipients(options.recipients);
-  // Validated before any query runs, so a bad --smtp-url fails in a second, not after the report.
-  const mailConfig = options.deliver === false ? undefined : mailConfigOf(options);
-  const runtime = await openLocalRuntime({ lakeDir: options.lake, outDir: options.out, verbose: options.verbose, logSink: io.err });
-  let transport: MailTransport | undefined;
-  try {
-    const periodId = options.period ?? (await latestCompletePeriodInLake(runtime.inventory, definition.periodKind)).id;
-    const { snapshot, archived } = await runReport(
-      { reportId: definition.id, periodId, homeOperator: options.homeOperator, audiences: options.province, generatedAt: new Date() },
-      runtime,
-      { localeOf: (audience) => options.locale ?? recipientsOf(recipients, audience).locale },
-    );
-    const result = { report: definition.id, period: periodId, queryCount: snapshot.queryCount, partitionsMissing: snapshot.partitionsMissing, archived };
-    if (!mailConfig) return result;
-    transport = await createMailTransport(mailConfig);
-    const deliveries = await deliverLocalReports(archived, recipients, options, { transport, store: runtime.store, log: runtime.log });
-    return { ...result, deliveries };
-  } finally {
-    await transport?.close?.();
-    await runtime.close();
-  }
 }
 
 const deliveryCounts = (summaries: readonly DeliverySummary[]) => {
@@ -138,8 +103,9 @@ export function deliveryLines(summaries: readonly DeliverySummary[], locate: (ke
   return lines;
 }
 
-/** A run with failed recipients ends in a DeliveryError (exit code 3) once the summary is out. */
-export function assertDelivered(result: RunResult): void {
+/** Held ends in exit code 75, failed recipients in 3: after the summary is out. */
+export function assertJobDone(result: JobResult): void {
+  if (result.state === 'held') throw new DataNotReadyError(`${result.report} ${result.period} held: ${result.message ?? 'data not ready'}`, result.partitionsMissing);
   const failed = (result.deliveries ?? []).flatMap((summary) => summary.recipients.filter((outcome) => outcome.status === 'failed').map((outcome) => ({ summary, outcome })));
   if (failed.length === 0) return;
   const { summary, outcome } = failed[0]!;
@@ -148,56 +114,112 @@ export function assertDelivered(result: RunResult): void {
   );
 }
 
-export function printRunResult(result: RunResult, io: CliIo, locate: (key: string) => string, json = false): void {
+export function jobJson(result: JobResult, locate: (key: string) => string): Record<string, unknown> {
+  return {
+    report: result.report,
+    period: result.period,
+    state: result.state,
+    queries: result.queryCount,
+    partitionsMissing: result.partitionsMissing,
+    ...(result.retryAt ? { retryAt: result.retryAt } : {}),
+    ...(result.message ? { message: result.message } : {}),
+    reports: result.archived.map((report) => ({ audience: report.audience, locale: report.locale, html: locate(report.keys.html), json: locate(report.keys.json) })),
+    ...(result.deliveries ? { deliveries: result.deliveries.map((summary) => ({ ...summary, message: locate(summary.messageKey) })) } : {}),
+  };
+}
+
+export function printJobResult(result: JobResult, io: CliIo, locate: (key: string) => string, json = false): void {
   if (json) {
-    io.out(JSON.stringify({
-      report: result.report,
-      period: result.period,
-      queries: result.queryCount,
-      partitionsMissing: result.partitionsMissing,
-      reports: result.archived.map((report) => ({ audience: report.audience, locale: report.locale, html: locate(report.keys.html), json: locate(report.keys.json) })),
-      ...(result.deliveries ? { deliveries: result.deliveries.map((summary) => ({ ...summary, message: locate(summary.messageKey) })) } : {}),
-    }));
+    io.out(JSON.stringify(jobJson(result, locate)));
+    return;
+  }
+  if (result.state === 'held') {
+    io.out(`${result.report} ${result.period}: held, nothing sent: ${result.message ?? ''}`);
+    for (const partition of result.partitionsMissing.slice(0, 10)) io.out(`  missing ${partition}`);
+    if (result.partitionsMissing.length > 10) io.out(`  ... and ${result.partitionsMissing.length - 10} more`);
     return;
   }
   const shown = result.archived.length > 3 ? result.archived.slice(0, 2) : result.archived;
   for (const report of shown) for (const line of headlineLines(report, locate)) io.out(line);
   if (shown.length < result.archived.length) io.out(`  ... and ${result.archived.length - shown.length} more ${result.report} reports next to it`);
   io.out(`  ${result.queryCount} queries for ${result.archived.length} report(s)`);
+  if (result.partitionsMissing.length > 0) io.out(`  data incomplete: ${result.partitionsMissing.length} partition(s) without _SUCCESS; the reports carry the banner`);
   for (const line of deliveryLines(result.deliveries ?? [], locate, shown.length)) io.out(line);
+  if (result.state !== 'previewed') io.out(`  run state: ${result.state}${result.message ? ` (${result.message})` : ''}`);
+}
+
+/** The local ports for one command's jobs: the lake, the archive in OUT, the ledger, the transport on demand. */
+export async function openJobsFor(
+  options: DeliveryCliOptions & { lake: string; recipients: string; verbose?: boolean | undefined },
+  io: CliIo,
+): Promise<Awaited<ReturnType<typeof openLocalJobs>>> {
+  const recipients = await loadRecipients(options.recipients);
+  // Validated before any query runs, so a bad --smtp-url fails in a second, not after the report.
+  const mailConfig = mailConfigOf(options);
+  return openLocalJobs(
+    { lake: options.lake, out: options.out, recipients, ledger: options.ledger, verbose: options.verbose, openTransport: () => createMailTransport(mailConfig) },
+    io.err,
+  );
+}
+
+/** Starts the deployed state machine instead of running here (--target aws). */
+export async function startAwsRun(kind: string, input: AwsRunInput, options: { stage?: string | undefined; region?: string | undefined; dryRun?: boolean | undefined; json?: boolean | undefined }, io: CliIo): Promise<void> {
+  const aws = new AwsTarget(options.stage!, defaultAwsClients(options.region));
+  const name = executionName(kind, input, new Date());
+  if (options.dryRun) {
+    const plan = { dryRun: true, stateMachine: stateMachineName(options.stage!, input.reportId), name, input };
+    io.out(options.json ? JSON.stringify(plan) : `dry run: would start ${plan.stateMachine} as ${name} with ${JSON.stringify(input)}`);
+    return;
+  }
+  const executionArn = await aws.startRun(input, name);
+  io.out(options.json ? JSON.stringify({ executionArn, name, input }) : `started ${executionArn}\n  input ${JSON.stringify(input)}\n  follow it with: mnp-briefings status --target aws --stage ${options.stage} --report ${input.reportId}${input.periodId ? ` --period ${input.periodId}` : ''}`);
 }
 
 export function registerRun(program: Command, io: CliIo): void {
-  program
+  const command = program
     .command('run')
-    .description('run one report for one period and write it to the output folder')
+    .description('run one report for one period: hold if its data is not ready, else archive it and deliver it')
     .requiredOption('--report <id>', 'report id: hq-weekly or province-monthly')
     .option('--period <id>', 'ISO week (2019-W48) or month (2019-12), Beijing time; default: the latest complete one in the lake')
-    .option('--lake <dir>', 'lake folder', 'lake')
-    .option('--out <dir>', 'output folder', 'out')
-    .option('--locale <locale>', 'zh-CN or en for every audience (default: per recipient configuration)')
     .option('--province <code...>', 'limit a provincial report to these province codes (repeatable)')
-    .option('--home-operator <code>', 'the operator whose headquarters reads the briefings', 'CMCC')
-    .option('--recipients <file>', 'recipients configuration', DEFAULT_RECIPIENTS_FILE)
-    .option('--json', 'print a JSON summary for scripts')
-    .option('--verbose', 'log each query to stderr')
     .option('--no-deliver', 'archive the reports only, send nothing')
-    .option('--transport <kind>', 'file (write .eml files), smtp or ses', 'file')
-    .option('--smtp-url <url>', 'the SMTP server for --transport smtp, e.g. smtp://127.0.0.1:2525')
-    .option('--outbox <dir>', 'folder for the .eml files of --transport file (default: OUT/<report>/<period>/<audience>/outbox)')
-    .option('--ses-region <region>', 'the SES region for --transport ses (default: the AWS SDK configuration)')
-    .option('--ses-endpoint <url>', 'another SES endpoint, e.g. a local emulator')
-    .option('--ses-configuration-set <name>', 'the SES configuration set for delivery events')
-    .option('--ledger <dir>', 'the delivery ledger folder (default: OUT/ledger)')
-    .option('--rate <perSecond>', 'messages per second over the whole run, for smtp and ses', '5')
-    .option('--resend', 'send again to recipients already sent to, marked as a correction')
-    .option('--dry-run', 'build and write message.eml, send nothing, record nothing')
-    .action(async (raw: Record<string, unknown>) => {
-      const options = validateOptions(runOptionsSchema, raw);
-      const result = await runLocalReport(options, io);
-      const { FsReportStore } = await import('#adapters/store/fs-store.ts');
-      const store = new FsReportStore(options.out);
-      printRunResult(result, io, (key) => store.locate(key), options.json);
-      assertDelivered(result);
-    });
+    .option('--resend', 'send again to recipients already sent to, marked as a correction');
+  withTargetOptions(withDeliveryOptions(withLakeOptions(command))).action(async (raw: Record<string, unknown>) => {
+    const options = validateOptions(runOptionsSchema, raw);
+    const definition = reportDefinition(options.report);
+    if (options.target === 'aws') {
+      const input = {
+        reportId: definition.id,
+        ...(options.period ? { periodId: options.period } : {}),
+        ...(options.province ? { audiences: options.province } : {}),
+        ...(options.resend ? { resend: true } : {}),
+        ...(options.deliver ? {} : { archiveOnly: true }),
+        ...(options.allowIncomplete ? { sendDespiteMissingData: true } : {}),
+      };
+      await startAwsRun('run', input, options, io);
+      return;
+    }
+    const jobs = await openJobsFor(options, io);
+    try {
+      const periodId = options.period ?? (await latestCompletePeriodInLake(jobs.runtime.inventory, definition.periodKind)).id;
+      const result = await runReportJob(
+        {
+          reportId: definition.id,
+          periodId,
+          audiences: options.province,
+          homeOperator: options.homeOperator,
+          locale: options.locale,
+          deliver: options.deliver,
+          resend: options.resend,
+          dryRun: options.dryRun,
+          allowIncomplete: options.allowIncomplete,
+        },
+        jobs,
+      );
+      printJobResult(result, io, (key) => jobs.runtime.store.locate(key), options.json);
+      assertJobDone(result);
+    } finally {
+      await jobs.close();
+    }
+  });
 }

@@ -11,7 +11,14 @@ import { parseRecipients, recipientsOf } from '#core/recipients.ts';
 import type { Locale } from '#core/report-model.ts';
 import { archiveAudienceReport, type RunSnapshot } from '#core/report-run.ts';
 
-export const deliverEventSchema = z.object({ snapshotKey: z.string().min(1), audience: z.string().min(1) });
+export const deliverEventSchema = z.object({
+  snapshotKey: z.string().min(1),
+  audience: z.string().min(1),
+  /** A deliberate resend: a correction to everyone (the run's input, passed on by Prepare). */
+  resend: z.boolean().optional(),
+  /** Archive only (a backfill without sending). */
+  archiveOnly: z.boolean().optional(),
+});
 export type DeliverEvent = z.infer<typeof deliverEventSchema>;
 
 export interface DeliverPorts {
@@ -23,7 +30,7 @@ export interface DeliverPorts {
 
 export interface DeliverOutput {
   readonly audience: string;
-  readonly status: 'delivered';
+  readonly status: 'delivered' | 'archived';
   readonly reportId: string;
   readonly periodId: string;
   readonly html: string;
@@ -58,7 +65,10 @@ export async function deliverStep(event: DeliverEvent, recipientsKey: string, po
   const recipients = parseRecipients(await readJson(ports.store, recipientsKey, 'recipients file'), ports.store.locate(recipientsKey));
   const { locale } = recipientsOf(recipients, event.audience);
   const archived = await archiveAudienceReport(snapshot, event.audience, locale, { renderer: ports.rendererFor(locale), store: ports.store });
-  const summary = await deliverAudienceReport(archived, recipients, { ...ports.delivery, store: ports.store, log: ports.log }, options);
+  if (event.archiveOnly) {
+    return { audience: event.audience, status: 'archived', reportId: snapshot.reportId, periodId: snapshot.periodId, html: ports.store.locate(archived.keys.html), sent: 0, skipped: 0, recipients: [] };
+  }
+  const summary = await deliverAudienceReport(archived, recipients, { ...ports.delivery, store: ports.store, log: ports.log }, { ...options, resend: event.resend === true || options.resend === true });
   const open = unfinished(summary);
   if (open.length > 0) {
     throw new DeliveryError(`${snapshot.reportId} ${snapshot.periodId} ${event.audience}: ${open.length} recipient(s) not confirmed sent: ${open.join('; ')}`);

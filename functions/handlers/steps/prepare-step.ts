@@ -29,6 +29,9 @@ export interface PrepareOutput {
   readonly dataIncomplete: boolean;
   readonly partitionsMissing: number;
   readonly queryCount: number;
+  /** Passed on to each Deliver: the run's delivery mode, from the execution input. */
+  readonly resend: boolean;
+  readonly archiveOnly: boolean;
 }
 
 export async function prepareStep(event: RunEvent, homeOperator: string, ports: PreparePorts): Promise<PrepareOutput> {
@@ -61,5 +64,7 @@ export async function prepareStep(event: RunEvent, homeOperator: string, ports: 
     dataIncomplete: snapshot.partitionsMissing.length > 0,
     partitionsMissing: snapshot.partitionsMissing.length,
     queryCount: snapshot.queryCount,
+    resend: event.request.resend === true,
+    archiveOnly: event.request.archiveOnly === true,
   };
 }

@@ -12,7 +12,7 @@ import { resolveRun, runEventSchema } from '../support/run-input.ts';
 const stateErrorSchema = z.object({ Error: z.string(), Cause: z.string().optional() });
 
 const deliveryResultSchema = z
-  .object({ audience: z.string(), status: z.enum(['delivered', 'failed']), error: z.string().optional(), cause: z.string().optional() })
+  .object({ audience: z.string(), status: z.enum(['delivered', 'archived', 'failed']), error: z.string().optional(), cause: z.string().optional() })
   .loose();
 
 export const recordEventSchema = runEventSchema.extend({
@@ -60,6 +60,9 @@ async function partitionsMissingOf(store: ReportStore, event: RecordEvent, previ
 function outcomeOf(event: RecordEvent, failedAudiences: readonly string[]): { state: RunState; message: string } {
   const deliveries = event.deliveries ?? [];
   if (event.outcome === 'finished') {
+    if (failedAudiences.length === 0 && deliveries.length > 0 && deliveries.every((delivery) => delivery.status === 'archived')) {
+      return { state: 'archived', message: `archived for ${deliveries.length} audience(s), not sent (archive only)` };
+    }
     if (failedAudiences.length === 0) return { state: 'delivered', message: `delivered to ${deliveries.length} audience(s)` };
     const first = deliveries.find((delivery) => delivery.status === 'failed')!;
     const reason = describeError({ Error: first.error ?? 'Error', Cause: first.cause }).message;

@@ -17,6 +17,10 @@ export const runInputSchema = z.object({
   sendDespiteMissingData: z.boolean().optional(),
   /** Do not serve any metric from Athena's result reuse (after a correction of the lake). */
   freshResults: z.boolean().optional(),
+  /** Send again to recipients already sent to, as a correction (mnp-briefings rerun --resend). */
+  resend: z.boolean().optional(),
+  /** Render and archive only, send nothing (mnp-briefings backfill without --send). */
+  archiveOnly: z.boolean().optional(),
 });
 
 export type RunInput = z.infer<typeof runInputSchema>;

@@ -1,0 +1,169 @@
+// mnp-briefings backfill: every period of a range, oldest first, archived (and sent only with
+// --send). Resumable: a period the run journal records as done is skipped, so a second call
+// after an interruption picks up where the first stopped, and the ledger makes sure that
+// nobody is mailed twice even for a period that was half sent.
+import { SingleBar } from 'cli-progress';
+import Table from 'cli-table3';
+import type { Command } from 'commander';
+import { ConfigurationError, DataNotReadyError, DeliveryError, MnpError } from '#core/errors.ts';
+import { parsePeriod, periodsBetween } from '#core/period.ts';
+import type { ReportStore } from '#core/ports.ts';
+import { reportDefinition } from '#core/report-definitions.ts';
+import { readRunStatus, type RunState, type RunStatus } from '#core/run-journal.ts';
+import { AwsTarget, defaultAwsClients, executionName } from '../aws-target.ts';
+import { withDeliveryOptions, withLakeOptions, withTargetOptions } from '../command-options.ts';
+import type { CliIo } from '../io.ts';
+import { backfillOptionsSchema, validateOptions, type BackfillOptions } from '../options.ts';
+import { runReportJob, type JobResult } from '../report-job.ts';
+import { openJobsFor } from './run.ts';
+
+export interface BackfillRow {
+  readonly period: string;
+  /** What this call did: skipped (done before), ran, started (AWS), failed. */
+  readonly action: 'skipped' | 'ran' | 'started' | 'failed' | 'planned';
+  readonly state: RunState | 'started' | 'planned';
+  readonly reports: number;
+  readonly sent: number;
+  readonly skipped: number;
+  readonly failed: number;
+  readonly seconds: number;
+  readonly note?: string;
+}
+
+/** Done before: delivered (with --send), or at least archived (without). */
+export function isDone(status: RunStatus | undefined, send: boolean): boolean {
+  if (!status) return false;
+  return send ? status.state === 'delivered' : ['archived', 'delivered', 'delivery-failed'].includes(status.state);
+}
+
+function rowOf(period: string, result: JobResult, seconds: number): BackfillRow {
+  const total = (pick: (summary: NonNullable<JobResult['deliveries']>[number]) => number) => (result.deliveries ?? []).reduce((sum, summary) => sum + pick(summary), 0);
+  return {
+    period,
+    action: 'ran',
+    state: result.state === 'previewed' ? 'archived' : result.state,
+    reports: result.archived.length,
+    sent: total((summary) => summary.sent),
+    skipped: total((summary) => summary.skipped),
+    failed: total((summary) => summary.failed),
+    seconds,
+    ...(result.message ? { note: result.message } : {}),
+  };
+}
+
+interface Progress {
+  tick(label: string): void;
+  stop(): void;
+}
+
+/** A bar on an interactive terminal; one line per period on stderr otherwise (logs, CI, tests). */
+function progressFor(io: CliIo, total: number, json: boolean): Progress {
+  if (io.isTty && process.stderr.isTTY && !json) {
+    const bar = new SingleBar({ format: 'backfill [{bar}] {value}/{total} {label}', stream: process.stderr, hideCursor: true, clearOnComplete: false });
+    bar.start(total, 0, { label: '' });
+    return { tick: (label) => bar.increment(1, { label }), stop: () => bar.stop() };
+  }
+  let done = 0;
+  return { tick: (label) => io.err(`backfill ${(done += 1)}/${total} ${label}`), stop: () => undefined };
+}
+
+function printTable(rows: readonly BackfillRow[], io: CliIo): void {
+  const table = new Table({ head: ['period', 'action', 'state', 'reports', 'sent', 'skipped', 'failed', 'seconds', 'note'], style: { head: [], border: [] } });
+  for (const row of rows) table.push([row.period, row.action, row.state, row.reports, row.sent, row.skipped, row.failed, row.seconds.toFixed(1), row.note ?? '']);
+  io.out(table.toString());
+  const count = (action: BackfillRow['action']) => rows.filter((row) => row.action === action).length;
+  io.out(`${rows.length} period(s): ${count('ran')} ran, ${count('skipped')} skipped as done, ${count('started')} started, ${count('failed')} failed`);
+}
+
+/** The exit a script acts on: failures first, then undelivered recipients, then held periods. */
+function assertBackfillDone(rows: readonly BackfillRow[]): void {
+  const failed = rows.filter((row) => row.action === 'failed');
+  if (failed.length > 0) throw new MnpError(`backfill: ${failed.length} period(s) failed, e.g. ${failed[0]!.period}: ${failed[0]!.note ?? ''}; run the same command again to resume`);
+  const undelivered = rows.filter((row) => row.state === 'delivery-failed');
+  if (undelivered.length > 0) throw new DeliveryError(`backfill: ${undelivered.length} period(s) with recipients not delivered, e.g. ${undelivered[0]!.period}; run the same command again to resume`);
+  const held = rows.filter((row) => row.state === 'held');
+  if (held.length > 0) throw new DataNotReadyError(`backfill: ${held.length} period(s) held for missing data, e.g. ${held[0]!.period}`, []);
+}
+
+async function backfillLocally(options: BackfillOptions, periods: readonly string[], io: CliIo): Promise<BackfillRow[]> {
+  const definition = reportDefinition(options.report);
+  const send = options.send === true;
+  const jobs = await openJobsFor(options, io);
+  const progress = progressFor(io, periods.length, options.json === true);
+  const rows: BackfillRow[] = [];
+  try {
+    for (const period of periods) {
+      const started = performance.now();
+      const status = await readRunStatus(jobs.runtime.store, definition.id, period);
+      if (isDone(status, send) && !options.dryRun) {
+        rows.push({ period, action: 'skipped', state: status!.state, reports: 0, sent: 0, skipped: 0, failed: 0, seconds: 0, note: `done ${status!.updatedAt}` });
+      } else {
+        try {
+          const result = await runReportJob(
+            { reportId: definition.id, periodId: period, homeOperator: options.homeOperator, locale: options.locale, deliver: send, dryRun: options.dryRun, allowIncomplete: options.allowIncomplete },
+            jobs,
+          );
+          rows.push(rowOf(period, result, (performance.now() - started) / 1000));
+        } catch (error) {
+          // Wrong arguments or configuration fail every period alike: stop at once.
+          if (error instanceof ConfigurationError) throw error;
+          rows.push({ period, action: 'failed', state: 'failed', reports: 0, sent: 0, skipped: 0, failed: 0, seconds: (performance.now() - started) / 1000, note: (error as Error).message.split('\n')[0]! });
+        }
+      }
+      progress.tick(`${period} ${rows.at(-1)!.state}`);
+    }
+  } finally {
+    progress.stop();
+    await jobs.close();
+  }
+  return rows;
+}
+
+async function backfillInAws(options: BackfillOptions, periods: readonly string[], io: CliIo, target: AwsTarget): Promise<BackfillRow[]> {
+  const definition = reportDefinition(options.report);
+  const send = options.send === true;
+  const store: ReportStore = await target.archive(definition.id);
+  const rows: BackfillRow[] = [];
+  for (const period of periods) {
+    const status = await readRunStatus(store, definition.id, period);
+    const base = { period, reports: 0, sent: 0, skipped: 0, failed: 0, seconds: 0 };
+    if (isDone(status, send)) {
+      rows.push({ ...base, action: 'skipped', state: status!.state, note: `done ${status!.updatedAt}` });
+      continue;
+    }
+    const input = { reportId: definition.id, periodId: period, ...(send ? {} : { archiveOnly: true }), ...(options.allowIncomplete ? { sendDespiteMissingData: true } : {}) };
+    const name = executionName('backfill', input, new Date());
+    if (options.dryRun) {
+      rows.push({ ...base, action: 'planned', state: 'planned', note: `would start ${name} with ${JSON.stringify(input)}` });
+      continue;
+    }
+    const executionArn = await target.startRun(input, name);
+    rows.push({ ...base, action: 'started', state: 'started', note: executionArn });
+    io.err(`backfill ${rows.length}/${periods.length} ${period} started`);
+  }
+  return rows;
+}
+
+export function registerBackfill(program: Command, io: CliIo): void {
+  const command = program
+    .command('backfill')
+    .description('run every period of a range, oldest first, to the archive (and send with --send); a second call resumes')
+    .requiredOption('--report <id>', 'report id: hq-weekly or province-monthly')
+    .requiredOption('--from <period>', 'first period: ISO week (2019-W40) or month (2019-06)')
+    .requiredOption('--to <period>', 'last period, included')
+    .option('--send', 'deliver each period too (the ledger skips whoever was sent to)');
+  withTargetOptions(withDeliveryOptions(withLakeOptions(command))).action(async (raw: Record<string, unknown>) => {
+    const options = validateOptions(backfillOptionsSchema, raw);
+    const definition = reportDefinition(options.report);
+    const [from, to] = [parsePeriod(options.from), parsePeriod(options.to)];
+    if (from.kind !== definition.periodKind) throw new ConfigurationError(`--from ${from.id}: ${definition.id} is a ${definition.periodKind}ly report`);
+    const periods = periodsBetween(from, to).map((period) => period.id);
+    const rows =
+      options.target === 'aws'
+        ? await backfillInAws(options, periods, io, new AwsTarget(options.stage!, defaultAwsClients(options.region)))
+        : await backfillLocally(options, periods, io);
+    if (options.json) io.out(JSON.stringify({ report: definition.id, from: from.id, to: to.id, send: options.send === true, periods: rows }));
+    else printTable(rows, io);
+    assertBackfillDone(rows);
+  });
+}

@@ -1,0 +1,56 @@
+// mnp-briefings rerun: one report for one period again, e.g. after a late data load or a failed
+// province. The ledger makes it send only what never went out; --resend sends a correction to
+// everyone instead (the subject and body say so).
+import type { Command } from 'commander';
+import { reportDefinition } from '#core/report-definitions.ts';
+import { withDeliveryOptions, withLakeOptions, withTargetOptions } from '../command-options.ts';
+import type { CliIo } from '../io.ts';
+import { rerunOptionsSchema, validateOptions } from '../options.ts';
+import { runReportJob } from '../report-job.ts';
+import { assertJobDone, openJobsFor, printJobResult, startAwsRun } from './run.ts';
+
+export function registerRerun(program: Command, io: CliIo): void {
+  const command = program
+    .command('rerun')
+    .description('run one report for one period again: deliver only what was never delivered, or --resend a correction')
+    .requiredOption('--report <id>', 'report id: hq-weekly or province-monthly')
+    .requiredOption('--period <id>', 'ISO week (2019-W48) or month (2019-12)')
+    .option('--audience <code...>', 'limit the rerun to these audiences: hq, or province codes such as 44 (repeatable)')
+    .option('--resend', 'send again to recipients already sent to, marked as a correction');
+  withTargetOptions(withDeliveryOptions(withLakeOptions(command))).action(async (raw: Record<string, unknown>) => {
+    const options = validateOptions(rerunOptionsSchema, raw);
+    const definition = reportDefinition(options.report);
+    if (options.target === 'aws') {
+      const input = {
+        reportId: definition.id,
+        periodId: options.period,
+        ...(options.audience ? { audiences: options.audience } : {}),
+        ...(options.resend ? { resend: true } : {}),
+        ...(options.allowIncomplete ? { sendDespiteMissingData: true } : {}),
+      };
+      await startAwsRun(options.resend ? 'resend' : 'rerun', input, options, io);
+      return;
+    }
+    const jobs = await openJobsFor(options, io);
+    try {
+      const result = await runReportJob(
+        {
+          reportId: definition.id,
+          periodId: options.period,
+          audiences: options.audience,
+          homeOperator: options.homeOperator,
+          locale: options.locale,
+          deliver: true,
+          resend: options.resend,
+          dryRun: options.dryRun,
+          allowIncomplete: options.allowIncomplete,
+        },
+        jobs,
+      );
+      printJobResult(result, io, (key) => jobs.runtime.store.locate(key), options.json);
+      assertJobDone(result);
+    } finally {
+      await jobs.close();
+    }
+  });
+}
