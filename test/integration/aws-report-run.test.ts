@@ -31,6 +31,7 @@ import { createPrepareHandler } from '#handlers/prepare.ts';
 import { createRecordHandler } from '#handlers/record-run.ts';
 import { deliverConfigSchema, prepareConfigSchema, recordConfigSchema } from '#handlers/support/config.ts';
 import type { LambdaLogger } from '#handlers/support/lambda-logger.ts';
+import { parseMessage } from '../unit/delivery-fixtures.ts';
 import { canned, type Cell } from './aws-canned-metrics.ts';
 import { startS3Server, type S3Server } from './aws-s3rver.ts';
 
@@ -210,6 +211,35 @@ describe('a report run through the Lambda handlers', () => {
     const again = await deliver({ snapshotKey: prepared.snapshotKey, audience: 'hq' });
     expect(again).toMatchObject({ sent: 0, skipped: 2 });
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(2);
+  });
+
+  it('passes a rerun\'s resend and a backfill\'s archive-only mode from the execution input to each Deliver', async () => {
+    const { prepare, deliver, record } = handlers('lake-complete');
+    const store = new S3ReportStore({ client: s3, bucket: 'archive' });
+    // A backfill without --send: archived, nothing sent, recorded as archived.
+    const archiveOnly = { reportId: 'hq-weekly', periodId: '2019-W48', archiveOnly: true };
+    const preparedQuietly = await prepare({ request: archiveOnly, startedAt: STARTED_AT });
+    const quiet = await deliver({ snapshotKey: preparedQuietly.snapshotKey, audience: 'hq', resend: preparedQuietly.resend, archiveOnly: preparedQuietly.archiveOnly });
+    const recordedQuietly = await record({ request: archiveOnly, startedAt: STARTED_AT, outcome: 'finished', prepared: preparedQuietly, deliveries: [quiet] });
+    const sentQuietly = ses.commandCalls(SendEmailCommand).length;
+    // Then a send (skipped by the ledger where an earlier test sent), and a rerun with --resend:
+    // a correction to each recipient.
+    const first = await prepare({ request: { reportId: 'hq-weekly', periodId: '2019-W48' }, startedAt: STARTED_AT });
+    await deliver({ snapshotKey: first.snapshotKey, audience: 'hq', resend: first.resend, archiveOnly: first.archiveOnly });
+    const sentBefore = ses.commandCalls(SendEmailCommand).length;
+    const resend = await prepare({ request: { reportId: 'hq-weekly', periodId: '2019-W48', resend: true }, startedAt: STARTED_AT });
+    const corrected = await deliver({ snapshotKey: resend.snapshotKey, audience: 'hq', resend: resend.resend, archiveOnly: resend.archiveOnly });
+
+    expect(preparedQuietly).toMatchObject({ archiveOnly: true, resend: false });
+    expect(quiet).toMatchObject({ status: 'archived', sent: 0 });
+    expect(recordedQuietly.state).toBe('archived');
+    expect(sentQuietly).toBe(0);
+    expect(await store.get('hq-weekly/2019-W48/hq/briefing.html')).toBeDefined();
+    expect(resend).toMatchObject({ resend: true, archiveOnly: false });
+    expect(corrected).toMatchObject({ status: 'delivered', sent: 2, skipped: 0 });
+    const corrections = ses.commandCalls(SendEmailCommand).slice(sentBefore);
+    const subjects = await Promise.all(corrections.map(async (call) => (await parseMessage(call.args[0].input.Content!.Raw!.Data!)).subject));
+    expect(subjects).toEqual(['【更正】【携号转网周报】2019年第48周', '【更正】【携号转网周报】2019年第48周']);
   });
 
   it('holds a run whose lake is not complete, before any query, and records it as held', async () => {
