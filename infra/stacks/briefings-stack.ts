@@ -134,7 +134,7 @@ export class BriefingsStack extends Stack {
     // Record: writes one small JSON file.
     this.record = new BriefingFunction(this, 'Record', {
       handlerFile: 'record-run.ts',
-      description: 'Writes runs/<report>/<period>/status.json: sent, incomplete, held or failed',
+      description: 'Writes runs/<report>/<period>/status.json (sent, incomplete, held or failed) and the archive index',
       memorySize: 256,
       timeout: Duration.seconds(30),
       failureQueue: failedInvocations,
@@ -142,6 +142,9 @@ export class BriefingsStack extends Stack {
     });
     archiveBucket.grantRead(this.record.function, 'runs/*');
     archiveBucket.grantPut(this.record.function, 'runs/*');
+    // The archive's front page (index.html), rewritten from a listing of the bucket.
+    archiveBucket.grantRead(this.record.function, 'index.html');
+    archiveBucket.grantPut(this.record.function, 'index.html');
 
     const machines = new Map<string, ReportRunMachine>();
     for (const definition of props.reportDefinitions) {

@@ -216,11 +216,11 @@ describe('briefings stack', () => {
       expect(resourcesFor(statements, 'athena:StartQueryExecution')).toEqual([]);
     });
 
-    it('lets Record read and write only the run records', () => {
+    it('lets Record read and write only the run records and the archive index', () => {
       const statements = statementsOfRole(app, 'Record');
       const archive = 'arn:<AWS::Partition>:s3:::mnp-briefings-dev-archive-<AWS::AccountId>-<AWS::Region>';
-      expect(resourcesFor(statements, 's3:PutObject')).toEqual([`${archive}/runs/*`]);
-      expect(resourcesFor(statements, 's3:GetObject*').sort()).toEqual([archive, `${archive}/runs/*`]);
+      expect(resourcesFor(statements, 's3:PutObject').sort()).toEqual([`${archive}/index.html`, `${archive}/runs/*`]);
+      expect([...new Set(resourcesFor(statements, 's3:GetObject*'))].sort()).toEqual([archive, `${archive}/index.html`, `${archive}/runs/*`]);
     });
   });
 

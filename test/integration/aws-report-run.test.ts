@@ -233,6 +233,7 @@ describe('a report run through the Lambda handlers', () => {
     expect(preparedQuietly).toMatchObject({ archiveOnly: true, resend: false });
     expect(quiet).toMatchObject({ status: 'archived', sent: 0 });
     expect(recordedQuietly.state).toBe('archived');
+    expect(new TextDecoder().decode(await store.get('index.html'))).toContain('href="hq-weekly/2019-W48/hq/briefing.html"');
     expect(sentQuietly).toBe(0);
     expect(await store.get('hq-weekly/2019-W48/hq/briefing.html')).toBeDefined();
     expect(resend).toMatchObject({ resend: true, archiveOnly: false });

@@ -4,6 +4,7 @@
 // failed), when the run stays held for missing data, or when Prepare failed.
 import { z } from 'zod';
 import type { Logger, ReportStore } from '#core/ports.ts';
+import { writeArchiveIndex } from '#render/archive-index.ts';
 import type { RunSnapshot } from '#core/report-run.ts';
 import { readRunStatus, recordRunStatus, runStatusKey, type RunState } from '#core/run-journal.ts';
 import { resolveRun, runEventSchema } from '../support/run-input.ts';
@@ -96,6 +97,8 @@ export async function recordStep(event: RecordEvent, ports: { store: ReportStore
     },
     ports.now(),
   );
+  // The archive's front page lists the new reports; a failure here must not lose the record.
+  await writeArchiveIndex(ports.store).catch((error: Error) => ports.log.warn('archive index not written', { errorMessage: error.message }));
   ports.log[state === 'delivered' ? 'info' : 'warn']('run recorded', { report: reportId, period: periodId, state, attempts: status.attempts, failedAudiences });
   return { state, statusKey: runStatusKey(reportId, periodId), failed: failedAudiences.length, failedAudiences };
 }
