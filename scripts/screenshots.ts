@@ -1,6 +1,7 @@
 // Current screenshots of the briefings for the documentation (docs/screenshots/): both reports in
-// both languages at 1280 px, and the headquarters briefing on a 375 px phone. Builds a small
-// sample lake and the reports in a temporary folder, then photographs the archived pages in
+// both languages at 1280 px; on a 375 px phone the headquarters briefing in Chinese, the
+// provincial guidance in English, and the headquarters briefing once more in dark mode. Builds a
+// small sample lake and the reports in a temporary folder, then photographs the archived pages in
 // Debian's Chromium.  Run: node bin/run-ts.js scripts/screenshots.ts [--out docs/screenshots]
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,19 +21,26 @@ interface Shot {
   readonly fileName: string;
   readonly briefing: SampleBriefing;
   readonly width: number;
+  readonly colorScheme: 'light' | 'dark';
 }
 
 function shotsOf(briefings: readonly SampleBriefing[]): Shot[] {
-  const desktop = briefings.map((briefing) => ({ fileName: `${briefing.report}-${briefing.locale}.png`, briefing, width: 1280 }));
-  const hqChinese = briefings.find((briefing) => briefing.report === 'hq-weekly' && briefing.locale === 'zh-CN')!;
-  return [...desktop, { fileName: 'hq-weekly-phone-zh-CN.png', briefing: hqChinese, width: 375 }];
+  const find = (report: SampleBriefing['report'], locale: SampleBriefing['locale']) =>
+    briefings.find((briefing) => briefing.report === report && briefing.locale === locale)!;
+  const desktop = briefings.map((briefing): Shot => ({ fileName: `${briefing.report}-${briefing.locale}.png`, briefing, width: 1280, colorScheme: 'light' }));
+  return [
+    ...desktop,
+    { fileName: 'hq-weekly-phone-zh-CN.png', briefing: find('hq-weekly', 'zh-CN'), width: 375, colorScheme: 'light' },
+    { fileName: 'province-monthly-phone-en.png', briefing: find('province-monthly', 'en'), width: 375, colorScheme: 'light' },
+    { fileName: 'hq-weekly-phone-dark-zh-CN.png', briefing: find('hq-weekly', 'zh-CN'), width: 375, colorScheme: 'dark' },
+  ];
 }
 
 /** A PNG of the top of the page, as tall as the page allows and MAX_BYTES permits. */
 async function photograph(context: BrowserContext, shot: Shot): Promise<{ png: Buffer; height: number }> {
   const page = await context.newPage();
   try {
-    await page.emulateMedia({ colorScheme: 'light', media: 'screen' });
+    await page.emulateMedia({ colorScheme: shot.colorScheme, media: 'screen' });
     await page.setViewportSize({ width: shot.width, height: 900 });
     await page.goto(pathToFileURL(shot.briefing.htmlPath).href, { waitUntil: 'load' });
     const pageHeight = await page.evaluate<number>('document.documentElement.scrollHeight');
@@ -65,7 +73,7 @@ async function main(): Promise<void> {
         const { png, height } = await photograph(browser.context, shot);
         const path = join(outDir, shot.fileName);
         await writeFile(path, png);
-        process.stdout.write(`  ${path}: ${shot.width} x ${height} px, ${Math.round(png.length / 1024)} KB (${shot.briefing.report} ${shot.briefing.period}, ${shot.briefing.locale})\n`);
+        process.stdout.write(`  ${path}: ${shot.width} x ${height} px, ${Math.round(png.length / 1024)} KB (${shot.briefing.report} ${shot.briefing.period}, ${shot.briefing.locale}, ${shot.colorScheme})\n`);
       }
     } finally {
       await browser.close();

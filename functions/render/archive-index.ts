@@ -15,22 +15,6 @@ export const ARCHIVE_INDEX_KEY = 'index.html';
 
 type ArchiveWord = 'title' | 'audiences' | 'empty';
 
-/**
- * Words the locale files do not have yet: they belong in templates/locales/*.json as
- * `archive.title`, `archive.audiences` and `archive.empty`. A key found there wins over this map,
- * so the map can simply be deleted once the keys exist. The Chinese is written as escapes only
- * so that the guard against words in render modules (test/unit/render-locales.test.ts) keeps
- * guarding everything else meanwhile; it reads 携号转网简报存档, 受众, 存档中还没有简报。
- */
-export const PENDING_ARCHIVE_LABELS: Readonly<Record<Locale, Readonly<Record<ArchiveWord, string>>>> = {
-  'zh-CN': {
-    title: '\u643a\u53f7\u8f6c\u7f51\u7b80\u62a5\u5b58\u6863',
-    audiences: '\u53d7\u4f17',
-    empty: '\u5b58\u6863\u4e2d\u8fd8\u6ca1\u6709\u7b80\u62a5\u3002',
-  },
-  en: { title: 'MNP briefing archive', audiences: 'Audiences', empty: 'The archive holds no briefing yet.' },
-};
-
 const BRIEFING_KEY = /^([a-z][a-z0-9-]*)\/([^/]+)\/([^/]+)\/briefing\.html$/;
 
 interface ArchivedPage {
@@ -126,8 +110,7 @@ function bilingual(label: (words: Words) => string, separator = ' / '): string {
 }
 
 function archiveWord(words: Words, word: ArchiveWord): string {
-  const key = `archive.${word}`;
-  return hasMessage(words.locale, key) ? words.t(key) : PENDING_ARCHIVE_LABELS[words.locale][word];
+  return words.t(`archive.${word}`);
 }
 
 function reportTitle(words: Words, report: string): string {

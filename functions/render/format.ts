@@ -21,7 +21,7 @@ export interface Formatter {
   change(value: number | null): string;
   /** A difference of two shares or rates, in percentage points: 0.025 -> +2.5 pt */
   points(value: number | null): string;
-  /** An amount in yuan: 128.5 -> ¥128.50 */
+  /** An amount in yuan: 128.5 -> ¥128.50 (the symbol from the locale, the same in both languages) */
   cny(value: number | null): string;
   /** A calendar date YYYY-MM-DD: 2019年11月25日 / 25 Nov 2019 */
   date(day: string): string;
@@ -31,6 +31,8 @@ export interface Formatter {
   month(month: string): string;
   /** A calendar month YYYY-MM, short: 2019年11月 / Nov 2019 */
   monthShort(month: string): string;
+  /** A calendar month YYYY-MM without its year, for a chart axis: 11月 / Nov */
+  monthOfYear(month: string): string;
 }
 
 /** Intl writes a hyphen-minus; the briefings use the real minus sign, and no "-0". */
@@ -62,11 +64,13 @@ export function createFormatter(locale: Locale): Formatter {
     new Intl.NumberFormat(tag, { minimumFractionDigits: decimals, maximumFractionDigits: decimals, signDisplay: 'exceptZero' });
   const pointsOne = signedPoints(1);
   const pointsTwo = signedPoints(2);
-  const yuan = new Intl.NumberFormat(tag, { style: 'currency', currency: 'CNY', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  // Not Intl's currency style: it writes "CN¥" in English; the locale says how an amount reads.
+  const yuan = new Intl.NumberFormat(tag, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   const calendarDate = new Intl.DateTimeFormat(tag, { year: 'numeric', month: locale === 'en' ? 'short' : 'long', day: 'numeric', timeZone: 'UTC' });
   const beijingTime = new Intl.DateTimeFormat(tag, { dateStyle: locale === 'en' ? 'medium' : 'long', timeStyle: 'short', timeZone: 'Asia/Shanghai' });
   const longMonth = new Intl.DateTimeFormat(tag, { year: 'numeric', month: 'long', timeZone: 'UTC' });
   const shortMonth = new Intl.DateTimeFormat(tag, { year: 'numeric', month: 'short', timeZone: 'UTC' });
+  const monthAlone = new Intl.DateTimeFormat(tag, { month: 'short', timeZone: 'UTC' });
 
   const orDash =
     (format: (value: number) => string) =>
@@ -80,10 +84,11 @@ export function createFormatter(locale: Locale): Formatter {
     rate: orDash((value) => (decimalsFor(value) === 2 && value !== 0 ? twoDecimals : oneDecimal).format(value)),
     change: orDash((value) => signedOneDecimal.format(value)),
     points: orDash((value) => t('units.points', { value: withMinus((decimalsFor(value) === 2 && value !== 0 ? pointsTwo : pointsOne).format(value * 100)) })),
-    cny: orDash((value) => yuan.format(value)),
+    cny: orDash((value) => t('units.yuan', { value: yuan.format(value) })),
     date: (day) => calendarDate.format(new Date(`${day}T00:00:00Z`)),
     dateTime: (instant) => beijingTime.format(new Date(instant)),
     month: (month) => longMonth.format(new Date(`${month}-01T00:00:00Z`)),
     monthShort: (month) => shortMonth.format(new Date(`${month}-01T00:00:00Z`)),
+    monthOfYear: (month) => monthAlone.format(new Date(`${month}-01T00:00:00Z`)),
   };
 }

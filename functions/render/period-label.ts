@@ -9,6 +9,8 @@ export interface PeriodNames {
   label(period: Pick<PeriodModel, 'id'>): string;
   /** A trend period id (2019-W41, 2019-10) in short. */
   short(id: string): string;
+  /** Shorter still, for a chart axis whose periods run in order: 41周 / W41, 10月 / Oct. */
+  axis(id: string): string;
   /** First to last Beijing day. */
   range(period: Pick<PeriodModel, 'start' | 'end'>): string;
 }
@@ -22,14 +24,16 @@ function parts(id: string): { kind: 'week' | 'month'; year: string; week: string
 
 export function periodNames(locale: Locale, format: Formatter): PeriodNames {
   const t = createTranslator(locale);
-  const named = (id: string, form: 'label' | 'short') => {
+  const monthNames = { label: format.month, short: format.monthShort, axis: format.monthOfYear } as const;
+  const named = (id: string, form: 'label' | 'short' | 'axis') => {
     const { kind, year, week, month } = parts(id);
-    const monthName = kind === 'month' ? (form === 'label' ? format.month(month) : format.monthShort(month)) : '';
+    const monthName = kind === 'month' ? monthNames[form](month) : '';
     return t(`period.${kind}.${form}`, { year, week, month: monthName });
   };
   return {
     label: (period) => named(period.id, 'label'),
     short: (id) => named(id, 'short'),
+    axis: (id) => named(id, 'axis'),
     range: (period) => t('period.range', { start: format.date(period.start), end: format.date(period.end) }),
   };
 }

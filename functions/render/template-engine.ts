@@ -65,8 +65,17 @@ function registerHelpers(hbs: Instance, locale: Locale): void {
     quarantineLabel: labelOr('dataQuality.reasons'),
     tableLabel: labelOr('dataQuality.tables'),
     attentionReasonLabel: (reason: string) => t(`attention.reasons.${reason}`),
-    guidanceReasonLabel: (reason: string) => t(`guidance.reasons.${reason}`),
+    /** Why a category has guidance, as one clause: "weighs more here than nationally and is among the three largest". */
+    guidanceReasons: (reasons: readonly string[]) => reasons.map((reason) => t(`guidance.reasons.${reason}`)).join(t('words.and')),
     isPositive: (value: unknown) => typeof value === 'number' && value > 0,
+    /** A column heading that may wrap between words but never inside "port-ins". */
+    keepWhole: (text: string) =>
+      new hbs.SafeString(
+        text
+          .split(' ')
+          .map((word) => (word.includes('-') ? `<span class="fig">${hbs.escapeExpression(word)}</span>` : hbs.escapeExpression(word)))
+          .join(' '),
+      ),
     /** A rule line of a display width, for text headings: {{rule 72}} or {{rule 72 "="}}. */
     rule: (width: unknown, char: unknown) => (isOptions(char) ? '-' : String(char)).repeat(Number(width)),
   });

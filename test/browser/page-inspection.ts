@@ -16,11 +16,18 @@ interface InPageElement {
 interface InPageImage extends InPageElement {
   readonly naturalWidth: number;
   getAttribute(name: string): string | null;
+  getBoundingClientRect(): { readonly width: number };
+}
+interface InPageScroller extends InPageElement {
+  readonly scrollWidth: number;
+  readonly clientWidth: number;
+  readonly textContent: string | null;
+  querySelector(selectors: string): InPageScroller | null;
 }
 declare const document: {
   readonly documentElement: { readonly scrollWidth: number };
   readonly images: ArrayLike<InPageImage>;
-  querySelectorAll(selectors: string): ArrayLike<InPageElement>;
+  querySelectorAll<T extends InPageElement = InPageElement>(selectors: string): ArrayLike<T>;
 };
 declare const window: { readonly axe: { run(context: unknown, options: unknown): Promise<axe.AxeResults> } };
 declare function getComputedStyle(element: InPageElement): { readonly breakInside: string };
@@ -39,7 +46,10 @@ export interface PageInspection {
   readonly url: string;
   readonly width: number;
   readonly scrollWidth: number;
-  readonly images: readonly { src: string; naturalWidth: number; alt: string | null }[];
+  /** Each image with its drawn width (PNG pixels) and the width it is shown at (CSS pixels). */
+  readonly images: readonly { src: string; naturalWidth: number; shownWidth: number; alt: string | null }[];
+  /** Captions of the tables too wide for their column, which the reader has to scroll sideways. */
+  readonly scrolledTables: readonly string[];
   readonly headingLevels: readonly number[];
   /** Console errors, uncaught exceptions and failed requests, in the order they happened. */
   readonly loadProblems: readonly string[];
@@ -89,7 +99,15 @@ export async function inspectPage(context: BrowserContext, path: string, width: 
   try {
     const layout = await page.evaluate(() => ({
       scrollWidth: document.documentElement.scrollWidth,
-      images: Array.from(document.images, (image) => ({ src: image.getAttribute('src') ?? '', naturalWidth: image.naturalWidth, alt: image.getAttribute('alt') })),
+      images: Array.from(document.images, (image) => ({
+        src: image.getAttribute('src') ?? '',
+        naturalWidth: image.naturalWidth,
+        shownWidth: image.getBoundingClientRect().width,
+        alt: image.getAttribute('alt'),
+      })),
+      scrolledTables: Array.from(document.querySelectorAll<InPageScroller>('.scroll'))
+        .filter((scroller) => scroller.scrollWidth > scroller.clientWidth + 1)
+        .map((scroller) => scroller.querySelector('caption')?.textContent ?? '(no caption)'),
       headingLevels: Array.from(document.querySelectorAll('h1, h2, h3, h4, h5, h6'), (heading) => Number(heading.tagName.slice(1))),
     }));
     await mkdir(dirname(screenshotPath), { recursive: true });

@@ -2,7 +2,7 @@
 // same bytes, and a spec the chart cannot draw fails with a message that names the problem.
 import { describe, expect, it } from 'vitest';
 import type { GroupedBarChartSpec, TrendChartSpec } from '#render/charts/chart-spec.ts';
-import { ChartError, MissingGlyphError, drawChart } from '#render/charts/draw-chart.ts';
+import { ChartError, MissingGlyphError, createChartDrawer, drawChart } from '#render/charts/draw-chart.ts';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -12,7 +12,7 @@ const trendSpec: TrendChartSpec = {
   title: '中国移动携入、携出与净流量',
   alt: '折线图',
   yTitle: '携转数',
-  xLabels: ['第41周', '第42周', '第43周', '第44周', '第45周', '第46周', '第47周', '第48周'],
+  xLabels: ['41周', '42周', '43周', '44周', '45周', '46周', '47周', '48周'],
   series: [
     { name: '携入', color: '#1f77b4', values: [12034, 13200, null, 15010, 14230, 13500, 16020, 15500] },
     { name: '携出', color: '#1f77b4', dashed: true, values: [9034, 9900, 10500, 11020, 11230, 10500, 9020, 9800] },
@@ -34,6 +34,29 @@ const barSpec: GroupedBarChartSpec = {
   ],
 };
 
+/** Operators in their own colours, port-outs hatched, each bar naming what it counts. */
+const operatorSpec: GroupedBarChartSpec = {
+  kind: 'grouped-bars',
+  id: 'operators',
+  title: 'Port-ins and port-outs per operator',
+  alt: 'Horizontal bar chart',
+  labels: ['China Mobile', 'China Unicom', 'China Telecom'],
+  valueFormat: 'count',
+  horizontal: true,
+  legend: false,
+  series: [
+    { name: 'Port-ins', color: '#595959', colors: ['#0072b2', '#d55e00', '#009e73'], values: [566, 462, 1010], valueLabels: ['Port-ins 566', 'Port-ins 462', 'Port-ins 1,010'] },
+    { name: 'Port-outs', color: '#595959', colors: ['#0072b2', '#d55e00', '#009e73'], values: [1179, 519, 340], valueLabels: ['Port-outs 1,179', 'Port-outs 519', 'Port-outs 340'], dashed: true },
+  ],
+};
+
+/** The texts of an SVG's <text> elements, entities decoded. */
+function svgTexts(svg: string): string[] {
+  return [...svg.matchAll(/<text[^>]*>([\s\S]*?)<\/text>/g)].flatMap((match) =>
+    [...match[1]!.matchAll(/<tspan[^>]*>([^<]*)<\/tspan>/g)].map((tspan) => tspan[1]!).concat(match[1]!.includes('<tspan') ? [] : [match[1]!]),
+  ).map((text) => text.replace(/&#39;/g, "'").replace(/&amp;/g, '&'));
+}
+
 function pngSize(content: Uint8Array): { width: number; height: number } {
   const view = new DataView(content.buffer, content.byteOffset, content.byteLength);
   return { width: view.getUint32(16), height: view.getUint32(20) };
@@ -48,14 +71,15 @@ describe('drawChart', () => {
     const image = await drawChart(spec);
 
     expect([...image.content.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
-    expect(image.width).toBe(600);
+    // 400 px: shown in a phone's 347 px column, 14 px labels still read at 12 px.
+    expect(image.width).toBe(400);
     expect(pngSize(image.content)).toEqual({ width: 2 * image.width, height: 2 * image.height });
     expect(image.cid).toBe(`chart-${spec.id}@mnp-briefings`);
     expect(image.fileName).toBe(`chart-${spec.id}.png`);
     expect(image.alt).toBe(spec.alt);
   });
 
-  it('gives a trend chart its 260 px height and lying bars a height that grows with the labels', async () => {
+  it('gives a trend chart with level period labels its 260 px height and lying bars a height that grows with the labels', async () => {
     const trend = await drawChart(trendSpec);
     const fewBars = await drawChart(barSpec);
     const manyBars = await drawChart({ ...barSpec, labels: [...barSpec.labels, ...barSpec.labels.map((l) => `${l}2`)], series: barSpec.series.map((s) => ({ ...s, values: [...s.values, ...s.values] })) });
@@ -87,5 +111,35 @@ describe('drawChart', () => {
 
     await expect(drawChart(spec)).rejects.toThrow(ChartError);
     await expect(drawChart(spec)).rejects.toThrow(/"携入" has 2 values for 8 labels/);
+  });
+
+  it('writes each bar its own text, in the operator colour, port-outs hatched, with no value axis', async () => {
+    const { svg } = await createChartDrawer().drawSvg(operatorSpec);
+
+    const texts = svgTexts(svg);
+    for (const label of [...operatorSpec.labels, ...operatorSpec.series.flatMap((series) => series.valueLabels!)]) expect(texts).toContain(label);
+    for (const color of ['#0072b2', '#d55e00', '#009e73']) {
+      expect(svg).toContain(`fill="${color}"`);
+      expect(svg).toContain(`<pattern id="hatch-${color.slice(1)}"`);
+      expect(svg).toContain(`fill="url(#hatch-${color.slice(1)})"`);
+    }
+    expect(texts).not.toContain('1,000');
+  });
+
+  it('wraps a category label too long for its room instead of cutting it', async () => {
+    const spec = { ...barSpec, labels: ['Family or broadband bundle elsewhere', 'Tariff level', 'Relocation', 'Other'] };
+
+    const { svg } = await createChartDrawer().drawSvg(spec);
+
+    const texts = svgTexts(svg);
+    expect(texts.join(' ')).toContain('Family or broadband');
+    expect(texts.join(' ')).toContain('bundle elsewhere');
+    expect(svg).not.toContain('\u2026');
+  });
+
+  it('refuses a bar text with a character the chart font lacks', async () => {
+    const spec = { ...operatorSpec, series: [{ ...operatorSpec.series[0]!, valueLabels: ['龘 566', '462', '1,010'] }, operatorSpec.series[1]!] };
+
+    await expect(drawChart(spec)).rejects.toBeInstanceOf(MissingGlyphError);
   });
 });

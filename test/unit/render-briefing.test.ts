@@ -61,7 +61,8 @@ describe('figures in the mail', () => {
       expect(part).toContain('57.6%');
       expect(part).toContain('0.20%');
       expect(part).toContain('+2.5 pt');
-      expect(part).toContain('CN¥128.50');
+      expect(part).toContain('¥128.50');
+      expect(part).not.toContain('CN¥');
     }
   });
 

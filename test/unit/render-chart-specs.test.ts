@@ -25,15 +25,19 @@ describe('headquarters charts', () => {
     expect(trend.alt).toContain('W48 port-ins 4,444, port-outs 5,678, net \u22121,234');
   });
 
-  it('keep each operator in its reference colour', () => {
+  it('name each operator beside its bars, in its reference colour, each bar saying what it counts', () => {
     // act
     const operators = chartSpecsOf(smallHqModel(), 'zh-CN').find((spec) => spec.id === 'operators') as GroupedBarChartSpec;
     // assess
-    expect(operators.labels).toEqual(['携入', '携出']);
-    expect(operators.series.map((series) => [series.name, series.color, series.values])).toEqual([
-      ['中国移动', operatorByCode.get('CMCC')!.color, [4_444, 5_678]],
-      ['中国联通', operatorByCode.get('CUCC')!.color, [2_222, 2_577]],
-      ['中国电信', operatorByCode.get('CTCC')!.color, [3_210, 1_621]],
+    const colors = ['CMCC', 'CUCC', 'CTCC'].map((code) => operatorByCode.get(code)!.color);
+    expect(operators).toMatchObject({ labels: ['中国移动', '中国联通', '中国电信'], horizontal: true, legend: false });
+    expect(operators.series.map((series) => [series.name, series.colors, series.values, series.dashed === true])).toEqual([
+      ['携入', colors, [4_444, 2_222, 3_210], false],
+      ['携出', colors, [5_678, 2_577, 1_621], true],
+    ]);
+    expect(operators.series.map((series) => series.valueLabels)).toEqual([
+      ['携入 4,444', '携入 2,222', '携入 3,210'],
+      ['携出 5,678', '携出 2,577', '携出 1,621'],
     ]);
   });
 
@@ -43,9 +47,15 @@ describe('headquarters charts', () => {
     // assess
     expect(categories).toMatchObject({ valueFormat: 'percent', horizontal: true });
     expect(categories.series.map((series) => [series.name, series.values, series.dashed === true])).toEqual([
-      ['this week', [0.576, 0.312, 0.112], false],
+      ['This week', [0.576, 0.312, 0.112], false],
       ['Earlier', [0.551, 0.339, 0.11], true],
     ]);
+    expect(categories.series.map((series) => series.valueLabels)).toEqual([
+      ['57.6%', '31.2%', '11.2%'],
+      ['55.1%', '33.9%', '11.0%'],
+    ]);
+    // Short names on the chart; the alt text, like the table, keeps the full ones.
+    expect(categories.labels[0]).toBe('Network');
     expect(categories.alt).toContain('Network coverage and quality 57.6% (earlier 55.1%)');
   });
 });
@@ -57,7 +67,8 @@ describe('province charts', () => {
     // assess
     const counterparts = specs.find((spec) => spec.id === 'operators') as GroupedBarChartSpec;
     const categories = specs.find((spec) => spec.id === 'categories') as GroupedBarChartSpec;
-    expect(counterparts.series.map((series) => series.name)).toEqual(['China Unicom', 'China Telecom']);
+    expect(counterparts.labels).toEqual(['China Unicom', 'China Telecom']);
+    expect(counterparts.series.map((series) => series.colors)).toEqual([0, 1].map(() => ['CUCC', 'CTCC'].map((code) => operatorByCode.get(code)!.color)));
     expect(categories.series.map((series) => [series.name, series.values])).toEqual([
       ['Province', [0.41, 0.35, 0.24]],
       ['National', [0.312, 0.576, 0.112]],

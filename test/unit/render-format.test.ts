@@ -53,7 +53,7 @@ describe('shares, rates and changes', () => {
 describe('amounts and dates', () => {
   it('writes yuan amounts with two decimals', () => {
     expect(zh.cny(128.5)).toBe('¥128.50');
-    expect(en.cny(1_280)).toBe('CN¥1,280.00');
+    expect(en.cny(1_280)).toBe('¥1,280.00');
   });
 
   it('writes a calendar date the way each locale reads it', () => {

@@ -1,18 +1,21 @@
 // The look every chart shares: sizes in CSS pixels at display size, greys, the white card and the
-// bundled font, as a Vega-Lite config; plus the layout sums (legend rows, label rotation) that
-// need real text widths, which Vega itself cannot know in Node.
+// bundled font, as a Vega-Lite config; plus the layout sums (legend rows, label rotation, label
+// wrapping) that need real text widths, which Vega itself cannot know in Node.
+//
+// The size is set for a phone: a 400 px chart shown in the 347 px column of a 375 px screen
+// keeps its 14 px labels at 12 px. A desktop page shows it somewhat larger, a mail at its size.
 import type { Config, TopLevelSpec } from 'vega-lite';
 
-export const DISPLAY_WIDTH = 600;
+export const DISPLAY_WIDTH = 400;
 /** The PNG is drawn at twice the display size, for sharp screens. */
 export const DEVICE_SCALE = 2;
-export const LABEL_FONT_SIZE = 12;
-export const TITLE_FONT_SIZE = 15;
+export const LABEL_FONT_SIZE = 14;
+export const TITLE_FONT_SIZE = 16;
 
 /** Room around the drawing, so that the outermost label never touches the image edge. */
-export const PADDING = { left: 12, right: 24, top: 12, bottom: 12 } as const;
+export const PADDING = { left: 10, right: 14, top: 10, bottom: 10 } as const;
 
-const TEXT = '#333333';
+export const TEXT_COLOR = '#333333';
 const MUTED = '#5f5f5f';
 const GRID = '#e5e5e5';
 const DOMAIN = '#9e9e9e';
@@ -42,6 +45,7 @@ export function chartConfig(fontFamily: string): Config {
     title: {
       anchor: 'start',
       fontSize: TITLE_FONT_SIZE,
+      lineHeight: TITLE_FONT_SIZE + 4,
       fontWeight: 'normal',
       color: '#1a1a1a',
       subtitleFontSize: LABEL_FONT_SIZE,
@@ -51,7 +55,7 @@ export function chartConfig(fontFamily: string): Config {
     },
     axis: {
       labelFontSize: LABEL_FONT_SIZE,
-      labelColor: TEXT,
+      labelColor: TEXT_COLOR,
       titleFontSize: LABEL_FONT_SIZE,
       titleFontWeight: 'normal',
       titleColor: MUTED,
@@ -65,7 +69,7 @@ export function chartConfig(fontFamily: string): Config {
       direction: 'horizontal',
       title: null,
       labelFontSize: LABEL_FONT_SIZE,
-      labelColor: TEXT,
+      labelColor: TEXT_COLOR,
       symbolSize: 120,
       symbolStrokeWidth: 2,
       labelOffset: SYMBOL_LABEL_GAP,
@@ -127,11 +131,40 @@ export function xLabelLayout(labels: readonly string[], plotWidth: number, measu
   };
 }
 
-/** Label limit for a category axis: the longest label, up to a third of the width. */
-export function categoryLabelLimit(labels: readonly string[], measure: MeasureText): number {
-  const widest = Math.max(0, ...labels.map((label) => measure(label, LABEL_FONT_SIZE)));
-  return Math.ceil(Math.min(widest, DISPLAY_WIDTH / 3)) + 2;
+/** The widest a label beside lying bars may be before it wraps: about a third of the width. */
+export const CATEGORY_LABEL_WIDTH = Math.round(DISPLAY_WIDTH * 0.36);
+
+/**
+ * A label in lines no wider than maxWidth: at spaces where it has them, else between any two
+ * characters (Chinese). Nothing is cut: a single word wider than the room keeps its own line.
+ */
+export function wrapLabel(label: string, maxWidth: number, measure: MeasureText, fontSize: number = LABEL_FONT_SIZE): string[] {
+  if (measure(label, fontSize) <= maxWidth) return [label];
+  const spaced = label.includes(' ');
+  const pieces = spaced ? label.split(' ') : [...label];
+  const joiner = spaced ? ' ' : '';
+  const lines: string[] = [];
+  let line = '';
+  for (const piece of pieces) {
+    const candidate = line === '' ? piece : `${line}${joiner}${piece}`;
+    if (line !== '' && measure(candidate, fontSize) > maxWidth) {
+      lines.push(line);
+      line = piece;
+    } else {
+      line = candidate;
+    }
+  }
+  return [...lines, line];
 }
+
+/** A chart title in as many lines as the width needs, and the display height the lines beyond the first add. */
+export function titleLayout(title: string, measure: MeasureText): { lines: string[]; extraHeight: number } {
+  const lines = wrapLabel(title, INNER_WIDTH, measure, TITLE_FONT_SIZE);
+  return { lines, extraHeight: (lines.length - 1) * (TITLE_FONT_SIZE + 4) };
+}
+
+/** Lines of a multi-line label are joined with this in the data; the axis splits them again. */
+export const LINE_BREAK = '\n';
 
 /** d3 formats: thousands separators for counts, whole or trimmed percents for fractions. */
 export const COUNT_FORMAT = ',~f';

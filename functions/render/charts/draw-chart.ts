@@ -121,7 +121,8 @@ export function missingGlyphs(text: string): string[] {
 /** The texts a chart draws, besides its numbers. */
 export function chartTexts(spec: ChartSpec): string[] {
   const labels = spec.kind === 'trend' ? [...spec.xLabels, spec.yTitle] : [...spec.labels];
-  return [spec.title, ...labels, ...spec.series.map((series) => series.name)];
+  const barTexts = spec.series.flatMap((series) => ('valueLabels' in series ? (series.valueLabels ?? []) : []).filter((text): text is string => text !== null));
+  return [spec.title, ...labels, ...spec.series.map((series) => series.name), ...barTexts];
 }
 
 // Numbers are drawn with ASCII digits, separators, '%' and U+2212 (d3's minus), all in the font.
@@ -134,7 +135,12 @@ function checkSpec(spec: ChartSpec, metrics: FontMetrics): void {
       throw new ChartError(`chart "${spec.id}": series "${series.name}" has ${series.values.length} values for ${count} labels`);
     }
     if (names.has(series.name)) throw new ChartError(`chart "${spec.id}": two series are named "${series.name}"`);
-    if (!/^#[0-9a-fA-F]{3,8}$/.test(series.color)) throw new ChartError(`chart "${spec.id}": colour "${series.color}" is not #rrggbb`);
+    for (const color of [series.color, ...(series.colors ?? [])]) {
+      if (!/^#[0-9a-fA-F]{6}$/.test(color)) throw new ChartError(`chart "${spec.id}": colour "${color}" is not #rrggbb`);
+    }
+    if (series.colors !== undefined && series.colors.length !== count) {
+      throw new ChartError(`chart "${spec.id}": series "${series.name}" has ${series.colors.length} colours for ${count} labels`);
+    }
     names.add(series.name);
   }
   const missing = missingGlyphsIn(metrics, chartTexts(spec).join(''));

@@ -10,6 +10,7 @@ import {
   chartConfig,
   legendExtraHeight,
   legendLayout,
+  titleLayout,
   xLabelLayout,
   type ChartLayout,
   type MeasureText,
@@ -23,7 +24,8 @@ export function trendChart(spec: TrendChartSpec, fontFamily: string, measure: Me
   const names = spec.series.map((series) => series.name);
   const legend = legendLayout(names, measure);
   const xLabels = xLabelLayout(spec.xLabels, plotWidth(spec, measure), measure);
-  const height = BASE_HEIGHT + legendExtraHeight(legend) + xLabels.extraHeight;
+  const title = titleLayout(spec.title, measure);
+  const height = BASE_HEIGHT + title.extraHeight + legendExtraHeight(legend) + xLabels.extraHeight;
   const values = spec.series.flatMap((series) =>
     spec.xLabels.map((label, index) => ({ label, series: series.name, value: series.values[index] ?? null })),
   );
@@ -38,7 +40,7 @@ export function trendChart(spec: TrendChartSpec, fontFamily: string, measure: Me
       autosize: { type: 'fit', contains: 'padding' },
       padding: PADDING,
       config: chartConfig(fontFamily),
-      title: { text: spec.title, subtitle: spec.yTitle },
+      title: { text: title.lines, subtitle: spec.yTitle },
       data: { values },
       encoding: {
         x: {
