@@ -148,6 +148,17 @@ export function maskAddress(address: string): string {
   return at < 1 ? '***' : `${address[0]}***${address.slice(at)}`;
 }
 
+const ADDRESS_IN_TEXT = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
+
+/**
+ * Every address in a text masked. Mail servers and SES quote the address they refuse, and a
+ * failure's reason travels on into the summary, the ledger, logs and, in AWS, the Deliver
+ * step's error, which the Lambda runtime logs and the state machine keeps.
+ */
+export function maskAddresses(text: string): string {
+  return text.replace(ADDRESS_IN_TEXT, (address) => maskAddress(address));
+}
+
 export function ledgerKeyOf(archived: ArchivedReport, recipient: string): DeliveryKey {
   return { reportId: archived.reportId, periodId: archived.periodId, audience: archived.audience, recipient: recipient.trim().toLowerCase() };
 }
@@ -170,8 +181,9 @@ export function messageIdOf(archived: ArchivedReport, from: string, correctionIs
   return `<${archived.reportId}.${archived.periodId}.${archived.audience}${kind}.${hash}@${domainOf(addressOf(from))}>`;
 }
 
+/** A failure in one line for summaries, records and logs, with any address in it masked. */
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return maskAddresses(error instanceof Error ? error.message : String(error));
 }
 
 async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
@@ -348,7 +360,7 @@ class AudienceDelivery {
           maxTimeout: this.retry.maxDelayMs,
           randomize: true,
           shouldRetry: ({ error }) => error instanceof MailSendError && error.transient,
-          onFailedAttempt: ({ error, attemptNumber }) => this.ports.log.warn('send attempt failed', { ...this.logFields(recipient), attempt: attemptNumber, error: error.message }),
+          onFailedAttempt: ({ error, attemptNumber }) => this.ports.log.warn('send attempt failed', { ...this.logFields(recipient), attempt: attemptNumber, error: describe(error) }),
         },
       );
     } catch (error) {
