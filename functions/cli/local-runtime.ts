@@ -1,16 +1,18 @@
 // Wires the local adapters: DuckDB over the lake folder, the output folder as the archive,
 // the renderers with server-side charts, and JSON logs on stderr.
 import { DuckDbEngine } from '#adapters/engine/duckdb.ts';
+import { retryingEngine } from '#adapters/engine/retrying-engine.ts';
 import { FsLake } from '#adapters/lake/fs-lake.ts';
 import { createJsonLogger } from '#adapters/log/json-logger.ts';
 import { FsReportStore } from '#adapters/store/fs-store.ts';
-import type { BriefingRenderer, Logger } from '#core/ports.ts';
+import type { BriefingRenderer, Logger, QueryEngine } from '#core/ports.ts';
 import type { Locale } from '#core/report-model.ts';
 import { createBriefingRenderer } from '#render/briefing-renderer.ts';
 import { drawChart } from '#render/charts/draw-chart.ts';
 
 export interface LocalRuntime {
-  readonly engine: DuckDbEngine;
+  /** DuckDB, with transient failures (a busy file, too many open files) retried with backoff. */
+  readonly engine: QueryEngine & { readonly queryCount: number };
   readonly inventory: FsLake;
   readonly store: FsReportStore;
   readonly renderers: Readonly<Record<Locale, BriefingRenderer>>;
@@ -34,10 +36,18 @@ export function createRenderers(): Record<Locale, BriefingRenderer> {
 
 export async function openLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const log = createJsonLogger({ level: options.verbose ? 'INFO' : 'WARN', sink: options.logSink });
-  const engine = await DuckDbEngine.open({
+  const duckdb = await DuckDbEngine.open({
     lakeDir: options.lakeDir,
     onQuery: (event) => log.info('query done', event),
   });
+  const retrying = retryingEngine(duckdb, { onRetry: (event) => log.warn('query retried', event) });
+  const engine = {
+    runMetric: retrying.runMetric,
+    close: retrying.close,
+    get queryCount() {
+      return duckdb.queryCount;
+    },
+  };
   return {
     engine,
     inventory: new FsLake(options.lakeDir),
