@@ -32,7 +32,7 @@ function readSqlFile(relativePath: string): string {
 
 function quotedList(codes: readonly string[]): string {
   for (const code of codes) {
-    if (!/^[A-Za-z0-9_]+$/.test(code)) throw new Error(`reference code ${JSON.stringify(code)} is not safe to place in SQL`);
+    if (!/^[A-Za-z0-9_]+(\/[A-Za-z0-9_]+)?$/.test(code)) throw new Error(`reference code ${JSON.stringify(code)} is not safe to place in SQL`);
   }
   return codes.map((code) => `'${code}'`).join(', ');
 }
@@ -41,6 +41,8 @@ const codeLists: Record<string, string> = {
   provinces: quotedList(provinces.map((p) => p.code)),
   operators: quotedList(operators.map((o) => o.code)),
   categories: quotedList(dissatisfactionCategories.map((c) => c.code)),
+  // A subcategory refines its own category only: the pairs, as 'CATEGORY/SUBCATEGORY'.
+  category_subcategories: quotedList(dissatisfactionCategories.flatMap((c) => c.subcategories.map((s) => `${c.code}/${s.code}`))),
   reject_reasons: quotedList(rejectReasons.map((r) => r.code)),
   statuses: quotedList(channels.statuses),
   request_channels: quotedList(channels.port_requests),

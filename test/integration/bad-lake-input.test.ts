@@ -136,6 +136,22 @@ describe('codes seen for the first time', () => {
     expect(briefing.dataQuality.quarantined.find((entry) => entry.reason === 'unknown_code')?.count).toBe(1);
   });
 
+  it('quarantines an unknown subcategory, and one that refines another category', async () => {
+    const answer = (id: string, category_code: string, subcategory_code: string | null): FixtureRow => ({
+      response_id: id, port_id: null, msisdn_hash: hash(id), province_code: '44', operator_code: 'CMCC', category_code,
+      subcategory_code, collected_at: '2019-11-26 03:00:00', channel: 'sms', verbatim: null,
+    });
+    await writePartition(lakeDir, 'exit_reasons', '2019-11-26', [
+      answer('R1', 'NETWORK', 'NETWORK_INDOOR'),
+      answer('R2', 'NETWORK', null),
+      answer('R3', 'NETWORK', 'NETWORK_TELEPATHY'),
+      answer('R4', 'OTHER', 'NETWORK_INDOOR'),
+    ]);
+    const briefing = await weekBriefing();
+    expect(briefing.dissatisfaction.categories.map((c) => [c.category, c.count])).toEqual([['NETWORK', 2]]);
+    expect(briefing.dataQuality.quarantined.find((entry) => entry.reason === 'unknown_code')?.count).toBe(2);
+  });
+
   it('quarantines lower-case operator codes: codes are upper-case ASCII', async () => {
     await writePartition(lakeDir, 'port_requests', '2019-11-26', [completedPort('A'), completedPort('B', { donor_operator: 'cmcc' })]);
     const briefing = await weekBriefing();

@@ -20,6 +20,7 @@
         OR e.operator_code NOT IN ({{codes.operators}})
         OR e.category_code NOT IN ({{codes.categories}})
         OR e.channel NOT IN ({{codes.exit_channels}})
+        OR (e.subcategory_code IS NOT NULL AND e.category_code || '/' || e.subcategory_code NOT IN ({{codes.category_subcategories}}))
         THEN 'unknown_code'
       WHEN abs(date_diff('day', CAST(e.dt AS DATE), CAST(e.collected_at + INTERVAL '8' HOUR AS DATE))) > 1
         THEN 'malformed_timestamp'
