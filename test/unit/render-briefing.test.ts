@@ -150,7 +150,8 @@ describe('the mail HTML', () => {
     expect(styleBlock).toContain('@media only screen and (max-width: 480px)');
     expect(styleBlock).toContain('@media (prefers-color-scheme: dark)');
     expect(styleBlock.replace(/@media[^{]*\{(?:[^{}]*\{[^}]*\})*\s*\}/g, '').trim()).toBe('');
-    expect(html).toMatch(/<td class="num" style="[^"]*text-align: right/);
+    // A number cell: padding and rule inline, right-aligned by the align attribute juice writes.
+    expect(html).toMatch(/<td style="[^"]*padding:6px 8px[^"]*" valign="top" align="right">/);
   });
 
   it('refers to the charts by cid, with alt text that states the numbers', async () => {
