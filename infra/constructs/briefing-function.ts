@@ -107,6 +107,10 @@ export class BriefingFunction extends Construct {
         // The SDK clients travel in the bundle, at the versions the tests ran against.
         bundleAwsSDK: true,
         externalModules: [...(props.nativePackages ?? [])],
+        // juice parses with htmlparser2 only (it always passes cheerio's xml options), so cheerio's
+        // htmlparser2-only entry point is the same code path without parse5, undici and
+        // iconv-lite: about 600 kB less in the Deliver bundle and a faster cold start.
+        esbuildArgs: { '--alias': ['cheerio=cheerio/slim'] },
         tsconfig: join(REPO_ROOT, 'tsconfig.json'),
         // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
         banner: "import { createRequire as __mnpCreateRequire } from 'node:module'; const require = __mnpCreateRequire(import.meta.url);",

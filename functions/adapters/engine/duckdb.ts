@@ -2,6 +2,11 @@
 // Each query gets views over exactly the data files inside its partition bounds, so a query
 // never opens a file of another period, and each file's schema is checked against the data
 // contract before DuckDB reads it (drift becomes an error naming the file and column).
+// Settings chosen for national-scale lakes on small machines (see docs/performance.md): no
+// insertion order to keep (every metric query aggregates), Parquet footers cached between the
+// queries of a run, and file schemas read in one batch per query instead of one query a file.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { LakeError, QueryError } from '#core/errors.ts';
 import {
@@ -21,6 +26,12 @@ export interface DuckDbEngineOptions {
   readonly lakeDir: string;
   /** @default 2 (the machines have two cores) */
   readonly threads?: number;
+  /**
+   * DuckDB's memory_limit, e.g. "1GB". Above it DuckDB spills to a folder under the system's
+   * temp directory (not its default, .tmp in the working directory).
+   * @default DuckDB's own (80 % of the machine's memory)
+   */
+  readonly memoryLimit?: string;
   /** Called after each query with its name, rows and milliseconds. */
   readonly onQuery?: (event: { name: MetricQueryName; rows: number; ms: number; files: number }) => void;
 }
@@ -51,10 +62,17 @@ export class DuckDbEngine implements QueryEngine {
     const instance = await DuckDBInstance.create(':memory:', {
       autoinstall_known_extensions: 'false',
       threads: String(options.threads ?? 2),
+      // Results are aggregates: no operator needs to keep the files' row order, which frees
+      // the scans and window/aggregate sinks from buffering rows to restore it.
+      preserve_insertion_order: 'false',
+      ...(options.memoryLimit ? { memory_limit: options.memoryLimit, temp_directory: join(tmpdir(), `mnp-duckdb-${process.pid}`) } : {}),
     });
     const connection = await instance.connect();
     // Lake timestamps are UTC; a TIMESTAMPTZ column must not shift with the machine's zone.
     await connection.run("SET TimeZone = 'UTC'");
+    // The queries of one run read the same files' footers again and again.
+    await connection.run('LOAD parquet');
+    await connection.run('SET parquet_metadata_cache = true');
     return new DuckDbEngine(instance, connection, options);
   }
 
@@ -89,20 +107,64 @@ export class DuckDbEngine implements QueryEngine {
     const from = parameters[fromKey];
     const to = parameters[toKey];
     const files = from === undefined || to === undefined ? [] : await this.lake.dataFiles(table, String(from), String(to));
-    for (const file of files) await this.checkFile(table, file);
+    await this.checkFiles(table, files);
     await this.connection.run(`CREATE OR REPLACE TEMP VIEW ${table} AS ${this.viewSql(table, files)}`);
     return files.length;
   }
 
-  private async checkFile(table: LakeTable, file: string): Promise<void> {
-    if (this.checkedFiles.has(file)) return;
-    let columns: FileColumns;
+  /**
+   * Checks the files not yet checked, in order. One parquet_schema() call reads every footer;
+   * files whose Parquet schema is identical get the DuckDB column types of the first of them,
+   * so a lake of uniform files costs one DESCRIBE per table. If the batch cannot read a file,
+   * the files are checked one by one, so that the error names the unreadable one.
+   */
+  private async checkFiles(table: LakeTable, files: readonly string[]): Promise<void> {
+    const unchecked = files.filter((file) => !this.checkedFiles.has(file));
+    if (unchecked.length === 0) return;
+    let signatures: Map<string, string>;
+    try {
+      signatures = await this.schemaSignatures(unchecked);
+    } catch {
+      for (const file of unchecked) this.checkFile(table, file, await this.describeFile(file));
+      return;
+    }
+    const typesBySignature = new Map<string, FileColumns>();
+    for (const file of unchecked) {
+      const signature = signatures.get(file) ?? `file:${file}`;
+      let columns = typesBySignature.get(signature);
+      if (!columns) {
+        columns = await this.describeFile(file);
+        typesBySignature.set(signature, columns);
+      }
+      this.checkFile(table, file, columns);
+    }
+  }
+
+  /** Each file's Parquet schema (names, physical and logical types) as one comparable string. */
+  private async schemaSignatures(files: readonly string[]): Promise<Map<string, string>> {
+    const reader = await this.connection.runAndReadAll(
+      `SELECT file_name, name, type, type_length, repetition_type, num_children, converted_type, scale, precision, field_id, logical_type ` +
+        `FROM parquet_schema([${files.map(quoteLiteral).join(', ')}])`,
+    );
+    const signatures = new Map<string, string>();
+    for (const row of reader.getRowObjectsJson()) {
+      const { file_name: file, ...column } = row;
+      const key = String(file);
+      signatures.set(key, `${signatures.get(key) ?? ''}${JSON.stringify(Object.values(column))};`);
+    }
+    return signatures;
+  }
+
+  private async describeFile(file: string): Promise<FileColumns> {
     try {
       const reader = await this.connection.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${quoteLiteral(file)}, hive_partitioning = false)`);
-      columns = new Map(reader.getRowObjectsJson().map((row) => [String(row['column_name']).toLowerCase(), String(row['column_type'])]));
+      return new Map(reader.getRowObjectsJson().map((row) => [String(row['column_name']).toLowerCase(), String(row['column_type'])]));
     } catch (error) {
       throw new LakeError(`${file} is not a readable Parquet file: ${(error as Error).message.split('\n')[0]}`, { cause: error });
     }
+  }
+
+  private checkFile(table: LakeTable, file: string, columns: FileColumns): void {
     checkFileSchema(table, file, columns);
     this.checkedFiles.set(file, columns);
   }
