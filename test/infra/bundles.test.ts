@@ -2,13 +2,10 @@
 // them, the runtime files each handler reads at the same relative paths, error class names kept
 // for the state machine's Retry/Catch, and each bundle loads as an ES module.
 import { execFile, execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3ReportStore } from '#adapters/store/s3-store.ts';
@@ -19,14 +16,9 @@ import { reportDefinition } from '#core/report-definitions.ts';
 import { prepareRun } from '#core/report-run.ts';
 import { cannedQueryRows } from '../integration/aws-canned-metrics.ts';
 import { startS3Server, type S3Server } from '../integration/aws-s3rver.ts';
+import { startLoopbackDynamoDb, type LoopbackDynamoDb } from '../support/loopback-dynamodb.ts';
 import { synthApp, type SynthesisedApp } from './synth-app.ts';
 
-interface DynamoServer {
-  listen(port: number, host: string, callback: () => void): void;
-  address(): AddressInfo;
-  close(callback?: () => void): void;
-}
-const dynalite = createRequire(import.meta.url)('dynalite') as (options: { createTableMs: number }) => DynamoServer;
 const RUN_BUNDLED_DELIVER = fileURLToPath(new URL('./run-bundled-deliver.mjs', import.meta.url));
 const RUN_BUNDLED_PREPARE = fileURLToPath(new URL('./run-bundled-prepare.mjs', import.meta.url));
 
@@ -106,30 +98,12 @@ describe('Lambda bundles', () => {
 
   describe('the bundled handlers on loopback servers', () => {
     let s3Server: S3Server;
-    let dynamoServer: DynamoServer;
-    let dynamoEndpoint: string;
+    let dynamo: LoopbackDynamoDb;
 
     beforeAll(async () => {
       s3Server = await startS3Server(['archive', 'lake']);
-      dynamoServer = dynalite({ createTableMs: 0 });
-      await new Promise<void>((resolve) => dynamoServer.listen(0, '127.0.0.1', resolve));
-      dynamoEndpoint = `http://127.0.0.1:${dynamoServer.address().port}`;
-      const dynamodb = new DynamoDBClient({ endpoint: dynamoEndpoint, region: 'ap-southeast-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-      await dynamodb.send(
-        new CreateTableCommand({
-          TableName: 'ledger',
-          KeySchema: [
-            { AttributeName: 'pk', KeyType: 'HASH' },
-            { AttributeName: 'sk', KeyType: 'RANGE' },
-          ],
-          AttributeDefinitions: [
-            { AttributeName: 'pk', AttributeType: 'S' },
-            { AttributeName: 'sk', AttributeType: 'S' },
-          ],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      );
-      dynamodb.destroy();
+      dynamo = await startLoopbackDynamoDb();
+      await dynamo.createLedgerTable('ledger');
       const s3 = s3Server.client();
       await s3.send(new PutObjectCommand({ Bucket: 'archive', Key: 'config/recipients.json', Body: readFileSync(new URL('../../config/recipients.json', import.meta.url)) }));
       const { partitionsRead } = planQueries(parsePeriod('2019-W48'), reportDefinition('hq-weekly').trend);
@@ -149,7 +123,7 @@ describe('Lambda bundles', () => {
     }, 60_000);
 
     afterAll(async () => {
-      await new Promise<void>((resolve) => (dynamoServer ? dynamoServer.close(() => resolve()) : resolve()));
+      await dynamo?.close();
       await s3Server?.stop();
     });
 
@@ -169,7 +143,7 @@ describe('Lambda bundles', () => {
     it('renders with the bundled templates, font and rasteriser, archives and sends', async () => {
       const event = { snapshotKey: 'runs/hq-weekly/2019-W48/snapshot.json', audience: 'hq' };
 
-      const { stdout } = await promisify(execFile)(process.execPath, [RUN_BUNDLED_DELIVER, s3Server.endpoint, dynamoEndpoint, 'ledger', JSON.stringify(event)], {
+      const { stdout } = await promisify(execFile)(process.execPath, [RUN_BUNDLED_DELIVER, s3Server.endpoint, dynamo.endpoint, 'ledger', JSON.stringify(event)], {
         env: { ...process.env, LAMBDA_TASK_ROOT: bundles.Deliver.dir, NODE_NO_WARNINGS: '1' },
       });
 

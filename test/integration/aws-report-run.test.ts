@@ -3,8 +3,6 @@
 // small canned result set, the lake inventory and archive on a real S3 API on loopback), then
 // Deliver per audience (rendering, the archive, SES mocked, the ledger on a DynamoDB API on
 // loopback), then Record. Also: a run held for late data, and a delivery that fails.
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import {
   AthenaClient,
@@ -13,7 +11,6 @@ import {
   StartQueryExecutionCommand,
   type ColumnInfo,
 } from '@aws-sdk/client-athena';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { MessageRejected, SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -34,6 +31,7 @@ import type { LambdaLogger } from '#handlers/support/lambda-logger.ts';
 import { parseMessage } from '../unit/delivery-fixtures.ts';
 import { canned, type Cell } from './aws-canned-metrics.ts';
 import { startS3Server, type S3Server } from './aws-s3rver.ts';
+import { startLoopbackDynamoDb, type LoopbackDynamoDb } from '../support/loopback-dynamodb.ts';
 
 const athena = mockClient(AthenaClient);
 const ses = mockClient(SESv2Client);
@@ -76,18 +74,11 @@ function quietLogger(): LambdaLogger & { lines: { level: string; message: string
   };
 }
 
-interface DynamoServer {
-  listen(port: number, host: string, callback: () => void): void;
-  address(): AddressInfo;
-  close(callback?: () => void): void;
-}
-const dynalite = createRequire(import.meta.url)('dynalite') as (options: { createTableMs: number }) => DynamoServer;
 
 describe('a report run through the Lambda handlers', () => {
   let s3Server: S3Server;
   let s3: S3Client;
-  let dynamoServer: DynamoServer;
-  let dynamodb: DynamoDBClient;
+  let dynamo: LoopbackDynamoDb;
   let log: ReturnType<typeof quietLogger>;
 
   const putObject = (bucket: string, key: string, body: string) => s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
@@ -125,7 +116,7 @@ describe('a report run through the Lambda handlers', () => {
       config: deliverConfigSchema.parse({ ARCHIVE_BUCKET: 'archive', LEDGER_TABLE, SES_CONFIGURATION_SET: 'mnp-briefings-test', SES_SEND_RATE_PER_SECOND: '50' }),
       s3,
       ses: new SESv2Client({ region: 'ap-southeast-1', maxAttempts: 1 }),
-      dynamodb,
+      dynamodb: dynamo.client,
       log,
       now: () => now,
     }),
@@ -135,35 +126,15 @@ describe('a report run through the Lambda handlers', () => {
   beforeAll(async () => {
     s3Server = await startS3Server(['lake-complete', 'lake-late', 'archive']);
     s3 = s3Server.client();
-    dynamoServer = dynalite({ createTableMs: 0 });
-    await new Promise<void>((resolve) => dynamoServer.listen(0, '127.0.0.1', resolve));
-    dynamodb = new DynamoDBClient({
-      endpoint: `http://127.0.0.1:${dynamoServer.address().port}`,
-      region: 'ap-southeast-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    await dynamodb.send(
-      new CreateTableCommand({
-        TableName: LEDGER_TABLE,
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    dynamo = await startLoopbackDynamoDb();
+    await dynamo.createLedgerTable(LEDGER_TABLE);
     await putObject('archive', 'config/recipients.json', readFileSync(new URL('../../config/recipients.json', import.meta.url), 'utf8'));
     await writeLake('lake-complete', 'hq-weekly', '2019-W48');
     await writeLake('lake-late', 'hq-weekly', '2019-W48', ['port_requests/2019-12-01']);
   }, 120_000);
 
   afterAll(async () => {
-    dynamodb?.destroy();
-    await new Promise<void>((resolve) => (dynamoServer ? dynamoServer.close(() => resolve()) : resolve()));
+    await dynamo?.close();
     await s3Server?.stop();
   });
 

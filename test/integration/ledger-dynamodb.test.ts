@@ -1,58 +1,33 @@
 // Exactly-once with the DynamoDB ledger, against dynalite on loopback (it honours conditional
-// puts), on a table made to the contract the stateful stack creates: pk and sk, both strings.
-import { createRequire } from 'node:module';
-import type { Server } from 'node:http';
-import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+// puts), on tables made to the contract the stateful stack creates.
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbLedger, partitionKeyOf } from '#adapters/ledger/dynamodb-ledger.ts';
 import { deliverAudienceReport } from '#core/delivery.ts';
 import { addresses, FAST_RETRY, handMadeArchivedReport, memoryPorts, recipientsFor } from '../unit/delivery-fixtures.ts';
 import { exactlyOnceScenarios } from './ledger-scenarios.ts';
+import { startLoopbackDynamoDb, type LoopbackDynamoDb } from '../support/loopback-dynamodb.ts';
 
-const dynalite = createRequire(import.meta.url)('dynalite') as (options: { createTableMs?: number }) => Server;
-
-let server: Server;
-let client: DynamoDBClient;
+let dynamo: LoopbackDynamoDb;
 let tables = 0;
-
-async function createLedgerTable(name: string): Promise<void> {
-  await client.send(
-    new CreateTableCommand({
-      TableName: name,
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
-}
 
 const scenarioTables = new Map<string, string>();
 
 beforeAll(async () => {
-  server = dynalite({ createTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as { port: number };
-  client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region: 'cn-north-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  dynamo = await startLoopbackDynamoDb('cn-north-1');
   for (const scenario of ['half', 'together', 'resend', 'crash', 'contract']) {
     tables += 1;
     const name = `mnp-delivery-ledger-${tables}`;
-    await createLedgerTable(name);
+    await dynamo.createLedgerTable(name);
     scenarioTables.set(scenario, name);
   }
 });
 
 afterAll(async () => {
-  client?.destroy();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await dynamo?.close();
 });
 
-const ledgerFor = (scenario: string) => new DynamoDbLedger({ client, tableName: scenarioTables.get(scenario)! });
+const ledgerFor = (scenario: string) => new DynamoDbLedger({ client: dynamo.client, tableName: scenarioTables.get(scenario)! });
 
 describe('exactly once, with the DynamoDB ledger', () => {
   exactlyOnceScenarios({ openLedger: ledgerFor });
@@ -63,7 +38,7 @@ describe('the ledger table', () => {
     const ledger = ledgerFor('contract');
     await deliverAudienceReport(handMadeArchivedReport(), recipientsFor(['Reader-1@Example.com']), memoryPorts({ ledger }), FAST_RETRY);
 
-    const { Item } = await client.send(
+    const { Item } = await dynamo.client.send(
       new GetItemCommand({ TableName: scenarioTables.get('contract')!, Key: { pk: { S: 'hq-weekly#2019-W48#hq' }, sk: { S: 'reader-1@example.com' } } }),
     );
 

@@ -24,10 +24,7 @@ afterAll(async () => {
   await workspace?.remove();
 });
 
-beforeEach(() => {
-  smtp.received.length = 0;
-  smtp.refuse = () => undefined;
-});
+beforeEach(() => smtp.reset());
 
 async function run(out: string, ...extra: string[]) {
   const io = bufferIo();

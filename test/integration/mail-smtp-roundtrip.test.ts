@@ -31,10 +31,7 @@ afterAll(async () => {
   await workspace?.remove();
 });
 
-beforeEach(() => {
-  smtp.received.length = 0;
-  smtp.refuse = () => undefined;
-});
+beforeEach(() => smtp.reset());
 
 let ledgerCount = 0;
 function portsFor(): DeliveryPorts & { transport: SmtpTransport } {

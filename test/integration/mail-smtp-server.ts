@@ -16,6 +16,8 @@ export interface LoopbackSmtp {
   readonly received: ReceivedMail[];
   /** Decides the reply to RCPT TO, per address and per call (1-based, for that address). */
   refuse: (address: string, call: number) => RcptReply;
+  /** Forgets the mail received and accepts every recipient again. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -55,6 +57,10 @@ export async function startLoopbackSmtp(): Promise<LoopbackSmtp> {
   return Object.assign(state, {
     url: `smtp://127.0.0.1:${port}`,
     received,
+    reset: () => {
+      received.length = 0;
+      state.refuse = () => undefined;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   });
 }

@@ -21,10 +21,7 @@ afterAll(async () => {
   await workspace?.remove();
 });
 
-beforeEach(() => {
-  smtp.received.length = 0;
-  smtp.refuse = () => undefined;
-});
+beforeEach(() => smtp.reset());
 
 const out = (name: string) => join(workspace.root, name);
 const viaSmtp = () => ['--transport', 'smtp', '--smtp-url', smtp.url, '--rate', '200'];
@@ -52,8 +49,7 @@ describe('mnp-briefings rerun', () => {
 
     const first = await workspace.cli('run', '--report', 'province-monthly', '--period', '2019-12', '--out', out('rerun'), ...viaSmtp());
     const firstReceived = recipientsReceived();
-    smtp.received.length = 0;
-    smtp.refuse = () => undefined;
+    smtp.reset();
     const rerun = await workspace.cli('rerun', '--report', 'province-monthly', '--period', '2019-12', '--out', out('rerun'), ...viaSmtp());
     const status = JSON.parse((await workspace.cli('status', '--out', out('rerun'), '--report', 'province-monthly', '--json')).stdout);
 
