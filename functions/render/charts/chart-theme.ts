@@ -37,6 +37,18 @@ export interface ChartLayout {
 /** Measures a text's width in CSS pixels at a font size, with the chart font. */
 export type MeasureText = (text: string, fontSize: number) => number;
 
+/** The top-level fields every chart spec shares: schema, size, padding and the theme. */
+export function chartFrame(height: number, fontFamily: string) {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    width: DISPLAY_WIDTH,
+    height,
+    autosize: { type: 'fit', contains: 'padding' },
+    padding: PADDING,
+    config: chartConfig(fontFamily),
+  } as const;
+}
+
 export function chartConfig(fontFamily: string): Config {
   return {
     font: fontFamily,

@@ -3,11 +3,9 @@
 import type { TrendChartSpec } from './chart-spec.ts';
 import {
   COUNT_FORMAT,
-  DISPLAY_WIDTH,
   INNER_WIDTH,
   LABEL_FONT_SIZE,
-  PADDING,
-  chartConfig,
+  chartFrame,
   legendExtraHeight,
   legendLayout,
   titleLayout,
@@ -34,12 +32,7 @@ export function trendChart(spec: TrendChartSpec, fontFamily: string, measure: Me
     height,
     svgDefs: '',
     vegaLite: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      width: DISPLAY_WIDTH,
-      height,
-      autosize: { type: 'fit', contains: 'padding' },
-      padding: PADDING,
-      config: chartConfig(fontFamily),
+      ...chartFrame(height, fontFamily),
       title: { text: title.lines, subtitle: spec.yTitle },
       data: { values },
       encoding: {
