@@ -29,7 +29,7 @@ const { positionals, values } = parseArgs({
     snapshots: { type: 'string' },
     rounds: { type: 'string', default: '5' },
     'generated-at': { type: 'string' },
-    /** What-if: DuckDB's memory_limit for every instance this process opens (the engine sets none). */
+    /** What-if: another DuckDB memory_limit than the engine's default, for every instance this process opens. */
     'memory-limit': { type: 'string' },
   },
 });
@@ -37,9 +37,8 @@ if (values['memory-limit']) limitDuckDbMemory(values['memory-limit']);
 const mode = positionals[0];
 
 /**
- * Wraps DuckDBInstance.create so the engine's instance gets a memory_limit without a code change.
- * What does not fit spills to a folder under the system's temp directory (DuckDB's default for an
- * in-memory database would be .tmp in the working directory, the repository).
+ * Wraps DuckDBInstance.create so the engine's instance gets another memory_limit without a code
+ * change; what does not fit spills to a folder under the system's temp directory.
  */
 function limitDuckDbMemory(limit: string): void {
   const create = DuckDBInstance.create.bind(DuckDBInstance);

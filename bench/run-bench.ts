@@ -91,7 +91,7 @@ async function measureSharedVsNaive(config: BenchConfig, lake: LakeRecord) {
   return { shared, naive };
 }
 
-/** The end-to-end measure again with DuckDB held to a memory_limit (injected by one-run.ts, no code change). */
+/** The end-to-end measure again with another DuckDB memory_limit than the engine's (injected by one-run.ts, no code change). */
 async function measureMemoryWhatIf(config: BenchConfig, lake: LakeRecord) {
   say(`\nWhat if DuckDB had memory_limit = ${config.memoryLimit} (${config.whatIfRuns} runs of weekly + 31 provincial):`);
   const runs: Measured<ReportsRun>[] = [];

@@ -36,8 +36,10 @@ export function createRenderers(): Record<Locale, BriefingRenderer> {
 
 export async function openLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const log = createJsonLogger({ level: options.verbose ? 'INFO' : 'WARN', sink: options.logSink });
+  const memoryLimit = process.env.MNP_DUCKDB_MEMORY_LIMIT?.trim();
   const duckdb = await DuckDbEngine.open({
     lakeDir: options.lakeDir,
+    ...(memoryLimit ? { memoryLimit } : {}),
     onQuery: (event) => log.info('query done', event),
   });
   const retrying = retryingEngine(duckdb, { onRetry: (event) => log.warn('query retried', event) });
