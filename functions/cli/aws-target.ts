@@ -38,6 +38,18 @@ export function stateMachineName(stage: string, reportId: string): string {
 }
 
 /** An execution name: unique per start, readable in the console, within Step Functions' 80 characters. */
+/** The execution input with only the flags that are set: what the state machine's defaults do not say. */
+export function awsRunInput(reportId: string, fields: { periodId?: string | undefined; audiences?: readonly string[] | undefined; resend?: boolean | undefined; archiveOnly?: boolean | undefined; sendDespiteMissingData?: boolean | undefined }): AwsRunInput {
+  return {
+    reportId,
+    ...(fields.periodId ? { periodId: fields.periodId } : {}),
+    ...(fields.audiences ? { audiences: fields.audiences } : {}),
+    ...(fields.resend ? { resend: true } : {}),
+    ...(fields.archiveOnly ? { archiveOnly: true } : {}),
+    ...(fields.sendDespiteMissingData ? { sendDespiteMissingData: true } : {}),
+  };
+}
+
 export function executionName(kind: string, input: AwsRunInput, now: Date): string {
   const stamp = now.toISOString().replace(/[-:.]/g, '').replace('T', '-').replace('Z', '');
   return `${kind}-${input.periodId ?? 'latest'}-${stamp}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80);

@@ -10,7 +10,7 @@ import { parsePeriod, periodsBetween } from '#core/period.ts';
 import type { ReportStore } from '#core/ports.ts';
 import { reportDefinition } from '#core/report-definitions.ts';
 import { readRunStatus, type RunState, type RunStatus } from '#core/run-journal.ts';
-import { AwsTarget, defaultAwsClients, executionName } from '../aws-target.ts';
+import { AwsTarget, awsRunInput, defaultAwsClients, executionName } from '../aws-target.ts';
 import { withDeliveryOptions, withLakeOptions, withTargetOptions } from '../command-options.ts';
 import type { CliIo } from '../io.ts';
 import { backfillOptionsSchema, validateOptions, type BackfillOptions } from '../options.ts';
@@ -131,7 +131,7 @@ async function backfillInAws(options: BackfillOptions, periods: readonly string[
       rows.push({ ...base, action: 'skipped', state: status!.state, note: `done ${status!.updatedAt}` });
       continue;
     }
-    const input = { reportId: definition.id, periodId: period, ...(send ? {} : { archiveOnly: true }), ...(options.allowIncomplete ? { sendDespiteMissingData: true } : {}) };
+    const input = awsRunInput(definition.id, { periodId: period, archiveOnly: !send, sendDespiteMissingData: options.allowIncomplete });
     const name = executionName('backfill', input, new Date());
     if (options.dryRun) {
       rows.push({ ...base, action: 'planned', state: 'planned', note: `would start ${name} with ${JSON.stringify(input)}` });

@@ -7,6 +7,7 @@ import { withDeliveryOptions, withLakeOptions, withTargetOptions } from '../comm
 import type { CliIo } from '../io.ts';
 import { rerunOptionsSchema, validateOptions } from '../options.ts';
 import { runReportJob } from '../report-job.ts';
+import { awsRunInput } from '../aws-target.ts';
 import { assertJobDone, openJobsFor, printJobResult, startAwsRun } from './run.ts';
 
 export function registerRerun(program: Command, io: CliIo): void {
@@ -21,13 +22,12 @@ export function registerRerun(program: Command, io: CliIo): void {
     const options = validateOptions(rerunOptionsSchema, raw);
     const definition = reportDefinition(options.report);
     if (options.target === 'aws') {
-      const input = {
-        reportId: definition.id,
+      const input = awsRunInput(definition.id, {
         periodId: options.period,
-        ...(options.audience ? { audiences: options.audience } : {}),
-        ...(options.resend ? { resend: true } : {}),
-        ...(options.allowIncomplete ? { sendDespiteMissingData: true } : {}),
-      };
+        audiences: options.audience,
+        resend: options.resend,
+        sendDespiteMissingData: options.allowIncomplete,
+      });
       await startAwsRun(options.resend ? 'resend' : 'rerun', input, options, io);
       return;
     }

@@ -14,7 +14,7 @@ import { FileLedger } from '#adapters/ledger/file-ledger.ts';
 import { createMailTransport, parseMailConfig, type MailConfig } from '#adapters/mail/mail-config.ts';
 import type { Logger, ReportStore } from '#core/ports.ts';
 import { createBriefingMessageComposer } from '#render/mime/briefing-composer.ts';
-import { AwsTarget, defaultAwsClients, executionName, stateMachineName, type AwsRunInput } from '../aws-target.ts';
+import { AwsTarget, awsRunInput, defaultAwsClients, executionName, stateMachineName, type AwsRunInput } from '../aws-target.ts';
 import { DEFAULT_RECIPIENTS_FILE, withDeliveryOptions, withLakeOptions, withTargetOptions } from '../command-options.ts';
 import type { CliIo } from '../io.ts';
 import { runOptionsSchema, validateOptions, type DeliveryCliOptions } from '../options.ts';
@@ -188,14 +188,13 @@ export function registerRun(program: Command, io: CliIo): void {
     const options = validateOptions(runOptionsSchema, raw);
     const definition = reportDefinition(options.report);
     if (options.target === 'aws') {
-      const input = {
-        reportId: definition.id,
-        ...(options.period ? { periodId: options.period } : {}),
-        ...(options.province ? { audiences: options.province } : {}),
-        ...(options.resend ? { resend: true } : {}),
-        ...(options.deliver ? {} : { archiveOnly: true }),
-        ...(options.allowIncomplete ? { sendDespiteMissingData: true } : {}),
-      };
+      const input = awsRunInput(definition.id, {
+        periodId: options.period,
+        audiences: options.province,
+        resend: options.resend,
+        archiveOnly: !options.deliver,
+        sendDespiteMissingData: options.allowIncomplete,
+      });
       await startAwsRun('run', input, options, io);
       return;
     }
