@@ -99,13 +99,25 @@ export class DuckDbEngine implements QueryEngine {
     return run;
   }
 
+  /**
+   * DuckDB's EXPLAIN ANALYZE of one metric query, over the views the query itself would get: the
+   * plan with each operator's time and rows, as text or as JSON (for the benchmark's diagnosis).
+   */
+  explainMetric(name: MetricQueryName, parameters: QueryParameters, format: 'text' | 'json' = 'text'): Promise<string> {
+    const explain = this.queue.then(async () => {
+      await this.bindTableViews(parameters);
+      const query = compileMetricQuery(name, parameters);
+      const reader = await this.connection.runAndReadAll(`EXPLAIN ${format === 'json' ? '(ANALYZE, FORMAT json)' : 'ANALYZE'} ${query.sql}`, [...query.values]);
+      return reader.getRowObjectsJson().map((row) => String(row['explain_value'] ?? Object.values(row).at(-1))).join('\n');
+    });
+    this.queue = explain.catch(() => undefined);
+    return explain;
+  }
+
   private async runExclusive(name: MetricQueryName, parameters: QueryParameters): Promise<QueryRow[]> {
     const started = performance.now();
     const query = compileMetricQuery(name, parameters);
-    let files = 0;
-    for (const table of Object.keys(TABLE_SCAN_PARAMETERS) as LakeTable[]) {
-      files += await this.bindTableView(table, parameters);
-    }
+    const files = await this.bindTableViews(parameters);
     this.queryCount += 1;
     try {
       const reader = await this.connection.runAndReadAll(query.sql, [...query.values]);
@@ -115,6 +127,15 @@ export class DuckDbEngine implements QueryEngine {
     } catch (error) {
       throw new QueryError(`query ${name} failed in DuckDB: ${(error as Error).message.split('\n')[0]}`, name, { cause: error });
     }
+  }
+
+  /** (Re)creates the view of every table for a query's bounds; returns the number of files bound. */
+  private async bindTableViews(parameters: QueryParameters): Promise<number> {
+    let files = 0;
+    for (const table of Object.keys(TABLE_SCAN_PARAMETERS) as LakeTable[]) {
+      files += await this.bindTableView(table, parameters);
+    }
+    return files;
   }
 
   /** (Re)creates the view of one table over the files inside the query's bounds; returns the file count. */
