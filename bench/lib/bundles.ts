@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
+import { BUNDLE_ALIASES, BUNDLE_TARGET, ESM_REQUIRE_BANNER } from '../../infra/constructs/briefing-function.ts';
 import { summarise, type Summary } from './stats.ts';
 
 const run = promisify(execFile);
@@ -44,7 +45,6 @@ export interface BundleReport {
 
 /** Native packages cannot be inlined: infra copies them beside the bundle. */
 const NATIVE = ['@resvg/resvg-js', '@duckdb/*'];
-const BANNER = "import { createRequire as __mnpCreateRequire } from 'node:module'; const require = __mnpCreateRequire(import.meta.url);";
 /** What infra copies beside each handler's bundle (see infra/stacks/briefings-stack.ts). */
 const BESIDE: Record<string, readonly string[]> = {
   'prepare.ts': ['functions/sql/metrics', 'functions/sql/fragments'],
@@ -97,9 +97,6 @@ interface BuiltBundle {
   readonly heaviest: { source: string; bytes: number }[];
 }
 
-/** The alias infra passes to esbuild (esbuildArgs --alias). */
-const ALIAS = { cheerio: 'cheerio/slim' };
-
 async function bundle(repoRoot: string, handler: string, variant: BundleVariant, outDir: string): Promise<BuiltBundle> {
   const external = variant === 'sdk-external' ? [...NATIVE, '@aws-sdk/*'] : NATIVE;
   const file = join(outDir, `${handler.replace(/\.ts$/, '')}-${variant}`, 'index.mjs');
@@ -110,12 +107,12 @@ async function bundle(repoRoot: string, handler: string, variant: BundleVariant,
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node22',
+    target: BUNDLE_TARGET,
     mainFields: ['module', 'main'],
     minify: true,
     keepNames: true,
-    alias: ALIAS,
-    banner: { js: BANNER },
+    alias: BUNDLE_ALIASES,
+    banner: { js: ESM_REQUIRE_BANNER },
     external,
     tsconfig: join(repoRoot, 'tsconfig.json'),
     outfile: file,

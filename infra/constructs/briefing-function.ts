@@ -20,6 +20,17 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Native packages a bundle cannot inline: left external and copied with their binary. */
 export type NativePackage = '@resvg/resvg-js';
 
+/**
+ * The esbuild settings of every handler bundle, exported so that the benchmark builds the same
+ * bundles it measures. juice parses with htmlparser2 only (it always passes cheerio's xml
+ * options), so cheerio's htmlparser2-only entry point is the same code path without parse5,
+ * undici and iconv-lite: about 600 kB less in the Deliver bundle and a faster cold start.
+ */
+export const BUNDLE_ALIASES: Readonly<Record<string, string>> = { cheerio: 'cheerio/slim' };
+export const BUNDLE_TARGET = 'node22';
+/** CommonJS dependencies inside an ESM bundle still call require() for Node built-ins. */
+export const ESM_REQUIRE_BANNER = "import { createRequire as __mnpCreateRequire } from 'node:module'; const require = __mnpCreateRequire(import.meta.url);";
+
 export interface BriefingFunctionProps {
   /** The handler file, relative to functions/handlers/, e.g. "prepare.ts". */
   readonly handlerFile: string;
@@ -97,7 +108,7 @@ export class BriefingFunction extends Construct {
       bundling: {
         forceDockerBundling: false,
         format: nodejs.OutputFormat.ESM,
-        target: 'node22',
+        target: BUNDLE_TARGET,
         mainFields: ['module', 'main'],
         minify: true,
         // Error class names must survive minification: the state machine retries and catches by name.
@@ -107,13 +118,9 @@ export class BriefingFunction extends Construct {
         // The SDK clients travel in the bundle, at the versions the tests ran against.
         bundleAwsSDK: true,
         externalModules: [...(props.nativePackages ?? [])],
-        // juice parses with htmlparser2 only (it always passes cheerio's xml options), so cheerio's
-        // htmlparser2-only entry point is the same code path without parse5, undici and
-        // iconv-lite: about 600 kB less in the Deliver bundle and a faster cold start.
-        esbuildArgs: { '--alias': ['cheerio=cheerio/slim'] },
+        esbuildArgs: { '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`) },
         tsconfig: join(REPO_ROOT, 'tsconfig.json'),
-        // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
-        banner: "import { createRequire as __mnpCreateRequire } from 'node:module'; const require = __mnpCreateRequire(import.meta.url);",
+        banner: ESM_REQUIRE_BANNER,
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
