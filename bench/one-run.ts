@@ -4,12 +4,9 @@
 //   weekly    the headquarters weekly briefing alone (for the history ratio and the pruning proof)
 //   shared    prepareRun once for the 31 provinces (rendering is the same either way: left out), beside
 //   naive     prepareRun once per province: 31 full query passes
-//   (any mode) --memory-limit 1GB: the what-if of a bounded DuckDB
+//   (any mode) --memory-limit 4GB: the what-if of another DuckDB memory limit than the engine's
 //   render    the 32 models of saved snapshots rendered again and again (no queries, no writes)
 import { readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { parseArgs } from 'node:util';
 import { createRenderers } from '#cli/local-runtime.ts';
 import { recipientsOf } from '#core/recipients.ts';
@@ -29,22 +26,13 @@ const { positionals, values } = parseArgs({
     snapshots: { type: 'string' },
     rounds: { type: 'string', default: '5' },
     'generated-at': { type: 'string' },
-    /** What-if: another DuckDB memory_limit than the engine's default, for every instance this process opens. */
+    /** What-if: another DuckDB memory_limit than the engine's default (MNP_DUCKDB_MEMORY_LIMIT). */
     'memory-limit': { type: 'string' },
   },
 });
-if (values['memory-limit']) limitDuckDbMemory(values['memory-limit']);
+// The engine reads its memory limit from the environment, as the CLI's users set it.
+if (values['memory-limit']) process.env.MNP_DUCKDB_MEMORY_LIMIT = values['memory-limit'];
 const mode = positionals[0];
-
-/**
- * Wraps DuckDBInstance.create so the engine's instance gets another memory_limit without a code
- * change; what does not fit spills to a folder under the system's temp directory.
- */
-function limitDuckDbMemory(limit: string): void {
-  const create = DuckDBInstance.create.bind(DuckDBInstance);
-  const spill = join(tmpdir(), `mnp-bench-duckdb-${process.pid}`);
-  DuckDBInstance.create = (path?: string, options?: Record<string, string>) => create(path, { ...options, memory_limit: limit, temp_directory: spill });
-}
 
 function required(name: 'lake' | 'out' | 'snapshots'): string {
   const value = values[name];

@@ -13,7 +13,7 @@ import { parseBenchConfig, type BenchConfig } from './lib/config.ts';
 import { ensureGeneratedLake, ensureJoinedLake, type LakeRecord } from './lib/lakes.ts';
 import { machineInfo } from './lib/machine.ts';
 import { buildPoisonedLake, firstDifference, poisonControlFile, readBriefingJson } from './lib/pruning.ts';
-import { markdownReport, queryMedians, type BenchResults, type ReportsRun, type RenderRun } from './lib/report.ts';
+import { markdownReport, queryMedians, seconds, type BenchResults, type ReportsRun, type RenderRun } from './lib/report.ts';
 import { summarise } from './lib/stats.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -50,8 +50,6 @@ async function prepareLakes(config: BenchConfig) {
   const threeYear = await ensureJoinedLake(dir, config.threeYearName, [history, oneYear], say);
   return { oneYear, history, threeYear };
 }
-
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 async function measureReports(config: BenchConfig, lakes: { oneYear: LakeRecord; threeYear: LakeRecord }) {
   const snapshots = join(CACHE, 'snapshots.json');
@@ -91,7 +89,7 @@ async function measureSharedVsNaive(config: BenchConfig, lake: LakeRecord) {
   return { shared, naive };
 }
 
-/** The end-to-end measure again with another DuckDB memory_limit than the engine's (injected by one-run.ts, no code change). */
+/** The end-to-end measure again with another DuckDB memory_limit than the engine's default. */
 async function measureMemoryWhatIf(config: BenchConfig, lake: LakeRecord) {
   say(`\nWhat if DuckDB had memory_limit = ${config.memoryLimit} (${config.whatIfRuns} runs of weekly + 31 provincial):`);
   const runs: Measured<ReportsRun>[] = [];

@@ -125,7 +125,7 @@ export function queryMedians(runs: readonly Pick<ReportsRun, 'queries'>[]): Quer
 }
 
 const verdict = (pass: boolean) => (pass ? 'PASS' : 'MISS');
-const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+export const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const spread = (summary: Summary, format: (value: number) => string) => `${format(summary.min)} – ${format(summary.max)}`;
 const mib = (value: number) => `${value.toFixed(0)} MiB`;
 const kb = (bytes: number) => `${(bytes / 1000).toFixed(0)} kB`;
@@ -133,13 +133,13 @@ const kb = (bytes: number) => `${(bytes / 1000).toFixed(0)} kB`;
 /** The two slowest queries of a run, e.g. "slowest: province-monthly flows 6.1 s, ...". */
 function slowest(queries: readonly QueryMedian[]): string {
   const top = [...queries].sort((a, b) => b.ms.median - a.ms.median).slice(0, 2);
-  return `slowest: ${top.map((query) => `${query.report} ${query.name} ${s(query.ms.median)}`).join(', ')}`;
+  return `slowest: ${top.map((query) => `${query.report} ${query.name} ${seconds(query.ms.median)}`).join(', ')}`;
 }
 
 /** "queries 21.3 s, render + archive 4.5 s, MIME 0.5 s", summed over the reports. */
 function phaseSplit(phases: Record<string, number>): string {
   const sum = (suffix: string) => Object.entries(phases).filter(([key]) => key.endsWith(suffix)).reduce((total, [, ms]) => total + ms, 0);
-  return `queries ${s(sum('.prepareMs'))}, render + archive ${s(sum('.archiveMs'))}, MIME ${s(sum('.mimeMs'))}`;
+  return `queries ${seconds(sum('.prepareMs'))}, render + archive ${seconds(sum('.archiveMs'))}, MIME ${seconds(sum('.mimeMs'))}`;
 }
 
 export function historyRatio(results: BenchResults): number {
@@ -153,24 +153,24 @@ export function markdownReport(results: BenchResults): string {
   const rows: string[][] = [
     [
       `Weekly (${results.periods.week}) + ${endToEnd.reports - 1} provincial (${results.periods.month}), process wall`,
-      s(endToEnd.processMs.median),
-      spread(endToEnd.processMs, s),
+      seconds(endToEnd.processMs.median),
+      spread(endToEnd.processMs, seconds),
       '< 10 s',
       verdict(endToEnd.processMs.median < TARGETS.endToEndMs),
     ],
-    ['  the same, work only (after module loading)', s(endToEnd.workMs.median), spread(endToEnd.workMs, s), '< 10 s', verdict(endToEnd.workMs.median < TARGETS.endToEndMs)],
-    ['  of which', phaseSplit(endToEnd.phasesMs), `module loading ${s(endToEnd.moduleLoadMs.median)}`, '', ''],
-    ['  CPU time, all threads (2 cores: wall is at least half of it)', s(endToEnd.cpuMs.median), spread(endToEnd.cpuMs, s), '', ''],
+    ['  the same, work only (after module loading)', seconds(endToEnd.workMs.median), spread(endToEnd.workMs, seconds), '< 10 s', verdict(endToEnd.workMs.median < TARGETS.endToEndMs)],
+    ['  of which', phaseSplit(endToEnd.phasesMs), `module loading ${seconds(endToEnd.moduleLoadMs.median)}`, '', ''],
+    ['  CPU time, all threads (2 cores: wall is at least half of it)', seconds(endToEnd.cpuMs.median), spread(endToEnd.cpuMs, seconds), '', ''],
     [`  peak memory (maxRSS), DuckDB memory_limit ${DEFAULT_MEMORY_LIMIT} (the engine's default)`, mib(endToEnd.maxRssMiB.median), spread(endToEnd.maxRssMiB, mib), '< 1.5 GB (1431 MiB), highest run', verdict(peakMiB * 2 ** 20 < TARGETS.peakBytes)],
     ['  queries for 32 reports (engine.queryCount)', String(endToEnd.queryCount), slowest(endToEnd.queries), '', ''],
     [
       `  what-if: DuckDB memory_limit ${whatIf.memoryLimit}, peak (wall)`,
       mib(whatIf.maxRssMiB.median),
-      `${spread(whatIf.maxRssMiB, mib)}; wall ${s(whatIf.processMs.median)}`,
+      `${spread(whatIf.maxRssMiB, mib)}; wall ${seconds(whatIf.processMs.median)}`,
       '< 1.5 GB',
       verdict(whatIf.maxRssMiB.max * 2 ** 20 < TARGETS.peakBytes),
     ],
-    [`Weekly briefing, 3-year / 1-year lake`, ratio.toFixed(2), `${s(history.threeYearMs.median)} / ${s(history.oneYearMs.median)}`, '< 1.2', verdict(ratio < TARGETS.historyRatio)],
+    [`Weekly briefing, 3-year / 1-year lake`, ratio.toFixed(2), `${seconds(history.threeYearMs.median)} / ${seconds(history.oneYearMs.median)}`, '< 1.2', verdict(ratio < TARGETS.historyRatio)],
     [`Rendering alone (${render.chartsPerRound} charts a round of ${render.reports})`, `${render.reportsPerSecond.median.toFixed(1)} reports/s`, spread(render.reportsPerSecond, (value) => value.toFixed(1)), '', ''],
   ];
   if (sharedVsNaive) {
@@ -180,7 +180,7 @@ export function markdownReport(results: BenchResults): string {
       [
         `prepareRun for ${sharedVsNaive.audiences} provinces: one pass each / one shared pass, wall (${results.naiveRuns} run${results.naiveRuns === 1 ? '' : 's'})`,
         `${wallRatio.toFixed(1)}x`,
-        `${s(sharedVsNaive.naiveMs.median)} / ${s(sharedVsNaive.sharedMs.median)}; a single-province pass ${s(sharedVsNaive.naivePassMs.median)} (${spread(sharedVsNaive.naivePassMs, s)})`,
+        `${seconds(sharedVsNaive.naiveMs.median)} / ${seconds(sharedVsNaive.sharedMs.median)}; a single-province pass ${seconds(sharedVsNaive.naivePassMs.median)} (${spread(sharedVsNaive.naivePassMs, seconds)})`,
         '',
         '',
       ],
