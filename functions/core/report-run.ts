@@ -95,6 +95,11 @@ export function buildModel(snapshot: RunSnapshot, audience: string, locale: Loca
   throw new ConfigurationError(`report ${definition.id} names template ${definition.template}, which has no model`);
 }
 
+/** Where an audience's page, model and text lie under its archive prefix. */
+export function archiveKeys(prefix: string): ArchivedReport['keys'] {
+  return { html: `${prefix}/briefing.html`, json: `${prefix}/briefing.json`, text: `${prefix}/briefing.txt` };
+}
+
 export function archivePrefix(reportId: string, periodId: string, audience: string): string {
   return `${reportId}/${periodId}/${audience}`;
 }
@@ -109,7 +114,7 @@ export async function archiveAudienceReport(
   const model = buildModel(snapshot, audience, locale);
   const rendered = await ports.renderer.render(model);
   const prefix = archivePrefix(snapshot.reportId, snapshot.periodId, audience);
-  const keys = { html: `${prefix}/briefing.html`, json: `${prefix}/briefing.json`, text: `${prefix}/briefing.txt` };
+  const keys = archiveKeys(prefix);
   for (const image of rendered.images) await ports.store.put(`${prefix}/${image.fileName}`, image.content, 'image/png');
   await ports.store.put(keys.json, `${JSON.stringify(model, null, 2)}\n`, 'application/json');
   await ports.store.put(keys.text, rendered.text, 'text/plain; charset=utf-8');

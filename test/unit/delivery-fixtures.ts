@@ -7,7 +7,7 @@ import type { DeliveryPorts } from '#core/delivery.ts';
 import type { Logger, ReportStore } from '#core/ports.ts';
 import type { RecipientsConfig } from '#core/recipients.ts';
 import type { Briefing } from '#core/report-model.ts';
-import type { ArchivedReport } from '#core/report-run.ts';
+import { archiveKeys, type ArchivedReport } from '#core/report-run.ts';
 import { createBriefingMessageComposer } from '#render/mime/briefing-composer.ts';
 import { MemoryLedger } from '#adapters/ledger/memory-ledger.ts';
 
@@ -54,7 +54,7 @@ export function handMadeArchivedReport(overrides: { locale?: 'zh-CN' | 'en'; htm
     audience,
     locale,
     prefix,
-    keys: { html: `${prefix}/briefing.html`, json: `${prefix}/briefing.json`, text: `${prefix}/briefing.txt` },
+    keys: archiveKeys(prefix),
     model: handMadeModel(locale),
     rendered: {
       html: overrides.html ?? HAND_MADE_HTML,

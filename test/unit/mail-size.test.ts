@@ -3,7 +3,7 @@
 // composer has no warning to give. Also what the slimming after juice keeps and drops.
 import { describe, expect, it } from 'vitest';
 import type { Briefing, Locale } from '#core/report-model.ts';
-import type { ArchivedReport } from '#core/report-run.ts';
+import { archiveKeys, archivePrefix, type ArchivedReport } from '#core/report-run.ts';
 import type { ChartImage, ChartSpec } from '#render/charts/chart-spec.ts';
 import { createBriefingRenderer } from '#render/briefing-renderer.ts';
 import { slimMailHtml } from '#render/email-html.ts';
@@ -24,14 +24,14 @@ const CASES = (['zh-CN', 'en'] as const).flatMap((locale) => [
 
 async function archivedOf(model: Briefing, locale: Locale): Promise<ArchivedReport> {
   const rendered = await createBriefingRenderer({ locale, drawChart: fakeDrawChart }).render(model);
-  const prefix = `${model.report}/${model.period.id}/${model.audience}`;
+  const prefix = archivePrefix(model.report, model.period.id, model.audience);
   return {
     reportId: model.report,
     periodId: model.period.id,
     audience: model.audience,
     locale,
     prefix,
-    keys: { html: `${prefix}/briefing.html`, json: `${prefix}/briefing.json`, text: `${prefix}/briefing.txt` },
+    keys: archiveKeys(prefix),
     model,
     rendered,
   };
