@@ -1,0 +1,115 @@
+// The layer rules of docs/design.md ("Layers and the rules between them"), checked by
+// `npm run lint` (depcruise). Imports through the package.json subpath aliases (#core/…) and
+// relative paths resolve to the same files, so a rule catches both spellings.
+// Type-only imports count too (tsPreCompilationDeps): a layer may not even name another's types.
+
+/** Folders of the code that runs in production (locally through the CLI, or in the Lambdas). */
+const RUNTIME = '^functions/(core|sql|render|adapters|handlers)/';
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'core-imports-no-outer-layer',
+      comment:
+        'functions/core is the pure centre: the adapters, render, sql, CLI, handlers, the lake generator and infra ' +
+        'depend on it, never the other way round. Declare a port in core/ports.ts instead.',
+      severity: 'error',
+      from: { path: '^functions/core/' },
+      to: { path: '^(functions/(adapters|render|sql|cli|handlers|lakegen)/|infra/|bench/|scripts/|test/)' },
+    },
+    {
+      name: 'core-does-no-io',
+      comment:
+        'functions/core does no I/O: no file system, network, processes, AWS SDK, DuckDB, Handlebars or mail. ' +
+        'Reach the outside world through a port the adapters implement.',
+      severity: 'error',
+      from: { path: '^functions/core/' },
+      to: {
+        path: [
+          '^(node:)?(fs|fs/promises|child_process|net|http|https|http2|dgram|dns|tls|worker_threads|cluster)$',
+          '^node_modules/(@aws-sdk|@duckdb|handlebars|nodemailer|juice|vega|vega-lite|@resvg)/',
+        ],
+      },
+    },
+    {
+      name: 'handler-imports-no-cli',
+      comment: 'A Lambda handler wires adapters and calls the core; the CLI is the other driver, not a library.',
+      severity: 'error',
+      from: { path: '^functions/handlers/' },
+      to: { path: '^functions/cli/' },
+    },
+    {
+      name: 'render-imports-no-adapter-or-driver',
+      comment: 'Rendering turns a model into HTML, text, charts and MIME; it reads and sends nothing itself.',
+      severity: 'error',
+      from: { path: '^functions/render/' },
+      to: { path: '^functions/(adapters|cli|handlers)/' },
+    },
+    {
+      name: 'sql-imports-no-adapter-or-driver',
+      comment: 'The metric SQL is one dialect for every engine; the engine adapters run it, not the other way round.',
+      severity: 'error',
+      from: { path: '^functions/sql/' },
+      to: { path: '^functions/(adapters|cli|handlers)/' },
+    },
+    {
+      name: 'adapter-imports-no-driver',
+      comment: 'An adapter implements a port of the core; the CLI and the handlers choose and build adapters.',
+      severity: 'error',
+      from: { path: '^functions/adapters/' },
+      to: { path: '^functions/(cli|handlers)/' },
+    },
+    {
+      name: 'runtime-imports-no-lake-generator',
+      comment: 'functions/lakegen is a test-data tool: nothing that runs reports (and no Lambda bundle) may import it.',
+      severity: 'error',
+      from: { path: RUNTIME },
+      to: { path: '^functions/lakegen/' },
+    },
+    {
+      name: 'cli-imports-lake-generator-only-for-generate',
+      comment:
+        'Only the `generate` command (which `demo` calls) is the front end of the lake generator; the report ' +
+        'commands of the CLI are a runtime like the handlers.',
+      severity: 'error',
+      from: { path: '^functions/cli/', pathNot: '^functions/cli/commands/generate[.]ts$' },
+      to: { path: '^functions/lakegen/' },
+    },
+    {
+      name: 'infra-imports-no-lake-generator',
+      comment: 'The stacks describe the lake from the contract in reference/, not from the test-data generator.',
+      severity: 'error',
+      from: { path: '^infra/' },
+      to: { path: '^functions/lakegen/' },
+    },
+    {
+      name: 'no-circular',
+      comment: 'A cycle makes two modules one; split out what both need.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'not-to-unresolvable',
+      comment:
+        'An import the checker cannot resolve would slip past every rule above (aws-lambda is the types-only ' +
+        'package @types/aws-lambda).',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true, pathNot: '^aws-lambda$' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    // Resolves the package.json "imports" aliases (#core/*, …) as Node does.
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.js', '.mjs', '.cjs', '.json'],
+    },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};
