@@ -1,7 +1,7 @@
 // The lake's partition inventory in S3 (the twin of fs-lake.ts): which partition folders exist
 // under <prefix><table>/<column>=<value>/ and which carry the loader's _SUCCESS marker. Athena
 // finds partitions by projection, so only this inventory says whether one is whole.
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { LakeError } from '#core/errors.ts';
 import type { LakeInventory, LakeTable, PartitionState } from '#core/ports.ts';
 import { lakeContract } from '#reference/index.ts';
@@ -45,7 +45,7 @@ export class S3LakeInventory implements LakeInventory {
   private async *keysUnder(prefix: string): AsyncGenerator<string> {
     let continuationToken: string | undefined;
     do {
-      let page;
+      let page: ListObjectsV2CommandOutput;
       try {
         page = await this.options.client.send(new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: prefix, ContinuationToken: continuationToken }));
       } catch (error) {
