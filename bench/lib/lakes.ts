@@ -146,7 +146,8 @@ export async function ensureJoinedLake(cacheDir: string, name: string, parts: re
   const tables: Record<string, { rows: number; partitions: number }> = {};
   for (const part of parts) {
     for (const [table, stats] of Object.entries(part.tables)) {
-      const sum = (tables[table] ??= { rows: 0, partitions: 0 });
+      const sum = tables[table] ?? { rows: 0, partitions: 0 };
+      tables[table] = sum;
       sum.rows += stats.rows;
     }
   }

@@ -39,6 +39,12 @@ let lakeDir: string;
 let recipients: RecipientsConfig;
 let scenario = 0;
 
+/** A fresh output folder for each scenario, so no mailbox counts another's messages. */
+function nextOutDir(): string {
+  scenario += 1;
+  return join(root, `out-${scenario}`);
+}
+
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'mnp-delivery-faults-'));
   lakeDir = join(root, 'lake');
@@ -84,7 +90,7 @@ function recordMailboxes(counts: readonly MailboxCount[]) {
 
 describe('(b) a transport that refuses some recipients', () => {
   it('delivers the rest; a rerun completes the others; nobody gets two copies', async () => {
-    const outDir = join(root, `out-${(scenario += 1)}`);
+    const outDir = nextOutDir();
     const { archived } = await archiveReports(lakeDir, outDir, { reportId: 'province-monthly', periodId: '2019-11', audiences: PROVINCES });
     const refused = 'branch-13-cx@example.com';
     const unreachable = 'branch-44-manager@example.com';
@@ -126,7 +132,7 @@ describe('(c) a process that dies between sending and recording', () => {
   }
 
   it('sends that message again once the claim expires, flagged as a possible duplicate: at most one duplicate', async () => {
-    const outDir = join(root, `out-${(scenario += 1)}`);
+    const outDir = nextOutDir();
     const [first, second] = [...recipients.audiences['hq']!.to];
 
     expect(await dyingRun(outDir)).toBe(137);
@@ -174,7 +180,7 @@ describe('(d) an archive write that fails', () => {
   }
 
   it('of a report fails the run before anything is sent to any province', async () => {
-    const outDir = join(root, `out-${(scenario += 1)}`);
+    const outDir = nextOutDir();
     let faulty: FaultyStore | undefined;
 
     const run = await runProvinces(outDir, (inner) => (faulty = new FaultyStore(inner, (key) => key === 'province-monthly/2019-11/44/briefing.html')));
@@ -188,7 +194,7 @@ describe('(d) an archive write that fails', () => {
   });
 
   it('of a message fails that audience before sending it; a rerun sends it, once', async () => {
-    const outDir = join(root, `out-${(scenario += 1)}`);
+    const outDir = nextOutDir();
     const { archived } = await archiveReports(lakeDir, outDir, { reportId: 'province-monthly', periodId: '2019-11', audiences: ['13'] });
     const transport = new FaultyTransport(new FileTransport(besideReport(outDir)), () => undefined);
     const store = new FaultyStore(new FsReportStore(outDir), (key) => key.endsWith('/message.eml'));

@@ -73,7 +73,8 @@ export class DuckDbEngine implements QueryEngine {
     await assertLakeFolder(options.lakeDir);
     const memoryLimit = options.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
     if (!MEMORY_LIMIT.test(memoryLimit)) throw new ConfigurationError(`DuckDB memory limit ${JSON.stringify(memoryLimit)}: expected a size such as 600MB or 2GB`);
-    const spillDir = join(tmpdir(), `mnp-duckdb-${process.pid}-${(enginesOpened += 1)}`);
+    enginesOpened += 1;
+    const spillDir = join(tmpdir(), `mnp-duckdb-${process.pid}-${enginesOpened}`);
     const instance = await DuckDBInstance.create(':memory:', {
       autoinstall_known_extensions: 'false',
       threads: String(options.threads ?? 2),

@@ -64,7 +64,11 @@ function progressFor(io: CliIo, total: number, json: boolean): Progress {
     return { tick: (label) => bar.increment(1, { label }), stop: () => bar.stop() };
   }
   let done = 0;
-  return { tick: (label) => io.err(`backfill ${(done += 1)}/${total} ${label}`), stop: () => undefined };
+  const tick = (label: string) => {
+    done += 1;
+    io.err(`backfill ${done}/${total} ${label}`);
+  };
+  return { tick, stop: () => undefined };
 }
 
 function printTable(rows: readonly BackfillRow[], io: CliIo): void {
