@@ -62,7 +62,7 @@ export class ChunkedAppender {
     if (this.rows === 0) return;
     const chunk = DuckDBDataChunk.create(this.types, this.rows);
     const rows = this.rows;
-    this.columns.forEach((values, i) => chunk.setColumnValues(i, rows === CHUNK_ROWS ? values : values.slice(0, rows)));
+    for (const [i, values] of this.columns.entries()) chunk.setColumnValues(i, rows === CHUNK_ROWS ? values : values.slice(0, rows));
     this.appender.appendDataChunk(chunk);
     this.reset();
   }

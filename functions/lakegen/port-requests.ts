@@ -95,7 +95,7 @@ export function draftDayRequests(context: RequestDayContext, count: number): Por
   const requests = instants.map((instant) => draftRequest(context, instant));
   const completed = requests.filter((request) => request.status === 'completed');
   const pairs = shuffle(context.random, context.quota.take(completed.length));
-  completed.forEach((request, i) => assignParty(context, request, pairs[i] as FlowPair));
+  for (const [i, request] of completed.entries()) assignParty(context, request, pairs[i] as FlowPair);
   for (const request of requests) {
     if (request.status !== 'completed') assignParty(context, request, context.pairPicker.pick(context.random));
     request.portId = nextPortId(context);

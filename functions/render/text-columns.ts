@@ -34,7 +34,7 @@ export interface TextCell {
 /** Lays rows out in columns as wide as their widest cell, two spaces apart, figures right-aligned. */
 export function layOutColumns(rows: readonly (readonly TextCell[])[], indent = 2): string {
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, displayWidth(cell.text))));
+  for (const row of rows) for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, displayWidth(cell.text));
   return rows
     .map((row) => {
       const cells = row.map((cell, i) => {

@@ -91,7 +91,7 @@ describe('an engine that throttles or finds a file busy, then recovers', () => {
     const flows = run.faulty.calls.filter((call) => call.name === 'flows').map((call) => call.at);
     const waits = flows.slice(1).map((at, index) => at - flows[index]!);
     // p-retry: min * 2^(n-1), times a random factor between 1 and 2, capped at max.
-    waits.forEach((wait, index) => expect(wait, `wait before attempt ${index + 2}`).toBeGreaterThanOrEqual(0.9 * FAST.minDelayMs * 2 ** index));
+    for (const [index, wait] of waits.entries()) expect(wait, `wait before attempt ${index + 2}`).toBeGreaterThanOrEqual(0.9 * FAST.minDelayMs * 2 ** index);
     expect(run.result!.archived[0]!.model).toEqual(undisturbed);
     expect(run.transport.delivered.map((mail) => mail.to).sort()).toEqual([...recipients.audiences['hq']!.to].sort());
   });

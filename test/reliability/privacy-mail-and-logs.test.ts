@@ -72,7 +72,7 @@ beforeAll(async () => {
   const mailed = await scanOutputs(join(root, 'out-smtp'));
   places = [...local.places, ...mailed.places];
   mails = local.mails + mailed.mails;
-  smtp.received.forEach((mail, index) => places.push({ place: `smtp:${index}`, text: mail.raw.toString('utf8') }));
+  for (const [index, mail] of smtp.received.entries()) places.push({ place: `smtp:${index}`, text: mail.raw.toString('utf8') });
   for (const [index, line] of [...stdout, ...stderr].entries()) places.push({ place: `printed:${index}`, text: line });
 }, 180_000);
 
