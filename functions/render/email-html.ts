@@ -34,8 +34,8 @@ const ANCHOR_CLASSES: ReadonlySet<string> = new Set(['content']);
 
 const STYLE_BLOCK = /<style\b[^>]*>([\s\S]*?)<\/style>/gi;
 /** A start tag: its name and its attributes (the renderer quotes every value with "). */
-const START_TAG = /<([a-zA-Z][a-zA-Z0-9]*)((?:\s+[^\s"'>\/=]+(?:\s*=\s*"[^"]*")?)*)\s*(\/?)>/g;
-const ATTRIBUTE = /\s+([^\s"'>\/=]+)(?:\s*=\s*"([^"]*)")?/g;
+const START_TAG = /<([a-zA-Z][a-zA-Z0-9]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*"[^"]*")?)*)\s*(\/?)>/g;
+const ATTRIBUTE = /\s+([^\s"'>/=]+)(?:\s*=\s*"([^"]*)")?/g;
 
 /** The mail HTML after juice, smaller and showing the same in every client (see above). */
 export function slimMailHtml(html: string): string {
@@ -52,7 +52,7 @@ export function slimMailHtml(html: string): string {
 const BLOCK_ELEMENTS: ReadonlySet<string> = new Set(
   ['html', 'head', 'meta', 'title', 'style', 'body', 'table', 'caption', 'thead', 'tbody', 'tfoot', 'tr', 'td', 'th', 'div', 'p', 'h1', 'h2', 'h3', 'h4', 'ul', 'ol', 'li'],
 );
-const TAG_THEN_SPACE = /(<\/?([a-zA-Z][a-zA-Z0-9]*)(?:\s+[^\s"'>\/=]+(?:\s*=\s*"[^"]*")?)*\s*\/?>)\s+(?=<\/?([a-zA-Z][a-zA-Z0-9]*)[\s\/>])/g;
+const TAG_THEN_SPACE = /(<\/?([a-zA-Z][a-zA-Z0-9]*)(?:\s+[^\s"'>/=]+(?:\s*=\s*"[^"]*")?)*\s*\/?>)\s+(?=<\/?([a-zA-Z][a-zA-Z0-9]*)[\s/>])/g;
 
 /** The line breaks between tags where no client shows them: beside a block or a table part. */
 function withoutLayoutWhitespace(html: string): string {
@@ -65,13 +65,13 @@ function slimAttributes(tagName: string, attributes: string, usedClasses: Readon
   if (!attributes) return null;
   const parsed = [...attributes.matchAll(ATTRIBUTE)].map((match) => ({ name: match[1]!, value: match[2] }));
   if (parsed.some((attribute) => attribute.name.includes('<'))) return null;
-  const valueOf = (attributeName: string) => parsed.find((attribute) => attribute.name.toLowerCase() === attributeName)?.value;
-  const style = valueOf('style');
+  const attributeValue = (attributeName: string) => parsed.find((attribute) => attribute.name.toLowerCase() === attributeName)?.value;
+  const style = attributeValue('style');
   const isCell = tagName === 'td' || tagName === 'th';
   // A cell's alignment, which juice wrote both as CSS and as an attribute, stays an attribute.
   const sameAsAttribute = (declaration: Declaration) =>
     isCell && (declaration.property === 'text-align' || declaration.property === 'vertical-align') &&
-    valueOf(declaration.property === 'text-align' ? 'align' : 'valign')?.toLowerCase() === declaration.value.toLowerCase();
+    attributeValue(declaration.property === 'text-align' ? 'align' : 'valign')?.toLowerCase() === declaration.value.toLowerCase();
   const declarations = style === undefined ? [] : declarationsOf(style).filter((declaration) => !sameAsAttribute(declaration));
   const kept: string[] = [];
   for (const { name, value } of parsed) {
