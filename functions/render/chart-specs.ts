@@ -6,7 +6,7 @@
 // Every alt text states the figures the chart draws, with the full names.
 import type { Briefing, Locale } from '#core/report-model.ts';
 import { operatorByCode } from '#reference/index.ts';
-import type { ChartSeries, ChartSpec, GroupedBarChartSpec, TrendChartSpec } from './charts/chart-spec.ts';
+import type { ChartSpec, GroupedBarChartSpec, TrendChartSpec } from './charts/chart-spec.ts';
 import { hasMessage } from './locale.ts';
 import { itemsOf, renderContextOf, type RenderContext } from './render-context.ts';
 

@@ -35,7 +35,7 @@ function lookup(messages: unknown, key: string): string {
 
 /** Fills {name} placeholders in one pass, so a value that itself holds braces stays as it is. */
 export function interpolate(pattern: string, params: MessageParams = {}): string {
-  return pattern.replace(/\{([A-Za-z][A-Za-z0-9]*)\}/g, (whole, name: string) => {
+  return pattern.replace(/\{([A-Za-z][A-Za-z0-9]*)\}/g, (_whole, name: string) => {
     const value = params[name];
     if (value === undefined) throw new Error(`placeholder {${name}} has no value in "${pattern}"`);
     return String(value);
