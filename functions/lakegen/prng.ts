@@ -2,9 +2,7 @@
 // options alone, so nothing here touches Math.random: every stream comes from the seed.
 
 /** A stream of uniform numbers in [0, 1). */
-export interface Random {
-  (): number;
-}
+export type Random = () => number;
 
 /** Mixes any number of integers into one well-spread 32-bit seed (a splitmix32-style finaliser). */
 export function mixSeed(...parts: readonly number[]): number {

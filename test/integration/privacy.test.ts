@@ -10,7 +10,7 @@ import { exitReasons, portRequests, usageMonthly, writeHandMadeLake } from '../f
 import { writePartition } from '../support/lake-writer.ts';
 
 const CANARY_VERBATIM = 'CANARY-VERBATIM 我的号码是13800138000';
-const CANARY_HASH = 'c0ffee'.repeat(10) + 'c0de';
+const CANARY_HASH = `${'c0ffee'.repeat(10)}c0de`;
 
 let workDir: string;
 let outputs: { path: string; text: string }[];
