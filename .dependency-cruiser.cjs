@@ -16,7 +16,7 @@ module.exports = {
         'depend on it, never the other way round. Declare a port in core/ports.ts instead.',
       severity: 'error',
       from: { path: '^functions/core/' },
-      to: { path: '^(functions/(adapters|render|sql|cli|handlers|lakegen)/|infra/|bench/|scripts/|test/)' },
+      to: { path: '^(functions/(adapters|render|sql|cli|handlers|lakegen)/|infra/)' },
     },
     {
       name: 'core-does-no-io',
@@ -82,6 +82,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^infra/' },
       to: { path: '^functions/lakegen/' },
+    },
+    {
+      name: 'code-imports-no-tool',
+      comment: 'bench/, scripts/ and test/ use the code; the code (and the CDK app) never depends on them.',
+      severity: 'error',
+      from: { path: '^(functions|infra)/' },
+      to: { path: '^(bench|scripts|test)/' },
     },
     {
       name: 'no-circular',
