@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
+import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const RUN = `${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -76,7 +77,7 @@ function cruise(files: readonly string[]): Promise<{ exitCode: number; violation
   return new Promise((resolve) => {
     execFile('node_modules/.bin/depcruise', args, { env, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       const exitCode = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      const lines = `${stdout}\n${stderr}`.replace(/\u001b\[[0-9;]*m/g, '').split('\n');
+      const lines = stripVTControlCharacters(`${stdout}\n${stderr}`).split('\n');
       const violations = lines.flatMap((line) => {
         const match = VIOLATION_LINE.exec(line);
         return match ? [{ rule: match[1]!, from: match[2]!, to: match[3]! }] : [];
