@@ -1,4 +1,4 @@
-// The layer rules of docs/design.md ("Layers and the rules between them"), checked by
+// The layer rules of docs/design.md ("The layers of the code and the rules between them"), checked by
 // `npm run lint` (depcruise). Imports through the package.json subpath aliases (#core/…) and
 // relative paths resolve to the same files, so a rule catches both spellings.
 // Type-only imports count too (tsPreCompilationDeps): a layer may not even name another's types.
