@@ -19,6 +19,7 @@ import { audiencesOf, runReport, type ArchivedReport } from '#core/report-run.ts
 import { readRunStatus, recordRunStatus, type RunState } from '#core/run-journal.ts';
 import { createBriefingMessageComposer } from '#render/mime/briefing-composer.ts';
 import { writeArchiveIndex } from '#render/archive-index.ts';
+import type { EngineChoice } from './engine-options.ts';
 import { openLocalRuntime, type LocalRuntime } from './local-runtime.ts';
 
 export interface JobRequest {
@@ -188,6 +189,8 @@ export interface LocalJobOptions {
   /** @default OUT/ledger */
   readonly ledger?: string;
   readonly verbose?: boolean;
+  /** @default DuckDB over the lake folder */
+  readonly engine?: EngineChoice;
   /** Opens the mail transport when the first delivery needs it. */
   readonly openTransport: () => Promise<MailTransport>;
 }
@@ -195,7 +198,7 @@ export interface LocalJobOptions {
 /** The local ports of a command that runs one or more jobs; close() releases them all. */
 export async function openLocalJobs(options: LocalJobOptions, logSink: (line: string) => void): Promise<JobPorts & { close(): Promise<void> }> {
   await assertLakeFolder(options.lake);
-  const runtime = await openLocalRuntime({ lakeDir: options.lake, outDir: options.out, verbose: options.verbose, logSink });
+  const runtime = await openLocalRuntime({ lakeDir: options.lake, outDir: options.out, verbose: options.verbose, logSink, engine: options.engine });
   let opened: Promise<MailTransport> | undefined;
   return {
     runtime,
