@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts one single-node Trino on 127.0.0.1 for the tests or by hand: a small heap, one Hive
 # catalog ("hive") over the local file system with a file metastore, no other plugin. Reuses
-# the server of the same state folder when it already answers. Prints the server's URL last.
+# the server of the same state folder when it already answers. Prints "started URL" or "reused URL".
 # Usage: scripts/trino/start-trino.sh [--heap 1536M] [--timeout 240]
 # Environment: MNP_TRINO_STATE_DIR (configuration, data, metastore, logs), MNP_TRINO_JAVA_HOME.
 set -euo pipefail
@@ -25,7 +25,7 @@ if [[ -f "$TRINO_STATE_DIR/url" && -f "$pid_file" ]] && kill -0 "$(cat "$pid_fil
   url=$(cat "$TRINO_STATE_DIR/url")
   if info_of "$url" | grep -q '"starting":false'; then
     step "reusing the server already running at $url (pid $(cat "$pid_file"))"
-    printf '%s\n' "$url"
+    printf 'reused %s\n' "$url"
     exit 0
   fi
 fi
@@ -111,4 +111,4 @@ until info_of "$url" | grep -q '"starting":false'; do
 done
 printf '%s\n' "$url" >"$TRINO_STATE_DIR/url"
 step "server ready at $url after $((SECONDS - started))s"
-printf '%s\n' "$url"
+printf 'started %s\n' "$url"
