@@ -91,7 +91,12 @@ export default async function setup(project: TestProject): Promise<(() => Promis
 
   return async () => {
     await rm(root, { recursive: true, force: true });
-    if (startedHere) await step('stop the test Trino (scripts/trino/stop-trino.sh)', () => run(join(SCRIPTS, 'stop-trino.sh')));
+    if (startedHere) {
+      await step('stop the test Trino (scripts/trino/stop-trino.sh)', async () => {
+        const { stderr } = await run(join(SCRIPTS, 'stop-trino.sh'));
+        process.stderr.write(stderr);
+      });
+    }
     else say(`leaving the Trino at ${url} running (this run did not start it)`);
   };
 }
