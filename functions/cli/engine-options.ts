@@ -4,7 +4,8 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { ConfigurationError } from '#core/errors.ts';
-import type { Logger, QueryEngine } from '#core/ports.ts';
+import type { LakeInventory, Logger, QueryEngine } from '#core/ports.ts';
+import { assertLakeFolder, FsLake } from '#adapters/lake/fs-lake.ts';
 
 export const ENGINES = ['duckdb', 'trino'] as const;
 const sqlName = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a plain lower-case SQL name such as hive');
@@ -53,6 +54,31 @@ export async function openEngine(choice: EngineChoice, lakeDir: string, log: Log
   const { DuckDbEngine } = await import('#adapters/engine/duckdb.ts');
   const memoryLimit = process.env.MNP_DUCKDB_MEMORY_LIMIT?.trim();
   return DuckDbEngine.open({ lakeDir, ...(memoryLimit ? { memoryLimit } : {}), onQuery: (event) => log.info('query done', event) });
+}
+
+const S3_LAKE = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/;
+
+/** An s3://bucket/prefix/ lake as bucket and prefix ('' or ending in /); undefined for a folder. */
+export function parseS3Lake(lake: string): { bucket: string; prefix: string } | undefined {
+  const match = S3_LAKE.exec(lake);
+  if (!match) return undefined;
+  const path = match[2] ?? '';
+  return { bucket: match[1]!, prefix: path === '' || path.endsWith('/') ? path : `${path}/` };
+}
+
+/**
+ * Where readiness is read (the _SUCCESS markers): the lake folder, or, for a Trino cluster over
+ * S3, the s3:// lake itself (standard AWS credential chain). DuckDB reads only a folder.
+ */
+export async function openLakeInventory(lake: string, choice: EngineChoice): Promise<LakeInventory> {
+  const s3 = parseS3Lake(lake);
+  if (!s3) {
+    await assertLakeFolder(lake);
+    return new FsLake(lake);
+  }
+  if (choice.kind !== 'trino') throw new ConfigurationError(`--lake ${lake}: DuckDB reads a lake folder; an s3:// lake needs --engine trino (or --target aws)`);
+  const [{ S3Client }, { S3LakeInventory }] = await Promise.all([import('@aws-sdk/client-s3'), import('#adapters/lake/s3-lake.ts')]);
+  return new S3LakeInventory({ client: new S3Client({}), bucket: s3.bucket, prefix: s3.prefix });
 }
 
 /** The engine fields of a parsed command's options. */

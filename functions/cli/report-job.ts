@@ -2,7 +2,6 @@
 // preview, demo): the readiness check against the report's grace window, the metric queries
 // once, the archive, delivery through the ledger, the run journal, the archive index.
 import { join } from 'node:path';
-import { assertLakeFolder } from '#adapters/lake/fs-lake.ts';
 import { FileLedger } from '#adapters/ledger/file-ledger.ts';
 import type { DeliveryLedger, MailTransport } from '#core/delivery-ports.ts';
 import { deliverAudienceReport, type DeliverySummary } from '#core/delivery.ts';
@@ -197,7 +196,6 @@ export interface LocalJobOptions {
 
 /** The local ports of a command that runs one or more jobs; close() releases them all. */
 export async function openLocalJobs(options: LocalJobOptions, logSink: (line: string) => void): Promise<JobPorts & { close(): Promise<void> }> {
-  await assertLakeFolder(options.lake);
   const runtime = await openLocalRuntime({ lakeDir: options.lake, outDir: options.out, verbose: options.verbose, logSink, engine: options.engine });
   let opened: Promise<MailTransport> | undefined;
   return {
