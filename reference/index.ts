@@ -1,12 +1,14 @@
 // Reference data of the repository (operators, provinces, taxonomies, the lake contract),
 // validated once when first imported so that a typo in a JSON file fails loudly at start-up.
+// The lake's physical schema has its own module (lake-schema.ts); it is re-exported here.
 import { z } from 'zod';
 import operatorsJson from './operators.json' with { type: 'json' };
 import provincesJson from './provinces.json' with { type: 'json' };
 import dissatisfactionJson from './dissatisfaction.json' with { type: 'json' };
 import rejectReasonsJson from './reject-reasons.json' with { type: 'json' };
 import channelsJson from './channels.json' with { type: 'json' };
-import lakeContractJson from './lake-contract.json' with { type: 'json' };
+
+export { lakeContract, lakeTables, type LakeColumn, type LakeContract, type LakeTableName } from './lake-schema.ts';
 
 const code = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'codes are upper-case ASCII');
 const labelled = { zh: z.string().min(1), en: z.string().min(1) };
@@ -22,29 +24,10 @@ const channelsSchema = z.object({
   exit_reasons: z.array(lowerCode).min(1),
   statuses: z.array(lowerCode).min(1),
 });
-const columnSchema = z.object({
-  name: z.string().regex(/^[a-z_]+$/),
-  type: z.enum(['string', 'timestamp', 'integer', 'decimal']),
-  nullable: z.boolean(),
-});
-const tableSchema = z.object({
-  partition: z.object({ column: z.enum(['dt', 'month']), kind: z.enum(['day', 'month']) }),
-  columns: z.array(columnSchema).min(1),
-});
-const lakeContractSchema = z.object({
-  port_requests: tableSchema,
-  exit_reasons: tableSchema,
-  usage_monthly: tableSchema,
-  subscriber_base: tableSchema,
-});
-
 export type Operator = z.infer<typeof operatorSchema>;
 export type Province = z.infer<typeof provinceSchema>;
 export type DissatisfactionCategory = z.infer<typeof categorySchema>;
 export type RejectReason = z.infer<typeof rejectReasonSchema>;
-export type LakeContract = z.infer<typeof lakeContractSchema>;
-export type LakeTableName = keyof LakeContract;
-export type LakeColumn = z.infer<typeof columnSchema>;
 
 function uniqueCodes<T extends { code: string }>(what: string, schema: z.ZodType<T>, raw: unknown): readonly T[] {
   const parsed = z.array(schema).min(1).parse(raw);
@@ -61,8 +44,6 @@ export const provinces = uniqueCodes('provinces', provinceSchema, provincesJson)
 export const dissatisfactionCategories = uniqueCodes('dissatisfaction', categorySchema, dissatisfactionJson);
 export const rejectReasons = uniqueCodes('reject-reasons', rejectReasonSchema, rejectReasonsJson);
 export const channels = channelsSchema.parse(channelsJson);
-export const lakeContract: LakeContract = lakeContractSchema.parse(lakeContractJson);
-export const lakeTables = Object.keys(lakeContract) as LakeTableName[];
 
 if (provinces.length !== 31) throw new Error(`reference/provinces: expected 31 provincial-level divisions, found ${provinces.length}`);
 

@@ -1,11 +1,12 @@
 // The options several commands share, declared once so that run, rerun, backfill and preview
 // read the same words the same way (their values are validated in options.ts).
 import type { Command } from 'commander';
+import { withEngineOptions } from './engine-options.ts';
 
 export const DEFAULT_RECIPIENTS_FILE = 'config/recipients.json';
 
 export function withLakeOptions(command: Command, defaultOut = 'out'): Command {
-  return command
+  command
     .option('--lake <dir>', 'lake folder', 'lake')
     .option('--out <dir>', 'output folder: the archive of reports, the run journal, the ledger', defaultOut)
     .option('--locale <locale>', 'zh-CN or en for every audience (default: per recipient configuration)')
@@ -13,6 +14,8 @@ export function withLakeOptions(command: Command, defaultOut = 'out'): Command {
     .option('--recipients <file>', 'recipients configuration', DEFAULT_RECIPIENTS_FILE)
     .option('--json', 'print a JSON summary for scripts')
     .option('--verbose', 'log each query to stderr');
+  withEngineOptions(command);
+  return command;
 }
 
 export function withDeliveryOptions(command: Command): Command {

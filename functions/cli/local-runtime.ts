@@ -1,19 +1,18 @@
-// Wires the local adapters: DuckDB over the lake folder, the output folder as the archive,
+// Wires the local adapters: DuckDB over the lake folder (or a Trino cluster), the output folder as the archive,
 // the renderers with server-side charts, and JSON logs on stderr.
-import { DuckDbEngine } from '#adapters/engine/duckdb.ts';
 import { retryingEngine } from '#adapters/engine/retrying-engine.ts';
-import { FsLake } from '#adapters/lake/fs-lake.ts';
 import { createJsonLogger } from '#adapters/log/json-logger.ts';
 import { FsReportStore } from '#adapters/store/fs-store.ts';
-import type { BriefingRenderer, Logger, QueryEngine } from '#core/ports.ts';
+import type { BriefingRenderer, LakeInventory, Logger, QueryEngine } from '#core/ports.ts';
 import type { Locale } from '#core/report-model.ts';
 import { createBriefingRenderer } from '#render/briefing-renderer.ts';
 import { drawChart } from '#render/charts/draw-chart.ts';
+import { openEngine, openLakeInventory, type EngineChoice } from './engine-options.ts';
 
 export interface LocalRuntime {
-  /** DuckDB, with transient failures (a busy file, too many open files) retried with backoff. */
+  /** DuckDB or Trino, with transient failures (a busy file, a busy cluster) retried with backoff. */
   readonly engine: QueryEngine & { readonly queryCount: number };
-  readonly inventory: FsLake;
+  readonly inventory: LakeInventory;
   readonly store: FsReportStore;
   readonly renderers: Readonly<Record<Locale, BriefingRenderer>>;
   readonly log: Logger;
@@ -21,10 +20,13 @@ export interface LocalRuntime {
 }
 
 export interface LocalRuntimeOptions {
+  /** The lake folder, or with a Trino engine an s3://bucket/prefix/ lake. */
   readonly lakeDir: string;
   readonly outDir: string;
   readonly verbose?: boolean;
   readonly logSink: (line: string) => void;
+  /** @default DuckDB over lakeDir */
+  readonly engine?: EngineChoice | undefined;
 }
 
 export function createRenderers(): Record<Locale, BriefingRenderer> {
@@ -36,23 +38,20 @@ export function createRenderers(): Record<Locale, BriefingRenderer> {
 
 export async function openLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const log = createJsonLogger({ level: options.verbose ? 'INFO' : 'WARN', sink: options.logSink });
-  const memoryLimit = process.env.MNP_DUCKDB_MEMORY_LIMIT?.trim();
-  const duckdb = await DuckDbEngine.open({
-    lakeDir: options.lakeDir,
-    ...(memoryLimit ? { memoryLimit } : {}),
-    onQuery: (event) => log.info('query done', event),
-  });
-  const retrying = retryingEngine(duckdb, { onRetry: (event) => log.warn('query retried', event) });
+  const choice = options.engine ?? { kind: 'duckdb' };
+  const inventory = await openLakeInventory(options.lakeDir, choice);
+  const chosen = await openEngine(choice, options.lakeDir, log);
+  const retrying = retryingEngine(chosen, { onRetry: (event) => log.warn('query retried', event) });
   const engine = {
     runMetric: retrying.runMetric,
     close: retrying.close,
     get queryCount() {
-      return duckdb.queryCount;
+      return chosen.queryCount;
     },
   };
   return {
     engine,
-    inventory: new FsLake(options.lakeDir),
+    inventory,
     store: new FsReportStore(options.outDir),
     renderers: createRenderers(),
     log,

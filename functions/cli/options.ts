@@ -5,6 +5,7 @@ import { MAIL_TRANSPORTS } from '#adapters/mail/mail-config.ts';
 import { ConfigurationError } from '#core/errors.ts';
 import { isCalendarDate } from '#core/period.ts';
 import { operators } from '#reference/index.ts';
+import { engineOptions } from './engine-options.ts';
 
 const date = z.string().refine(isCalendarDate, 'must be a calendar date YYYY-MM-DD');
 const operatorCode = z.string().refine((code) => operators.some((operator) => operator.code === code), {
@@ -42,6 +43,7 @@ const localRunOptions = {
   recipients: z.string().min(1),
   json: z.boolean().optional(),
   verbose: z.boolean().optional(),
+  ...engineOptions,
 };
 
 /** What every command that may send takes (see docs/delivery.md). */

@@ -2,7 +2,6 @@
 // preview, demo): the readiness check against the report's grace window, the metric queries
 // once, the archive, delivery through the ledger, the run journal, the archive index.
 import { join } from 'node:path';
-import { assertLakeFolder } from '#adapters/lake/fs-lake.ts';
 import { FileLedger } from '#adapters/ledger/file-ledger.ts';
 import type { DeliveryLedger, MailTransport } from '#core/delivery-ports.ts';
 import { deliverAudienceReport, type DeliverySummary } from '#core/delivery.ts';
@@ -19,6 +18,7 @@ import { audiencesOf, runReport, type ArchivedReport } from '#core/report-run.ts
 import { readRunStatus, recordRunStatus, type RunState } from '#core/run-journal.ts';
 import { createBriefingMessageComposer } from '#render/mime/briefing-composer.ts';
 import { writeArchiveIndex } from '#render/archive-index.ts';
+import type { EngineChoice } from './engine-options.ts';
 import { openLocalRuntime, type LocalRuntime } from './local-runtime.ts';
 
 export interface JobRequest {
@@ -188,14 +188,15 @@ export interface LocalJobOptions {
   /** @default OUT/ledger */
   readonly ledger?: string;
   readonly verbose?: boolean;
+  /** @default DuckDB over the lake folder */
+  readonly engine?: EngineChoice;
   /** Opens the mail transport when the first delivery needs it. */
   readonly openTransport: () => Promise<MailTransport>;
 }
 
 /** The local ports of a command that runs one or more jobs; close() releases them all. */
 export async function openLocalJobs(options: LocalJobOptions, logSink: (line: string) => void): Promise<JobPorts & { close(): Promise<void> }> {
-  await assertLakeFolder(options.lake);
-  const runtime = await openLocalRuntime({ lakeDir: options.lake, outDir: options.out, verbose: options.verbose, logSink });
+  const runtime = await openLocalRuntime({ lakeDir: options.lake, outDir: options.out, verbose: options.verbose, logSink, engine: options.engine });
   let opened: Promise<MailTransport> | undefined;
   return {
     runtime,

@@ -1,5 +1,6 @@
 // The data-quality line: rows read, rows quarantined by reason, superseded versions, and the
 // partitions read that have no _SUCCESS marker (still loading, or never loaded).
+import { lakeTables } from '#reference/index.ts';
 import { inScope, sumBy, type Scope } from './figures.ts';
 import type { LakeTable, PartitionState } from './ports.ts';
 import type { DataQualityRow } from './rows.ts';
@@ -19,6 +20,14 @@ export interface DataQualityFigures {
 
 const NOT_QUARANTINE = new Set(['clean', 'superseded']);
 
+function byLakeTableOrder(a: string, b: string): number {
+  const rank = (table: string) => {
+    const index = (lakeTables as readonly string[]).indexOf(table);
+    return index < 0 ? lakeTables.length : index;
+  };
+  return rank(a) - rank(b) || a.localeCompare(b);
+}
+
 export function dataQualityFigures(rows: readonly DataQualityRow[], partitionsMissing: readonly string[], scope: Scope): DataQualityFigures {
   const scoped = rows.filter((row) => inScope(scope, row.provinceCode));
   const read = scoped.filter((row) => row.outcome !== 'superseded');
@@ -26,7 +35,8 @@ export function dataQualityFigures(rows: readonly DataQualityRow[], partitionsMi
   const reasons = [...QUARANTINE_REASONS, ...new Set(quarantinedRows.map((row) => row.outcome))].filter(
     (reason, index, all) => all.indexOf(reason) === index,
   );
-  const tables = [...new Set(read.map((row) => row.table))].map((table) => ({
+  // In the lake's table order, not the order rows came in: engines return unordered rows.
+  const tables = [...new Set(read.map((row) => row.table))].sort(byLakeTableOrder).map((table) => ({
     table,
     rowsRead: sumBy(read.filter((row) => row.table === table), (row) => row.rows),
     quarantined: sumBy(quarantinedRows.filter((row) => row.table === table), (row) => row.rows),

@@ -67,12 +67,12 @@ function outputExpression(column: ColumnSpec, dictionaries: Dictionaries): strin
   switch (column.parquetType) {
     case 'TIMESTAMP':
       return `make_timestamp(CAST(${name} * 1000 AS BIGINT)) AS ${name}`;
-    case 'BIGINT':
-      return `CAST(${name} AS BIGINT) AS ${name}`;
-    case 'DECIMAL(10,2)':
-      return `CAST(${name} AS DECIMAL(10,2)) AS ${name}`;
-    default:
+    case 'VARCHAR':
+    case 'INTEGER':
       return name;
+    default:
+      // BIGINT and DECIMAL(p,s) wait as doubles
+      return `CAST(${name} AS ${column.parquetType}) AS ${name}`;
   }
 }
 

@@ -1,9 +1,10 @@
-// The physical layout of each lake table, derived from reference/lake-contract.json: the
-// contract's column order and the Parquet types the engines expect.
-import { lakeContract, type LakeTableName } from '#reference/index.ts';
+// The physical layout of each lake table as the generator writes it: the contract's column
+// order and each column's type, both from the lake's one schema (reference/lake-schema.ts).
+import { lakeContract, lakeTables, sqlTypeOf, type LakeTableName, type SqlType } from '#reference/lake-schema.ts';
 
 export type { LakeTableName };
-export type ParquetType = 'VARCHAR' | 'TIMESTAMP' | 'INTEGER' | 'BIGINT' | 'DECIMAL(10,2)';
+/** The DuckDB type of the Parquet column the generator writes. */
+export type ParquetType = SqlType;
 export type CellValue = string | number | null;
 /** A row keyed by contract column name; timestamps are UTC epoch milliseconds. */
 export type LakeRow = Readonly<Record<string, CellValue>>;
@@ -19,29 +20,13 @@ export interface TableSpec {
   readonly columns: readonly ColumnSpec[];
 }
 
-export const LAKE_TABLES: readonly LakeTableName[] = ['port_requests', 'exit_reasons', 'usage_monthly', 'subscriber_base'];
-
-/** The contract says "integer"; data-contract.md says which of them are int64. */
-const INT64_COLUMNS = new Set(['data_allowance_mb', 'data_used_mb', 'subscribers']);
-
-function parquetTypeOf(name: string, type: 'string' | 'timestamp' | 'integer' | 'decimal'): ParquetType {
-  switch (type) {
-    case 'string':
-      return 'VARCHAR';
-    case 'timestamp':
-      return 'TIMESTAMP';
-    case 'decimal':
-      return 'DECIMAL(10,2)';
-    case 'integer':
-      return INT64_COLUMNS.has(name) ? 'BIGINT' : 'INTEGER';
-  }
-}
+export const LAKE_TABLES: readonly LakeTableName[] = lakeTables;
 
 export function tableSpec(name: LakeTableName): TableSpec {
   const table = lakeContract[name];
   return {
     name,
     partitionColumn: table.partition.column,
-    columns: table.columns.map((column) => ({ name: column.name, parquetType: parquetTypeOf(column.name, column.type) })),
+    columns: table.columns.map((column) => ({ name: column.name, parquetType: sqlTypeOf(column.type) })),
   };
 }

@@ -6,9 +6,9 @@ import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { LakeTable } from '#core/ports.ts';
-import { tableSpec, type ParquetType } from '#lakegen/table-schemas.ts';
+import { decimalOf, lakeContract, lakeTables, type PhysicalType } from '#reference/lake-schema.ts';
 
-export const LAKE_TABLES: readonly LakeTable[] = ['port_requests', 'exit_reasons', 'usage_monthly', 'subscriber_base'];
+export const LAKE_TABLES: readonly LakeTable[] = lakeTables;
 
 export interface LakeCatalogProps {
   readonly databaseName: string;
@@ -19,13 +19,23 @@ export interface LakeCatalogProps {
   readonly dateRange: string;
 }
 
-const GLUE_TYPES: Record<ParquetType, glue.Type> = {
-  VARCHAR: glue.Schema.STRING,
-  TIMESTAMP: glue.Schema.TIMESTAMP,
-  INTEGER: glue.Schema.INTEGER,
-  BIGINT: glue.Schema.BIG_INT,
-  'DECIMAL(10,2)': glue.Schema.decimal(10, 2),
-};
+/** The Glue (Hive) column type of a physical type of the lake schema. */
+function glueType(type: PhysicalType): glue.Type {
+  switch (type) {
+    case 'string':
+      return glue.Schema.STRING;
+    case 'timestamp':
+      return glue.Schema.TIMESTAMP;
+    case 'int32':
+      return glue.Schema.INTEGER;
+    case 'int64':
+      return glue.Schema.BIG_INT;
+    default: {
+      const { precision, scale } = decimalOf(type)!;
+      return glue.Schema.decimal(precision, scale);
+    }
+  }
+}
 
 /** The month range that matches a day range: "2019-01-01,NOW+1DAYS" -> "2019-01,NOW". */
 export function monthRangeOf(dateRange: string): string {
@@ -48,8 +58,8 @@ export class LakeCatalog extends Construct {
   }
 
   private table(name: LakeTable, props: LakeCatalogProps): glue.S3Table {
-    const spec = tableSpec(name);
-    const column = spec.partitionColumn;
+    const { columns, partition } = lakeContract[name];
+    const column = partition.column;
     const location = `s3://${props.bucket.bucketName}/${props.prefix}${name}/`;
     const projection =
       column === 'dt'
@@ -68,7 +78,7 @@ export class LakeCatalog extends Construct {
       dataFormat: glue.DataFormat.PARQUET,
       // The lake is encrypted server-side (SSE-S3); this flag is for client-side encryption only.
       hasEncryptedData: false,
-      columns: spec.columns.map((c) => ({ name: c.name, type: GLUE_TYPES[c.parquetType] })),
+      columns: columns.map((c) => ({ name: c.name, type: glueType(c.type) })),
       // `month` is partition-column text in the folder names; the SQL compares it as a string.
       partitionKeys: [{ name: column, type: glue.Schema.STRING }],
       partitionProjection: { [column]: projection },

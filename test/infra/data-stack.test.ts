@@ -2,11 +2,11 @@
 // projection; every bucket is encrypted, private and TLS-only; the ledger honours its contract.
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { lakeContract } from '#reference/index.ts';
+import { lakeContract } from '#reference/lake-schema.ts';
 import { synthApp, type SynthesisedApp } from './synth-app.ts';
 
-const GLUE_TYPE = { string: 'string', timestamp: 'timestamp', decimal: 'decimal(10,2)' } as const;
-const INT64 = new Set(['data_allowance_mb', 'data_used_mb', 'subscribers']);
+// Hive's names for the lake schema's physical types (a decimal keeps its own spelling).
+const GLUE_TYPE: Record<string, string> = { string: 'string', timestamp: 'timestamp', int32: 'int', int64: 'bigint' };
 
 function tableInput(app: SynthesisedApp, name: string) {
   const tables = app.dataTemplate.findResources('AWS::Glue::Table', { Properties: { TableInput: { Name: name } } });
@@ -31,7 +31,7 @@ describe('data stack', () => {
       const input = tableInput(app, name);
       const expected = lakeContract[name as keyof typeof lakeContract].columns.map((column) => ({
         Name: column.name,
-        Type: column.type === 'integer' ? (INT64.has(column.name) ? 'bigint' : 'int') : GLUE_TYPE[column.type],
+        Type: GLUE_TYPE[column.type] ?? column.type,
       }));
       expect(input['StorageDescriptor'].Columns).toEqual(expected);
       expect(input['StorageDescriptor'].SerdeInfo.SerializationLibrary).toBe('org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe');

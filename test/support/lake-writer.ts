@@ -1,12 +1,9 @@
 // Writes small hand-made lakes for tests: rows given as plain objects become Parquet files in
-// the contract's layout, with the contract's column types, and a _SUCCESS marker unless told not.
+// the contract's layout, with the lake schema's column types, and a _SUCCESS marker unless told not.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { lakeContract, type LakeTableName } from '#reference/index.ts';
-
-const PARQUET_TYPES = { string: 'VARCHAR', timestamp: 'TIMESTAMP', integer: 'BIGINT', decimal: 'DECIMAL(10,2)' } as const;
-const INT32_COLUMNS = new Set(['tenure_months', 'voice_allowance_min', 'voice_used_min']);
+import { lakeContract, sqlTypeOf, type LakeTableName } from '#reference/lake-schema.ts';
 
 export type FixtureRow = Record<string, string | number | null>;
 
@@ -39,7 +36,7 @@ export async function writePartition(
   const typed = columns
     .map((column) => {
       const override = options.columnTypes?.[column.name];
-      const type = override === undefined ? (INT32_COLUMNS.has(column.name) ? 'INTEGER' : PARQUET_TYPES[column.type]) : override;
+      const type = override === undefined ? sqlTypeOf(column.type) : override;
       return { name: column.name, type };
     })
     .filter((column): column is { name: string; type: string } => column.type !== null);

@@ -16,6 +16,11 @@ export function toExecutionParameter(value: SqlValue): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
 
+/** A Trino (Athena) type name or signature, e.g. bigint or decimal(38,2), that holds a number. */
+export function isNumericType(type: string): boolean {
+  return NUMERIC_TYPES.has(type.toLowerCase().replace(/\(.*$/, ''));
+}
+
 export interface ResultColumn {
   readonly name: string;
   readonly numeric: boolean;
@@ -25,7 +30,7 @@ export function resultColumns(columnInfo: readonly ColumnInfo[] | undefined): Re
   return (columnInfo ?? []).map((column) => ({
     name: column.Name ?? column.Label ?? '',
     // Types arrive as e.g. "bigint", "varchar", "decimal" (precision and scale sit in other fields).
-    numeric: NUMERIC_TYPES.has((column.Type ?? '').toLowerCase().replace(/\(.*$/, '')),
+    numeric: isNumericType(column.Type ?? ''),
   }));
 }
 

@@ -20,7 +20,7 @@ import {
   type QueryRow,
 } from '#core/ports.ts';
 import { compileMetricQuery } from '#sql/catalog.ts';
-import { lakeContract } from '#reference/index.ts';
+import { lakeContract, sqlTypeOf } from '#reference/lake-schema.ts';
 import { FsLake, assertLakeFolder } from '../lake/fs-lake.ts';
 import { checkFileSchema, type FileColumns } from './parquet-schema.ts';
 
@@ -47,7 +47,6 @@ export const DEFAULT_MEMORY_LIMIT = '600MB';
 let enginesOpened = 0;
 const MEMORY_LIMIT = /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
 
-const SQL_TYPES = { string: 'VARCHAR', timestamp: 'TIMESTAMP', integer: 'BIGINT', decimal: 'DECIMAL(12,2)' } as const;
 const NUMERIC_TYPE = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL)/;
 
 function quoteLiteral(text: string): string {
@@ -207,13 +206,17 @@ export class DuckDbEngine implements QueryEngine {
     this.checkedFiles.set(file, columns);
   }
 
-  /** Every contract column, typed; a column a file lacks reads as NULL (and quarantines the row if required). */
+  /**
+   * Every contract column, cast to its type in the lake schema, the type the Glue (Athena) and
+   * Trino tables declare, so the SQL meets the same column types on every engine; a column a file
+   * lacks reads as NULL (and quarantines the row if required).
+   */
   private viewSql(table: LakeTable, files: readonly string[]): string {
     const { columns, partition } = lakeContract[table];
     const present = new Set(files.flatMap((file) => [...(this.checkedFiles.get(file)?.keys() ?? [])]));
     const select = columns.map((column) => {
       const source = present.has(column.name) ? `"${column.name}"` : 'NULL';
-      return `CAST(${source} AS ${SQL_TYPES[column.type]}) AS "${column.name}"`;
+      return `CAST(${source} AS ${sqlTypeOf(column.type)}) AS "${column.name}"`;
     });
     const partitionColumn = `"${partition.column}"`;
     if (files.length === 0) {

@@ -4,12 +4,12 @@
 // contract's type stops the run with an error naming the file and the column.
 import { LakeError } from '#core/errors.ts';
 import type { LakeTable } from '#core/ports.ts';
-import { lakeContract, type LakeColumn } from '#reference/index.ts';
+import { columnKind, lakeContract, type ColumnKind } from '#reference/lake-schema.ts';
 
 export type FileColumns = ReadonlyMap<string, string>;
 
 const INTEGER = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$/;
-const ACCEPTED: Record<LakeColumn['type'], (duckdbType: string) => boolean> = {
+const ACCEPTED: Record<ColumnKind, (duckdbType: string) => boolean> = {
   string: (type) => type === 'VARCHAR',
   timestamp: (type) => /^TIMESTAMP( WITH TIME ZONE|_NS|_MS|_S)?$/.test(type),
   integer: (type) => INTEGER.test(type),
@@ -19,8 +19,9 @@ const ACCEPTED: Record<LakeColumn['type'], (duckdbType: string) => boolean> = {
 export function checkFileSchema(table: LakeTable, file: string, columns: FileColumns): void {
   for (const column of lakeContract[table].columns) {
     const found = columns.get(column.name);
-    if (found !== undefined && !ACCEPTED[column.type](found)) {
-      throw new LakeError(`${file}: column ${column.name} is ${found}, the data contract says ${column.type} (${table})`);
+    const kind = columnKind(column.type);
+    if (found !== undefined && !ACCEPTED[kind](found)) {
+      throw new LakeError(`${file}: column ${column.name} is ${found}, the data contract says ${kind} (${table})`);
     }
   }
 }

@@ -16,6 +16,7 @@ import type { Logger, ReportStore } from '#core/ports.ts';
 import { createBriefingMessageComposer } from '#render/mime/briefing-composer.ts';
 import { AwsTarget, awsRunInput, defaultAwsClients, executionName, stateMachineName, type AwsRunInput } from '../aws-target.ts';
 import { DEFAULT_RECIPIENTS_FILE, withDeliveryOptions, withLakeOptions, withTargetOptions } from '../command-options.ts';
+import { engineChoiceOf, type EngineCliOptions } from '../engine-options.ts';
 import type { CliIo } from '../io.ts';
 import { runOptionsSchema, validateOptions, type DeliveryCliOptions } from '../options.ts';
 import { openLocalJobs, runReportJob, type JobResult } from '../report-job.ts';
@@ -150,14 +151,14 @@ export function printJobResult(result: JobResult, io: CliIo, locate: (key: strin
 
 /** The local ports for one command's jobs: the lake, the archive in OUT, the ledger, the transport on demand. */
 export async function openJobsFor(
-  options: DeliveryCliOptions & { lake: string; recipients: string; verbose?: boolean | undefined },
+  options: DeliveryCliOptions & EngineCliOptions & { lake: string; recipients: string; verbose?: boolean | undefined },
   io: CliIo,
 ): Promise<Awaited<ReturnType<typeof openLocalJobs>>> {
   const recipients = await loadRecipients(options.recipients);
   // Validated before any query runs, so a bad --smtp-url fails in a second, not after the report.
   const mailConfig = mailConfigOf(options);
   return openLocalJobs(
-    { lake: options.lake, out: options.out, recipients, ledger: options.ledger, verbose: options.verbose, openTransport: () => createMailTransport(mailConfig) },
+    { lake: options.lake, out: options.out, recipients, ledger: options.ledger, verbose: options.verbose, engine: engineChoiceOf(options), openTransport: () => createMailTransport(mailConfig) },
     io.err,
   );
 }
