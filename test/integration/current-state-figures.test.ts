@@ -90,3 +90,35 @@ describe('a port request whose latest version is quarantined', () => {
     );
   });
 });
+
+describe('the partition a row is filed in', () => {
+  // A row belongs to the partition of its request's (an answer's collection's) Beijing date.
+  // These are filed a day early, under Sunday 24 Nov (week 47), for events of Monday 25 Nov
+  // 01:00 Beijing (24 Nov 17:00 UTC): malformed, in every report alike.
+  const earlyRequest = port('CS-EARLY', { requested_at: '2019-11-24 17:00:00', completed_at: '2019-11-25 02:00:00', updated_at: '2019-11-25 02:00:00' });
+  const earlyAnswer: FixtureRow = {
+    response_id: 'CS-EARLY-E', port_id: null, msisdn_hash: hash('cs-early-e'), province_code: '44', operator_code: 'CMCC',
+    category_code: 'RELOCATION', subcategory_code: null, collected_at: '2019-11-24 17:00:00', channel: 'sms', verbatim: null,
+  };
+  let lakeDir: string;
+
+  beforeAll(async () => {
+    lakeDir = await handMadeLakeWith(async (dir) => {
+      await writePartition(dir, 'port_requests', '2019-11-24', [earlyRequest], { fileName: 'part-early.parquet' });
+      await writePartition(dir, 'exit_reasons', '2019-11-24', [earlyAnswer], { fileName: 'part-early.parquet' });
+    });
+  });
+
+  it('leaves a row filed under another date out of the figures', async () => {
+    const w48 = (await modelOf(lakeDir, { reportId: 'hq-weekly', periodId: '2019-W48' })) as HqWeeklyBriefing;
+    expect(w48.flows.home.current.portOuts).toBe(3);
+    expect(w48.rejections.requests).toBe(6);
+    expect(w48.dissatisfaction.categories.map((figure) => figure.category)).not.toContain('RELOCATION');
+  });
+
+  it('quarantines it as a malformed timestamp', async () => {
+    // Week 47's own partitions hold both rows; its baseline has no malformed timestamp.
+    const w47 = (await modelOf(lakeDir, { reportId: 'hq-weekly', periodId: '2019-W47' })) as HqWeeklyBriefing;
+    expect(w47.dataQuality.quarantined).toContainEqual({ reason: 'malformed_timestamp', count: 2 });
+  });
+});
