@@ -49,8 +49,8 @@ describe('a port request whose latest version is quarantined', () => {
   let briefing: HqWeeklyBriefing;
 
   beforeAll(async () => {
-    const lakeDir = await handMadeLakeWith((dir) =>
-      writePartition(dir, 'port_requests', '2019-11-26', [
+    const lakeDir = await handMadeLakeWith(async (dir) => {
+      await writePartition(dir, 'port_requests', '2019-11-26', [
         // CS1: completed, then a later version (cancelled) with an unknown channel: left out.
         port('CS1'),
         port('CS1', { status: 'cancelled', completed_at: null, channel: 'carrier-pigeon', updated_at: '2019-11-28 02:00:00' }),
@@ -61,8 +61,8 @@ describe('a port request whose latest version is quarantined', () => {
         // CS3: a quarantined early version, then a clean completion: counts.
         port('CS3', { status: 'pending', completed_at: null, channel: 'carrier-pigeon', updated_at: '2019-11-26 03:00:00' }),
         port('CS3'),
-      ], { fileName: 'part-current-state.parquet' }),
-    );
+      ], { fileName: 'part-current-state.parquet' });
+    });
     briefing = (await modelOf(lakeDir, { reportId: 'hq-weekly', periodId: '2019-W48' })) as HqWeeklyBriefing;
   });
 
