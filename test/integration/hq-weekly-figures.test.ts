@@ -143,6 +143,8 @@ describe('eligibility rejections', () => {
   it('gives the rate and the reasons', () => {
     expect(briefing.rejections).toEqual({
       requests: 6,
+      pending: 0,
+      previousPending: 0,
       rejected: 2,
       rate: 2 / 6,
       previousRate: 0,
@@ -209,7 +211,7 @@ describe('the headline', () => {
       portOutsChange: 0.5,
       portOutRate: 3 / 1500,
       portOutRateChange: 3 / 1500 - 2 / 1500,
-      topCategory: { category: 'NETWORK', share: 0.5, shareChange: 0.25 },
+      topCategory: { category: 'NETWORK', share: 0.5, shareChange: 0.25, tiedWith: [] },
     });
   });
 });

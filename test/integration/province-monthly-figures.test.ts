@@ -102,6 +102,8 @@ describe('province rejections and value mirror', () => {
   it('gives the rejection rate and reasons against the national mix', () => {
     expect(guangdong.rejections).toEqual({
       requests: 6,
+      pending: 0,
+      previousPending: 0,
       rejected: 1,
       rate: 1 / 6,
       previousRate: null,
