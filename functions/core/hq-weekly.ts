@@ -125,6 +125,6 @@ export function buildHqWeeklyBriefing(context: BriefingContext): HqWeeklyBriefin
     dissatisfaction,
     rejections: rejectionFigures(rows.requests, period, windows.rejections[windows.rejections.length - 2]!, homeOperator, national),
     valueMirror: valueMirrorFigures(rows.valueMirror, homeOperator, national),
-    dataQuality: dataQualityFigures(rows.dataQuality, context.partitionsMissing, national),
+    dataQuality: dataQualityFigures(rows.dataQuality, plan.partitionsRead, context.partitionsMissing, national),
   };
 }

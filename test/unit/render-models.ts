@@ -17,8 +17,8 @@ const quality = {
   supersededVersions: 7,
   latestQuarantined: 0,
   tables: [
-    { table: 'port_requests', rowsRead: 10_000, quarantined: 44 },
-    { table: 'exit_reasons', rowsRead: 2_345, quarantined: 1 },
+    { table: 'port_requests', firstPartition: '2019-09-30', lastPartition: '2019-12-01', rowsRead: 10_000, quarantined: 44 },
+    { table: 'exit_reasons', firstPartition: '2019-10-28', lastPartition: '2019-12-01', rowsRead: 2_345, quarantined: 1 },
   ],
   partitionsMissing: [],
 };
