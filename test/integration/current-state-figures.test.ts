@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HqWeeklyBriefing } from '#core/report-model.ts';
 import { hash, subscriberBase, writeHandMadeLake } from '../fixtures/hand-made-lake.ts';
 import { writePartition, type FixtureRow } from '../support/lake-writer.ts';
-import { modelOf } from '../reliability/support/briefing-runs.ts';
+import { archiveReports, modelOf } from '../reliability/support/briefing-runs.ts';
+import { readBriefingPage } from '../support/briefing-page.ts';
 
 /** A CMCC -> CUCC port in Guangdong, requested Tuesday 26 Nov 10:00 Beijing, completed the next day. */
 function port(id: string, extra: Partial<FixtureRow> = {}): FixtureRow {
@@ -175,5 +176,32 @@ describe('a survey answer delivered twice with the same collected_at', () => {
       { category: 'NETWORK', count: 3 },
       { category: 'PRICE', count: 1 },
     ]);
+  });
+});
+
+describe('a rerun after the lake changed', () => {
+  it('reads the new rows: a late status update moves the figures', async () => {
+    // P14 (Beijing, CMCC -> CTCC, completed 29 Nov) is one of W48's 3 CMCC port-outs.
+    const lakeDir = await handMadeLakeWith(async () => {});
+    const outDir = await mkdtemp(join(tmpdir(), 'mnp-rerun-out-'));
+    lakes.push(outDir);
+    const first = await archiveReports(lakeDir, outDir, { reportId: 'hq-weekly', periodId: '2019-W48' });
+    const before = (await first.json('hq')) as HqWeeklyBriefing;
+    // The correction arrives: P14 (requested 28 Nov 09:00 Beijing) is cancelled in a later version.
+    await writePartition(lakeDir, 'port_requests', '2019-11-28', [
+      port('P14', {
+        province_code: '11', requested_at: '2019-11-28 01:00:00', status: 'cancelled', completed_at: null, plan_code: 'CMCC-128',
+        monthly_fee_cny: 128, msisdn_hash: hash('h14'), recipient_operator: 'CTCC', channel: 'store', tenure_months: 36, updated_at: '2019-12-01 08:00:00',
+      }),
+    ], { fileName: 'part-correction.parquet' });
+    const second = await archiveReports(lakeDir, outDir, { reportId: 'hq-weekly', periodId: '2019-W48' });
+    const after = (await second.json('hq')) as HqWeeklyBriefing;
+    expect(before.flows.home.current.portOuts).toBe(3);
+    expect(after.flows.home.current.portOuts).toBe(3 - 1);
+    expect(after.flows.totalCompleted).toBe(6 - 1);
+    // P14 is still a W48 request from CMCC, now decided as cancelled: 6 requests, 2 rejected.
+    expect(after.rejections).toMatchObject({ requests: 6, rejected: 2 });
+    expect(after.dataQuality.supersededVersions).toBe(before.dataQuality.supersededVersions + 1);
+    expect(readBriefingPage(await second.html('hq')).kpi('Port-outs')[0]).toBe('2');
   });
 });
