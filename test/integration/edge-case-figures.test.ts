@@ -68,7 +68,7 @@ describe('an immature week (requests still pending)', () => {
     expect(rows.get('Still awaiting an outcome')).toEqual(['2']);
     expect(rows.get('Rejection rate (of decided requests)')).toEqual(['25.0%']);
     expect(page.lead('Eligibility checks')).toMatch(/^2 of 8 decided port-out requests .*; 2 more requests are still awaiting an outcome, so this period is not yet complete/);
-    expect(zhPage.lead('携出资格校验')).toContain('另有 2 个申请尚待结果');
+    expect(zhPage.lead('携出资格校验')).toContain('另有 2 个申请尚待处理');
   });
 });
 
