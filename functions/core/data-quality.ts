@@ -1,4 +1,5 @@
-// The data-quality line: rows read, rows quarantined by reason, superseded versions, and the
+// The data-quality line: rows read, rows quarantined by reason, superseded versions, requests
+// left out because their latest version is quarantined, and the
 // partitions read that have no _SUCCESS marker (still loading, or never loaded).
 import { lakeTables } from '#reference/index.ts';
 import { inScope, sumBy, type Scope } from './figures.ts';
@@ -14,11 +15,16 @@ export interface DataQualityFigures {
   quarantinedTotal: number;
   quarantined: { reason: string; count: number }[];
   supersededVersions: number;
-  tables: { table: string; rowsRead: number; quarantined: number }[];
+  /** Requests left out because their latest version is quarantined (an older version was clean). */
+  latestQuarantined: number;
+  /** Per table, the partitions counted (every one the figures draw on) and what their rows became. */
+  tables: { table: string; firstPartition: string | null; lastPartition: string | null; rowsRead: number; quarantined: number }[];
   partitionsMissing: string[];
 }
 
-const NOT_QUARANTINE = new Set(['clean', 'superseded']);
+/** Outcomes that describe versions or requests rather than rows read. */
+const NOT_ROWS_READ = new Set(['superseded', 'latest_quarantined']);
+const NOT_QUARANTINE = new Set(['clean', ...NOT_ROWS_READ]);
 
 function byLakeTableOrder(a: string, b: string): number {
   const rank = (table: string) => {
@@ -28,16 +34,23 @@ function byLakeTableOrder(a: string, b: string): number {
   return rank(a) - rank(b) || a.localeCompare(b);
 }
 
-export function dataQualityFigures(rows: readonly DataQualityRow[], partitionsMissing: readonly string[], scope: Scope): DataQualityFigures {
+export function dataQualityFigures(
+  rows: readonly DataQualityRow[],
+  partitionsRead: Readonly<Record<LakeTable, readonly string[]>>,
+  partitionsMissing: readonly string[],
+  scope: Scope,
+): DataQualityFigures {
   const scoped = rows.filter((row) => inScope(scope, row.provinceCode));
-  const read = scoped.filter((row) => row.outcome !== 'superseded');
+  const read = scoped.filter((row) => !NOT_ROWS_READ.has(row.outcome));
   const quarantinedRows = read.filter((row) => !NOT_QUARANTINE.has(row.outcome));
   const reasons = [...QUARANTINE_REASONS, ...new Set(quarantinedRows.map((row) => row.outcome))].filter(
     (reason, index, all) => all.indexOf(reason) === index,
   );
   // In the lake's table order, not the order rows came in: engines return unordered rows.
-  const tables = [...new Set(read.map((row) => row.table))].sort(byLakeTableOrder).map((table) => ({
+  const tables = (Object.keys(partitionsRead) as LakeTable[]).sort(byLakeTableOrder).map((table) => ({
     table,
+    firstPartition: partitionsRead[table][0] ?? null,
+    lastPartition: partitionsRead[table].at(-1) ?? null,
     rowsRead: sumBy(read.filter((row) => row.table === table), (row) => row.rows),
     quarantined: sumBy(quarantinedRows.filter((row) => row.table === table), (row) => row.rows),
   }));
@@ -49,6 +62,7 @@ export function dataQualityFigures(rows: readonly DataQualityRow[], partitionsMi
     quarantinedTotal,
     quarantined: reasons.map((reason) => ({ reason, count: sumBy(quarantinedRows.filter((row) => row.outcome === reason), (row) => row.rows) })),
     supersededVersions: sumBy(scoped.filter((row) => row.outcome === 'superseded'), (row) => row.rows),
+    latestQuarantined: sumBy(scoped.filter((row) => row.outcome === 'latest_quarantined'), (row) => row.rows),
     tables,
     partitionsMissing: [...partitionsMissing],
   };

@@ -42,10 +42,12 @@ export interface Headline {
   portOutsChange: number | null;
   portOutRate: number | null;
   portOutRateChange: number | null;
-  topCategory: { category: string; share: number | null; shareChange: number | null } | null;
+  /** The largest category; tiedWith names the others with as many answers (then none is "the" top). */
+  topCategory: { category: string; share: number | null; shareChange: number | null; tiedWith: string[] } | null;
 }
 
-interface BriefingBase {
+/** The fields every briefing has, whatever its audience. */
+export interface BriefingBase {
   report: string;
   audience: string;
   locale: Locale;

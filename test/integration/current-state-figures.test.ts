@@ -1,0 +1,232 @@
+// The current state of a port request and the partition a row must be filed in, checked on the
+// hand-made W48 lake (test/fixtures/hand-made-lake.ts) with a few rows added in their own files.
+// Baseline figures, worked out by hand in hq-weekly-figures.test.ts: CMCC port-outs 3, completed
+// ports 6, CMCC requests 6; data quality 47 rows read (every partition the figures draw on), 8 quarantined, 2 superseded.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HqWeeklyBriefing } from '#core/report-model.ts';
+import { hash, subscriberBase, writeHandMadeLake } from '../fixtures/hand-made-lake.ts';
+import { writePartition, type FixtureRow } from '../support/lake-writer.ts';
+import { reportDefinition } from '#core/report-definitions.ts';
+import { archiveReports, modelOf } from '../reliability/support/briefing-runs.ts';
+import { readLakeRows, recompute, type ReportSpec } from '../reliability/support/independent-figures.ts';
+import { readBriefingPage } from '../support/briefing-page.ts';
+
+/** A CMCC -> CUCC port in Guangdong, requested Tuesday 26 Nov 10:00 Beijing, completed the next day. */
+function port(id: string, extra: Partial<FixtureRow> = {}): FixtureRow {
+  return {
+    port_id: id,
+    msisdn_hash: hash(`cs-${id}`),
+    province_code: '44',
+    donor_operator: 'CMCC',
+    recipient_operator: 'CUCC',
+    status: 'completed',
+    reject_reason: null,
+    requested_at: '2019-11-26 02:00:00',
+    completed_at: '2019-11-27 02:00:00',
+    channel: 'online',
+    tenure_months: 24,
+    plan_code: 'CMCC-58',
+    monthly_fee_cny: 58,
+    updated_at: '2019-11-27 02:00:00',
+    ...extra,
+  };
+}
+
+const lakes: string[] = [];
+async function handMadeLakeWith(extra: (lakeDir: string) => Promise<void>): Promise<string> {
+  const lakeDir = await mkdtemp(join(tmpdir(), 'mnp-current-state-'));
+  lakes.push(lakeDir);
+  await writeHandMadeLake(lakeDir);
+  await extra(lakeDir);
+  return lakeDir;
+}
+
+afterAll(async () => {
+  await Promise.all(lakes.map((lakeDir) => rm(lakeDir, { recursive: true, force: true })));
+});
+
+/** Week 48 as configured, for the independent recomputation. */
+const W48: ReportSpec = { kind: 'week', period: { start: '2019-11-25', end: '2019-12-01' }, trend: reportDefinition('hq-weekly').trend };
+
+describe('a port request whose latest version is quarantined', () => {
+  let briefing: HqWeeklyBriefing;
+  let lakeDir: string;
+
+  beforeAll(async () => {
+    lakeDir = await handMadeLakeWith(async (dir) => {
+      await writePartition(dir, 'port_requests', '2019-11-26', [
+        // CS1: completed, then a later version (cancelled) with an unknown channel: left out.
+        port('CS1'),
+        port('CS1', { status: 'cancelled', completed_at: null, channel: 'carrier-pigeon', updated_at: '2019-11-28 02:00:00' }),
+        // CS2: completed, and a version with the same updated_at and a negative fee: the state is
+        // unknown, so it is left out too.
+        port('CS2'),
+        port('CS2', { monthly_fee_cny: -58 }),
+        // CS3: a quarantined early version, then a clean completion: counts.
+        port('CS3', { status: 'pending', completed_at: null, channel: 'carrier-pigeon', updated_at: '2019-11-26 03:00:00' }),
+        port('CS3'),
+      ], { fileName: 'part-current-state.parquet' });
+    });
+    briefing = (await modelOf(lakeDir, { reportId: 'hq-weekly', periodId: '2019-W48' })) as HqWeeklyBriefing;
+  });
+
+  it('is left out of every figure, not restored from an older clean version', () => {
+    // Only CS3 adds a CMCC port-out, a completed port and a CMCC request.
+    expect(briefing.flows.home.current.portOuts).toBe(3 + 1);
+    expect(briefing.flows.totalCompleted).toBe(6 + 1);
+    expect(briefing.rejections.requests).toBe(6 + 1);
+    expect(briefing.valueMirror.leavers).toBe(3 + 1);
+  });
+
+  it('is counted in the data-quality line', () => {
+    expect(briefing.dataQuality).toMatchObject({
+      rowsRead: 47 + 6,
+      quarantinedTotal: 8 + 3,
+      // CS1 and CS2's clean versions are superseded by their bad latest ones; CS3 has one clean version.
+      supersededVersions: 2 + 2,
+      latestQuarantined: 2,
+    });
+    expect(briefing.dataQuality.quarantined).toEqual(
+      expect.arrayContaining([
+        { reason: 'unknown_code', count: 2 + 2 },
+        { reason: 'negative_value', count: 3 + 1 },
+      ]),
+    );
+  });
+
+  it('agrees with the recomputation from the contract, which calls the tie open', async () => {
+    const expected = recompute(await readLakeRows(lakeDir), W48, 'CMCC');
+    expect(expected.ambiguous).toEqual(['port CS2']);
+    expect(briefing.flows.home.current.portOuts).toBe(expected.home.outs);
+    expect(briefing.flows.totalCompleted).toBe(expected.totalCompleted);
+    expect(briefing.rejections.requests).toBe(expected.requests);
+    // The open tie: the product ranks CS2's bad version first, so its clean one is superseded.
+    expect(briefing.dataQuality).toMatchObject({ rowsRead: expected.rowsRead, supersededVersions: expected.superseded + 1 });
+  });
+});
+
+describe('the partition a row is filed in', () => {
+  // A row belongs to the partition of its request's (an answer's collection's) Beijing date.
+  // These are filed a day early, under Sunday 24 Nov (week 47), for events of Monday 25 Nov
+  // 01:00 Beijing (24 Nov 17:00 UTC): malformed, in every report alike.
+  const earlyRequest = port('CS-EARLY', { requested_at: '2019-11-24 17:00:00', completed_at: '2019-11-25 02:00:00', updated_at: '2019-11-25 02:00:00' });
+  const earlyAnswer: FixtureRow = {
+    response_id: 'CS-EARLY-E', port_id: null, msisdn_hash: hash('cs-early-e'), province_code: '44', operator_code: 'CMCC',
+    category_code: 'RELOCATION', subcategory_code: null, collected_at: '2019-11-24 17:00:00', channel: 'sms', verbatim: null,
+  };
+  let lakeDir: string;
+
+  beforeAll(async () => {
+    lakeDir = await handMadeLakeWith(async (dir) => {
+      await writePartition(dir, 'port_requests', '2019-11-24', [earlyRequest], { fileName: 'part-early.parquet' });
+      await writePartition(dir, 'exit_reasons', '2019-11-24', [earlyAnswer], { fileName: 'part-early.parquet' });
+    });
+  });
+
+  it('leaves a row filed under another date out of the figures', async () => {
+    const w48 = (await modelOf(lakeDir, { reportId: 'hq-weekly', periodId: '2019-W48' })) as HqWeeklyBriefing;
+    expect(w48.flows.home.current.portOuts).toBe(3);
+    expect(w48.rejections.requests).toBe(6);
+    expect(w48.dissatisfaction.categories.map((figure) => figure.category)).not.toContain('RELOCATION');
+  });
+
+  it('agrees with the recomputation from the contract', async () => {
+    const w48 = (await modelOf(lakeDir, { reportId: 'hq-weekly', periodId: '2019-W48' })) as HqWeeklyBriefing;
+    const expected = recompute(await readLakeRows(lakeDir), W48, 'CMCC');
+    expect(w48.flows.home.current.portOuts).toBe(expected.home.outs);
+    expect(w48.dissatisfaction.responses).toBe(expected.responses);
+    expect(w48.dataQuality.rowsRead).toBe(expected.rowsRead);
+    expect(w48.dataQuality.quarantined.find((entry) => entry.reason === 'malformed_timestamp')?.count).toBe(expected.quarantined.get('malformed_timestamp'));
+  });
+
+  it('quarantines it as a malformed timestamp', async () => {
+    // Week 47's own partitions hold both rows; its baseline has no malformed timestamp.
+    const w47 = (await modelOf(lakeDir, { reportId: 'hq-weekly', periodId: '2019-W47' })) as HqWeeklyBriefing;
+    expect(w47.dataQuality.quarantined).toContainEqual({ reason: 'malformed_timestamp', count: 2 });
+  });
+
+  it('is counted by every report whose figures could have drawn on it', async () => {
+    // Week 48's flows read back to 30 Sep: both rows, besides B3 of the hand-made lake.
+    const w48 = (await modelOf(lakeDir, { reportId: 'hq-weekly', periodId: '2019-W48' })) as HqWeeklyBriefing;
+    expect(w48.dataQuality.quarantined).toContainEqual({ reason: 'malformed_timestamp', count: 1 + 2 });
+  });
+});
+
+describe('a re-delivered subscriber-base file', () => {
+  let briefing: HqWeeklyBriefing;
+
+  beforeAll(async () => {
+    const november = subscriberBase.filter((row) => row['month'] === '2019-11').map(({ month: _month, ...row }) => row);
+    const lakeDir = await handMadeLakeWith(async (dir) => {
+      // The whole of November delivered again, and a third file disagreeing on Beijing CMCC.
+      await writePartition(dir, 'subscriber_base', '2019-11', november, { fileName: 'part-1.parquet' });
+      await writePartition(dir, 'subscriber_base', '2019-11', [{ province_code: '11', operator_code: 'CMCC', subscribers: 600 }], { fileName: 'part-2.parquet' });
+    });
+    briefing = (await modelOf(lakeDir, { reportId: 'hq-weekly', periodId: '2019-W48' })) as HqWeeklyBriefing;
+  });
+
+  it('counts agreeing copies once and leaves conflicting ones out', () => {
+    // CMCC base: 44 1000 (twice, once counted); 11 500, 500 and 600 disagree: quarantined.
+    expect(briefing.flows.home.current).toMatchObject({ subscriberBase: 1000, portOutRate: 3 / 1000 });
+    expect(briefing.flows.byProvince.find((flow) => flow.provinceCode === '11')?.portOutRate).toBeNull();
+  });
+
+  it('reports the copies and the conflict in the data-quality line', () => {
+    // November base read 5 + 5 + 1: -5 twice (negative), 11/CMCC three times (conflicting), and
+    // 44/CMCC, 44/CUCC, 11/CTCC twice each (one copy each superseded).
+    expect(briefing.dataQuality).toMatchObject({ rowsRead: 47 + 6, quarantinedTotal: 8 + 1 + 3, supersededVersions: 2 + 3 });
+    expect(briefing.dataQuality.quarantined).toEqual(
+      expect.arrayContaining([{ reason: 'negative_value', count: 3 + 1 }, { reason: 'conflicting_versions', count: 3 }]),
+    );
+  });
+});
+
+describe('a survey answer delivered twice with the same collected_at', () => {
+  it('keeps the version with the smaller category code, whatever the file order', async () => {
+    const answer = (category_code: string): FixtureRow => ({
+      response_id: 'CS-DUP', port_id: null, msisdn_hash: hash('cs-dup'), province_code: '44', operator_code: 'CMCC',
+      category_code, subcategory_code: null, collected_at: '2019-11-27 05:00:00', channel: 'call', verbatim: null,
+    });
+    const lakeDir = await handMadeLakeWith(async (dir) => {
+      await writePartition(dir, 'exit_reasons', '2019-11-27', [answer('PRICE')], { fileName: 'part-a.parquet' });
+      await writePartition(dir, 'exit_reasons', '2019-11-27', [answer('NETWORK')], { fileName: 'part-z.parquet' });
+    });
+    const briefing = (await modelOf(lakeDir, { reportId: 'hq-weekly', periodId: '2019-W48' })) as HqWeeklyBriefing;
+    // Baseline NETWORK 2, PRICE 1 of 4: NETWORK (smaller than PRICE) is kept.
+    expect(briefing.dissatisfaction.responses).toBe(5);
+    expect(briefing.dissatisfaction.categories.slice(0, 2)).toMatchObject([
+      { category: 'NETWORK', count: 3 },
+      { category: 'PRICE', count: 1 },
+    ]);
+  });
+});
+
+describe('a rerun after the lake changed', () => {
+  it('reads the new rows: a late status update moves the figures', async () => {
+    // P14 (Beijing, CMCC -> CTCC, completed 29 Nov) is one of W48's 3 CMCC port-outs.
+    const lakeDir = await handMadeLakeWith(async () => {});
+    const outDir = await mkdtemp(join(tmpdir(), 'mnp-rerun-out-'));
+    lakes.push(outDir);
+    const first = await archiveReports(lakeDir, outDir, { reportId: 'hq-weekly', periodId: '2019-W48' });
+    const before = (await first.json('hq')) as HqWeeklyBriefing;
+    // The correction arrives: P14 (requested 28 Nov 09:00 Beijing) is cancelled in a later version.
+    await writePartition(lakeDir, 'port_requests', '2019-11-28', [
+      port('P14', {
+        province_code: '11', requested_at: '2019-11-28 01:00:00', status: 'cancelled', completed_at: null, plan_code: 'CMCC-128',
+        monthly_fee_cny: 128, msisdn_hash: hash('h14'), recipient_operator: 'CTCC', channel: 'store', tenure_months: 36, updated_at: '2019-12-01 08:00:00',
+      }),
+    ], { fileName: 'part-correction.parquet' });
+    const second = await archiveReports(lakeDir, outDir, { reportId: 'hq-weekly', periodId: '2019-W48' });
+    const after = (await second.json('hq')) as HqWeeklyBriefing;
+    expect(before.flows.home.current.portOuts).toBe(3);
+    expect(after.flows.home.current.portOuts).toBe(3 - 1);
+    expect(after.flows.totalCompleted).toBe(6 - 1);
+    // P14 is still a W48 request from CMCC, now decided as cancelled: 6 requests, 2 rejected.
+    expect(after.rejections).toMatchObject({ requests: 6, rejected: 2 });
+    expect(after.dataQuality.supersededVersions).toBe(before.dataQuality.supersededVersions + 1);
+    expect(readBriefingPage(await second.html('hq')).kpi('Port-outs')[0]).toBe('2');
+  });
+});
