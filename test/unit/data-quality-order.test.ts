@@ -12,13 +12,21 @@ const rows: DataQualityRow[] = [
   { table: 'usage_monthly', provinceCode: '44', outcome: 'negative_value', rows: 2 },
 ];
 
+// The partitions read, keyed in an order that is not the lake's.
+const partitionsRead = {
+  subscriber_base: ['2019-11'],
+  usage_monthly: ['2019-09', '2019-11'],
+  exit_reasons: ['2019-11-25'],
+  port_requests: ['2019-11-18', '2019-12-01'],
+};
+
 describe('data-quality tables', () => {
-  it('lists the tables in the lake order whatever the row order', () => {
-    const forward = dataQualityFigures(rows, [], {});
-    const backward = dataQualityFigures([...rows].reverse(), [], {});
+  it('lists the tables in the lake order whatever the row or key order', () => {
+    const forward = dataQualityFigures(rows, partitionsRead, [], {});
+    const backward = dataQualityFigures([...rows].reverse(), partitionsRead, [], {});
     expect(forward.tables.map((entry) => entry.table)).toEqual(['port_requests', 'exit_reasons', 'usage_monthly', 'subscriber_base']);
     expect(backward.tables).toEqual(forward.tables);
     // port_requests: 12 clean + 1 quarantined read
-    expect(forward.tables[0]).toEqual({ table: 'port_requests', rowsRead: 13, quarantined: 1 });
+    expect(forward.tables[0]).toEqual({ table: 'port_requests', firstPartition: '2019-11-18', lastPartition: '2019-12-01', rowsRead: 13, quarantined: 1 });
   });
 });
