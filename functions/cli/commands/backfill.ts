@@ -15,7 +15,7 @@ import { withDeliveryOptions, withLakeOptions, withTargetOptions } from '../comm
 import type { CliIo } from '../io.ts';
 import { backfillOptionsSchema, validateOptions, type BackfillOptions } from '../options.ts';
 import { runReportJob, type JobResult } from '../report-job.ts';
-import { openJobsFor } from './run.ts';
+import { openJobsFor } from '../local-jobs.ts';
 
 export interface BackfillRow {
   readonly period: string;
