@@ -3,22 +3,30 @@
 // that is retried or rerun sends only what has not gone out, and two runs at once cannot both
 // send. A claim is a `sending` record with a lease; a run that finds an expired one (its run
 // crashed between sending and recording) sends again, flagged as a possible duplicate, once.
-import { createHash } from 'node:crypto';
-import pRetry from 'p-retry';
-import type {
-  Clock,
-  ComposeRequest,
-  DeliveryKey,
-  DeliveryLedger,
-  DeliveryRecord,
-  MailTransport,
-  MessageComposer,
-} from './delivery-ports.ts';
-import { MailSendError } from './delivery-ports.ts';
+// The record transitions are delivery-records.ts (pure), the retrying send delivery-send.ts.
+import { describeFailure, maskAddress } from './address-masking.ts';
+import type { Clock, ComposeRequest, DeliveryKey, DeliveryLedger, DeliveryRecord, MailTransport, MessageComposer } from './delivery-ports.ts';
+import {
+  addressOf,
+  claimRecord,
+  finishedRecord,
+  ledgerKeyOf,
+  messageIdOf,
+  nextRecord,
+  planRecipient,
+  queuedCorrection,
+  unconfirmedRecord,
+  type SkipReason,
+} from './delivery-records.ts';
+import { DEFAULT_RETRY, sendWithRetry, type RetryPolicy } from './delivery-send.ts';
 import { DeliveryError } from './errors.ts';
 import type { Logger, ReportStore } from './ports.ts';
 import { domainOf, recipientsOf, type RecipientsConfig } from './recipients.ts';
 import type { ArchivedReport } from './report-run.ts';
+
+export { maskAddress, maskAddresses } from './address-masking.ts';
+export { planRecipient, ledgerKeyOf, messageIdOf, type RecipientPlan } from './delivery-records.ts';
+export { DEFAULT_RETRY, type RetryPolicy } from './delivery-send.ts';
 
 export interface DeliveryPorts {
   readonly transport: MailTransport;
@@ -30,14 +38,6 @@ export interface DeliveryPorts {
   readonly composer: MessageComposer;
 }
 
-export interface RetryPolicy {
-  /** Retries after the first attempt, for transient failures only. */
-  readonly retries: number;
-  readonly minDelayMs: number;
-  readonly maxDelayMs: number;
-}
-
-export const DEFAULT_RETRY: RetryPolicy = { retries: 4, minDelayMs: 1_000, maxDelayMs: 30_000 };
 export const DEFAULT_LEASE_MS = 15 * 60_000;
 
 export interface DeliveryOptions {
@@ -66,7 +66,7 @@ export interface RecipientOutcome {
   /** Why skipped, why failed, or what a dry run would do. */
   readonly reason?: string;
   /** For a skipped recipient: sent by an earlier run, or claimed by a run still within its lease. */
-  readonly skipped?: 'already-sent' | 'in-progress';
+  readonly skipped?: SkipReason;
   readonly messageId?: string;
   /** Transport calls made by this run. */
   readonly attempts?: number;
@@ -93,97 +93,6 @@ export interface DeliverySummary {
   readonly failed: number;
   /** Of the skipped, those another run holds: not sent yet, a rerun after its lease completes them. */
   readonly inProgress: number;
-}
-
-/** What to do for one recipient, given its ledger record. */
-export type RecipientPlan =
-  | { readonly action: 'skip'; readonly skipped: 'already-sent' | 'in-progress'; readonly reason: string }
-  | { readonly action: 'hold'; readonly reason: string }
-  | {
-      readonly action: 'send';
-      readonly correction: boolean;
-      readonly possibleDuplicate: boolean;
-      /** Keep the record's Message-ID (a retry of the same message), or use the run's. */
-      readonly keepMessageId: boolean;
-    };
-
-/**
- * The ledger rules, as a pure function:
- * - no record, or a failed one: send (a failed correction or duplicate keeps its flags and id)
- * - queued: send the correction it stands for
- * - sent: skip, unless resending, which sends a correction
- * - sending within its lease: skip, another run holds it
- * - sending past its lease: send again flagged as a possible duplicate, with the same
- *   Message-ID; if that claim was itself a takeover, stop (unconfirmed): at most one duplicate
- * - unconfirmed: hold, unless resending, which sends a correction
- */
-export function planRecipient(record: DeliveryRecord | undefined, now: Date, resend: boolean): RecipientPlan {
-  if (!record) return { action: 'send', correction: false, possibleDuplicate: false, keepMessageId: false };
-  switch (record.status) {
-    case 'queued':
-      return { action: 'send', correction: true, possibleDuplicate: false, keepMessageId: true };
-    case 'failed':
-      return { action: 'send', correction: record.correction, possibleDuplicate: record.possibleDuplicate, keepMessageId: record.correction || record.possibleDuplicate };
-    case 'sent':
-      return resend
-        ? { action: 'send', correction: true, possibleDuplicate: false, keepMessageId: false }
-        : { action: 'skip', skipped: 'already-sent', reason: `already sent ${record.updatedAt}${record.correction ? ' (correction)' : ''}` };
-    case 'unconfirmed':
-      return resend
-        ? { action: 'send', correction: true, possibleDuplicate: false, keepMessageId: false }
-        : { action: 'hold', reason: `unconfirmed: ${record.error ?? 'sent twice without a record'}; check the mailbox, then resend with --resend if it is missing` };
-    case 'sending': {
-      if (record.leaseUntil && new Date(record.leaseUntil) > now) {
-        return { action: 'skip', skipped: 'in-progress', reason: `another run is sending it (claim held until ${record.leaseUntil})` };
-      }
-      if (record.possibleDuplicate) return { action: 'hold', reason: 'unconfirmed: two runs stopped between sending and recording; the message may have arrived twice already' };
-      return { action: 'send', correction: record.correction, possibleDuplicate: true, keepMessageId: true };
-    }
-  }
-}
-
-/** b***@example.com: logs never carry a full address. */
-export function maskAddress(address: string): string {
-  const at = address.lastIndexOf('@');
-  return at < 1 ? '***' : `${address[0]}***${address.slice(at)}`;
-}
-
-const ADDRESS_IN_TEXT = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
-
-/**
- * Every address in a text masked. Mail servers and SES quote the address they refuse, and a
- * failure's reason travels on into the summary, the ledger, logs and, in AWS, the Deliver
- * step's error, which the Lambda runtime logs and the state machine keeps.
- */
-export function maskAddresses(text: string): string {
-  return text.replace(ADDRESS_IN_TEXT, (address) => maskAddress(address));
-}
-
-export function ledgerKeyOf(archived: ArchivedReport, recipient: string): DeliveryKey {
-  return { reportId: archived.reportId, periodId: archived.periodId, audience: archived.audience, recipient: recipient.trim().toLowerCase() };
-}
-
-function addressOf(from: string): string {
-  return /<([^>]+)>\s*$/.exec(from)?.[1] ?? from.trim();
-}
-
-/**
- * <report.period.audience.hash@domain-of-from>: the same briefing content gives the same id,
- * so a recipient completed by a rerun gets the id the others got; a correction hashes in its
- * issue time, so each correction has its own.
- */
-export function messageIdOf(archived: ArchivedReport, from: string, correctionIssuedAt?: Date): string {
-  const hash = createHash('sha256')
-    .update([archived.reportId, archived.periodId, archived.audience, archived.rendered.text, archived.rendered.html, correctionIssuedAt?.toISOString() ?? ''].join('\u0000'))
-    .digest('hex')
-    .slice(0, 16);
-  const kind = correctionIssuedAt ? '.correction' : '';
-  return `<${archived.reportId}.${archived.periodId}.${archived.audience}${kind}.${hash}@${domainOf(addressOf(from))}>`;
-}
-
-/** A failure in one line for summaries, records and logs, with any address in it masked. */
-function describe(error: unknown): string {
-  return maskAddresses(error instanceof Error ? error.message : String(error));
 }
 
 async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
@@ -258,7 +167,7 @@ class AudienceDelivery {
     const key = ledgerKeyOf(this.archived, recipient);
     const record = await this.ports.ledger.get(key);
     if (!record || (record.status !== 'sent' && record.status !== 'unconfirmed')) return;
-    const queued = this.recordOf(key, record, { status: 'queued', messageId: this.correctionMessageId, correction: true, possibleDuplicate: false, replaces: record.messageId });
+    const queued = queuedCorrection(record, this.correctionMessageId, this.ports.clock.now());
     if (await this.ports.ledger.replace(queued)) this.ports.log.info('correction queued', { ...this.logFields(recipient), messageId: queued.messageId });
   }
 
@@ -281,8 +190,8 @@ class AudienceDelivery {
       if (!claim) return this.lostClaim(recipient, key);
       return this.send(recipient, claim);
     } catch (error) {
-      this.ports.log.error('delivery failed', { ...this.logFields(recipient), error: describe(error) });
-      return { recipient, status: 'failed', reason: describe(error) };
+      this.ports.log.error('delivery failed', { ...this.logFields(recipient), error: describeFailure(error) });
+      return { recipient, status: 'failed', reason: describeFailure(error) };
     }
   }
 
@@ -292,8 +201,7 @@ class AudienceDelivery {
 
   private async hold(recipient: string, record: DeliveryRecord, reason: string): Promise<RecipientOutcome> {
     if (record.status === 'sending' && !this.options.dryRun) {
-      const now = this.ports.clock.now().toISOString();
-      const stopped: DeliveryRecord = { ...record, status: 'unconfirmed', error: reason.replace(/^unconfirmed: /, ''), leaseUntil: undefined, updatedAt: now, version: record.version + 1 };
+      const stopped = unconfirmedRecord(record, reason, this.ports.clock.now());
       if (!(await this.ports.ledger.replace(stopped))) return this.lostClaim(recipient, record);
       this.ports.log.warn('delivery unconfirmed', { ...this.logFields(recipient), messageId: record.messageId });
     }
@@ -304,34 +212,16 @@ class AudienceDelivery {
     const reason = `refused: ${domainOf(recipient)} is not an allowed domain (${this.recipients.allowedDomains.join(', ')})`;
     this.ports.log.warn('delivery refused', { ...this.logFields(recipient), reason });
     if (!this.options.dryRun) {
-      const failed = this.recordOf(key, record, { status: 'failed', messageId, error: reason, correction: record?.correction ?? false, possibleDuplicate: record?.possibleDuplicate ?? false });
+      const flags = { correction: record?.correction ?? false, possibleDuplicate: record?.possibleDuplicate ?? false };
+      const failed = nextRecord(key, record, { status: 'failed', messageId, error: reason, ...flags }, this.ports.clock.now());
       const written = record ? await this.ports.ledger.replace(failed) : await this.ports.ledger.create(failed);
       if (!written) return this.lostClaim(recipient, key);
     }
     return { recipient, status: 'failed', reason, attempts: 0 };
   }
 
-  private recordOf(
-    key: DeliveryKey,
-    previous: DeliveryRecord | undefined,
-    fields: Pick<DeliveryRecord, 'status' | 'messageId' | 'correction' | 'possibleDuplicate'> & { error?: string; leaseUntil?: string; replaces?: string },
-  ): DeliveryRecord {
-    return {
-      ...key,
-      attempts: previous?.attempts ?? 0,
-      error: undefined,
-      leaseUntil: undefined,
-      // A correction keeps pointing at the send it corrects, through its retries.
-      replaces: fields.correction ? previous?.replaces : undefined,
-      ...fields,
-      updatedAt: this.ports.clock.now().toISOString(),
-      version: (previous?.version ?? 0) + 1,
-    };
-  }
-
   private async claim(key: DeliveryKey, record: DeliveryRecord | undefined, messageId: string, flags: { correction: boolean; possibleDuplicate: boolean }): Promise<DeliveryRecord | undefined> {
-    const leaseUntil = new Date(this.ports.clock.now().getTime() + this.leaseMs).toISOString();
-    const claim = this.recordOf(key, record, { status: 'sending', messageId, leaseUntil, ...flags });
+    const claim = claimRecord(key, record, messageId, flags, this.ports.clock.now(), this.leaseMs);
     const won = record ? await this.ports.ledger.replace(claim) : await this.ports.ledger.create(claim);
     return won ? claim : undefined;
   }
@@ -346,41 +236,16 @@ class AudienceDelivery {
   private async send(recipient: string, claim: DeliveryRecord): Promise<RecipientOutcome> {
     const flags = { correction: claim.correction, possibleDuplicate: claim.possibleDuplicate };
     const raw = await this.message({ messageId: claim.messageId, ...flags, ...(claim.replaces ? { references: [claim.replaces] } : {}) });
-    let attempts = 0;
-    let failure: unknown;
-    try {
-      await pRetry(
-        async () => {
-          attempts += 1;
-          await this.ports.transport.send({ key: claim, from: addressOf(this.recipients.from), to: recipient, messageId: claim.messageId, raw });
-        },
-        {
-          retries: this.retry.retries,
-          minTimeout: this.retry.minDelayMs,
-          maxTimeout: this.retry.maxDelayMs,
-          randomize: true,
-          shouldRetry: ({ error }) => error instanceof MailSendError && error.transient,
-          onFailedAttempt: ({ error, attemptNumber }) => this.ports.log.warn('send attempt failed', { ...this.logFields(recipient), attempt: attemptNumber, error: describe(error) }),
-        },
-      );
-    } catch (error) {
-      failure = error;
-    }
-    const status = failure === undefined ? 'sent' : 'failed';
-    const final: DeliveryRecord = {
-      ...claim,
-      status,
-      attempts: claim.attempts + attempts,
-      error: failure === undefined ? undefined : describe(failure),
-      leaseUntil: undefined,
-      updatedAt: this.ports.clock.now().toISOString(),
-      version: claim.version + 1,
-    };
+    const mail = { key: claim, from: addressOf(this.recipients.from), to: recipient, messageId: claim.messageId, raw };
+    const { attempts, failure } = await sendWithRetry(this.ports.transport, mail, this.retry, (attempt, error) =>
+      this.ports.log.warn('send attempt failed', { ...this.logFields(recipient), attempt, error }),
+    );
+    const final = finishedRecord(claim, attempts, failure === undefined ? undefined : describeFailure(failure), this.ports.clock.now());
     const ledgerNote = await this.record(recipient, final);
     const outcome = { recipient, messageId: claim.messageId, attempts, ...flags };
     if (failure !== undefined) {
-      this.ports.log.error('delivery failed', { ...this.logFields(recipient), attempts, error: describe(failure) });
-      return { ...outcome, status: 'failed', reason: `${describe(failure)}${ledgerNote}` };
+      this.ports.log.error('delivery failed', { ...this.logFields(recipient), attempts, error: describeFailure(failure) });
+      return { ...outcome, status: 'failed', reason: `${describeFailure(failure)}${ledgerNote}` };
     }
     this.ports.log.info('delivery sent', { ...this.logFields(recipient), attempts, messageId: claim.messageId, ...flags });
     return { ...outcome, status: 'sent', ...(ledgerNote ? { reason: ledgerNote.trim() } : {}) };
@@ -393,8 +258,8 @@ class AudienceDelivery {
       this.ports.log.warn('delivery claim lost', { ...this.logFields(recipient), messageId: final.messageId });
       return ' (the claim expired and another run took it over before this one recorded the outcome)';
     } catch (error) {
-      this.ports.log.error('delivery not recorded', { ...this.logFields(recipient), status: final.status, error: describe(error) });
-      return ` (ledger not updated: ${describe(error)})`;
+      this.ports.log.error('delivery not recorded', { ...this.logFields(recipient), status: final.status, error: describeFailure(error) });
+      return ` (ledger not updated: ${describeFailure(error)})`;
     }
   }
 }
@@ -438,7 +303,7 @@ export async function deliverAudienceReport(
     }
   } catch (error) {
     if (error instanceof DeliveryError) throw error;
-    throw new DeliveryError(`${archived.reportId} ${archived.periodId} ${archived.audience}: the message could not be built or archived: ${describe(error)}`, { cause: error });
+    throw new DeliveryError(`${archived.reportId} ${archived.periodId} ${archived.audience}: the message could not be built or archived: ${describeFailure(error)}`, { cause: error });
   }
   for (const warning of warnings) ports.log.warn('message warning', { report: archived.reportId, period: archived.periodId, audience: archived.audience, warning });
   if (options.resend && !options.dryRun) await mapLimited(configured, options.concurrency ?? 4, (recipient) => run.queueCorrection(recipient));

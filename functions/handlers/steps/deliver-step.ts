@@ -54,7 +54,7 @@ async function readJson(store: ReportStore, key: string, what: string): Promise<
 /** Recipients still to do: failed, or claimed by an attempt that may still be sending. */
 function unfinished(summary: DeliverySummary): string[] {
   return summary.recipients
-    .filter((outcome) => outcome.status === 'failed' || (outcome.status === 'skipped' && outcome.reason?.startsWith('another run is sending')))
+    .filter((outcome) => outcome.status === 'failed' || outcome.skipped === 'in-progress')
     .map((outcome) => `${maskAddress(outcome.recipient)}: ${outcome.reason ?? outcome.status}`);
 }
 
