@@ -4,13 +4,14 @@
 import type { DeliveryLedger, MailTransport } from '#core/delivery-ports.ts';
 import type { DeliverySummary } from '#core/delivery.ts';
 import { findMissingPartitions } from '#core/collect-metrics.ts';
+import { lakeRange } from '#core/lake-calendar.ts';
 import { planQueries } from '#core/query-plan.ts';
 import { recipientsOf, type RecipientsConfig } from '#core/recipients.ts';
 import { reportDefinition } from '#core/report-definitions.ts';
 import type { Locale } from '#core/report-model.ts';
 import { audiencesOf, runReport, type ArchivedReport } from '#core/report-run.ts';
 import { readRunStatus, recordRunStatus, type RunState } from '#core/run-journal.ts';
-import { audienceOutcomeFromLedger, decideHold, finalRunState, reportPeriod, type AudienceOutcome } from '#core/run-lifecycle.ts';
+import { audienceOutcomeFromLedger, decideHold, finalRunState, refuseUnreportablePeriod, reportPeriod, type AudienceOutcome } from '#core/run-lifecycle.ts';
 import { writeArchiveIndex } from '#render/archive-index.ts';
 import { deliverArchivedReports } from './deliver-reports.ts';
 import type { LocalRuntime } from './local-runtime.ts';
@@ -90,6 +91,7 @@ export async function runReportJob(request: JobRequest, ports: JobPorts): Promis
   const journal = !request.preview && !request.dryRun;
   const now = ports.now();
 
+  refuseUnreportablePeriod(period, now, await lakeRange(runtime.inventory));
   const missing = await findMissingPartitions(runtime.inventory, planQueries(period, definition.trend));
   if (!request.preview) {
     const previous = await readRunStatus(runtime.store, definition.id, period.id);

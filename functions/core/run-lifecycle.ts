@@ -4,7 +4,8 @@
 // first attempt's time comes from and how an audience's outcome is known (the ledger locally,
 // the Map state's results in AWS).
 import type { DeliveryRecord } from './delivery-ports.ts';
-import { ConfigurationError } from './errors.ts';
+import { ConfigurationError, PeriodError } from './errors.ts';
+import { describeLakeRange, type LakeRange } from './lake-calendar.ts';
 import { parsePeriod, type Period } from './period.ts';
 import type { Logger, ReportStore } from './ports.ts';
 import { decideReadiness, type Readiness } from './readiness.ts';
@@ -19,6 +20,45 @@ export function reportPeriod(definition: ReportDefinition, periodId: string): Pe
     throw new ConfigurationError(`${definition.id} is a ${definition.periodKind}ly report: give a ${example}, not ${period.id}`);
   }
   return period;
+}
+
+/**
+ * A period no run can report on is refused before anything is held or recorded: one that has
+ * not ended yet (its figures would be partial, then zeros once the grace window closed), or
+ * one that ends before the lake's first partition (every figure would be zero). `lake` is
+ * absent where the lake is not at hand (starting a run in AWS): only the clock is checked.
+ */
+export function refuseUnreportablePeriod(period: Period, now: Date, lake?: LakeRange): void {
+  const where = lake ? `; ${describeLakeRange(lake)}` : '';
+  if (now.getTime() < Date.parse(period.endUtc)) {
+    throw new PeriodError(`${period.id} has not ended yet: it runs to ${period.end} (Beijing time), so no report covers it before then${where}`);
+  }
+  if (lake && (!lake.first || period.end < lake.first)) {
+    throw new PeriodError(`${period.id} (${period.start} to ${period.end}) lies before the lake's first partition${where}`);
+  }
+}
+
+/**
+ * A backfill's range cut to the periods a run can report on: it stops at the last complete
+ * period of the lake (or, without the lake at hand, the last period ended by the clock) and
+ * starts at the first period that ends inside the lake; `notes` says what was left out.
+ * Refused when nothing of the range remains.
+ */
+export function reportableRange(periods: readonly Period[], now: Date, lake?: LakeRange): { periods: Period[]; notes: string[] } {
+  const ended = (period: Period) => now.getTime() >= Date.parse(period.endUtc);
+  const lastDay = lake ? lake.lastComplete : undefined;
+  const tooLate = (period: Period) => !ended(period) || (lake !== undefined && (lastDay === undefined || period.end > lastDay));
+  const tooEarly = (period: Period) => lake !== undefined && (lake.first === undefined || period.end < lake.first);
+  const kept = periods.filter((period) => !tooLate(period) && !tooEarly(period));
+  const notes: string[] = [];
+  const early = periods.filter((period) => tooEarly(period) && !tooLate(period));
+  const late = periods.filter(tooLate);
+  const span = (list: readonly Period[]) => (list.length === 1 ? list[0]!.id : `${list[0]!.id} to ${list.at(-1)!.id} (${list.length})`);
+  const where = lake ? `; ${describeLakeRange(lake)}` : '';
+  if (kept.length === 0) throw new PeriodError(`no period from ${periods[0]?.id} to ${periods.at(-1)?.id} can be reported on: each has not ended yet or lies outside the lake${where}`);
+  if (early.length > 0) notes.push(`starts at ${kept[0]!.id}: ${span(early)} lie before the lake's first partition${where}`);
+  if (late.length > 0) notes.push(`stops at ${kept.at(-1)!.id}, the last complete period: ${span(late)} ${lake ? 'not complete in the lake yet' : 'not ended yet'}${where}`);
+  return { periods: kept, notes };
 }
 
 /** Why a report is held and when it is tried again; `hint` says how to send it anyway. */

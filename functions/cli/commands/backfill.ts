@@ -6,10 +6,12 @@ import { SingleBar } from 'cli-progress';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { ConfigurationError, DataNotReadyError, DeliveryError, MnpError } from '#core/errors.ts';
-import { parsePeriod, periodsBetween } from '#core/period.ts';
+import { lakeRange } from '#core/lake-calendar.ts';
+import { parsePeriod, periodsBetween, type Period } from '#core/period.ts';
 import type { ReportStore } from '#core/ports.ts';
 import { reportDefinition } from '#core/report-definitions.ts';
 import { readRunStatus, type RunState, type RunStatus } from '#core/run-journal.ts';
+import { reportableRange } from '#core/run-lifecycle.ts';
 import { AwsTarget, awsRunInput, defaultAwsClients, executionName } from '../aws-target.ts';
 import { withDeliveryOptions, withLakeOptions, withTargetOptions } from '../command-options.ts';
 import type { CliIo } from '../io.ts';
@@ -85,10 +87,19 @@ function assertBackfillDone(rows: readonly BackfillRow[]): void {
   if (held.length > 0) throw new DataNotReadyError(`backfill: ${held.length} period(s) held for missing data, e.g. ${held[0]!.period}`, []);
 }
 
-async function backfillLocally(options: BackfillOptions, periods: readonly string[], io: CliIo): Promise<BackfillRow[]> {
+async function backfillLocally(options: BackfillOptions, range: readonly Period[], io: CliIo, notes: string[]): Promise<BackfillRow[]> {
   const definition = reportDefinition(options.report);
   const send = options.send === true;
   const jobs = await openJobsFor(options, io);
+  let periods: string[];
+  try {
+    const reportable = reportableRange(range, jobs.now(), await lakeRange(jobs.runtime.inventory));
+    periods = reportable.periods.map((period) => period.id);
+    notes.push(...reportable.notes);
+  } catch (error) {
+    await jobs.close();
+    throw error;
+  }
   const progress = progressFor(io, periods.length, options.json === true);
   const rows: BackfillRow[] = [];
   try {
@@ -119,8 +130,11 @@ async function backfillLocally(options: BackfillOptions, periods: readonly strin
   return rows;
 }
 
-async function backfillInAws(options: BackfillOptions, periods: readonly string[], io: CliIo, target: AwsTarget): Promise<BackfillRow[]> {
+async function backfillInAws(options: BackfillOptions, range: readonly Period[], io: CliIo, target: AwsTarget, notes: string[]): Promise<BackfillRow[]> {
   const definition = reportDefinition(options.report);
+  const reportable = reportableRange(range, new Date());
+  const periods = reportable.periods.map((period) => period.id);
+  notes.push(...reportable.notes);
   const send = options.send === true;
   const store: ReportStore = await target.archive(definition.id);
   const rows: BackfillRow[] = [];
@@ -157,13 +171,17 @@ export function registerBackfill(program: Command, io: CliIo): void {
     const definition = reportDefinition(options.report);
     const [from, to] = [parsePeriod(options.from), parsePeriod(options.to)];
     if (from.kind !== definition.periodKind) throw new ConfigurationError(`--from ${from.id}: ${definition.id} is a ${definition.periodKind}ly report`);
-    const periods = periodsBetween(from, to).map((period) => period.id);
+    const range = periodsBetween(from, to);
+    const notes: string[] = [];
     const rows =
       options.target === 'aws'
-        ? await backfillInAws(options, periods, io, new AwsTarget(options.stage!, defaultAwsClients(options.region)))
-        : await backfillLocally(options, periods, io);
-    if (options.json) io.out(JSON.stringify({ report: definition.id, from: from.id, to: to.id, send: options.send === true, periods: rows }));
-    else printTable(rows, io);
+        ? await backfillInAws(options, range, io, new AwsTarget(options.stage!, defaultAwsClients(options.region)), notes)
+        : await backfillLocally(options, range, io, notes);
+    if (options.json) io.out(JSON.stringify({ report: definition.id, from: from.id, to: to.id, send: options.send === true, periods: rows, notes }));
+    else {
+      printTable(rows, io);
+      for (const note of notes) io.out(`note: backfill ${note}`);
+    }
     assertBackfillDone(rows);
   });
 }
