@@ -51,3 +51,17 @@ describe('a period no run can report on', () => {
     expect(json.notes).toEqual([`stops at 2019-W52, the last complete period: 2020-W01 to 2020-W10 (10) not complete in the lake yet; ${LAKE_RANGE}`]);
   });
 });
+
+describe('one audience option', () => {
+  it('takes --audience on run, and a rerun of one audience keeps the period\'s audience list and its history', async () => {
+    const first = await workspace.cli('run', '--report', 'province-monthly', '--period', '2019-11', '--audience', '11', '12', '--out', out('audiences'));
+    const rerun = await workspace.cli('rerun', '--report', 'province-monthly', '--period', '2019-11', '--audience', '11', '--out', out('audiences'));
+    const status = JSON.parse((await workspace.cli('status', '--out', out('audiences'), '--report', 'province-monthly', '--json')).stdout);
+
+    expect(first.code).toBe(ExitCode.OK);
+    expect(rerun.code).toBe(ExitCode.OK);
+    expect(status.runs[0].audiences).toEqual(['11', '12']);
+    expect(status.runs[0].history.map((attempt: { audiences: string[] }) => attempt.audiences)).toEqual([['11', '12'], ['11']]);
+    expect((await workspace.cli('run', '--report', 'province-monthly', '--period', '2019-11', '--province', '11', '--out', out('audiences'))).code).toBe(ExitCode.USAGE);
+  });
+});

@@ -18,7 +18,7 @@ export function registerRun(program: Command, io: CliIo): void {
     .description('run one report for one period: hold if its data is not ready, else archive it and deliver it')
     .requiredOption('--report <id>', 'report id: hq-weekly or province-monthly')
     .option('--period <id>', 'ISO week (2019-W48) or month (2019-12), Beijing time; default: the latest complete one in the lake')
-    .option('--province <code...>', 'limit a provincial report to these province codes (repeatable)')
+    .option('--audience <code...>', 'only these audiences: hq, or province codes such as 44 (repeatable)')
     .option('--no-deliver', 'archive the reports only, send nothing')
     .option('--resend', 'send again to recipients already sent to, marked as a correction');
   withTargetOptions(withDeliveryOptions(withLakeOptions(command))).action(async (raw: Record<string, unknown>) => {
@@ -27,7 +27,7 @@ export function registerRun(program: Command, io: CliIo): void {
     if (options.target === 'aws') {
       const input = awsRunInput(definition.id, {
         periodId: options.period,
-        audiences: options.province,
+        audiences: options.audience,
         resend: options.resend,
         archiveOnly: !options.deliver,
         sendDespiteMissingData: options.allowIncomplete,
@@ -42,7 +42,7 @@ export function registerRun(program: Command, io: CliIo): void {
         {
           reportId: definition.id,
           periodId,
-          audiences: options.province,
+          audiences: options.audience,
           homeOperator: options.homeOperator,
           locale: options.locale,
           deliver: options.deliver,
