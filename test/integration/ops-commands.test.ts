@@ -121,12 +121,12 @@ describe('a report whose _SUCCESS marker is missing', () => {
   it('stays held after the provincial grace window unless --allow-incomplete', async () => {
     const restore = await withoutMarker('port_requests', 'dt=2019-11-20');
     try {
-      await workspace.cli('run', '--report', 'province-monthly', '--period', '2019-11', '--province', '44', '--out', out('stay'));
+      await workspace.cli('run', '--report', 'province-monthly', '--period', '2019-11', '--audience', '44', '--out', out('stay'));
       const statusFile = join(out('stay'), 'runs/province-monthly/2019-11/status.json');
       const status = JSON.parse(await readFile(statusFile, 'utf8'));
       await writeFile(statusFile, JSON.stringify({ ...status, firstAttemptAt: new Date(Date.now() - 49 * 3_600_000).toISOString() }));
-      const stays = await workspace.cli('run', '--report', 'province-monthly', '--period', '2019-11', '--province', '44', '--out', out('stay'), '--json');
-      const forced = await workspace.cli('run', '--report', 'province-monthly', '--period', '2019-11', '--province', '44', '--out', out('stay'), '--allow-incomplete');
+      const stays = await workspace.cli('run', '--report', 'province-monthly', '--period', '2019-11', '--audience', '44', '--out', out('stay'), '--json');
+      const forced = await workspace.cli('run', '--report', 'province-monthly', '--period', '2019-11', '--audience', '44', '--out', out('stay'), '--allow-incomplete');
 
       expect(stays.code).toBe(ExitCode.HELD);
       expect(JSON.parse(stays.stdout)).toMatchObject({ state: 'held', partitionsMissing: ['port_requests/dt=2019-11-20'] });
