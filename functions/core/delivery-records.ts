@@ -27,7 +27,8 @@ export type RecipientPlan =
  * - queued: send the correction it stands for
  * - sent: skip, unless resending, which sends a correction
  * - sending within its lease: skip, another run holds it
- * - sending past its lease: send again flagged as a possible duplicate, with the same
+ * - sending past its lease, never handed to the transport: send, with no duplicate mark
+ * - sending past its lease otherwise: send again flagged as a possible duplicate, with the same
  *   Message-ID; if that claim was itself a takeover, stop (unconfirmed): at most one duplicate
  * - unconfirmed: hold, unless resending, which sends a correction
  */
@@ -50,6 +51,8 @@ export function planRecipient(record: DeliveryRecord | undefined, now: Date, res
       if (record.leaseUntil && new Date(record.leaseUntil) > now) {
         return { action: 'skip', skipped: 'in-progress', reason: `another run is sending it (claim held until ${record.leaseUntil})` };
       }
+      // Its run stopped before handing the message over: nothing left, release it as it was.
+      if (record.dispatched === false) return { action: 'send', correction: record.correction, possibleDuplicate: record.possibleDuplicate, keepMessageId: true };
       if (record.possibleDuplicate) return { action: 'hold', reason: 'unconfirmed: two runs stopped between sending and recording; the message may have arrived twice already' };
       return { action: 'send', correction: record.correction, possibleDuplicate: true, keepMessageId: true };
     }
@@ -88,6 +91,7 @@ export function nextRecord(key: DeliveryKey, previous: DeliveryRecord | undefine
     attempts: previous?.attempts ?? 0,
     error: undefined,
     leaseUntil: undefined,
+    dispatched: undefined,
     // A correction keeps pointing at the send it corrects, through its retries.
     replaces: fields.correction ? previous?.replaces : undefined,
     ...fields,
@@ -105,7 +109,17 @@ export function claimRecord(
   now: Date,
   leaseMs: number,
 ): DeliveryRecord {
-  return nextRecord(key, previous, { status: 'sending', messageId, leaseUntil: new Date(now.getTime() + leaseMs).toISOString(), ...flags }, now);
+  return { ...nextRecord(key, previous, { status: 'sending', messageId, leaseUntil: new Date(now.getTime() + leaseMs).toISOString(), ...flags }, now), dispatched: false };
+}
+
+/** The claim once its message is handed to the transport: from here a crash may leave a copy sent. */
+export function dispatchedRecord(claim: DeliveryRecord, now: Date): DeliveryRecord {
+  return { ...claim, dispatched: true, updatedAt: now.toISOString(), version: claim.version + 1 };
+}
+
+/** A claim given back by a run that stopped before handing its message over: the next run sends it. */
+export function releasedRecord(claim: DeliveryRecord, reason: string, now: Date): DeliveryRecord {
+  return { ...claim, status: 'failed', error: reason, leaseUntil: undefined, dispatched: undefined, updatedAt: now.toISOString(), version: claim.version + 1 };
 }
 
 /** A correction due for a recipient already sent to (--resend queues them all before sending). */
@@ -121,6 +135,7 @@ export function finishedRecord(claim: DeliveryRecord, attempts: number, failure:
     attempts: claim.attempts + attempts,
     error: failure,
     leaseUntil: undefined,
+    dispatched: undefined,
     updatedAt: now.toISOString(),
     version: claim.version + 1,
   };
@@ -128,5 +143,5 @@ export function finishedRecord(claim: DeliveryRecord, attempts: number, failure:
 
 /** An expired takeover: the message may be in the mailbox twice; no run sends it on its own. */
 export function unconfirmedRecord(record: DeliveryRecord, reason: string, now: Date): DeliveryRecord {
-  return { ...record, status: 'unconfirmed', error: reason.replace(/^unconfirmed: /, ''), leaseUntil: undefined, updatedAt: now.toISOString(), version: record.version + 1 };
+  return { ...record, status: 'unconfirmed', error: reason.replace(/^unconfirmed: /, ''), leaseUntil: undefined, dispatched: undefined, updatedAt: now.toISOString(), version: record.version + 1 };
 }

@@ -20,17 +20,28 @@ export interface SendResult {
   readonly failure?: unknown;
 }
 
-/** Never throws: the result says how many calls were made and what the last failure was. */
-export async function sendWithRetry(
-  transport: MailTransport,
-  mail: OutgoingMail,
-  policy: RetryPolicy,
-  onFailedAttempt: (attempt: number, reason: string) => void,
-): Promise<SendResult> {
+export interface SendHooks {
+  /**
+   * Before the first transport call, once the transport is ready for it: marks the claim handed
+   * over, or returns false when the message must not go after all (the run is stopping).
+   */
+  readonly onHandOver: () => Promise<boolean>;
+  readonly onFailedAttempt: (attempt: number, reason: string) => void;
+}
+
+/**
+ * Never throws for the transport's refusal: the result says how many calls were made and what
+ * the last failure was. A failure of onHandOver (the ledger) is thrown: nothing was sent.
+ * A transport found down is not retried: the use case stops the run instead.
+ */
+export async function sendWithRetry(transport: MailTransport, mail: OutgoingMail, policy: RetryPolicy, hooks: SendHooks): Promise<SendResult> {
   let attempts = 0;
+  await transport.ready?.();
+  if (!(await hooks.onHandOver())) return { attempts: 0 };
   try {
     await pRetry(
       async () => {
+        if (attempts > 0) await transport.ready?.();
         attempts += 1;
         await transport.send(mail);
       },
@@ -39,8 +50,8 @@ export async function sendWithRetry(
         minTimeout: policy.minDelayMs,
         maxTimeout: policy.maxDelayMs,
         randomize: true,
-        shouldRetry: ({ error }) => error instanceof MailSendError && error.transient,
-        onFailedAttempt: ({ error, attemptNumber }) => onFailedAttempt(attemptNumber, describeFailure(error)),
+        shouldRetry: ({ error }) => error instanceof MailSendError && error.transient && !error.transportDown,
+        onFailedAttempt: ({ error, attemptNumber }) => hooks.onFailedAttempt(attemptNumber, describeFailure(error)),
       },
     );
     return { attempts };

@@ -5,16 +5,18 @@
 // crashed between sending and recording) sends again, flagged as a possible duplicate, once.
 // The record transitions are delivery-records.ts (pure), the retrying send delivery-send.ts.
 import { describeFailure, maskAddress } from './address-masking.ts';
-import type { Clock, ComposeRequest, DeliveryKey, DeliveryLedger, DeliveryRecord, MailTransport, MessageComposer } from './delivery-ports.ts';
+import { MailSendError, MailTransportDownError, type Clock, type ComposeRequest, type DeliveryKey, type DeliveryLedger, type DeliveryRecord, type MailTransport, type MessageComposer } from './delivery-ports.ts';
 import {
   addressOf,
   claimRecord,
+  dispatchedRecord,
   finishedRecord,
   ledgerKeyOf,
   messageIdOf,
   nextRecord,
   planRecipient,
   queuedCorrection,
+  releasedRecord,
   unconfirmedRecord,
   type SkipReason,
 } from './delivery-records.ts';
@@ -55,7 +57,17 @@ export interface DeliveryOptions {
   readonly leaseMs?: number;
   /** Recipients in flight at once; the transport's throttle sets the rate. @default 4 */
   readonly concurrency?: number;
+  /**
+   * Aborted when the operator interrupts the run: no further send starts, a claim not yet
+   * handed to the transport is released, the sends already handed over finish and are recorded.
+   */
+  readonly signal?: AbortSignal;
+  /** Called as each recipient is done, for a progress display. */
+  readonly onProgress?: (progress: { readonly audience: string; readonly done: number; readonly total: number }) => void;
 }
+
+/** Why a recipient was left unsent by a run that stopped. */
+export type NotSentReason = 'interrupted' | 'transport-down';
 
 export type RecipientStatus = 'sent' | 'skipped' | 'failed' | 'planned';
 
@@ -72,6 +84,8 @@ export interface RecipientOutcome {
   readonly attempts?: number;
   readonly correction?: boolean;
   readonly possibleDuplicate?: boolean;
+  /** For a failed recipient: the run stopped before its message was handed over (nothing left). */
+  readonly notSent?: NotSentReason;
 }
 
 export interface DeliverySummary {
@@ -93,6 +107,8 @@ export interface DeliverySummary {
   readonly failed: number;
   /** Of the skipped, those another run holds: not sent yet, a rerun after its lease completes them. */
   readonly inProgress: number;
+  /** Of the failed, those left unsent because the run stopped (interrupted, transport down). */
+  readonly notSent: number;
 }
 
 async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
@@ -108,6 +124,9 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item:
   return results;
 }
 
+/** Another run took the claim over between this run's claim and its hand-over. */
+class ClaimLost extends Error {}
+
 type Variant = Pick<ComposeRequest, 'messageId' | 'correction' | 'possibleDuplicate' | 'references'>;
 
 /** Everything one delivery run shares between its recipients. */
@@ -117,6 +136,8 @@ class AudienceDelivery {
   private readonly leaseMs: number;
   readonly groupMessageId: string;
   readonly correctionMessageId: string;
+  /** The first failure that showed the transport down: every later send is skipped. */
+  down: MailSendError | undefined;
 
   constructor(
     readonly archived: ArchivedReport,
@@ -182,6 +203,8 @@ class AudienceDelivery {
       const messageId = plan.keepMessageId ? record!.messageId : plan.correction ? this.correctionMessageId : this.groupMessageId;
       if (!this.isAllowed(recipient)) return this.refuse(recipient, key, record, messageId);
       const flags = { correction: plan.correction, possibleDuplicate: plan.possibleDuplicate };
+      const stop = this.stopped();
+      if (stop && !this.options.dryRun) return this.notSentOutcome(recipient, stop);
       if (this.options.dryRun) {
         const what = plan.correction ? 'would send a correction' : plan.possibleDuplicate ? 'would send again, flagged as a possible duplicate' : 'would send';
         return { recipient, status: 'planned', reason: what, messageId, ...flags };
@@ -193,6 +216,25 @@ class AudienceDelivery {
       this.ports.log.error('delivery failed', { ...this.logFields(recipient), error: describeFailure(error) });
       return { recipient, status: 'failed', reason: describeFailure(error) };
     }
+  }
+
+  /** Why no further send may start, if the run is stopping. */
+  stopped(): NotSentReason | undefined {
+    if (this.down) return 'transport-down';
+    return this.options.signal?.aborted ? 'interrupted' : undefined;
+  }
+
+  private notSentOutcome(recipient: string, why: NotSentReason): RecipientOutcome {
+    const reason = why === 'interrupted' ? 'not sent: the run was interrupted before sending it' : `not sent: the mail transport is down (${describeFailure(this.down)})`;
+    return { recipient, status: 'failed', reason, notSent: why };
+  }
+
+  /** Gives a claim back without sending (nothing was handed over), so the next run sends it plainly. */
+  private async release(recipient: string, claim: DeliveryRecord, why: NotSentReason): Promise<RecipientOutcome> {
+    const outcome = this.notSentOutcome(recipient, why);
+    const released = await this.ports.ledger.replace(releasedRecord(claim, outcome.reason!, this.ports.clock.now())).catch(() => false);
+    this.ports.log.warn('delivery claim released', { ...this.logFields(recipient), why, released });
+    return outcome;
   }
 
   private logFields(recipient: string) {
@@ -233,13 +275,32 @@ class AudienceDelivery {
     return { recipient, status: 'skipped', skipped: 'in-progress', reason: `another run is sending it${now?.leaseUntil ? ` (claim held until ${now.leaseUntil})` : ''}` };
   }
 
-  private async send(recipient: string, claim: DeliveryRecord): Promise<RecipientOutcome> {
+  private async send(recipient: string, claimed: DeliveryRecord): Promise<RecipientOutcome> {
+    let claim = claimed;
     const flags = { correction: claim.correction, possibleDuplicate: claim.possibleDuplicate };
     const raw = await this.message({ messageId: claim.messageId, ...flags, ...(claim.replaces ? { references: [claim.replaces] } : {}) });
     const mail = { key: claim, from: addressOf(this.recipients.from), to: recipient, messageId: claim.messageId, raw };
-    const { attempts, failure } = await sendWithRetry(this.ports.transport, mail, this.retry, (attempt, error) =>
-      this.ports.log.warn('send attempt failed', { ...this.logFields(recipient), attempt, error }),
-    );
+    let handedOver = false;
+    const result = await sendWithRetry(this.ports.transport, mail, this.retry, {
+      onHandOver: async () => {
+        if (this.stopped()) return false;
+        const marked = dispatchedRecord(claim, this.ports.clock.now());
+        if (!(await this.ports.ledger.replace(marked))) throw new ClaimLost();
+        claim = marked;
+        handedOver = true;
+        return true;
+      },
+      onFailedAttempt: (attempt, error) => this.ports.log.warn('send attempt failed', { ...this.logFields(recipient), attempt, error }),
+    }).catch((error: unknown) => (error instanceof ClaimLost ? 'lost' : Promise.reject(error)));
+    if (result === 'lost') return this.lostClaim(recipient, claim);
+    if (!handedOver) return this.release(recipient, claim, this.stopped() ?? 'interrupted');
+    const { attempts, failure } = result;
+    if (failure instanceof MailSendError && failure.transportDown && attempts === 1) {
+      // Refused before any message data (connection, DNS, login): nothing left; stop the run.
+      this.down ??= failure;
+      this.ports.log.error('mail transport down', { ...this.logFields(recipient), error: describeFailure(failure) });
+      return this.release(recipient, claim, 'transport-down');
+    }
     const final = finishedRecord(claim, attempts, failure === undefined ? undefined : describeFailure(failure), this.ports.clock.now());
     const ledgerNote = await this.record(recipient, final);
     const outcome = { recipient, messageId: claim.messageId, attempts, ...flags };
@@ -307,7 +368,12 @@ export async function deliverAudienceReport(
   }
   for (const warning of warnings) ports.log.warn('message warning', { report: archived.reportId, period: archived.periodId, audience: archived.audience, warning });
   if (options.resend && !options.dryRun) await mapLimited(configured, options.concurrency ?? 4, (recipient) => run.queueCorrection(recipient));
-  const outcomes = await mapLimited(configured, options.concurrency ?? 4, (recipient) => run.deliver(recipient));
+  let done = 0;
+  const outcomes = await mapLimited(configured, options.concurrency ?? 4, async (recipient) => {
+    const outcome = await run.deliver(recipient);
+    options.onProgress?.({ audience: archived.audience, done: (done += 1), total: configured.length });
+    return outcome;
+  });
   const summary: DeliverySummary = {
     reportId: archived.reportId,
     periodId: archived.periodId,
@@ -324,7 +390,16 @@ export async function deliverAudienceReport(
     skipped: countOf(outcomes, 'skipped'),
     failed: countOf(outcomes, 'failed'),
     inProgress: outcomes.filter((outcome) => outcome.skipped === 'in-progress').length,
+    notSent: outcomes.filter((outcome) => outcome.notSent !== undefined).length,
   };
+  if (run.down) {
+    const left = summary.notSent;
+    throw new MailTransportDownError(
+      `mail transport ${ports.transport.name} is down: ${describeFailure(run.down)}; stopped at ${archived.reportId} ${archived.periodId} ${archived.audience} with ${left} recipient(s) not sent (nothing was handed over to them): fix the transport, then run again (the ledger skips what was sent)`,
+      left,
+      { cause: run.down },
+    );
+  }
   ports.log.info('audience delivered', { report: summary.reportId, period: summary.periodId, audience: summary.audience, sent: summary.sent, skipped: summary.skipped, failed: summary.failed, dryRun: summary.dryRun });
   return summary;
 }
