@@ -14,6 +14,10 @@ export interface DeliverReportsPorts {
   readonly log: Logger;
   readonly recipients: RecipientsConfig;
   readonly now: () => Date;
+  /** Ctrl-C: start no further send. */
+  readonly signal?: AbortSignal;
+  /** Called as each recipient is done. */
+  readonly onProgress?: (progress: { readonly audience: string; readonly done: number; readonly total: number }) => void;
 }
 
 export async function deliverArchivedReports(
@@ -30,6 +34,7 @@ export async function deliverArchivedReports(
     clock: { now: ports.now },
   };
   const summaries: DeliverySummary[] = [];
-  for (const report of archived) summaries.push(await deliverAudienceReport(report, ports.recipients, deliveryPorts, mode));
+  const watch = { ...(ports.signal ? { signal: ports.signal } : {}), ...(ports.onProgress ? { onProgress: ports.onProgress } : {}) };
+  for (const report of archived) summaries.push(await deliverAudienceReport(report, ports.recipients, deliveryPorts, { ...mode, ...watch }));
   return summaries;
 }

@@ -9,7 +9,14 @@ import { headlineLines } from './summary.ts';
 const deliveryCounts = (summaries: readonly DeliverySummary[]) => {
   const total = (pick: (summary: DeliverySummary) => number) => summaries.reduce((sum, summary) => sum + pick(summary), 0);
   const planned = summaries.reduce((sum, summary) => sum + summary.recipients.filter((outcome) => outcome.status === 'planned').length, 0);
-  return { sent: total((summary) => summary.sent), skipped: total((summary) => summary.skipped), failed: total((summary) => summary.failed), inProgress: total((summary) => summary.inProgress), planned };
+  return {
+    sent: total((summary) => summary.sent),
+    skipped: total((summary) => summary.skipped),
+    failed: total((summary) => summary.failed),
+    inProgress: total((summary) => summary.inProgress),
+    notSent: total((summary) => summary.notSent),
+    planned,
+  };
 };
 
 /** The delivery part of the run's summary: counts, each recipient of the first audiences, every failure. */
@@ -19,7 +26,8 @@ export function deliveryLines(summaries: readonly DeliverySummary[], locate: (ke
   const mode = [first.transport, first.dryRun ? 'dry run: nothing sent' : '', first.resend ? 'resend as correction' : ''].filter(Boolean).join(', ');
   const counts = deliveryCounts(summaries);
   const held = counts.inProgress > 0 ? ` (${counts.inProgress} held by another run; if it stopped, rerun once its claim expires)` : '';
-  const lines = [`  delivery (${mode}): ${counts.sent} sent, ${counts.skipped} skipped${held}, ${counts.failed} failed${first.dryRun ? `, ${counts.planned} to send` : ''}`];
+  const unsent = counts.notSent > 0 ? ` (${counts.notSent} not sent: the run stopped before them)` : '';
+  const lines = [`  delivery (${mode}): ${counts.sent} sent, ${counts.skipped} skipped${held}, ${counts.failed} failed${unsent}${first.dryRun ? `, ${counts.planned} to send` : ''}`];
   summaries.forEach((summary, index) => {
     const shown = index < showAudiences;
     if (shown) lines.push(`    ${summary.audience}: ${summary.subject} -> ${locate(summary.messageKey)} (${Math.round(summary.messageBytes / 1024)} KB)`);
@@ -34,15 +42,27 @@ export function deliveryLines(summaries: readonly DeliverySummary[], locate: (ke
   return lines;
 }
 
-/** Held ends in exit code 75, failed recipients in 3: after the summary is out. */
+/** Every recipient the run ends without having delivered to: failed, left unsent, or still claimed by another run. */
+export function notDelivered(result: JobResult): { audience: string; recipient: string; why: string }[] {
+  return (result.deliveries ?? []).flatMap((summary) =>
+    summary.recipients
+      .filter((outcome) => outcome.status === 'failed' || outcome.skipped === 'in-progress')
+      .map((outcome) => ({
+        audience: summary.audience,
+        recipient: outcome.recipient,
+        why: outcome.notSent ? `not sent: ${outcome.notSent}` : outcome.skipped === 'in-progress' ? 'in flight in another run' : (outcome.reason ?? 'failed'),
+      })),
+  );
+}
+
+/** Held ends in exit code 75; any recipient not delivered in 3, named: after the summary is out. */
 export function assertJobDone(result: JobResult): void {
   if (result.state === 'held') throw new DataNotReadyError(`${result.report} ${result.period} held: ${result.message ?? 'data not ready'}`, result.partitionsMissing);
-  const failed = (result.deliveries ?? []).flatMap((summary) => summary.recipients.filter((outcome) => outcome.status === 'failed').map((outcome) => ({ summary, outcome })));
-  if (failed.length === 0) return;
-  const { summary, outcome } = failed[0]!;
-  throw new DeliveryError(
-    `${failed.length} recipient(s) not delivered, e.g. ${outcome.recipient} (${summary.audience}): ${outcome.reason ?? 'failed'}; a rerun sends what is missing`,
-  );
+  const left = notDelivered(result);
+  if (left.length === 0) return;
+  const named = left.slice(0, 5).map((entry) => `${entry.recipient} (${entry.audience === 'hq' ? '' : `${entry.audience}, `}${entry.why})`);
+  const more = left.length > named.length ? ` and ${left.length - named.length} more` : '';
+  throw new DeliveryError(`${result.report} ${result.period}: ${left.length} recipient(s) not delivered: ${named.join(', ')}${more}; a rerun sends what is missing`);
 }
 
 export function jobJson(result: JobResult, locate: (key: string) => string): Record<string, unknown> {

@@ -10,6 +10,7 @@ import type { CliIo } from './io.ts';
 import { openLocalRuntime } from './local-runtime.ts';
 import type { DeliveryCliOptions } from './options.ts';
 import { loadRecipients } from './recipients-file.ts';
+import { createSendWatch, type SendWatch } from './send-watch.ts';
 import type { JobPorts } from './report-job.ts';
 
 export function mailConfigOf(options: DeliveryCliOptions): MailConfig {
@@ -37,6 +38,7 @@ export interface LocalJobOptions {
   readonly verbose?: boolean;
   /** Opens the mail transport when the first delivery needs it. */
   readonly openTransport: () => Promise<MailTransport>;
+  readonly sendWatch?: SendWatch;
 }
 
 export type LocalJobs = JobPorts & { close(): Promise<void> };
@@ -52,6 +54,7 @@ export async function openLocalJobs(options: LocalJobOptions, logSink: (line: st
     ledger: new FileLedger(options.ledger ?? join(options.out, 'ledger')),
     transport: () => (opened ??= options.openTransport()),
     now: () => new Date(),
+    ...(options.sendWatch ? { sendWatch: options.sendWatch } : {}),
     async close() {
       try {
         if (opened) await (await opened.catch(() => undefined))?.close?.();
@@ -71,7 +74,7 @@ export async function openJobsFor(
   // Validated before any query runs, so a bad --smtp-url fails in a second, not after the report.
   const mailConfig = mailConfigOf(options);
   return openLocalJobs(
-    { lake: options.lake, out: options.out, recipients, ledger: options.ledger, verbose: options.verbose, openTransport: () => createMailTransport(mailConfig) },
+    { lake: options.lake, out: options.out, recipients, ledger: options.ledger, verbose: options.verbose, openTransport: () => createMailTransport(mailConfig), sendWatch: createSendWatch(io) },
     io.err,
   );
 }

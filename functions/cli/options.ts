@@ -122,6 +122,8 @@ export const statusOptionsSchema = z
     report: z.string().min(1).optional(),
     period: periodId.optional(),
     audience: z.array(audience).optional(),
+    state: z.array(z.enum(['held', 'archived', 'delivered', 'delivery-failed', 'failed'])).optional(),
+    recipients: z.boolean().optional(),
     out: z.string().min(1),
     ledger: z.string().min(1).optional(),
     json: z.boolean().optional(),

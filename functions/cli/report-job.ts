@@ -15,6 +15,7 @@ import { audienceOutcomeFromLedger, decideHold, finalRunState, refuseUnreportabl
 import { writeArchiveIndex } from '#render/archive-index.ts';
 import { deliverArchivedReports } from './deliver-reports.ts';
 import type { LocalRuntime } from './local-runtime.ts';
+import type { SendWatch } from './send-watch.ts';
 
 export interface JobRequest {
   readonly reportId: string;
@@ -43,6 +44,8 @@ export interface JobPorts {
   /** Opened on the first delivery, so that a held or archive-only run needs no mail server. */
   readonly transport: () => Promise<MailTransport>;
   readonly now: () => Date;
+  /** Progress and Ctrl-C during sends (the CLI's); without it, sends run unwatched. */
+  readonly sendWatch?: SendWatch;
 }
 
 export type JobState = RunState | 'previewed';
@@ -80,7 +83,12 @@ const SEND_ANYWAY = '--allow-incomplete sends it with a "data incomplete" banner
 
 async function deliverArchived(archived: readonly ArchivedReport[], mode: { resend: boolean; dryRun: boolean }, ports: JobPorts): Promise<DeliverySummary[]> {
   const { runtime } = ports;
-  return deliverArchivedReports(archived, mode, { transport: await ports.transport(), ledger: ports.ledger, store: runtime.store, log: runtime.log, recipients: ports.recipients, now: ports.now });
+  const base = { transport: await ports.transport(), ledger: ports.ledger, store: runtime.store, log: runtime.log, recipients: ports.recipients, now: ports.now };
+  if (!ports.sendWatch || mode.dryRun) return deliverArchivedReports(archived, mode, base);
+  const first = archived[0];
+  const label = first ? `${first.reportId} ${first.periodId}` : 'reports';
+  const total = archived.reduce((sum, report) => sum + recipientsOf(ports.recipients, report.audience).to.length, 0);
+  return ports.sendWatch.during(label, total, (hooks) => deliverArchivedReports(archived, mode, { ...base, ...hooks }));
 }
 
 export async function runReportJob(request: JobRequest, ports: JobPorts): Promise<JobResult> {

@@ -125,7 +125,8 @@ export function audienceOutcomeFromLedger(audience: string, addresses: readonly 
   if (notDelivered.length === 0) return { audience, status: 'delivered', recipients: counts };
   if (notDelivered.every((address) => !byRecipient.has(address.toLowerCase()))) return { audience, status: 'archived', recipients: counts };
   const first = byRecipient.get(notDelivered.find((address) => byRecipient.has(address.toLowerCase()))!.toLowerCase())!;
-  return { audience, status: 'failed', reason: first.error ?? `${first.status}`, recipients: counts };
+  const reason = first.error ?? (first.status === 'sending' ? `a claim in flight${first.leaseUntil ? ` until ${first.leaseUntil}` : ''}` : first.status);
+  return { audience, status: 'failed', reason, recipients: counts };
 }
 
 /** How a run ended, as the drivers see it. */

@@ -188,7 +188,8 @@ describe('mnp-briefings status', () => {
     smtp.refuse = (address) => (address === 'strategy-office@example.com' ? { code: 550, text: '5.1.1 no such mailbox' } : undefined);
     await workspace.cli('run', '--report', 'hq-weekly', '--period', '2019-W50', '--out', out('status'), ...viaSmtp());
 
-    const table = await workspace.cli('status', '--out', out('status'));
+    const table = await workspace.cli('status', '--out', out('status'), '--recipients');
+    const summary = await workspace.cli('status', '--out', out('status'));
     const json = JSON.parse((await workspace.cli('status', '--out', out('status'), '--json')).stdout);
 
     expect(table.code).toBe(ExitCode.OK);
@@ -196,6 +197,9 @@ describe('mnp-briefings status', () => {
     expect(table.stdout).toMatch(/strategy-office@example\.com +│ failed +│ 1 .*SMTP 550/);
     expect(table.stdout).toMatch(/executive-office@example\.com +│ sent +│ 1 +│ \S+ +│ <hq-weekly\.2019-W50\.hq\.[0-9a-f]{16}@/);
     expect(table.stdout).toContain('1 run(s); deliveries: 1 sent, 1 failed');
+    // By default one line per period: 1 sent, 1 not delivered, nothing in flight, 1 attempt.
+    expect(summary.stdout).toMatch(/hq-weekly +│ 2019-W50 +│ delivery-failed +│ 1 +│ 1 +│ 0 +│ 1 +│/);
+    expect(summary.stdout).not.toContain('executive-office@example.com');
     expect(json.runs).toHaveLength(1);
     expect(json.runs[0]).toMatchObject({ reportId: 'hq-weekly', periodId: '2019-W50', state: 'delivery-failed', message: expect.stringMatching(/^1 of 2 recipient\(s\) sent; not delivered to hq/) });
     expect(json.runs[0].deliveries).toMatchObject([

@@ -5,6 +5,7 @@
 import { SingleBar } from 'cli-progress';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
+import { MailTransportDownError } from '#core/delivery-ports.ts';
 import { ConfigurationError, DataNotReadyError, DeliveryError, MnpError } from '#core/errors.ts';
 import { lakeRange } from '#core/lake-calendar.ts';
 import { parsePeriod, periodsBetween, type Period } from '#core/period.ts';
@@ -47,7 +48,8 @@ function rowOf(period: string, result: JobResult, seconds: number): BackfillRow 
     reports: result.archived.length,
     sent: total((summary) => summary.sent),
     skipped: total((summary) => summary.skipped),
-    failed: total((summary) => summary.failed),
+    // Not delivered: failed, left unsent by a stop, or still claimed by another run.
+    failed: total((summary) => summary.failed + summary.inProgress),
     seconds,
     ...(result.message ? { note: result.message } : {}),
   };
@@ -81,8 +83,11 @@ function printTable(rows: readonly BackfillRow[], io: CliIo): void {
 function assertBackfillDone(rows: readonly BackfillRow[]): void {
   const failed = rows.filter((row) => row.action === 'failed');
   if (failed.length > 0) throw new MnpError(`backfill: ${failed.length} period(s) failed, e.g. ${failed[0]!.period}: ${failed[0]!.note ?? ''}; run the same command again to resume`);
-  const undelivered = rows.filter((row) => row.state === 'delivery-failed');
-  if (undelivered.length > 0) throw new DeliveryError(`backfill: ${undelivered.length} period(s) with recipients not delivered, e.g. ${undelivered[0]!.period}; run the same command again to resume`);
+  const undelivered = rows.filter((row) => row.state === 'delivery-failed' || (row.action === 'ran' && row.failed > 0));
+  if (undelivered.length > 0) {
+    const first = undelivered[0]!;
+    throw new DeliveryError(`backfill: ${undelivered.length} period(s) with recipients not delivered, e.g. ${first.period}: ${first.note ?? `${first.failed} not delivered`}; run the same command again to resume`);
+  }
   const held = rows.filter((row) => row.state === 'held');
   if (held.length > 0) throw new DataNotReadyError(`backfill: ${held.length} period(s) held for missing data, e.g. ${held[0]!.period}`, []);
 }
@@ -116,12 +121,16 @@ async function backfillLocally(options: BackfillOptions, range: readonly Period[
           );
           rows.push(rowOf(period, result, (performance.now() - started) / 1000));
         } catch (error) {
-          // Wrong arguments or configuration fail every period alike: stop at once.
-          if (error instanceof ConfigurationError) throw error;
+          // Wrong arguments, configuration or a mail transport that is down fail every period alike: stop at once.
+          if (error instanceof ConfigurationError || error instanceof MailTransportDownError) throw error;
           rows.push({ period, action: 'failed', state: 'failed', reports: 0, sent: 0, skipped: 0, failed: 0, seconds: (performance.now() - started) / 1000, note: (error as Error).message.split('\n')[0]! });
         }
       }
       progress.tick(`${period} ${rows.at(-1)!.state}`);
+      if (jobs.sendWatch?.interrupted) {
+        notes.push(`interrupted during ${period}: the periods after it were not started; the same command resumes`);
+        break;
+      }
     }
   } finally {
     progress.stop();
