@@ -1,13 +1,15 @@
 // --target aws for run, rerun: start the deployed state machine instead of running here.
 import { reportDefinition } from '#core/report-definitions.ts';
 import { refuseUnreportablePeriod, reportPeriod } from '#core/run-lifecycle.ts';
-import { AwsTarget, defaultAwsClients, executionName, stateMachineName, type AwsRunInput } from './aws-target.ts';
+import { executionName, stateMachineName, type AwsRunInput } from './aws-run-input.ts';
 import type { CliIo } from './io.ts';
 
 /** Starts the deployed state machine instead of running here (--target aws). */
 export async function startAwsRun(kind: string, input: AwsRunInput, options: { stage?: string | undefined; region?: string | undefined; dryRun?: boolean | undefined; json?: boolean | undefined }, io: CliIo): Promise<void> {
   // Without the lake at hand, only the clock can refuse a period: one not ended yet.
   if (input.periodId) refuseUnreportablePeriod(reportPeriod(reportDefinition(input.reportId), input.periodId), new Date());
+  // The AWS SDK is loaded only here, when a run is started in AWS.
+  const { AwsTarget, defaultAwsClients } = await import('./aws-target.ts');
   const aws = new AwsTarget(options.stage!, defaultAwsClients(options.region));
   const name = executionName(kind, input, new Date());
   if (options.dryRun) {

@@ -7,7 +7,6 @@ import { createMailTransport, parseMailConfig, type MailConfig } from '#adapters
 import type { MailTransport } from '#core/delivery-ports.ts';
 import type { RecipientsConfig } from '#core/recipients.ts';
 import type { CliIo } from './io.ts';
-import { openLocalRuntime } from './local-runtime.ts';
 import type { DeliveryCliOptions } from './options.ts';
 import { loadRecipients } from './recipients-file.ts';
 import { createSendWatch, type SendWatch } from './send-watch.ts';
@@ -46,6 +45,8 @@ export type LocalJobs = JobPorts & { close(): Promise<void> };
 /** The local ports of a command that runs one or more jobs; close() releases them all. */
 export async function openLocalJobs(options: LocalJobOptions, logSink: (line: string) => void): Promise<LocalJobs> {
   await assertLakeFolder(options.lake);
+  // Loaded here, not at start: DuckDB, the renderers and the charts cost seconds that --help need not pay.
+  const { openLocalRuntime } = await import('./local-runtime.ts');
   const runtime = await openLocalRuntime({ lakeDir: options.lake, outDir: options.out, verbose: options.verbose, logSink });
   let opened: Promise<MailTransport> | undefined;
   return {

@@ -13,12 +13,14 @@ import type { ReportStore } from '#core/ports.ts';
 import { reportDefinition } from '#core/report-definitions.ts';
 import { readRunStatus, type RunState, type RunStatus } from '#core/run-journal.ts';
 import { reportableRange } from '#core/run-lifecycle.ts';
-import { AwsTarget, awsRunInput, defaultAwsClients, executionName } from '../aws-target.ts';
+import { awsRunInput, executionName } from '../aws-run-input.ts';
+import type { AwsTarget } from '../aws-target.ts';
 import { withDeliveryOptions, withLakeOptions, withTargetOptions } from '../command-options.ts';
 import type { CliIo } from '../io.ts';
 import { backfillOptionsSchema, validateOptions, type BackfillOptions } from '../options.ts';
 import { runReportJob, type JobResult } from '../report-job.ts';
 import { openJobsFor } from '../local-jobs.ts';
+import { openAwsTarget } from '../open-aws-target.ts';
 
 export interface BackfillRow {
   readonly period: string;
@@ -184,7 +186,7 @@ export function registerBackfill(program: Command, io: CliIo): void {
     const notes: string[] = [];
     const rows =
       options.target === 'aws'
-        ? await backfillInAws(options, range, io, new AwsTarget(options.stage!, defaultAwsClients(options.region)), notes)
+        ? await backfillInAws(options, range, io, await openAwsTarget(options.stage!, options.region), notes)
         : await backfillLocally(options, range, io, notes);
     if (options.json) io.out(JSON.stringify({ report: definition.id, from: from.id, to: to.id, send: options.send === true, periods: rows, notes }));
     else {

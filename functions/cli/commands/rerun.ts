@@ -7,7 +7,7 @@ import { withDeliveryOptions, withLakeOptions, withTargetOptions } from '../comm
 import type { CliIo } from '../io.ts';
 import { rerunOptionsSchema, validateOptions } from '../options.ts';
 import { runReportJob } from '../report-job.ts';
-import { awsRunInput } from '../aws-target.ts';
+import { awsRunInput } from '../aws-run-input.ts';
 import { startAwsRun } from '../aws-run.ts';
 import { assertJobDone, printJobResult } from '../job-output.ts';
 import { openJobsFor } from '../local-jobs.ts';

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { latestCompletePeriodInLake } from '#core/lake-calendar.ts';
 import { reportDefinition } from '#core/report-definitions.ts';
-import { awsRunInput } from '../aws-target.ts';
+import { awsRunInput } from '../aws-run-input.ts';
 import { startAwsRun } from '../aws-run.ts';
 import { withDeliveryOptions, withLakeOptions, withTargetOptions } from '../command-options.ts';
 import type { CliIo } from '../io.ts';

@@ -14,7 +14,7 @@ import type { ReportStore } from '#core/ports.ts';
 import { reportDefinition, reportDefinitions } from '#core/report-definitions.ts';
 import { audiencesOf } from '#core/report-run.ts';
 import { listRunStatuses, type RunStatus } from '#core/run-journal.ts';
-import { AwsTarget, defaultAwsClients } from '../aws-target.ts';
+import { openAwsTarget } from '../open-aws-target.ts';
 import { withTargetOptions } from '../command-options.ts';
 import type { CliIo } from '../io.ts';
 import { statusOptionsSchema, validateOptions, type StatusOptions } from '../options.ts';
@@ -136,7 +136,7 @@ export function registerStatus(program: Command, io: CliIo): void {
     let store: ReportStore;
     let ledger: DeliveryLedger;
     if (options.target === 'aws') {
-      const target = new AwsTarget(options.stage!, defaultAwsClients(options.region));
+      const target = await openAwsTarget(options.stage!, options.region);
       store = await target.archive(options.report ?? reportDefinitions[0]!.id);
       ledger = target.ledger();
     } else {
