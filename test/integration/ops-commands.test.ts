@@ -62,7 +62,8 @@ describe('mnp-briefings rerun', () => {
     expect(status.runs[0]).toMatchObject({ reportId: 'province-monthly', periodId: '2019-12', state: 'delivered', attempts: 2 });
     const retried = status.runs[0].deliveries.filter((delivery: { recipient: string }) => refused.includes(delivery.recipient));
     expect(retried.map((delivery: { status: string; attempts: number }) => [delivery.status, delivery.attempts])).toEqual([['sent', 2], ['sent', 2]]);
-  });
+    // Two provincial runs of 31 reports each: over a minute on a loaded 2-core machine.
+  }, 180_000);
 
   it('with --audience and --resend sends a correction to that audience only', async () => {
     await workspace.cli('run', '--report', 'province-monthly', '--period', '2019-11', '--out', out('resend'), ...viaSmtp());
