@@ -64,7 +64,7 @@ describe('one audience option', () => {
     expect(rerun.code).toBe(ExitCode.OK);
     expect(status.runs[0].audiences).toEqual(['11', '12']);
     expect(status.runs[0].history.map((attempt: { audiences: string[] }) => attempt.audiences)).toEqual([['11', '12'], ['11']]);
-    expect((await workspace.cli('run', '--report', 'province-monthly', '--period', '2019-11', '--audience', '11', '--out', out('audiences'))).code).toBe(ExitCode.USAGE);
+    expect((await workspace.cli('run', '--report', 'province-monthly', '--period', '2019-11', '--province', '11', '--out', out('audiences'))).code).toBe(ExitCode.USAGE);
   });
 });
 
