@@ -11,16 +11,9 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { DynamoDbLedger } from '#adapters/ledger/dynamodb-ledger.ts';
 import { S3ReportStore } from '#adapters/store/s3-store.ts';
 import { ConfigurationError } from '#core/errors.ts';
+import { stateMachineName, type AwsRunInput } from './aws-run-input.ts';
 
-/** What the state machine takes as its execution input (functions/handlers/support/run-input.ts). */
-export interface AwsRunInput {
-  readonly reportId: string;
-  readonly periodId?: string;
-  readonly audiences?: readonly string[];
-  readonly resend?: boolean;
-  readonly archiveOnly?: boolean;
-  readonly sendDespiteMissingData?: boolean;
-}
+export { awsRunInput, executionName, stateMachineName, type AwsRunInput } from './aws-run-input.ts';
 
 export interface AwsClients {
   readonly sfn: SFNClient;
@@ -31,28 +24,6 @@ export interface AwsClients {
 export function defaultAwsClients(region?: string): AwsClients {
   const config = region ? { region } : {};
   return { sfn: new SFNClient(config), s3: new S3Client(config), dynamodb: new DynamoDBClient(config) };
-}
-
-export function stateMachineName(stage: string, reportId: string): string {
-  return `mnp-briefings-${stage}-${reportId}`;
-}
-
-/** An execution name: unique per start, readable in the console, within Step Functions' 80 characters. */
-/** The execution input with only the flags that are set: what the state machine's defaults do not say. */
-export function awsRunInput(reportId: string, fields: { periodId?: string | undefined; audiences?: readonly string[] | undefined; resend?: boolean | undefined; archiveOnly?: boolean | undefined; sendDespiteMissingData?: boolean | undefined }): AwsRunInput {
-  return {
-    reportId,
-    ...(fields.periodId ? { periodId: fields.periodId } : {}),
-    ...(fields.audiences ? { audiences: fields.audiences } : {}),
-    ...(fields.resend ? { resend: true } : {}),
-    ...(fields.archiveOnly ? { archiveOnly: true } : {}),
-    ...(fields.sendDespiteMissingData ? { sendDespiteMissingData: true } : {}),
-  };
-}
-
-export function executionName(kind: string, input: AwsRunInput, now: Date): string {
-  const stamp = now.toISOString().replace(/[-:.]/g, '').replace('T', '-').replace('Z', '');
-  return `${kind}-${input.periodId ?? 'latest'}-${stamp}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80);
 }
 
 export class AwsTarget {

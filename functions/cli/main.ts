@@ -7,6 +7,8 @@ import { registerPreview } from './commands/preview.ts';
 import { registerRerun } from './commands/rerun.ts';
 import { registerRun } from './commands/run.ts';
 import { registerStatus } from './commands/status.ts';
+import { registerRecipients } from './commands/recipients.ts';
+import { registerValidate } from './commands/validate.ts';
 import { ExitCode } from './exit-codes.ts';
 import { reportFailure } from './failure.ts';
 import { processIo, type CliIo } from './io.ts';
@@ -23,6 +25,8 @@ export function buildProgram(io: CliIo): Command {
   registerBackfill(program, io);
   registerPreview(program, io);
   registerStatus(program, io);
+  registerRecipients(program, io);
+  registerValidate(program, io);
   return program;
 }
 

@@ -26,7 +26,19 @@ const definitionSchema = z.object({
 export type ReportDefinition = z.infer<typeof definitionSchema>;
 export type ReportId = string;
 
-export const reportDefinitions: readonly ReportDefinition[] = Object.freeze(z.array(definitionSchema).min(1).parse(definitionsJson));
+const definitionsSchema = z.array(definitionSchema).min(1);
+
+export const reportDefinitions: readonly ReportDefinition[] = Object.freeze(definitionsSchema.parse(definitionsJson));
+
+/** Report definitions from another file (mnp-briefings validate): every problem named, with `source`. */
+export function parseReportDefinitions(raw: unknown, source: string): ReportDefinition[] {
+  const parsed = definitionsSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigurationError(`${source}: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`).join('; ')}`);
+  const ids = parsed.data.map((definition) => definition.id);
+  const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
+  if (repeated) throw new ConfigurationError(`${source}: report id ${repeated} is declared twice`);
+  return parsed.data;
+}
 
 export function reportDefinition(id: string): ReportDefinition {
   const definition = reportDefinitions.find((candidate) => candidate.id === id);

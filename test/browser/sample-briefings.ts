@@ -34,7 +34,7 @@ async function cli(args: readonly string[]): Promise<string> {
 async function runReport(report: SampleReport, locale: Locale, lakeDir: string, outDir: string): Promise<SampleBriefing> {
   const args = ['run', '--report', report, '--lake', lakeDir, '--out', outDir, '--recipients', RECIPIENTS_FILE, '--no-deliver', '--json'];
   if (locale !== 'zh-CN') args.push('--locale', locale);
-  if (report === 'province-monthly') args.push('--province', SAMPLE_PROVINCE);
+  if (report === 'province-monthly') args.push('--audience', SAMPLE_PROVINCE);
   const summary = JSON.parse(await cli(args)) as { period: string; reports: { html: string }[] };
   return { report, locale, period: summary.period, outDir, htmlPath: summary.reports[0]!.html };
 }

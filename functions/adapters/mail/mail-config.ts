@@ -4,7 +4,6 @@ import { z } from 'zod';
 import type { MailTransport } from '#core/delivery-ports.ts';
 import { ConfigurationError } from '#core/errors.ts';
 import { besideReport, FileTransport, inOutboxFolder } from './file-transport.ts';
-import { SmtpTransport } from './smtp-transport.ts';
 import { throttledTransport } from './throttled-transport.ts';
 
 export const MAIL_TRANSPORTS = ['file', 'smtp', 'ses'] as const;
@@ -48,10 +47,12 @@ async function baseTransport(config: MailConfig): Promise<MailTransport> {
   switch (config.transport) {
     case 'file':
       return new FileTransport(config.outbox ? inOutboxFolder(config.outbox) : besideReport(config.outDir));
-    case 'smtp':
+    case 'smtp': {
+      const { SmtpTransport } = await import('./smtp-transport.ts');
       return new SmtpTransport({ url: config.smtpUrl! });
+    }
     case 'ses': {
-      // Loaded only when chosen: local runs do not pay for the SDK.
+      // Loaded only when chosen, like nodemailer above: local runs do not pay for the SDK.
       const { SESv2Client } = await import('@aws-sdk/client-sesv2');
       const { SesTransport } = await import('./ses-transport.ts');
       const client = new SESv2Client({

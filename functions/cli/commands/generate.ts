@@ -1,7 +1,6 @@
 // mnp-briefings generate: writes the deterministic synthetic lake.
 import type { Command } from 'commander';
 import { ConfigurationError } from '#core/errors.ts';
-import { DEFAULT_LAKE_RANGE, generateLake, LakeDirNotUsableError, LakeGenOptionsError } from '#lakegen/generate-lake.ts';
 import { generateOptionsSchema, validateOptions } from '../options.ts';
 import type { CliIo } from '../io.ts';
 
@@ -9,6 +8,8 @@ export const DEFAULT_SEED = 20191127;
 
 export async function generateSampleLake(raw: Record<string, unknown>, io: CliIo) {
   const options = validateOptions(generateOptionsSchema, raw);
+  // The generator (DuckDB) is loaded only to generate: --help and the other commands start without it.
+  const { DEFAULT_LAKE_RANGE, generateLake, LakeDirNotUsableError, LakeGenOptionsError } = await import('#lakegen/generate-lake.ts');
   const from = options.from ?? DEFAULT_LAKE_RANGE.from;
   const to = options.to ?? DEFAULT_LAKE_RANGE.to;
   io.out(`Writing a synthetic lake to ${options.lake} (${from} to ${to}, seed ${options.seed}, scale ${options.scale})`);
@@ -30,8 +31,8 @@ export function registerGenerate(program: Command, io: CliIo): void {
     .command('generate')
     .description('write a deterministic synthetic porting lake (Parquet, Hive partitions, _SUCCESS markers)')
     .option('--lake <dir>', 'lake folder to write', 'lake')
-    .option('--from <date>', `first Beijing date (default ${DEFAULT_LAKE_RANGE.from})`)
-    .option('--to <date>', `last Beijing date (default ${DEFAULT_LAKE_RANGE.to})`)
+    .option('--from <date>', 'first Beijing date (default: the sample range\'s first day)')
+    .option('--to <date>', 'last Beijing date (default: the sample range\'s last day)')
     .option('--seed <n>', 'random seed; the same seed gives the same lake', String(DEFAULT_SEED))
     .option('--scale <f>', 'volume factor: 1 is about 1,000 requests a day', '1')
     .action(async (raw: Record<string, unknown>) => {

@@ -6,12 +6,13 @@ import type { Command } from 'commander';
 import { ConfigurationError } from '#core/errors.ts';
 import { latestCompletePeriodInLake } from '#core/lake-calendar.ts';
 import { reportDefinition } from '#core/report-definitions.ts';
-import { AwsTarget, defaultAwsClients } from '../aws-target.ts';
+import type { AwsTarget } from '../aws-target.ts';
+import { openAwsTarget } from '../open-aws-target.ts';
 import { withLakeOptions, withTargetOptions } from '../command-options.ts';
 import type { CliIo } from '../io.ts';
 import { previewOptionsSchema, validateOptions, type PreviewOptions } from '../options.ts';
 import { runReportJob } from '../report-job.ts';
-import { openJobsFor } from './run.ts';
+import { openJobsFor } from '../local-jobs.ts';
 
 const ARCHIVED_BRIEFING = /^([^/]+)\/([^/]+)\/([^/]+)\/briefing\.html$/;
 
@@ -51,7 +52,7 @@ export function registerPreview(program: Command, io: CliIo): void {
     const options = validateOptions(previewOptionsSchema, raw);
     const definition = reportDefinition(options.report);
     if (options.target === 'aws') {
-      const target = new AwsTarget(options.stage!, defaultAwsClients(options.region));
+      const target = await openAwsTarget(options.stage!, options.region);
       const { period, links } = await awsPreviewLinks(options, target);
       if (options.json) io.out(JSON.stringify({ report: definition.id, period, links }));
       else for (const link of links) io.out(`${definition.id} ${period} ${link.audience}\n  ${link.html}\n  ${link.message}`);

@@ -7,8 +7,10 @@ import { withDeliveryOptions, withLakeOptions, withTargetOptions } from '../comm
 import type { CliIo } from '../io.ts';
 import { rerunOptionsSchema, validateOptions } from '../options.ts';
 import { runReportJob } from '../report-job.ts';
-import { awsRunInput } from '../aws-target.ts';
-import { assertJobDone, openJobsFor, printJobResult, startAwsRun } from './run.ts';
+import { awsRunInput } from '../aws-run-input.ts';
+import { startAwsRun } from '../aws-run.ts';
+import { assertJobDone, printJobResult } from '../job-output.ts';
+import { openJobsFor } from '../local-jobs.ts';
 
 export function registerRerun(program: Command, io: CliIo): void {
   const command = program

@@ -9,7 +9,8 @@ import { ArchiveError, ConfigurationError, DeliveryError } from '#core/errors.ts
 import type { BriefingRenderer, Logger, ReportStore } from '#core/ports.ts';
 import { parseRecipients, recipientsOf } from '#core/recipients.ts';
 import type { Locale } from '#core/report-model.ts';
-import { archiveAudienceReport, type RunSnapshot } from '#core/report-run.ts';
+import { archiveAudienceReport } from '#core/report-run.ts';
+import { parseRunSnapshot } from '#core/run-snapshot.ts';
 
 export const deliverEventSchema = z.object({
   snapshotKey: z.string().min(1),
@@ -53,12 +54,14 @@ async function readJson(store: ReportStore, key: string, what: string): Promise<
 /** Recipients still to do: failed, or claimed by an attempt that may still be sending. */
 function unfinished(summary: DeliverySummary): string[] {
   return summary.recipients
-    .filter((outcome) => outcome.status === 'failed' || (outcome.status === 'skipped' && outcome.reason?.startsWith('another run is sending')))
+    .filter((outcome) => outcome.status === 'failed' || outcome.skipped === 'in-progress')
     .map((outcome) => `${maskAddress(outcome.recipient)}: ${outcome.reason ?? outcome.status}`);
 }
 
 export async function deliverStep(event: DeliverEvent, recipientsKey: string, ports: DeliverPorts, options: DeliveryOptions = {}): Promise<DeliverOutput> {
-  const snapshot = (await readJson(ports.store, event.snapshotKey, 'run snapshot')) as RunSnapshot;
+  const body = await ports.store.get(event.snapshotKey);
+  if (!body) throw new ArchiveError(`run snapshot ${ports.store.locate(event.snapshotKey)} is missing`);
+  const snapshot = parseRunSnapshot(body, ports.store.locate(event.snapshotKey));
   if (!snapshot.audiences.includes(event.audience)) {
     throw new ConfigurationError(`audience ${event.audience} is not part of the run ${snapshot.reportId} ${snapshot.periodId}`);
   }

@@ -1,0 +1,88 @@
+// mnp-briefings validate and recipients: the configuration checked before it matters, and who
+// gets what. Broken copies of the shipped files, each with one fault, must be named.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExitCode } from '#cli/exit-codes.ts';
+import { bufferIo } from '#cli/io.ts';
+import { main } from '#cli/main.ts';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mnp-config-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+async function cli(...args: string[]) {
+  const io = bufferIo();
+  const code = await main(args, io);
+  return { code, stdout: io.stdout.join('\n'), stderr: io.stderr.join('\n') };
+}
+
+/** A copy of a shipped config file with one change. */
+async function brokenCopy(file: string, name: string, change: (config: any) => void): Promise<string> {
+  const config = JSON.parse(await readFile(file, 'utf8'));
+  change(config);
+  const path = join(dir, name);
+  await writeFile(path, JSON.stringify(config));
+  return path;
+}
+
+describe('mnp-briefings validate', () => {
+  it('passes the shipped files, and a stage whose sending domain holds the sender', async () => {
+    const result = await cli('validate', '--stage', 'prod', '--context', 'sesDomain=example.com');
+
+    expect(result.code).toBe(ExitCode.OK);
+    expect(result.stdout).toContain('ok      hq-weekly: cron(30 8 ? * MON *) Asia/Shanghai, next run');
+    expect(result.stdout).toContain('ok      config/recipients.json: 32 audiences (hq and every province), 64 address(es), none repeated');
+    expect(result.stdout).toContain('ok      stage prod: sender briefings@example.com is inside the sending domain example.com');
+  });
+
+  it('names a sender outside the stage\'s sending domain (exit 2)', async () => {
+    const result = await cli('validate', '--stage', 'prod', '--context', 'sesDomain=briefings.example.org');
+
+    expect(result.code).toBe(ExitCode.USAGE);
+    expect(result.stdout).toContain('PROBLEM stage prod: the sender briefings@example.com (config/recipients.json "from") is not inside the SES sending domain briefings.example.org');
+  });
+
+  it('names a schedule that does not parse, a missing province and a repeated address, all in one pass', async () => {
+    const reports = await brokenCopy('config/reports.json', 'reports.json', (config) => {
+      config[0].schedule.expression = 'cron(30 8 * * MON *)';
+    });
+    const recipients = await brokenCopy('config/recipients.json', 'recipients.json', (config) => {
+      delete config.audiences['65'];
+    });
+
+    const result = await cli('validate', '--reports', reports, '--recipients', recipients);
+
+    expect(result.code).toBe(ExitCode.USAGE);
+    expect(result.stdout).toContain(`PROBLEM ${reports}: hq-weekly: schedule "cron(30 8 * * MON *)": exactly one of day-of-month and day-of-week must be ?`);
+    expect(result.stdout).toContain(`PROBLEM ${recipients}: no recipients for province 65`);
+    expect(result.stderr).toBe(`mnp-briefings: validate: 2 problem(s), e.g. ${reports}: hq-weekly: schedule "cron(30 8 * * MON *)": exactly one of day-of-month and day-of-week must be ?`);
+  });
+
+  it('names a repeated address with its file and entry', async () => {
+    const recipients = await brokenCopy('config/recipients.json', 'twice.json', (config) => {
+      config.audiences['44'].to.push('BRANCH-44-CX@example.com');
+    });
+
+    const result = await cli('validate', '--recipients', recipients);
+
+    expect(result.code).toBe(ExitCode.USAGE);
+    expect(result.stdout).toContain(`PROBLEM ${recipients}: audiences.44.to[2]: BRANCH-44-CX@example.com repeats audiences.44.to[1]`);
+  });
+});
+
+describe('mnp-briefings recipients', () => {
+  it('lists who gets what, for the audiences asked', async () => {
+    const result = await cli('recipients', '--audience', 'hq', '44', '--json');
+
+    expect(result.code).toBe(ExitCode.OK);
+    expect(JSON.parse(result.stdout).audiences).toEqual([
+      { audience: 'hq', name: 'headquarters', reports: ['hq-weekly'], locale: 'zh-CN', to: ['executive-office@example.com', 'strategy-office@example.com'] },
+      { audience: '44', name: '广东省 Guangdong', reports: ['province-monthly'], locale: 'zh-CN', to: ['branch-44-manager@example.com', 'branch-44-cx@example.com'] },
+    ]);
+    expect((await cli('recipients', '--audience', '99')).code).toBe(ExitCode.USAGE);
+  });
+});
