@@ -15,6 +15,7 @@ import type {
   MessageComposer,
 } from './delivery-ports.ts';
 import { MailSendError } from './delivery-ports.ts';
+import type { CorrectionNote } from './correction-diff.ts';
 import { DeliveryError } from './errors.ts';
 import type { Logger, ReportStore } from './ports.ts';
 import { domainOf, recipientsOf, type RecipientsConfig } from './recipients.ts';
@@ -55,6 +56,8 @@ export interface DeliveryOptions {
   readonly leaseMs?: number;
   /** Recipients in flight at once; the transport's throttle sets the rate. @default 4 */
   readonly concurrency?: number;
+  /** For a resend: why, and what changed since the version sent (#core/correction-diff.ts). */
+  readonly correctionNote?: CorrectionNote;
 }
 
 export type RecipientStatus = 'sent' | 'skipped' | 'failed' | 'planned';
@@ -232,6 +235,7 @@ class AudienceDelivery {
       listId: this.recipients.listId,
       date: this.ports.clock.now(),
       ...variant,
+      ...(variant.correction && this.options.correctionNote ? { correctionNote: this.options.correctionNote } : {}),
     };
   }
 
@@ -258,7 +262,8 @@ class AudienceDelivery {
     const key = ledgerKeyOf(this.archived, recipient);
     const record = await this.ports.ledger.get(key);
     if (!record || (record.status !== 'sent' && record.status !== 'unconfirmed')) return;
-    const queued = this.recordOf(key, record, { status: 'queued', messageId: this.correctionMessageId, correction: true, possibleDuplicate: false, replaces: record.messageId });
+    const reason = this.options.correctionNote?.reason;
+    const queued = this.recordOf(key, record, { status: 'queued', messageId: this.correctionMessageId, correction: true, possibleDuplicate: false, replaces: record.messageId, ...(reason ? { reason } : {}) });
     if (await this.ports.ledger.replace(queued)) this.ports.log.info('correction queued', { ...this.logFields(recipient), messageId: queued.messageId });
   }
 
@@ -314,7 +319,7 @@ class AudienceDelivery {
   private recordOf(
     key: DeliveryKey,
     previous: DeliveryRecord | undefined,
-    fields: Pick<DeliveryRecord, 'status' | 'messageId' | 'correction' | 'possibleDuplicate'> & { error?: string; leaseUntil?: string; replaces?: string },
+    fields: Pick<DeliveryRecord, 'status' | 'messageId' | 'correction' | 'possibleDuplicate'> & { error?: string; leaseUntil?: string; replaces?: string; reason?: string },
   ): DeliveryRecord {
     return {
       ...key,
@@ -323,6 +328,7 @@ class AudienceDelivery {
       leaseUntil: undefined,
       // A correction keeps pointing at the send it corrects, through its retries.
       replaces: fields.correction ? previous?.replaces : undefined,
+      reason: fields.correction ? previous?.reason : undefined,
       ...fields,
       updatedAt: this.ports.clock.now().toISOString(),
       version: (previous?.version ?? 0) + 1,

@@ -2,7 +2,7 @@
 //   pk (S) = <reportId>#<periodId>#<audience>, sk (S) = the recipient address, lower-cased;
 //   status, attempts, messageId, updatedAt (ISO), error, correction, possibleDuplicate;
 // and beside them version (N, the optimistic lock), leaseUntil (ISO, while sending), replaces
-// (the Message-ID a correction corrects), and reportId, periodId, audience, recipient for readers. A new record is a put conditioned on
+// (the Message-ID a correction corrects), reason (why a correction was sent), and reportId, periodId, audience, recipient for readers. A new record is a put conditioned on
 // attribute_not_exists(pk); every later write is a put conditioned on the version it read, so
 // two concurrent runs cannot both claim a send.
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -45,6 +45,7 @@ function recordOf(item: Item): DeliveryRecord {
     ...(text('leaseUntil') ? { leaseUntil: text('leaseUntil') } : {}),
     ...(text('error') ? { error: text('error') } : {}),
     ...(text('replaces') ? { replaces: text('replaces') } : {}),
+    ...(text('reason') ? { reason: text('reason') } : {}),
     correction: item.correction === true,
     possibleDuplicate: item.possibleDuplicate === true,
     version: Number(item.version ?? 0),
