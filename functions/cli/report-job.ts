@@ -7,7 +7,7 @@ import { FileLedger } from '#adapters/ledger/file-ledger.ts';
 import type { DeliveryLedger, MailTransport } from '#core/delivery-ports.ts';
 import { deliverAudienceReport, type DeliverySummary } from '#core/delivery.ts';
 import { findMissingPartitions } from '#core/collect-metrics.ts';
-import { ConfigurationError } from '#core/errors.ts';
+import { ConfigurationError, FiguresChangedError } from '#core/errors.ts';
 import type { ReportStore } from '#core/ports.ts';
 import { parsePeriod } from '#core/period.ts';
 import { planQueries } from '#core/query-plan.ts';
@@ -17,6 +17,7 @@ import { reportDefinition } from '#core/report-definitions.ts';
 import type { Locale } from '#core/report-model.ts';
 import { audiencesOf, runReport, type ArchivedReport } from '#core/report-run.ts';
 import { readRunStatus, recordRunStatus, type RunState } from '#core/run-journal.ts';
+import { decideSend, planAudienceArchive, recordDelivery, type SentVersionWithModel } from '#core/sent-archive.ts';
 import { createBriefingMessageComposer } from '#render/mime/briefing-composer.ts';
 import { writeArchiveIndex } from '#render/archive-index.ts';
 import { openLocalRuntime, type LocalRuntime } from './local-runtime.ts';
@@ -33,6 +34,8 @@ export interface JobRequest {
   readonly deliver: boolean;
   /** Send again to recipients already sent to, as a correction. */
   readonly resend?: boolean;
+  /** Why a resend is sent: shown in the correction notice, kept in the ledger and journal. */
+  readonly reason?: string;
   /** Build the messages, send nothing, record nothing (neither ledger nor journal). */
   readonly dryRun?: boolean;
   /** Run although partitions are missing: the reports carry the "data incomplete" banner. */
@@ -64,6 +67,10 @@ export interface JobResult {
   readonly archived: readonly ArchivedReport[];
   /** One per audience; absent when nothing was delivered (held, --no-deliver, preview). */
   readonly deliveries?: readonly DeliverySummary[];
+  /** Audiences not delivered because their figures differ from the version sent (see #core/sent-archive.ts). */
+  readonly figuresChanged?: readonly { readonly audience: string; readonly sentAt: string }[];
+  /** The id this run records in the journal and the archive's sent versions. */
+  readonly runId?: string;
 }
 
 /** Every recipient of every audience of the run has a `sent` record: delivered. */
@@ -91,28 +98,63 @@ export async function deliveryStateOf(
   return { state, expected, sent, failed };
 }
 
+/** The one line an operator reads when a rerun finds figures other than those sent. */
+export function figuresChangedLine(reportId: string, periodId: string, changed: readonly { audience: string; sentAt: string }[]): string {
+  const sentAt = changed.map((entry) => entry.sentAt).sort()[0]!.replace(/\.\d{3}Z$/, 'Z');
+  const audiences = changed.length > 3 ? `${changed.slice(0, 3).map((entry) => entry.audience).join(', ')} and ${changed.length - 3} more` : changed.map((entry) => entry.audience).join(', ');
+  return `${reportId} ${periodId} (${audiences}): figures changed since sent on ${sentAt}: use \`rerun --resend --reason …\``;
+}
+
+/** A rerun that found figures other than those sent ends in exit code 4, with the one line that says so. */
+export function assertFiguresAsSent(result: JobResult): void {
+  if (result.figuresChanged && result.figuresChanged.length > 0) throw new FiguresChangedError(figuresChangedLine(result.report, result.period, result.figuresChanged));
+}
+
 function heldMessage(missing: readonly string[], retryAt: Date | undefined, allowHint: boolean): string {
   const examples = missing.slice(0, 3).join(', ');
   const when = retryAt ? `try again after ${retryAt.toISOString()} (the schedule does)` : 'the grace window has closed and this report stays held';
   return `${missing.length} partition(s) without a _SUCCESS marker, e.g. ${examples}; ${when}${allowHint ? '; --allow-incomplete sends it with a "data incomplete" banner' : ''}`;
 }
 
-/** Archives, then delivers, each audience in turn; one transport serves the whole job. */
-async function deliverArchived(archived: readonly ArchivedReport[], request: JobRequest, ports: JobPorts, store: ReportStore): Promise<DeliverySummary[]> {
-  const transport = await ports.transport();
-  const deliveryPorts = {
-    transport,
-    store,
-    log: ports.runtime.log,
-    ledger: ports.ledger,
-    composer: createBriefingMessageComposer(),
-    clock: { now: ports.now },
-  };
-  const summaries: DeliverySummary[] = [];
+/** What a job's delivery did: a summary per audience delivered, the audiences whose figures changed. */
+interface DeliveredJob {
+  readonly summaries: DeliverySummary[];
+  readonly figuresChanged: { audience: string; sentAt: string }[];
+  readonly corrected: string[];
+}
+
+/**
+ * Delivers each audience in turn (one transport serves the whole job), except an audience whose
+ * figures differ from the version sent to it, unless this is a resend; records what went out as
+ * a sent version of the archive.
+ */
+async function deliverArchived(
+  archived: readonly ArchivedReport[],
+  lastSent: ReadonlyMap<string, SentVersionWithModel>,
+  request: JobRequest,
+  ports: JobPorts,
+  store: ReportStore,
+  runId: string,
+): Promise<DeliveredJob> {
+  const resend = request.resend === true;
+  const dryRun = request.dryRun === true;
+  const result: DeliveredJob = { summaries: [], figuresChanged: [], corrected: [] };
+  let deliveryPorts: Parameters<typeof deliverAudienceReport>[2] | undefined;
   for (const report of archived) {
-    summaries.push(await deliverAudienceReport(report, ports.recipients, deliveryPorts, { resend: request.resend === true, dryRun: request.dryRun === true }));
+    const sent = lastSent.get(report.audience);
+    const decision = decideSend(report, sent, { resend, reason: request.reason });
+    if (decision.action === 'figures-changed') {
+      result.figuresChanged.push({ audience: report.audience, sentAt: decision.sentAt });
+      continue;
+    }
+    deliveryPorts ??= { transport: await ports.transport(), store, log: ports.runtime.log, ledger: ports.ledger, composer: createBriefingMessageComposer(), clock: { now: ports.now } };
+    const summary = await deliverAudienceReport(report, ports.recipients, deliveryPorts, { resend, dryRun, ...(decision.correctionNote ? { correctionNote: decision.correctionNote } : {}) });
+    result.summaries.push(summary);
+    const messageId = summary.recipients.find((outcome) => outcome.status === 'sent')?.messageId;
+    const version = await recordDelivery(store, report, { sent: summary.sent, messageKey: summary.messageKey, resend, dryRun, messageId }, sent, { runId, at: ports.now(), reason: request.reason });
+    if (version?.correction) result.corrected.push(report.audience);
   }
-  return summaries;
+  return result;
 }
 
 export async function runReportJob(request: JobRequest, ports: JobPorts): Promise<JobResult> {
@@ -125,6 +167,7 @@ export async function runReportJob(request: JobRequest, ports: JobPorts): Promis
   const { runtime } = ports;
   const journal = !request.preview && !request.dryRun;
   const now = ports.now();
+  const runId = `local-${now.toISOString()}-${process.pid}`;
 
   const missing = await findMissingPartitions(runtime.inventory, planQueries(period, definition.trend));
   if (!request.preview) {
@@ -144,15 +187,23 @@ export async function runReportJob(request: JobRequest, ports: JobPorts): Promis
   }
 
   try {
+    // What went out stays as it went out: once a version was sent, or for a dry run, render as a draft.
+    const lastSent = new Map<string, SentVersionWithModel>();
+    const prefixOf = async (audience: string) => {
+      if (request.preview) return undefined;
+      const plan = await planAudienceArchive(runtime.store, definition.id, period.id, audience, { dryRun: request.dryRun === true });
+      if (plan.lastSent) lastSent.set(audience, plan.lastSent);
+      return plan.prefix;
+    };
     const { snapshot, archived } = await runReport(
       { reportId: definition.id, periodId: period.id, homeOperator: request.homeOperator, audiences, generatedAt: now },
       runtime,
-      { localeOf: (audience) => request.locale ?? recipientsOf(ports.recipients, audience).locale },
+      { localeOf: (audience) => request.locale ?? recipientsOf(ports.recipients, audience).locale, prefixOf },
     );
     const ran = { report: definition.id, period: period.id, queryCount: snapshot.queryCount, partitionsMissing: snapshot.partitionsMissing, archived };
     if (request.preview) {
       // A preview builds each message (message.eml beside the report) and sends nothing.
-      const deliveries = request.deliver ? await deliverArchived(archived, { ...request, dryRun: true, resend: false }, ports, runtime.store) : undefined;
+      const deliveries = request.deliver ? (await deliverArchived(archived, new Map(), { ...request, dryRun: true, resend: false }, ports, runtime.store, runId)).summaries : undefined;
       return { ...ran, state: 'previewed', ...(deliveries ? { deliveries } : {}) };
     }
     await writeArchiveIndex(runtime.store);
@@ -160,18 +211,25 @@ export async function runReportJob(request: JobRequest, ports: JobPorts): Promis
       if (journal) await recordRunStatus(runtime.store, { reportId: definition.id, periodId: period.id, state: 'archived', partitionsMissing: [...snapshot.partitionsMissing], audiences }, ports.now());
       return { ...ran, state: 'archived' };
     }
-    const deliveries = await deliverArchived(archived, request, ports, runtime.store);
-    if (!journal) return { ...ran, state: 'archived', deliveries };
+    const delivered = await deliverArchived(archived, lastSent, request, ports, runtime.store, runId);
+    const { summaries: deliveries, figuresChanged } = delivered;
+    const changed = figuresChanged.length > 0 ? { figuresChanged } : {};
+    if (!journal) return { ...ran, state: 'archived', deliveries, runId, ...changed };
     // The state covers every audience of the report, so a rerun of one province says whether
     // the period is now complete, not only whether that province went out.
-    const delivered = await deliveryStateOf(ports.ledger, ports.recipients, definition.id, period.id, audiencesOf(definition));
-    const message = delivered.state === 'delivered' ? undefined : `${delivered.sent} of ${delivered.expected} recipient(s) sent, ${delivered.failed} failed`;
+    const state = await deliveryStateOf(ports.ledger, ports.recipients, definition.id, period.id, audiencesOf(definition));
+    const notes = [
+      state.state === 'delivered' ? '' : `${state.sent} of ${state.expected} recipient(s) sent, ${state.failed} failed`,
+      figuresChanged.length > 0 ? figuresChangedLine(definition.id, period.id, figuresChanged) : '',
+    ].filter(Boolean);
+    const message = notes.length > 0 ? notes.join('; ') : undefined;
+    const correction = delivered.corrected.length > 0 && request.reason ? { correction: { at: ports.now().toISOString(), reason: request.reason, runId, audiences: delivered.corrected } } : {};
     await recordRunStatus(
       runtime.store,
-      { reportId: definition.id, periodId: period.id, state: delivered.state, partitionsMissing: [...snapshot.partitionsMissing], audiences, ...(message ? { message } : {}) },
+      { reportId: definition.id, periodId: period.id, state: state.state, partitionsMissing: [...snapshot.partitionsMissing], audiences, runId, ...(message ? { message } : {}), ...correction },
       ports.now(),
     );
-    return { ...ran, state: delivered.state, deliveries, ...(message ? { message } : {}) };
+    return { ...ran, state: state.state, deliveries, runId, ...changed, ...(message ? { message } : {}) };
   } catch (error) {
     if (journal) {
       const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);

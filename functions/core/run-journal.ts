@@ -14,7 +14,13 @@ const runStatusSchema = z.object({
   partitionsMissing: z.array(z.string()),
   audiences: z.array(z.string()),
   message: z.string().optional(),
+  /** The run of the last attempt: a local run id or a Step Functions execution name. */
+  runId: z.string().optional(),
+  /** Every correction sent for the period, oldest first: when, why, by which run, to whom. */
+  corrections: z.array(z.object({ at: z.string(), reason: z.string(), runId: z.string(), audiences: z.array(z.string()) })).optional(),
 });
+
+export type CorrectionEntry = NonNullable<RunStatus['corrections']>[number];
 
 export type RunStatus = z.infer<typeof runStatusSchema>;
 export type RunState = RunStatus['state'];
@@ -31,12 +37,15 @@ export async function readRunStatus(store: ReportStore, reportId: string, period
 /** Records the outcome of an attempt, keeping the time of the first attempt and counting attempts. */
 export async function recordRunStatus(
   store: ReportStore,
-  update: Omit<RunStatus, 'firstAttemptAt' | 'attempts' | 'updatedAt'>,
+  update: Omit<RunStatus, 'firstAttemptAt' | 'attempts' | 'updatedAt' | 'corrections'> & { readonly correction?: CorrectionEntry },
   now: Date,
 ): Promise<RunStatus> {
   const previous = await readRunStatus(store, update.reportId, update.periodId);
+  const { correction, ...fields } = update;
+  const corrections = [...(previous?.corrections ?? []), ...(correction ? [correction] : [])];
   const status: RunStatus = {
-    ...update,
+    ...fields,
+    ...(corrections.length > 0 ? { corrections } : {}),
     updatedAt: now.toISOString(),
     firstAttemptAt: previous?.firstAttemptAt ?? now.toISOString(),
     attempts: (previous?.attempts ?? 0) + 1,

@@ -8,6 +8,7 @@
 // A dry run, and a rerun once something was sent, renders into drafts/<report>/<period>/<audience>/
 // instead, so neither can rewrite what readers hold. Locally and in S3 alike (a ReportStore).
 import { z } from 'zod';
+import { changedFigures, type CorrectionNote } from './correction-diff.ts';
 import { ArchiveError } from './errors.ts';
 import type { ReportStore } from './ports.ts';
 import type { Briefing } from './report-model.ts';
@@ -146,4 +147,67 @@ export async function recordSentVersion(store: ReportStore, archived: ArchivedRe
     await store.put(`${current}/${messageName}`, message, 'message/rfc822');
   }
   return record;
+}
+
+/** Where a run renders an audience's report, and what was sent to it before. */
+export interface AudienceArchivePlan {
+  /** The draft prefix, or undefined for the audience's own archive prefix. */
+  readonly prefix: string | undefined;
+  readonly lastSent: SentVersionWithModel | undefined;
+}
+
+/** A dry run renders as a draft; so does any run once a version went out to the audience. */
+export async function planAudienceArchive(store: ReportStore, reportId: string, periodId: string, audience: string, options: { readonly dryRun: boolean }): Promise<AudienceArchivePlan> {
+  const lastSent = await lastSentVersion(store, reportId, periodId, audience);
+  const draft = options.dryRun || lastSent !== undefined;
+  return { prefix: draft ? draftPrefix(reportId, periodId, audience) : undefined, lastSent };
+}
+
+export type SendDecision =
+  | { readonly action: 'deliver'; readonly correctionNote?: CorrectionNote }
+  /** The figures differ from what went out: only a resend with a reason may send them. */
+  | { readonly action: 'figures-changed'; readonly sentAt: string };
+
+/**
+ * Whether a run may deliver an audience's new render: always when nothing went out yet or the
+ * figures are those sent (a rerun completes the recipients still missing); a resend carries a
+ * note of why and what changed; otherwise changed figures stop the audience's delivery.
+ */
+export function decideSend(archived: ArchivedReport, lastSent: SentVersionWithModel | undefined, options: { readonly resend: boolean; readonly reason?: string | undefined }): SendDecision {
+  if (!lastSent) return { action: 'deliver' };
+  const differ = figuresDiffer(lastSent.model, archived.model);
+  if (options.resend) {
+    const changes = changedFigures(lastSent.model, archived.model);
+    return {
+      action: 'deliver',
+      correctionNote: { reason: options.reason ?? '', correctsSentAt: lastSent.record.sentAt, changes, otherFiguresChanged: changes.length === 0 && differ },
+    };
+  }
+  return differ ? { action: 'figures-changed', sentAt: lastSent.record.sentAt } : { action: 'deliver' };
+}
+
+/**
+ * After an audience's delivery: the first version that reached anyone, and every resend that
+ * did, is recorded as a sent version; a rerun that only completed missing recipients of the
+ * same figures adds none.
+ */
+export async function recordDelivery(
+  store: ReportStore,
+  archived: ArchivedReport,
+  outcome: { readonly sent: number; readonly messageKey: string; readonly resend: boolean; readonly dryRun: boolean; readonly messageId?: string | undefined },
+  lastSent: SentVersionWithModel | undefined,
+  run: { readonly runId: string; readonly at: Date; readonly reason?: string | undefined },
+): Promise<SentVersion | undefined> {
+  if (outcome.dryRun || outcome.sent === 0) return undefined;
+  if (lastSent && !outcome.resend) return undefined;
+  const correction = outcome.resend && lastSent !== undefined;
+  return recordSentVersion(store, archived, {
+    runId: run.runId,
+    sentAt: run.at,
+    recipients: outcome.sent,
+    messageId: outcome.messageId ?? '',
+    correction,
+    ...(correction && run.reason ? { reason: run.reason } : {}),
+    messageKey: outcome.messageKey,
+  });
 }

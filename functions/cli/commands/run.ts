@@ -18,7 +18,7 @@ import { AwsTarget, awsRunInput, defaultAwsClients, executionName, stateMachineN
 import { DEFAULT_RECIPIENTS_FILE, withDeliveryOptions, withLakeOptions, withTargetOptions } from '../command-options.ts';
 import type { CliIo } from '../io.ts';
 import { runOptionsSchema, validateOptions, type DeliveryCliOptions } from '../options.ts';
-import { openLocalJobs, runReportJob, type JobResult } from '../report-job.ts';
+import { assertFiguresAsSent, openLocalJobs, runReportJob, type JobResult } from '../report-job.ts';
 import { headlineLines } from '../summary.ts';
 
 export { DEFAULT_RECIPIENTS_FILE };
@@ -183,7 +183,8 @@ export function registerRun(program: Command, io: CliIo): void {
     .option('--period <id>', 'ISO week (2019-W48) or month (2019-12), Beijing time; default: the latest complete one in the lake')
     .option('--province <code...>', 'limit a provincial report to these province codes (repeatable)')
     .option('--no-deliver', 'archive the reports only, send nothing')
-    .option('--resend', 'send again to recipients already sent to, marked as a correction');
+    .option('--resend', 'send again to recipients already sent to, marked as a correction (needs --reason)')
+    .option('--reason <text>', 'why the correction is sent: shown at the top of the correction, kept in the ledger and the journal');
   withTargetOptions(withDeliveryOptions(withLakeOptions(command))).action(async (raw: Record<string, unknown>) => {
     const options = validateOptions(runOptionsSchema, raw);
     const definition = reportDefinition(options.report);
@@ -210,6 +211,7 @@ export function registerRun(program: Command, io: CliIo): void {
           locale: options.locale,
           deliver: options.deliver,
           resend: options.resend,
+          ...(options.reason ? { reason: options.reason } : {}),
           dryRun: options.dryRun,
           allowIncomplete: options.allowIncomplete,
         },
@@ -217,6 +219,7 @@ export function registerRun(program: Command, io: CliIo): void {
       );
       printJobResult(result, io, (key) => jobs.runtime.store.locate(key), options.json);
       assertJobDone(result);
+      assertFiguresAsSent(result);
     } finally {
       await jobs.close();
     }
