@@ -79,13 +79,13 @@ export async function lastSentVersion(store: ReportStore, reportId: string, peri
   return { record, model: decodeJson(body, store.locate(key)) as Briefing };
 }
 
-/** The model without what differs between two renders of the same figures (the render time). */
+/** The model without what differs between two renders of the same figures: render time, language. */
 function figuresOf(model: Briefing): unknown {
-  const { generatedAt: _generatedAt, ...figures } = model;
+  const { generatedAt: _generatedAt, locale: _locale, ...figures } = model;
   return figures;
 }
 
-/** Whether a new model's figures differ from a sent one's (anything but the render time). */
+/** Whether a new model's figures differ from a sent one's (anything but the render time and language). */
 export function figuresDiffer(sent: Briefing, next: Briefing): boolean {
   return JSON.stringify(figuresOf(sent)) !== JSON.stringify(figuresOf(next));
 }

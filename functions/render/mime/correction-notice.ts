@@ -21,6 +21,8 @@ interface NoticeRow {
 
 export interface NoticeView {
   readonly notice: string;
+  /** Between a label and its figures in the text part: "：" or ": ". */
+  readonly separator: string;
   readonly reason: string | null;
   readonly caption: string;
   readonly headings: { readonly figure: string; readonly before: string; readonly after: string };
@@ -70,6 +72,7 @@ export function noticeView(locale: Locale, originalSubject: string, note?: Corre
   const sentence = !note || rows.length > 0 ? null : t(note.otherFiguresChanged ? 'correction.unchangedSummary' : 'correction.unchanged', { sentAt });
   return {
     notice: `${t('correction.title')}${t('correction.separator')}${body}`,
+    separator: t('correction.separator'),
     reason: note ? t('correction.reason', { reason: note.reason }) : null,
     caption: t('correction.changesCaption', { sentAt }),
     headings: { figure: t('correction.figure'), before: t('correction.before'), after: t('correction.after') },
