@@ -18,6 +18,7 @@ export interface AwsRunInput {
   readonly periodId?: string;
   readonly audiences?: readonly string[];
   readonly resend?: boolean;
+  readonly reason?: string;
   readonly archiveOnly?: boolean;
   readonly sendDespiteMissingData?: boolean;
 }
@@ -39,12 +40,13 @@ export function stateMachineName(stage: string, reportId: string): string {
 
 /** An execution name: unique per start, readable in the console, within Step Functions' 80 characters. */
 /** The execution input with only the flags that are set: what the state machine's defaults do not say. */
-export function awsRunInput(reportId: string, fields: { periodId?: string | undefined; audiences?: readonly string[] | undefined; resend?: boolean | undefined; archiveOnly?: boolean | undefined; sendDespiteMissingData?: boolean | undefined }): AwsRunInput {
+export function awsRunInput(reportId: string, fields: { periodId?: string | undefined; audiences?: readonly string[] | undefined; resend?: boolean | undefined; reason?: string | undefined; archiveOnly?: boolean | undefined; sendDespiteMissingData?: boolean | undefined }): AwsRunInput {
   return {
     reportId,
     ...(fields.periodId ? { periodId: fields.periodId } : {}),
     ...(fields.audiences ? { audiences: fields.audiences } : {}),
     ...(fields.resend ? { resend: true } : {}),
+    ...(fields.resend && fields.reason ? { reason: fields.reason } : {}),
     ...(fields.archiveOnly ? { archiveOnly: true } : {}),
     ...(fields.sendDespiteMissingData ? { sendDespiteMissingData: true } : {}),
   };

@@ -61,11 +61,11 @@ beforeEach(() => {
 
 describe('--target aws', () => {
   it('rerun starts the report\'s state machine of the stage with the period, the audiences and the resend', async () => {
-    const result = await cli('rerun', '--stage', 'prod', '--report', 'province-monthly', '--period', '2019-12', '--audience', '44', '--audience', '11', '--resend');
+    const result = await cli('rerun', '--stage', 'prod', '--report', 'province-monthly', '--period', '2019-12', '--audience', '44', '--audience', '11', '--resend', '--reason', 'late load of 2019-12-31');
 
     expect(result.code).toBe(ExitCode.OK);
     expect(startedInputs()).toEqual([
-      { arn: machineArn('province-monthly'), name: expect.stringMatching(/^resend-2019-12-\d{8}-\d{9}$/), input: { reportId: 'province-monthly', periodId: '2019-12', audiences: ['44', '11'], resend: true } },
+      { arn: machineArn('province-monthly'), name: expect.stringMatching(/^resend-2019-12-\d{8}-\d{9}$/), input: { reportId: 'province-monthly', periodId: '2019-12', audiences: ['44', '11'], resend: true, reason: 'late load of 2019-12-31' } },
     ]);
     expect(result.stdout).toContain(`started arn:aws-cn:states:${REGION}:${ACCOUNT}:execution:`);
   });

@@ -30,6 +30,7 @@ export function registerRerun(program: Command, io: CliIo): void {
         periodId: options.period,
         audiences: options.audience,
         resend: options.resend,
+        reason: options.reason,
         sendDespiteMissingData: options.allowIncomplete,
       });
       await startAwsRun(options.resend ? 'resend' : 'rerun', input, options, io);

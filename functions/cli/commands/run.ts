@@ -193,6 +193,7 @@ export function registerRun(program: Command, io: CliIo): void {
         periodId: options.period,
         audiences: options.province,
         resend: options.resend,
+        reason: options.reason,
         archiveOnly: !options.deliver,
         sendDespiteMissingData: options.allowIncomplete,
       });

@@ -10,6 +10,10 @@ import type { BriefingRenderer, Logger, ReportStore } from '#core/ports.ts';
 import { parseRecipients, recipientsOf } from '#core/recipients.ts';
 import type { Locale } from '#core/report-model.ts';
 import { archiveAudienceReport, type RunSnapshot } from '#core/report-run.ts';
+import { decideSend, planAudienceArchive, recordDelivery } from '#core/sent-archive.ts';
+
+/** The snapshot as Prepare stores it: the figures, the run's id and, for a resend, its reason. */
+type StoredSnapshot = RunSnapshot & { readonly runId?: string; readonly correction?: { readonly reason: string } };
 
 export const deliverEventSchema = z.object({
   snapshotKey: z.string().min(1),
@@ -30,7 +34,8 @@ export interface DeliverPorts {
 
 export interface DeliverOutput {
   readonly audience: string;
-  readonly status: 'delivered' | 'archived';
+  /** figures-changed: a rerun found figures other than those sent and sent nothing (only a resend with a reason does). */
+  readonly status: 'delivered' | 'archived' | 'figures-changed';
   readonly reportId: string;
   readonly periodId: string;
   readonly html: string;
@@ -58,17 +63,32 @@ function unfinished(summary: DeliverySummary): string[] {
 }
 
 export async function deliverStep(event: DeliverEvent, recipientsKey: string, ports: DeliverPorts, options: DeliveryOptions = {}): Promise<DeliverOutput> {
-  const snapshot = (await readJson(ports.store, event.snapshotKey, 'run snapshot')) as RunSnapshot;
+  const snapshot = (await readJson(ports.store, event.snapshotKey, 'run snapshot')) as StoredSnapshot;
   if (!snapshot.audiences.includes(event.audience)) {
     throw new ConfigurationError(`audience ${event.audience} is not part of the run ${snapshot.reportId} ${snapshot.periodId}`);
   }
   const recipients = parseRecipients(await readJson(ports.store, recipientsKey, 'recipients file'), ports.store.locate(recipientsKey));
   const { locale } = recipientsOf(recipients, event.audience);
-  const archived = await archiveAudienceReport(snapshot, event.audience, locale, { renderer: ports.rendererFor(locale), store: ports.store });
-  if (event.archiveOnly) {
-    return { audience: event.audience, status: 'archived', reportId: snapshot.reportId, periodId: snapshot.periodId, html: ports.store.locate(archived.keys.html), sent: 0, skipped: 0, recipients: [] };
+  // What went out stays as it went out: once a version was sent, the render is a draft.
+  const plan = await planAudienceArchive(ports.store, snapshot.reportId, snapshot.periodId, event.audience, { dryRun: options.dryRun === true });
+  const archived = await archiveAudienceReport(snapshot, event.audience, locale, { renderer: ports.rendererFor(locale), store: ports.store }, plan.prefix ? { prefix: plan.prefix } : {});
+  const nothingSent = { reportId: snapshot.reportId, periodId: snapshot.periodId, html: ports.store.locate(archived.keys.html), sent: 0, skipped: 0, recipients: [] };
+  if (event.archiveOnly) return { audience: event.audience, status: 'archived', ...nothingSent };
+  const resend = event.resend === true || options.resend === true;
+  const reason = snapshot.correction?.reason;
+  const decision = decideSend(archived, plan.lastSent, { resend, reason });
+  if (decision.action === 'figures-changed') {
+    ports.log.warn('figures changed since sent', { report: snapshot.reportId, period: snapshot.periodId, audience: event.audience, sentAt: decision.sentAt });
+    return { audience: event.audience, status: 'figures-changed', ...nothingSent };
   }
-  const summary = await deliverAudienceReport(archived, recipients, { ...ports.delivery, store: ports.store, log: ports.log }, { ...options, resend: event.resend === true || options.resend === true });
+  const correctionNote = decision.correctionNote ? { correctionNote: decision.correctionNote } : {};
+  const summary = await deliverAudienceReport(archived, recipients, { ...ports.delivery, store: ports.store, log: ports.log }, { ...options, resend, ...correctionNote });
+  const messageId = summary.recipients.find((outcome) => outcome.status === 'sent')?.messageId;
+  await recordDelivery(ports.store, archived, { sent: summary.sent, messageKey: summary.messageKey, resend, dryRun: summary.dryRun, messageId }, plan.lastSent, {
+    runId: snapshot.runId ?? `execution-${snapshot.generatedAt}`,
+    at: ports.delivery.clock.now(),
+    reason,
+  });
   const open = unfinished(summary);
   if (open.length > 0) {
     throw new DeliveryError(`${snapshot.reportId} ${snapshot.periodId} ${event.audience}: ${open.length} recipient(s) not confirmed sent: ${open.join('; ')}`);
