@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDemo } from './commands/demo.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerBackfill } from './commands/backfill.ts';
+import { registerCheck } from './commands/check.ts';
 import { registerPreview } from './commands/preview.ts';
 import { registerRerun } from './commands/rerun.ts';
 import { registerRun } from './commands/run.ts';
@@ -23,6 +24,7 @@ export function buildProgram(io: CliIo): Command {
   registerBackfill(program, io);
   registerPreview(program, io);
   registerStatus(program, io);
+  registerCheck(program, io);
   return program;
 }
 
