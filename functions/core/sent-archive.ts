@@ -211,3 +211,43 @@ export async function recordDelivery(
     messageKey: outcome.messageKey,
   });
 }
+
+/** One step of a period's correction lineage: a version sent to one or more audiences by one run. */
+export interface LineageEntry {
+  readonly version: number;
+  readonly correction: boolean;
+  readonly sentAt: string;
+  readonly runId: string;
+  readonly reason?: string;
+  readonly audiences: readonly string[];
+  readonly recipients: number;
+  readonly dataIncomplete: boolean;
+}
+
+/** What went out for a period, oldest first: the first send, then each correction, with why and by which run. */
+export async function correctionLineage(store: ReportStore, reportId: string, periodId: string, audiences: readonly string[]): Promise<LineageEntry[]> {
+  const entries = new Map<string, { -readonly [K in keyof LineageEntry]: LineageEntry[K] }>();
+  for (const audience of audiences) {
+    for (const version of await listSentVersions(store, reportId, periodId, audience)) {
+      const key = `${version.runId}\u0000${version.version}`;
+      const entry = entries.get(key);
+      if (entry) {
+        entry.audiences = [...entry.audiences, audience];
+        entry.recipients += version.recipients;
+        entry.sentAt = entry.sentAt < version.sentAt ? entry.sentAt : version.sentAt;
+        continue;
+      }
+      entries.set(key, {
+        version: version.version,
+        correction: version.correction,
+        sentAt: version.sentAt,
+        runId: version.runId,
+        ...(version.reason ? { reason: version.reason } : {}),
+        audiences: [audience],
+        recipients: version.recipients,
+        dataIncomplete: version.dataIncomplete,
+      });
+    }
+  }
+  return [...entries.values()].sort((a, b) => a.sentAt.localeCompare(b.sentAt) || a.version - b.version);
+}

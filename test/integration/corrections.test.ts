@@ -180,3 +180,21 @@ describe('a correction', () => {
     expect(String(mail.html)).not.toContain('<table class="data" style="border-collapse');
   });
 });
+
+describe('status', () => {
+  it('shows the correction lineage of the period: sent, corrected when, why, by which run', async () => {
+    const io = bufferIo();
+    const code = await main(['status', '--out', outDir, '--report', 'hq-weekly', '--period', '2019-W48'], io);
+    const versions = await Promise.all(['v001', 'v002', 'v003'].map(async (v) => JSON.parse(await archived(`${PREFIX}/sent/${v}/version.json`))));
+
+    expect(code).toBe(ExitCode.OK);
+    const stamp = (iso: string) => iso.replace(/\.\d{3}Z$/, 'Z');
+    const lineage = io.stdout.join('\n').split('\n').slice(-4);
+    expect(lineage).toEqual([
+      'sent and corrected:',
+      `  hq-weekly 2019-W48 sent (v1) ${stamp(versions[0].sentAt)} to hq (2 recipient(s)) by run ${versions[0].runId}`,
+      `  hq-weekly 2019-W48 corrected (v2) ${stamp(versions[1].sentAt)} to hq (2 recipient(s)) by run ${versions[1].runId}, why: 29 Nov port requests loaded late`,
+      `  hq-weekly 2019-W48 corrected (v3) ${stamp(versions[2].sentAt)} to hq (2 recipient(s)) by run ${versions[2].runId}, why: recipients asked for the English text`,
+    ]);
+  });
+});

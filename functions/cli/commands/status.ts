@@ -14,6 +14,7 @@ import { audiencesOf } from '#core/report-run.ts';
 import { listRunStatuses, type RunStatus } from '#core/run-journal.ts';
 import { AwsTarget, defaultAwsClients } from '../aws-target.ts';
 import { withTargetOptions } from '../command-options.ts';
+import { lineageOfRuns } from '../lineage.ts';
 import type { CliIo } from '../io.ts';
 import { statusOptionsSchema, validateOptions, type StatusOptions } from '../options.ts';
 
@@ -110,7 +111,9 @@ export function registerStatus(program: Command, io: CliIo): void {
       ledger = new FileLedger(options.ledger ?? join(options.out, 'ledger'));
     }
     const lines = await collectStatus(store, ledger, options);
-    if (options.json) io.out(JSON.stringify({ runs: lines }));
+    const lineage = await lineageOfRuns(store, lines.map((line) => ({ reportId: line.reportId, periodId: line.periodId, audiences: audiencesOf(reportDefinition(line.reportId)) })));
+    if (options.json) io.out(JSON.stringify({ runs: lines, lineage: lineage.byRun }));
     else printStatus(lines, io);
+    if (!options.json && lineage.lines.length > 0) io.out(['sent and corrected:', ...lineage.lines.map((line) => `  ${line}`)].join('\n'));
   });
 }
