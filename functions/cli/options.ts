@@ -109,6 +109,8 @@ export const backfillOptionsSchema = z
     from: periodId,
     to: periodId,
     send: z.boolean().optional(),
+    /** With --target aws: executions at a time (Athena's concurrency and SES's rate). */
+    concurrency: z.coerce.number().int().min(1).max(20).optional(),
     ...localRunOptions,
     ...deliveryOptions,
     ...targetOptions,

@@ -10,7 +10,8 @@ import { parsePeriod, periodsBetween } from '#core/period.ts';
 import type { ReportStore } from '#core/ports.ts';
 import { reportDefinition } from '#core/report-definitions.ts';
 import { readRunStatus, type RunState, type RunStatus } from '#core/run-journal.ts';
-import { AwsTarget, awsRunInput, defaultAwsClients, executionName } from '../aws-target.ts';
+import { AwsTarget, awsRunInput, defaultAwsClients, executionName, type AwsClients } from '../aws-target.ts';
+import { DEFAULT_BACKFILL_CONCURRENCY, inBoundedBatches, waitForExecution, type WaitOptions } from '../aws-executions.ts';
 import { withDeliveryOptions, withLakeOptions, withTargetOptions } from '../command-options.ts';
 import type { CliIo } from '../io.ts';
 import { backfillOptionsSchema, validateOptions, type BackfillOptions } from '../options.ts';
@@ -21,7 +22,8 @@ export interface BackfillRow {
   readonly period: string;
   /** What this call did: skipped (done before), ran, started (AWS), failed. */
   readonly action: 'skipped' | 'ran' | 'started' | 'failed' | 'planned';
-  readonly state: RunState | 'started' | 'planned';
+  /** AWS: succeeded, or failed with Step Functions' status in the note. */
+  readonly state: RunState | 'started' | 'planned' | 'succeeded';
   readonly reports: number;
   readonly sent: number;
   readonly skipped: number;
@@ -119,29 +121,36 @@ async function backfillLocally(options: BackfillOptions, periods: readonly strin
   return rows;
 }
 
-async function backfillInAws(options: BackfillOptions, periods: readonly string[], io: CliIo, target: AwsTarget): Promise<BackfillRow[]> {
+/** At most --concurrency executions at a time (aws-executions.ts), each waited for until it ends. */
+async function backfillInAws(options: BackfillOptions, periods: readonly string[], io: CliIo, target: AwsTarget, clients: AwsClients, wait: WaitOptions = {}): Promise<BackfillRow[]> {
   const definition = reportDefinition(options.report);
   const send = options.send === true;
   const store: ReportStore = await target.archive(definition.id);
-  const rows: BackfillRow[] = [];
-  for (const period of periods) {
+  let ended = 0;
+  return inBoundedBatches(periods, options.concurrency ?? DEFAULT_BACKFILL_CONCURRENCY, async (period): Promise<BackfillRow> => {
     const status = await readRunStatus(store, definition.id, period);
     const base = { period, reports: 0, sent: 0, skipped: 0, failed: 0, seconds: 0 };
-    if (isDone(status, send)) {
-      rows.push({ ...base, action: 'skipped', state: status!.state, note: `done ${status!.updatedAt}` });
-      continue;
-    }
+    if (isDone(status, send)) return { ...base, action: 'skipped', state: status!.state, note: `done ${status!.updatedAt}` };
     const input = awsRunInput(definition.id, { periodId: period, archiveOnly: !send, sendDespiteMissingData: options.allowIncomplete });
     const name = executionName('backfill', input, new Date());
-    if (options.dryRun) {
-      rows.push({ ...base, action: 'planned', state: 'planned', note: `would start ${name} with ${JSON.stringify(input)}` });
-      continue;
-    }
+    if (options.dryRun) return { ...base, action: 'planned', state: 'planned', note: `would start ${name} with ${JSON.stringify(input)}` };
+    const started = Date.now();
     const executionArn = await target.startRun(input, name);
-    rows.push({ ...base, action: 'started', state: 'started', note: executionArn });
-    io.err(`backfill ${rows.length}/${periods.length} ${period} started`);
-  }
-  return rows;
+    io.err(`backfill ${period} started`);
+    const outcome = await waitForExecution(clients.sfn, executionArn, wait);
+    ended += 1;
+    io.err(`backfill ${ended}/${periods.length} ${period} ${outcome.toLowerCase()}`);
+    const state = outcome === 'SUCCEEDED' ? 'succeeded' : 'failed';
+    return { ...base, action: state === 'failed' ? 'failed' : 'started', state, seconds: (Date.now() - started) / 1000, note: state === 'failed' ? `${outcome}: ${executionArn}` : executionArn };
+  });
+}
+
+/** For tests: how long the AWS backfill waits between status checks. */
+export const backfillWaiting: WaitOptions = {};
+
+function awsTargetAndClients(options: BackfillOptions): [AwsTarget, AwsClients] {
+  const clients = defaultAwsClients(options.region);
+  return [new AwsTarget(options.stage!, clients), clients];
 }
 
 export function registerBackfill(program: Command, io: CliIo): void {
@@ -151,7 +160,8 @@ export function registerBackfill(program: Command, io: CliIo): void {
     .requiredOption('--report <id>', 'report id: hq-weekly or province-monthly')
     .requiredOption('--from <period>', 'first period: ISO week (2019-W40) or month (2019-06)')
     .requiredOption('--to <period>', 'last period, included')
-    .option('--send', 'deliver each period too (the ledger skips whoever was sent to)');
+    .option('--send', 'deliver each period too (the ledger skips whoever was sent to)')
+    .option('--concurrency <n>', `with --target aws: executions at a time, each waited for (default ${DEFAULT_BACKFILL_CONCURRENCY})`);
   withTargetOptions(withDeliveryOptions(withLakeOptions(command))).action(async (raw: Record<string, unknown>) => {
     const options = validateOptions(backfillOptionsSchema, raw);
     const definition = reportDefinition(options.report);
@@ -160,7 +170,7 @@ export function registerBackfill(program: Command, io: CliIo): void {
     const periods = periodsBetween(from, to).map((period) => period.id);
     const rows =
       options.target === 'aws'
-        ? await backfillInAws(options, periods, io, new AwsTarget(options.stage!, defaultAwsClients(options.region)))
+        ? await backfillInAws(options, periods, io, ...awsTargetAndClients(options), backfillWaiting)
         : await backfillLocally(options, periods, io);
     if (options.json) io.out(JSON.stringify({ report: definition.id, from: from.id, to: to.id, send: options.send === true, periods: rows }));
     else printTable(rows, io);
