@@ -56,6 +56,8 @@ export interface CheckOptions {
   readonly now: Date;
   /** Scheduled times from here on; default: the scheduled run of the first period in the journal. */
   readonly since?: Date;
+  /** Never earlier than this, whatever the journal holds (the check Lambda's lookback). */
+  readonly notBefore?: Date;
   /** @default DEFAULT_CHECK_MARGIN_MINUTES */
   readonly marginMinutes?: number;
 }
@@ -100,7 +102,8 @@ function stateOf(status: RunStatus | undefined, counts: { recipients: number; se
 /** Every scheduled (report, period) between since and now whose deadline has passed and that is not fully sent. */
 export async function checkSchedules(ports: CheckPorts, options: CheckOptions): Promise<CheckReport> {
   const statuses = await listRunStatuses(ports.store);
-  const since = options.since ?? firstJournalRun(statuses, options.definitions) ?? options.now;
+  const start = options.since ?? firstJournalRun(statuses, options.definitions) ?? options.now;
+  const since = options.notBefore && options.notBefore > start ? options.notBefore : start;
   const marginMs = (options.marginMinutes ?? DEFAULT_CHECK_MARGIN_MINUTES) * 60_000;
   const findings: CheckFinding[] = [];
   const overdueByReport: Record<string, number> = {};

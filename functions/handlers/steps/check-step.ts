@@ -1,7 +1,8 @@
 // The check of missed runs in AWS, on its own schedule: the same check as `mnp-briefings check`
 // (#core/overdue.ts) over the archive's run journal and the DynamoDB ledger, for the scheduled
 // times of the last lookback days, published as one CloudWatch metric per report (its overdue
-// count) and one for reports sent with the "data incomplete" banner. A schedule deleted or
+// count) and one for reports sent with the "data incomplete" banner. It looks back from the
+// first period in the journal, at most lookbackDays. A schedule deleted or
 // disabled shows as overdue periods; a check that never runs leaves the metric without data,
 // which its alarm treats as breaching.
 import type { DeliveryLedger } from '#core/delivery-ports.ts';
@@ -42,7 +43,8 @@ export async function checkStep(ports: CheckStepPorts, options: CheckStepOptions
   const now = ports.now();
   const report = await checkSchedules(
     { store: ports.store, ledger: ports.ledger, recipients },
-    { definitions: options.definitions, now, since: new Date(now.getTime() - options.lookbackDays * 86_400_000) },
+    // From the first period the journal holds (nothing before the service began), within the lookback.
+    { definitions: options.definitions, now, notBefore: new Date(now.getTime() - options.lookbackDays * 86_400_000) },
   );
   for (const finding of report.findings) {
     const line = findingLine(finding);
