@@ -33,6 +33,8 @@ export interface MissedRunCheckProps {
   readonly every?: Duration;
   /** @default 40 days: a month, its grace window, and a margin */
   readonly lookbackDays?: number;
+  /** Run the check and page on its alarms (off where the report schedules are off, as on dev). */
+  readonly enabled: boolean;
 }
 
 export class MissedRunCheck extends Construct {
@@ -73,6 +75,7 @@ export class MissedRunCheck extends Construct {
       scheduleName: `${props.namePrefix}-missed-run-check`,
       description: 'Runs the check of missed briefings',
       schedule: scheduler.ScheduleExpression.rate(every),
+      enabled: props.enabled,
       target: new targets.LambdaInvoke(this.checker.function, { deadLetterQueue: props.failureQueue, retryAttempts: 2 }),
     });
 
@@ -90,7 +93,7 @@ export class MissedRunCheck extends Construct {
         treatMissingData,
         alarmDescription: description,
       });
-      created.addAlarmAction(action);
+      if (props.enabled) created.addAlarmAction(action);
       return created;
     };
     this.overdueAlarms = props.definitions.map((definition) =>

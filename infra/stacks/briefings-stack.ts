@@ -171,7 +171,7 @@ export class BriefingsStack extends Stack {
       enabled: settings.schedulesEnabled,
     });
 
-    this.checkMissedRuns({ namePrefix, definitions: props.reportDefinitions, archiveBucket, ledgerTable, alarmTopic: notifications.alarmTopic, failureQueue: failedInvocations });
+    this.checkMissedRuns({ namePrefix, definitions: props.reportDefinitions, archiveBucket, ledgerTable, alarmTopic: notifications.alarmTopic, failureQueue: failedInvocations, enabled: settings.schedulesEnabled });
 
     this.acknowledgeExpectedWildcards(
       { lake: lakeBucket, archive: archiveBucket, results: athenaResultsBucket },
