@@ -120,6 +120,38 @@ describe('briefings stack', () => {
     });
   });
 
+  describe('the check of missed runs', () => {
+    it('alarms per report on overdue periods, treating missing data as breaching', () => {
+      for (const definition of reportDefinitions) {
+        app.briefingsTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'MnpBriefings',
+          MetricName: 'OverdueReports',
+          Dimensions: [{ Name: 'Report', Value: definition.id }],
+          TreatMissingData: 'breaching',
+          Threshold: 1,
+          EvaluationPeriods: 2,
+        });
+        app.briefingsTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          MetricName: 'ReportsSentWithIncompleteData',
+          Dimensions: [{ Name: 'Report', Value: definition.id }],
+          TreatMissingData: 'notBreaching',
+        });
+      }
+    });
+
+    it('runs the check hourly with the ledger table and archive bucket it reads, publishing only to its namespace', () => {
+      app.briefingsTemplate.hasResourceProperties('AWS::Scheduler::Schedule', { Name: 'mnp-briefings-dev-missed-run-check', ScheduleExpression: 'rate(1 hour)' });
+      app.briefingsTemplate.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ LEDGER_TABLE: 'mnp-briefings-dev-delivery-ledger', METRIC_NAMESPACE: 'MnpBriefings', RECIPIENTS_KEY: 'config/recipients.json' }) },
+      });
+      app.briefingsTemplate.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: Match.objectLike({
+          Statement: Match.arrayWith([Match.objectLike({ Action: 'cloudwatch:PutMetricData', Condition: { StringEquals: { 'cloudwatch:namespace': 'MnpBriefings' } } })]),
+        }),
+      });
+    });
+  });
+
   describe('functions', () => {
     it('runs every function on Node 22 with JSON logs and a failure destination', () => {
       const functions = Object.values(app.briefingsTemplate.findResources('AWS::Lambda::Function')) as Resource[];
