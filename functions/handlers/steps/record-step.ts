@@ -6,14 +6,14 @@ import { z } from 'zod';
 import type { Logger, ReportStore } from '#core/ports.ts';
 import { writeArchiveIndex } from '#render/archive-index.ts';
 import type { RunSnapshot } from '#core/report-run.ts';
-import { readRunStatus, recordRunStatus, runStatusKey, type RunState } from '#core/run-journal.ts';
+import { readRunStatus, recordRunStatus, runStatusKey, type CorrectionEntry, type RunState } from '#core/run-journal.ts';
 import { resolveRun, runEventSchema } from '../support/run-input.ts';
 
 /** A Step Functions error as a Catch hands it over: the error name and its cause (often JSON). */
 const stateErrorSchema = z.object({ Error: z.string(), Cause: z.string().optional() });
 
 const deliveryResultSchema = z
-  .object({ audience: z.string(), status: z.enum(['delivered', 'archived', 'failed']), error: z.string().optional(), cause: z.string().optional() })
+  .object({ audience: z.string(), status: z.enum(['delivered', 'archived', 'failed', 'figures-changed']), error: z.string().optional(), cause: z.string().optional() })
   .loose();
 
 export const recordEventSchema = runEventSchema.extend({
@@ -64,6 +64,10 @@ function outcomeOf(event: RecordEvent, failedAudiences: readonly string[]): { st
     if (failedAudiences.length === 0 && deliveries.length > 0 && deliveries.every((delivery) => delivery.status === 'archived')) {
       return { state: 'archived', message: `archived for ${deliveries.length} audience(s), not sent (archive only)` };
     }
+    const changed = deliveries.filter((delivery) => delivery.status === 'figures-changed').map((delivery) => delivery.audience);
+    if (failedAudiences.length === 0 && changed.length > 0) {
+      return { state: 'delivered', message: `figures changed since sent for ${changed.join(', ')}: nothing sent to them; start a resend with a reason` };
+    }
     if (failedAudiences.length === 0) return { state: 'delivered', message: `delivered to ${deliveries.length} audience(s)` };
     const first = deliveries.find((delivery) => delivery.status === 'failed')!;
     const reason = describeError({ Error: first.error ?? 'Error', Cause: first.cause }).message;
@@ -77,6 +81,13 @@ function outcomeOf(event: RecordEvent, failedAudiences: readonly string[]): { st
   }
   const error = event.error ? describeError(event.error) : { name: 'Error', message: 'unknown failure' };
   return { state: 'failed', message: `${error.name}: ${error.message}` };
+}
+
+/** A resend's reason in the journal, for the audiences it reached (the run id as Prepare names it). */
+function correctionOf(event: RecordEvent, now: Date): { correction?: CorrectionEntry } {
+  const audiences = (event.deliveries ?? []).filter((delivery) => delivery.status === 'delivered').map((delivery) => delivery.audience);
+  if (!event.request.resend || !event.request.reason || audiences.length === 0) return {};
+  return { correction: { at: now.toISOString(), reason: event.request.reason, runId: `execution-${event.startedAt}`, audiences } };
 }
 
 export async function recordStep(event: RecordEvent, ports: { store: ReportStore; log: Logger; now: () => Date }): Promise<RecordOutput> {
@@ -94,6 +105,7 @@ export async function recordStep(event: RecordEvent, ports: { store: ReportStore
       partitionsMissing: [...(await partitionsMissingOf(ports.store, event, previous?.partitionsMissing ?? []))],
       audiences: [...(event.prepared?.audiences ?? previous?.audiences ?? [])],
       message,
+      ...correctionOf(event, ports.now()),
     },
     ports.now(),
   );
