@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { createRenderers } from '#cli/local-runtime.ts';
 import { recipientsOf } from '#core/recipients.ts';
 import { buildModel, type RunSnapshot } from '#core/report-run.ts';
-import { loadRecipients, DEFAULT_RECIPIENTS_FILE } from '#cli/commands/run.ts';
+import { loadRecipients, DEFAULT_RECIPIENTS_FILE } from '#cli/recipients-file.ts';
 import { runLikeCli, type QueryEvent, type ReportTiming } from './lib/cli-flow.ts';
 
 const loadedMs = performance.now();

@@ -1,10 +1,13 @@
 // One report run the way `mnp-briefings run --dry-run` does it: the local runtime (DuckDB over
 // the lake folder, the output folder as archive, charts drawn server-side), runReport (prepare
-// once, archive every audience), then the delivery use case in dry-run mode, which builds each
+// once, archive every audience), then the CLI's delivery path (deliverArchivedReports) in dry-run mode, which builds each
 // audience's MIME message and archives it as message.eml without sending (sending would only
 // add the configured throttle of 5 messages a second). Each phase is timed, each query logged.
-import { deliverLocalReports, loadRecipients, DEFAULT_RECIPIENTS_FILE } from '#cli/commands/run.ts';
+import { join } from 'node:path';
+import { deliverArchivedReports } from '#cli/deliver-reports.ts';
+import { loadRecipients, DEFAULT_RECIPIENTS_FILE } from '#cli/recipients-file.ts';
 import { openLocalRuntime } from '#cli/local-runtime.ts';
+import { FileLedger } from '#adapters/ledger/file-ledger.ts';
 import { createMailTransport, parseMailConfig } from '#adapters/mail/mail-config.ts';
 import { recipientsOf, type RecipientsConfig } from '#core/recipients.ts';
 import { reportDefinition } from '#core/report-definitions.ts';
@@ -97,7 +100,9 @@ export async function runLikeCli(options: CliFlowOptions): Promise<ReportTiming>
     let messages = 0;
     if (options.mime !== false && archived.length > 0) {
       const transport = await createMailTransport(parseMailConfig({ transport: 'file', outDir: options.outDir }));
-      const summaries = await deliverLocalReports(archived, config, { out: options.outDir, dryRun: true }, { transport, store: runtime.store, log: runtime.log });
+      const ledger = new FileLedger(join(options.outDir, 'ledger'));
+      const ports = { transport, ledger, store: runtime.store, log: runtime.log, recipients: config, now: () => new Date() };
+      const summaries = await deliverArchivedReports(archived, { resend: false, dryRun: true }, ports);
       messages = summaries.length;
       await transport.close?.();
     }

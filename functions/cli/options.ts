@@ -23,7 +23,6 @@ export const generateOptionsSchema = z
 
 // Periods are checked by parsePeriod, whose errors say what a period looks like.
 const periodId = z.string().min(1);
-const provinceCode = z.string().regex(/^\d{2}$/, 'must be a two-digit province code such as 44');
 const audience = z.string().regex(/^(hq|\d{2})$/, 'must be hq or a two-digit province code such as 44');
 
 /** Where a command works: the lake folder and archive here, or a deployed stage in AWS. */
@@ -75,7 +74,7 @@ export const runOptionsSchema = z
   .object({
     report: z.string().min(1),
     period: periodId.optional(),
-    province: z.array(provinceCode).optional(),
+    audience: z.array(audience).optional(),
     ...localRunOptions,
     ...deliveryOptions,
     ...targetOptions,
@@ -134,6 +133,8 @@ export const statusOptionsSchema = z
     report: z.string().min(1).optional(),
     period: periodId.optional(),
     audience: z.array(audience).optional(),
+    state: z.array(z.enum(['held', 'archived', 'delivered', 'delivery-failed', 'failed'])).optional(),
+    recipients: z.boolean().optional(),
     out: z.string().min(1),
     ledger: z.string().min(1).optional(),
     json: z.boolean().optional(),

@@ -1,26 +1,24 @@
 // One report for one period, the way every local command runs it (run, rerun, backfill,
 // preview, demo): the readiness check against the report's grace window, the metric queries
 // once, the archive, delivery through the ledger, the run journal, the archive index.
-import { join } from 'node:path';
-import { assertLakeFolder } from '#adapters/lake/fs-lake.ts';
-import { FileLedger } from '#adapters/ledger/file-ledger.ts';
 import type { DeliveryLedger, MailTransport } from '#core/delivery-ports.ts';
-import { deliverAudienceReport, type DeliverySummary } from '#core/delivery.ts';
+import type { DeliverySummary } from '#core/delivery.ts';
 import { findMissingPartitions } from '#core/collect-metrics.ts';
-import { ConfigurationError, FiguresChangedError } from '#core/errors.ts';
-import type { ReportStore } from '#core/ports.ts';
-import { parsePeriod } from '#core/period.ts';
+import { FiguresChangedError } from '#core/errors.ts';
+import { lakeRange } from '#core/lake-calendar.ts';
 import { planQueries } from '#core/query-plan.ts';
-import { decideReadiness } from '#core/readiness.ts';
 import { recipientsOf, type RecipientsConfig } from '#core/recipients.ts';
 import { reportDefinition } from '#core/report-definitions.ts';
 import type { Locale } from '#core/report-model.ts';
 import { audiencesOf, runReport, type ArchivedReport } from '#core/report-run.ts';
 import { readRunStatus, recordRunStatus, type RunState } from '#core/run-journal.ts';
 import { decideSend, planAudienceArchive, recordDelivery, type SentVersionWithModel } from '#core/sent-archive.ts';
-import { createBriefingMessageComposer } from '#render/mime/briefing-composer.ts';
+import type { CorrectionNote } from '#core/correction-diff.ts';
+import { audienceOutcomeFromLedger, decideHold, finalRunState, refuseUnreportablePeriod, reportPeriod, type AudienceOutcome } from '#core/run-lifecycle.ts';
 import { writeArchiveIndex } from '#render/archive-index.ts';
-import { openLocalRuntime, type LocalRuntime } from './local-runtime.ts';
+import { deliverArchivedReports } from './deliver-reports.ts';
+import type { LocalRuntime } from './local-runtime.ts';
+import type { SendWatch } from './send-watch.ts';
 
 export interface JobRequest {
   readonly reportId: string;
@@ -51,6 +49,8 @@ export interface JobPorts {
   /** Opened on the first delivery, so that a held or archive-only run needs no mail server. */
   readonly transport: () => Promise<MailTransport>;
   readonly now: () => Date;
+  /** Progress and Ctrl-C during sends (the CLI's); without it, sends run unwatched. */
+  readonly sendWatch?: SendWatch;
 }
 
 export type JobState = RunState | 'previewed';
@@ -73,29 +73,19 @@ export interface JobResult {
   readonly runId?: string;
 }
 
-/** Every recipient of every audience of the run has a `sent` record: delivered. */
+/** The run's state over every audience of the report, from the ledger (see #core/run-lifecycle.ts). */
 export async function deliveryStateOf(
   ledger: DeliveryLedger,
   recipients: RecipientsConfig,
   reportId: string,
   periodId: string,
   audiences: readonly string[],
-): Promise<{ state: RunState; expected: number; sent: number; failed: number }> {
-  let expected = 0;
-  let sent = 0;
-  let failed = 0;
+): Promise<{ state: RunState; message: string; outcomes: AudienceOutcome[] }> {
+  const outcomes: AudienceOutcome[] = [];
   for (const audience of audiences) {
-    const records = await ledger.list(reportId, periodId, audience);
-    const byRecipient = new Map(records.map((record) => [record.recipient.toLowerCase(), record]));
-    for (const address of recipientsOf(recipients, audience).to) {
-      expected += 1;
-      const status = byRecipient.get(address.toLowerCase())?.status;
-      if (status === 'sent') sent += 1;
-      else if (status === 'failed' || status === 'unconfirmed') failed += 1;
-    }
+    outcomes.push(audienceOutcomeFromLedger(audience, recipientsOf(recipients, audience).to, await ledger.list(reportId, periodId, audience)));
   }
-  const state: RunState = sent === expected ? 'delivered' : failed > 0 ? 'delivery-failed' : 'archived';
-  return { state, expected, sent, failed };
+  return { ...finalRunState({ outcome: 'finished', audiences: outcomes }), outcomes };
 }
 
 /** The one line an operator reads when a rerun finds figures other than those sent. */
@@ -110,79 +100,78 @@ export function assertFiguresAsSent(result: JobResult): void {
   if (result.figuresChanged && result.figuresChanged.length > 0) throw new FiguresChangedError(figuresChangedLine(result.report, result.period, result.figuresChanged));
 }
 
-function heldMessage(missing: readonly string[], retryAt: Date | undefined, allowHint: boolean): string {
-  const examples = missing.slice(0, 3).join(', ');
-  const when = retryAt ? `try again after ${retryAt.toISOString()} (the schedule does)` : 'the grace window has closed and this report stays held';
-  return `${missing.length} partition(s) without a _SUCCESS marker, e.g. ${examples}; ${when}${allowHint ? '; --allow-incomplete sends it with a "data incomplete" banner' : ''}`;
+const SEND_ANYWAY = '--allow-incomplete sends it with a "data incomplete" banner';
+
+async function deliverArchived(
+  archived: readonly ArchivedReport[],
+  mode: { resend: boolean; dryRun: boolean; correctionNotes?: ReadonlyMap<string, CorrectionNote> },
+  ports: JobPorts,
+): Promise<DeliverySummary[]> {
+  const { runtime } = ports;
+  const base = { transport: await ports.transport(), ledger: ports.ledger, store: runtime.store, log: runtime.log, recipients: ports.recipients, now: ports.now };
+  if (!ports.sendWatch || mode.dryRun) return deliverArchivedReports(archived, mode, base);
+  const first = archived[0];
+  const label = first ? `${first.reportId} ${first.periodId}` : 'reports';
+  const total = archived.reduce((sum, report) => sum + recipientsOf(ports.recipients, report.audience).to.length, 0);
+  return ports.sendWatch.during(label, total, (hooks) => deliverArchivedReports(archived, mode, { ...base, ...hooks }));
 }
 
 /** What a job's delivery did: a summary per audience delivered, the audiences whose figures changed. */
 interface DeliveredJob {
-  readonly summaries: DeliverySummary[];
-  readonly figuresChanged: { audience: string; sentAt: string }[];
-  readonly corrected: string[];
+  readonly summaries: readonly DeliverySummary[];
+  readonly figuresChanged: readonly { audience: string; sentAt: string }[];
+  readonly corrected: readonly string[];
 }
 
 /**
- * Delivers each audience in turn (one transport serves the whole job), except an audience whose
- * figures differ from the version sent to it, unless this is a resend; records what went out as
- * a sent version of the archive.
+ * Delivers every audience but one whose figures differ from the version sent to it (unless this
+ * is a resend, which carries a note of why and what changed), then records what went out as a
+ * sent version of the archive (#core/sent-archive.ts).
  */
-async function deliverArchived(
-  archived: readonly ArchivedReport[],
-  lastSent: ReadonlyMap<string, SentVersionWithModel>,
-  request: JobRequest,
-  ports: JobPorts,
-  store: ReportStore,
-  runId: string,
-): Promise<DeliveredJob> {
+async function deliverAsSent(archived: readonly ArchivedReport[], lastSent: ReadonlyMap<string, SentVersionWithModel>, request: JobRequest, ports: JobPorts, runId: string): Promise<DeliveredJob> {
   const resend = request.resend === true;
   const dryRun = request.dryRun === true;
-  const result: DeliveredJob = { summaries: [], figuresChanged: [], corrected: [] };
-  let deliveryPorts: Parameters<typeof deliverAudienceReport>[2] | undefined;
+  const figuresChanged: { audience: string; sentAt: string }[] = [];
+  const correctionNotes = new Map<string, CorrectionNote>();
+  const toDeliver: ArchivedReport[] = [];
   for (const report of archived) {
-    const sent = lastSent.get(report.audience);
-    const decision = decideSend(report, sent, { resend, reason: request.reason });
-    if (decision.action === 'figures-changed') {
-      result.figuresChanged.push({ audience: report.audience, sentAt: decision.sentAt });
-      continue;
+    const decision = decideSend(report, lastSent.get(report.audience), { resend, reason: request.reason });
+    if (decision.action === 'figures-changed') figuresChanged.push({ audience: report.audience, sentAt: decision.sentAt });
+    else {
+      toDeliver.push(report);
+      if (decision.correctionNote) correctionNotes.set(report.audience, decision.correctionNote);
     }
-    deliveryPorts ??= { transport: await ports.transport(), store, log: ports.runtime.log, ledger: ports.ledger, composer: createBriefingMessageComposer(), clock: { now: ports.now } };
-    const summary = await deliverAudienceReport(report, ports.recipients, deliveryPorts, { resend, dryRun, ...(decision.correctionNote ? { correctionNote: decision.correctionNote } : {}) });
-    result.summaries.push(summary);
-    const messageId = summary.recipients.find((outcome) => outcome.status === 'sent')?.messageId;
-    const version = await recordDelivery(store, report, { sent: summary.sent, messageKey: summary.messageKey, resend, dryRun, messageId }, sent, { runId, at: ports.now(), reason: request.reason });
-    if (version?.correction) result.corrected.push(report.audience);
   }
-  return result;
+  const summaries = toDeliver.length > 0 ? await deliverArchived(toDeliver, { resend, dryRun, correctionNotes }, ports) : [];
+  const corrected: string[] = [];
+  for (const summary of summaries) {
+    const report = toDeliver.find((candidate) => candidate.audience === summary.audience)!;
+    const messageId = summary.recipients.find((outcome) => outcome.status === 'sent')?.messageId;
+    const version = await recordDelivery(ports.runtime.store, report, { sent: summary.sent, messageKey: summary.messageKey, resend, dryRun, messageId }, lastSent.get(report.audience), { runId, at: ports.now(), reason: request.reason });
+    if (version?.correction) corrected.push(report.audience);
+  }
+  return { summaries, figuresChanged, corrected };
 }
 
 export async function runReportJob(request: JobRequest, ports: JobPorts): Promise<JobResult> {
   const definition = reportDefinition(request.reportId);
-  const period = parsePeriod(request.periodId);
-  if (period.kind !== definition.periodKind) {
-    throw new ConfigurationError(`${definition.id} is a ${definition.periodKind}ly report: give a ${definition.periodKind === 'week' ? 'week such as 2019-W48' : 'month such as 2019-12'}, not ${period.id}`);
-  }
+  const period = reportPeriod(definition, request.periodId);
   const audiences = audiencesOf(definition, request.audiences);
   const { runtime } = ports;
   const journal = !request.preview && !request.dryRun;
   const now = ports.now();
   const runId = `local-${now.toISOString()}-${process.pid}`;
 
+  refuseUnreportablePeriod(period, now, await lakeRange(runtime.inventory));
   const missing = await findMissingPartitions(runtime.inventory, planQueries(period, definition.trend));
   if (!request.preview) {
     const previous = await readRunStatus(runtime.store, definition.id, period.id);
-    const readiness = decideReadiness(missing, definition.dataIncomplete, {
-      firstAttemptAt: previous ? new Date(previous.firstAttemptAt) : now,
-      now,
-      allowIncomplete: request.allowIncomplete === true,
-    });
-    if (readiness.action === 'hold' || readiness.action === 'stay-held') {
-      const retryAt = readiness.action === 'hold' ? readiness.retryAt : undefined;
-      const message = heldMessage(missing, retryAt, true);
-      if (journal) await recordRunStatus(runtime.store, { reportId: definition.id, periodId: period.id, state: 'held', partitionsMissing: missing, audiences, message }, now);
-      runtime.log.warn('report held: data not ready', { report: definition.id, period: period.id, partitionsMissing: missing.length, first: missing.slice(0, 5) });
-      return { report: definition.id, period: period.id, state: 'held', queryCount: 0, partitionsMissing: missing, message, archived: [], ...(retryAt ? { retryAt: retryAt.toISOString() } : {}) };
+    const hold = await decideHold(
+      { definition, period, audiences, missing, firstAttemptAt: previous ? new Date(previous.firstAttemptAt) : now, now, allowIncomplete: request.allowIncomplete === true, hint: SEND_ANYWAY, journal },
+      runtime,
+    );
+    if (hold.held) {
+      return { report: definition.id, period: period.id, state: 'held', queryCount: 0, partitionsMissing: missing, message: hold.message, archived: [], ...(hold.retryAt ? { retryAt: hold.retryAt.toISOString() } : {}) };
     }
   }
 
@@ -203,70 +192,38 @@ export async function runReportJob(request: JobRequest, ports: JobPorts): Promis
     const ran = { report: definition.id, period: period.id, queryCount: snapshot.queryCount, partitionsMissing: snapshot.partitionsMissing, archived };
     if (request.preview) {
       // A preview builds each message (message.eml beside the report) and sends nothing.
-      const deliveries = request.deliver ? (await deliverArchived(archived, new Map(), { ...request, dryRun: true, resend: false }, ports, runtime.store, runId)).summaries : undefined;
+      const deliveries = request.deliver ? await deliverArchived(archived, { dryRun: true, resend: false }, ports) : undefined;
       return { ...ran, state: 'previewed', ...(deliveries ? { deliveries } : {}) };
     }
     await writeArchiveIndex(runtime.store);
+    const record = (state: RunState, message: string) =>
+      recordRunStatus(runtime.store, { reportId: definition.id, periodId: period.id, state, partitionsMissing: [...snapshot.partitionsMissing], audiences, message }, ports.now());
     if (!request.deliver) {
-      if (journal) await recordRunStatus(runtime.store, { reportId: definition.id, periodId: period.id, state: 'archived', partitionsMissing: [...snapshot.partitionsMissing], audiences }, ports.now());
+      const ending = finalRunState({ outcome: 'finished', audiences: audiences.map((audience) => ({ audience, status: 'archived' as const })) });
+      if (journal) await record(ending.state, ending.message);
       return { ...ran, state: 'archived' };
     }
-    const delivered = await deliverArchived(archived, lastSent, request, ports, runtime.store, runId);
+    const delivered = await deliverAsSent(archived, lastSent, request, ports, runId);
     const { summaries: deliveries, figuresChanged } = delivered;
     const changed = figuresChanged.length > 0 ? { figuresChanged } : {};
     if (!journal) return { ...ran, state: 'archived', deliveries, runId, ...changed };
     // The state covers every audience of the report, so a rerun of one province says whether
     // the period is now complete, not only whether that province went out.
     const state = await deliveryStateOf(ports.ledger, ports.recipients, definition.id, period.id, audiencesOf(definition));
-    const notes = [
-      state.state === 'delivered' ? '' : `${state.sent} of ${state.expected} recipient(s) sent, ${state.failed} failed`,
-      figuresChanged.length > 0 ? figuresChangedLine(definition.id, period.id, figuresChanged) : '',
-    ].filter(Boolean);
-    const message = notes.length > 0 ? notes.join('; ') : undefined;
-    const correction = delivered.corrected.length > 0 && request.reason ? { correction: { at: ports.now().toISOString(), reason: request.reason, runId, audiences: delivered.corrected } } : {};
+    const message = [state.message, figuresChanged.length > 0 ? figuresChangedLine(definition.id, period.id, figuresChanged) : ''].filter(Boolean).join('; ');
+    const correction = delivered.corrected.length > 0 && request.reason ? { correction: { at: ports.now().toISOString(), reason: request.reason, runId, audiences: [...delivered.corrected] } } : {};
     await recordRunStatus(
       runtime.store,
-      { reportId: definition.id, periodId: period.id, state: state.state, partitionsMissing: [...snapshot.partitionsMissing], audiences, runId, ...(message ? { message } : {}), ...correction },
+      { reportId: definition.id, periodId: period.id, state: state.state, partitionsMissing: [...snapshot.partitionsMissing], audiences, runId, message, ...correction },
       ports.now(),
     );
-    return { ...ran, state: state.state, deliveries, runId, ...changed, ...(message ? { message } : {}) };
+    const shown = state.state === 'delivered' && figuresChanged.length === 0 ? {} : { message };
+    return { ...ran, state: state.state, deliveries, runId, ...changed, ...shown };
   } catch (error) {
     if (journal) {
-      const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-      await recordRunStatus(runtime.store, { reportId: definition.id, periodId: period.id, state: 'failed', partitionsMissing: missing, audiences, message }, ports.now()).catch(() => undefined);
+      const ending = finalRunState({ outcome: 'failed', error: { name: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error) } });
+      await recordRunStatus(runtime.store, { reportId: definition.id, periodId: period.id, state: ending.state, partitionsMissing: missing, audiences, message: ending.message }, ports.now()).catch(() => undefined);
     }
     throw error;
   }
-}
-
-export interface LocalJobOptions {
-  readonly lake: string;
-  readonly out: string;
-  readonly recipients: RecipientsConfig;
-  /** @default OUT/ledger */
-  readonly ledger?: string;
-  readonly verbose?: boolean;
-  /** Opens the mail transport when the first delivery needs it. */
-  readonly openTransport: () => Promise<MailTransport>;
-}
-
-/** The local ports of a command that runs one or more jobs; close() releases them all. */
-export async function openLocalJobs(options: LocalJobOptions, logSink: (line: string) => void): Promise<JobPorts & { close(): Promise<void> }> {
-  await assertLakeFolder(options.lake);
-  const runtime = await openLocalRuntime({ lakeDir: options.lake, outDir: options.out, verbose: options.verbose, logSink });
-  let opened: Promise<MailTransport> | undefined;
-  return {
-    runtime,
-    recipients: options.recipients,
-    ledger: new FileLedger(options.ledger ?? join(options.out, 'ledger')),
-    transport: () => (opened ??= options.openTransport()),
-    now: () => new Date(),
-    async close() {
-      try {
-        if (opened) await (await opened.catch(() => undefined))?.close?.();
-      } finally {
-        await runtime.close();
-      }
-    },
-  };
 }

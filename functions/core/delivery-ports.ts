@@ -3,7 +3,7 @@
 // folder locally, a DynamoDB table in AWS) and a clock. Adapters implement these; the core
 // stays free of SDKs, sockets and files.
 import type { CorrectionNote } from './correction-diff.ts';
-import { DeliveryError } from './errors.ts';
+import { DeliveryError, MnpError } from './errors.ts';
 import type { ArchivedReport } from './report-run.ts';
 
 /** One delivery: a report's period for an audience, to one recipient (lower-cased address). */
@@ -43,6 +43,12 @@ export interface DeliveryRecord extends DeliveryKey {
   readonly replaces?: string;
   /** The send took over a claim that had expired: an earlier copy may have been delivered. */
   readonly possibleDuplicate: boolean;
+  /**
+   * For a `sending` claim: false until the run hands the message to the transport, true from
+   * then on. A claim whose run stopped before that is released without the duplicate mark.
+   * Absent on records written before the field existed: read as handed over (the safe side).
+   */
+  readonly dispatched?: boolean;
   /** Incremented on every write; a write succeeds only over the version it read. */
   readonly version: number;
 }
@@ -71,6 +77,11 @@ export interface OutgoingMail {
 export interface MailTransport {
   /** file, smtp or ses: shown in summaries. */
   readonly name: string;
+  /**
+   * Resolves when the transport may take the next message (a rate limit's slot). Awaited before
+   * each send, so that a message waiting for its turn is not yet counted as handed over.
+   */
+  ready?(): Promise<void>;
   /** Resolves once the message is accepted; throws a MailSendError on refusal. */
   send(mail: OutgoingMail): Promise<{ readonly providerMessageId?: string }>;
   close?(): Promise<void>;
@@ -83,9 +94,29 @@ export interface MailTransport {
  * permanent for the run and is retried on the next run.
  */
 export class MailSendError extends DeliveryError {
+  /** The transport itself is unusable (refused connection, unknown host, bad credentials): no recipient can succeed. */
+  readonly transportDown: boolean;
+
   constructor(
     message: string,
     readonly transient: boolean,
+    options?: { cause?: unknown; transportDown?: boolean },
+  ) {
+    super(message, options);
+    this.transportDown = options?.transportDown === true;
+  }
+}
+
+/**
+ * The mail transport is down for the whole run: detected on the first send that meets it,
+ * after which the run starts no other send. Not a DeliveryError: nothing about the recipients
+ * is wrong, so the CLI exits 1 (a failed run), not 3 (some recipients not delivered).
+ */
+export class MailTransportDownError extends MnpError {
+  constructor(
+    message: string,
+    /** Recipients left unsent because of it (this audience and, in a CLI run, the audiences after it). */
+    readonly notSent: number,
     options?: { cause?: unknown },
   ) {
     super(message, options);

@@ -3,23 +3,33 @@
 // that is retried or rerun sends only what has not gone out, and two runs at once cannot both
 // send. A claim is a `sending` record with a lease; a run that finds an expired one (its run
 // crashed between sending and recording) sends again, flagged as a possible duplicate, once.
-import { createHash } from 'node:crypto';
-import pRetry from 'p-retry';
-import type {
-  Clock,
-  ComposeRequest,
-  DeliveryKey,
-  DeliveryLedger,
-  DeliveryRecord,
-  MailTransport,
-  MessageComposer,
-} from './delivery-ports.ts';
-import { MailSendError } from './delivery-ports.ts';
+// The record transitions are delivery-records.ts (pure), the retrying send delivery-send.ts.
+import { describeFailure, maskAddress } from './address-masking.ts';
+import { MailSendError, MailTransportDownError, type Clock, type ComposeRequest, type DeliveryKey, type DeliveryLedger, type DeliveryRecord, type MailTransport, type MessageComposer } from './delivery-ports.ts';
+import {
+  addressOf,
+  claimRecord,
+  dispatchedRecord,
+  finishedRecord,
+  ledgerKeyOf,
+  messageIdOf,
+  nextRecord,
+  planRecipient,
+  queuedCorrection,
+  releasedRecord,
+  unconfirmedRecord,
+  type SkipReason,
+} from './delivery-records.ts';
+import { DEFAULT_RETRY, sendWithRetry, type RetryPolicy } from './delivery-send.ts';
 import type { CorrectionNote } from './correction-diff.ts';
 import { DeliveryError } from './errors.ts';
 import type { Logger, ReportStore } from './ports.ts';
 import { domainOf, recipientsOf, type RecipientsConfig } from './recipients.ts';
 import type { ArchivedReport } from './report-run.ts';
+
+export { maskAddress, maskAddresses } from './address-masking.ts';
+export { planRecipient, ledgerKeyOf, messageIdOf, type RecipientPlan } from './delivery-records.ts';
+export { DEFAULT_RETRY, type RetryPolicy } from './delivery-send.ts';
 
 export interface DeliveryPorts {
   readonly transport: MailTransport;
@@ -31,14 +41,6 @@ export interface DeliveryPorts {
   readonly composer: MessageComposer;
 }
 
-export interface RetryPolicy {
-  /** Retries after the first attempt, for transient failures only. */
-  readonly retries: number;
-  readonly minDelayMs: number;
-  readonly maxDelayMs: number;
-}
-
-export const DEFAULT_RETRY: RetryPolicy = { retries: 4, minDelayMs: 1_000, maxDelayMs: 30_000 };
 export const DEFAULT_LEASE_MS = 15 * 60_000;
 
 export interface DeliveryOptions {
@@ -58,7 +60,17 @@ export interface DeliveryOptions {
   readonly concurrency?: number;
   /** For a resend: why, and what changed since the version sent (#core/correction-diff.ts). */
   readonly correctionNote?: CorrectionNote;
+  /**
+   * Aborted when the operator interrupts the run: no further send starts, a claim not yet
+   * handed to the transport is released, the sends already handed over finish and are recorded.
+   */
+  readonly signal?: AbortSignal;
+  /** Called as each recipient is done, for a progress display. */
+  readonly onProgress?: (progress: { readonly audience: string; readonly done: number; readonly total: number }) => void;
 }
+
+/** Why a recipient was left unsent by a run that stopped. */
+export type NotSentReason = 'interrupted' | 'transport-down';
 
 export type RecipientStatus = 'sent' | 'skipped' | 'failed' | 'planned';
 
@@ -69,12 +81,14 @@ export interface RecipientOutcome {
   /** Why skipped, why failed, or what a dry run would do. */
   readonly reason?: string;
   /** For a skipped recipient: sent by an earlier run, or claimed by a run still within its lease. */
-  readonly skipped?: 'already-sent' | 'in-progress';
+  readonly skipped?: SkipReason;
   readonly messageId?: string;
   /** Transport calls made by this run. */
   readonly attempts?: number;
   readonly correction?: boolean;
   readonly possibleDuplicate?: boolean;
+  /** For a failed recipient: the run stopped before its message was handed over (nothing left). */
+  readonly notSent?: NotSentReason;
 }
 
 export interface DeliverySummary {
@@ -96,97 +110,8 @@ export interface DeliverySummary {
   readonly failed: number;
   /** Of the skipped, those another run holds: not sent yet, a rerun after its lease completes them. */
   readonly inProgress: number;
-}
-
-/** What to do for one recipient, given its ledger record. */
-export type RecipientPlan =
-  | { readonly action: 'skip'; readonly skipped: 'already-sent' | 'in-progress'; readonly reason: string }
-  | { readonly action: 'hold'; readonly reason: string }
-  | {
-      readonly action: 'send';
-      readonly correction: boolean;
-      readonly possibleDuplicate: boolean;
-      /** Keep the record's Message-ID (a retry of the same message), or use the run's. */
-      readonly keepMessageId: boolean;
-    };
-
-/**
- * The ledger rules, as a pure function:
- * - no record, or a failed one: send (a failed correction or duplicate keeps its flags and id)
- * - queued: send the correction it stands for
- * - sent: skip, unless resending, which sends a correction
- * - sending within its lease: skip, another run holds it
- * - sending past its lease: send again flagged as a possible duplicate, with the same
- *   Message-ID; if that claim was itself a takeover, stop (unconfirmed): at most one duplicate
- * - unconfirmed: hold, unless resending, which sends a correction
- */
-export function planRecipient(record: DeliveryRecord | undefined, now: Date, resend: boolean): RecipientPlan {
-  if (!record) return { action: 'send', correction: false, possibleDuplicate: false, keepMessageId: false };
-  switch (record.status) {
-    case 'queued':
-      return { action: 'send', correction: true, possibleDuplicate: false, keepMessageId: true };
-    case 'failed':
-      return { action: 'send', correction: record.correction, possibleDuplicate: record.possibleDuplicate, keepMessageId: record.correction || record.possibleDuplicate };
-    case 'sent':
-      return resend
-        ? { action: 'send', correction: true, possibleDuplicate: false, keepMessageId: false }
-        : { action: 'skip', skipped: 'already-sent', reason: `already sent ${record.updatedAt}${record.correction ? ' (correction)' : ''}` };
-    case 'unconfirmed':
-      return resend
-        ? { action: 'send', correction: true, possibleDuplicate: false, keepMessageId: false }
-        : { action: 'hold', reason: `unconfirmed: ${record.error ?? 'sent twice without a record'}; check the mailbox, then resend with --resend if it is missing` };
-    case 'sending': {
-      if (record.leaseUntil && new Date(record.leaseUntil) > now) {
-        return { action: 'skip', skipped: 'in-progress', reason: `another run is sending it (claim held until ${record.leaseUntil})` };
-      }
-      if (record.possibleDuplicate) return { action: 'hold', reason: 'unconfirmed: two runs stopped between sending and recording; the message may have arrived twice already' };
-      return { action: 'send', correction: record.correction, possibleDuplicate: true, keepMessageId: true };
-    }
-  }
-}
-
-/** b***@example.com: logs never carry a full address. */
-export function maskAddress(address: string): string {
-  const at = address.lastIndexOf('@');
-  return at < 1 ? '***' : `${address[0]}***${address.slice(at)}`;
-}
-
-const ADDRESS_IN_TEXT = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
-
-/**
- * Every address in a text masked. Mail servers and SES quote the address they refuse, and a
- * failure's reason travels on into the summary, the ledger, logs and, in AWS, the Deliver
- * step's error, which the Lambda runtime logs and the state machine keeps.
- */
-export function maskAddresses(text: string): string {
-  return text.replace(ADDRESS_IN_TEXT, (address) => maskAddress(address));
-}
-
-export function ledgerKeyOf(archived: ArchivedReport, recipient: string): DeliveryKey {
-  return { reportId: archived.reportId, periodId: archived.periodId, audience: archived.audience, recipient: recipient.trim().toLowerCase() };
-}
-
-function addressOf(from: string): string {
-  return /<([^>]+)>\s*$/.exec(from)?.[1] ?? from.trim();
-}
-
-/**
- * <report.period.audience.hash@domain-of-from>: the same briefing content gives the same id,
- * so a recipient completed by a rerun gets the id the others got; a correction hashes in its
- * issue time, so each correction has its own.
- */
-export function messageIdOf(archived: ArchivedReport, from: string, correctionIssuedAt?: Date): string {
-  const hash = createHash('sha256')
-    .update([archived.reportId, archived.periodId, archived.audience, archived.rendered.text, archived.rendered.html, correctionIssuedAt?.toISOString() ?? ''].join('\u0000'))
-    .digest('hex')
-    .slice(0, 16);
-  const kind = correctionIssuedAt ? '.correction' : '';
-  return `<${archived.reportId}.${archived.periodId}.${archived.audience}${kind}.${hash}@${domainOf(addressOf(from))}>`;
-}
-
-/** A failure in one line for summaries, records and logs, with any address in it masked. */
-function describe(error: unknown): string {
-  return maskAddresses(error instanceof Error ? error.message : String(error));
+  /** Of the failed, those left unsent because the run stopped (interrupted, transport down). */
+  readonly notSent: number;
 }
 
 async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
@@ -202,6 +127,9 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item:
   return results;
 }
 
+/** Another run took the claim over between this run's claim and its hand-over. */
+class ClaimLost extends Error {}
+
 type Variant = Pick<ComposeRequest, 'messageId' | 'correction' | 'possibleDuplicate' | 'references'>;
 
 /** Everything one delivery run shares between its recipients. */
@@ -211,6 +139,8 @@ class AudienceDelivery {
   private readonly leaseMs: number;
   readonly groupMessageId: string;
   readonly correctionMessageId: string;
+  /** The first failure that showed the transport down: every later send is skipped. */
+  down: MailSendError | undefined;
 
   constructor(
     readonly archived: ArchivedReport,
@@ -263,7 +193,7 @@ class AudienceDelivery {
     const record = await this.ports.ledger.get(key);
     if (!record || (record.status !== 'sent' && record.status !== 'unconfirmed')) return;
     const reason = this.options.correctionNote?.reason;
-    const queued = this.recordOf(key, record, { status: 'queued', messageId: this.correctionMessageId, correction: true, possibleDuplicate: false, replaces: record.messageId, ...(reason ? { reason } : {}) });
+    const queued = { ...queuedCorrection(record, this.correctionMessageId, this.ports.clock.now()), ...(reason ? { reason } : {}) };
     if (await this.ports.ledger.replace(queued)) this.ports.log.info('correction queued', { ...this.logFields(recipient), messageId: queued.messageId });
   }
 
@@ -278,6 +208,8 @@ class AudienceDelivery {
       const messageId = plan.keepMessageId ? record!.messageId : plan.correction ? this.correctionMessageId : this.groupMessageId;
       if (!this.isAllowed(recipient)) return this.refuse(recipient, key, record, messageId);
       const flags = { correction: plan.correction, possibleDuplicate: plan.possibleDuplicate };
+      const stop = this.stopped();
+      if (stop && !this.options.dryRun) return this.notSentOutcome(recipient, stop);
       if (this.options.dryRun) {
         const what = plan.correction ? 'would send a correction' : plan.possibleDuplicate ? 'would send again, flagged as a possible duplicate' : 'would send';
         return { recipient, status: 'planned', reason: what, messageId, ...flags };
@@ -286,9 +218,28 @@ class AudienceDelivery {
       if (!claim) return this.lostClaim(recipient, key);
       return this.send(recipient, claim);
     } catch (error) {
-      this.ports.log.error('delivery failed', { ...this.logFields(recipient), error: describe(error) });
-      return { recipient, status: 'failed', reason: describe(error) };
+      this.ports.log.error('delivery failed', { ...this.logFields(recipient), error: describeFailure(error) });
+      return { recipient, status: 'failed', reason: describeFailure(error) };
     }
+  }
+
+  /** Why no further send may start, if the run is stopping. */
+  stopped(): NotSentReason | undefined {
+    if (this.down) return 'transport-down';
+    return this.options.signal?.aborted ? 'interrupted' : undefined;
+  }
+
+  private notSentOutcome(recipient: string, why: NotSentReason): RecipientOutcome {
+    const reason = why === 'interrupted' ? 'not sent: the run was interrupted before sending it' : `not sent: the mail transport is down (${describeFailure(this.down)})`;
+    return { recipient, status: 'failed', reason, notSent: why };
+  }
+
+  /** Gives a claim back without sending (nothing was handed over), so the next run sends it plainly. */
+  private async release(recipient: string, claim: DeliveryRecord, why: NotSentReason): Promise<RecipientOutcome> {
+    const outcome = this.notSentOutcome(recipient, why);
+    const released = await this.ports.ledger.replace(releasedRecord(claim, outcome.reason!, this.ports.clock.now())).catch(() => false);
+    this.ports.log.warn('delivery claim released', { ...this.logFields(recipient), why, released });
+    return outcome;
   }
 
   private logFields(recipient: string) {
@@ -297,8 +248,7 @@ class AudienceDelivery {
 
   private async hold(recipient: string, record: DeliveryRecord, reason: string): Promise<RecipientOutcome> {
     if (record.status === 'sending' && !this.options.dryRun) {
-      const now = this.ports.clock.now().toISOString();
-      const stopped: DeliveryRecord = { ...record, status: 'unconfirmed', error: reason.replace(/^unconfirmed: /, ''), leaseUntil: undefined, updatedAt: now, version: record.version + 1 };
+      const stopped = unconfirmedRecord(record, reason, this.ports.clock.now());
       if (!(await this.ports.ledger.replace(stopped))) return this.lostClaim(recipient, record);
       this.ports.log.warn('delivery unconfirmed', { ...this.logFields(recipient), messageId: record.messageId });
     }
@@ -309,35 +259,16 @@ class AudienceDelivery {
     const reason = `refused: ${domainOf(recipient)} is not an allowed domain (${this.recipients.allowedDomains.join(', ')})`;
     this.ports.log.warn('delivery refused', { ...this.logFields(recipient), reason });
     if (!this.options.dryRun) {
-      const failed = this.recordOf(key, record, { status: 'failed', messageId, error: reason, correction: record?.correction ?? false, possibleDuplicate: record?.possibleDuplicate ?? false });
+      const flags = { correction: record?.correction ?? false, possibleDuplicate: record?.possibleDuplicate ?? false };
+      const failed = nextRecord(key, record, { status: 'failed', messageId, error: reason, ...flags }, this.ports.clock.now());
       const written = record ? await this.ports.ledger.replace(failed) : await this.ports.ledger.create(failed);
       if (!written) return this.lostClaim(recipient, key);
     }
     return { recipient, status: 'failed', reason, attempts: 0 };
   }
 
-  private recordOf(
-    key: DeliveryKey,
-    previous: DeliveryRecord | undefined,
-    fields: Pick<DeliveryRecord, 'status' | 'messageId' | 'correction' | 'possibleDuplicate'> & { error?: string; leaseUntil?: string; replaces?: string; reason?: string },
-  ): DeliveryRecord {
-    return {
-      ...key,
-      attempts: previous?.attempts ?? 0,
-      error: undefined,
-      leaseUntil: undefined,
-      // A correction keeps pointing at the send it corrects, through its retries.
-      replaces: fields.correction ? previous?.replaces : undefined,
-      reason: fields.correction ? previous?.reason : undefined,
-      ...fields,
-      updatedAt: this.ports.clock.now().toISOString(),
-      version: (previous?.version ?? 0) + 1,
-    };
-  }
-
   private async claim(key: DeliveryKey, record: DeliveryRecord | undefined, messageId: string, flags: { correction: boolean; possibleDuplicate: boolean }): Promise<DeliveryRecord | undefined> {
-    const leaseUntil = new Date(this.ports.clock.now().getTime() + this.leaseMs).toISOString();
-    const claim = this.recordOf(key, record, { status: 'sending', messageId, leaseUntil, ...flags });
+    const claim = claimRecord(key, record, messageId, flags, this.ports.clock.now(), this.leaseMs);
     const won = record ? await this.ports.ledger.replace(claim) : await this.ports.ledger.create(claim);
     return won ? claim : undefined;
   }
@@ -349,44 +280,38 @@ class AudienceDelivery {
     return { recipient, status: 'skipped', skipped: 'in-progress', reason: `another run is sending it${now?.leaseUntil ? ` (claim held until ${now.leaseUntil})` : ''}` };
   }
 
-  private async send(recipient: string, claim: DeliveryRecord): Promise<RecipientOutcome> {
+  private async send(recipient: string, claimed: DeliveryRecord): Promise<RecipientOutcome> {
+    let claim = claimed;
     const flags = { correction: claim.correction, possibleDuplicate: claim.possibleDuplicate };
     const raw = await this.message({ messageId: claim.messageId, ...flags, ...(claim.replaces ? { references: [claim.replaces] } : {}) });
-    let attempts = 0;
-    let failure: unknown;
-    try {
-      await pRetry(
-        async () => {
-          attempts += 1;
-          await this.ports.transport.send({ key: claim, from: addressOf(this.recipients.from), to: recipient, messageId: claim.messageId, raw });
-        },
-        {
-          retries: this.retry.retries,
-          minTimeout: this.retry.minDelayMs,
-          maxTimeout: this.retry.maxDelayMs,
-          randomize: true,
-          shouldRetry: ({ error }) => error instanceof MailSendError && error.transient,
-          onFailedAttempt: ({ error, attemptNumber }) => this.ports.log.warn('send attempt failed', { ...this.logFields(recipient), attempt: attemptNumber, error: describe(error) }),
-        },
-      );
-    } catch (error) {
-      failure = error;
+    const mail = { key: claim, from: addressOf(this.recipients.from), to: recipient, messageId: claim.messageId, raw };
+    let handedOver = false;
+    const result = await sendWithRetry(this.ports.transport, mail, this.retry, {
+      onHandOver: async () => {
+        if (this.stopped()) return false;
+        const marked = dispatchedRecord(claim, this.ports.clock.now());
+        if (!(await this.ports.ledger.replace(marked))) throw new ClaimLost();
+        claim = marked;
+        handedOver = true;
+        return true;
+      },
+      onFailedAttempt: (attempt, error) => this.ports.log.warn('send attempt failed', { ...this.logFields(recipient), attempt, error }),
+    }).catch((error: unknown) => (error instanceof ClaimLost ? 'lost' : Promise.reject(error)));
+    if (result === 'lost') return this.lostClaim(recipient, claim);
+    if (!handedOver) return this.release(recipient, claim, this.stopped() ?? 'interrupted');
+    const { attempts, failure } = result;
+    if (failure instanceof MailSendError && failure.transportDown && attempts === 1) {
+      // Refused before any message data (connection, DNS, login): nothing left; stop the run.
+      this.down ??= failure;
+      this.ports.log.error('mail transport down', { ...this.logFields(recipient), error: describeFailure(failure) });
+      return this.release(recipient, claim, 'transport-down');
     }
-    const status = failure === undefined ? 'sent' : 'failed';
-    const final: DeliveryRecord = {
-      ...claim,
-      status,
-      attempts: claim.attempts + attempts,
-      error: failure === undefined ? undefined : describe(failure),
-      leaseUntil: undefined,
-      updatedAt: this.ports.clock.now().toISOString(),
-      version: claim.version + 1,
-    };
+    const final = finishedRecord(claim, attempts, failure === undefined ? undefined : describeFailure(failure), this.ports.clock.now());
     const ledgerNote = await this.record(recipient, final);
     const outcome = { recipient, messageId: claim.messageId, attempts, ...flags };
     if (failure !== undefined) {
-      this.ports.log.error('delivery failed', { ...this.logFields(recipient), attempts, error: describe(failure) });
-      return { ...outcome, status: 'failed', reason: `${describe(failure)}${ledgerNote}` };
+      this.ports.log.error('delivery failed', { ...this.logFields(recipient), attempts, error: describeFailure(failure) });
+      return { ...outcome, status: 'failed', reason: `${describeFailure(failure)}${ledgerNote}` };
     }
     this.ports.log.info('delivery sent', { ...this.logFields(recipient), attempts, messageId: claim.messageId, ...flags });
     return { ...outcome, status: 'sent', ...(ledgerNote ? { reason: ledgerNote.trim() } : {}) };
@@ -399,8 +324,8 @@ class AudienceDelivery {
       this.ports.log.warn('delivery claim lost', { ...this.logFields(recipient), messageId: final.messageId });
       return ' (the claim expired and another run took it over before this one recorded the outcome)';
     } catch (error) {
-      this.ports.log.error('delivery not recorded', { ...this.logFields(recipient), status: final.status, error: describe(error) });
-      return ` (ledger not updated: ${describe(error)})`;
+      this.ports.log.error('delivery not recorded', { ...this.logFields(recipient), status: final.status, error: describeFailure(error) });
+      return ` (ledger not updated: ${describeFailure(error)})`;
     }
   }
 }
@@ -444,11 +369,16 @@ export async function deliverAudienceReport(
     }
   } catch (error) {
     if (error instanceof DeliveryError) throw error;
-    throw new DeliveryError(`${archived.reportId} ${archived.periodId} ${archived.audience}: the message could not be built or archived: ${describe(error)}`, { cause: error });
+    throw new DeliveryError(`${archived.reportId} ${archived.periodId} ${archived.audience}: the message could not be built or archived: ${describeFailure(error)}`, { cause: error });
   }
   for (const warning of warnings) ports.log.warn('message warning', { report: archived.reportId, period: archived.periodId, audience: archived.audience, warning });
   if (options.resend && !options.dryRun) await mapLimited(configured, options.concurrency ?? 4, (recipient) => run.queueCorrection(recipient));
-  const outcomes = await mapLimited(configured, options.concurrency ?? 4, (recipient) => run.deliver(recipient));
+  let done = 0;
+  const outcomes = await mapLimited(configured, options.concurrency ?? 4, async (recipient) => {
+    const outcome = await run.deliver(recipient);
+    options.onProgress?.({ audience: archived.audience, done: (done += 1), total: configured.length });
+    return outcome;
+  });
   const summary: DeliverySummary = {
     reportId: archived.reportId,
     periodId: archived.periodId,
@@ -465,7 +395,16 @@ export async function deliverAudienceReport(
     skipped: countOf(outcomes, 'skipped'),
     failed: countOf(outcomes, 'failed'),
     inProgress: outcomes.filter((outcome) => outcome.skipped === 'in-progress').length,
+    notSent: outcomes.filter((outcome) => outcome.notSent !== undefined).length,
   };
+  if (run.down) {
+    const left = summary.notSent;
+    throw new MailTransportDownError(
+      `mail transport ${ports.transport.name} is down: ${describeFailure(run.down)}; stopped at ${archived.reportId} ${archived.periodId} ${archived.audience} with ${left} recipient(s) not sent (nothing was handed over to them): fix the transport, then run again (the ledger skips what was sent)`,
+      left,
+      { cause: run.down },
+    );
+  }
   ports.log.info('audience delivered', { report: summary.reportId, period: summary.periodId, audience: summary.audience, sent: summary.sent, skipped: summary.skipped, failed: summary.failed, dryRun: summary.dryRun });
   return summary;
 }

@@ -147,9 +147,11 @@ const STATE_WORDS: Readonly<Record<CheckState, string>> = {
   'sent-incomplete': 'sent with the data-incomplete banner (not missed)',
 };
 
-/** One line per finding: report, period, state, and for a partial delivery how many lack it. */
+/** One line per finding: report, period, state, how many lack it, and why a run was held or failed. */
 export function findingLine(finding: CheckFinding): string {
   const lacking = finding.state === 'partial' || finding.state === 'failed' ? `: ${finding.lacking} of ${finding.recipients} recipient(s) lack it` : '';
   const when = `due ${finding.scheduledAt.replace(/\.\d{3}Z$/, 'Z')}, deadline ${finding.deadline.replace(/\.\d{3}Z$/, 'Z')}`;
-  return `${finding.reportId} ${finding.periodId} ${STATE_WORDS[finding.state]}${lacking} (${when})${finding.note ? `: ${finding.note}` : ''}`;
+  // The journal's note says why a run was held or failed; the other states say it themselves.
+  const why = finding.note && (finding.state === 'held' || finding.state === 'failed') ? `: ${finding.note}` : '';
+  return `${finding.reportId} ${finding.periodId} ${STATE_WORDS[finding.state]}${lacking} (${when})${why}`;
 }

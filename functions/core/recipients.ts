@@ -1,6 +1,7 @@
 // Who receives what: headquarters and each province code map to addresses and a locale.
 // Validated on load: an unknown province code, a malformed address, an address outside the
-// allowed domains, or a province without recipients is an error that names the entry.
+// allowed domains, a province without recipients, or an address listed twice in one audience
+// (compared without case) is an error that names the entry.
 import { z } from 'zod';
 import { provinces } from '#reference/index.ts';
 import { ConfigurationError } from './errors.ts';
@@ -27,6 +28,17 @@ export function domainOf(emailAddress: string): string {
   return emailAddress.slice(emailAddress.lastIndexOf('@') + 1).toLowerCase();
 }
 
+/** The first address listed twice, compared without case (mailbox names are, in practice). */
+function firstRepeat(addresses: readonly string[]): { index: number; first: number; address: string } | undefined {
+  const seen = new Map<string, number>();
+  for (const [index, address] of addresses.entries()) {
+    const first = seen.get(address.toLowerCase());
+    if (first !== undefined) return { index, first, address };
+    seen.set(address.toLowerCase(), index);
+  }
+  return undefined;
+}
+
 export function parseRecipients(raw: unknown, source = 'recipients configuration'): RecipientsConfig {
   const parsed = recipientsSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigurationError(`${source}: ${parsed.error.issues.map(describeIssue).join('; ')}`);
@@ -39,6 +51,12 @@ export function parseRecipients(raw: unknown, source = 'recipients configuration
   for (const [key, audience] of Object.entries(config.audiences)) {
     const outside = audience.to.find((to) => !config.allowedDomains.includes(domainOf(to)));
     if (outside) throw new ConfigurationError(`${source}: audiences.${key}: ${outside} is outside the allowed domains (${config.allowedDomains.join(', ')})`);
+    const repeated = firstRepeat(audience.to);
+    if (repeated) {
+      throw new ConfigurationError(
+        `${source}: audiences.${key}.to[${repeated.index}]: ${repeated.address} repeats audiences.${key}.to[${repeated.first}] (addresses compare without case): list each recipient once`,
+      );
+    }
   }
   return config;
 }

@@ -11,6 +11,7 @@ import { parsePeriod, type Period } from './period.ts';
 import type { BriefingRenderer, LakeInventory, Logger, QueryEngine, RenderedBriefing, ReportStore } from './ports.ts';
 import { buildProvinceMonthlyBriefing } from './province-monthly.ts';
 import { planQueries } from './query-plan.ts';
+import { reportPeriod } from './run-lifecycle.ts';
 import { reportDefinition, type ReportDefinition } from './report-definitions.ts';
 import type { Briefing, Locale } from './report-model.ts';
 import type { MetricRows } from './rows.ts';
@@ -59,10 +60,7 @@ export function audiencesOf(definition: ReportDefinition, requested?: readonly s
 
 export async function prepareRun(request: RunRequest, ports: { engine: QueryEngine; inventory: LakeInventory; log?: Logger }): Promise<RunSnapshot> {
   const definition = reportDefinition(request.reportId);
-  const period = parsePeriod(request.periodId);
-  if (period.kind !== definition.periodKind) {
-    throw new ConfigurationError(`${definition.id} is a ${definition.periodKind}ly report: give a ${definition.periodKind === 'week' ? 'week such as 2019-W48' : 'month such as 2019-12'}, not ${period.id}`);
-  }
+  const period = reportPeriod(definition, request.periodId);
   const audiences = audiencesOf(definition, request.audiences);
   const metrics = await collectMetrics(ports.engine, ports.inventory, planQueries(period, definition.trend));
   ports.log?.info('metrics collected', { report: definition.id, period: period.id, queries: metrics.queryCount, partitionsMissing: metrics.partitionsMissing.length });

@@ -4,20 +4,37 @@
 import { z } from 'zod';
 import type { ReportStore } from './ports.ts';
 
+const runStateSchema = z.enum(['held', 'archived', 'delivered', 'delivery-failed', 'failed']);
+
+/** One attempt as the history keeps it: when, what it ended in, for which audiences, and why. */
+const attemptSchema = z.object({
+  at: z.string(),
+  state: runStateSchema,
+  audiences: z.array(z.string()),
+  partitionsMissing: z.number().int().min(0),
+  message: z.string().optional(),
+});
+
+/** Attempts kept in the history, newest last: a report held for two days retried hourly fits. */
+export const HISTORY_LIMIT = 100;
+
 const runStatusSchema = z.object({
   reportId: z.string(),
   periodId: z.string(),
-  state: z.enum(['held', 'archived', 'delivered', 'delivery-failed', 'failed']),
+  state: runStateSchema,
   updatedAt: z.string(),
   firstAttemptAt: z.string(),
   attempts: z.number().int().min(1),
   partitionsMissing: z.array(z.string()),
+  /** Every audience any attempt ran for: a rerun of one province does not narrow it. */
   audiences: z.array(z.string()),
   message: z.string().optional(),
   /** The run of the last attempt: a local run id or a Step Functions execution name. */
   runId: z.string().optional(),
   /** Every correction sent for the period, oldest first: when, why, by which run, to whom. */
   corrections: z.array(z.object({ at: z.string(), reason: z.string(), runId: z.string(), audiences: z.array(z.string()) })).optional(),
+  /** Written since the history was kept; a status from before starts it empty. */
+  history: z.array(attemptSchema).default([]),
 });
 
 export type CorrectionEntry = NonNullable<RunStatus['corrections']>[number];
@@ -34,21 +51,33 @@ export async function readRunStatus(store: ReportStore, reportId: string, period
   return body === undefined ? undefined : runStatusSchema.parse(JSON.parse(new TextDecoder().decode(body)));
 }
 
-/** Records the outcome of an attempt, keeping the time of the first attempt and counting attempts. */
+/**
+ * Records the outcome of an attempt: the latest state on top, the time of the first attempt,
+ * the count, the union of the audiences run so far, and the attempt appended to the history.
+ */
 export async function recordRunStatus(
   store: ReportStore,
-  update: Omit<RunStatus, 'firstAttemptAt' | 'attempts' | 'updatedAt' | 'corrections'> & { readonly correction?: CorrectionEntry },
+  update: Omit<RunStatus, 'firstAttemptAt' | 'attempts' | 'updatedAt' | 'history' | 'corrections'> & { readonly correction?: CorrectionEntry },
   now: Date,
 ): Promise<RunStatus> {
   const previous = await readRunStatus(store, update.reportId, update.periodId);
   const { correction, ...fields } = update;
   const corrections = [...(previous?.corrections ?? []), ...(correction ? [correction] : [])];
+  const attempt = {
+    at: now.toISOString(),
+    state: fields.state,
+    audiences: [...fields.audiences],
+    partitionsMissing: fields.partitionsMissing.length,
+    ...(fields.message ? { message: fields.message } : {}),
+  };
   const status: RunStatus = {
     ...fields,
     ...(corrections.length > 0 ? { corrections } : {}),
+    audiences: [...new Set([...(previous?.audiences ?? []), ...fields.audiences])].sort(),
     updatedAt: now.toISOString(),
     firstAttemptAt: previous?.firstAttemptAt ?? now.toISOString(),
     attempts: (previous?.attempts ?? 0) + 1,
+    history: [...(previous?.history ?? []), attempt].slice(-HISTORY_LIMIT),
   };
   await store.put(runStatusKey(update.reportId, update.periodId), `${JSON.stringify(status, null, 2)}\n`, 'application/json');
   return status;

@@ -42,7 +42,7 @@ describe('errors for bad arguments', () => {
     ['a malformed period', ['run', '--report', 'hq-weekly', '--period', '2019-48x'], /is not a period: use an ISO week such as 2019-W48/],
     ['a week that does not exist', ['run', '--report', 'hq-weekly', '--period', '2019-W53'], /2019 has weeks W01 to W52/],
     ['a month for a weekly report', ['run', '--report', 'hq-weekly', '--period', '2019-12'], /hq-weekly is a weekly report: give a week/],
-    ['a province that does not exist', ['run', '--report', 'province-monthly', '--period', '2019-11', '--province', '99'], /province-monthly has no audience 99/],
+    ['a province that does not exist', ['run', '--report', 'province-monthly', '--period', '2019-11', '--audience', '99'], /province-monthly has no audience 99/],
     ['a locale we do not write', ['run', '--report', 'hq-weekly', '--period', '2019-W48', '--locale', 'fr'], /--locale/],
     ['an operator that does not exist', ['run', '--report', 'hq-weekly', '--home-operator', 'ACME'], /--home-operator must be one of CMCC, CUCC, CTCC, CBN/],
   ])('refuses %s in one line with exit code 2', async (_what, args, message) => {
@@ -85,7 +85,7 @@ describe('a run', () => {
 
   it('prints a JSON summary for scripts', async () => {
     const out = join(workDir, 'out-json');
-    const { code, stdout } = await cli('run', '--report', 'province-monthly', '--period', '2019-11', '--province', '44', '--province', '11', '--lake', lakeDir, '--out', out, '--json');
+    const { code, stdout } = await cli('run', '--report', 'province-monthly', '--period', '2019-11', '--audience', '44', '--audience', '11', '--lake', lakeDir, '--out', out, '--json');
     expect(code).toBe(ExitCode.OK);
     const summary = JSON.parse(stdout);
     expect(summary).toMatchObject({ report: 'province-monthly', period: '2019-11', queries: 6 });

@@ -52,10 +52,12 @@ describe('the ledger table', () => {
       updatedAt: { S: '2019-12-02T01:00:00.000Z' },
       correction: { BOOL: false },
       possibleDuplicate: { BOOL: false },
-      version: { N: '2' },
+      // Three writes: the claim, its hand-over to the transport, the send.
+      version: { N: '3' },
     });
     expect(Item).not.toHaveProperty('error');
     expect(Item).not.toHaveProperty('leaseUntil');
+    expect(Item).not.toHaveProperty('dispatched');
   });
 
   it('lets only one of two runs claim a recipient (conditional put)', async () => {

@@ -55,7 +55,7 @@ describe('mnp-briefings run --transport smtp', () => {
 
     expect(result.code).toBe(ExitCode.DELIVERY_FAILED);
     expect(result.stdout).toMatch(/failed +strategy-office@example\.com: SMTP 550: .*mailbox unavailable/);
-    expect(result.stderr).toMatch(/^mnp-briefings: 1 recipient\(s\) not delivered, e\.g\. strategy-office@example\.com \(hq\): SMTP 550/m);
+    expect(result.stderr).toMatch(/^mnp-briefings: hq-weekly 2019-W\d+: 1 recipient\(s\) not delivered: strategy-office@example\.com \(SMTP 550/m);
     expect(smtp.received.map((mail) => mail.envelopeTo[0])).toEqual([HQ[0]]);
     const logLines = result.stderr.split('\n').filter((line) => line.startsWith('{'));
     expect(logLines.join('\n')).toContain('s***@example.com');

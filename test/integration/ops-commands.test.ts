@@ -121,12 +121,12 @@ describe('a report whose _SUCCESS marker is missing', () => {
   it('stays held after the provincial grace window unless --allow-incomplete', async () => {
     const restore = await withoutMarker('port_requests', 'dt=2019-11-20');
     try {
-      await workspace.cli('run', '--report', 'province-monthly', '--period', '2019-11', '--province', '44', '--out', out('stay'));
+      await workspace.cli('run', '--report', 'province-monthly', '--period', '2019-11', '--audience', '44', '--out', out('stay'));
       const statusFile = join(out('stay'), 'runs/province-monthly/2019-11/status.json');
       const status = JSON.parse(await readFile(statusFile, 'utf8'));
       await writeFile(statusFile, JSON.stringify({ ...status, firstAttemptAt: new Date(Date.now() - 49 * 3_600_000).toISOString() }));
-      const stays = await workspace.cli('run', '--report', 'province-monthly', '--period', '2019-11', '--province', '44', '--out', out('stay'), '--json');
-      const forced = await workspace.cli('run', '--report', 'province-monthly', '--period', '2019-11', '--province', '44', '--out', out('stay'), '--allow-incomplete');
+      const stays = await workspace.cli('run', '--report', 'province-monthly', '--period', '2019-11', '--audience', '44', '--out', out('stay'), '--json');
+      const forced = await workspace.cli('run', '--report', 'province-monthly', '--period', '2019-11', '--audience', '44', '--out', out('stay'), '--allow-incomplete');
 
       expect(stays.code).toBe(ExitCode.HELD);
       expect(JSON.parse(stays.stdout)).toMatchObject({ state: 'held', partitionsMissing: ['port_requests/dt=2019-11-20'] });
@@ -188,7 +188,8 @@ describe('mnp-briefings status', () => {
     smtp.refuse = (address) => (address === 'strategy-office@example.com' ? { code: 550, text: '5.1.1 no such mailbox' } : undefined);
     await workspace.cli('run', '--report', 'hq-weekly', '--period', '2019-W50', '--out', out('status'), ...viaSmtp());
 
-    const table = await workspace.cli('status', '--out', out('status'));
+    const table = await workspace.cli('status', '--out', out('status'), '--recipients');
+    const summary = await workspace.cli('status', '--out', out('status'));
     const json = JSON.parse((await workspace.cli('status', '--out', out('status'), '--json')).stdout);
 
     expect(table.code).toBe(ExitCode.OK);
@@ -196,8 +197,11 @@ describe('mnp-briefings status', () => {
     expect(table.stdout).toMatch(/strategy-office@example\.com +│ failed +│ 1 .*SMTP 550/);
     expect(table.stdout).toMatch(/executive-office@example\.com +│ sent +│ 1 +│ \S+ +│ <hq-weekly\.2019-W50\.hq\.[0-9a-f]{16}@/);
     expect(table.stdout).toContain('1 run(s); deliveries: 1 sent, 1 failed');
+    // By default one line per period: 1 sent, 1 not delivered, nothing in flight, 1 attempt.
+    expect(summary.stdout).toMatch(/hq-weekly +│ 2019-W50 +│ delivery-failed +│ 1 +│ 1 +│ 0 +│ 1 +│/);
+    expect(summary.stdout).not.toContain('executive-office@example.com');
     expect(json.runs).toHaveLength(1);
-    expect(json.runs[0]).toMatchObject({ reportId: 'hq-weekly', periodId: '2019-W50', state: 'delivery-failed', message: '1 of 2 recipient(s) sent, 1 failed' });
+    expect(json.runs[0]).toMatchObject({ reportId: 'hq-weekly', periodId: '2019-W50', state: 'delivery-failed', message: expect.stringMatching(/^1 of 2 recipient\(s\) sent; not delivered to hq/) });
     expect(json.runs[0].deliveries).toMatchObject([
       { audience: 'hq', recipient: 'executive-office@example.com', status: 'sent', attempts: 1 },
       { audience: 'hq', recipient: 'strategy-office@example.com', status: 'failed', attempts: 1, reason: expect.stringContaining('550') },

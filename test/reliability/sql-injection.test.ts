@@ -73,8 +73,8 @@ describe('the command line', () => {
   const cases: [string, string[]][] = [
     ['--period', ['run', '--report', 'hq-weekly', '--period', "2019-W48'; DROP TABLE port_requests; --"]],
     ['--period (a month)', ['run', '--report', 'province-monthly', '--period', "2019-11' OR '1'='1"]],
-    ['--province', ['run', '--report', 'province-monthly', '--period', '2019-11', '--province', "44' OR '1'='1"]],
-    ['--province (a union)', ['run', '--report', 'province-monthly', '--period', '2019-11', '--province', '44 UNION SELECT msisdn_hash FROM port_requests']],
+    ['--audience', ['run', '--report', 'province-monthly', '--period', '2019-11', '--audience', "44' OR '1'='1"]],
+    ['--audience (a union)', ['run', '--report', 'province-monthly', '--period', '2019-11', '--audience', '44 UNION SELECT msisdn_hash FROM port_requests']],
     ['--report', ['run', '--report', "hq-weekly'; --", '--period', '2019-W48']],
     ['--home-operator', ['run', '--report', 'hq-weekly', '--period', '2019-W48', '--home-operator', "CMCC' OR '1'='1"]],
     ['rerun --audience', ['rerun', '--report', 'province-monthly', '--period', '2019-11', '--audience', "44'--"]],

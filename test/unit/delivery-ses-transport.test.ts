@@ -61,6 +61,14 @@ describe('SES answers', () => {
     expect(classifySesError(rejected())).toMatchObject({ transient: false, message: 'SES MessageRejected (HTTP 400): Email address is not verified.' });
   });
 
+  it('say SES is down for the run when it cannot be reached or the credentials are refused, not for one rejected address', () => {
+    expect(classifySesError(Object.assign(new Error('getaddrinfo ENOTFOUND email.cn-north-1.amazonaws.com.cn'), { code: 'ENOTFOUND' })).transportDown).toBe(true);
+    expect(classifySesError(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' })).transportDown).toBe(true);
+    expect(classifySesError(Object.assign(new Error('The security token included in the request is invalid.'), { name: 'UnrecognizedClientException', $metadata: { httpStatusCode: 403 } })).transportDown).toBe(true);
+    expect(classifySesError(rejected()).transportDown).toBe(false);
+    expect(classifySesError(throttled()).transportDown).toBe(false);
+  });
+
   it('retries a throttled send: the second call succeeds and the ledger counts 2 attempts', async () => {
     ses.on(SendEmailCommand).rejectsOnce(throttled()).resolves({ MessageId: 'ses-2' });
     const ledger = new MemoryLedger();

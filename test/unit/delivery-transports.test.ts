@@ -48,7 +48,11 @@ describe('the send rate', () => {
     const transport = throttledTransport(inner, 20);
     const started = performance.now();
 
-    await Promise.all(Array.from({ length: 30 }, (_, index) => transport.send(mail(`reader-${index}@example.com`))));
+    // As the delivery sends: a slot from ready(), then the message.
+    await Promise.all(Array.from({ length: 30 }, async (_, index) => {
+      await transport.ready?.();
+      await transport.send(mail(`reader-${index}@example.com`));
+    }));
 
     // 30 messages at 20 a second: the last leaves no earlier than about 1.4 s after the first.
     expect(performance.now() - started).toBeGreaterThan(1_300);
@@ -62,6 +66,18 @@ describe('SMTP replies', () => {
     expect(classifySmtpError({ responseCode: 550, response: '550 5.1.1 no such mailbox' }).transient).toBe(false);
     expect(classifySmtpError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:2525'), { code: 'ECONNECTION' })).transient).toBe(true);
     expect(classifySmtpError(Object.assign(new Error('Invalid login'), { code: 'EAUTH', responseCode: 535 })).transient).toBe(false);
+  });
+
+  it('say the server is down for a refused connection, an unknown host or a refused login, not for one mailbox', () => {
+    // As nodemailer reports them (checked against a closed port and an .invalid host).
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ESOCKET', syscall: 'connect', errno: -111 });
+    const unknownHost = Object.assign(new Error('getaddrinfo ENOTFOUND smtp.invalid'), { code: 'EDNS', syscall: 'getaddrinfo' });
+    const login = Object.assign(new Error('Invalid login: 535 5.7.8 authentication failed'), { code: 'EAUTH', responseCode: 535, response: '535 5.7.8 authentication failed' });
+
+    expect([refused, unknownHost, login].map((error) => classifySmtpError(error).transportDown)).toEqual([true, true, true]);
+    expect(classifySmtpError({ responseCode: 550, response: '550 5.1.1 no such mailbox' }).transportDown).toBe(false);
+    expect(classifySmtpError({ responseCode: 451, response: '451 4.3.0 try again later' }).transportDown).toBe(false);
+    expect(classifySmtpError(Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION' })).transportDown).toBe(false);
   });
 });
 

@@ -154,7 +154,7 @@ describe('--target aws', () => {
     });
 
     const result = await cli('status', '--stage', 'prod', '--report', 'hq-weekly', '--json');
-    const table = await cli('status', '--stage', 'prod', '--report', 'hq-weekly');
+    const table = await cli('status', '--stage', 'prod', '--report', 'hq-weekly', '--recipients');
 
     expect(result.code).toBe(ExitCode.OK);
     const [run] = JSON.parse(result.stdout).runs;

@@ -1,7 +1,8 @@
 // The delivery ledger as a DynamoDB table (created by the stateful stack). The contract:
 //   pk (S) = <reportId>#<periodId>#<audience>, sk (S) = the recipient address, lower-cased;
 //   status, attempts, messageId, updatedAt (ISO), error, correction, possibleDuplicate;
-// and beside them version (N, the optimistic lock), leaseUntil (ISO, while sending), replaces
+// and beside them version (N, the optimistic lock), leaseUntil (ISO, while sending), dispatched
+// (BOOL, while sending: whether the message was handed to the transport), replaces
 // (the Message-ID a correction corrects), reason (why a correction was sent), and reportId, periodId, audience, recipient for readers. A new record is a put conditioned on
 // attribute_not_exists(pk); every later write is a put conditioned on the version it read, so
 // two concurrent runs cannot both claim a send.
@@ -48,6 +49,7 @@ function recordOf(item: Item): DeliveryRecord {
     ...(text('reason') ? { reason: text('reason') } : {}),
     correction: item.correction === true,
     possibleDuplicate: item.possibleDuplicate === true,
+    ...(typeof item.dispatched === 'boolean' ? { dispatched: item.dispatched } : {}),
     version: Number(item.version ?? 0),
   };
 }

@@ -1,6 +1,7 @@
 // The SMTP transport: any SMTP server (a relay, a local test server). The message goes out
 // as built, with an envelope of one recipient. Replies are classified for the retry policy:
-// 4xx and connection trouble are transient, 5xx permanent.
+// 4xx and connection trouble are transient, 5xx permanent; an unknown host, a refused connection
+// or a refused login mean the server is down for every recipient (the run stops).
 import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { MailTransport, OutgoingMail } from '#core/delivery-ports.ts';
@@ -19,16 +20,26 @@ export interface SmtpTransportProps {
 }
 
 const NETWORK_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETLS']);
+/** Failures no recipient can get past: an unknown host, a refused connection, a refused login. */
+const DOWN_CODES = new Set(['EDNS', 'EAUTH', 'ENOAUTH']);
+const UNREACHABLE = /\b(ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN)\b/;
+
+function isTransportDown(failure: { code?: string; message?: string; syscall?: string }): boolean {
+  if (failure.code !== undefined && DOWN_CODES.has(failure.code)) return true;
+  return (failure.code === 'ESOCKET' || failure.code === 'ECONNECTION') && (failure.syscall === 'connect' || UNREACHABLE.test(failure.message ?? ''));
+}
 
 /** Names the server's reply, and says whether trying again later may help. */
 export function classifySmtpError(error: unknown): MailSendError {
-  const failure = error as { responseCode?: number; response?: string; code?: string; message?: string };
+  const failure = error as { responseCode?: number; response?: string; code?: string; message?: string; syscall?: string };
+  // A refused login comes with a reply code (535) but fails every recipient alike.
+  if (failure.code === 'EAUTH') return new MailSendError(`SMTP login refused: ${(failure.response ?? failure.message ?? '').trim()}`, false, { cause: error, transportDown: true });
   if (typeof failure.responseCode === 'number') {
     const transient = failure.responseCode >= 400 && failure.responseCode < 500;
     return new MailSendError(`SMTP ${failure.responseCode}: ${(failure.response ?? failure.message ?? '').trim()}`, transient, { cause: error });
   }
   const transient = failure.code !== undefined && NETWORK_CODES.has(failure.code);
-  return new MailSendError(`SMTP ${failure.code ?? 'error'}: ${failure.message ?? String(error)}`, transient, { cause: error });
+  return new MailSendError(`SMTP ${failure.code ?? 'error'}: ${failure.message ?? String(error)}`, transient, { cause: error, transportDown: isTransportDown(failure) });
 }
 
 export class SmtpTransport implements MailTransport {

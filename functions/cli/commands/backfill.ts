@@ -5,18 +5,21 @@
 import { SingleBar } from 'cli-progress';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
+import { MailTransportDownError } from '#core/delivery-ports.ts';
 import { ConfigurationError, DataNotReadyError, DeliveryError, MnpError } from '#core/errors.ts';
-import { parsePeriod, periodsBetween } from '#core/period.ts';
+import { lakeRange } from '#core/lake-calendar.ts';
+import { parsePeriod, periodsBetween, type Period } from '#core/period.ts';
 import type { ReportStore } from '#core/ports.ts';
 import { reportDefinition } from '#core/report-definitions.ts';
 import { readRunStatus, type RunState, type RunStatus } from '#core/run-journal.ts';
+import { reportableRange } from '#core/run-lifecycle.ts';
 import { AwsTarget, awsRunInput, defaultAwsClients, executionName, type AwsClients } from '../aws-target.ts';
 import { DEFAULT_BACKFILL_CONCURRENCY, inBoundedBatches, waitForExecution, type WaitOptions } from '../aws-executions.ts';
 import { withDeliveryOptions, withLakeOptions, withTargetOptions } from '../command-options.ts';
 import type { CliIo } from '../io.ts';
 import { backfillOptionsSchema, validateOptions, type BackfillOptions } from '../options.ts';
 import { runReportJob, type JobResult } from '../report-job.ts';
-import { openJobsFor } from './run.ts';
+import { openJobsFor } from '../local-jobs.ts';
 
 export interface BackfillRow {
   readonly period: string;
@@ -47,7 +50,8 @@ function rowOf(period: string, result: JobResult, seconds: number): BackfillRow 
     reports: result.archived.length,
     sent: total((summary) => summary.sent),
     skipped: total((summary) => summary.skipped),
-    failed: total((summary) => summary.failed),
+    // Not delivered: failed, left unsent by a stop, or still claimed by another run.
+    failed: total((summary) => summary.failed + summary.inProgress),
     seconds,
     ...(result.message ? { note: result.message } : {}),
   };
@@ -81,16 +85,28 @@ function printTable(rows: readonly BackfillRow[], io: CliIo): void {
 function assertBackfillDone(rows: readonly BackfillRow[]): void {
   const failed = rows.filter((row) => row.action === 'failed');
   if (failed.length > 0) throw new MnpError(`backfill: ${failed.length} period(s) failed, e.g. ${failed[0]!.period}: ${failed[0]!.note ?? ''}; run the same command again to resume`);
-  const undelivered = rows.filter((row) => row.state === 'delivery-failed');
-  if (undelivered.length > 0) throw new DeliveryError(`backfill: ${undelivered.length} period(s) with recipients not delivered, e.g. ${undelivered[0]!.period}; run the same command again to resume`);
+  const undelivered = rows.filter((row) => row.state === 'delivery-failed' || (row.action === 'ran' && row.failed > 0));
+  if (undelivered.length > 0) {
+    const first = undelivered[0]!;
+    throw new DeliveryError(`backfill: ${undelivered.length} period(s) with recipients not delivered, e.g. ${first.period}: ${first.note ?? `${first.failed} not delivered`}; run the same command again to resume`);
+  }
   const held = rows.filter((row) => row.state === 'held');
   if (held.length > 0) throw new DataNotReadyError(`backfill: ${held.length} period(s) held for missing data, e.g. ${held[0]!.period}`, []);
 }
 
-async function backfillLocally(options: BackfillOptions, periods: readonly string[], io: CliIo): Promise<BackfillRow[]> {
+async function backfillLocally(options: BackfillOptions, range: readonly Period[], io: CliIo, notes: string[]): Promise<BackfillRow[]> {
   const definition = reportDefinition(options.report);
   const send = options.send === true;
   const jobs = await openJobsFor(options, io);
+  let periods: string[];
+  try {
+    const reportable = reportableRange(range, jobs.now(), await lakeRange(jobs.runtime.inventory));
+    periods = reportable.periods.map((period) => period.id);
+    notes.push(...reportable.notes);
+  } catch (error) {
+    await jobs.close();
+    throw error;
+  }
   const progress = progressFor(io, periods.length, options.json === true);
   const rows: BackfillRow[] = [];
   try {
@@ -107,12 +123,16 @@ async function backfillLocally(options: BackfillOptions, periods: readonly strin
           );
           rows.push(rowOf(period, result, (performance.now() - started) / 1000));
         } catch (error) {
-          // Wrong arguments or configuration fail every period alike: stop at once.
-          if (error instanceof ConfigurationError) throw error;
+          // Wrong arguments, configuration or a mail transport that is down fail every period alike: stop at once.
+          if (error instanceof ConfigurationError || error instanceof MailTransportDownError) throw error;
           rows.push({ period, action: 'failed', state: 'failed', reports: 0, sent: 0, skipped: 0, failed: 0, seconds: (performance.now() - started) / 1000, note: (error as Error).message.split('\n')[0]! });
         }
       }
       progress.tick(`${period} ${rows.at(-1)!.state}`);
+      if (jobs.sendWatch?.interrupted) {
+        notes.push(`interrupted during ${period}: the periods after it were not started; the same command resumes`);
+        break;
+      }
     }
   } finally {
     progress.stop();
@@ -122,8 +142,11 @@ async function backfillLocally(options: BackfillOptions, periods: readonly strin
 }
 
 /** At most --concurrency executions at a time (aws-executions.ts), each waited for until it ends. */
-async function backfillInAws(options: BackfillOptions, periods: readonly string[], io: CliIo, target: AwsTarget, clients: AwsClients, wait: WaitOptions = {}): Promise<BackfillRow[]> {
+async function backfillInAws(options: BackfillOptions, range: readonly Period[], io: CliIo, target: AwsTarget, clients: AwsClients, notes: string[], wait: WaitOptions = {}): Promise<BackfillRow[]> {
   const definition = reportDefinition(options.report);
+  const reportable = reportableRange(range, new Date());
+  const periods = reportable.periods.map((period) => period.id);
+  notes.push(...reportable.notes);
   const send = options.send === true;
   const store: ReportStore = await target.archive(definition.id);
   let ended = 0;
@@ -167,13 +190,17 @@ export function registerBackfill(program: Command, io: CliIo): void {
     const definition = reportDefinition(options.report);
     const [from, to] = [parsePeriod(options.from), parsePeriod(options.to)];
     if (from.kind !== definition.periodKind) throw new ConfigurationError(`--from ${from.id}: ${definition.id} is a ${definition.periodKind}ly report`);
-    const periods = periodsBetween(from, to).map((period) => period.id);
+    const range = periodsBetween(from, to);
+    const notes: string[] = [];
     const rows =
       options.target === 'aws'
-        ? await backfillInAws(options, periods, io, ...awsTargetAndClients(options), backfillWaiting)
-        : await backfillLocally(options, periods, io);
-    if (options.json) io.out(JSON.stringify({ report: definition.id, from: from.id, to: to.id, send: options.send === true, periods: rows }));
-    else printTable(rows, io);
+        ? await backfillInAws(options, range, io, ...awsTargetAndClients(options), notes, backfillWaiting)
+        : await backfillLocally(options, range, io, notes);
+    if (options.json) io.out(JSON.stringify({ report: definition.id, from: from.id, to: to.id, send: options.send === true, periods: rows, notes }));
+    else {
+      printTable(rows, io);
+      for (const note of notes) io.out(`note: backfill ${note}`);
+    }
     assertBackfillDone(rows);
   });
 }

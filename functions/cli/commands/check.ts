@@ -19,7 +19,7 @@ import { AwsTarget, defaultAwsClients } from '../aws-target.ts';
 import { DEFAULT_RECIPIENTS_FILE, withTargetOptions } from '../command-options.ts';
 import type { CliIo } from '../io.ts';
 import { validateOptions } from '../options.ts';
-import { loadRecipients } from './run.ts';
+import { loadRecipients } from '../recipients-file.ts';
 
 /** A Beijing calendar date (its midnight) or an ISO 8601 instant with its zone. */
 const dateOrInstant = z.string().transform((value, context) => {

@@ -9,7 +9,9 @@ import type { CliIo } from '../io.ts';
 import { runOptionsSchema, validateOptions } from '../options.ts';
 import { runReportJob } from '../report-job.ts';
 import { DEFAULT_SEED, generateSampleLake } from './generate.ts';
-import { DEFAULT_RECIPIENTS_FILE, assertJobDone, openJobsFor, printJobResult } from './run.ts';
+import { DEFAULT_RECIPIENTS_FILE } from '../command-options.ts';
+import { assertJobDone, printJobResult } from '../job-output.ts';
+import { openJobsFor } from '../local-jobs.ts';
 
 export function registerDemo(program: Command, io: CliIo): void {
   program

@@ -11,7 +11,7 @@ import { withLakeOptions, withTargetOptions } from '../command-options.ts';
 import type { CliIo } from '../io.ts';
 import { previewOptionsSchema, validateOptions, type PreviewOptions } from '../options.ts';
 import { runReportJob } from '../report-job.ts';
-import { openJobsFor } from './run.ts';
+import { openJobsFor } from '../local-jobs.ts';
 
 const ARCHIVED_BRIEFING = /^([^/]+)\/([^/]+)\/([^/]+)\/briefing\.html$/;
 

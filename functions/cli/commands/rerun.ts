@@ -10,7 +10,9 @@ import type { CliIo } from '../io.ts';
 import { rerunOptionsSchema, validateOptions } from '../options.ts';
 import { assertFiguresAsSent, runReportJob } from '../report-job.ts';
 import { awsRunInput } from '../aws-target.ts';
-import { assertJobDone, openJobsFor, printJobResult, startAwsRun } from './run.ts';
+import { startAwsRun } from '../aws-run.ts';
+import { assertJobDone, printJobResult } from '../job-output.ts';
+import { openJobsFor } from '../local-jobs.ts';
 
 
 export function registerRerun(program: Command, io: CliIo): void {

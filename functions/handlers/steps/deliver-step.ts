@@ -9,11 +9,12 @@ import { ArchiveError, ConfigurationError, DeliveryError } from '#core/errors.ts
 import type { BriefingRenderer, Logger, ReportStore } from '#core/ports.ts';
 import { parseRecipients, recipientsOf } from '#core/recipients.ts';
 import type { Locale } from '#core/report-model.ts';
-import { archiveAudienceReport, type RunSnapshot } from '#core/report-run.ts';
+import { archiveAudienceReport } from '#core/report-run.ts';
+import { parseRunSnapshot } from '#core/run-snapshot.ts';
 import { decideSend, planAudienceArchive, recordDelivery } from '#core/sent-archive.ts';
 
-/** The snapshot as Prepare stores it: the figures, the run's id and, for a resend, its reason. */
-type StoredSnapshot = RunSnapshot & { readonly runId?: string; readonly correction?: { readonly reason: string } };
+/** Beside the figures, Prepare stores the run's id and, for a resend, its reason. */
+const runExtrasSchema = z.object({ runId: z.string().optional(), correction: z.object({ reason: z.string() }).optional() });
 
 export const deliverEventSchema = z.object({
   snapshotKey: z.string().min(1),
@@ -58,12 +59,15 @@ async function readJson(store: ReportStore, key: string, what: string): Promise<
 /** Recipients still to do: failed, or claimed by an attempt that may still be sending. */
 function unfinished(summary: DeliverySummary): string[] {
   return summary.recipients
-    .filter((outcome) => outcome.status === 'failed' || (outcome.status === 'skipped' && outcome.reason?.startsWith('another run is sending')))
+    .filter((outcome) => outcome.status === 'failed' || outcome.skipped === 'in-progress')
     .map((outcome) => `${maskAddress(outcome.recipient)}: ${outcome.reason ?? outcome.status}`);
 }
 
 export async function deliverStep(event: DeliverEvent, recipientsKey: string, ports: DeliverPorts, options: DeliveryOptions = {}): Promise<DeliverOutput> {
-  const snapshot = (await readJson(ports.store, event.snapshotKey, 'run snapshot')) as StoredSnapshot;
+  const body = await ports.store.get(event.snapshotKey);
+  if (!body) throw new ArchiveError(`run snapshot ${ports.store.locate(event.snapshotKey)} is missing`);
+  const snapshot = parseRunSnapshot(body, ports.store.locate(event.snapshotKey));
+  const extras = runExtrasSchema.parse(JSON.parse(new TextDecoder().decode(body)));
   if (!snapshot.audiences.includes(event.audience)) {
     throw new ConfigurationError(`audience ${event.audience} is not part of the run ${snapshot.reportId} ${snapshot.periodId}`);
   }
@@ -75,7 +79,7 @@ export async function deliverStep(event: DeliverEvent, recipientsKey: string, po
   const nothingSent = { reportId: snapshot.reportId, periodId: snapshot.periodId, html: ports.store.locate(archived.keys.html), sent: 0, skipped: 0, recipients: [] };
   if (event.archiveOnly) return { audience: event.audience, status: 'archived', ...nothingSent };
   const resend = event.resend === true || options.resend === true;
-  const reason = snapshot.correction?.reason;
+  const reason = extras.correction?.reason;
   const decision = decideSend(archived, plan.lastSent, { resend, reason });
   if (decision.action === 'figures-changed') {
     ports.log.warn('figures changed since sent', { report: snapshot.reportId, period: snapshot.periodId, audience: event.audience, sentAt: decision.sentAt });
@@ -85,7 +89,7 @@ export async function deliverStep(event: DeliverEvent, recipientsKey: string, po
   const summary = await deliverAudienceReport(archived, recipients, { ...ports.delivery, store: ports.store, log: ports.log }, { ...options, resend, ...correctionNote });
   const messageId = summary.recipients.find((outcome) => outcome.status === 'sent')?.messageId;
   await recordDelivery(ports.store, archived, { sent: summary.sent, messageKey: summary.messageKey, resend, dryRun: summary.dryRun, messageId }, plan.lastSent, {
-    runId: snapshot.runId ?? `execution-${snapshot.generatedAt}`,
+    runId: extras.runId ?? `execution-${snapshot.generatedAt}`,
     at: ports.delivery.clock.now(),
     reason,
   });

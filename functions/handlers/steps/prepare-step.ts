@@ -1,4 +1,5 @@
-// The Prepare step of a run: resolve the period, decide whether the lake is ready, run the
+// The Prepare step of a run: resolve the period, decide whether the lake is ready (the hold and
+// its journal entry are #core/run-lifecycle.ts, shared with the CLI), run the
 // metric queries once, and store the snapshot for the per-audience Deliver steps. The _SUCCESS
 // markers are checked before any query runs, so waiting for late data costs S3 listings, not
 // scans. While the report is held, the run journal (runs/<report>/<period>/status.json) says so
@@ -7,11 +8,13 @@ import { findMissingPartitions } from '#core/collect-metrics.ts';
 import { DataNotReadyError } from '#core/errors.ts';
 import type { LakeInventory, Logger, QueryEngine, ReportStore } from '#core/ports.ts';
 import { planQueries } from '#core/query-plan.ts';
-import { decideReadiness } from '#core/readiness.ts';
 import { audiencesOf, prepareRun } from '#core/report-run.ts';
-import { recordRunStatus } from '#core/run-journal.ts';
+import { decideHold } from '#core/run-lifecycle.ts';
 import { resolveRun, type RunEvent } from '../support/run-input.ts';
 import { snapshotKey } from '../support/run-keys.ts';
+
+/** How an operator sends a held report anyway in AWS. */
+export const SEND_ANYWAY = 'start the run again with "sendDespiteMissingData": true to send it with a "data incomplete" banner';
 
 export interface PreparePorts {
   readonly engine: QueryEngine;
@@ -38,19 +41,22 @@ export async function prepareStep(event: RunEvent, homeOperator: string, ports: 
   const { definition, period } = resolveRun(event.request, new Date(event.startedAt));
   const audiences = audiencesOf(definition, event.request.audiences);
   const missing = await findMissingPartitions(ports.inventory, planQueries(period, definition.trend));
-  const readiness = decideReadiness(missing, definition.dataIncomplete, {
-    // Each execution has its own grace window, the one its Retry schedule spans.
-    firstAttemptAt: new Date(event.startedAt),
-    now: ports.now(),
-    allowIncomplete: event.sendDespiteMissingData === true || event.request.sendDespiteMissingData === true,
-  });
-  if (readiness.action === 'hold' || readiness.action === 'stay-held') {
-    const waiting = readiness.action === 'hold' ? `retrying until ${readiness.retryAt.toISOString()} at the latest` : 'the grace period has ended';
-    const message = `${missing.length} partition(s) without a _SUCCESS marker, e.g. ${missing.slice(0, 3).join(', ')}; ${waiting}`;
-    await recordRunStatus(ports.store, { reportId: definition.id, periodId: period.id, state: 'held', partitionsMissing: missing, audiences, message }, ports.now());
-    ports.log.warn('data not ready', { report: definition.id, period: period.id, partitionsMissing: missing.length, first: missing.slice(0, 5), readiness: readiness.action });
-    throw new DataNotReadyError(`${definition.id} ${period.id}: ${message}`, missing);
-  }
+  const hold = await decideHold(
+    {
+      definition,
+      period,
+      audiences,
+      missing,
+      // Each execution has its own grace window, the one its Retry schedule spans.
+      firstAttemptAt: new Date(event.startedAt),
+      now: ports.now(),
+      allowIncomplete: event.sendDespiteMissingData === true || event.request.sendDespiteMissingData === true,
+      hint: SEND_ANYWAY,
+      journal: true,
+    },
+    ports,
+  );
+  if (hold.held) throw new DataNotReadyError(`${definition.id} ${period.id}: ${hold.message}`, missing);
   const snapshot = await prepareRun({ reportId: definition.id, periodId: period.id, homeOperator, audiences, generatedAt: ports.now() }, ports);
   const key = snapshotKey(snapshot.reportId, snapshot.periodId);
   // The Deliver steps read the correction's reason and the run's id beside the figures.

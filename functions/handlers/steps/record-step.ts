@@ -1,13 +1,15 @@
 // The Record step: writes what became of a run to the run journal (runs/<report>/<period>/
 // status.json, #core/run-journal.ts), where operations look first, in the same shape the CLI
-// writes. Called at every end of the state machine: after the deliveries (all sent, or some
+// writes, with the final state derived by #core/run-lifecycle.ts as the CLI derives it. Called at every end of the state machine: after the deliveries (all sent, or some
 // failed), when the run stays held for missing data, or when Prepare failed.
 import { z } from 'zod';
 import type { Logger, ReportStore } from '#core/ports.ts';
 import { writeArchiveIndex } from '#render/archive-index.ts';
-import type { RunSnapshot } from '#core/report-run.ts';
 import { readRunStatus, recordRunStatus, runStatusKey, type CorrectionEntry, type RunState } from '#core/run-journal.ts';
+import { finalRunState, type AudienceOutcome, type RunEnding } from '#core/run-lifecycle.ts';
+import { parseRunSnapshot } from '#core/run-snapshot.ts';
 import { resolveRun, runEventSchema } from '../support/run-input.ts';
+import { SEND_ANYWAY } from './prepare-step.ts';
 
 /** A Step Functions error as a Catch hands it over: the error name and its cause (often JSON). */
 const stateErrorSchema = z.object({ Error: z.string(), Cause: z.string().optional() });
@@ -55,32 +57,20 @@ function periodOf(event: RecordEvent): string {
 async function partitionsMissingOf(store: ReportStore, event: RecordEvent, previous: readonly string[]): Promise<readonly string[]> {
   if (!event.prepared) return previous;
   const body = await store.get(event.prepared.snapshotKey);
-  return body ? (JSON.parse(new TextDecoder().decode(body)) as RunSnapshot).partitionsMissing : previous;
+  return body ? parseRunSnapshot(body, store.locate(event.prepared.snapshotKey)).partitionsMissing : previous;
 }
 
-function outcomeOf(event: RecordEvent, failedAudiences: readonly string[]): { state: RunState; message: string } {
-  const deliveries = event.deliveries ?? [];
-  if (event.outcome === 'finished') {
-    if (failedAudiences.length === 0 && deliveries.length > 0 && deliveries.every((delivery) => delivery.status === 'archived')) {
-      return { state: 'archived', message: `archived for ${deliveries.length} audience(s), not sent (archive only)` };
-    }
-    const changed = deliveries.filter((delivery) => delivery.status === 'figures-changed').map((delivery) => delivery.audience);
-    if (failedAudiences.length === 0 && changed.length > 0) {
-      return { state: 'delivered', message: `figures changed since sent for ${changed.join(', ')}: nothing sent to them; start a resend with a reason` };
-    }
-    if (failedAudiences.length === 0) return { state: 'delivered', message: `delivered to ${deliveries.length} audience(s)` };
-    const first = deliveries.find((delivery) => delivery.status === 'failed')!;
-    const reason = describeError({ Error: first.error ?? 'Error', Cause: first.cause }).message;
-    return {
-      state: 'delivery-failed',
-      message: `not delivered to ${failedAudiences.join(', ')} (of ${deliveries.length}), e.g. ${first.audience}: ${reason}; run again: the ledger skips what was sent`,
-    };
-  }
-  if (event.outcome === 'held') {
-    return { state: 'held', message: 'the grace period ended with partitions missing: nothing was sent; run again with "sendDespiteMissingData": true to send with a banner' };
-  }
-  const error = event.error ? describeError(event.error) : { name: 'Error', message: 'unknown failure' };
-  return { state: 'failed', message: `${error.name}: ${error.message}` };
+/** The Map state's results as the lifecycle's audience outcomes. */
+function endingOf(event: RecordEvent): RunEnding {
+  if (event.outcome === 'held') return { outcome: 'held', hint: SEND_ANYWAY };
+  if (event.outcome === 'failed') return { outcome: 'failed', error: event.error ? describeError(event.error) : { name: 'Error', message: 'unknown failure' } };
+  const audiences: AudienceOutcome[] = (event.deliveries ?? []).map((delivery) =>
+    delivery.status === 'failed'
+      ? { audience: delivery.audience, status: 'failed', reason: describeError({ Error: delivery.error ?? 'Error', Cause: delivery.cause }).message }
+      : // An audience whose figures changed since sent got nothing new: what it holds was delivered.
+        { audience: delivery.audience, status: delivery.status === 'figures-changed' ? 'delivered' : delivery.status },
+  );
+  return { outcome: 'finished', audiences };
 }
 
 /** A resend's reason in the journal, for the audiences it reached (the run id as Prepare names it). */
@@ -94,7 +84,7 @@ export async function recordStep(event: RecordEvent, ports: { store: ReportStore
   const reportId = event.request.reportId;
   const periodId = periodOf(event);
   const failedAudiences = (event.deliveries ?? []).filter((delivery) => delivery.status === 'failed').map((delivery) => delivery.audience);
-  const { state, message } = outcomeOf(event, failedAudiences);
+  const { state, message } = finalRunState(endingOf(event));
   const previous = await readRunStatus(ports.store, reportId, periodId).catch(() => undefined);
   const status = await recordRunStatus(
     ports.store,

@@ -4,8 +4,9 @@
 // execution (the hold for late data, a redrive) works on the same period.
 import { z } from 'zod';
 import { ConfigurationError } from '#core/errors.ts';
-import { addDays, latestCompletePeriod, parsePeriod, type Period } from '#core/period.ts';
+import { addDays, latestCompletePeriod, type Period } from '#core/period.ts';
 import { reportDefinition, type ReportDefinition } from '#core/report-definitions.ts';
+import { reportPeriod } from '#core/run-lifecycle.ts';
 
 export const runInputSchema = z.object({
   reportId: z.string().min(1),
@@ -66,9 +67,6 @@ export interface ResolvedRun {
 
 export function resolveRun(request: RunInput, startedAt: Date): ResolvedRun {
   const definition = reportDefinition(request.reportId);
-  const period = request.periodId ? parsePeriod(request.periodId) : defaultPeriod(definition, startedAt);
-  if (period.kind !== definition.periodKind) {
-    throw new ConfigurationError(`${definition.id} is a ${definition.periodKind}ly report; ${period.id} is a ${period.kind}`);
-  }
+  const period = request.periodId ? reportPeriod(definition, request.periodId) : defaultPeriod(definition, startedAt);
   return { definition, period };
 }

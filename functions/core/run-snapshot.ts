@@ -1,0 +1,56 @@
+// The run snapshot's schema: what Prepare stores and each Deliver (and Record) reads back from
+// the archive. Read through this schema rather than cast, so that a snapshot written by another
+// version, or truncated, fails as a named ArchiveError instead of as a wrong figure later.
+import { z } from 'zod';
+import { ArchiveError } from './errors.ts';
+import type { RunSnapshot } from './report-run.ts';
+import type { MetricRows } from './rows.ts';
+
+const count = z.number().finite();
+
+const metricRowsSchema = z.object({
+  flows: z.array(z.object({ day: z.string(), provinceCode: z.string(), donor: z.string(), recipient: z.string(), ports: count })),
+  requests: z.array(z.object({ day: z.string(), provinceCode: z.string(), donor: z.string(), status: z.string(), rejectReason: z.string().nullable(), requests: count })),
+  categories: z.array(z.object({ day: z.string(), provinceCode: z.string(), operatorCode: z.string(), categoryCode: z.string(), responses: count })),
+  base: z.array(z.object({ month: z.string(), provinceCode: z.string(), operatorCode: z.string(), subscribers: count })),
+  valueMirror: z.array(
+    z.object({
+      side: z.enum(['leaver', 'joiner']),
+      provinceCode: z.string(),
+      operatorCode: z.string(),
+      planCode: z.string(),
+      ports: count,
+      withUsage: count,
+      overpaying: count,
+      feeSumCny: count,
+    }),
+  ),
+  dataQuality: z.array(z.object({ table: z.string(), provinceCode: z.string().nullable(), outcome: z.string(), rows: count })),
+}) satisfies z.ZodType<MetricRows>;
+
+export const runSnapshotSchema = z.object({
+  reportId: z.string().min(1),
+  periodId: z.string().min(1),
+  homeOperator: z.string().min(1),
+  generatedAt: z.iso.datetime({ offset: true }),
+  audiences: z.array(z.string()),
+  queryCount: z.number().int().min(0),
+  partitionsMissing: z.array(z.string()),
+  rows: metricRowsSchema,
+}) satisfies z.ZodType<RunSnapshot>;
+
+/** A stored snapshot, parsed and checked; `where` names it in the error (its archive location). */
+export function parseRunSnapshot(body: Uint8Array | string, where: string): RunSnapshot {
+  let json: unknown;
+  try {
+    json = JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(body));
+  } catch (error) {
+    throw new ArchiveError(`run snapshot ${where} is not JSON: ${(error as Error).message}`, { cause: error });
+  }
+  const parsed = runSnapshotSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ArchiveError(`run snapshot ${where} does not match its schema: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
