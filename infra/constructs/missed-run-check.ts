@@ -33,7 +33,7 @@ export interface MissedRunCheckProps {
   readonly every?: Duration;
   /** @default 40 days: a month, its grace window, and a margin */
   readonly lookbackDays?: number;
-  /** Run the check and page on its alarms (off where the report schedules are off, as on dev). */
+  /** Run the check and alarm on it (off where the report schedules are off, as on dev: no alarms then). */
   readonly enabled: boolean;
 }
 
@@ -93,9 +93,15 @@ export class MissedRunCheck extends Construct {
         treatMissingData,
         alarmDescription: description,
       });
-      if (props.enabled) created.addAlarmAction(action);
+      created.addAlarmAction(action);
       return created;
     };
+    // Where the check is off, an alarm with missing data as breaching would only ever ring.
+    if (!props.enabled) {
+      this.overdueAlarms = [];
+      this.lateBannerAlarms = [];
+      return;
+    }
     this.overdueAlarms = props.definitions.map((definition) =>
       alarm(
         `${definition.id}-overdue`,

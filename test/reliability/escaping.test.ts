@@ -63,7 +63,7 @@ beforeAll(async () => {
   const io = bufferIo();
   for (const args of [
     ['run', '--report', 'hq-weekly', '--period', '2019-W48'],
-    ['run', '--report', 'province-monthly', '--period', '2019-11', '--province', '44'],
+    ['run', '--report', 'province-monthly', '--period', '2019-11', '--audience', '44'],
   ]) {
     const code = await main([...args, '--lake', lakeDir, '--out', outDir, '--locale', 'en', '--recipients', 'config/recipients.json'], io);
     expect(code, io.stderr.join('\n')).toBe(0);
