@@ -5,7 +5,7 @@
 //   sent/v001/, sent/v002/, ...                   every version that went out, written once and
 //                                                 never again: the model, page, text, charts,
 //                                                 the message as built, and version.json
-// A dry run, and a rerun once something was sent, renders into drafts/<report>/<period>/<audience>/
+// A dry run, and a rerun once something was sent, renders into <report>/drafts/<period>/<audience>/
 // instead, so neither can rewrite what readers hold. Locally and in S3 alike (a ReportStore).
 import { z } from 'zod';
 import { changedFigures, type CorrectionNote } from './correction-diff.ts';
@@ -45,9 +45,12 @@ export function sentVersionPrefix(reportId: string, periodId: string, audience: 
   return `${archivePrefix(reportId, periodId, audience)}/sent/v${String(version).padStart(3, '0')}`;
 }
 
-/** Where renders that are not (or not yet) what readers hold go: dry runs, reruns after a send. */
+/**
+ * Where renders that are not (or not yet) what readers hold go: dry runs, reruns after a send.
+ * Inside the report's folder, so that whatever may write a report's archive may write its drafts.
+ */
 export function draftPrefix(reportId: string, periodId: string, audience: string): string {
-  return `drafts/${archivePrefix(reportId, periodId, audience)}`;
+  return `${reportId}/drafts/${periodId}/${audience}`;
 }
 
 const VERSION_FILE = /\/sent\/v(\d+)\/version\.json$/;

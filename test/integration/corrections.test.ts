@@ -24,6 +24,7 @@ let smtp: LoopbackSmtp;
 
 const HQ = ['executive-office@example.com', 'strategy-office@example.com'];
 const PREFIX = 'hq-weekly/2019-W48/hq';
+const DRAFT = 'hq-weekly/drafts/2019-W48/hq';
 
 async function cli(...args: string[]) {
   const io = bufferIo();
@@ -101,7 +102,7 @@ describe('what was sent stays what was sent', () => {
     expect(received()).toEqual([]);
     const after = await Promise.all(['briefing.json', 'briefing.html', 'message.eml'].map((name) => archived(`${PREFIX}/${name}`)));
     expect(after).toEqual(before);
-    expect((await modelAt(`drafts/${PREFIX}/briefing.json`)).generatedAt).not.toBe((await modelAt(`${PREFIX}/briefing.json`)).generatedAt);
+    expect((await modelAt(`${DRAFT}/briefing.json`)).generatedAt).not.toBe((await modelAt(`${PREFIX}/briefing.json`)).generatedAt);
   });
 
   it('after a late load, a rerun sends nothing and says in one line that the figures changed (exit 4)', async () => {
@@ -115,7 +116,7 @@ describe('what was sent stays what was sent', () => {
     const sentAt = JSON.parse(await archived(`${PREFIX}/sent/v001/version.json`)).sentAt.replace(/\.\d{3}Z$/, 'Z');
     expect(rerun.stderr).toBe(`mnp-briefings: hq-weekly 2019-W48 (hq): figures changed since sent on ${sentAt}: use \`rerun --resend --reason …\``);
     expect(await archived(`${PREFIX}/briefing.json`)).toBe(before);
-    expect((await modelAt(`drafts/${PREFIX}/briefing.json`)).headline.portOuts).toBe(4);
+    expect((await modelAt(`${DRAFT}/briefing.json`)).headline.portOuts).toBe(4);
   });
 });
 

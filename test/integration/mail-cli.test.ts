@@ -87,7 +87,7 @@ describe('mnp-briefings run (file transport)', () => {
 
     expect(result.code).toBe(ExitCode.OK);
     expect(result.stdout).toContain('delivery (file, dry run: nothing sent): 0 sent, 0 skipped, 0 failed, 2 to send');
-    expect(await exists(join(workspace.root, 'dry', 'drafts', 'hq-weekly', '2019-W48', 'hq', 'message.eml'))).toBe(true);
+    expect(await exists(join(workspace.root, 'dry', 'hq-weekly', 'drafts', '2019-W48', 'hq', 'message.eml'))).toBe(true);
     expect(await exists(join(workspace.root, 'dry', 'hq-weekly', '2019-W48', 'hq', 'message.eml'))).toBe(false);
     expect(await exists(join(workspace.root, 'dry', 'hq-weekly', '2019-W48', 'hq', 'outbox'))).toBe(false);
     expect(await exists(join(workspace.root, 'dry', 'ledger'))).toBe(false);
