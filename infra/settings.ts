@@ -24,7 +24,7 @@ const contextSchema = z.object({
   homeOperator: z.string().regex(/^[A-Z]+$/),
   /** Athena stops (and bills no further) a query that would scan more than this. */
   bytesScannedCutoffGb: count(1, 10_000),
-  /** Athena result reuse for metric queries (never for data quality); 0 turns it off. */
+  /** Athena result reuse for metric queries (never for data quality, never older than the execution); 0 (the default) turns it off. */
   resultReuseMinutes: count(0, 10_080),
   /** Start the schedules enabled. */
   schedulesEnabled: flag,
@@ -46,7 +46,8 @@ const STAGE_DEFAULTS: Record<Stage, Omit<AppSettings, 'stage' | 'sesDomain'> & {
     opsEmail: undefined,
     homeOperator: 'CMCC',
     bytesScannedCutoffGb: 10,
-    resultReuseMinutes: 60,
+    // Off: reuse does not see a late load, and a correction must read the lake as it is now.
+    resultReuseMinutes: 0,
     // A developer's stage does not mail anyone on a timer unless asked to.
     schedulesEnabled: false,
     deliverArchitecture: 'x86_64',
@@ -60,7 +61,8 @@ const STAGE_DEFAULTS: Record<Stage, Omit<AppSettings, 'stage' | 'sesDomain'> & {
     opsEmail: undefined,
     homeOperator: 'CMCC',
     bytesScannedCutoffGb: 50,
-    resultReuseMinutes: 60,
+    // Off: reuse does not see a late load, and a correction must read the lake as it is now.
+    resultReuseMinutes: 0,
     schedulesEnabled: true,
     deliverArchitecture: 'x86_64',
     athenaResultsRetentionDays: 30,

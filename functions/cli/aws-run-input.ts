@@ -7,6 +7,8 @@ export interface AwsRunInput {
   readonly periodId?: string;
   readonly audiences?: readonly string[];
   readonly resend?: boolean;
+  /** Why a resend corrects what went out: shown in the correction, kept in the ledger and journal. */
+  readonly reason?: string;
   readonly archiveOnly?: boolean;
   readonly sendDespiteMissingData?: boolean;
 }
@@ -16,12 +18,13 @@ export function stateMachineName(stage: string, reportId: string): string {
 }
 
 /** The execution input with only the flags that are set: what the state machine's defaults do not say. */
-export function awsRunInput(reportId: string, fields: { periodId?: string | undefined; audiences?: readonly string[] | undefined; resend?: boolean | undefined; archiveOnly?: boolean | undefined; sendDespiteMissingData?: boolean | undefined }): AwsRunInput {
+export function awsRunInput(reportId: string, fields: { periodId?: string | undefined; audiences?: readonly string[] | undefined; resend?: boolean | undefined; reason?: string | undefined; archiveOnly?: boolean | undefined; sendDespiteMissingData?: boolean | undefined }): AwsRunInput {
   return {
     reportId,
     ...(fields.periodId ? { periodId: fields.periodId } : {}),
     ...(fields.audiences ? { audiences: fields.audiences } : {}),
     ...(fields.resend ? { resend: true } : {}),
+    ...(fields.resend && fields.reason ? { reason: fields.reason } : {}),
     ...(fields.archiveOnly ? { archiveOnly: true } : {}),
     ...(fields.sendDespiteMissingData ? { sendDespiteMissingData: true } : {}),
   };

@@ -4,6 +4,7 @@ import type { DeliveryLedger, MailTransport } from '#core/delivery-ports.ts';
 import { deliverAudienceReport, type DeliverySummary } from '#core/delivery.ts';
 import type { Logger, ReportStore } from '#core/ports.ts';
 import type { RecipientsConfig } from '#core/recipients.ts';
+import type { CorrectionNote } from '#core/correction-diff.ts';
 import type { ArchivedReport } from '#core/report-run.ts';
 import { createBriefingMessageComposer } from '#render/mime/briefing-composer.ts';
 
@@ -22,7 +23,7 @@ export interface DeliverReportsPorts {
 
 export async function deliverArchivedReports(
   archived: readonly ArchivedReport[],
-  mode: { readonly resend: boolean; readonly dryRun: boolean },
+  mode: { readonly resend: boolean; readonly dryRun: boolean; readonly correctionNotes?: ReadonlyMap<string, CorrectionNote> },
   ports: DeliverReportsPorts,
 ): Promise<DeliverySummary[]> {
   const deliveryPorts = {
@@ -35,6 +36,10 @@ export async function deliverArchivedReports(
   };
   const summaries: DeliverySummary[] = [];
   const watch = { ...(ports.signal ? { signal: ports.signal } : {}), ...(ports.onProgress ? { onProgress: ports.onProgress } : {}) };
-  for (const report of archived) summaries.push(await deliverAudienceReport(report, ports.recipients, deliveryPorts, { ...mode, ...watch }));
+  for (const report of archived) {
+    // A resend carries, per audience, why and what changed (#core/sent-archive.ts decides it).
+    const correctionNote = mode.correctionNotes?.get(report.audience);
+    summaries.push(await deliverAudienceReport(report, ports.recipients, deliveryPorts, { resend: mode.resend, dryRun: mode.dryRun, ...watch, ...(correctionNote ? { correctionNote } : {}) }));
+  }
   return summaries;
 }

@@ -7,6 +7,14 @@ export const ExitCode = {
   USAGE: 2,
   /** Some deliveries failed; the rest went out and a rerun completes them. */
   DELIVERY_FAILED: 3,
+  /**
+   * A rerun found figures other than those sent (a late load, say): nothing was sent to the
+   * audiences concerned and the archive keeps what they hold; `rerun --resend --reason ...`
+   * sends the correction.
+   */
+  FIGURES_CHANGED: 4,
+  /** `check`: at least one scheduled report is overdue (one line each on stdout). */
+  OVERDUE: 5,
   /** Held: the period's data is not complete yet (no _SUCCESS); nothing was sent. */
   HELD: 75,
 } as const;

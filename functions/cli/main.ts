@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDemo } from './commands/demo.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerBackfill } from './commands/backfill.ts';
+import { registerCheck } from './commands/check.ts';
 import { registerPreview } from './commands/preview.ts';
 import { registerRerun } from './commands/rerun.ts';
 import { registerRun } from './commands/run.ts';
@@ -27,6 +28,7 @@ export function buildProgram(io: CliIo): Command {
   registerStatus(program, io);
   registerRecipients(program, io);
   registerValidate(program, io);
+  registerCheck(program, io);
   return program;
 }
 

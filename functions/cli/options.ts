@@ -64,6 +64,11 @@ type Mailed = { transport: string; smtpUrl?: string | undefined };
 
 const hasStageForAws = (options: Targeted) => options.target !== 'aws' || options.stage !== undefined;
 const stageNeeded = { message: 'is needed with --target aws, e.g. --stage prod', path: ['stage'] };
+type Resent = { resend?: boolean | undefined; reason?: string | undefined };
+const hasReasonForResend = (options: Resent) => options.resend !== true || options.reason !== undefined;
+const reasonNeeded = { message: 'is required with --resend: say why the correction is sent, e.g. --reason "late load of 2019-11-30 port requests"', path: ['reason'] };
+/** Why a correction is sent: shown to its readers, so one line of plain text. */
+const reason = z.string().trim().min(1).max(300).regex(/^[^\r\n]*$/, 'must be one line').optional();
 const hasSmtpUrl = (options: Mailed) => options.transport !== 'smtp' || options.smtpUrl !== undefined;
 const smtpUrlNeeded = { message: 'is needed with --transport smtp, e.g. --smtp-url smtp://127.0.0.1:2525', path: ['smtpUrl'] };
 
@@ -78,7 +83,9 @@ export const runOptionsSchema = z
     // Without --no-deliver, the reports are sent (by the file transport unless told otherwise).
     deliver: z.boolean().default(true),
     resend: z.boolean().optional(),
+    reason,
   })
+  .refine(hasReasonForResend, reasonNeeded)
   .refine(hasSmtpUrl, smtpUrlNeeded)
   .refine(hasStageForAws, stageNeeded);
 
@@ -88,10 +95,12 @@ export const rerunOptionsSchema = z
     period: periodId,
     audience: z.array(audience).optional(),
     resend: z.boolean().optional(),
+    reason,
     ...localRunOptions,
     ...deliveryOptions,
     ...targetOptions,
   })
+  .refine(hasReasonForResend, reasonNeeded)
   .refine(hasSmtpUrl, smtpUrlNeeded)
   .refine(hasStageForAws, stageNeeded);
 
@@ -101,6 +110,8 @@ export const backfillOptionsSchema = z
     from: periodId,
     to: periodId,
     send: z.boolean().optional(),
+    /** With --target aws: executions at a time (Athena's concurrency and SES's rate). */
+    concurrency: z.coerce.number().int().min(1).max(20).optional(),
     ...localRunOptions,
     ...deliveryOptions,
     ...targetOptions,

@@ -4,6 +4,7 @@
 import type { DeliveryLedger, MailTransport } from '#core/delivery-ports.ts';
 import type { DeliverySummary } from '#core/delivery.ts';
 import { findMissingPartitions } from '#core/collect-metrics.ts';
+import { FiguresChangedError } from '#core/errors.ts';
 import { lakeRange } from '#core/lake-calendar.ts';
 import { planQueries } from '#core/query-plan.ts';
 import { recipientsOf, type RecipientsConfig } from '#core/recipients.ts';
@@ -11,6 +12,8 @@ import { reportDefinition } from '#core/report-definitions.ts';
 import type { Locale } from '#core/report-model.ts';
 import { audiencesOf, runReport, type ArchivedReport } from '#core/report-run.ts';
 import { readRunStatus, recordRunStatus, type RunState } from '#core/run-journal.ts';
+import { decideSend, planAudienceArchive, recordDelivery, type SentVersionWithModel } from '#core/sent-archive.ts';
+import type { CorrectionNote } from '#core/correction-diff.ts';
 import { audienceOutcomeFromLedger, decideHold, finalRunState, refuseUnreportablePeriod, reportPeriod, type AudienceOutcome } from '#core/run-lifecycle.ts';
 import { writeArchiveIndex } from '#render/archive-index.ts';
 import { deliverArchivedReports } from './deliver-reports.ts';
@@ -29,6 +32,8 @@ export interface JobRequest {
   readonly deliver: boolean;
   /** Send again to recipients already sent to, as a correction. */
   readonly resend?: boolean;
+  /** Why a resend is sent: shown in the correction notice, kept in the ledger and journal. */
+  readonly reason?: string;
   /** Build the messages, send nothing, record nothing (neither ledger nor journal). */
   readonly dryRun?: boolean;
   /** Run although partitions are missing: the reports carry the "data incomplete" banner. */
@@ -62,6 +67,10 @@ export interface JobResult {
   readonly archived: readonly ArchivedReport[];
   /** One per audience; absent when nothing was delivered (held, --no-deliver, preview). */
   readonly deliveries?: readonly DeliverySummary[];
+  /** Audiences not delivered because their figures differ from the version sent (see #core/sent-archive.ts). */
+  readonly figuresChanged?: readonly { readonly audience: string; readonly sentAt: string }[];
+  /** The id this run records in the journal and the archive's sent versions. */
+  readonly runId?: string;
 }
 
 /** The run's state over every audience of the report, from the ledger (see #core/run-lifecycle.ts). */
@@ -79,9 +88,25 @@ export async function deliveryStateOf(
   return { ...finalRunState({ outcome: 'finished', audiences: outcomes }), outcomes };
 }
 
+/** The one line an operator reads when a rerun finds figures other than those sent. */
+export function figuresChangedLine(reportId: string, periodId: string, changed: readonly { audience: string; sentAt: string }[]): string {
+  const sentAt = changed.map((entry) => entry.sentAt).sort()[0]!.replace(/\.\d{3}Z$/, 'Z');
+  const audiences = changed.length > 3 ? `${changed.slice(0, 3).map((entry) => entry.audience).join(', ')} and ${changed.length - 3} more` : changed.map((entry) => entry.audience).join(', ');
+  return `${reportId} ${periodId} (${audiences}): figures changed since sent on ${sentAt}: use \`rerun --resend --reason …\``;
+}
+
+/** A rerun that found figures other than those sent ends in exit code 4, with the one line that says so. */
+export function assertFiguresAsSent(result: JobResult): void {
+  if (result.figuresChanged && result.figuresChanged.length > 0) throw new FiguresChangedError(figuresChangedLine(result.report, result.period, result.figuresChanged));
+}
+
 const SEND_ANYWAY = '--allow-incomplete sends it with a "data incomplete" banner';
 
-async function deliverArchived(archived: readonly ArchivedReport[], mode: { resend: boolean; dryRun: boolean }, ports: JobPorts): Promise<DeliverySummary[]> {
+async function deliverArchived(
+  archived: readonly ArchivedReport[],
+  mode: { resend: boolean; dryRun: boolean; correctionNotes?: ReadonlyMap<string, CorrectionNote> },
+  ports: JobPorts,
+): Promise<DeliverySummary[]> {
   const { runtime } = ports;
   const base = { transport: await ports.transport(), ledger: ports.ledger, store: runtime.store, log: runtime.log, recipients: ports.recipients, now: ports.now };
   if (!ports.sendWatch || mode.dryRun) return deliverArchivedReports(archived, mode, base);
@@ -91,6 +116,43 @@ async function deliverArchived(archived: readonly ArchivedReport[], mode: { rese
   return ports.sendWatch.during(label, total, (hooks) => deliverArchivedReports(archived, mode, { ...base, ...hooks }));
 }
 
+/** What a job's delivery did: a summary per audience delivered, the audiences whose figures changed. */
+interface DeliveredJob {
+  readonly summaries: readonly DeliverySummary[];
+  readonly figuresChanged: readonly { audience: string; sentAt: string }[];
+  readonly corrected: readonly string[];
+}
+
+/**
+ * Delivers every audience but one whose figures differ from the version sent to it (unless this
+ * is a resend, which carries a note of why and what changed), then records what went out as a
+ * sent version of the archive (#core/sent-archive.ts).
+ */
+async function deliverAsSent(archived: readonly ArchivedReport[], lastSent: ReadonlyMap<string, SentVersionWithModel>, request: JobRequest, ports: JobPorts, runId: string): Promise<DeliveredJob> {
+  const resend = request.resend === true;
+  const dryRun = request.dryRun === true;
+  const figuresChanged: { audience: string; sentAt: string }[] = [];
+  const correctionNotes = new Map<string, CorrectionNote>();
+  const toDeliver: ArchivedReport[] = [];
+  for (const report of archived) {
+    const decision = decideSend(report, lastSent.get(report.audience), { resend, reason: request.reason });
+    if (decision.action === 'figures-changed') figuresChanged.push({ audience: report.audience, sentAt: decision.sentAt });
+    else {
+      toDeliver.push(report);
+      if (decision.correctionNote) correctionNotes.set(report.audience, decision.correctionNote);
+    }
+  }
+  const summaries = toDeliver.length > 0 ? await deliverArchived(toDeliver, { resend, dryRun, correctionNotes }, ports) : [];
+  const corrected: string[] = [];
+  for (const summary of summaries) {
+    const report = toDeliver.find((candidate) => candidate.audience === summary.audience)!;
+    const messageId = summary.recipients.find((outcome) => outcome.status === 'sent')?.messageId;
+    const version = await recordDelivery(ports.runtime.store, report, { sent: summary.sent, messageKey: summary.messageKey, resend, dryRun, messageId }, lastSent.get(report.audience), { runId, at: ports.now(), reason: request.reason });
+    if (version?.correction) corrected.push(report.audience);
+  }
+  return { summaries, figuresChanged, corrected };
+}
+
 export async function runReportJob(request: JobRequest, ports: JobPorts): Promise<JobResult> {
   const definition = reportDefinition(request.reportId);
   const period = reportPeriod(definition, request.periodId);
@@ -98,6 +160,7 @@ export async function runReportJob(request: JobRequest, ports: JobPorts): Promis
   const { runtime } = ports;
   const journal = !request.preview && !request.dryRun;
   const now = ports.now();
+  const runId = `local-${now.toISOString()}-${process.pid}`;
 
   refuseUnreportablePeriod(period, now, await lakeRange(runtime.inventory));
   const missing = await findMissingPartitions(runtime.inventory, planQueries(period, definition.trend));
@@ -113,10 +176,18 @@ export async function runReportJob(request: JobRequest, ports: JobPorts): Promis
   }
 
   try {
+    // What went out stays as it went out: once a version was sent, or for a dry run, render as a draft.
+    const lastSent = new Map<string, SentVersionWithModel>();
+    const prefixOf = async (audience: string) => {
+      if (request.preview) return undefined;
+      const plan = await planAudienceArchive(runtime.store, definition.id, period.id, audience, { dryRun: request.dryRun === true });
+      if (plan.lastSent) lastSent.set(audience, plan.lastSent);
+      return plan.prefix;
+    };
     const { snapshot, archived } = await runReport(
       { reportId: definition.id, periodId: period.id, homeOperator: request.homeOperator, audiences, generatedAt: now },
       runtime,
-      { localeOf: (audience) => request.locale ?? recipientsOf(ports.recipients, audience).locale },
+      { localeOf: (audience) => request.locale ?? recipientsOf(ports.recipients, audience).locale, prefixOf },
     );
     const ran = { report: definition.id, period: period.id, queryCount: snapshot.queryCount, partitionsMissing: snapshot.partitionsMissing, archived };
     if (request.preview) {
@@ -132,13 +203,22 @@ export async function runReportJob(request: JobRequest, ports: JobPorts): Promis
       if (journal) await record(ending.state, ending.message);
       return { ...ran, state: 'archived' };
     }
-    const deliveries = await deliverArchived(archived, { resend: request.resend === true, dryRun: request.dryRun === true }, ports);
-    if (!journal) return { ...ran, state: 'archived', deliveries };
+    const delivered = await deliverAsSent(archived, lastSent, request, ports, runId);
+    const { summaries: deliveries, figuresChanged } = delivered;
+    const changed = figuresChanged.length > 0 ? { figuresChanged } : {};
+    if (!journal) return { ...ran, state: 'archived', deliveries, runId, ...changed };
     // The state covers every audience of the report, so a rerun of one province says whether
     // the period is now complete, not only whether that province went out.
-    const delivered = await deliveryStateOf(ports.ledger, ports.recipients, definition.id, period.id, audiencesOf(definition));
-    await record(delivered.state, delivered.message);
-    return { ...ran, state: delivered.state, deliveries, ...(delivered.state === 'delivered' ? {} : { message: delivered.message }) };
+    const state = await deliveryStateOf(ports.ledger, ports.recipients, definition.id, period.id, audiencesOf(definition));
+    const message = [state.message, figuresChanged.length > 0 ? figuresChangedLine(definition.id, period.id, figuresChanged) : ''].filter(Boolean).join('; ');
+    const correction = delivered.corrected.length > 0 && request.reason ? { correction: { at: ports.now().toISOString(), reason: request.reason, runId, audiences: [...delivered.corrected] } } : {};
+    await recordRunStatus(
+      runtime.store,
+      { reportId: definition.id, periodId: period.id, state: state.state, partitionsMissing: [...snapshot.partitionsMissing], audiences, runId, message, ...correction },
+      ports.now(),
+    );
+    const shown = state.state === 'delivered' && figuresChanged.length === 0 ? {} : { message };
+    return { ...ran, state: state.state, deliveries, runId, ...changed, ...shown };
   } catch (error) {
     if (journal) {
       const ending = finalRunState({ outcome: 'failed', error: { name: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error) } });

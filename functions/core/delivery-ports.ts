@@ -2,6 +2,7 @@
 // composer (MIME, in render/mime), a mail transport (file, SMTP or SES), a delivery ledger (a
 // folder locally, a DynamoDB table in AWS) and a clock. Adapters implement these; the core
 // stays free of SDKs, sockets and files.
+import type { CorrectionNote } from './correction-diff.ts';
 import { DeliveryError, MnpError } from './errors.ts';
 import type { ArchivedReport } from './report-run.ts';
 
@@ -36,6 +37,8 @@ export interface DeliveryRecord extends DeliveryKey {
   readonly error?: string;
   /** The send was a deliberate resend (--resend), marked as a correction. */
   readonly correction: boolean;
+  /** For a correction: why it was sent (rerun --resend --reason). */
+  readonly reason?: string;
   /** For a correction: the Message-ID of the send it corrects (In-Reply-To, References). */
   readonly replaces?: string;
   /** The send took over a claim that had expired: an earlier copy may have been delivered. */
@@ -134,6 +137,8 @@ export interface ComposeRequest {
   readonly possibleDuplicate: boolean;
   /** Message-IDs this one follows (the earlier send, for a correction). */
   readonly references?: readonly string[];
+  /** For a correction: its reason and the figures it changes, shown in the notice. */
+  readonly correctionNote?: CorrectionNote;
 }
 
 export interface ComposedMessage {

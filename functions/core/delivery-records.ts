@@ -94,6 +94,8 @@ export function nextRecord(key: DeliveryKey, previous: DeliveryRecord | undefine
     dispatched: undefined,
     // A correction keeps pointing at the send it corrects, through its retries.
     replaces: fields.correction ? previous?.replaces : undefined,
+    // And keeps its reason (rerun --resend --reason).
+    reason: fields.correction ? previous?.reason : undefined,
     ...fields,
     updatedAt: now.toISOString(),
     version: (previous?.version ?? 0) + 1,

@@ -21,6 +21,7 @@ import {
   type SkipReason,
 } from './delivery-records.ts';
 import { DEFAULT_RETRY, sendWithRetry, type RetryPolicy } from './delivery-send.ts';
+import type { CorrectionNote } from './correction-diff.ts';
 import { DeliveryError } from './errors.ts';
 import type { Logger, ReportStore } from './ports.ts';
 import { domainOf, recipientsOf, type RecipientsConfig } from './recipients.ts';
@@ -57,6 +58,8 @@ export interface DeliveryOptions {
   readonly leaseMs?: number;
   /** Recipients in flight at once; the transport's throttle sets the rate. @default 4 */
   readonly concurrency?: number;
+  /** For a resend: why, and what changed since the version sent (#core/correction-diff.ts). */
+  readonly correctionNote?: CorrectionNote;
   /**
    * Aborted when the operator interrupts the run: no further send starts, a claim not yet
    * handed to the transport is released, the sends already handed over finish and are recorded.
@@ -162,6 +165,7 @@ class AudienceDelivery {
       listId: this.recipients.listId,
       date: this.ports.clock.now(),
       ...variant,
+      ...(variant.correction && this.options.correctionNote ? { correctionNote: this.options.correctionNote } : {}),
     };
   }
 
@@ -188,7 +192,8 @@ class AudienceDelivery {
     const key = ledgerKeyOf(this.archived, recipient);
     const record = await this.ports.ledger.get(key);
     if (!record || (record.status !== 'sent' && record.status !== 'unconfirmed')) return;
-    const queued = queuedCorrection(record, this.correctionMessageId, this.ports.clock.now());
+    const reason = this.options.correctionNote?.reason;
+    const queued = { ...queuedCorrection(record, this.correctionMessageId, this.ports.clock.now()), ...(reason ? { reason } : {}) };
     if (await this.ports.ledger.replace(queued)) this.ports.log.info('correction queued', { ...this.logFields(recipient), messageId: queued.messageId });
   }
 

@@ -46,3 +46,9 @@ export class DeliveryError extends MnpError {}
 
 /** Writing the rendered report to the archive failed; nothing is sent after this. */
 export class ArchiveError extends MnpError {}
+
+/** A rerun found figures other than those sent: only a resend with a reason sends them. */
+export class FiguresChangedError extends MnpError {}
+
+/** Scheduled reports are overdue: missed, held past their deadline, partly delivered or failed. */
+export class OverdueReportsError extends MnpError {}

@@ -102,16 +102,20 @@ export function archivePrefix(reportId: string, periodId: string, audience: stri
   return `${reportId}/${periodId}/${audience}`;
 }
 
-/** Renders one audience's report and writes it to the archive (images, JSON, text, then HTML). */
+/**
+ * Renders one audience's report and writes it to the archive (images, JSON, text, then HTML),
+ * under its archive prefix or, for a draft (#core/sent-archive.ts), under the prefix given.
+ */
 export async function archiveAudienceReport(
   snapshot: RunSnapshot,
   audience: string,
   locale: Locale,
   ports: { renderer: BriefingRenderer; store: ReportStore },
+  where: { readonly prefix?: string } = {},
 ): Promise<ArchivedReport> {
   const model = buildModel(snapshot, audience, locale);
   const rendered = await ports.renderer.render(model);
-  const prefix = archivePrefix(snapshot.reportId, snapshot.periodId, audience);
+  const prefix = where.prefix ?? archivePrefix(snapshot.reportId, snapshot.periodId, audience);
   const keys = archiveKeys(prefix);
   for (const image of rendered.images) await ports.store.put(`${prefix}/${image.fileName}`, image.content, 'image/png');
   await ports.store.put(keys.json, `${JSON.stringify(model, null, 2)}\n`, 'application/json');
@@ -130,6 +134,8 @@ export interface RunReportPorts {
 
 export interface RunReportOptions {
   readonly localeOf: (audience: string) => Locale;
+  /** Where an audience's render goes; its archive prefix by default. */
+  readonly prefixOf?: (audience: string) => Promise<string | undefined>;
   readonly onArchived?: (report: ArchivedReport) => void;
 }
 
@@ -143,7 +149,8 @@ export async function runReport(
   const archived: ArchivedReport[] = [];
   for (const audience of snapshot.audiences) {
     const locale = options.localeOf(audience);
-    const report = await archiveAudienceReport(snapshot, audience, locale, { renderer: ports.renderers[locale], store: ports.store });
+    const prefix = await options.prefixOf?.(audience);
+    const report = await archiveAudienceReport(snapshot, audience, locale, { renderer: ports.renderers[locale], store: ports.store }, prefix ? { prefix } : {});
     archived.push(report);
     options.onArchived?.(report);
   }

@@ -29,9 +29,15 @@ const runStatusSchema = z.object({
   /** Every audience any attempt ran for: a rerun of one province does not narrow it. */
   audiences: z.array(z.string()),
   message: z.string().optional(),
+  /** The run of the last attempt: a local run id or a Step Functions execution name. */
+  runId: z.string().optional(),
+  /** Every correction sent for the period, oldest first: when, why, by which run, to whom. */
+  corrections: z.array(z.object({ at: z.string(), reason: z.string(), runId: z.string(), audiences: z.array(z.string()) })).optional(),
   /** Written since the history was kept; a status from before starts it empty. */
   history: z.array(attemptSchema).default([]),
 });
+
+export type CorrectionEntry = NonNullable<RunStatus['corrections']>[number];
 
 export type RunStatus = z.infer<typeof runStatusSchema>;
 export type RunState = RunStatus['state'];
@@ -51,20 +57,23 @@ export async function readRunStatus(store: ReportStore, reportId: string, period
  */
 export async function recordRunStatus(
   store: ReportStore,
-  update: Omit<RunStatus, 'firstAttemptAt' | 'attempts' | 'updatedAt' | 'history'>,
+  update: Omit<RunStatus, 'firstAttemptAt' | 'attempts' | 'updatedAt' | 'history' | 'corrections'> & { readonly correction?: CorrectionEntry },
   now: Date,
 ): Promise<RunStatus> {
   const previous = await readRunStatus(store, update.reportId, update.periodId);
+  const { correction, ...fields } = update;
+  const corrections = [...(previous?.corrections ?? []), ...(correction ? [correction] : [])];
   const attempt = {
     at: now.toISOString(),
-    state: update.state,
-    audiences: [...update.audiences],
-    partitionsMissing: update.partitionsMissing.length,
-    ...(update.message ? { message: update.message } : {}),
+    state: fields.state,
+    audiences: [...fields.audiences],
+    partitionsMissing: fields.partitionsMissing.length,
+    ...(fields.message ? { message: fields.message } : {}),
   };
   const status: RunStatus = {
-    ...update,
-    audiences: [...new Set([...(previous?.audiences ?? []), ...update.audiences])].sort(),
+    ...fields,
+    ...(corrections.length > 0 ? { corrections } : {}),
+    audiences: [...new Set([...(previous?.audiences ?? []), ...fields.audiences])].sort(),
     updatedAt: now.toISOString(),
     firstAttemptAt: previous?.firstAttemptAt ?? now.toISOString(),
     attempts: (previous?.attempts ?? 0) + 1,

@@ -11,6 +11,7 @@ import { S3ReportStore } from '#adapters/store/s3-store.ts';
 import { prepareStep, type PrepareOutput } from './steps/prepare-step.ts';
 import { prepareConfigSchema, readConfig, type PrepareConfig } from './support/config.ts';
 import { createLambdaLogger, type LambdaLogger } from './support/lambda-logger.ts';
+import { resultReuseMinutesFor } from './support/result-reuse.ts';
 import { parseEvent, runEventSchema } from './support/run-input.ts';
 
 export interface PrepareDependencies {
@@ -28,17 +29,18 @@ export function createPrepareHandler(deps: PrepareDependencies) {
   return async (event: unknown, context?: Context): Promise<PrepareOutput> => {
     deps.log.withContext(context);
     const runEvent = parseEvent(runEventSchema, event, 'Prepare event');
+    const now = deps.now ?? (() => new Date());
     const engine = new AthenaEngine({
       client: deps.athena,
       workGroup: config.ATHENA_WORKGROUP,
       database: config.ATHENA_DATABASE,
       log: deps.log,
-      resultReuseMinutes: runEvent.request.freshResults ? 0 : config.ATHENA_RESULT_REUSE_MINUTES,
+      resultReuseMinutes: resultReuseMinutesFor(config.ATHENA_RESULT_REUSE_MINUTES, runEvent.request, new Date(runEvent.startedAt), now()),
       polling: { timeoutMs: config.ATHENA_QUERY_TIMEOUT_SECONDS * 1000 },
       ...(context ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {}),
     });
     try {
-      return await prepareStep(runEvent, config.HOME_OPERATOR, { engine, inventory, store, log: deps.log, now: deps.now ?? (() => new Date()) });
+      return await prepareStep(runEvent, config.HOME_OPERATOR, { engine, inventory, store, log: deps.log, now });
     } catch (error) {
       // Waiting for late data is expected (logged as a warning by the step); anything else is not.
       if (!(error instanceof DataNotReadyError)) {

@@ -18,6 +18,7 @@ const GRANT_ACTION_GROUPS: Record<string, string> = {
 
 /** Actions that accept no resource other than "*" (AWS service authorization reference). */
 const RESOURCE_STAR_ONLY = new Set([
+  'cloudwatch:PutMetricData',
   'xray:PutTraceSegments',
   'xray:PutTelemetryRecords',
   'xray:GetSamplingRules',

@@ -14,6 +14,7 @@ import { BriefingsWorkGroup, RESULTS_PREFIX } from '../constructs/athena-workgro
 import { BriefingFunction } from '../constructs/briefing-function.ts';
 import { LAKE_TABLES } from '../constructs/lake-catalog.ts';
 import { MailSending } from '../constructs/mail-sending.ts';
+import { MissedRunCheck } from '../constructs/missed-run-check.ts';
 import { OperationsAlarms } from '../constructs/operations-alarms.ts';
 import { OperationsNotifications } from '../constructs/operations-notifications.ts';
 import { ReportRunMachine } from '../constructs/report-run-machine.ts';
@@ -170,6 +171,8 @@ export class BriefingsStack extends Stack {
       enabled: settings.schedulesEnabled,
     });
 
+    this.checkMissedRuns({ namePrefix, definitions: props.reportDefinitions, archiveBucket, ledgerTable, alarmTopic: notifications.alarmTopic, failureQueue: failedInvocations, enabled: settings.schedulesEnabled });
+
     this.acknowledgeExpectedWildcards(
       { lake: lakeBucket, archive: archiveBucket, results: athenaResultsBucket },
       settings.lakePrefix,
@@ -190,6 +193,11 @@ export class BriefingsStack extends Stack {
         { name: 'record', function: this.record.function },
       ],
     });
+  }
+
+  /** Missed runs are noticed: a check on its own schedule, with an alarm per report (infra/constructs/missed-run-check.ts). */
+  private checkMissedRuns(props: Omit<ConstructorParameters<typeof MissedRunCheck>[2], 'metricNamespace' | 'recipientsKey'>): MissedRunCheck {
+    return new MissedRunCheck(this, 'MissedRunCheck', { ...props, metricNamespace: 'MnpBriefings', recipientsKey: RECIPIENTS_KEY });
   }
 
   private acknowledgeExpectedWildcards(

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { reportDefinitions } from '#core/report-definitions.ts';
 import { synthApp, type SynthesisedApp } from './synth-app.ts';
 
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Sid?: string };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Sid?: string; Condition?: unknown };
 type Resource = { Type: string; Properties: Record<string, any> };
 
 const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
@@ -93,7 +93,8 @@ describe('briefings stack', () => {
   describe('schedules', () => {
     it('has exactly one schedule per report definition, in Beijing time, with its expression', () => {
       const schedules = Object.values(app.briefingsTemplate.findResources('AWS::Scheduler::Schedule')) as Resource[];
-      expect(schedules.map((s) => s.Properties['Name']).sort()).toEqual(reportDefinitions.map((d) => `mnp-briefings-dev-${d.id}`).sort());
+      // Beside them, the check of missed runs has a schedule of its own (infra/constructs/missed-run-check.ts).
+      expect(schedules.map((s) => s.Properties['Name']).sort()).toEqual([...reportDefinitions.map((d) => `mnp-briefings-dev-${d.id}`), 'mnp-briefings-dev-missed-run-check'].sort());
       for (const definition of reportDefinitions) {
         const schedule = schedules.find((s) => s.Properties['Name'] === `mnp-briefings-dev-${definition.id}`)!;
         expect(schedule.Properties['ScheduleExpression']).toBe(definition.schedule.expression);
@@ -115,20 +116,54 @@ describe('briefings stack', () => {
       app.briefingsTemplate.hasResourceProperties('AWS::Scheduler::Schedule', { State: 'DISABLED' });
       const prod = synthApp({ context: { stage: 'prod', sesDomain: 'mail.operator.example' } });
       const states = Object.values(prod.briefingsTemplate.findResources('AWS::Scheduler::Schedule')).map((s: any) => s.Properties.State);
-      expect(states).toEqual(reportDefinitions.map(() => 'ENABLED'));
+      expect(states).toEqual([...reportDefinitions.map(() => 'ENABLED'), 'ENABLED']);
+    });
+  });
+
+  describe('the check of missed runs', () => {
+    it('alarms per report on overdue periods where the schedules run (prod), treating missing data as breaching', () => {
+      const prod = synthApp({ context: { stage: 'prod', sesDomain: 'mail.operator.example' } });
+      expect(Object.values(app.briefingsTemplate.findResources('AWS::CloudWatch::Alarm')).filter((alarm: any) => alarm.Properties.MetricName === 'OverdueReports')).toEqual([]);
+      for (const definition of reportDefinitions) {
+        prod.briefingsTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'MnpBriefings',
+          MetricName: 'OverdueReports',
+          Dimensions: [{ Name: 'Report', Value: definition.id }],
+          TreatMissingData: 'breaching',
+          Threshold: 1,
+          EvaluationPeriods: 2,
+        });
+        prod.briefingsTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          MetricName: 'ReportsSentWithIncompleteData',
+          Dimensions: [{ Name: 'Report', Value: definition.id }],
+          TreatMissingData: 'notBreaching',
+        });
+      }
+    });
+
+    it('runs the check hourly with the ledger table and archive bucket it reads, publishing only to its namespace', () => {
+      app.briefingsTemplate.hasResourceProperties('AWS::Scheduler::Schedule', { Name: 'mnp-briefings-dev-missed-run-check', ScheduleExpression: 'rate(1 hour)' });
+      app.briefingsTemplate.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ LEDGER_TABLE: 'mnp-briefings-dev-delivery-ledger', METRIC_NAMESPACE: 'MnpBriefings', RECIPIENTS_KEY: 'config/recipients.json' }) },
+      });
+      app.briefingsTemplate.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: Match.objectLike({
+          Statement: Match.arrayWith([Match.objectLike({ Action: 'cloudwatch:PutMetricData', Condition: { StringEquals: { 'cloudwatch:namespace': 'MnpBriefings' } } })]),
+        }),
+      });
     });
   });
 
   describe('functions', () => {
     it('runs every function on Node 22 with JSON logs and a failure destination', () => {
       const functions = Object.values(app.briefingsTemplate.findResources('AWS::Lambda::Function')) as Resource[];
-      expect(functions).toHaveLength(3);
+      expect(functions).toHaveLength(4);
       for (const fn of functions) {
         expect(fn.Properties['Runtime']).toBe('nodejs22.x');
         expect(fn.Properties['LoggingConfig']).toMatchObject({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO' });
         expect(fn.Properties['Environment'].Variables.POWERTOOLS_SERVICE_NAME).toBe('mnp-briefings');
       }
-      app.briefingsTemplate.resourceCountIs('AWS::Lambda::EventInvokeConfig', 3);
+      app.briefingsTemplate.resourceCountIs('AWS::Lambda::EventInvokeConfig', 4);
       app.briefingsTemplate.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
         DestinationConfig: { OnFailure: { Destination: Match.objectLike({ 'Fn::GetAtt': Match.arrayWith([Match.stringLikeRegexp('^FailedInvocations')]) }) } },
       });
@@ -142,7 +177,7 @@ describe('briefings stack', () => {
 
     it('gives each function its own role', () => {
       const roles = (Object.values(app.briefingsTemplate.findResources('AWS::Lambda::Function')) as Resource[]).map((fn) => flat(fn.Properties['Role']));
-      expect(new Set(roles).size).toBe(3);
+      expect(new Set(roles).size).toBe(4);
       for (const role of Object.values(app.briefingsTemplate.findResources('AWS::IAM::Role')) as Resource[]) {
         expect(role.Properties['ManagedPolicyArns']).toBeUndefined();
       }
@@ -158,7 +193,8 @@ describe('briefings stack', () => {
           const broad = actions.filter((action) => action === '*' || /^[a-z0-9-]+:\*$/.test(action));
           expect({ id, broad }).toEqual({ id, broad: [] });
           if (resources.includes('*')) {
-            expect({ id, actions: actions.filter((a) => !/^(xray|logs):[A-Za-z]+$/.test(a)) }).toEqual({ id, actions: [] });
+            // cloudwatch:PutMetricData has no resource-level permission; the check's is held to its namespace.
+            expect({ id, actions: actions.filter((a) => !/^(xray|logs):[A-Za-z]+$/.test(a) && !(a === 'cloudwatch:PutMetricData' && statement.Condition)) }).toEqual({ id, actions: [] });
           }
         }
       }

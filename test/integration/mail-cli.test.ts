@@ -82,12 +82,13 @@ describe('mnp-briefings run (file transport)', () => {
     expect(await exists(join(workspace.root, 'file', 'ledger', 'hq-weekly', '2019-W48', 'hq', HQ[0]!))).toBe(true);
   });
 
-  it('with --dry-run writes message.eml only: no outbox, no ledger', async () => {
+  it('with --dry-run writes message.eml as a draft only: nothing in the archive, no outbox, no ledger', async () => {
     const result = await run('dry', '--dry-run');
 
     expect(result.code).toBe(ExitCode.OK);
     expect(result.stdout).toContain('delivery (file, dry run: nothing sent): 0 sent, 0 skipped, 0 failed, 2 to send');
-    expect(await exists(join(workspace.root, 'dry', 'hq-weekly', '2019-W48', 'hq', 'message.eml'))).toBe(true);
+    expect(await exists(join(workspace.root, 'dry', 'hq-weekly', 'drafts', '2019-W48', 'hq', 'message.eml'))).toBe(true);
+    expect(await exists(join(workspace.root, 'dry', 'hq-weekly', '2019-W48', 'hq', 'message.eml'))).toBe(false);
     expect(await exists(join(workspace.root, 'dry', 'hq-weekly', '2019-W48', 'hq', 'outbox'))).toBe(false);
     expect(await exists(join(workspace.root, 'dry', 'ledger'))).toBe(false);
   });
@@ -95,7 +96,7 @@ describe('mnp-briefings run (file transport)', () => {
   it('with --resend sends a correction beside the first message', async () => {
     await run('resend');
 
-    const result = await run('resend', '--resend');
+    const result = await run('resend', '--resend', '--reason', 'a test of the correction');
 
     const outbox = join(workspace.root, 'resend', 'hq-weekly', '2019-W48', 'hq', 'outbox');
     expect(result.code).toBe(ExitCode.OK);

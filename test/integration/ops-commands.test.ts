@@ -69,7 +69,7 @@ describe('mnp-briefings rerun', () => {
     await workspace.cli('run', '--report', 'province-monthly', '--period', '2019-11', '--out', out('resend'), ...viaSmtp());
     smtp.received.length = 0;
 
-    const resend = await workspace.cli('rerun', '--report', 'province-monthly', '--period', '2019-11', '--audience', '44', '--resend', '--out', out('resend'), ...viaSmtp());
+    const resend = await workspace.cli('rerun', '--report', 'province-monthly', '--period', '2019-11', '--audience', '44', '--resend', '--reason', 'late load', '--out', out('resend'), ...viaSmtp());
 
     expect(resend.code).toBe(ExitCode.OK);
     expect(recipientsReceived()).toEqual(['branch-44-cx@example.com', 'branch-44-manager@example.com'].sort());

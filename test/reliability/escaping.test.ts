@@ -88,9 +88,10 @@ afterAll(async () => {
 
 describe('a plan code with markup and braces', () => {
   it('is shown by both reports, in every page and every message (the check is not vacuous)', () => {
-    // hq + province 44: two pages, two archived messages, two recipients each.
-    expect(htmlPlaces.length).toBe(2 + 2 + 4);
-    expect(textPlaces.length).toBe(2 + 2 + 4);
+    // hq + province 44: two pages and two archived messages, each again in its sent version
+    // (sent/v001/), and two recipients each.
+    expect(htmlPlaces.length).toBe(2 * 2 + 2 * 2 + 4);
+    expect(textPlaces.length).toBe(2 * 2 + 2 * 2 + 4);
   });
 
   it('arrives as text in briefing.html and in the HTML part of every message', () => {

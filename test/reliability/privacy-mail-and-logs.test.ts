@@ -85,9 +85,10 @@ afterAll(async () => {
 describe('the scan', () => {
   it('has reports, decoded mails and log lines to look at', () => {
     expect(places.filter((place) => place.place.endsWith('briefing.json')).length).toBeGreaterThanOrEqual(33);
-    // Files: hq and 31 provinces, each a message.eml and two recipients' copies; SMTP: hq's
-    // message.eml, and one of its two recipients received by the server.
-    expect(mails).toBe(32 * 3 + 1);
+    // Files: hq and 31 provinces, each a message.eml, its copy in the sent version (sent/v001/)
+    // and two recipients' copies; SMTP: hq's message.eml and its sent version's copy (one of its
+    // two recipients was received by the server).
+    expect(mails).toBe(32 * 4 + 2);
     expect(smtp.received.length).toBe(1);
     expect(places.some((place) => place.place.endsWith('#html') && place.text.includes('<table'))).toBe(true);
     expect(logLines.some((line) => line['message'] === 'query done')).toBe(true);

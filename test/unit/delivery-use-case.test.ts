@@ -167,7 +167,7 @@ describe('a resend', () => {
     const mail = await parseMessage(transport.delivered[0]!.raw);
     expect(mail.subject).toBe('[Correction] MNP weekly briefing week 48 of 2019');
     expect(mail.text!.startsWith('Correction: This mail corrects the “MNP weekly briefing week 48 of 2019” sent earlier.')).toBe(true);
-    expect(mail.html).toMatch(/<td class="content"[^>]*>\s*<p class="banner"[^>]*>Correction: This mail corrects/);
+    expect(mail.html).toMatch(/<td class="content"[^>]*>\s*<div class="correction"[^>]*>\s*<p class="banner"[^>]*>Correction: This mail corrects/);
     expect(mail.inReplyTo).toBe(original);
     expect(mail.headers.get('x-mnp-correction')).toBe('yes');
     expect(mail.messageId).not.toBe(original);

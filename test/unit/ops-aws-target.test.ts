@@ -2,7 +2,8 @@
 // machine started with the right input, the archive bucket and ledger table read for status and
 // backfill, pre-signed links for preview.
 import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
-import { ListStateMachinesCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ListStateMachinesCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { backfillWaiting } from '#cli/commands/backfill.ts';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -57,15 +58,17 @@ beforeEach(() => {
       stateMachines: ['hq-weekly', 'province-monthly'].flatMap((report) => ['dev', 'prod'].map((stage) => ({ name: `mnp-briefings-${stage}-${report}`, stateMachineArn: machineArn(report, stage), type: 'STANDARD' as const, creationDate: new Date() }))),
     });
   sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => ({ executionArn: `arn:aws-cn:states:${REGION}:${ACCOUNT}:execution:x:${input.name}`, startDate: new Date() }));
+  sfn.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED' });
+  Object.assign(backfillWaiting, { pollMs: 0, sleep: async () => undefined });
 });
 
 describe('--target aws', () => {
   it('rerun starts the report\'s state machine of the stage with the period, the audiences and the resend', async () => {
-    const result = await cli('rerun', '--stage', 'prod', '--report', 'province-monthly', '--period', '2019-12', '--audience', '44', '--audience', '11', '--resend');
+    const result = await cli('rerun', '--stage', 'prod', '--report', 'province-monthly', '--period', '2019-12', '--audience', '44', '--audience', '11', '--resend', '--reason', 'late load of 2019-12-31');
 
     expect(result.code).toBe(ExitCode.OK);
     expect(startedInputs()).toEqual([
-      { arn: machineArn('province-monthly'), name: expect.stringMatching(/^resend-2019-12-\d{8}-\d{9}$/), input: { reportId: 'province-monthly', periodId: '2019-12', audiences: ['44', '11'], resend: true } },
+      { arn: machineArn('province-monthly'), name: expect.stringMatching(/^resend-2019-12-\d{8}-\d{9}$/), input: { reportId: 'province-monthly', periodId: '2019-12', audiences: ['44', '11'], resend: true, reason: 'late load of 2019-12-31' } },
     ]);
     expect(result.stdout).toContain(`started arn:aws-cn:states:${REGION}:${ACCOUNT}:execution:`);
   });
@@ -103,7 +106,44 @@ describe('--target aws', () => {
     ]);
   });
 
+  it('backfill runs at most --concurrency executions at a time, waiting for each to end', async () => {
+    s3.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'no such key', $metadata: { httpStatusCode: 404 } }));
+    let running = 0;
+    let mostAtOnce = 0;
+    const checks = new Map<string, number>();
+    sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => {
+      running += 1;
+      mostAtOnce = Math.max(mostAtOnce, running);
+      return { executionArn: `arn:aws-cn:states:${REGION}:${ACCOUNT}:execution:x:${input.name}`, startDate: new Date() };
+    });
+    // Each execution runs for two status checks; the one of 2019-W50 fails.
+    sfn.on(DescribeExecutionCommand).callsFake((input: { executionArn: string }) => {
+      const check = (checks.get(input.executionArn) ?? 0) + 1;
+      checks.set(input.executionArn, check);
+      if (check < 3) return { status: 'RUNNING' };
+      running -= 1;
+      return { status: input.executionArn.includes('2019-W50') ? 'FAILED' : 'SUCCEEDED' };
+    });
+
+    const result = await cli('backfill', '--stage', 'prod', '--report', 'hq-weekly', '--from', '2019-W45', '--to', '2019-W51', '--send', '--concurrency', '2', '--json');
+
+    expect(mostAtOnce).toBe(2);
+    expect(startedInputs()).toHaveLength(7);
+    expect(result.code).toBe(ExitCode.FAILED);
+    expect(JSON.parse(result.stdout).periods.map((row: { period: string; state: string }) => `${row.period} ${row.state}`)).toEqual([
+      '2019-W45 succeeded',
+      '2019-W46 succeeded',
+      '2019-W47 succeeded',
+      '2019-W48 succeeded',
+      '2019-W49 succeeded',
+      '2019-W50 failed',
+      '2019-W51 succeeded',
+    ]);
+  });
+
   it('status reads the run journal from the archive bucket and the deliveries from the ledger table', async () => {
+    // Nothing sent yet in the archive's sent versions (status lists them for the lineage).
+    s3.on(ListObjectsV2Command).resolves({ Contents: [] });
     s3.on(ListObjectsV2Command, { Bucket: ARCHIVE_BUCKET, Prefix: 'runs/hq-weekly/' }).resolves({ Contents: [{ Key: 'runs/hq-weekly/2019-W48/snapshot.json' }, { Key: 'runs/hq-weekly/2019-W48/status.json' }] });
     s3.on(GetObjectCommand, { Bucket: ARCHIVE_BUCKET, Key: 'runs/hq-weekly/2019-W48/status.json' }).resolves(body(runStatus('hq-weekly', '2019-W48', 'delivery-failed')));
     dynamodb.on(QueryCommand, { TableName: 'mnp-briefings-prod-delivery-ledger' }).resolves({

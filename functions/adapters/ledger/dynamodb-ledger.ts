@@ -3,7 +3,7 @@
 //   status, attempts, messageId, updatedAt (ISO), error, correction, possibleDuplicate;
 // and beside them version (N, the optimistic lock), leaseUntil (ISO, while sending), dispatched
 // (BOOL, while sending: whether the message was handed to the transport), replaces
-// (the Message-ID a correction corrects), and reportId, periodId, audience, recipient for readers. A new record is a put conditioned on
+// (the Message-ID a correction corrects), reason (why a correction was sent), and reportId, periodId, audience, recipient for readers. A new record is a put conditioned on
 // attribute_not_exists(pk); every later write is a put conditioned on the version it read, so
 // two concurrent runs cannot both claim a send.
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -46,6 +46,7 @@ function recordOf(item: Item): DeliveryRecord {
     ...(text('leaseUntil') ? { leaseUntil: text('leaseUntil') } : {}),
     ...(text('error') ? { error: text('error') } : {}),
     ...(text('replaces') ? { replaces: text('replaces') } : {}),
+    ...(text('reason') ? { reason: text('reason') } : {}),
     correction: item.correction === true,
     possibleDuplicate: item.possibleDuplicate === true,
     ...(typeof item.dispatched === 'boolean' ? { dispatched: item.dispatched } : {}),

@@ -35,7 +35,10 @@ export class FsReportStore implements ReportStore {
   }
 
   async list(prefix: string): Promise<string[]> {
-    const entries = await readdir(this.rootDir, { recursive: true, withFileTypes: true }).catch(() => []);
+    // Walk only the folder the prefix names (an audience's sent/ versions, say), not the whole archive.
+    const folder = prefix.slice(0, prefix.lastIndexOf('/') + 1);
+    if (folder.split('/').some((part) => part === '..')) throw new ArchiveError(`invalid archive prefix ${prefix}`);
+    const entries = await readdir(join(this.rootDir, ...folder.split('/').filter(Boolean)), { recursive: true, withFileTypes: true }).catch(() => []);
     return entries
       .filter((entry) => entry.isFile() && !entry.name.endsWith('.tmp'))
       .map((entry) => relative(this.rootDir, join(entry.parentPath, entry.name)).split(sep).join('/'))

@@ -14,19 +14,20 @@ import { reportDefinition } from '#core/report-definitions.ts';
 import { readRunStatus, type RunState, type RunStatus } from '#core/run-journal.ts';
 import { reportableRange } from '#core/run-lifecycle.ts';
 import { awsRunInput, executionName } from '../aws-run-input.ts';
-import type { AwsTarget } from '../aws-target.ts';
+import type { AwsClients, AwsTarget } from '../aws-target.ts';
+import { DEFAULT_BACKFILL_CONCURRENCY, inBoundedBatches, waitForExecution, type WaitOptions } from '../aws-executions.ts';
 import { withDeliveryOptions, withLakeOptions, withTargetOptions } from '../command-options.ts';
 import type { CliIo } from '../io.ts';
 import { backfillOptionsSchema, validateOptions, type BackfillOptions } from '../options.ts';
 import { runReportJob, type JobResult } from '../report-job.ts';
 import { openJobsFor } from '../local-jobs.ts';
-import { openAwsTarget } from '../open-aws-target.ts';
 
 export interface BackfillRow {
   readonly period: string;
   /** What this call did: skipped (done before), ran, started (AWS), failed. */
   readonly action: 'skipped' | 'ran' | 'started' | 'failed' | 'planned';
-  readonly state: RunState | 'started' | 'planned';
+  /** AWS: succeeded, or failed with Step Functions' status in the note. */
+  readonly state: RunState | 'started' | 'planned' | 'succeeded';
   readonly reports: number;
   readonly sent: number;
   readonly skipped: number;
@@ -145,32 +146,41 @@ async function backfillLocally(options: BackfillOptions, range: readonly Period[
   return rows;
 }
 
-async function backfillInAws(options: BackfillOptions, range: readonly Period[], io: CliIo, target: AwsTarget, notes: string[]): Promise<BackfillRow[]> {
+/** At most --concurrency executions at a time (aws-executions.ts), each waited for until it ends. */
+async function backfillInAws(options: BackfillOptions, range: readonly Period[], io: CliIo, target: AwsTarget, clients: AwsClients, notes: string[], wait: WaitOptions = {}): Promise<BackfillRow[]> {
   const definition = reportDefinition(options.report);
   const reportable = reportableRange(range, new Date());
   const periods = reportable.periods.map((period) => period.id);
   notes.push(...reportable.notes);
   const send = options.send === true;
   const store: ReportStore = await target.archive(definition.id);
-  const rows: BackfillRow[] = [];
-  for (const period of periods) {
+  let ended = 0;
+  return inBoundedBatches(periods, options.concurrency ?? DEFAULT_BACKFILL_CONCURRENCY, async (period): Promise<BackfillRow> => {
     const status = await readRunStatus(store, definition.id, period);
     const base = { period, reports: 0, sent: 0, skipped: 0, failed: 0, seconds: 0 };
-    if (isDone(status, send)) {
-      rows.push({ ...base, action: 'skipped', state: status!.state, note: `done ${status!.updatedAt}` });
-      continue;
-    }
+    if (isDone(status, send)) return { ...base, action: 'skipped', state: status!.state, note: `done ${status!.updatedAt}` };
     const input = awsRunInput(definition.id, { periodId: period, archiveOnly: !send, sendDespiteMissingData: options.allowIncomplete });
     const name = executionName('backfill', input, new Date());
-    if (options.dryRun) {
-      rows.push({ ...base, action: 'planned', state: 'planned', note: `would start ${name} with ${JSON.stringify(input)}` });
-      continue;
-    }
+    if (options.dryRun) return { ...base, action: 'planned', state: 'planned', note: `would start ${name} with ${JSON.stringify(input)}` };
+    const started = Date.now();
     const executionArn = await target.startRun(input, name);
-    rows.push({ ...base, action: 'started', state: 'started', note: executionArn });
-    io.err(`backfill ${rows.length}/${periods.length} ${period} started`);
-  }
-  return rows;
+    io.err(`backfill ${period} started`);
+    const outcome = await waitForExecution(clients.sfn, executionArn, wait);
+    ended += 1;
+    io.err(`backfill ${ended}/${periods.length} ${period} ${outcome.toLowerCase()}`);
+    const state = outcome === 'SUCCEEDED' ? 'succeeded' : 'failed';
+    return { ...base, action: state === 'failed' ? 'failed' : 'started', state, seconds: (Date.now() - started) / 1000, note: state === 'failed' ? `${outcome}: ${executionArn}` : executionArn };
+  });
+}
+
+/** For tests: how long the AWS backfill waits between status checks. */
+export const backfillWaiting: WaitOptions = {};
+
+/** The deployed stage and its clients, with the AWS SDK loaded only now (see open-aws-target.ts). */
+async function awsTargetAndClients(options: BackfillOptions): Promise<[AwsTarget, AwsClients]> {
+  const { AwsTarget, defaultAwsClients } = await import('../aws-target.ts');
+  const clients = defaultAwsClients(options.region);
+  return [new AwsTarget(options.stage!, clients), clients];
 }
 
 export function registerBackfill(program: Command, io: CliIo): void {
@@ -180,7 +190,8 @@ export function registerBackfill(program: Command, io: CliIo): void {
     .requiredOption('--report <id>', 'report id: hq-weekly or province-monthly')
     .requiredOption('--from <period>', 'first period: ISO week (2019-W40) or month (2019-06)')
     .requiredOption('--to <period>', 'last period, included')
-    .option('--send', 'deliver each period too (the ledger skips whoever was sent to)');
+    .option('--send', 'deliver each period too (the ledger skips whoever was sent to)')
+    .option('--concurrency <n>', `with --target aws: executions at a time, each waited for (default ${DEFAULT_BACKFILL_CONCURRENCY})`);
   withTargetOptions(withDeliveryOptions(withLakeOptions(command))).action(async (raw: Record<string, unknown>) => {
     const options = validateOptions(backfillOptionsSchema, raw);
     const definition = reportDefinition(options.report);
@@ -190,7 +201,7 @@ export function registerBackfill(program: Command, io: CliIo): void {
     const notes: string[] = [];
     const rows =
       options.target === 'aws'
-        ? await backfillInAws(options, range, io, await openAwsTarget(options.stage!, options.region), notes)
+        ? await backfillInAws(options, range, io, ...(await awsTargetAndClients(options)), notes, backfillWaiting)
         : await backfillLocally(options, range, io, notes);
     if (options.json) io.out(JSON.stringify({ report: definition.id, from: from.id, to: to.id, send: options.send === true, periods: rows, notes }));
     else {

@@ -1,16 +1,19 @@
 // mnp-briefings rerun: one report for one period again, e.g. after a late data load or a failed
 // province. The ledger makes it send only what never went out; --resend sends a correction to
-// everyone instead (the subject and body say so).
+// everyone instead (the subject and body say so), with --reason saying why and the figures it
+// changes at the top. Once a version went out, a rerun renders as a draft and never rewrites it;
+// if its figures differ from those sent it sends nothing to that audience and exits with 4.
 import type { Command } from 'commander';
 import { reportDefinition } from '#core/report-definitions.ts';
 import { withDeliveryOptions, withLakeOptions, withTargetOptions } from '../command-options.ts';
 import type { CliIo } from '../io.ts';
 import { rerunOptionsSchema, validateOptions } from '../options.ts';
-import { runReportJob } from '../report-job.ts';
+import { assertFiguresAsSent, runReportJob } from '../report-job.ts';
 import { awsRunInput } from '../aws-run-input.ts';
 import { startAwsRun } from '../aws-run.ts';
 import { assertJobDone, printJobResult } from '../job-output.ts';
 import { openJobsFor } from '../local-jobs.ts';
+
 
 export function registerRerun(program: Command, io: CliIo): void {
   const command = program
@@ -19,7 +22,8 @@ export function registerRerun(program: Command, io: CliIo): void {
     .requiredOption('--report <id>', 'report id: hq-weekly or province-monthly')
     .requiredOption('--period <id>', 'ISO week (2019-W48) or month (2019-12)')
     .option('--audience <code...>', 'limit the rerun to these audiences: hq, or province codes such as 44 (repeatable)')
-    .option('--resend', 'send again to recipients already sent to, marked as a correction');
+    .option('--resend', 'send again to recipients already sent to, marked as a correction (needs --reason)')
+    .option('--reason <text>', 'why the correction is sent: shown at the top of the correction, kept in the ledger and the journal');
   withTargetOptions(withDeliveryOptions(withLakeOptions(command))).action(async (raw: Record<string, unknown>) => {
     const options = validateOptions(rerunOptionsSchema, raw);
     const definition = reportDefinition(options.report);
@@ -28,6 +32,7 @@ export function registerRerun(program: Command, io: CliIo): void {
         periodId: options.period,
         audiences: options.audience,
         resend: options.resend,
+        reason: options.reason,
         sendDespiteMissingData: options.allowIncomplete,
       });
       await startAwsRun(options.resend ? 'resend' : 'rerun', input, options, io);
@@ -44,6 +49,7 @@ export function registerRerun(program: Command, io: CliIo): void {
           locale: options.locale,
           deliver: true,
           resend: options.resend,
+          ...(options.reason ? { reason: options.reason } : {}),
           dryRun: options.dryRun,
           allowIncomplete: options.allowIncomplete,
         },
@@ -51,6 +57,7 @@ export function registerRerun(program: Command, io: CliIo): void {
       );
       printJobResult(result, io, (key) => jobs.runtime.store.locate(key), options.json);
       assertJobDone(result);
+      assertFiguresAsSent(result);
     } finally {
       await jobs.close();
     }

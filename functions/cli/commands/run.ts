@@ -10,7 +10,7 @@ import type { CliIo } from '../io.ts';
 import { assertJobDone, printJobResult } from '../job-output.ts';
 import { openJobsFor } from '../local-jobs.ts';
 import { runOptionsSchema, validateOptions } from '../options.ts';
-import { runReportJob } from '../report-job.ts';
+import { assertFiguresAsSent, runReportJob } from '../report-job.ts';
 
 export function registerRun(program: Command, io: CliIo): void {
   const command = program
@@ -20,7 +20,8 @@ export function registerRun(program: Command, io: CliIo): void {
     .option('--period <id>', 'ISO week (2019-W48) or month (2019-12), Beijing time; default: the latest complete one in the lake')
     .option('--audience <code...>', 'only these audiences: hq, or province codes such as 44 (repeatable)')
     .option('--no-deliver', 'archive the reports only, send nothing')
-    .option('--resend', 'send again to recipients already sent to, marked as a correction');
+    .option('--resend', 'send again to recipients already sent to, marked as a correction (needs --reason)')
+    .option('--reason <text>', 'why the correction is sent: shown at the top of the correction, kept in the ledger and the journal');
   withTargetOptions(withDeliveryOptions(withLakeOptions(command))).action(async (raw: Record<string, unknown>) => {
     const options = validateOptions(runOptionsSchema, raw);
     const definition = reportDefinition(options.report);
@@ -29,6 +30,7 @@ export function registerRun(program: Command, io: CliIo): void {
         periodId: options.period,
         audiences: options.audience,
         resend: options.resend,
+        reason: options.reason,
         archiveOnly: !options.deliver,
         sendDespiteMissingData: options.allowIncomplete,
       });
@@ -47,6 +49,7 @@ export function registerRun(program: Command, io: CliIo): void {
           locale: options.locale,
           deliver: options.deliver,
           resend: options.resend,
+          ...(options.reason ? { reason: options.reason } : {}),
           dryRun: options.dryRun,
           allowIncomplete: options.allowIncomplete,
         },
@@ -54,6 +57,7 @@ export function registerRun(program: Command, io: CliIo): void {
       );
       printJobResult(result, io, (key) => jobs.runtime.store.locate(key), options.json);
       assertJobDone(result);
+      assertFiguresAsSent(result);
     } finally {
       await jobs.close();
     }

@@ -16,6 +16,7 @@ import { audiencesOf } from '#core/report-run.ts';
 import { listRunStatuses, type RunStatus } from '#core/run-journal.ts';
 import { openAwsTarget } from '../open-aws-target.ts';
 import { withTargetOptions } from '../command-options.ts';
+import { lineageOfRuns } from '../lineage.ts';
 import type { CliIo } from '../io.ts';
 import { statusOptionsSchema, validateOptions, type StatusOptions } from '../options.ts';
 
@@ -144,7 +145,9 @@ export function registerStatus(program: Command, io: CliIo): void {
       ledger = new FileLedger(options.ledger ?? join(options.out, 'ledger'));
     }
     const lines = await collectStatus(store, ledger, options, new Date());
-    if (options.json) io.out(JSON.stringify({ runs: lines }));
+    const lineage = await lineageOfRuns(store, lines.map((line) => ({ reportId: line.reportId, periodId: line.periodId, audiences: audiencesOf(reportDefinition(line.reportId)) })));
+    if (options.json) io.out(JSON.stringify({ runs: lines, lineage: lineage.byRun }));
     else printStatus(lines, io, { recipients: options.recipients === true });
+    if (!options.json && lineage.lines.length > 0) io.out(['sent and corrected:', ...lineage.lines.map((line) => `  ${line}`)].join('\n'));
   });
 }

@@ -11,6 +11,10 @@ import { parseRecipients, recipientsOf } from '#core/recipients.ts';
 import type { Locale } from '#core/report-model.ts';
 import { archiveAudienceReport } from '#core/report-run.ts';
 import { parseRunSnapshot } from '#core/run-snapshot.ts';
+import { decideSend, planAudienceArchive, recordDelivery } from '#core/sent-archive.ts';
+
+/** Beside the figures, Prepare stores the run's id and, for a resend, its reason. */
+const runExtrasSchema = z.object({ runId: z.string().optional(), correction: z.object({ reason: z.string() }).optional() });
 
 export const deliverEventSchema = z.object({
   snapshotKey: z.string().min(1),
@@ -31,7 +35,8 @@ export interface DeliverPorts {
 
 export interface DeliverOutput {
   readonly audience: string;
-  readonly status: 'delivered' | 'archived';
+  /** figures-changed: a rerun found figures other than those sent and sent nothing (only a resend with a reason does). */
+  readonly status: 'delivered' | 'archived' | 'figures-changed';
   readonly reportId: string;
   readonly periodId: string;
   readonly html: string;
@@ -62,16 +67,32 @@ export async function deliverStep(event: DeliverEvent, recipientsKey: string, po
   const body = await ports.store.get(event.snapshotKey);
   if (!body) throw new ArchiveError(`run snapshot ${ports.store.locate(event.snapshotKey)} is missing`);
   const snapshot = parseRunSnapshot(body, ports.store.locate(event.snapshotKey));
+  const extras = runExtrasSchema.parse(JSON.parse(new TextDecoder().decode(body)));
   if (!snapshot.audiences.includes(event.audience)) {
     throw new ConfigurationError(`audience ${event.audience} is not part of the run ${snapshot.reportId} ${snapshot.periodId}`);
   }
   const recipients = parseRecipients(await readJson(ports.store, recipientsKey, 'recipients file'), ports.store.locate(recipientsKey));
   const { locale } = recipientsOf(recipients, event.audience);
-  const archived = await archiveAudienceReport(snapshot, event.audience, locale, { renderer: ports.rendererFor(locale), store: ports.store });
-  if (event.archiveOnly) {
-    return { audience: event.audience, status: 'archived', reportId: snapshot.reportId, periodId: snapshot.periodId, html: ports.store.locate(archived.keys.html), sent: 0, skipped: 0, recipients: [] };
+  // What went out stays as it went out: once a version was sent, the render is a draft.
+  const plan = await planAudienceArchive(ports.store, snapshot.reportId, snapshot.periodId, event.audience, { dryRun: options.dryRun === true });
+  const archived = await archiveAudienceReport(snapshot, event.audience, locale, { renderer: ports.rendererFor(locale), store: ports.store }, plan.prefix ? { prefix: plan.prefix } : {});
+  const nothingSent = { reportId: snapshot.reportId, periodId: snapshot.periodId, html: ports.store.locate(archived.keys.html), sent: 0, skipped: 0, recipients: [] };
+  if (event.archiveOnly) return { audience: event.audience, status: 'archived', ...nothingSent };
+  const resend = event.resend === true || options.resend === true;
+  const reason = extras.correction?.reason;
+  const decision = decideSend(archived, plan.lastSent, { resend, reason });
+  if (decision.action === 'figures-changed') {
+    ports.log.warn('figures changed since sent', { report: snapshot.reportId, period: snapshot.periodId, audience: event.audience, sentAt: decision.sentAt });
+    return { audience: event.audience, status: 'figures-changed', ...nothingSent };
   }
-  const summary = await deliverAudienceReport(archived, recipients, { ...ports.delivery, store: ports.store, log: ports.log }, { ...options, resend: event.resend === true || options.resend === true });
+  const correctionNote = decision.correctionNote ? { correctionNote: decision.correctionNote } : {};
+  const summary = await deliverAudienceReport(archived, recipients, { ...ports.delivery, store: ports.store, log: ports.log }, { ...options, resend, ...correctionNote });
+  const messageId = summary.recipients.find((outcome) => outcome.status === 'sent')?.messageId;
+  await recordDelivery(ports.store, archived, { sent: summary.sent, messageKey: summary.messageKey, resend, dryRun: summary.dryRun, messageId }, plan.lastSent, {
+    runId: extras.runId ?? `execution-${snapshot.generatedAt}`,
+    at: ports.delivery.clock.now(),
+    reason,
+  });
   const open = unfinished(summary);
   if (open.length > 0) {
     throw new DeliveryError(`${snapshot.reportId} ${snapshot.periodId} ${event.audience}: ${open.length} recipient(s) not confirmed sent: ${open.join('; ')}`);

@@ -59,7 +59,9 @@ export async function prepareStep(event: RunEvent, homeOperator: string, ports: 
   if (hold.held) throw new DataNotReadyError(`${definition.id} ${period.id}: ${hold.message}`, missing);
   const snapshot = await prepareRun({ reportId: definition.id, periodId: period.id, homeOperator, audiences, generatedAt: ports.now() }, ports);
   const key = snapshotKey(snapshot.reportId, snapshot.periodId);
-  await ports.store.put(key, JSON.stringify(snapshot), 'application/json');
+  // The Deliver steps read the correction's reason and the run's id beside the figures.
+  const correction = event.request.resend && event.request.reason ? { reason: event.request.reason } : undefined;
+  await ports.store.put(key, JSON.stringify({ ...snapshot, runId: `execution-${event.startedAt}`, ...(correction ? { correction } : {}) }), 'application/json');
   ports.log.info('snapshot stored', { report: snapshot.reportId, period: snapshot.periodId, key, audiences: snapshot.audiences.length, queries: snapshot.queryCount });
   return {
     reportId: snapshot.reportId,

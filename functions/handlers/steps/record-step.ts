@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { Logger, ReportStore } from '#core/ports.ts';
 import { writeArchiveIndex } from '#render/archive-index.ts';
-import { readRunStatus, recordRunStatus, runStatusKey, type RunState } from '#core/run-journal.ts';
+import { readRunStatus, recordRunStatus, runStatusKey, type CorrectionEntry, type RunState } from '#core/run-journal.ts';
 import { finalRunState, type AudienceOutcome, type RunEnding } from '#core/run-lifecycle.ts';
 import { parseRunSnapshot } from '#core/run-snapshot.ts';
 import { resolveRun, runEventSchema } from '../support/run-input.ts';
@@ -15,7 +15,7 @@ import { SEND_ANYWAY } from './prepare-step.ts';
 const stateErrorSchema = z.object({ Error: z.string(), Cause: z.string().optional() });
 
 const deliveryResultSchema = z
-  .object({ audience: z.string(), status: z.enum(['delivered', 'archived', 'failed']), error: z.string().optional(), cause: z.string().optional() })
+  .object({ audience: z.string(), status: z.enum(['delivered', 'archived', 'failed', 'figures-changed']), error: z.string().optional(), cause: z.string().optional() })
   .loose();
 
 export const recordEventSchema = runEventSchema.extend({
@@ -67,9 +67,17 @@ function endingOf(event: RecordEvent): RunEnding {
   const audiences: AudienceOutcome[] = (event.deliveries ?? []).map((delivery) =>
     delivery.status === 'failed'
       ? { audience: delivery.audience, status: 'failed', reason: describeError({ Error: delivery.error ?? 'Error', Cause: delivery.cause }).message }
-      : { audience: delivery.audience, status: delivery.status },
+      : // An audience whose figures changed since sent got nothing new: what it holds was delivered.
+        { audience: delivery.audience, status: delivery.status === 'figures-changed' ? 'delivered' : delivery.status },
   );
   return { outcome: 'finished', audiences };
+}
+
+/** A resend's reason in the journal, for the audiences it reached (the run id as Prepare names it). */
+function correctionOf(event: RecordEvent, now: Date): { correction?: CorrectionEntry } {
+  const audiences = (event.deliveries ?? []).filter((delivery) => delivery.status === 'delivered').map((delivery) => delivery.audience);
+  if (!event.request.resend || !event.request.reason || audiences.length === 0) return {};
+  return { correction: { at: now.toISOString(), reason: event.request.reason, runId: `execution-${event.startedAt}`, audiences } };
 }
 
 export async function recordStep(event: RecordEvent, ports: { store: ReportStore; log: Logger; now: () => Date }): Promise<RecordOutput> {
@@ -87,6 +95,7 @@ export async function recordStep(event: RecordEvent, ports: { store: ReportStore
       partitionsMissing: [...(await partitionsMissingOf(ports.store, event, previous?.partitionsMissing ?? []))],
       audiences: [...(event.prepared?.audiences ?? previous?.audiences ?? [])],
       message,
+      ...correctionOf(event, ports.now()),
     },
     ports.now(),
   );

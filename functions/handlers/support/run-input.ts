@@ -20,6 +20,8 @@ export const runInputSchema = z.object({
   freshResults: z.boolean().optional(),
   /** Send again to recipients already sent to, as a correction (mnp-briefings rerun --resend). */
   resend: z.boolean().optional(),
+  /** Why the correction is sent (rerun --resend --reason): shown in it, kept in the ledger and archive. */
+  reason: z.string().min(1).max(300).optional(),
   /** Render and archive only, send nothing (mnp-briefings backfill without --send). */
   archiveOnly: z.boolean().optional(),
 });

@@ -47,8 +47,8 @@ export function mailOptionsOf(request: ComposeRequest): Mail.Options & { subject
   assertMailSafeHtml(archived.rendered, label);
   const original = subjectOf(archived.model, archived.locale);
   const subject = request.correction ? subjectOf(archived.model, archived.locale, { correction: true }) : original;
-  const html = request.correction ? withHtmlNotice(archived.rendered.html, archived.locale, original) : archived.rendered.html;
-  const text = request.correction ? withTextNotice(archived.rendered.text, archived.locale, original) : archived.rendered.text;
+  const html = request.correction ? withHtmlNotice(archived.rendered.html, archived.locale, original, request.correctionNote) : archived.rendered.html;
+  const text = request.correction ? withTextNotice(archived.rendered.text, archived.locale, original, request.correctionNote) : archived.rendered.text;
   const references = request.references ?? [];
   return {
     from: request.from,

@@ -1,0 +1,256 @@
+// What was sent stays what was sent. Under an audience's archive prefix
+// (<report>/<period>/<audience>/) the archive keeps:
+//   briefing.html|json|txt, charts, message.eml  the current view: the latest version sent (or,
+//                                                 before anything was sent, the latest render)
+//   sent/v001/, sent/v002/, ...                   every version that went out, written once and
+//                                                 never again: the model, page, text, charts,
+//                                                 the message as built, and version.json
+// A dry run, and a rerun once something was sent, renders into <report>/drafts/<period>/<audience>/
+// instead, so neither can rewrite what readers hold. Locally and in S3 alike (a ReportStore).
+import { z } from 'zod';
+import { changedFigures, type CorrectionNote } from './correction-diff.ts';
+import { ArchiveError } from './errors.ts';
+import type { ReportStore } from './ports.ts';
+import type { Briefing } from './report-model.ts';
+import { archiveKeys, archivePrefix, type ArchivedReport } from './report-run.ts';
+
+const sentVersionSchema = z.object({
+  version: z.number().int().min(1),
+  reportId: z.string(),
+  periodId: z.string(),
+  audience: z.string(),
+  /** When the first recipient of this version was sent to (ISO). */
+  sentAt: z.string(),
+  /** The run that sent it: a local run's id or a Step Functions execution name. */
+  runId: z.string(),
+  /** Recipients this run sent it to. */
+  recipients: z.number().int().min(0),
+  messageId: z.string(),
+  correction: z.boolean(),
+  /** For a correction: why (rerun --resend --reason), and the version it corrects. */
+  reason: z.string().optional(),
+  corrects: z.number().int().min(1).optional(),
+  /** Sent with the "data incomplete" banner. */
+  dataIncomplete: z.boolean(),
+});
+
+export type SentVersion = z.infer<typeof sentVersionSchema>;
+
+export interface SentVersionWithModel {
+  readonly record: SentVersion;
+  readonly model: Briefing;
+}
+
+export function sentVersionPrefix(reportId: string, periodId: string, audience: string, version: number): string {
+  return `${archivePrefix(reportId, periodId, audience)}/sent/v${String(version).padStart(3, '0')}`;
+}
+
+/**
+ * Where renders that are not (or not yet) what readers hold go: dry runs, reruns after a send.
+ * Inside the report's folder, so that whatever may write a report's archive may write its drafts.
+ */
+export function draftPrefix(reportId: string, periodId: string, audience: string): string {
+  return `${reportId}/drafts/${periodId}/${audience}`;
+}
+
+const VERSION_FILE = /\/sent\/v(\d+)\/version\.json$/;
+
+function decodeJson(body: Uint8Array, where: string): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(body));
+  } catch (error) {
+    throw new ArchiveError(`${where} is not JSON: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Every version sent to an audience, oldest first. */
+export async function listSentVersions(store: ReportStore, reportId: string, periodId: string, audience: string): Promise<SentVersion[]> {
+  const keys = (await store.list(`${archivePrefix(reportId, periodId, audience)}/sent/`)).filter((key) => VERSION_FILE.test(key));
+  const versions = await Promise.all(
+    keys.map(async (key) => sentVersionSchema.parse(decodeJson((await store.get(key))!, store.locate(key)))),
+  );
+  return versions.sort((a, b) => a.version - b.version);
+}
+
+/** The last version sent to an audience, with its model, or undefined when nothing went out yet. */
+export async function lastSentVersion(store: ReportStore, reportId: string, periodId: string, audience: string): Promise<SentVersionWithModel | undefined> {
+  const record = (await listSentVersions(store, reportId, periodId, audience)).at(-1);
+  if (!record) return undefined;
+  const key = archiveKeys(sentVersionPrefix(reportId, periodId, audience, record.version)).json;
+  const body = await store.get(key);
+  if (!body) throw new ArchiveError(`sent version ${record.version} of ${reportId} ${periodId} ${audience} has no model at ${store.locate(key)}`);
+  return { record, model: decodeJson(body, store.locate(key)) as Briefing };
+}
+
+/** The model without what differs between two renders of the same figures: render time, language. */
+function figuresOf(model: Briefing): unknown {
+  const { generatedAt: _generatedAt, locale: _locale, ...figures } = model;
+  return figures;
+}
+
+/** Whether a new model's figures differ from a sent one's (anything but the render time and language). */
+export function figuresDiffer(sent: Briefing, next: Briefing): boolean {
+  return JSON.stringify(figuresOf(sent)) !== JSON.stringify(figuresOf(next));
+}
+
+/** The files of a rendered report, as the archive writes them under a prefix. */
+async function writeRendered(store: ReportStore, prefix: string, archived: ArchivedReport): Promise<void> {
+  const keys = archiveKeys(prefix);
+  for (const image of archived.rendered.images) await store.put(`${prefix}/${image.fileName}`, image.content, 'image/png');
+  await store.put(keys.json, `${JSON.stringify(archived.model, null, 2)}\n`, 'application/json');
+  await store.put(keys.text, archived.rendered.text, 'text/plain; charset=utf-8');
+  await store.put(keys.html, archived.rendered.pageHtml, 'text/html; charset=utf-8');
+}
+
+export interface SentRun {
+  readonly runId: string;
+  readonly sentAt: Date;
+  readonly recipients: number;
+  readonly messageId: string;
+  readonly correction: boolean;
+  readonly reason?: string;
+  /** The archive key of the message as built (message.eml or message-correction.eml). */
+  readonly messageKey: string;
+}
+
+/**
+ * Records a version that went out: writes sent/vNNN/ once (a version folder that exists is
+ * never written over), and makes it the current view when the report was rendered elsewhere
+ * (a correction rendered as a draft becomes what the archive shows).
+ */
+export async function recordSentVersion(store: ReportStore, archived: ArchivedReport, run: SentRun): Promise<SentVersion> {
+  const { reportId, periodId, audience } = archived;
+  const previous = (await listSentVersions(store, reportId, periodId, audience)).at(-1);
+  const version = (previous?.version ?? 0) + 1;
+  const prefix = sentVersionPrefix(reportId, periodId, audience, version);
+  if (await store.get(`${prefix}/version.json`)) throw new ArchiveError(`sent version ${store.locate(prefix)} exists already: another run recorded it; nothing overwritten`);
+  const message = await store.get(run.messageKey);
+  if (!message) throw new ArchiveError(`the message ${store.locate(run.messageKey)} of the send is missing`);
+  const messageName = run.messageKey.slice(run.messageKey.lastIndexOf('/') + 1);
+  const record: SentVersion = {
+    version,
+    reportId,
+    periodId,
+    audience,
+    sentAt: run.sentAt.toISOString(),
+    runId: run.runId,
+    recipients: run.recipients,
+    messageId: run.messageId,
+    correction: run.correction,
+    ...(run.reason ? { reason: run.reason } : {}),
+    ...(run.correction && previous ? { corrects: previous.version } : {}),
+    dataIncomplete: archived.model.dataIncomplete,
+  };
+  await writeRendered(store, prefix, archived);
+  await store.put(`${prefix}/${messageName}`, message, 'message/rfc822');
+  await store.put(`${prefix}/version.json`, `${JSON.stringify(record, null, 2)}\n`, 'application/json');
+  const current = archivePrefix(reportId, periodId, audience);
+  if (archived.prefix !== current) {
+    await writeRendered(store, current, archived);
+    await store.put(`${current}/${messageName}`, message, 'message/rfc822');
+  }
+  return record;
+}
+
+/** Where a run renders an audience's report, and what was sent to it before. */
+export interface AudienceArchivePlan {
+  /** The draft prefix, or undefined for the audience's own archive prefix. */
+  readonly prefix: string | undefined;
+  readonly lastSent: SentVersionWithModel | undefined;
+}
+
+/** A dry run renders as a draft; so does any run once a version went out to the audience. */
+export async function planAudienceArchive(store: ReportStore, reportId: string, periodId: string, audience: string, options: { readonly dryRun: boolean }): Promise<AudienceArchivePlan> {
+  const lastSent = await lastSentVersion(store, reportId, periodId, audience);
+  const draft = options.dryRun || lastSent !== undefined;
+  return { prefix: draft ? draftPrefix(reportId, periodId, audience) : undefined, lastSent };
+}
+
+export type SendDecision =
+  | { readonly action: 'deliver'; readonly correctionNote?: CorrectionNote }
+  /** The figures differ from what went out: only a resend with a reason may send them. */
+  | { readonly action: 'figures-changed'; readonly sentAt: string };
+
+/**
+ * Whether a run may deliver an audience's new render: always when nothing went out yet or the
+ * figures are those sent (a rerun completes the recipients still missing); a resend carries a
+ * note of why and what changed; otherwise changed figures stop the audience's delivery.
+ */
+export function decideSend(archived: ArchivedReport, lastSent: SentVersionWithModel | undefined, options: { readonly resend: boolean; readonly reason?: string | undefined }): SendDecision {
+  if (!lastSent) return { action: 'deliver' };
+  const differ = figuresDiffer(lastSent.model, archived.model);
+  if (options.resend) {
+    const changes = changedFigures(lastSent.model, archived.model);
+    return {
+      action: 'deliver',
+      correctionNote: { reason: options.reason ?? '', correctsSentAt: lastSent.record.sentAt, changes, otherFiguresChanged: changes.length === 0 && differ },
+    };
+  }
+  return differ ? { action: 'figures-changed', sentAt: lastSent.record.sentAt } : { action: 'deliver' };
+}
+
+/**
+ * After an audience's delivery: the first version that reached anyone, and every resend that
+ * did, is recorded as a sent version; a rerun that only completed missing recipients of the
+ * same figures adds none.
+ */
+export async function recordDelivery(
+  store: ReportStore,
+  archived: ArchivedReport,
+  outcome: { readonly sent: number; readonly messageKey: string; readonly resend: boolean; readonly dryRun: boolean; readonly messageId?: string | undefined },
+  lastSent: SentVersionWithModel | undefined,
+  run: { readonly runId: string; readonly at: Date; readonly reason?: string | undefined },
+): Promise<SentVersion | undefined> {
+  if (outcome.dryRun || outcome.sent === 0) return undefined;
+  if (lastSent && !outcome.resend) return undefined;
+  const correction = outcome.resend && lastSent !== undefined;
+  return recordSentVersion(store, archived, {
+    runId: run.runId,
+    sentAt: run.at,
+    recipients: outcome.sent,
+    messageId: outcome.messageId ?? '',
+    correction,
+    ...(correction && run.reason ? { reason: run.reason } : {}),
+    messageKey: outcome.messageKey,
+  });
+}
+
+/** One step of a period's correction lineage: a version sent to one or more audiences by one run. */
+export interface LineageEntry {
+  readonly version: number;
+  readonly correction: boolean;
+  readonly sentAt: string;
+  readonly runId: string;
+  readonly reason?: string;
+  readonly audiences: readonly string[];
+  readonly recipients: number;
+  readonly dataIncomplete: boolean;
+}
+
+/** What went out for a period, oldest first: the first send, then each correction, with why and by which run. */
+export async function correctionLineage(store: ReportStore, reportId: string, periodId: string, audiences: readonly string[]): Promise<LineageEntry[]> {
+  const entries = new Map<string, { -readonly [K in keyof LineageEntry]: LineageEntry[K] }>();
+  for (const audience of audiences) {
+    for (const version of await listSentVersions(store, reportId, periodId, audience)) {
+      const key = `${version.runId}\u0000${version.version}`;
+      const entry = entries.get(key);
+      if (entry) {
+        entry.audiences = [...entry.audiences, audience];
+        entry.recipients += version.recipients;
+        entry.sentAt = entry.sentAt < version.sentAt ? entry.sentAt : version.sentAt;
+        continue;
+      }
+      entries.set(key, {
+        version: version.version,
+        correction: version.correction,
+        sentAt: version.sentAt,
+        runId: version.runId,
+        ...(version.reason ? { reason: version.reason } : {}),
+        audiences: [audience],
+        recipients: version.recipients,
+        dataIncomplete: version.dataIncomplete,
+      });
+    }
+  }
+  return [...entries.values()].sort((a, b) => a.sentAt.localeCompare(b.sentAt) || a.version - b.version);
+}

@@ -1,0 +1,61 @@
+// What a correction corrects, on the provincial model of render-models.ts: a late load moves one
+// CUCC -> CMCC port and one more leaver citing NETWORK into the month, and a reject reason new
+// to the month appears. By hand: home port-ins 4,444 -> 4,445, net −2,345 -> −2,344; CUCC
+// port-ins (to CMCC) 1,500 -> 1,501, net −600 -> −599; completed ports 15,432 -> 15,433;
+// NETWORK leavers 700 -> 701; ARREARS rejections 0 -> 3, rejected 1,215 -> 1,218.
+import { describe, expect, it } from 'vitest';
+import { changedFigures } from '#core/correction-diff.ts';
+import { figuresDiffer } from '#core/sent-archive.ts';
+import { noticeView } from '#render/mime/correction-notice.ts';
+import { provinceModel } from './render-models.ts';
+
+function corrected() {
+  const model = provinceModel();
+  model.headline = { ...model.headline, net: -2_344 };
+  model.flows.totalCompleted = 15_433;
+  model.flows.home = { ...model.flows.home, current: { ...model.flows.home.current, portIns: 4_445, net: -2_344 } };
+  model.flows.withOperators = [{ operator: 'CUCC', portIns: 1_501, portOuts: 2_100, net: -599 }, model.flows.withOperators[1]!];
+  model.dissatisfaction.categories = model.dissatisfaction.categories.map((entry) => (entry.category === 'NETWORK' ? { ...entry, count: 701 } : entry));
+  model.rejections = { ...model.rejections, rejected: 1_218, reasons: [...model.rejections.reasons, { reason: 'ARREARS', count: 3, share: 3 / 1_218, nationalShare: 0.1 }] };
+  return model;
+}
+
+describe('the changed figures of a correction', () => {
+  it('lists each compared figure that changed, old -> new, in reading order', () => {
+    expect(changedFigures(provinceModel(), corrected())).toEqual([
+      { group: 'headline', measure: 'net', format: 'signed', before: -2_345, after: -2_344 },
+      { group: 'headline', measure: 'portIns', format: 'count', before: 4_444, after: 4_445 },
+      { group: 'flows', measure: 'totalCompleted', format: 'count', before: 15_432, after: 15_433 },
+      { group: 'operator', measure: 'portIns', subject: 'CUCC', format: 'count', before: 1_500, after: 1_501 },
+      { group: 'operator', measure: 'net', subject: 'CUCC', format: 'signed', before: -600, after: -599 },
+      { group: 'category', measure: 'leavers', subject: 'NETWORK', format: 'count', before: 700, after: 701 },
+      { group: 'rejectReason', measure: 'rejected', format: 'count', before: 1_215, after: 1_218 },
+      { group: 'rejectReason', measure: 'rejected', subject: 'ARREARS', format: 'count', before: 0, after: 3 },
+    ]);
+  });
+
+  it('is empty, and the figures equal, when only the render time differs', () => {
+    const again = { ...provinceModel(), generatedAt: '2019-12-05T09:00:00.000Z' };
+
+    expect(changedFigures(provinceModel(), again)).toEqual([]);
+    expect(figuresDiffer(provinceModel(), again)).toBe(false);
+  });
+
+  it('reads in both languages, with the reason and the time of the mail it corrects', () => {
+    const note = { reason: 'late load', correctsSentAt: '2019-12-03T01:05:00.000Z', changes: changedFigures(provinceModel(), corrected()), otherFiguresChanged: false };
+
+    const en = noticeView('en', 'MNP monthly guidance', note);
+    const zh = noticeView('zh-CN', '携号转网月度指导', note);
+
+    expect(en.reason).toBe('Why: late load');
+    expect(en.notice).toContain('sent on 3 Dec 2019, 09:05');
+    expect(en.rows.slice(0, 2)).toEqual([
+      { label: 'Net flow', before: '−2,345', after: '−2,344' },
+      { label: 'Port-ins', before: '4,444', after: '4,445' },
+    ]);
+    expect(en.rows[3]).toEqual({ label: 'China Unicom: port-ins', before: '1,500', after: '1,501' });
+    expect(zh.rows[2]).toEqual({ label: '全部运营商完成携转量', before: '15,432', after: '15,433' });
+    expect(zh.sentence).toBeNull();
+    expect(noticeView('zh-CN', 'x', { ...note, changes: [] }).sentence).toBe('与2019年12月3日 09:05的邮件相比，摘要数据没有变化。');
+  });
+});
