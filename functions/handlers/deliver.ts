@@ -61,7 +61,7 @@ export function createDeliverHandler(deps: DeliverDependencies) {
     deps.log.withContext(context);
     const deliverEvent = parseEvent(deliverEventSchema, event, 'Deliver event');
     try {
-      return await deliverStep(deliverEvent, config.RECIPIENTS_KEY, { store, rendererFor, delivery, log: deps.log }, { leaseMs: config.DELIVERY_LEASE_SECONDS * 1000 });
+      return await deliverStep(deliverEvent, { key: config.RECIPIENTS_KEY, sendingDomain: config.SES_SENDING_DOMAIN }, { store, rendererFor, delivery, log: deps.log }, { leaseMs: config.DELIVERY_LEASE_SECONDS * 1000 });
     } catch (error) {
       deps.log.error('audience not delivered', { audience: deliverEvent.audience, errorType: (error as Error).name, errorMessage: (error as Error).message });
       throw error;

@@ -10,6 +10,7 @@ import type { BriefingRenderer, Logger, ReportStore } from '#core/ports.ts';
 import { parseRecipients, recipientsOf } from '#core/recipients.ts';
 import type { Locale } from '#core/report-model.ts';
 import { archiveAudienceReport, type RunSnapshot } from '#core/report-run.ts';
+import { assertSenderInDomain } from '../support/sending-domain.ts';
 
 export const deliverEventSchema = z.object({
   snapshotKey: z.string().min(1),
@@ -40,9 +41,22 @@ export interface DeliverOutput {
   readonly recipients: readonly { recipient: string; status: string; reason?: string }[];
 }
 
-async function readJson(store: ReportStore, key: string, what: string): Promise<unknown> {
+/** Where the recipients file lies in the archive, and the SES domain its sender must lie in. */
+export interface RecipientsSource {
+  readonly key: string;
+  readonly sendingDomain: string;
+}
+
+/**
+ * A JSON object of the archive. A missing one is an ArchiveError (retried: the snapshot may be
+ * a moment behind), or the given error for a file that only an operator can put there.
+ */
+async function readJson(store: ReportStore, key: string, what: string, whenMissing?: (message: string) => Error): Promise<unknown> {
   const body = await store.get(key);
-  if (!body) throw new ArchiveError(`${what} ${store.locate(key)} is missing`);
+  if (!body) {
+    const message = `${what} ${store.locate(key)} is missing`;
+    throw whenMissing ? whenMissing(message) : new ArchiveError(message);
+  }
   try {
     return JSON.parse(new TextDecoder().decode(body));
   } catch (error) {
@@ -57,12 +71,16 @@ function unfinished(summary: DeliverySummary): string[] {
     .map((outcome) => `${maskAddress(outcome.recipient)}: ${outcome.reason ?? outcome.status}`);
 }
 
-export async function deliverStep(event: DeliverEvent, recipientsKey: string, ports: DeliverPorts, options: DeliveryOptions = {}): Promise<DeliverOutput> {
+export async function deliverStep(event: DeliverEvent, source: RecipientsSource, ports: DeliverPorts, options: DeliveryOptions = {}): Promise<DeliverOutput> {
   const snapshot = (await readJson(ports.store, event.snapshotKey, 'run snapshot')) as RunSnapshot;
   if (!snapshot.audiences.includes(event.audience)) {
     throw new ConfigurationError(`audience ${event.audience} is not part of the run ${snapshot.reportId} ${snapshot.periodId}`);
   }
-  const recipients = parseRecipients(await readJson(ports.store, recipientsKey, 'recipients file'), ports.store.locate(recipientsKey));
+  // No retry brings the recipients file: an operator uploads it (docs/aws.md), so it fails at once.
+  const missingFile = (message: string) => new ConfigurationError(`${message}: upload it (docs/aws.md, "Deploying")`);
+  const recipientsFile = ports.store.locate(source.key);
+  const recipients = parseRecipients(await readJson(ports.store, source.key, 'recipients file', missingFile), recipientsFile);
+  assertSenderInDomain(recipients.from, source.sendingDomain, recipientsFile);
   const { locale } = recipientsOf(recipients, event.audience);
   const archived = await archiveAudienceReport(snapshot, event.audience, locale, { renderer: ports.rendererFor(locale), store: ports.store });
   if (event.archiveOnly) {

@@ -1,6 +1,8 @@
-// The Lambda functions' configuration, read from the environment once at the edge (the stack
-// sets these variables) and validated, so that a missing variable fails at the first call by
-// name rather than deep inside an SDK call.
+// The Lambda functions' configuration, read from the environment once at the edge and validated,
+// so that a missing variable fails at the first call by name rather than deep inside an SDK call.
+// These schemas are the one home of each function's environment: the stack's function constructs
+// build it as a FunctionEnvironment of the same schema, so a key missing on either side, or one
+// the handler does not read, does not compile.
 import { z } from 'zod';
 import { ConfigurationError } from '#core/errors.ts';
 
@@ -24,6 +26,8 @@ export const deliverConfigSchema = z.object({
   ARCHIVE_BUCKET: bucketName,
   LEDGER_TABLE: z.string().min(3),
   SES_CONFIGURATION_SET: z.string().min(1),
+  /** The SES domain identity: the recipients file's sender must lie in it. */
+  SES_SENDING_DOMAIN: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'a domain name'),
   /** The recipients file (config/recipients.json's format) in the archive bucket. */
   RECIPIENTS_KEY: z.string().min(1).default('config/recipients.json'),
   /** Messages per second from one Deliver invocation; the Map runs several at once. */
@@ -42,6 +46,12 @@ export const recordConfigSchema = z.object({
 export type PrepareConfig = z.infer<typeof prepareConfigSchema>;
 export type DeliverConfig = z.infer<typeof deliverConfigSchema>;
 export type RecordConfig = z.infer<typeof recordConfigSchema>;
+
+/**
+ * The environment variables a schema reads, every one as text and no other: what the stack must
+ * set for the function whose handler parses its configuration with this schema.
+ */
+export type FunctionEnvironment<Schema extends z.ZodObject> = { readonly [Key in keyof z.input<Schema>]-?: string };
 
 export function readConfig<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv = process.env): T {
   const parsed = schema.safeParse(env);
