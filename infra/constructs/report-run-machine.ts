@@ -12,6 +12,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { ConfigurationError, DataNotReadyError, PeriodError } from '#core/errors.ts';
 import type { ReportDefinition } from '#core/report-definitions.ts';
 
 export interface ReportRunMachineProps {
@@ -26,9 +27,10 @@ export interface ReportRunMachineProps {
   readonly logRetention?: logs.RetentionDays;
 }
 
+// Error names as the Lambda runtime reports them: the class names (kept through minification).
 /** Errors that a retry cannot fix: a bad request or configuration fails at once. */
-const PERMANENT_ERRORS = ['ConfigurationError', 'PeriodError'];
-export const DATA_NOT_READY = 'DataNotReadyError';
+const PERMANENT_ERRORS = [ConfigurationError.name, PeriodError.name];
+export const DATA_NOT_READY = DataNotReadyError.name;
 
 /** How often Prepare is retried while the lake is incomplete: every retryEveryMinutes for graceHours. */
 export function holdRetries(definition: ReportDefinition): { intervalMinutes: number; maxAttempts: number } {

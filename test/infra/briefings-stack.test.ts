@@ -3,8 +3,9 @@
 // retries and records as its report definition says.
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ConfigurationError, PeriodError } from '#core/errors.ts';
 import { reportDefinitions } from '#core/report-definitions.ts';
-import { synthApp, type SynthesisedApp } from './synth-app.ts';
+import { prodContext, synthApp, type SynthesisedApp } from './synth-app.ts';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Sid?: string };
 type Resource = { Type: string; Properties: Record<string, any> };
@@ -113,14 +114,14 @@ describe('briefings stack', () => {
 
     it('starts disabled on dev and enabled on prod', () => {
       app.briefingsTemplate.hasResourceProperties('AWS::Scheduler::Schedule', { State: 'DISABLED' });
-      const prod = synthApp({ context: { stage: 'prod', sesDomain: 'mail.operator.example' } });
+      const prod = synthApp({ context: prodContext() });
       const states = Object.values(prod.briefingsTemplate.findResources('AWS::Scheduler::Schedule')).map((s: any) => s.Properties.State);
       expect(states).toEqual(reportDefinitions.map(() => 'ENABLED'));
     });
   });
 
   describe('functions', () => {
-    it('runs every function on Node 22 with JSON logs and a failure destination', () => {
+    it('runs every function on Node 22 with JSON logs and no asynchronous failure destination (Step Functions invokes them synchronously)', () => {
       const functions = Object.values(app.briefingsTemplate.findResources('AWS::Lambda::Function')) as Resource[];
       expect(functions).toHaveLength(3);
       for (const fn of functions) {
@@ -128,10 +129,9 @@ describe('briefings stack', () => {
         expect(fn.Properties['LoggingConfig']).toMatchObject({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO' });
         expect(fn.Properties['Environment'].Variables.POWERTOOLS_SERVICE_NAME).toBe('mnp-briefings');
       }
-      app.briefingsTemplate.resourceCountIs('AWS::Lambda::EventInvokeConfig', 3);
-      app.briefingsTemplate.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-        DestinationConfig: { OnFailure: { Destination: Match.objectLike({ 'Fn::GetAtt': Match.arrayWith([Match.stringLikeRegexp('^FailedInvocations')]) }) } },
-      });
+      app.briefingsTemplate.resourceCountIs('AWS::Lambda::EventInvokeConfig', 0);
+      const queues = Object.values(app.briefingsTemplate.findResources('AWS::SQS::Queue')) as Resource[];
+      expect(queues.map((queue) => queue.Properties['QueueName'])).toEqual(['mnp-briefings-dev-failed-schedule-starts']);
     });
 
     it('runs Prepare and Record on ARM64 and Deliver on the architecture of its chart rasteriser', () => {
@@ -180,16 +180,17 @@ describe('briefings stack', () => {
         ].map((suffix) => `arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:${suffix}`).sort(),
       );
       const bucket = (name: string) => `arn:<AWS::Partition>:s3:::mnp-briefings-dev-${name}-<AWS::AccountId>-<AWS::Region>`;
-      expect(resourcesFor(statements, 's3:GetObject*').sort()).toEqual(
+      expect([...new Set(resourcesFor(statements, 's3:GetObject*'))].sort()).toEqual(
         [
           bucket('archive'),
           `${bucket('archive')}/runs/*`,
           bucket('athena-results'),
           `${bucket('athena-results')}/results/*`,
           bucket('lake'),
-          `${bucket('lake')}/*`,
+          ...['port_requests', 'exit_reasons', 'usage_monthly', 'subscriber_base'].map((table) => `${bucket('lake')}/${table}/*`),
         ].sort(),
       );
+      expect(resourcesFor(statements, 'kms:Decrypt')).toEqual([]);
       expect(resourcesFor(statements, 's3:PutObject').sort()).toEqual([`${bucket('archive')}/runs/*`, `${bucket('athena-results')}/results/*`].sort());
       expect(resourcesFor(statements, 'ses:SendEmail')).toEqual([]);
       expect(resourcesFor(statements, 'dynamodb:PutItem')).toEqual([]);
@@ -202,17 +203,18 @@ describe('briefings stack', () => {
       expect(resourcesFor(statements, 's3:GetObject*')).toEqual(
         expect.arrayContaining([`${archive}/runs/*`, `${archive}/config/recipients.json`]),
       );
-      expect(resourcesFor(statements, 'dynamodb:PutItem')).toEqual([
-        'arn:<AWS::Partition>:dynamodb:<AWS::Region>:<AWS::AccountId>:table/mnp-briefings-dev-delivery-ledger',
+      const ledger = 'arn:<AWS::Partition>:dynamodb:<AWS::Region>:<AWS::AccountId>:table/mnp-briefings-dev-delivery-ledger';
+      const ledgerActions = statements.filter((s) => asArray(s.Resource).map(flat).includes(ledger)).flatMap((s) => asArray(s.Action));
+      expect(ledgerActions.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+      const send = statements.filter((s) => asArray(s.Action).includes('ses:SendEmail'));
+      expect(send).toHaveLength(1);
+      expect(asArray(send[0]!.Action).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+      expect(asArray(send[0]!.Resource).map(flat).sort()).toEqual([
+        expect.stringMatching(/^arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:configuration-set\/<MailConfigurationSet/),
+        // In the sandbox SES authorizes against every recipient identity as well as the sender's.
+        'arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*',
       ]);
-      const ses = resourcesFor(statements, 'ses:SendEmail');
-      expect(ses).toHaveLength(2);
-      expect(ses).toEqual(
-        expect.arrayContaining([
-          expect.stringMatching(/^arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:configuration-set\/<MailConfigurationSet/),
-          'arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/briefings.example.com',
-        ]),
-      );
+      expect((send[0] as Statement & { Condition: unknown }).Condition).toEqual({ StringLike: { 'ses:FromAddress': '*@example.com' } });
       expect(resourcesFor(statements, 'athena:StartQueryExecution')).toEqual([]);
     });
 
@@ -248,9 +250,9 @@ describe('briefings stack', () => {
 
     it('delivers per audience in a Map, retrying and catching each delivery on its own', () => {
       const states = stateMachineDefinition(app, 'province-monthly')['States'];
-      expect(states.DeliverEach).toMatchObject({ Type: 'Map', ItemsPath: '$.prepared.audiences', MaxConcurrency: 8 });
+      expect(states.DeliverEach).toMatchObject({ Type: 'Map', ItemsPath: '$.prepared.audiences', MaxConcurrency: 1 });
       const deliver = states.DeliverEach.ItemProcessor.States.Deliver;
-      expect(deliver.Retry).toContainEqual({ ErrorEquals: ['ConfigurationError', 'PeriodError'], MaxAttempts: 0 });
+      expect(deliver.Retry).toContainEqual({ ErrorEquals: [ConfigurationError.name, PeriodError.name], MaxAttempts: 0 });
       expect(deliver.Retry).toContainEqual({ ErrorEquals: ['States.ALL'], IntervalSeconds: 60, MaxAttempts: 4, BackoffRate: 2 });
       expect(deliver.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'DeliveryFailed' }]);
       expect(states.DeliverEach.ItemProcessor.States.DeliveryFailed.Parameters.status).toBe('failed');
@@ -288,10 +290,11 @@ describe('briefings stack', () => {
       const alarms = Object.values(app.briefingsTemplate.findResources('AWS::CloudWatch::Alarm')) as Resource[];
       const metrics = alarms.map((a) => `${a.Properties['Namespace']}/${a.Properties['MetricName']}`);
       expect(metrics.filter((m) => m === 'AWS/States/ExecutionsFailed')).toHaveLength(reportDefinitions.length);
-      expect(metrics.filter((m) => m === 'AWS/SQS/ApproximateNumberOfMessagesVisible')).toHaveLength(2);
+      expect(metrics.filter((m) => m === 'AWS/SQS/ApproximateNumberOfMessagesVisible')).toHaveLength(1);
       expect(metrics.filter((m) => m === 'AWS/Lambda/Throttles')).toHaveLength(3);
-      expect(metrics.filter((m) => m === 'AWS/Lambda/Errors')).toHaveLength(2);
+      expect(metrics.filter((m) => m === 'AWS/Lambda/Errors')).toHaveLength(1);
       expect(metrics).toContain('MnpBriefings/prepare-error-lines');
+      expect(metrics).toContain('MnpBriefings/deliver-error-lines');
       expect(metrics).toContain('AWS/SES/Reputation.BounceRate');
       for (const alarm of alarms) {
         expect(alarm.Properties['AlarmActions']).toEqual([{ Ref: expect.stringMatching(/^NotificationsAlarmTopic/) }]);
@@ -305,7 +308,7 @@ describe('briefings stack', () => {
         ...Object.values(app.briefingsTemplate.findResources('AWS::SNS::TopicPolicy')),
         ...Object.values(app.briefingsTemplate.findResources('AWS::SQS::QueuePolicy')),
       ] as Resource[];
-      expect(policies).toHaveLength(4);
+      expect(policies).toHaveLength(3);
       for (const policy of policies) {
         expect(policy.Properties['PolicyDocument'].Statement).toContainEqual(
           expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),

@@ -1,7 +1,7 @@
 // Synthesises the CDK app as `cdk synth` would (cdk.json's context, plus overrides) into a
 // temporary folder. Bundling is skipped unless asked for: the template tests do not need the
 // Lambda code, and skipping it keeps them fast.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -43,4 +43,15 @@ export function synthApp(options: SynthOptions = {}): SynthesisedApp {
     dataTemplate: Template.fromStack(built.data),
     briefingsTemplate: Template.fromStack(built.briefings),
   };
+}
+
+/**
+ * The context of a prod stage sending from `domain`: a recipients file (the shipped one with its
+ * sender moved into that domain) and the operations address that prod requires.
+ */
+export function prodContext(domain = 'mail.operator.example', extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const recipients = JSON.parse(readFileSync(new URL('../../config/recipients.json', import.meta.url), 'utf8')) as { from: string };
+  const file = join(mkdtempSync(join(tmpdir(), 'mnp-recipients-')), 'recipients.json');
+  writeFileSync(file, JSON.stringify({ ...recipients, from: `MNP Briefings <briefings@${domain}>` }));
+  return { stage: 'prod', sesDomain: domain, opsEmail: 'operations@operator.example', recipientsFile: file, ...extra };
 }
