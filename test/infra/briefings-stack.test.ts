@@ -60,6 +60,22 @@ function stateMachineDefinition(app: SynthesisedApp, reportId: string): Record<s
   return JSON.parse(text);
 }
 
+/** The states a run can reach from `start` (Next, Choices and Default, not inside Maps). */
+function reachableFrom(states: Record<string, any>, start: string): string[] {
+  const seen = new Set<string>();
+  const visit = (name: string | undefined) => {
+    if (!name || seen.has(name)) return;
+    seen.add(name);
+    const state = states[name];
+    visit(state.Next);
+    visit(state.Default);
+    for (const choice of state.Choices ?? []) visit(choice.Next);
+    for (const handler of state.Catch ?? []) visit(handler.Next);
+  };
+  visit(start);
+  return [...seen];
+}
+
 describe('briefings stack', () => {
   let app: SynthesisedApp;
   beforeAll(() => {
@@ -257,7 +273,30 @@ describe('briefings stack', () => {
       expect(deliver.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'DeliveryFailed' }]);
       expect(states.DeliverEach.ItemProcessor.States.DeliveryFailed.Parameters.status).toBe('failed');
       expect(states.DeliverEach.Next).toBe('RecordOutcome');
-      expect(states.AllSent.Choices[0]).toMatchObject({ Variable: '$.recorded.failed', NumericGreaterThan: 0, Next: 'DeliveryIncomplete' });
+      expect(states.AllSent.Choices[0]).toMatchObject({ Variable: '$.recorded.failed', NumericGreaterThan: 0, Next: 'RedeliverFailed' });
+    });
+
+    it.each(reportDefinitions.map((d) => d.id))('ends %s with failed audiences failing their own Map iterations, where a redrive re-runs exactly those', (id) => {
+      const states = stateMachineDefinition(app, id)['States'];
+
+      const redeliver = states.RedeliverFailed;
+      const again = redeliver.ItemProcessor.States.DeliverAgain;
+
+      // Each failed audience (as Record returned them) is one iteration of Deliver, uncaught.
+      expect(states.RecordOutcome.ResultSelector['failedAudiences.$']).toBe('$.Payload.failedAudiences');
+      expect(redeliver).toMatchObject({ Type: 'Map', ItemsPath: '$.recorded.failedAudiences', ResultPath: '$.redeliveries' });
+      expect(redeliver.ItemSelector).toEqual(states.DeliverEach.ItemSelector);
+      expect(redeliver.Catch).toBeUndefined();
+      expect(again.Catch).toBeUndefined();
+      expect(again).toMatchObject({ Type: 'Task', End: true });
+      expect(again.Parameters.FunctionName).toEqual(states.DeliverEach.ItemProcessor.States.Deliver.Parameters.FunctionName);
+      expect(redeliver.Next).toBe('RecordRedelivered');
+      expect(states.RecordRedelivered.Parameters.Payload).toMatchObject({ outcome: 'finished', 'redeliveries.$': '$.redeliveries' });
+      expect(states.RecordRedelivered.Next).toBe('Delivered');
+      // No Fail state after the deliveries: a redrive would restart there and fail again unsent.
+      const after = reachableFrom(states, 'DeliverEach');
+      expect(after.filter((name) => states[name].Type === 'Fail')).toEqual([]);
+      expect(after).toContain('RedeliverFailed');
     });
 
     it('records any other failure of Prepare before failing the run', () => {

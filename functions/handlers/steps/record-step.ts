@@ -20,6 +20,8 @@ export const recordEventSchema = runEventSchema.extend({
   outcome: z.enum(['finished', 'held', 'failed']),
   prepared: z.object({ periodId: z.string(), snapshotKey: z.string(), audiences: z.array(z.string()) }).loose().optional(),
   deliveries: z.array(deliveryResultSchema).optional(),
+  /** The failed audiences' second attempt (after a redrive, their last one): each replaces its failure. */
+  redeliveries: z.array(deliveryResultSchema).optional(),
   error: stateErrorSchema.optional(),
 });
 
@@ -79,7 +81,15 @@ function outcomeOf(event: RecordEvent, failedAudiences: readonly string[]): { st
   return { state: 'failed', message: `${error.name}: ${error.message}` };
 }
 
-export async function recordStep(event: RecordEvent, ports: { store: ReportStore; log: Logger; now: () => Date }): Promise<RecordOutput> {
+/** The deliveries with each redelivered audience's outcome in place of its failure. */
+function withRedeliveries(event: RecordEvent): RecordEvent {
+  if (!event.redeliveries) return event;
+  const again = new Map(event.redeliveries.map((delivery) => [delivery.audience, delivery]));
+  return { ...event, deliveries: (event.deliveries ?? []).map((delivery) => again.get(delivery.audience) ?? delivery) };
+}
+
+export async function recordStep(received: RecordEvent, ports: { store: ReportStore; log: Logger; now: () => Date }): Promise<RecordOutput> {
+  const event = withRedeliveries(received);
   const reportId = event.request.reportId;
   const periodId = periodOf(event);
   const failedAudiences = (event.deliveries ?? []).filter((delivery) => delivery.status === 'failed').map((delivery) => delivery.audience);
