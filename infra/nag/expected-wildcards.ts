@@ -31,6 +31,7 @@ const RESOURCE_STAR_ONLY = new Set([
   'logs:PutResourcePolicy',
   'logs:DescribeResourcePolicies',
   'logs:DescribeLogGroups',
+  'states:ListStateMachines',
 ]);
 
 export interface ObjectGrant {
@@ -66,7 +67,7 @@ export class ExpectedWildcards implements IAspect {
   constructor(private readonly props: ExpectedWildcardsProps) {}
 
   visit(node: IConstruct): void {
-    if (!(node instanceof iam.CfnPolicy)) return;
+    if (!(node instanceof iam.CfnPolicy || node instanceof iam.CfnManagedPolicy)) return;
     const stack = Stack.of(node);
     const document = stack.resolve(node.policyDocument) as { Statement?: Statement[] };
     const objectArns = new Map(

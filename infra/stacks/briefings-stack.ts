@@ -3,7 +3,7 @@
 // builds its environment from its handler's config schema and makes its own grants, one state
 // machine per report, the schedules read from the report definitions, the SES configuration
 // set, and what operations see (topics, the schedules' dead-letter queue, alarms).
-import { Aspects, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Aspects, CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -19,6 +19,7 @@ import { LAKE_TABLES } from '../constructs/lake-catalog.ts';
 import { MailSending } from '../constructs/mail-sending.ts';
 import { OperationsAlarms } from '../constructs/operations-alarms.ts';
 import { OperationsNotifications } from '../constructs/operations-notifications.ts';
+import { OperatorPolicy } from '../constructs/operator-policy.ts';
 import { PrepareFunction } from '../constructs/prepare-function.ts';
 import { RecordFunction } from '../constructs/record-function.ts';
 import { ReportRunMachine } from '../constructs/report-run-machine.ts';
@@ -105,6 +106,19 @@ export class BriefingsStack extends Stack {
       );
     }
     this.machines = machines;
+
+    const reportIds = props.reportDefinitions.map((definition) => definition.id);
+    const operator = new OperatorPolicy(this, 'Operator', {
+      managedPolicyName: `${namePrefix}-operator`,
+      stateMachines: [...machines.values()].map((machine) => machine.stateMachine),
+      archiveBucket,
+      archivePrefixes: ['runs/', ...reportIds.map((id) => `${id}/`)],
+      ledgerTable,
+    });
+    new CfnOutput(this, 'OperatorPolicyArn', {
+      description: 'Attach to the role or user that runs mnp-briefings --target aws (docs/aws.md)',
+      value: operator.policy.managedPolicyArn,
+    });
 
     new ReportSchedules(this, 'Schedules', {
       groupName: namePrefix,

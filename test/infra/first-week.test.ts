@@ -71,6 +71,26 @@ describe.each(Object.entries(VARIANTS))('first week in a fresh account (%s)', (_
     }
   });
 
+  it('offers operators a managed policy with exactly what the --target aws commands call', () => {
+    const policies = Object.values(app.briefingsTemplate.findResources('AWS::IAM::ManagedPolicy')) as Resource[];
+    const stage = (context as { stage?: string }).stage ?? 'dev';
+
+    expect(policies.map((policy) => policy.Properties['ManagedPolicyName'])).toEqual([`mnp-briefings-${stage}-operator`]);
+    const statements = policies[0]!.Properties['PolicyDocument'].Statement as Statement[];
+    const actions = statements.flatMap((statement) => asArray(statement.Action)).sort();
+    // aws-target.ts: ListStateMachines (by name), StartExecution; S3ReportStore: ListObjectsV2
+    // (s3:ListBucket) and GetObject, also behind the signed links; DynamoDbLedger: Query, GetItem.
+    expect(actions).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 's3:GetObject', 's3:ListBucket', 'states:ListStateMachines', 'states:StartExecution']);
+    const start = statements.find((statement) => statement.Action === 'states:StartExecution')!;
+    expect(asArray(start.Resource).map((arn: any) => arn.Ref).sort()).toEqual(
+      [...app.briefings.machines.values()].map((machine) => app.briefings.getLogicalId(machine.stateMachine.node.defaultChild as never)).sort(),
+    );
+    const read = statements.find((statement) => statement.Action === 's3:GetObject')!;
+    expect(asArray(read.Resource).map((resource) => JSON.stringify(resource).replace(/.*archive-[^/]*/, '')).sort()).toEqual(
+      ['/hq-weekly/*"]]}', '/province-monthly/*"]]}', '/runs/*"]]}'],
+    );
+  });
+
   it('lets Prepare decrypt the lake only when the lake has a KMS key', () => {
     const decrypt = roleStatements(app, 'Prepare').filter((s) => asArray(s.Action).includes('kms:Decrypt'));
 
