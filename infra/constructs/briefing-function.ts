@@ -1,8 +1,8 @@
 // A Lambda function of the briefings: one handler file of functions/handlers bundled by a local
 // esbuild (no Docker) into one ESM file, with the runtime files it reads (SQL, templates, fonts)
 // copied beside it under the same relative paths, its own role and log group, and JSON logs
-// through Powertools. Step Functions invokes the functions synchronously, so there is no
-// asynchronous failure destination. The subclasses (prepare-, deliver-, record-function.ts)
+// through Powertools. Step Functions invokes the run's functions synchronously, so only the
+// schedules' starter, invoked asynchronously, has a failure destination. The subclasses (prepare-, deliver-, record-function.ts)
 // build each function's environment from its handler's config schema and make its grants.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +11,9 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 /** The repository root: entry points, the lock file and the runtime files are found from it. */
@@ -45,6 +47,8 @@ export interface BriefingFunctionProps {
   readonly nativePackages?: readonly NativePackage[];
   /** @default ARM_64 */
   readonly architecture?: lambda.Architecture;
+  /** Receives the events of asynchronous invocations that failed (no retry). @default - synchronous only: none */
+  readonly failureQueue?: sqs.IQueue;
   /** Instances that may run at once. @default - unreserved (the account's pool) */
   readonly reservedConcurrentExecutions?: number;
   /** @default logs.RetentionDays.THREE_MONTHS */
@@ -104,6 +108,7 @@ export class BriefingFunction extends Construct {
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       environment: { POWERTOOLS_SERVICE_NAME: 'mnp-briefings', ...props.environment },
+      ...(props.failureQueue ? { onFailure: new SqsDestination(props.failureQueue), retryAttempts: 0 } : {}),
       ...(props.reservedConcurrentExecutions ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
       bundling: {
         forceDockerBundling: false,

@@ -22,6 +22,7 @@ import { OperationsNotifications } from '../constructs/operations-notifications.
 import { OperatorPolicy } from '../constructs/operator-policy.ts';
 import { PrepareFunction } from '../constructs/prepare-function.ts';
 import { RecordFunction } from '../constructs/record-function.ts';
+import { StartScheduledRunFunction } from '../constructs/start-scheduled-run-function.ts';
 import { ReportRunMachine } from '../constructs/report-run-machine.ts';
 import { ReportSchedules } from '../constructs/report-schedules.ts';
 import type { DataNames } from '../data-names.ts';
@@ -42,6 +43,7 @@ export class BriefingsStack extends Stack {
   readonly prepare: PrepareFunction;
   readonly deliver: DeliverFunction;
   readonly record: RecordFunction;
+  readonly starter: StartScheduledRunFunction;
   /** Read access to the lake, for any function that reads it (e.g. a curation function). */
   readonly lake: LakeReadAccess;
   readonly machines: ReadonlyMap<string, ReportRunMachine>;
@@ -120,10 +122,15 @@ export class BriefingsStack extends Stack {
       value: operator.policy.managedPolicyArn,
     });
 
+    this.starter = new StartScheduledRunFunction(this, 'StartScheduledRun', {
+      stateMachineNamePrefix: `${namePrefix}-`,
+      stateMachines: [...machines.values()].map((machine) => machine.stateMachine),
+      failedStarts: failedScheduleStarts,
+    });
     new ReportSchedules(this, 'Schedules', {
       groupName: namePrefix,
       definitions: props.reportDefinitions,
-      stateMachineOf: (reportId) => machines.get(reportId)!.stateMachine,
+      starter: this.starter.function,
       deadLetterQueue: failedScheduleStarts,
       enabled: settings.schedulesEnabled,
     });
@@ -146,6 +153,7 @@ export class BriefingsStack extends Stack {
         // one that outlasts the retries fails the execution, which has its own alarm.
         { name: 'deliver', function: this.deliver.function, errorsFromLogs: { logGroup: this.deliver.logGroup, expectedErrors: [DeliveryError.name] } },
         { name: 'record', function: this.record.function },
+        { name: 'start-scheduled-run', function: this.starter.function },
       ],
     });
     notifications.allowAlarmsToPublish(alarms.alarms);
@@ -177,7 +185,7 @@ export class BriefingsStack extends Stack {
     });
     Validations.of(queue).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the schedules; it has an alarm on depth instead of a DLQ of its own.',
+      reason: 'This queue is itself the dead-letter queue of the schedules and their starter function; it has an alarm on depth instead of a DLQ of its own.',
     });
     return queue;
   }

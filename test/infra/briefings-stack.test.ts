@@ -115,8 +115,27 @@ describe('briefings stack', () => {
         const schedule = schedules.find((s) => s.Properties['Name'] === `mnp-briefings-dev-${definition.id}`)!;
         expect(schedule.Properties['ScheduleExpression']).toBe(definition.schedule.expression);
         expect(schedule.Properties['ScheduleExpressionTimezone']).toBe('Asia/Shanghai');
-        expect(JSON.parse(schedule.Properties['Target'].Input)).toEqual({ reportId: definition.id });
+        expect(JSON.parse(schedule.Properties['Target'].Input)).toEqual({ reportId: definition.id, scheduledTime: '<aws.scheduler.scheduled-time>' });
+        expect(schedule.Properties['Target'].Arn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^StartScheduledRunFunction/), 'Arn'] });
       }
+    });
+
+    it('starts runs through a function that may start the report state machines and nothing else, and parks its failures with the schedules\'', () => {
+      const all = statementsOfRole(app, 'StartScheduledRun').filter((s) => s.Effect === 'Allow' && !asArray(s.Action).some((a) => a.startsWith('logs:')));
+      const toQueue = all.filter((s) => asArray(s.Action).every((a) => a.startsWith('sqs:')));
+      const statements = all.filter((s) => !toQueue.includes(s));
+
+      expect(statements.flatMap((s) => asArray(s.Action))).toEqual(['states:StartExecution']);
+      expect(toQueue.flatMap((s) => asArray(s.Resource)).map(flat)).toEqual([expect.stringMatching(/^<FailedScheduleStarts.*\.Arn>$/)]);
+      expect(statements.flatMap((s) => asArray(s.Resource)).map((r: any) => r.Ref).sort()).toEqual(
+        [...app.briefings.machines.values()].map((machine) => app.briefings.getLogicalId(machine.stateMachine.node.defaultChild as never)).sort(),
+      );
+      app.briefingsTemplate.resourceCountIs('AWS::Lambda::EventInvokeConfig', 1);
+      app.briefingsTemplate.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: Match.stringLikeRegexp('^StartScheduledRunFunction') },
+        MaximumRetryAttempts: 0,
+        DestinationConfig: { OnFailure: { Destination: Match.objectLike({ 'Fn::GetAtt': Match.arrayWith([Match.stringLikeRegexp('^FailedScheduleStarts')]) }) } },
+      });
     });
 
     it('retries a failed start and then parks it in a dead-letter queue', () => {
@@ -137,15 +156,14 @@ describe('briefings stack', () => {
   });
 
   describe('functions', () => {
-    it('runs every function on Node 22 with JSON logs and no asynchronous failure destination (Step Functions invokes them synchronously)', () => {
+    it('runs every function on Node 22 with JSON logs, and no failed-invocations queue (Step Functions invokes synchronously)', () => {
       const functions = Object.values(app.briefingsTemplate.findResources('AWS::Lambda::Function')) as Resource[];
-      expect(functions).toHaveLength(3);
+      expect(functions).toHaveLength(4);
       for (const fn of functions) {
         expect(fn.Properties['Runtime']).toBe('nodejs22.x');
         expect(fn.Properties['LoggingConfig']).toMatchObject({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO' });
         expect(fn.Properties['Environment'].Variables.POWERTOOLS_SERVICE_NAME).toBe('mnp-briefings');
       }
-      app.briefingsTemplate.resourceCountIs('AWS::Lambda::EventInvokeConfig', 0);
       const queues = Object.values(app.briefingsTemplate.findResources('AWS::SQS::Queue')) as Resource[];
       expect(queues.map((queue) => queue.Properties['QueueName'])).toEqual(['mnp-briefings-dev-failed-schedule-starts']);
     });
@@ -158,7 +176,7 @@ describe('briefings stack', () => {
 
     it('gives each function its own role', () => {
       const roles = (Object.values(app.briefingsTemplate.findResources('AWS::Lambda::Function')) as Resource[]).map((fn) => flat(fn.Properties['Role']));
-      expect(new Set(roles).size).toBe(3);
+      expect(new Set(roles).size).toBe(4);
       for (const role of Object.values(app.briefingsTemplate.findResources('AWS::IAM::Role')) as Resource[]) {
         expect(role.Properties['ManagedPolicyArns']).toBeUndefined();
       }
@@ -330,8 +348,8 @@ describe('briefings stack', () => {
       const metrics = alarms.map((a) => `${a.Properties['Namespace']}/${a.Properties['MetricName']}`);
       expect(metrics.filter((m) => m === 'AWS/States/ExecutionsFailed')).toHaveLength(reportDefinitions.length);
       expect(metrics.filter((m) => m === 'AWS/SQS/ApproximateNumberOfMessagesVisible')).toHaveLength(1);
-      expect(metrics.filter((m) => m === 'AWS/Lambda/Throttles')).toHaveLength(3);
-      expect(metrics.filter((m) => m === 'AWS/Lambda/Errors')).toHaveLength(1);
+      expect(metrics.filter((m) => m === 'AWS/Lambda/Throttles')).toHaveLength(4);
+      expect(metrics.filter((m) => m === 'AWS/Lambda/Errors')).toHaveLength(2);
       expect(metrics).toContain('MnpBriefings/prepare-error-lines');
       expect(metrics).toContain('MnpBriefings/deliver-error-lines');
       expect(metrics).toContain('AWS/SES/Reputation.BounceRate');

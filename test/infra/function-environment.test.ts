@@ -3,12 +3,12 @@
 // expected-error lines below fail `tsc --noEmit` if it ever accepts one), and the synthesized
 // variables are exactly the schema's keys, which the handler then parses without error.
 import { describe, expect, it } from 'vitest';
-import { deliverConfigSchema, prepareConfigSchema, readConfig, recordConfigSchema, type FunctionEnvironment } from '#handlers/support/config.ts';
+import { deliverConfigSchema, prepareConfigSchema, readConfig, recordConfigSchema, startConfigSchema, type FunctionEnvironment } from '#handlers/support/config.ts';
 import { synthApp } from './synth-app.ts';
 
 type Resource = { Properties: Record<string, any> };
 
-const SCHEMAS = { Prepare: prepareConfigSchema, Deliver: deliverConfigSchema, Record: recordConfigSchema } as const;
+const SCHEMAS = { Prepare: prepareConfigSchema, Deliver: deliverConfigSchema, Record: recordConfigSchema, StartScheduledRun: startConfigSchema } as const;
 
 describe('function environments', () => {
   it('rejects, at compile time, an environment with a key missing or a key the handler does not read', () => {
@@ -33,7 +33,8 @@ describe('function environments', () => {
     const schema = SCHEMAS[name];
     expect(Object.keys(variables).sort()).toEqual([...Object.keys(schema.shape), 'POWERTOOLS_SERVICE_NAME'].sort());
     // Tokens (bucket names from Fn::Join) stand in as a valid name for the parse.
-    const asText = Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, typeof value === 'string' ? value : 'mnp-briefings-dev-archive-111122223333-ap-southeast-1']));
+    const stand = (key: string) => (key.startsWith('STATE_MACHINE') ? 'arn:aws:states:ap-southeast-1:111122223333:stateMachine:mnp-briefings-dev-' : 'mnp-briefings-dev-archive-111122223333-ap-southeast-1');
+    const asText = Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, typeof value === 'string' ? value : stand(key)]));
     expect(() => readConfig(schema as never, asText)).not.toThrow();
   });
 });

@@ -43,9 +43,15 @@ export const recordConfigSchema = z.object({
   ARCHIVE_BUCKET: bucketName,
 });
 
+export const startConfigSchema = z.object({
+  /** The ARN of a report's state machine less its report id: "arn:…:stateMachine:mnp-briefings-dev-". */
+  STATE_MACHINE_ARN_PREFIX: z.string().regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]+-$/, 'a state machine ARN prefix'),
+});
+
 export type PrepareConfig = z.infer<typeof prepareConfigSchema>;
 export type DeliverConfig = z.infer<typeof deliverConfigSchema>;
 export type RecordConfig = z.infer<typeof recordConfigSchema>;
+export type StartConfig = z.infer<typeof startConfigSchema>;
 
 /**
  * The environment variables a schema reads, every one as text and no other: what the stack must
