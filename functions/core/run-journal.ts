@@ -1,7 +1,8 @@
 // The record of runs, kept in the archive next to the reports (runs/<report>/<period>/status.json)
 // so that operations can see what ran, what is held for incomplete data, and what failed, in
 // the same place locally and in AWS.
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '#reference/schema.ts';
 import type { ReportStore } from './ports.ts';
 
 const runStatusSchema = z.object({
@@ -10,10 +11,10 @@ const runStatusSchema = z.object({
   state: z.enum(['held', 'archived', 'delivered', 'delivery-failed', 'failed']),
   updatedAt: z.string(),
   firstAttemptAt: z.string(),
-  attempts: z.number().int().min(1),
+  attempts: z.int().check(z.minimum(1)),
   partitionsMissing: z.array(z.string()),
   audiences: z.array(z.string()),
-  message: z.string().optional(),
+  message: z.optional(z.string()),
 });
 
 export type RunStatus = z.infer<typeof runStatusSchema>;

@@ -4,7 +4,8 @@
 // Step Functions returns the running execution, or refuses a name already used.
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '#reference/schema.ts';
 import { reportDefinition } from '#core/report-definitions.ts';
 import { readConfig, startConfigSchema, type StartConfig } from './support/config.ts';
 import { createLambdaLogger, type LambdaLogger } from './support/lambda-logger.ts';
@@ -13,7 +14,7 @@ import { errorForStateMachine } from './support/state-error.ts';
 
 /** What a schedule sends: its report and <aws.scheduler.scheduled-time>. */
 export const scheduleTickSchema = z.object({
-  reportId: z.string().min(1),
+  reportId: z.string().check(z.minLength(1)),
   scheduledTime: z.iso.datetime({ offset: true }),
 });
 

@@ -3,7 +3,8 @@
 // ledger, so a retry of this step, or a re-run of the whole run, sends nothing twice. Anything
 // not confirmed sent (a failed recipient, a claim still held by an earlier attempt) leaves the
 // step as a DeliveryError, so that the state machine retries it and, in the end, records it.
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '#reference/schema.ts';
 import { deliverAudienceReport, maskAddress, type DeliveryOptions, type DeliveryPorts, type DeliverySummary } from '#core/delivery.ts';
 import { ArchiveError, ConfigurationError, DeliveryError } from '#core/errors.ts';
 import type { BriefingRenderer, Logger, ReportStore } from '#core/ports.ts';
@@ -13,12 +14,12 @@ import { archiveAudienceReport, type RunSnapshot } from '#core/report-run.ts';
 import { assertSenderInDomain } from '../support/sending-domain.ts';
 
 export const deliverEventSchema = z.object({
-  snapshotKey: z.string().min(1),
-  audience: z.string().min(1),
+  snapshotKey: z.string().check(z.minLength(1)),
+  audience: z.string().check(z.minLength(1)),
   /** A deliberate resend: a correction to everyone (the run's input, passed on by Prepare). */
-  resend: z.boolean().optional(),
+  resend: z.optional(z.boolean()),
   /** Archive only (a backfill without sending). */
-  archiveOnly: z.boolean().optional(),
+  archiveOnly: z.optional(z.boolean()),
 });
 export type DeliverEvent = z.infer<typeof deliverEventSchema>;
 

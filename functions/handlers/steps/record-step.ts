@@ -2,7 +2,8 @@
 // status.json, #core/run-journal.ts), where operations look first, in the same shape the CLI
 // writes. Called at every end of the state machine: after the deliveries (all sent, or some
 // failed), when the run stays held for missing data, or when Prepare failed.
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '#reference/schema.ts';
 import type { Logger, ReportStore } from '#core/ports.ts';
 import { writeArchiveIndex } from '#render/archive-index.ts';
 import type { RunSnapshot } from '#core/report-run.ts';
@@ -10,19 +11,22 @@ import { readRunStatus, recordRunStatus, runStatusKey, type RunState } from '#co
 import { resolveRun, runEventSchema } from '../support/run-input.ts';
 
 /** A Step Functions error as a Catch hands it over: the error name and its cause (often JSON). */
-const stateErrorSchema = z.object({ Error: z.string(), Cause: z.string().optional() });
+const stateErrorSchema = z.object({ Error: z.string(), Cause: z.optional(z.string()) });
 
-const deliveryResultSchema = z
-  .object({ audience: z.string(), status: z.enum(['delivered', 'archived', 'failed']), error: z.string().optional(), cause: z.string().optional() })
-  .loose();
+const deliveryResultSchema = z.looseObject({
+  audience: z.string(),
+  status: z.enum(['delivered', 'archived', 'failed']),
+  error: z.optional(z.string()),
+  cause: z.optional(z.string()),
+});
 
-export const recordEventSchema = runEventSchema.extend({
+export const recordEventSchema = z.extend(runEventSchema, {
   outcome: z.enum(['finished', 'held', 'failed']),
-  prepared: z.object({ periodId: z.string(), snapshotKey: z.string(), audiences: z.array(z.string()) }).loose().optional(),
-  deliveries: z.array(deliveryResultSchema).optional(),
+  prepared: z.optional(z.looseObject({ periodId: z.string(), snapshotKey: z.string(), audiences: z.array(z.string()) })),
+  deliveries: z.optional(z.array(deliveryResultSchema)),
   /** The failed audiences' second attempt (after a redrive, their last one): each replaces its failure. */
-  redeliveries: z.array(deliveryResultSchema).optional(),
-  error: stateErrorSchema.optional(),
+  redeliveries: z.optional(z.array(deliveryResultSchema)),
+  error: z.optional(stateErrorSchema),
 });
 
 export type RecordEvent = z.infer<typeof recordEventSchema>;
