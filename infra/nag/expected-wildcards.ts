@@ -58,7 +58,7 @@ const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [
 /** SES authorizes a sandbox send against each recipient identity too: identity/* with the sender held by ses:FromAddress. */
 function sesIdentitiesReason(resource: string, actions: readonly string[], statement: Statement): string | undefined {
   const from = statement.Condition?.['StringLike']?.['ses:FromAddress'];
-  if (!/:ses:[^:]*:[^:]*:identity\/\*$/.test(resource) || typeof from !== 'string' || from.startsWith('*@*')) return undefined;
+  if (!/:ses:.*:identity\/\*$/.test(resource) || typeof from !== 'string' || from.startsWith('*@*')) return undefined;
   if (!actions.every((action) => action === 'ses:SendEmail' || action === 'ses:SendRawEmail')) return undefined;
   return `SES checks a send against the sender's and (in the sandbox) every recipient's identity; the sender is held to ${from} by ses:FromAddress`;
 }

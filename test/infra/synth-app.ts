@@ -16,6 +16,8 @@ export interface SynthOptions {
   readonly context?: Record<string, unknown>;
   /** Run esbuild for the functions. @default false */
   readonly bundle?: boolean;
+  /** Synthesize environment-agnostic, as `cdk synth` does without credentials. @default false */
+  readonly agnostic?: boolean;
 }
 
 export interface SynthesisedApp extends BriefingsApp {
@@ -31,7 +33,7 @@ export function createApp(options: SynthOptions = {}): BriefingsApp & { outdir: 
   if (!options.bundle) context['aws:cdk:bundling-stacks'] = [];
   const app = new App({ outdir, context });
   const settings = readSettings((key) => app.node.tryGetContext(key));
-  return { ...buildStacks(app, settings, { account: '111122223333', region: 'ap-southeast-1' }), outdir };
+  return { ...buildStacks(app, settings, options.agnostic ? undefined : { account: '111122223333', region: 'ap-southeast-1' }), outdir };
 }
 
 export function synthApp(options: SynthOptions = {}): SynthesisedApp {
