@@ -33,6 +33,8 @@ export interface ReportRunMachineProps {
 /** Errors that a retry cannot fix: a bad request or configuration fails at once. */
 const PERMANENT_ERRORS = [ConfigurationError.name, PeriodError.name];
 export const DATA_NOT_READY = DataNotReadyError.name;
+/** Errors of the Lambda service itself, not of the function's code. */
+const LAMBDA_SERVICE_ERRORS = ['Lambda.TooManyRequestsException', 'Lambda.ServiceException', 'Lambda.SdkClientException'];
 
 /** How often Prepare is retried while the lake is incomplete: every retryEveryMinutes for graceHours. */
 export function holdRetries(definition: ReportDefinition): { intervalMinutes: number; maxAttempts: number } {
@@ -149,6 +151,9 @@ export class ReportRunMachine extends Construct {
       payload: sfn.TaskInput.fromJsonPathAt('$'),
       outputPath: '$.Payload',
     });
+    // Only the Lambda service's own transient errors are retried here (a throttle when two runs
+    // share Deliver's reserved concurrency); the delivery's errors fail the iteration.
+    deliverAgain.addRetry({ errors: LAMBDA_SERVICE_ERRORS, interval: Duration.minutes(1), maxAttempts: 3, backoffRate: 2 });
     const redeliverFailed = new sfn.Map(this, 'RedeliverFailed', {
       comment: 'The failed audiences again; a failed iteration fails the execution, and a redrive re-runs exactly those iterations',
       itemsPath: '$.recorded.failedAudiences',

@@ -306,6 +306,9 @@ describe('briefings stack', () => {
       expect(redeliver.ItemSelector).toEqual(states.DeliverEach.ItemSelector);
       expect(redeliver.Catch).toBeUndefined();
       expect(again.Catch).toBeUndefined();
+      // Only a throttle or a fault of the Lambda service is retried; the delivery's own errors fail at once.
+      expect(again.Retry).toContainEqual({ ErrorEquals: ['Lambda.TooManyRequestsException', 'Lambda.ServiceException', 'Lambda.SdkClientException'], IntervalSeconds: 60, MaxAttempts: 3, BackoffRate: 2 });
+      expect(again.Retry.flatMap((retry: { ErrorEquals: string[] }) => retry.ErrorEquals).filter((name: string) => !name.startsWith('Lambda.'))).toEqual([]);
       expect(again).toMatchObject({ Type: 'Task', End: true });
       expect(again.Parameters.FunctionName).toEqual(states.DeliverEach.ItemProcessor.States.Deliver.Parameters.FunctionName);
       expect(redeliver.Next).toBe('RecordRedelivered');
@@ -352,6 +355,11 @@ describe('briefings stack', () => {
       expect(metrics.filter((m) => m === 'AWS/Lambda/Errors')).toHaveLength(2);
       expect(metrics).toContain('MnpBriefings/prepare-error-lines');
       expect(metrics).toContain('MnpBriefings/deliver-error-lines');
+      const filters = Object.values(app.briefingsTemplate.findResources('AWS::Logs::MetricFilter')) as Resource[];
+      const patternOf = (name: string) => filters.find((f) => f.Properties['MetricTransformations'][0].MetricName === name)!.Properties['FilterPattern'];
+      // Errors the state machine expects and retries do not page; any other ERROR line does.
+      expect(patternOf('deliver-error-lines')).toBe('{ ($.level = "ERROR") && ($.errorType != "DeliveryError") }');
+      expect(patternOf('prepare-error-lines')).toBe('{ ($.level = "ERROR") && ($.errorType != "DataNotReadyError") }');
       expect(metrics).toContain('AWS/SES/Reputation.BounceRate');
       for (const alarm of alarms) {
         expect(alarm.Properties['AlarmActions']).toEqual([{ Ref: expect.stringMatching(/^NotificationsAlarmTopic/) }]);
