@@ -17,9 +17,15 @@ const contextSchema = z.object({
   lakePrefix: z.string().regex(/^([^/].*\/)?$/, 'empty, or a folder ending with "/"'),
   /** Partition projection range of the dt partitions, "<first day>,<last>" (Athena date syntax). */
   lakeDateRange: z.string().regex(/^\d{4}-\d{2}-\d{2},(NOW([+-]\d+(YEARS|MONTHS|WEEKS|DAYS))?|\d{4}-\d{2}-\d{2})$/),
-  /** The domain briefings are sent from (an SES domain identity). */
+  /** The domain briefings are sent from (an SES domain identity); the recipients file's `from` must lie in it. */
   sesDomain: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/),
-  /** Where alarms and mail events go, besides the SNS topics. */
+  /** The recipients file uploaded to the archive bucket, checked against sesDomain at synth. */
+  recipientsFile: z.string().min(1),
+  /** Messages per second the SES account may send (its sending quota): 1 in the sandbox. */
+  sesMaxSendRate: count(1, 1000),
+  /** The KMS key of an external lake encrypted with SSE-KMS: Prepare (and the curation) may decrypt with it. */
+  lakeKmsKeyArn: optionalText.pipe(z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, 'a KMS key ARN').optional()),
+  /** Where alarms and mail events go, besides the SNS topics (required on prod: alarms must reach someone). */
   opsEmail: optionalText.pipe(z.email().optional()),
   homeOperator: z.string().regex(/^[A-Z]+$/),
   /** Athena stops (and bills no further) a query that would scan more than this. */
@@ -42,7 +48,13 @@ const STAGE_DEFAULTS: Record<Stage, Omit<AppSettings, 'stage' | 'sesDomain'> & {
     lakePrefix: '',
     // Partitions are Beijing dates, up to 8 hours ahead of the UTC "NOW" Athena projects with.
     lakeDateRange: '2019-01-01,NOW+1DAYS',
-    sesDomain: 'briefings.example.com',
+    // The domain of the shipped sample recipients file (config/recipients.json): its sender,
+    // reply-to and recipients are all @example.com.
+    sesDomain: 'example.com',
+    recipientsFile: 'config/recipients.json',
+    // The SES sandbox sends one message per second.
+    sesMaxSendRate: 1,
+    lakeKmsKeyArn: undefined,
     opsEmail: undefined,
     homeOperator: 'CMCC',
     bytesScannedCutoffGb: 10,
@@ -58,6 +70,11 @@ const STAGE_DEFAULTS: Record<Stage, Omit<AppSettings, 'stage' | 'sesDomain'> & {
     lakePrefix: '',
     lakeDateRange: '2019-01-01,NOW+1DAYS',
     // no default sesDomain: production must name its sending domain
+    recipientsFile: 'config/recipients.json',
+    // SES's starting production quota; raise it here when AWS raises the account's.
+    sesMaxSendRate: 14,
+    lakeKmsKeyArn: undefined,
+    // no default opsEmail either: production alarms must reach someone
     opsEmail: undefined,
     homeOperator: 'CMCC',
     bytesScannedCutoffGb: 50,
@@ -79,5 +96,12 @@ export function readSettings(context: (key: string) => unknown): AppSettings {
   if (!parsed.success) {
     throw new Error(`CDK context: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
   }
-  return parsed.data;
+  const settings = parsed.data;
+  if (settings.stage === 'prod' && !settings.opsEmail) {
+    throw new Error('CDK context: opsEmail is required on the prod stage, so that alarms reach someone (-c opsEmail=operations@your.domain)');
+  }
+  if (settings.lakeKmsKeyArn && !settings.lakeBucketName) {
+    throw new Error('CDK context: lakeKmsKeyArn applies to an external lake (lakeBucketName); the lake this app creates is encrypted with SSE-S3');
+  }
+  return settings;
 }

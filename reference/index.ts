@@ -1,7 +1,8 @@
 // Reference data of the repository (operators, provinces, taxonomies, the lake contract),
 // validated once when first imported so that a typo in a JSON file fails loudly at start-up.
 // The lake's physical schema has its own module (lake-schema.ts); it is re-exported here.
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './schema.ts';
 import operatorsJson from './operators.json' with { type: 'json' };
 import provincesJson from './provinces.json' with { type: 'json' };
 import dissatisfactionJson from './dissatisfaction.json' with { type: 'json' };
@@ -10,27 +11,27 @@ import channelsJson from './channels.json' with { type: 'json' };
 
 export { lakeContract, lakeTables, type LakeColumn, type LakeContract, type LakeTableName } from './lake-schema.ts';
 
-const code = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'codes are upper-case ASCII');
-const labelled = { zh: z.string().min(1), en: z.string().min(1) };
+const code = z.string().check(z.regex(/^[A-Z][A-Z0-9_]*$/, 'codes are upper-case ASCII'));
+const labelled = { zh: z.string().check(z.minLength(1)), en: z.string().check(z.minLength(1)) };
 
-const operatorSchema = z.object({ code, ...labelled, color: z.string().regex(/^#[0-9a-f]{6}$/i) });
-const provinceSchema = z.object({ code: z.string().regex(/^[1-6][0-9]$/, 'GB/T 2260 two-digit code'), ...labelled });
+const operatorSchema = z.object({ code, ...labelled, color: z.string().check(z.regex(/^#[0-9a-f]{6}$/i)) });
+const provinceSchema = z.object({ code: z.string().check(z.regex(/^[1-6][0-9]$/, 'GB/T 2260 two-digit code')), ...labelled });
 const subcategorySchema = z.object({ code, ...labelled });
 const categorySchema = z.object({ code, ...labelled, subcategories: z.array(subcategorySchema) });
 const rejectReasonSchema = z.object({ code, ...labelled });
-const lowerCode = z.string().regex(/^[a-z_]+$/);
+const lowerCode = z.string().check(z.regex(/^[a-z_]+$/));
 const channelsSchema = z.object({
-  port_requests: z.array(lowerCode).min(1),
-  exit_reasons: z.array(lowerCode).min(1),
-  statuses: z.array(lowerCode).min(1),
+  port_requests: z.array(lowerCode).check(z.minLength(1)),
+  exit_reasons: z.array(lowerCode).check(z.minLength(1)),
+  statuses: z.array(lowerCode).check(z.minLength(1)),
 });
 export type Operator = z.infer<typeof operatorSchema>;
 export type Province = z.infer<typeof provinceSchema>;
 export type DissatisfactionCategory = z.infer<typeof categorySchema>;
 export type RejectReason = z.infer<typeof rejectReasonSchema>;
 
-function uniqueCodes<T extends { code: string }>(what: string, schema: z.ZodType<T>, raw: unknown): readonly T[] {
-  const parsed = z.array(schema).min(1).parse(raw);
+function uniqueCodes<T extends { code: string }>(what: string, schema: z.ZodMiniType<T>, raw: unknown): readonly T[] {
+  const parsed = z.array(schema).check(z.minLength(1)).parse(raw);
   const seen = new Set<string>();
   for (const entry of parsed) {
     if (seen.has(entry.code)) throw new Error(`reference/${what}: duplicate code ${entry.code}`);

@@ -3,7 +3,8 @@
 // decimal(p,s)) and whether it may be NULL. Every place that needs a column's type derives it
 // from here: the generator and the test lake writer (what they write), the Glue tables and the
 // Trino test tables (what the engines declare), the DuckDB views (what DuckDB casts to).
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './schema.ts';
 import lakeContractJson from './lake-contract.json' with { type: 'json' };
 
 const DECIMAL = /^decimal\((\d{1,2}),(\d{1,2})\)$/;
@@ -15,20 +16,22 @@ export type ColumnKind = 'string' | 'timestamp' | 'integer' | 'decimal';
 
 const physicalType = z.union([
   z.enum(['string', 'timestamp', 'int32', 'int64']),
-  z
-    .string()
-    .regex(DECIMAL, 'decimal(precision,scale)')
-    .refine((type) => decimalShape(type as DecimalType).scale <= decimalShape(type as DecimalType).precision, 'scale above precision')
-    .transform((type) => type as DecimalType),
+  z.pipe(
+    z.string().check(
+      z.regex(DECIMAL, 'decimal(precision,scale)'),
+      z.refine((type) => decimalShape(type as DecimalType).scale <= decimalShape(type as DecimalType).precision, 'scale above precision'),
+    ),
+    z.transform((type) => type as DecimalType),
+  ),
 ]);
 const columnSchema = z.object({
-  name: z.string().regex(/^[a-z_]+$/),
+  name: z.string().check(z.regex(/^[a-z_]+$/)),
   type: physicalType,
   nullable: z.boolean(),
 });
 const tableSchema = z.object({
   partition: z.object({ column: z.enum(['dt', 'month']), kind: z.enum(['day', 'month']) }),
-  columns: z.array(columnSchema).min(1),
+  columns: z.array(columnSchema).check(z.minLength(1)),
 });
 const lakeContractSchema = z.object({
   port_requests: tableSchema,

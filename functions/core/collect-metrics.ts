@@ -14,7 +14,11 @@ export interface CollectedMetrics {
 
 export async function findMissingPartitions(inventory: LakeInventory, plan: QueryPlan): Promise<string[]> {
   const tables = Object.keys(plan.partitionsRead) as LakeTable[];
-  const present = Object.fromEntries(await Promise.all(tables.map(async (table) => [table, await inventory.listPartitions(table)] as const)));
+  const rangeOf = (table: LakeTable) => {
+    const values = [...plan.partitionsRead[table]].sort();
+    return { from: values[0]!, to: values.at(-1)! };
+  };
+  const present = Object.fromEntries(await Promise.all(tables.map(async (table) => [table, await inventory.listPartitions(table, rangeOf(table))] as const)));
   return missingPartitions(plan, present as Record<LakeTable, PartitionState[]>, (table) => lakeContract[table].partition.column);
 }
 

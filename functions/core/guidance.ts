@@ -1,18 +1,20 @@
 // Headquarters' playbook, applied: for each dissatisfaction category that matters in a
 // province (it over-indexes against the national mix, or is among the province's top
 // categories), the actions headquarters recommends. Guidance, never a target.
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '#reference/schema.ts';
 import playbookJson from '../../config/guidance-playbook.json' with { type: 'json' };
 import { dissatisfactionCategories } from '#reference/index.ts';
 import type { GuidanceEntry, Locale, ProvinceCategoryFigure } from './report-model.ts';
 
-const text = z.object({ title: z.string().min(1), why: z.string().min(1), actions: z.array(z.string().min(1)).min(1) });
-const rule = z.object({ overIndexPoints: z.number().positive().max(1), topCategories: z.number().int().min(0) });
+const words = z.string().check(z.minLength(1));
+const text = z.object({ title: words, why: words, actions: z.array(words).check(z.minLength(1)) });
+const rule = z.object({ overIndexPoints: z.number().check(z.positive(), z.maximum(1)), topCategories: z.int().check(z.minimum(0)) });
 const playbookSchema = z.object({
-  reviewedBy: z.string().min(1),
-  reviewedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  reviewedBy: words,
+  reviewedOn: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)),
   defaultRule: rule,
-  entries: z.array(z.object({ category: z.string(), rule: rule.optional(), zh: text, en: text })),
+  entries: z.array(z.object({ category: z.string(), rule: z.optional(rule), zh: text, en: text })),
 });
 
 export type Playbook = z.infer<typeof playbookSchema>;

@@ -25,9 +25,19 @@ export interface PartitionState {
   readonly complete: boolean;
 }
 
+/** The partition values a run reads from one table, first and last (inclusive). */
+export interface PartitionRange {
+  readonly from: string;
+  readonly to: string;
+}
+
 export interface LakeInventory {
-  /** The partitions present for a table, in order of value. */
-  listPartitions(table: LakeTable): Promise<PartitionState[]>;
+  /**
+   * The partitions present for a table, in order of value. Given a range, an inventory may
+   * return only the partitions inside it plus the table's first partition (which says whether
+   * the lake began before the range), so that a readiness check costs what the period needs.
+   */
+  listPartitions(table: LakeTable, within?: PartitionRange): Promise<PartitionState[]>;
 }
 
 /**

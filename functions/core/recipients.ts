@@ -2,18 +2,19 @@
 // Validated on load: an unknown province code, a malformed address, an address outside the
 // allowed domains, a province without recipients, or an address listed twice in one audience
 // (compared without case) is an error that names the entry.
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '#reference/schema.ts';
 import { provinces } from '#reference/index.ts';
 import { ConfigurationError } from './errors.ts';
 import type { Locale } from './report-model.ts';
 
 const address = z.email({ message: 'not an email address' });
-const audienceSchema = z.object({ locale: z.enum(['zh-CN', 'en']), to: z.array(address).min(1, 'needs at least one recipient') });
+const audienceSchema = z.object({ locale: z.enum(['zh-CN', 'en']), to: z.array(address).check(z.minLength(1, 'needs at least one recipient')) });
 const recipientsSchema = z.object({
-  from: z.string().min(3),
-  replyTo: address.optional(),
-  listId: z.string().regex(/^[a-z0-9.-]+$/),
-  allowedDomains: z.array(z.string().regex(/^[a-z0-9.-]+$/)).min(1),
+  from: z.string().check(z.minLength(3)),
+  replyTo: z.optional(address),
+  listId: z.string().check(z.regex(/^[a-z0-9.-]+$/)),
+  allowedDomains: z.array(z.string().check(z.regex(/^[a-z0-9.-]+$/))).check(z.minLength(1)),
   audiences: z.record(z.string(), audienceSchema),
 });
 

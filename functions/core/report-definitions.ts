@@ -1,24 +1,25 @@
 // The report definitions: one declaration per report (id, audience, period kind, schedule,
 // template, trend lengths, what to do with incomplete data), read by the CLI and the CDK app
 // alike so that a schedule is declared once. Validated when loaded.
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '#reference/schema.ts';
 import definitionsJson from '../../config/reports.json' with { type: 'json' };
 import { ConfigurationError } from './errors.ts';
 
 const definitionSchema = z.object({
-  id: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  id: z.string().check(z.regex(/^[a-z][a-z0-9-]*$/)),
   audience: z.enum(['hq', 'provinces']),
   periodKind: z.enum(['week', 'month']),
-  template: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  template: z.string().check(z.regex(/^[a-z][a-z0-9-]*$/)),
   schedule: z.object({
-    expression: z.string().regex(/^cron\(.+\)$/, 'an EventBridge Scheduler cron(...) expression'),
+    expression: z.string().check(z.regex(/^cron\(.+\)$/, 'an EventBridge Scheduler cron(...) expression')),
     timezone: z.literal('Asia/Shanghai'),
     description: z.string(),
   }),
-  trend: z.object({ flows: z.number().int().min(2), categories: z.number().int().min(2), rejections: z.number().int().min(2) }),
+  trend: z.object({ flows: z.int().check(z.minimum(2)), categories: z.int().check(z.minimum(2)), rejections: z.int().check(z.minimum(2)) }),
   dataIncomplete: z.object({
-    graceHours: z.number().min(0),
-    retryEveryMinutes: z.number().int().min(1),
+    graceHours: z.number().check(z.minimum(0)),
+    retryEveryMinutes: z.int().check(z.minimum(1)),
     whenGraceEnds: z.enum(['hold', 'send-with-banner']),
   }),
 });
@@ -26,7 +27,7 @@ const definitionSchema = z.object({
 export type ReportDefinition = z.infer<typeof definitionSchema>;
 export type ReportId = string;
 
-const definitionsSchema = z.array(definitionSchema).min(1);
+const definitionsSchema = z.array(definitionSchema).check(z.minLength(1));
 
 export const reportDefinitions: readonly ReportDefinition[] = Object.freeze(definitionsSchema.parse(definitionsJson));
 

@@ -1,7 +1,8 @@
 // The record of runs, kept in the archive next to the reports (runs/<report>/<period>/status.json)
 // so that operations can see what ran, what is held for incomplete data, and what failed, in
 // the same place locally and in AWS.
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '#reference/schema.ts';
 import type { ReportStore } from './ports.ts';
 
 const runStateSchema = z.enum(['held', 'archived', 'delivered', 'delivery-failed', 'failed']);
@@ -11,8 +12,8 @@ const attemptSchema = z.object({
   at: z.string(),
   state: runStateSchema,
   audiences: z.array(z.string()),
-  partitionsMissing: z.number().int().min(0),
-  message: z.string().optional(),
+  partitionsMissing: z.int().check(z.minimum(0)),
+  message: z.optional(z.string()),
 });
 
 /** Attempts kept in the history, newest last: a report held for two days retried hourly fits. */
@@ -24,17 +25,17 @@ const runStatusSchema = z.object({
   state: runStateSchema,
   updatedAt: z.string(),
   firstAttemptAt: z.string(),
-  attempts: z.number().int().min(1),
+  attempts: z.int().check(z.minimum(1)),
   partitionsMissing: z.array(z.string()),
   /** Every audience any attempt ran for: a rerun of one province does not narrow it. */
   audiences: z.array(z.string()),
-  message: z.string().optional(),
+  message: z.optional(z.string()),
   /** The run of the last attempt: a local run id or a Step Functions execution name. */
-  runId: z.string().optional(),
+  runId: z.optional(z.string()),
   /** Every correction sent for the period, oldest first: when, why, by which run, to whom. */
-  corrections: z.array(z.object({ at: z.string(), reason: z.string(), runId: z.string(), audiences: z.array(z.string()) })).optional(),
+  corrections: z.optional(z.array(z.object({ at: z.string(), reason: z.string(), runId: z.string(), audiences: z.array(z.string()) }))),
   /** Written since the history was kept; a status from before starts it empty. */
-  history: z.array(attemptSchema).default([]),
+  history: z._default(z.array(attemptSchema), []),
 });
 
 export type CorrectionEntry = NonNullable<RunStatus['corrections']>[number];

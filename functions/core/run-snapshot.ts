@@ -1,16 +1,17 @@
 // The run snapshot's schema: what Prepare stores and each Deliver (and Record) reads back from
 // the archive. Read through this schema rather than cast, so that a snapshot written by another
 // version, or truncated, fails as a named ArchiveError instead of as a wrong figure later.
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '#reference/schema.ts';
 import { ArchiveError } from './errors.ts';
 import type { RunSnapshot } from './report-run.ts';
 import type { MetricRows } from './rows.ts';
 
-const count = z.number().finite();
+const count = z.number();
 
 const metricRowsSchema = z.object({
   flows: z.array(z.object({ day: z.string(), provinceCode: z.string(), donor: z.string(), recipient: z.string(), ports: count })),
-  requests: z.array(z.object({ day: z.string(), provinceCode: z.string(), donor: z.string(), status: z.string(), rejectReason: z.string().nullable(), requests: count })),
+  requests: z.array(z.object({ day: z.string(), provinceCode: z.string(), donor: z.string(), status: z.string(), rejectReason: z.nullable(z.string()), requests: count })),
   categories: z.array(z.object({ day: z.string(), provinceCode: z.string(), operatorCode: z.string(), categoryCode: z.string(), responses: count })),
   base: z.array(z.object({ month: z.string(), provinceCode: z.string(), operatorCode: z.string(), subscribers: count })),
   valueMirror: z.array(
@@ -25,19 +26,19 @@ const metricRowsSchema = z.object({
       feeSumCny: count,
     }),
   ),
-  dataQuality: z.array(z.object({ table: z.string(), provinceCode: z.string().nullable(), outcome: z.string(), rows: count })),
-}) satisfies z.ZodType<MetricRows>;
+  dataQuality: z.array(z.object({ table: z.string(), provinceCode: z.nullable(z.string()), outcome: z.string(), rows: count })),
+}) satisfies z.ZodMiniType<MetricRows>;
 
 export const runSnapshotSchema = z.object({
-  reportId: z.string().min(1),
-  periodId: z.string().min(1),
-  homeOperator: z.string().min(1),
+  reportId: z.string().check(z.minLength(1)),
+  periodId: z.string().check(z.minLength(1)),
+  homeOperator: z.string().check(z.minLength(1)),
   generatedAt: z.iso.datetime({ offset: true }),
   audiences: z.array(z.string()),
-  queryCount: z.number().int().min(0),
+  queryCount: z.int().check(z.minimum(0)),
   partitionsMissing: z.array(z.string()),
   rows: metricRowsSchema,
-}) satisfies z.ZodType<RunSnapshot>;
+}) satisfies z.ZodMiniType<RunSnapshot>;
 
 /** A stored snapshot, parsed and checked; `where` names it in the error (its archive location). */
 export function parseRunSnapshot(body: Uint8Array | string, where: string): RunSnapshot {

@@ -7,7 +7,8 @@
 //                                                 the message as built, and version.json
 // A dry run, and a rerun once something was sent, renders into <report>/drafts/<period>/<audience>/
 // instead, so neither can rewrite what readers hold. Locally and in S3 alike (a ReportStore).
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '#reference/schema.ts';
 import { changedFigures, type CorrectionNote } from './correction-diff.ts';
 import { ArchiveError } from './errors.ts';
 import type { ReportStore } from './ports.ts';
@@ -15,7 +16,7 @@ import type { Briefing } from './report-model.ts';
 import { archiveKeys, archivePrefix, type ArchivedReport } from './report-run.ts';
 
 const sentVersionSchema = z.object({
-  version: z.number().int().min(1),
+  version: z.int().check(z.minimum(1)),
   reportId: z.string(),
   periodId: z.string(),
   audience: z.string(),
@@ -24,12 +25,12 @@ const sentVersionSchema = z.object({
   /** The run that sent it: a local run's id or a Step Functions execution name. */
   runId: z.string(),
   /** Recipients this run sent it to. */
-  recipients: z.number().int().min(0),
+  recipients: z.int().check(z.minimum(0)),
   messageId: z.string(),
   correction: z.boolean(),
   /** For a correction: why (rerun --resend --reason), and the version it corrects. */
-  reason: z.string().optional(),
-  corrects: z.number().int().min(1).optional(),
+  reason: z.optional(z.string()),
+  corrects: z.optional(z.int().check(z.minimum(1))),
   /** Sent with the "data incomplete" banner. */
   dataIncomplete: z.boolean(),
 });

@@ -20,6 +20,7 @@ import { deliverEventSchema, deliverStep, type DeliverOutput } from './steps/del
 import { deliverConfigSchema, readConfig, type DeliverConfig } from './support/config.ts';
 import { createLambdaLogger, type LambdaLogger } from './support/lambda-logger.ts';
 import { parseEvent } from './support/run-input.ts';
+import { errorForStateMachine } from './support/state-error.ts';
 
 export interface DeliverDependencies {
   readonly config: DeliverConfig;
@@ -59,12 +60,14 @@ export function createDeliverHandler(deps: DeliverDependencies) {
   };
   return async (event: unknown, context?: Context): Promise<DeliverOutput> => {
     deps.log.withContext(context);
-    const deliverEvent = parseEvent(deliverEventSchema, event, 'Deliver event');
+    let audience: string | undefined;
     try {
-      return await deliverStep(deliverEvent, config.RECIPIENTS_KEY, { store, rendererFor, delivery, log: deps.log }, { leaseMs: config.DELIVERY_LEASE_SECONDS * 1000 });
+      const deliverEvent = parseEvent(deliverEventSchema, event, 'Deliver event');
+      audience = deliverEvent.audience;
+      return await deliverStep(deliverEvent, { key: config.RECIPIENTS_KEY, sendingDomain: config.SES_SENDING_DOMAIN }, { store, rendererFor, delivery, log: deps.log }, { leaseMs: config.DELIVERY_LEASE_SECONDS * 1000 });
     } catch (error) {
-      deps.log.error('audience not delivered', { audience: deliverEvent.audience, errorType: (error as Error).name, errorMessage: (error as Error).message });
-      throw error;
+      deps.log.error('audience not delivered', { audience, errorType: (error as Error).name, errorMessage: (error as Error).message, errorStack: (error as Error).stack });
+      throw errorForStateMachine(error, context);
     }
   };
 }

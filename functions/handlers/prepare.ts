@@ -13,6 +13,7 @@ import { prepareConfigSchema, readConfig, type PrepareConfig } from './support/c
 import { createLambdaLogger, type LambdaLogger } from './support/lambda-logger.ts';
 import { resultReuseMinutesFor } from './support/result-reuse.ts';
 import { parseEvent, runEventSchema } from './support/run-input.ts';
+import { errorForStateMachine } from './support/state-error.ts';
 
 export interface PrepareDependencies {
   readonly config: PrepareConfig;
@@ -28,25 +29,25 @@ export function createPrepareHandler(deps: PrepareDependencies) {
   const store = new S3ReportStore({ client: deps.s3, bucket: config.ARCHIVE_BUCKET });
   return async (event: unknown, context?: Context): Promise<PrepareOutput> => {
     deps.log.withContext(context);
-    const runEvent = parseEvent(runEventSchema, event, 'Prepare event');
-    const now = deps.now ?? (() => new Date());
-    const engine = new AthenaEngine({
-      client: deps.athena,
-      workGroup: config.ATHENA_WORKGROUP,
-      database: config.ATHENA_DATABASE,
-      log: deps.log,
-      resultReuseMinutes: resultReuseMinutesFor(config.ATHENA_RESULT_REUSE_MINUTES, runEvent.request, new Date(runEvent.startedAt), now()),
-      polling: { timeoutMs: config.ATHENA_QUERY_TIMEOUT_SECONDS * 1000 },
-      ...(context ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {}),
-    });
     try {
+      const runEvent = parseEvent(runEventSchema, event, 'Prepare event');
+      const now = deps.now ?? (() => new Date());
+      const engine = new AthenaEngine({
+        client: deps.athena,
+        workGroup: config.ATHENA_WORKGROUP,
+        database: config.ATHENA_DATABASE,
+        log: deps.log,
+        resultReuseMinutes: resultReuseMinutesFor(config.ATHENA_RESULT_REUSE_MINUTES, runEvent.request, new Date(runEvent.startedAt), now()),
+        polling: { timeoutMs: config.ATHENA_QUERY_TIMEOUT_SECONDS * 1000 },
+        ...(context ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {}),
+      });
       return await prepareStep(runEvent, config.HOME_OPERATOR, { engine, inventory, store, log: deps.log, now });
     } catch (error) {
       // Waiting for late data is expected (logged as a warning by the step); anything else is not.
       if (!(error instanceof DataNotReadyError)) {
-        deps.log.error('prepare failed', { errorType: (error as Error).name, errorMessage: (error as Error).message });
+        deps.log.error('prepare failed', { errorType: (error as Error).name, errorMessage: (error as Error).message, errorStack: (error as Error).stack });
       }
-      throw error;
+      throw errorForStateMachine(error, context);
     }
   };
 }

@@ -6,6 +6,7 @@ import { recordEventSchema, recordStep, type RecordOutput } from './steps/record
 import { readConfig, recordConfigSchema, type RecordConfig } from './support/config.ts';
 import { createLambdaLogger, type LambdaLogger } from './support/lambda-logger.ts';
 import { parseEvent } from './support/run-input.ts';
+import { errorForStateMachine } from './support/state-error.ts';
 
 export interface RecordDependencies {
   readonly config: RecordConfig;
@@ -18,8 +19,13 @@ export function createRecordHandler(deps: RecordDependencies) {
   const store = new S3ReportStore({ client: deps.s3, bucket: deps.config.ARCHIVE_BUCKET });
   return async (event: unknown, context?: Context): Promise<RecordOutput> => {
     deps.log.withContext(context);
-    const recordEvent = parseEvent(recordEventSchema, event, 'Record event');
-    return recordStep(recordEvent, { store, log: deps.log, now: deps.now ?? (() => new Date()) });
+    try {
+      const recordEvent = parseEvent(recordEventSchema, event, 'Record event');
+      return await recordStep(recordEvent, { store, log: deps.log, now: deps.now ?? (() => new Date()) });
+    } catch (error) {
+      deps.log.error('run not recorded', { errorType: (error as Error).name, errorMessage: (error as Error).message, errorStack: (error as Error).stack });
+      throw errorForStateMachine(error, context);
+    }
   };
 }
 

@@ -6,6 +6,7 @@ import * as athena from 'aws-cdk-lib/aws-athena';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { grantLakeRead, type LakeReadAccess } from './lake-access.ts';
 
 export const ATHENA_ENGINE_V3 = 'Athena engine version 3';
 export const RESULTS_PREFIX = 'results/';
@@ -16,12 +17,9 @@ export interface BriefingsWorkGroupProps {
   readonly bytesScannedCutoffPerQuery: number;
 }
 
-/** What a query runner reads: the lake bucket (under its prefix) and the catalog tables. */
-export interface LakeAccess {
-  readonly bucket: s3.IBucket;
-  readonly prefix: string;
+/** What a query runner reads: the lake's table folders and their catalog tables. */
+export interface LakeAccess extends LakeReadAccess {
   readonly databaseName: string;
-  readonly tableNames: readonly string[];
 }
 
 export class BriefingsWorkGroup extends Construct {
@@ -77,7 +75,7 @@ export class BriefingsWorkGroup extends Construct {
       }),
     );
     // Athena reads the data and writes the results with the caller's own permissions.
-    lake.bucket.grantRead(grantee, `${lake.prefix}*`);
+    grantLakeRead(grantee, lake);
     this.resultsBucket.grantRead(grantee, `${RESULTS_PREFIX}*`);
     this.resultsBucket.grantPut(grantee, `${RESULTS_PREFIX}*`);
   }

@@ -1,15 +1,17 @@
 // A Lambda function of the briefings: one handler file of functions/handlers bundled by a local
 // esbuild (no Docker) into one ESM file, with the runtime files it reads (SQL, templates, fonts)
-// copied beside it under the same relative paths, its own role and log group, JSON logs
-// through Powertools, and a failure destination for asynchronous invocations.
+// copied beside it under the same relative paths, its own role and log group, and JSON logs
+// through Powertools. Step Functions invokes the run's functions synchronously, so only the
+// schedules' starter, invoked asynchronously, has a failure destination. The subclasses (prepare-, deliver-, record-function.ts)
+// build each function's environment from its handler's config schema and make its grants.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -37,15 +39,18 @@ export interface BriefingFunctionProps {
   readonly description: string;
   readonly memorySize: number;
   readonly timeout: Duration;
-  readonly environment: Record<string, string>;
+  /** Built by the subclass as a FunctionEnvironment of its handler's config schema. */
+  readonly environment: Readonly<Record<string, string>>;
   /** Repository folders the code reads at run time (see functions/asset-root.ts). @default none */
   readonly runtimeFiles?: readonly string[];
   /** @default none */
   readonly nativePackages?: readonly NativePackage[];
   /** @default ARM_64 */
   readonly architecture?: lambda.Architecture;
-  /** Receives the events of asynchronous invocations that failed. */
-  readonly failureQueue: sqs.IQueue;
+  /** Receives the events of asynchronous invocations that failed (no retry). @default - synchronous only: none */
+  readonly failureQueue?: sqs.IQueue;
+  /** Instances that may run at once. @default - unreserved (the account's pool) */
+  readonly reservedConcurrentExecutions?: number;
   /** @default logs.RetentionDays.THREE_MONTHS */
   readonly logRetention?: logs.RetentionDays;
 }
@@ -103,8 +108,8 @@ export class BriefingFunction extends Construct {
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       environment: { POWERTOOLS_SERVICE_NAME: 'mnp-briefings', ...props.environment },
-      onFailure: new SqsDestination(props.failureQueue),
-      retryAttempts: 0,
+      ...(props.failureQueue ? { onFailure: new SqsDestination(props.failureQueue), retryAttempts: 0 } : {}),
+      ...(props.reservedConcurrentExecutions ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
       bundling: {
         forceDockerBundling: false,
         format: nodejs.OutputFormat.ESM,

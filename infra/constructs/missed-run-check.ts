@@ -17,6 +17,8 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ReportDefinition } from '#core/report-definitions.ts';
 import { CHECK_METRICS } from '#handlers/steps/check-step.ts';
+import type { checkConfigSchema } from '#handlers/support/check-config.ts';
+import type { FunctionEnvironment } from '#handlers/support/config.ts';
 import { BriefingFunction } from './briefing-function.ts';
 
 export interface MissedRunCheckProps {
@@ -45,23 +47,25 @@ export class MissedRunCheck extends Construct {
   constructor(scope: Construct, id: string, props: MissedRunCheckProps) {
     super(scope, id);
     const every = props.every ?? Duration.hours(1);
+    const environment: FunctionEnvironment<typeof checkConfigSchema> = {
+      ARCHIVE_BUCKET: props.archiveBucket.bucketName,
+      LEDGER_TABLE: props.ledgerTable.tableName,
+      RECIPIENTS_KEY: props.recipientsKey,
+      METRIC_NAMESPACE: props.metricNamespace,
+      CHECK_LOOKBACK_DAYS: String(props.lookbackDays ?? 40),
+    };
     this.checker = new BriefingFunction(this, 'Check', {
       handlerFile: 'check.ts',
       description: 'Holds each report schedule against the run journal and the ledger; publishes overdue counts per report',
       memorySize: 256,
       timeout: Duration.minutes(2),
       failureQueue: props.failureQueue,
-      environment: {
-        ARCHIVE_BUCKET: props.archiveBucket.bucketName,
-        LEDGER_TABLE: props.ledgerTable.tableName,
-        RECIPIENTS_KEY: props.recipientsKey,
-        METRIC_NAMESPACE: props.metricNamespace,
-        CHECK_LOOKBACK_DAYS: String(props.lookbackDays ?? 40),
-      },
+      environment,
     });
     props.archiveBucket.grantRead(this.checker.function, 'runs/*');
     props.archiveBucket.grantRead(this.checker.function, props.recipientsKey);
-    props.ledgerTable.grantReadData(this.checker.function);
+    // Reads delivery records by key and by period; never scans, never writes.
+    props.ledgerTable.grant(this.checker.function, 'dynamodb:GetItem', 'dynamodb:Query');
     this.checker.function.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'PublishTheCheckMetrics',

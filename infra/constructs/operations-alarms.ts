@@ -16,12 +16,13 @@ export interface MonitoredFunction {
   readonly name: string;
   readonly function: lambda.IFunction;
   /**
-   * Count ERROR log lines whose errorType is not DataNotReadyError instead of Lambda's Errors
-   * metric: Prepare throws DataNotReadyError by design while a run waits for late data, and
-   * that must not page anyone (a run that stays held fails its execution, which alarms).
-   * @default false
+   * Count ERROR log lines of this log group whose errorType is not one of the expected errors,
+   * instead of Lambda's Errors metric: Prepare throws DataNotReadyError by design while a run
+   * waits for late data, Deliver a DeliveryError that the state machine retries; neither must
+   * page anyone (one that outlasts its retries fails the execution, which alarms).
+   * @default - Lambda's Errors metric
    */
-  readonly errorsFromLogs?: logs.ILogGroup;
+  readonly errorsFromLogs?: { readonly logGroup: logs.ILogGroup; readonly expectedErrors: readonly string[] };
 }
 
 export interface OperationsAlarmsProps {
@@ -62,12 +63,13 @@ export class OperationsAlarms extends Construct {
   }
 
   private errorLinesMetric(monitored: MonitoredFunction, namespace: string): cloudwatch.IMetric {
+    const { logGroup, expectedErrors } = monitored.errorsFromLogs!;
     const filter = new logs.MetricFilter(this, `${monitored.name}-error-lines`, {
-      logGroup: monitored.errorsFromLogs!,
+      logGroup,
       // The runtime's own line for a thrown error and the handler's carry errorType.
       filterPattern: logs.FilterPattern.all(
         logs.FilterPattern.stringValue('$.level', '=', 'ERROR'),
-        logs.FilterPattern.stringValue('$.errorType', '!=', 'DataNotReadyError'),
+        ...expectedErrors.map((name) => logs.FilterPattern.stringValue('$.errorType', '!=', name)),
       ),
       metricNamespace: namespace,
       metricName: `${monitored.name}-error-lines`,

@@ -1,7 +1,10 @@
 // Where operations hear about the briefings: an alarm topic (CloudWatch alarms) and a mail
 // events topic (SES bounces, complaints, rejects, delays), both encrypted with a key that
 // CloudWatch and SES may use, TLS-only, and optionally subscribed by an operations address.
+// enforceSSL writes a topic policy, and a topic policy replaces the default one that let
+// CloudWatch publish: allowAlarmsToPublish puts that back, for this account's alarms only.
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -61,6 +64,22 @@ export class OperationsNotifications extends Construct {
       this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.opsEmail));
       this.mailEventsTopic.addSubscription(new subscriptions.EmailSubscription(props.opsEmail));
     }
+  }
+
+  /** Lets CloudWatch publish these alarms (and no others) to the alarm topic. */
+  allowAlarmsToPublish(alarms: readonly cloudwatch.IAlarm[]): void {
+    this.alarmTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+          ArnEquals: { 'aws:SourceArn': alarms.map((alarm) => alarm.alarmArn) },
+        },
+      }),
+    );
   }
 
   private topic(id: string, topicName: string, displayName: string): sns.Topic {

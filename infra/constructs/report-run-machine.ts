@@ -1,17 +1,20 @@
 // The state machine of one report's runs. One execution is one run:
 //   Start -> Prepare (held and retried while the lake is not ready) -> DeliverEach audience
 //   (a Map; each delivery retried on its own, a failure caught and recorded, never blocking
-//   the others) -> RecordOutcome -> Delivered | DeliveryIncomplete.
+//   the others) -> RecordOutcome -> Delivered, or RedeliverFailed (one more attempt for each
+//   failed audience, uncaught) -> RecordRedelivered -> Delivered.
 // When the grace period for late data ends, the report either prepares anyway with a "data
 // incomplete" banner or ends Held (a failed execution with error DataNotReady and a
-// status.json in the archive). A failed run is resumed by running it again (or redriving the
-// execution): the delivery ledger skips the messages already sent.
+// status.json in the archive). A run whose audiences failed ends failed at RedeliverFailed, and
+// a redrive of that execution re-runs exactly the failed audiences; a run that failed in
+// Prepare or stayed held is started again. Either way the ledger skips what was sent.
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { ConfigurationError, DataNotReadyError, PeriodError } from '#core/errors.ts';
 import type { ReportDefinition } from '#core/report-definitions.ts';
 
 export interface ReportRunMachineProps {
@@ -26,9 +29,12 @@ export interface ReportRunMachineProps {
   readonly logRetention?: logs.RetentionDays;
 }
 
+// Error names as the Lambda runtime reports them: the class names (kept through minification).
 /** Errors that a retry cannot fix: a bad request or configuration fails at once. */
-const PERMANENT_ERRORS = ['ConfigurationError', 'PeriodError'];
-export const DATA_NOT_READY = 'DataNotReadyError';
+const PERMANENT_ERRORS = [ConfigurationError.name, PeriodError.name];
+export const DATA_NOT_READY = DataNotReadyError.name;
+/** Errors of the Lambda service itself, not of the function's code. */
+const LAMBDA_SERVICE_ERRORS = ['Lambda.TooManyRequestsException', 'Lambda.ServiceException', 'Lambda.SdkClientException'];
 
 /** How often Prepare is retried while the lake is incomplete: every retryEveryMinutes for graceHours. */
 export function holdRetries(definition: ReportDefinition): { intervalMinutes: number; maxAttempts: number } {
@@ -117,14 +123,15 @@ export class ReportRunMachine extends Construct {
       }),
       { errors: [sfn.Errors.ALL], resultPath: '$.error' },
     );
+    const itemSelector = (audiencePath: string) => ({
+      'snapshotKey.$': '$.prepared.snapshotKey',
+      'audience.$': audiencePath,
+      'resend.$': '$.prepared.resend',
+      'archiveOnly.$': '$.prepared.archiveOnly',
+    });
     const deliverEach = new sfn.Map(this, 'DeliverEach', {
       itemsPath: '$.prepared.audiences',
-      itemSelector: {
-        'snapshotKey.$': '$.prepared.snapshotKey',
-        'audience.$': '$$.Map.Item.Value',
-        'resend.$': '$.prepared.resend',
-        'archiveOnly.$': '$.prepared.archiveOnly',
-      },
+      itemSelector: itemSelector('$$.Map.Item.Value'),
       maxConcurrency: props.maxConcurrency ?? 8,
       resultPath: '$.deliveries',
     }).itemProcessor(deliver);
@@ -134,12 +141,40 @@ export class ReportRunMachine extends Construct {
       props.record,
       runEvent({ outcome: 'finished', prepared: sfn.JsonPath.objectAt('$.prepared'), deliveries: sfn.JsonPath.listAt('$.deliveries') }),
     );
+    // The audiences that failed get one more attempt each, uncaught: a failure fails its
+    // iteration, and so the execution, at this Map. A redrive re-runs exactly the iterations that
+    // failed (Step Functions redrives an inline Map's failed or aborted iterations only), then
+    // records the run again; the ledger skips every recipient already sent.
+    const deliverAgain = new tasks.LambdaInvoke(this, 'DeliverAgain', {
+      lambdaFunction: props.deliver,
+      comment: 'One more attempt for an audience that failed; its failure fails the execution here, where a redrive resumes',
+      payload: sfn.TaskInput.fromJsonPathAt('$'),
+      outputPath: '$.Payload',
+    });
+    // Only the Lambda service's own transient errors are retried here (a throttle when two runs
+    // share Deliver's reserved concurrency); the delivery's errors fail the iteration.
+    deliverAgain.addRetry({ errors: LAMBDA_SERVICE_ERRORS, interval: Duration.minutes(1), maxAttempts: 3, backoffRate: 2 });
+    const redeliverFailed = new sfn.Map(this, 'RedeliverFailed', {
+      comment: 'The failed audiences again; a failed iteration fails the execution, and a redrive re-runs exactly those iterations',
+      itemsPath: '$.recorded.failedAudiences',
+      itemSelector: itemSelector('$$.Map.Item.Value'),
+      maxConcurrency: props.maxConcurrency ?? 8,
+      resultPath: '$.redeliveries',
+    }).itemProcessor(deliverAgain);
+    const recordRedelivered = this.record(
+      'RecordRedelivered',
+      props.record,
+      runEvent({
+        outcome: 'finished',
+        prepared: sfn.JsonPath.objectAt('$.prepared'),
+        deliveries: sfn.JsonPath.listAt('$.deliveries'),
+        redeliveries: sfn.JsonPath.listAt('$.redeliveries'),
+      }),
+    );
+    const delivered = new sfn.Succeed(this, 'Delivered');
     const allSent = new sfn.Choice(this, 'AllSent')
-      .when(sfn.Condition.numberGreaterThan('$.recorded.failed', 0), new sfn.Fail(this, 'DeliveryIncomplete', {
-        error: 'DeliveryIncomplete',
-        cause: 'Some audiences were not sent; see status.json in the archive, then run again (the ledger skips what was sent)',
-      }))
-      .otherwise(new sfn.Succeed(this, 'Delivered'));
+      .when(sfn.Condition.numberGreaterThan('$.recorded.failed', 0), redeliverFailed.next(recordRedelivered).next(delivered))
+      .otherwise(delivered);
     return deliverEach.next(recordOutcome).next(allSent);
   }
 
@@ -180,7 +215,12 @@ export class ReportRunMachine extends Construct {
       lambdaFunction: fn,
       comment: 'Write runs/<report>/<period>/status.json',
       payload,
-      resultSelector: { 'state.$': '$.Payload.state', 'failed.$': '$.Payload.failed', 'statusKey.$': '$.Payload.statusKey' },
+      resultSelector: {
+        'state.$': '$.Payload.state',
+        'failed.$': '$.Payload.failed',
+        'failedAudiences.$': '$.Payload.failedAudiences',
+        'statusKey.$': '$.Payload.statusKey',
+      },
       resultPath: '$.recorded',
     });
     task.addRetry({ errors: [sfn.Errors.ALL], interval: Duration.seconds(5), maxAttempts: 3, backoffRate: 2 });

@@ -1,11 +1,12 @@
 // One EventBridge Scheduler schedule per report definition, read from config/reports.json
 // through reportDefinitions (never declared a second time here): its cron expression in its
-// time zone (Asia/Shanghai), starting the report's state machine with { "reportId": id }.
-// A start that keeps failing is retried, then parked in a dead-letter queue.
+// time zone (Asia/Shanghai), invoking the starter function with { reportId, scheduledTime },
+// which starts the report's state machine under a name made of the report and the period.
+// An invocation that keeps failing is retried, then parked in a dead-letter queue.
 import { Duration, TimeZone } from 'aws-cdk-lib';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
-import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ReportDefinition } from '#core/report-definitions.ts';
@@ -13,7 +14,8 @@ import type { ReportDefinition } from '#core/report-definitions.ts';
 export interface ReportSchedulesProps {
   readonly groupName: string;
   readonly definitions: readonly ReportDefinition[];
-  readonly stateMachineOf: (reportId: string) => sfn.IStateMachine;
+  /** Starts a run for a schedule tick (functions/handlers/start-scheduled-run.ts). */
+  readonly starter: lambda.IFunction;
   readonly deadLetterQueue: sqs.IQueue;
   readonly enabled: boolean;
 }
@@ -33,8 +35,8 @@ export class ReportSchedules extends Construct {
           schedule: scheduler.ScheduleExpression.expression(definition.schedule.expression, TimeZone.of(definition.schedule.timezone)),
           timeWindow: scheduler.TimeWindow.off(),
           enabled: props.enabled,
-          target: new targets.StepFunctionsStartExecution(props.stateMachineOf(definition.id), {
-            input: scheduler.ScheduleTargetInput.fromObject({ reportId: definition.id }),
+          target: new targets.LambdaInvoke(props.starter, {
+            input: scheduler.ScheduleTargetInput.fromObject({ reportId: definition.id, scheduledTime: scheduler.ContextAttribute.scheduledTime }),
             deadLetterQueue: props.deadLetterQueue,
             retryAttempts: 5,
             maxEventAge: Duration.hours(2),

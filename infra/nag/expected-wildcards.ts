@@ -1,7 +1,8 @@
 // cdk-nag's AwsSolutions-IAM5 flags every "*" in an IAM policy. Some are the narrowest form
 // AWS offers, and this aspect acknowledges exactly those, each with its reason: the action
 // groups of CDK's grant helpers, object ARNs under a prefix named here, a function's versions,
-// and "*" for the few actions that have no resource-level permissions (X-Ray, log delivery).
+// "*" for the few actions that have no resource-level permissions (X-Ray, log delivery), and
+// SES identity/* when the statement holds the sender to a domain with ses:FromAddress.
 // Any other wildcard stays a finding and fails the check.
 import { Stack, Validations, type IAspect } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -31,6 +32,7 @@ const RESOURCE_STAR_ONLY = new Set([
   'logs:PutResourcePolicy',
   'logs:DescribeResourcePolicies',
   'logs:DescribeLogGroups',
+  'states:ListStateMachines',
 ]);
 
 export interface ObjectGrant {
@@ -49,15 +51,24 @@ interface Statement {
   readonly Effect?: string;
   readonly Action?: string | string[];
   readonly Resource?: unknown;
+  readonly Condition?: Record<string, Record<string, unknown>>;
 }
 
 const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+/** SES authorizes a sandbox send against each recipient identity too: identity/* with the sender held by ses:FromAddress. */
+function sesIdentitiesReason(resource: string, actions: readonly string[], statement: Statement): string | undefined {
+  const from = statement.Condition?.['StringLike']?.['ses:FromAddress'];
+  if (!/:ses:.*:identity\/\*$/.test(resource) || typeof from !== 'string' || from.startsWith('*@*')) return undefined;
+  if (!actions.every((action) => action === 'ses:SendEmail' || action === 'ses:SendRawEmail')) return undefined;
+  return `SES checks a send against the sender's and (in the sandbox) every recipient's identity; the sender is held to ${from} by ses:FromAddress`;
+}
 
 export class ExpectedWildcards implements IAspect {
   constructor(private readonly props: ExpectedWildcardsProps) {}
 
   visit(node: IConstruct): void {
-    if (!(node instanceof iam.CfnPolicy)) return;
+    if (!(node instanceof iam.CfnPolicy || node instanceof iam.CfnManagedPolicy)) return;
     const stack = Stack.of(node);
     const document = stack.resolve(node.policyDocument) as { Statement?: Statement[] };
     const objectArns = new Map(
@@ -73,7 +84,7 @@ export class ExpectedWildcards implements IAspect {
       }
       for (const resource of asArray(statement.Resource).map((r) => flattenCfnReference(r))) {
         if (!resource.includes('*')) continue;
-        const reason = this.resourceReason(resource, actions, objectArns);
+        const reason = this.resourceReason(resource, actions, objectArns) ?? sesIdentitiesReason(resource, actions, statement);
         if (reason) acknowledged.set(`Resource::${resource}`, reason);
       }
     }

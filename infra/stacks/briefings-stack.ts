@@ -1,22 +1,29 @@
 // The stateless stack: the code and its wiring, replaceable at any time without losing data.
-// The Athena workgroup, the three functions (Prepare, Deliver, Record) with their own roles,
-// one state machine per report, the schedules read from the report definitions, the SES
-// configuration set, and what operations see (topics, dead-letter queues, alarms).
-import { Aspects, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+// The Athena workgroup, the three functions (Prepare, Deliver, Record), each a construct that
+// builds its environment from its handler's config schema and makes its own grants, one state
+// machine per report, the schedules read from the report definitions, the SES configuration
+// set, and what operations see (topics, the schedules' dead-letter queue, alarms).
+import { Aspects, CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { DataNotReadyError, DeliveryError } from '#core/errors.ts';
 import type { ReportDefinition } from '#core/report-definitions.ts';
 import { BriefingsWorkGroup, RESULTS_PREFIX } from '../constructs/athena-workgroup.ts';
-import { BriefingFunction } from '../constructs/briefing-function.ts';
+import { DeliverFunction } from '../constructs/deliver-function.ts';
+import { lakeTablePrefixes, type LakeReadAccess } from '../constructs/lake-access.ts';
 import { LAKE_TABLES } from '../constructs/lake-catalog.ts';
 import { MailSending } from '../constructs/mail-sending.ts';
 import { MissedRunCheck } from '../constructs/missed-run-check.ts';
 import { OperationsAlarms } from '../constructs/operations-alarms.ts';
 import { OperationsNotifications } from '../constructs/operations-notifications.ts';
+import { OperatorPolicy } from '../constructs/operator-policy.ts';
+import { PrepareFunction } from '../constructs/prepare-function.ts';
+import { RecordFunction } from '../constructs/record-function.ts';
+import { StartScheduledRunFunction } from '../constructs/start-scheduled-run-function.ts';
 import { ReportRunMachine } from '../constructs/report-run-machine.ts';
 import { ReportSchedules } from '../constructs/report-schedules.ts';
 import type { DataNames } from '../data-names.ts';
@@ -34,9 +41,12 @@ export interface BriefingsStackProps extends StackProps {
 
 export class BriefingsStack extends Stack {
   readonly workGroup: BriefingsWorkGroup;
-  readonly prepare: BriefingFunction;
-  readonly deliver: BriefingFunction;
-  readonly record: BriefingFunction;
+  readonly prepare: PrepareFunction;
+  readonly deliver: DeliverFunction;
+  readonly record: RecordFunction;
+  readonly starter: StartScheduledRunFunction;
+  /** Read access to the lake, for any function that reads it (e.g. a curation function). */
+  readonly lake: LakeReadAccess;
   readonly machines: ReadonlyMap<string, ReportRunMachine>;
 
   constructor(scope: Construct, id: string, props: BriefingsStackProps) {
@@ -49,7 +59,6 @@ export class BriefingsStack extends Stack {
     const ledgerTable = dynamodb.TableV2.fromTableName(this, 'LedgerTable', names.ledgerTable);
 
     const notifications = new OperationsNotifications(this, 'Notifications', { namePrefix, opsEmail: settings.opsEmail });
-    const failedInvocations = this.deadLetterQueue('FailedInvocations', `${namePrefix}-failed-invocations`);
     const failedScheduleStarts = this.deadLetterQueue('FailedScheduleStarts', `${namePrefix}-failed-schedule-starts`);
 
     this.workGroup = new BriefingsWorkGroup(this, 'Athena', {
@@ -59,93 +68,30 @@ export class BriefingsStack extends Stack {
     });
     const mail = new MailSending(this, 'Mail', { configurationSetName: namePrefix, mailEventsTopic: notifications.mailEventsTopic });
 
-    // Prepare: six Athena queries in parallel, mostly waiting; the snapshot is a few MB of JSON at
-    // most. 512 MB is ample; 10 minutes covers queued and slow queries (each stops at 9).
-    this.prepare = new BriefingFunction(this, 'Prepare', {
-      handlerFile: 'prepare.ts',
-      description: 'Checks the lake markers, runs the metric queries in Athena, stores the run snapshot',
-      memorySize: 512,
-      timeout: Duration.minutes(10),
-      runtimeFiles: ['functions/sql/metrics', 'functions/sql/fragments'],
-      failureQueue: failedInvocations,
-      environment: {
-        ARCHIVE_BUCKET: archiveBucket.bucketName,
-        LAKE_BUCKET: names.lakeBucket,
-        LAKE_PREFIX: settings.lakePrefix,
-        ATHENA_WORKGROUP: this.workGroup.workGroupName,
-        ATHENA_DATABASE: names.glueDatabase,
-        ATHENA_RESULT_REUSE_MINUTES: String(settings.resultReuseMinutes),
-        ATHENA_QUERY_TIMEOUT_SECONDS: '540',
-        HOME_OPERATOR: settings.homeOperator,
-      },
-    });
-    this.workGroup.grantQuery(this.prepare.function, {
+    this.lake = {
       bucket: lakeBucket,
       prefix: settings.lakePrefix,
-      databaseName: names.glueDatabase,
       tableNames: LAKE_TABLES,
+      ...(settings.lakeKmsKeyArn ? { key: kms.Key.fromKeyArn(this, 'LakeKey', settings.lakeKmsKeyArn) } : {}),
+    };
+    this.prepare = new PrepareFunction(this, 'Prepare', {
+      workGroup: this.workGroup,
+      lake: { ...this.lake, databaseName: names.glueDatabase },
+      archiveBucket,
+      resultReuseMinutes: settings.resultReuseMinutes,
+      homeOperator: settings.homeOperator,
     });
-    // The snapshot, and the run journal while the run is held for late data.
-    archiveBucket.grantRead(this.prepare.function, 'runs/*');
-    archiveBucket.grantPut(this.prepare.function, 'runs/*');
-
-    const deliverTimeout = Duration.minutes(2);
-    // Deliver: renders one briefing (Vega charts rasterised by resvg, a CJK font, Handlebars)
-    // and sends it to a handful of recipients. Memory buys CPU for the rasteriser: 1024 MB
-    // renders a briefing in about a second; 2 minutes leaves room for SES retries.
-    this.deliver = new BriefingFunction(this, 'Deliver', {
-      handlerFile: 'deliver.ts',
-      description: 'Renders and archives one audience\'s briefing, then sends it through SES (idempotent via the ledger)',
-      memorySize: 1024,
-      timeout: deliverTimeout,
-      runtimeFiles: ['templates', 'assets'],
-      nativePackages: ['@resvg/resvg-js'],
+    this.deliver = new DeliverFunction(this, 'Deliver', {
+      archiveBucket,
+      ledgerTable,
+      configurationSetName: mail.configurationSet.configurationSetName,
+      sendingDomain: settings.sesDomain,
+      recipientsKey: RECIPIENTS_KEY,
+      reportIds: props.reportDefinitions.map((definition) => definition.id),
+      sesMaxSendRate: settings.sesMaxSendRate,
       architecture: settings.deliverArchitecture === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
-      failureQueue: failedInvocations,
-      environment: {
-        ARCHIVE_BUCKET: archiveBucket.bucketName,
-        LEDGER_TABLE: names.ledgerTable,
-        SES_CONFIGURATION_SET: mail.configurationSet.configurationSetName,
-        RECIPIENTS_KEY,
-        // Eight deliveries run at once (the Map): 8 messages per second at most, under SES's
-        // production sending rate.
-        SES_SEND_RATE_PER_SECOND: '1',
-        // A claim outlives the invocation that made it, so a retry after a timeout can take it over.
-        DELIVERY_LEASE_SECONDS: String(deliverTimeout.toSeconds() + 30),
-      },
     });
-    archiveBucket.grantRead(this.deliver.function, 'runs/*');
-    archiveBucket.grantRead(this.deliver.function, RECIPIENTS_KEY);
-    for (const definition of props.reportDefinitions) {
-      archiveBucket.grantRead(this.deliver.function, `${definition.id}/*`);
-      archiveBucket.grantPut(this.deliver.function, `${definition.id}/*`);
-    }
-    ledgerTable.grantReadWriteData(this.deliver.function);
-    this.deliver.function.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'SendFromTheBriefingsIdentityThroughItsConfigurationSet',
-        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-        resources: [
-          this.formatArn({ service: 'ses', resource: 'identity', resourceName: settings.sesDomain }),
-          this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: mail.configurationSet.configurationSetName }),
-        ],
-      }),
-    );
-
-    // Record: writes one small JSON file.
-    this.record = new BriefingFunction(this, 'Record', {
-      handlerFile: 'record-run.ts',
-      description: 'Writes runs/<report>/<period>/status.json (sent, incomplete, held or failed) and the archive index',
-      memorySize: 256,
-      timeout: Duration.seconds(30),
-      failureQueue: failedInvocations,
-      environment: { ARCHIVE_BUCKET: archiveBucket.bucketName },
-    });
-    archiveBucket.grantRead(this.record.function, 'runs/*');
-    archiveBucket.grantPut(this.record.function, 'runs/*');
-    // The archive's front page (index.html), rewritten from a listing of the bucket.
-    archiveBucket.grantRead(this.record.function, 'index.html');
-    archiveBucket.grantPut(this.record.function, 'index.html');
+    this.record = new RecordFunction(this, 'Record', { archiveBucket });
 
     const machines = new Map<string, ReportRunMachine>();
     for (const definition of props.reportDefinitions) {
@@ -157,42 +103,64 @@ export class BriefingsStack extends Stack {
           prepare: this.prepare.function,
           deliver: this.deliver.function,
           record: this.record.function,
-          maxConcurrency: 8,
+          // As many deliveries at once as Deliver may run (its reserved concurrency).
+          maxConcurrency: this.deliver.concurrency,
         }),
       );
     }
     this.machines = machines;
 
+    const reportIds = props.reportDefinitions.map((definition) => definition.id);
+    const operator = new OperatorPolicy(this, 'Operator', {
+      managedPolicyName: `${namePrefix}-operator`,
+      stateMachines: [...machines.values()].map((machine) => machine.stateMachine),
+      archiveBucket,
+      archivePrefixes: ['runs/', ...reportIds.map((id) => `${id}/`)],
+      ledgerTable,
+    });
+    new CfnOutput(this, 'OperatorPolicyArn', {
+      description: 'Attach to the role or user that runs mnp-briefings --target aws (docs/aws.md)',
+      value: operator.policy.managedPolicyArn,
+    });
+
+    this.starter = new StartScheduledRunFunction(this, 'StartScheduledRun', {
+      stateMachineNamePrefix: `${namePrefix}-`,
+      stateMachines: [...machines.values()].map((machine) => machine.stateMachine),
+      failedStarts: failedScheduleStarts,
+    });
     new ReportSchedules(this, 'Schedules', {
       groupName: namePrefix,
       definitions: props.reportDefinitions,
-      stateMachineOf: (reportId) => machines.get(reportId)!.stateMachine,
+      starter: this.starter.function,
       deadLetterQueue: failedScheduleStarts,
       enabled: settings.schedulesEnabled,
     });
 
-    this.checkMissedRuns({ namePrefix, definitions: props.reportDefinitions, archiveBucket, ledgerTable, alarmTopic: notifications.alarmTopic, failureQueue: failedInvocations, enabled: settings.schedulesEnabled });
+    const missedRunCheck = this.checkMissedRuns({ namePrefix, definitions: props.reportDefinitions, archiveBucket, ledgerTable, alarmTopic: notifications.alarmTopic, failureQueue: failedScheduleStarts, enabled: settings.schedulesEnabled });
 
     this.acknowledgeExpectedWildcards(
       { lake: lakeBucket, archive: archiveBucket, results: athenaResultsBucket },
-      settings.lakePrefix,
+      lakeTablePrefixes(this.lake),
       props.reportDefinitions.map((definition) => definition.id),
     );
 
-    new OperationsAlarms(this, 'Alarms', {
+    const alarms = new OperationsAlarms(this, 'Alarms', {
       alarmTopic: notifications.alarmTopic,
       metricNamespace: 'MnpBriefings',
       stateMachines: [...machines].map(([name, machine]) => ({ name, stateMachine: machine.stateMachine })),
-      deadLetterQueues: [
-        { name: 'failed-invocations', queue: failedInvocations },
-        { name: 'failed-schedule-starts', queue: failedScheduleStarts },
-      ],
+      deadLetterQueues: [{ name: 'failed-schedule-starts', queue: failedScheduleStarts }],
       functions: [
-        { name: 'prepare', function: this.prepare.function, errorsFromLogs: this.prepare.logGroup },
-        { name: 'deliver', function: this.deliver.function },
+        // Waiting for late data is Prepare's normal way of saying "not yet".
+        { name: 'prepare', function: this.prepare.function, errorsFromLogs: { logGroup: this.prepare.logGroup, expectedErrors: [DataNotReadyError.name] } },
+        // A DeliveryError is retried by the state machine (SES throttling, a claim still held);
+        // one that outlasts the retries fails the execution, which has its own alarm.
+        { name: 'deliver', function: this.deliver.function, errorsFromLogs: { logGroup: this.deliver.logGroup, expectedErrors: [DeliveryError.name] } },
         { name: 'record', function: this.record.function },
+        { name: 'start-scheduled-run', function: this.starter.function },
+        { name: 'missed-run-check', function: missedRunCheck.checker.function },
       ],
     });
+    notifications.allowAlarmsToPublish([...alarms.alarms, ...missedRunCheck.overdueAlarms, ...missedRunCheck.lateBannerAlarms]);
   }
 
   /** Missed runs are noticed: a check on its own schedule, with an alarm per report (infra/constructs/missed-run-check.ts). */
@@ -202,13 +170,13 @@ export class BriefingsStack extends Stack {
 
   private acknowledgeExpectedWildcards(
     buckets: { lake: s3.IBucket; archive: s3.IBucket; results: s3.IBucket },
-    lakePrefix: string,
+    lakeTablePrefixes: readonly string[],
     reportIds: readonly string[],
   ): void {
     Aspects.of(this).add(
       new ExpectedWildcards({
         objectGrants: [
-          { bucket: buckets.lake, prefix: lakePrefix, reason: 'the lake tables, read by Athena with the caller\'s permissions' },
+          ...lakeTablePrefixes.map((prefix) => ({ bucket: buckets.lake, prefix, reason: 'a lake table, read by Athena with the caller\'s permissions' })),
           { bucket: buckets.results, prefix: RESULTS_PREFIX, reason: 'Athena query results of the briefings workgroup' },
           { bucket: buckets.archive, prefix: 'runs/', reason: 'run snapshots and status records' },
           ...reportIds.map((id) => ({ bucket: buckets.archive, prefix: `${id}/`, reason: `the archived ${id} reports` })),
@@ -226,7 +194,7 @@ export class BriefingsStack extends Stack {
     });
     Validations.of(queue).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself a dead-letter queue (of the schedules or of asynchronous Lambda invocations); it has an alarm on depth instead of a DLQ of its own.',
+      reason: 'This queue is itself the dead-letter queue of the schedules and their starter function; it has an alarm on depth instead of a DLQ of its own.',
     });
     return queue;
   }

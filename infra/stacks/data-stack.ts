@@ -3,7 +3,7 @@
 // snapshots, the delivery ledger, the Athena results bucket, the access-log bucket, and the
 // SES sending identity (its DKIM records live in DNS). Names come from data-names.ts, so the
 // stateless stack finds these resources without cross-stack references and can be replaced freely.
-import { Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
@@ -44,7 +44,13 @@ export class DataStack extends Stack {
 
     this.lakeBucket = names.lakeBucketIsExternal
       ? s3.Bucket.fromBucketName(this, 'ExistingLake', names.lakeBucket)
-      : new SecureBucket(this, 'Lake', { bucketName: names.lakeBucket, versioned: true, accessLogs: { bucket: accessLogs, prefix: 'lake/' } }).bucket;
+      : new SecureBucket(this, 'Lake', {
+          bucketName: names.lakeBucket,
+          versioned: true,
+          // A reloaded partition replaces its files; the replaced versions are kept 90 days, for a recovery.
+          noncurrentVersionExpiration: Duration.days(90),
+          accessLogs: { bucket: accessLogs, prefix: 'lake/' },
+        }).bucket;
     this.catalog = new LakeCatalog(this, 'LakeCatalog', {
       databaseName: names.glueDatabase,
       bucket: this.lakeBucket,
@@ -71,6 +77,13 @@ export class DataStack extends Stack {
 
     this.sendingIdentity = new ses.EmailIdentity(this, 'SendingIdentity', {
       identity: ses.Identity.domain(props.sesDomain),
+    });
+    // Easy DKIM: three CNAME records the deployer publishes in the domain's DNS (docs/aws.md).
+    this.sendingIdentity.dkimRecords.forEach((record, index) => {
+      new CfnOutput(this, `DkimRecord${index + 1}`, {
+        description: `DKIM CNAME ${index + 1} of 3 for ${props.sesDomain}: publish "<name> CNAME <value>"`,
+        value: `${record.name} CNAME ${record.value}`,
+      });
     });
   }
 }

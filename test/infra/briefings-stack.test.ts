@@ -3,8 +3,9 @@
 // retries and records as its report definition says.
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ConfigurationError, PeriodError } from '#core/errors.ts';
 import { reportDefinitions } from '#core/report-definitions.ts';
-import { synthApp, type SynthesisedApp } from './synth-app.ts';
+import { prodContext, synthApp, type SynthesisedApp } from './synth-app.ts';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Sid?: string; Condition?: unknown };
 type Resource = { Type: string; Properties: Record<string, any> };
@@ -59,6 +60,22 @@ function stateMachineDefinition(app: SynthesisedApp, reportId: string): Record<s
   return JSON.parse(text);
 }
 
+/** The states a run can reach from `start` (Next, Choices and Default, not inside Maps). */
+function reachableFrom(states: Record<string, any>, start: string): string[] {
+  const seen = new Set<string>();
+  const visit = (name: string | undefined) => {
+    if (!name || seen.has(name)) return;
+    seen.add(name);
+    const state = states[name];
+    visit(state.Next);
+    visit(state.Default);
+    for (const choice of state.Choices ?? []) visit(choice.Next);
+    for (const handler of state.Catch ?? []) visit(handler.Next);
+  };
+  visit(start);
+  return [...seen];
+}
+
 describe('briefings stack', () => {
   let app: SynthesisedApp;
   beforeAll(() => {
@@ -99,8 +116,27 @@ describe('briefings stack', () => {
         const schedule = schedules.find((s) => s.Properties['Name'] === `mnp-briefings-dev-${definition.id}`)!;
         expect(schedule.Properties['ScheduleExpression']).toBe(definition.schedule.expression);
         expect(schedule.Properties['ScheduleExpressionTimezone']).toBe('Asia/Shanghai');
-        expect(JSON.parse(schedule.Properties['Target'].Input)).toEqual({ reportId: definition.id });
+        expect(JSON.parse(schedule.Properties['Target'].Input)).toEqual({ reportId: definition.id, scheduledTime: '<aws.scheduler.scheduled-time>' });
+        expect(schedule.Properties['Target'].Arn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^StartScheduledRunFunction/), 'Arn'] });
       }
+    });
+
+    it('starts runs through a function that may start the report state machines and nothing else, and parks its failures with the schedules\'', () => {
+      const all = statementsOfRole(app, 'StartScheduledRun').filter((s) => s.Effect === 'Allow' && !asArray(s.Action).some((a) => a.startsWith('logs:')));
+      const toQueue = all.filter((s) => asArray(s.Action).every((a) => a.startsWith('sqs:')));
+      const statements = all.filter((s) => !toQueue.includes(s));
+
+      expect(statements.flatMap((s) => asArray(s.Action))).toEqual(['states:StartExecution']);
+      expect(toQueue.flatMap((s) => asArray(s.Resource)).map(flat)).toEqual([expect.stringMatching(/^<FailedScheduleStarts.*\.Arn>$/)]);
+      expect(statements.flatMap((s) => asArray(s.Resource)).map((r: any) => r.Ref).sort()).toEqual(
+        [...app.briefings.machines.values()].map((machine) => app.briefings.getLogicalId(machine.stateMachine.node.defaultChild as never)).sort(),
+      );
+      app.briefingsTemplate.resourceCountIs('AWS::Lambda::EventInvokeConfig', 1);
+      app.briefingsTemplate.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: Match.stringLikeRegexp('^StartScheduledRunFunction') },
+        MaximumRetryAttempts: 0,
+        DestinationConfig: { OnFailure: { Destination: Match.objectLike({ 'Fn::GetAtt': Match.arrayWith([Match.stringLikeRegexp('^FailedScheduleStarts')]) }) } },
+      });
     });
 
     it('retries a failed start and then parks it in a dead-letter queue', () => {
@@ -114,7 +150,7 @@ describe('briefings stack', () => {
 
     it('starts disabled on dev and enabled on prod', () => {
       app.briefingsTemplate.hasResourceProperties('AWS::Scheduler::Schedule', { State: 'DISABLED' });
-      const prod = synthApp({ context: { stage: 'prod', sesDomain: 'mail.operator.example' } });
+      const prod = synthApp({ context: prodContext() });
       const states = Object.values(prod.briefingsTemplate.findResources('AWS::Scheduler::Schedule')).map((s: any) => s.Properties.State);
       expect(states).toEqual([...reportDefinitions.map(() => 'ENABLED'), 'ENABLED']);
     });
@@ -122,7 +158,7 @@ describe('briefings stack', () => {
 
   describe('the check of missed runs', () => {
     it('alarms per report on overdue periods where the schedules run (prod), treating missing data as breaching', () => {
-      const prod = synthApp({ context: { stage: 'prod', sesDomain: 'mail.operator.example' } });
+      const prod = synthApp({ context: prodContext() });
       expect(Object.values(app.briefingsTemplate.findResources('AWS::CloudWatch::Alarm')).filter((alarm: any) => alarm.Properties.MetricName === 'OverdueReports')).toEqual([]);
       for (const definition of reportDefinitions) {
         prod.briefingsTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -155,7 +191,7 @@ describe('briefings stack', () => {
   });
 
   describe('functions', () => {
-    it('runs every function on Node 22 with JSON logs and a failure destination', () => {
+    it('runs every function on Node 22 with JSON logs, and no failed-invocations queue (Step Functions invokes synchronously)', () => {
       const functions = Object.values(app.briefingsTemplate.findResources('AWS::Lambda::Function')) as Resource[];
       expect(functions).toHaveLength(4);
       for (const fn of functions) {
@@ -163,10 +199,8 @@ describe('briefings stack', () => {
         expect(fn.Properties['LoggingConfig']).toMatchObject({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO' });
         expect(fn.Properties['Environment'].Variables.POWERTOOLS_SERVICE_NAME).toBe('mnp-briefings');
       }
-      app.briefingsTemplate.resourceCountIs('AWS::Lambda::EventInvokeConfig', 4);
-      app.briefingsTemplate.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-        DestinationConfig: { OnFailure: { Destination: Match.objectLike({ 'Fn::GetAtt': Match.arrayWith([Match.stringLikeRegexp('^FailedInvocations')]) }) } },
-      });
+      const queues = Object.values(app.briefingsTemplate.findResources('AWS::SQS::Queue')) as Resource[];
+      expect(queues.map((queue) => queue.Properties['QueueName'])).toEqual(['mnp-briefings-dev-failed-schedule-starts']);
     });
 
     it('runs Prepare and Record on ARM64 and Deliver on the architecture of its chart rasteriser', () => {
@@ -216,16 +250,17 @@ describe('briefings stack', () => {
         ].map((suffix) => `arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:${suffix}`).sort(),
       );
       const bucket = (name: string) => `arn:<AWS::Partition>:s3:::mnp-briefings-dev-${name}-<AWS::AccountId>-<AWS::Region>`;
-      expect(resourcesFor(statements, 's3:GetObject*').sort()).toEqual(
+      expect([...new Set(resourcesFor(statements, 's3:GetObject*'))].sort()).toEqual(
         [
           bucket('archive'),
           `${bucket('archive')}/runs/*`,
           bucket('athena-results'),
           `${bucket('athena-results')}/results/*`,
           bucket('lake'),
-          `${bucket('lake')}/*`,
+          ...['port_requests', 'exit_reasons', 'usage_monthly', 'subscriber_base'].map((table) => `${bucket('lake')}/${table}/*`),
         ].sort(),
       );
+      expect(resourcesFor(statements, 'kms:Decrypt')).toEqual([]);
       expect(resourcesFor(statements, 's3:PutObject').sort()).toEqual([`${bucket('archive')}/runs/*`, `${bucket('athena-results')}/results/*`].sort());
       expect(resourcesFor(statements, 'ses:SendEmail')).toEqual([]);
       expect(resourcesFor(statements, 'dynamodb:PutItem')).toEqual([]);
@@ -238,17 +273,18 @@ describe('briefings stack', () => {
       expect(resourcesFor(statements, 's3:GetObject*')).toEqual(
         expect.arrayContaining([`${archive}/runs/*`, `${archive}/config/recipients.json`]),
       );
-      expect(resourcesFor(statements, 'dynamodb:PutItem')).toEqual([
-        'arn:<AWS::Partition>:dynamodb:<AWS::Region>:<AWS::AccountId>:table/mnp-briefings-dev-delivery-ledger',
+      const ledger = 'arn:<AWS::Partition>:dynamodb:<AWS::Region>:<AWS::AccountId>:table/mnp-briefings-dev-delivery-ledger';
+      const ledgerActions = statements.filter((s) => asArray(s.Resource).map(flat).includes(ledger)).flatMap((s) => asArray(s.Action));
+      expect(ledgerActions.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+      const send = statements.filter((s) => asArray(s.Action).includes('ses:SendEmail'));
+      expect(send).toHaveLength(1);
+      expect(asArray(send[0]!.Action).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+      expect(asArray(send[0]!.Resource).map(flat).sort()).toEqual([
+        expect.stringMatching(/^arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:configuration-set\/<MailConfigurationSet/),
+        // In the sandbox SES authorizes against every recipient identity as well as the sender's.
+        'arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*',
       ]);
-      const ses = resourcesFor(statements, 'ses:SendEmail');
-      expect(ses).toHaveLength(2);
-      expect(ses).toEqual(
-        expect.arrayContaining([
-          expect.stringMatching(/^arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:configuration-set\/<MailConfigurationSet/),
-          'arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/briefings.example.com',
-        ]),
-      );
+      expect((send[0] as Statement & { Condition: unknown }).Condition).toEqual({ StringLike: { 'ses:FromAddress': '*@example.com' } });
       expect(resourcesFor(statements, 'athena:StartQueryExecution')).toEqual([]);
     });
 
@@ -284,14 +320,40 @@ describe('briefings stack', () => {
 
     it('delivers per audience in a Map, retrying and catching each delivery on its own', () => {
       const states = stateMachineDefinition(app, 'province-monthly')['States'];
-      expect(states.DeliverEach).toMatchObject({ Type: 'Map', ItemsPath: '$.prepared.audiences', MaxConcurrency: 8 });
+      expect(states.DeliverEach).toMatchObject({ Type: 'Map', ItemsPath: '$.prepared.audiences', MaxConcurrency: 1 });
       const deliver = states.DeliverEach.ItemProcessor.States.Deliver;
-      expect(deliver.Retry).toContainEqual({ ErrorEquals: ['ConfigurationError', 'PeriodError'], MaxAttempts: 0 });
+      expect(deliver.Retry).toContainEqual({ ErrorEquals: [ConfigurationError.name, PeriodError.name], MaxAttempts: 0 });
       expect(deliver.Retry).toContainEqual({ ErrorEquals: ['States.ALL'], IntervalSeconds: 60, MaxAttempts: 4, BackoffRate: 2 });
       expect(deliver.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'DeliveryFailed' }]);
       expect(states.DeliverEach.ItemProcessor.States.DeliveryFailed.Parameters.status).toBe('failed');
       expect(states.DeliverEach.Next).toBe('RecordOutcome');
-      expect(states.AllSent.Choices[0]).toMatchObject({ Variable: '$.recorded.failed', NumericGreaterThan: 0, Next: 'DeliveryIncomplete' });
+      expect(states.AllSent.Choices[0]).toMatchObject({ Variable: '$.recorded.failed', NumericGreaterThan: 0, Next: 'RedeliverFailed' });
+    });
+
+    it.each(reportDefinitions.map((d) => d.id))('ends %s with failed audiences failing their own Map iterations, where a redrive re-runs exactly those', (id) => {
+      const states = stateMachineDefinition(app, id)['States'];
+
+      const redeliver = states.RedeliverFailed;
+      const again = redeliver.ItemProcessor.States.DeliverAgain;
+
+      // Each failed audience (as Record returned them) is one iteration of Deliver, uncaught.
+      expect(states.RecordOutcome.ResultSelector['failedAudiences.$']).toBe('$.Payload.failedAudiences');
+      expect(redeliver).toMatchObject({ Type: 'Map', ItemsPath: '$.recorded.failedAudiences', ResultPath: '$.redeliveries' });
+      expect(redeliver.ItemSelector).toEqual(states.DeliverEach.ItemSelector);
+      expect(redeliver.Catch).toBeUndefined();
+      expect(again.Catch).toBeUndefined();
+      // Only a throttle or a fault of the Lambda service is retried; the delivery's own errors fail at once.
+      expect(again.Retry).toContainEqual({ ErrorEquals: ['Lambda.TooManyRequestsException', 'Lambda.ServiceException', 'Lambda.SdkClientException'], IntervalSeconds: 60, MaxAttempts: 3, BackoffRate: 2 });
+      expect(again.Retry.flatMap((retry: { ErrorEquals: string[] }) => retry.ErrorEquals).filter((name: string) => !name.startsWith('Lambda.'))).toEqual([]);
+      expect(again).toMatchObject({ Type: 'Task', End: true });
+      expect(again.Parameters.FunctionName).toEqual(states.DeliverEach.ItemProcessor.States.Deliver.Parameters.FunctionName);
+      expect(redeliver.Next).toBe('RecordRedelivered');
+      expect(states.RecordRedelivered.Parameters.Payload).toMatchObject({ outcome: 'finished', 'redeliveries.$': '$.redeliveries' });
+      expect(states.RecordRedelivered.Next).toBe('Delivered');
+      // No Fail state after the deliveries: a redrive would restart there and fail again unsent.
+      const after = reachableFrom(states, 'DeliverEach');
+      expect(after.filter((name) => states[name].Type === 'Fail')).toEqual([]);
+      expect(after).toContain('RedeliverFailed');
     });
 
     it('records any other failure of Prepare before failing the run', () => {
@@ -324,10 +386,16 @@ describe('briefings stack', () => {
       const alarms = Object.values(app.briefingsTemplate.findResources('AWS::CloudWatch::Alarm')) as Resource[];
       const metrics = alarms.map((a) => `${a.Properties['Namespace']}/${a.Properties['MetricName']}`);
       expect(metrics.filter((m) => m === 'AWS/States/ExecutionsFailed')).toHaveLength(reportDefinitions.length);
-      expect(metrics.filter((m) => m === 'AWS/SQS/ApproximateNumberOfMessagesVisible')).toHaveLength(2);
-      expect(metrics.filter((m) => m === 'AWS/Lambda/Throttles')).toHaveLength(3);
+      expect(metrics.filter((m) => m === 'AWS/SQS/ApproximateNumberOfMessagesVisible')).toHaveLength(1);
+      expect(metrics.filter((m) => m === 'AWS/Lambda/Throttles')).toHaveLength(4);
       expect(metrics.filter((m) => m === 'AWS/Lambda/Errors')).toHaveLength(2);
       expect(metrics).toContain('MnpBriefings/prepare-error-lines');
+      expect(metrics).toContain('MnpBriefings/deliver-error-lines');
+      const filters = Object.values(app.briefingsTemplate.findResources('AWS::Logs::MetricFilter')) as Resource[];
+      const patternOf = (name: string) => filters.find((f) => f.Properties['MetricTransformations'][0].MetricName === name)!.Properties['FilterPattern'];
+      // Errors the state machine expects and retries do not page; any other ERROR line does.
+      expect(patternOf('deliver-error-lines')).toBe('{ ($.level = "ERROR") && ($.errorType != "DeliveryError") }');
+      expect(patternOf('prepare-error-lines')).toBe('{ ($.level = "ERROR") && ($.errorType != "DataNotReadyError") }');
       expect(metrics).toContain('AWS/SES/Reputation.BounceRate');
       for (const alarm of alarms) {
         expect(alarm.Properties['AlarmActions']).toEqual([{ Ref: expect.stringMatching(/^NotificationsAlarmTopic/) }]);
@@ -341,7 +409,7 @@ describe('briefings stack', () => {
         ...Object.values(app.briefingsTemplate.findResources('AWS::SNS::TopicPolicy')),
         ...Object.values(app.briefingsTemplate.findResources('AWS::SQS::QueuePolicy')),
       ] as Resource[];
-      expect(policies).toHaveLength(4);
+      expect(policies).toHaveLength(3);
       for (const policy of policies) {
         expect(policy.Properties['PolicyDocument'].Statement).toContainEqual(
           expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),

@@ -42,7 +42,7 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
 
 describe('Lambda bundles', () => {
   let app: SynthesisedApp;
-  let bundles: Record<'Prepare' | 'Deliver' | 'Record', Bundle>;
+  let bundles: Record<'Prepare' | 'Deliver' | 'Record' | 'StartScheduledRun', Bundle>;
 
   beforeAll(() => {
     app = synthApp({ bundle: true });
@@ -52,7 +52,7 @@ describe('Lambda bundles', () => {
       const dir = join(app.outdir, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
       return { name, dir, files: filesUnder(dir) };
     };
-    bundles = { Prepare: byName('Prepare'), Deliver: byName('Deliver'), Record: byName('Record') };
+    bundles = { Prepare: byName('Prepare'), Deliver: byName('Deliver'), Record: byName('Record'), StartScheduledRun: byName('StartScheduledRun') };
     for (const bundle of Object.values(bundles)) {
       // Reported for the deployment notes: the handler file and the whole unzipped folder.
       console.info(`${bundle.name}: index.mjs ${kb(statSync(join(bundle.dir, 'index.mjs')).size)}, folder ${kb(bytesOf(bundle.dir, bundle.files))}, ${bundle.files.length} files`);
@@ -80,13 +80,24 @@ describe('Lambda bundles', () => {
     expect(bundles.Deliver.files.some((file) => /^node_modules\/@resvg\/resvg-js-linux-(x64|arm64)-gnu\/.+\.node$/.test(file))).toBe(true);
   });
 
+  it('carries zod/mini, never the classic zod, in any bundle', () => {
+    for (const bundle of Object.values(bundles)) {
+      const code = readFileSync(join(bundle.dir, 'index.mjs'), 'utf8');
+      expect({ bundle: bundle.name, mini: code.includes('"ZodMiniObject"'), classic: code.includes('"ZodObject"') }).toEqual({ bundle: bundle.name, mini: true, classic: false });
+    }
+  });
+
+  it.each(['Prepare', 'Record', 'StartScheduledRun'] as const)('keeps the %s bundle under 1.5 MB', (name) => {
+    expect(statSync(join(bundles[name].dir, 'index.mjs')).size).toBeLessThanOrEqual(1.5 * 1024 * 1024);
+  });
+
   it('keeps error class names through minification', () => {
     const code = readFileSync(join(bundles.Prepare.dir, 'index.mjs'), 'utf8');
     expect(code).toContain('DataNotReadyError');
     expect(code).toContain('ConfigurationError');
   });
 
-  it.each(['Prepare', 'Deliver', 'Record'] as const)('loads the %s bundle as an ES module exporting handler', (name) => {
+  it.each(['Prepare', 'Deliver', 'Record', 'StartScheduledRun'] as const)('loads the %s bundle as an ES module exporting handler', (name) => {
     const { dir } = bundles[name];
     const output = execFileSync(process.execPath, ['--input-type=module', '-e', "const m = await import('./index.mjs'); console.log(typeof m.handler);"], {
       cwd: dir,

@@ -89,10 +89,15 @@ describe('data stack', () => {
       }
     });
 
-    it('keeps versions of the lake and the archive, and expires query results', () => {
+    it('keeps versions of the lake and the archive, expires the replaced ones, and expires query results', () => {
       app.dataTemplate.hasResourceProperties('AWS::S3::Bucket', {
         BucketName: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith(['mnp-briefings-dev-lake-'])] }),
         VersioningConfiguration: { Status: 'Enabled' },
+        LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'expire-noncurrent-versions', NoncurrentVersionExpiration: { NoncurrentDays: 90 } })]) },
+      });
+      app.dataTemplate.hasResourceProperties('AWS::S3::Bucket', {
+        BucketName: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith(['mnp-briefings-dev-archive-'])] }),
+        LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'expire-noncurrent-versions', NoncurrentVersionExpiration: { NoncurrentDays: 365 } })]) },
       });
       app.dataTemplate.hasResourceProperties('AWS::S3::Bucket', {
         BucketName: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith(['mnp-briefings-dev-archive-'])] }),
@@ -131,6 +136,21 @@ describe('data stack', () => {
   });
 
   it('declares the SES sending identity for the configured domain', () => {
-    app.dataTemplate.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'briefings.example.com' });
+    app.dataTemplate.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'example.com' });
+  });
+
+  it('gives the three DKIM records of the identity as stack outputs, to publish in DNS', () => {
+    const outputs = app.dataTemplate.findOutputs('*');
+
+    const values = Object.entries(outputs)
+      .filter(([id]) => id.startsWith('DkimRecord'))
+      .map(([, output]) => JSON.stringify(output['Value']));
+
+    expect(values).toHaveLength(3);
+    for (const [index, value] of values.entries()) {
+      expect(value).toContain(`DkimDNSTokenName${index + 1}`);
+      expect(value).toContain(' CNAME ');
+      expect(value).toContain(`DkimDNSTokenValue${index + 1}`);
+    }
   });
 });

@@ -17,6 +17,7 @@ const handler = createDeliverHandler({
     ARCHIVE_BUCKET: 'archive',
     LEDGER_TABLE: ledgerTable,
     SES_CONFIGURATION_SET: 'mnp-briefings-test',
+    SES_SENDING_DOMAIN: 'example.com',
     RECIPIENTS_KEY: 'config/recipients.json',
     SES_SEND_RATE_PER_SECOND: 50,
     DELIVERY_LEASE_SECONDS: 150,

@@ -1,7 +1,7 @@
 // Synthesises the CDK app as `cdk synth` would (cdk.json's context, plus overrides) into a
 // temporary folder. Bundling is skipped unless asked for: the template tests do not need the
 // Lambda code, and skipping it keeps them fast.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -16,6 +16,8 @@ export interface SynthOptions {
   readonly context?: Record<string, unknown>;
   /** Run esbuild for the functions. @default false */
   readonly bundle?: boolean;
+  /** Synthesize environment-agnostic, as `cdk synth` does without credentials. @default false */
+  readonly agnostic?: boolean;
 }
 
 export interface SynthesisedApp extends BriefingsApp {
@@ -31,7 +33,7 @@ export function createApp(options: SynthOptions = {}): BriefingsApp & { outdir: 
   if (!options.bundle) context['aws:cdk:bundling-stacks'] = [];
   const app = new App({ outdir, context });
   const settings = readSettings((key) => app.node.tryGetContext(key));
-  return { ...buildStacks(app, settings, { account: '111122223333', region: 'ap-southeast-1' }), outdir };
+  return { ...buildStacks(app, settings, options.agnostic ? undefined : { account: '111122223333', region: 'ap-southeast-1' }), outdir };
 }
 
 export function synthApp(options: SynthOptions = {}): SynthesisedApp {
@@ -43,4 +45,15 @@ export function synthApp(options: SynthOptions = {}): SynthesisedApp {
     dataTemplate: Template.fromStack(built.data),
     briefingsTemplate: Template.fromStack(built.briefings),
   };
+}
+
+/**
+ * The context of a prod stage sending from `domain`: a recipients file (the shipped one with its
+ * sender moved into that domain) and the operations address that prod requires.
+ */
+export function prodContext(domain = 'mail.operator.example', extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const recipients = JSON.parse(readFileSync(new URL('../../config/recipients.json', import.meta.url), 'utf8')) as { from: string };
+  const file = join(mkdtempSync(join(tmpdir(), 'mnp-recipients-')), 'recipients.json');
+  writeFileSync(file, JSON.stringify({ ...recipients, from: `MNP Briefings <briefings@${domain}>` }));
+  return { stage: 'prod', sesDomain: domain, opsEmail: 'operations@operator.example', recipientsFile: file, ...extra };
 }

@@ -113,7 +113,7 @@ describe('a report run through the Lambda handlers', () => {
       now: () => now,
     }),
     deliver: createDeliverHandler({
-      config: deliverConfigSchema.parse({ ARCHIVE_BUCKET: 'archive', LEDGER_TABLE, SES_CONFIGURATION_SET: 'mnp-briefings-test', SES_SEND_RATE_PER_SECOND: '50' }),
+      config: deliverConfigSchema.parse({ ARCHIVE_BUCKET: 'archive', LEDGER_TABLE, SES_CONFIGURATION_SET: 'mnp-briefings-test', SES_SENDING_DOMAIN: 'example.com', SES_SEND_RATE_PER_SECOND: '50' }),
       s3,
       ses: new SESv2Client({ region: 'ap-southeast-1', maxAttempts: 1 }),
       dynamodb: dynamo.client,

@@ -105,6 +105,40 @@ describe('S3 adapters on a loopback S3 server', () => {
       expect(await inventory.listPartitions('subscriber_base')).toEqual([]);
     });
 
+    it('lists only the range a run reads, and the first partition before it', async () => {
+      const inventory = new S3LakeInventory({ client: s3, bucket: 'lake', prefix: 'mnp/' });
+      const listed: { prefix?: string; startAfter?: string }[] = [];
+      s3.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName === 'ListObjectsV2Command') {
+            const input = args.input as { Prefix?: string; StartAfter?: string };
+            listed.push({ prefix: input.Prefix, startAfter: input.StartAfter });
+          }
+          return next(args);
+        },
+        { step: 'initialize', name: 'recordListings' },
+      );
+
+      const partitions = await inventory.listPartitions('port_requests', { from: '2019-11-25', to: '2019-11-25' });
+      s3.middlewareStack.remove('recordListings');
+
+      // 2019-11-26 lies after the range; 2019-11-24 is the table's first partition, before it.
+      expect(partitions).toEqual([
+        { table: 'port_requests', value: '2019-11-24', complete: true },
+        { table: 'port_requests', value: '2019-11-25', complete: true },
+      ]);
+      expect(listed[0]).toEqual({ prefix: 'mnp/port_requests/dt=', startAfter: 'mnp/port_requests/dt=2019-11-25' });
+      expect(listed.slice(1).every((listing) => listing.startAfter === undefined)).toBe(true);
+    });
+
+    it('lists a range without the first partition when the lake begins inside it', async () => {
+      const inventory = new S3LakeInventory({ client: s3, bucket: 'lake', prefix: 'mnp/' });
+
+      const partitions = await inventory.listPartitions('port_requests', { from: '2019-11-20', to: '2019-11-30' });
+
+      expect(partitions.map((p) => p.value)).toEqual(['2019-11-24', '2019-11-25', '2019-11-26']);
+    });
+
     it('pages through a table with more objects than one listing returns', async () => {
       const days = Array.from({ length: 400 }, (_unused, index) => new Date(Date.UTC(2020, 0, 1) + index * 86_400_000).toISOString().slice(0, 10));
       for (let index = 0; index < days.length; index += 50) {

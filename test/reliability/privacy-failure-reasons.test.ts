@@ -90,7 +90,7 @@ describe('the Deliver step of the state machine', () => {
 
     const failure = await deliverStep(
       { snapshotKey: 'runs/hq-weekly/2019-W48/snapshot.json', audience: 'hq' },
-      'config/recipients.json',
+      { key: 'config/recipients.json', sendingDomain: 'example.com' },
       {
         store,
         rendererFor: (locale) => renderers[locale],

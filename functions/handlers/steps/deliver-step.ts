@@ -3,7 +3,8 @@
 // ledger, so a retry of this step, or a re-run of the whole run, sends nothing twice. Anything
 // not confirmed sent (a failed recipient, a claim still held by an earlier attempt) leaves the
 // step as a DeliveryError, so that the state machine retries it and, in the end, records it.
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '#reference/schema.ts';
 import { deliverAudienceReport, maskAddress, type DeliveryOptions, type DeliveryPorts, type DeliverySummary } from '#core/delivery.ts';
 import { ArchiveError, ConfigurationError, DeliveryError } from '#core/errors.ts';
 import type { BriefingRenderer, Logger, ReportStore } from '#core/ports.ts';
@@ -12,17 +13,18 @@ import type { Locale } from '#core/report-model.ts';
 import { archiveAudienceReport } from '#core/report-run.ts';
 import { parseRunSnapshot } from '#core/run-snapshot.ts';
 import { decideSend, planAudienceArchive, recordDelivery } from '#core/sent-archive.ts';
+import { assertSenderInDomain } from '../support/sending-domain.ts';
 
 /** Beside the figures, Prepare stores the run's id and, for a resend, its reason. */
-const runExtrasSchema = z.object({ runId: z.string().optional(), correction: z.object({ reason: z.string() }).optional() });
+const runExtrasSchema = z.object({ runId: z.optional(z.string()), correction: z.optional(z.object({ reason: z.string() })) });
 
 export const deliverEventSchema = z.object({
-  snapshotKey: z.string().min(1),
-  audience: z.string().min(1),
+  snapshotKey: z.string().check(z.minLength(1)),
+  audience: z.string().check(z.minLength(1)),
   /** A deliberate resend: a correction to everyone (the run's input, passed on by Prepare). */
-  resend: z.boolean().optional(),
+  resend: z.optional(z.boolean()),
   /** Archive only (a backfill without sending). */
-  archiveOnly: z.boolean().optional(),
+  archiveOnly: z.optional(z.boolean()),
 });
 export type DeliverEvent = z.infer<typeof deliverEventSchema>;
 
@@ -46,9 +48,22 @@ export interface DeliverOutput {
   readonly recipients: readonly { recipient: string; status: string; reason?: string }[];
 }
 
-async function readJson(store: ReportStore, key: string, what: string): Promise<unknown> {
+/** Where the recipients file lies in the archive, and the SES domain its sender must lie in. */
+export interface RecipientsSource {
+  readonly key: string;
+  readonly sendingDomain: string;
+}
+
+/**
+ * A JSON object of the archive. A missing one is an ArchiveError (retried: the snapshot may be
+ * a moment behind), or the given error for a file that only an operator can put there.
+ */
+async function readJson(store: ReportStore, key: string, what: string, whenMissing?: (message: string) => Error): Promise<unknown> {
   const body = await store.get(key);
-  if (!body) throw new ArchiveError(`${what} ${store.locate(key)} is missing`);
+  if (!body) {
+    const message = `${what} ${store.locate(key)} is missing`;
+    throw whenMissing ? whenMissing(message) : new ArchiveError(message);
+  }
   try {
     return JSON.parse(new TextDecoder().decode(body));
   } catch (error) {
@@ -63,7 +78,7 @@ function unfinished(summary: DeliverySummary): string[] {
     .map((outcome) => `${maskAddress(outcome.recipient)}: ${outcome.reason ?? outcome.status}`);
 }
 
-export async function deliverStep(event: DeliverEvent, recipientsKey: string, ports: DeliverPorts, options: DeliveryOptions = {}): Promise<DeliverOutput> {
+export async function deliverStep(event: DeliverEvent, source: RecipientsSource, ports: DeliverPorts, options: DeliveryOptions = {}): Promise<DeliverOutput> {
   const body = await ports.store.get(event.snapshotKey);
   if (!body) throw new ArchiveError(`run snapshot ${ports.store.locate(event.snapshotKey)} is missing`);
   const snapshot = parseRunSnapshot(body, ports.store.locate(event.snapshotKey));
@@ -71,7 +86,11 @@ export async function deliverStep(event: DeliverEvent, recipientsKey: string, po
   if (!snapshot.audiences.includes(event.audience)) {
     throw new ConfigurationError(`audience ${event.audience} is not part of the run ${snapshot.reportId} ${snapshot.periodId}`);
   }
-  const recipients = parseRecipients(await readJson(ports.store, recipientsKey, 'recipients file'), ports.store.locate(recipientsKey));
+  // No retry brings the recipients file: an operator uploads it (docs/aws.md), so it fails at once.
+  const missingFile = (message: string) => new ConfigurationError(`${message}: upload it (docs/aws.md, "Deploying")`);
+  const recipientsFile = ports.store.locate(source.key);
+  const recipients = parseRecipients(await readJson(ports.store, source.key, 'recipients file', missingFile), recipientsFile);
+  assertSenderInDomain(recipients.from, source.sendingDomain, recipientsFile);
   const { locale } = recipientsOf(recipients, event.audience);
   // What went out stays as it went out: once a version was sent, the render is a draft.
   const plan = await planAudienceArchive(ports.store, snapshot.reportId, snapshot.periodId, event.audience, { dryRun: options.dryRun === true });

@@ -2,7 +2,8 @@
 // status.json, #core/run-journal.ts), where operations look first, in the same shape the CLI
 // writes, with the final state derived by #core/run-lifecycle.ts as the CLI derives it. Called at every end of the state machine: after the deliveries (all sent, or some
 // failed), when the run stays held for missing data, or when Prepare failed.
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '#reference/schema.ts';
 import type { Logger, ReportStore } from '#core/ports.ts';
 import { writeArchiveIndex } from '#render/archive-index.ts';
 import { readRunStatus, recordRunStatus, runStatusKey, type CorrectionEntry, type RunState } from '#core/run-journal.ts';
@@ -12,17 +13,22 @@ import { resolveRun, runEventSchema } from '../support/run-input.ts';
 import { SEND_ANYWAY } from './prepare-step.ts';
 
 /** A Step Functions error as a Catch hands it over: the error name and its cause (often JSON). */
-const stateErrorSchema = z.object({ Error: z.string(), Cause: z.string().optional() });
+const stateErrorSchema = z.object({ Error: z.string(), Cause: z.optional(z.string()) });
 
-const deliveryResultSchema = z
-  .object({ audience: z.string(), status: z.enum(['delivered', 'archived', 'failed', 'figures-changed']), error: z.string().optional(), cause: z.string().optional() })
-  .loose();
+const deliveryResultSchema = z.looseObject({
+  audience: z.string(),
+  status: z.enum(['delivered', 'archived', 'failed', 'figures-changed']),
+  error: z.optional(z.string()),
+  cause: z.optional(z.string()),
+});
 
-export const recordEventSchema = runEventSchema.extend({
+export const recordEventSchema = z.extend(runEventSchema, {
   outcome: z.enum(['finished', 'held', 'failed']),
-  prepared: z.object({ periodId: z.string(), snapshotKey: z.string(), audiences: z.array(z.string()) }).loose().optional(),
-  deliveries: z.array(deliveryResultSchema).optional(),
-  error: stateErrorSchema.optional(),
+  prepared: z.optional(z.looseObject({ periodId: z.string(), snapshotKey: z.string(), audiences: z.array(z.string()) })),
+  deliveries: z.optional(z.array(deliveryResultSchema)),
+  /** The failed audiences' second attempt (after a redrive, their last one): each replaces its failure. */
+  redeliveries: z.optional(z.array(deliveryResultSchema)),
+  error: z.optional(stateErrorSchema),
 });
 
 export type RecordEvent = z.infer<typeof recordEventSchema>;
@@ -80,7 +86,15 @@ function correctionOf(event: RecordEvent, now: Date): { correction?: CorrectionE
   return { correction: { at: now.toISOString(), reason: event.request.reason, runId: `execution-${event.startedAt}`, audiences } };
 }
 
-export async function recordStep(event: RecordEvent, ports: { store: ReportStore; log: Logger; now: () => Date }): Promise<RecordOutput> {
+/** The deliveries with each redelivered audience's outcome in place of its failure. */
+function withRedeliveries(event: RecordEvent): RecordEvent {
+  if (!event.redeliveries) return event;
+  const again = new Map(event.redeliveries.map((delivery) => [delivery.audience, delivery]));
+  return { ...event, deliveries: (event.deliveries ?? []).map((delivery) => again.get(delivery.audience) ?? delivery) };
+}
+
+export async function recordStep(received: RecordEvent, ports: { store: ReportStore; log: Logger; now: () => Date }): Promise<RecordOutput> {
+  const event = withRedeliveries(received);
   const reportId = event.request.reportId;
   const periodId = periodOf(event);
   const failedAudiences = (event.deliveries ?? []).filter((delivery) => delivery.status === 'failed').map((delivery) => delivery.audience);

@@ -2,28 +2,29 @@
 // the period it resolves to. A scheduled run names only its report: its period is the latest
 // one complete at the execution's start, in Beijing time, so that every retry inside the same
 // execution (the hold for late data, a redrive) works on the same period.
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '#reference/schema.ts';
 import { ConfigurationError } from '#core/errors.ts';
 import { addDays, latestCompletePeriod, type Period } from '#core/period.ts';
 import { reportDefinition, type ReportDefinition } from '#core/report-definitions.ts';
 import { reportPeriod } from '#core/run-lifecycle.ts';
 
 export const runInputSchema = z.object({
-  reportId: z.string().min(1),
+  reportId: z.string().check(z.minLength(1)),
   /** An ISO week (2019-W48) or a month (2019-12); @default the latest complete one at start */
-  periodId: z.string().optional(),
+  periodId: z.optional(z.string()),
   /** Limit the run to these audiences (province codes). */
-  audiences: z.array(z.string()).optional(),
+  audiences: z.optional(z.array(z.string())),
   /** Send at once although partitions are missing (the briefing carries a banner). */
-  sendDespiteMissingData: z.boolean().optional(),
+  sendDespiteMissingData: z.optional(z.boolean()),
   /** Do not serve any metric from Athena's result reuse (after a correction of the lake). */
-  freshResults: z.boolean().optional(),
+  freshResults: z.optional(z.boolean()),
   /** Send again to recipients already sent to, as a correction (mnp-briefings rerun --resend). */
-  resend: z.boolean().optional(),
+  resend: z.optional(z.boolean()),
   /** Why the correction is sent (rerun --resend --reason): shown in it, kept in the ledger and archive. */
-  reason: z.string().min(1).max(300).optional(),
+  reason: z.optional(z.string().check(z.minLength(1), z.maxLength(300))),
   /** Render and archive only, send nothing (mnp-briefings backfill without --send). */
-  archiveOnly: z.boolean().optional(),
+  archiveOnly: z.optional(z.boolean()),
 });
 
 export type RunInput = z.infer<typeof runInputSchema>;
@@ -34,12 +35,12 @@ export const runEventSchema = z.object({
   /** $$.Execution.StartTime, an ISO 8601 instant. */
   startedAt: z.iso.datetime({ offset: true }),
   /** Set by the state machine after the grace period when the report sends with a banner. */
-  sendDespiteMissingData: z.boolean().optional(),
+  sendDespiteMissingData: z.optional(z.boolean()),
 });
 
 export type RunEvent = z.infer<typeof runEventSchema>;
 
-export function parseEvent<T>(schema: z.ZodType<T>, event: unknown, what: string): T {
+export function parseEvent<T>(schema: z.ZodMiniType<T>, event: unknown, what: string): T {
   const parsed = schema.safeParse(event);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`).join('; ');
