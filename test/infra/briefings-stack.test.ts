@@ -131,7 +131,8 @@ describe('briefings stack', () => {
       expect(statements.flatMap((s) => asArray(s.Resource)).map((r: any) => r.Ref).sort()).toEqual(
         [...app.briefings.machines.values()].map((machine) => app.briefings.getLogicalId(machine.stateMachine.node.defaultChild as never)).sort(),
       );
-      app.briefingsTemplate.resourceCountIs('AWS::Lambda::EventInvokeConfig', 1);
+      // The two functions a schedule invokes asynchronously: the starter and the missed-run check.
+      app.briefingsTemplate.resourceCountIs('AWS::Lambda::EventInvokeConfig', 2);
       app.briefingsTemplate.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
         FunctionName: { Ref: Match.stringLikeRegexp('^StartScheduledRunFunction') },
         MaximumRetryAttempts: 0,
@@ -193,7 +194,8 @@ describe('briefings stack', () => {
   describe('functions', () => {
     it('runs every function on Node 22 with JSON logs, and no failed-invocations queue (Step Functions invokes synchronously)', () => {
       const functions = Object.values(app.briefingsTemplate.findResources('AWS::Lambda::Function')) as Resource[];
-      expect(functions).toHaveLength(4);
+      // Prepare, Deliver, Record, the schedules' starter and the missed-run check.
+      expect(functions).toHaveLength(5);
       for (const fn of functions) {
         expect(fn.Properties['Runtime']).toBe('nodejs22.x');
         expect(fn.Properties['LoggingConfig']).toMatchObject({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO' });
@@ -211,7 +213,7 @@ describe('briefings stack', () => {
 
     it('gives each function its own role', () => {
       const roles = (Object.values(app.briefingsTemplate.findResources('AWS::Lambda::Function')) as Resource[]).map((fn) => flat(fn.Properties['Role']));
-      expect(new Set(roles).size).toBe(4);
+      expect(new Set(roles).size).toBe(5);
       for (const role of Object.values(app.briefingsTemplate.findResources('AWS::IAM::Role')) as Resource[]) {
         expect(role.Properties['ManagedPolicyArns']).toBeUndefined();
       }
@@ -387,8 +389,9 @@ describe('briefings stack', () => {
       const metrics = alarms.map((a) => `${a.Properties['Namespace']}/${a.Properties['MetricName']}`);
       expect(metrics.filter((m) => m === 'AWS/States/ExecutionsFailed')).toHaveLength(reportDefinitions.length);
       expect(metrics.filter((m) => m === 'AWS/SQS/ApproximateNumberOfMessagesVisible')).toHaveLength(1);
-      expect(metrics.filter((m) => m === 'AWS/Lambda/Throttles')).toHaveLength(4);
-      expect(metrics.filter((m) => m === 'AWS/Lambda/Errors')).toHaveLength(2);
+      expect(metrics.filter((m) => m === 'AWS/Lambda/Throttles')).toHaveLength(5);
+      // Prepare and Deliver count their errors from log lines; Record, the starter and the check by the Lambda metric.
+      expect(metrics.filter((m) => m === 'AWS/Lambda/Errors')).toHaveLength(3);
       expect(metrics).toContain('MnpBriefings/prepare-error-lines');
       expect(metrics).toContain('MnpBriefings/deliver-error-lines');
       const filters = Object.values(app.briefingsTemplate.findResources('AWS::Logs::MetricFilter')) as Resource[];
