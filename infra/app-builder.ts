@@ -7,7 +7,7 @@ import { App, Tags, Validations, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { parseRecipients } from '#core/recipients.ts';
 import { reportDefinitions } from '#core/report-definitions.ts';
-import { assertSenderInDomain } from '#handlers/support/sending-domain.ts';
+import { assertSenderInDomain } from '#core/sending-domain.ts';
 import { REPO_ROOT } from './constructs/briefing-function.ts';
 import { dataNames } from './data-names.ts';
 import type { AppSettings } from './settings.ts';

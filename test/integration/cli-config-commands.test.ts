@@ -31,7 +31,7 @@ async function brokenCopy(file: string, name: string, change: (config: any) => v
 
 describe('mnp-briefings validate', () => {
   it('passes the shipped files, and a stage whose sending domain holds the sender', async () => {
-    const result = await cli('validate', '--stage', 'prod', '--context', 'sesDomain=example.com');
+    const result = await cli('validate', '--stage', 'prod', '--context', 'sesDomain=example.com', '--context', 'opsEmail=operations@example.com');
 
     expect(result.code).toBe(ExitCode.OK);
     expect(result.stdout).toContain('ok      hq-weekly: cron(30 8 ? * MON *) Asia/Shanghai, next run');
@@ -40,7 +40,7 @@ describe('mnp-briefings validate', () => {
   });
 
   it('names a sender outside the stage\'s sending domain (exit 2)', async () => {
-    const result = await cli('validate', '--stage', 'prod', '--context', 'sesDomain=briefings.example.org');
+    const result = await cli('validate', '--stage', 'prod', '--context', 'sesDomain=briefings.example.org', '--context', 'opsEmail=operations@example.com');
 
     expect(result.code).toBe(ExitCode.USAGE);
     expect(result.stdout).toContain('PROBLEM stage prod: the sender briefings@example.com (config/recipients.json "from") is not inside the SES sending domain briefings.example.org');

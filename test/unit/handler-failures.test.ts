@@ -63,7 +63,16 @@ describe('the recipients file in Deliver', () => {
   function archiveWith(recipients?: unknown): DeliverPorts {
     const root = mkdtempSync(join(tmpdir(), 'mnp-deliver-'));
     mkdirSync(join(root, 'runs/hq-weekly/2019-W48'), { recursive: true });
-    writeFileSync(join(root, 'runs/hq-weekly/2019-W48/snapshot.json'), JSON.stringify({ reportId: 'hq-weekly', periodId: '2019-W48', audiences: ['hq'] }));
+    writeFileSync(join(root, 'runs/hq-weekly/2019-W48/snapshot.json'), JSON.stringify({
+        reportId: 'hq-weekly',
+        periodId: '2019-W48',
+        homeOperator: 'CMCC',
+        generatedAt: '2019-12-02T00:30:00Z',
+        audiences: ['hq'],
+        queryCount: 6,
+        partitionsMissing: [],
+        rows: { flows: [], requests: [], categories: [], base: [], valueMirror: [], dataQuality: [] },
+      }));
     if (recipients) {
       mkdirSync(join(root, 'config'));
       writeFileSync(join(root, 'config/recipients.json'), JSON.stringify(recipients));

@@ -9,6 +9,7 @@ import { addressOf } from '#core/delivery-records.ts';
 import { domainOf, parseRecipients, type RecipientsConfig } from '#core/recipients.ts';
 import { parseReportDefinitions, type ReportDefinition } from '#core/report-definitions.ts';
 import { parseSchedule } from '#core/schedule.ts';
+import { senderInDomain } from '#core/sending-domain.ts';
 // The stage settings have one home, the CDK app's: validate reads them the way `cdk deploy` does.
 import { readSettings, STAGES, type AppSettings } from '../../../infra/settings.ts';
 import { DEFAULT_RECIPIENTS_FILE } from '../command-options.ts';
@@ -60,11 +61,6 @@ function checkSchedules(definitions: readonly ReportDefinition[], source: string
 }
 
 /** The sender's domain must be the SES sending domain or one below it: SES refuses anything else. */
-export function senderInsideDomain(from: string, sesDomain: string): boolean {
-  const domain = domainOf(addressOf(from));
-  return domain === sesDomain || domain.endsWith(`.${sesDomain}`);
-}
-
 function stageSettings(stage: string, pairs: readonly string[], cdkContext: Record<string, unknown>): AppSettings {
   const given = new Map<string, string>();
   for (const pair of pairs) {
@@ -96,7 +92,7 @@ export async function validateConfiguration(options: { reports: string; recipien
     const settings = await check(findings, () => stageSettings(options.stage!, options.context, cdk?.context ?? {}));
     if (settings && recipients) {
       const sender = addressOf(recipients.from);
-      if (senderInsideDomain(recipients.from, settings.sesDomain)) findings.push({ ok: true, line: `stage ${settings.stage}: sender ${sender} is inside the sending domain ${settings.sesDomain}` });
+      if (senderInDomain(recipients.from, settings.sesDomain)) findings.push({ ok: true, line: `stage ${settings.stage}: sender ${sender} is inside the sending domain ${settings.sesDomain}` });
       else findings.push({ ok: false, line: `stage ${settings.stage}: the sender ${sender} (${options.recipients} "from") is not inside the SES sending domain ${settings.sesDomain}: SES would refuse every message; set --context sesDomain=${domainOf(sender)} (cdk -c sesDomain=…) or change "from"` });
     }
   }

@@ -13,7 +13,7 @@ import type { Locale } from '#core/report-model.ts';
 import { archiveAudienceReport } from '#core/report-run.ts';
 import { parseRunSnapshot } from '#core/run-snapshot.ts';
 import { decideSend, planAudienceArchive, recordDelivery } from '#core/sent-archive.ts';
-import { assertSenderInDomain } from '../support/sending-domain.ts';
+import { assertSenderInDomain } from '#core/sending-domain.ts';
 
 /** Beside the figures, Prepare stores the run's id and, for a resend, its reason. */
 const runExtrasSchema = z.object({ runId: z.optional(z.string()), correction: z.optional(z.object({ reason: z.string() })) });
