@@ -2,7 +2,7 @@
 // (2019-W48), the real CLI, the file ledger and an SMTP server on loopback. The late load adds
 // one completed CMCC -> CUCC port in Guangdong on Friday 29 November (Beijing), so by hand:
 //   CMCC port-outs 3 -> 4, net −1 -> −2; CUCC port-ins 1 -> 2, net −1 -> 0; CTCC unchanged;
-//   completed ports 6 -> 7; headline port-out rate 3/1500 = 0.20% -> 4/1500 = 0.27%;
+//   completed ports 6 -> 7; headline port-out rate 3/1500 = 0.200% -> 4/1500 = 0.267% (three significant digits);
 //   home port-ins (2), categories and reject reasons unchanged.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -141,7 +141,7 @@ describe('a correction', () => {
     expect(rows).toEqual([
       '  净流量：−1 → −2',
       '  携出：3 → 4',
-      '  携出率：0.20% → 0.27%',
+      '  携出率：0.200% → 0.267%',
       '  全部运营商完成携转量：6 → 7',
       '  中国移动：携出：3 → 4',
       '  中国移动：净流量：−1 → −2',
