@@ -73,7 +73,10 @@ export function createSendWatch(io: CliIo): SendWatch {
       try {
         return await send({
           signal: interrupt.signal,
-          onProgress: () => display.update((done += 1)),
+          onProgress: () => {
+            done += 1;
+            display.update(done);
+          },
         });
       } finally {
         process.off('SIGINT', onSigint);

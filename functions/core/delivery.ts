@@ -376,7 +376,8 @@ export async function deliverAudienceReport(
   let done = 0;
   const outcomes = await mapLimited(configured, options.concurrency ?? 4, async (recipient) => {
     const outcome = await run.deliver(recipient);
-    options.onProgress?.({ audience: archived.audience, done: (done += 1), total: configured.length });
+    done += 1;
+    options.onProgress?.({ audience: archived.audience, done, total: configured.length });
     return outcome;
   });
   const summary: DeliverySummary = {

@@ -21,7 +21,9 @@ async function cli(...args: string[]) {
 }
 
 /** A copy of a shipped config file with one change. */
-async function brokenCopy(file: string, name: string, change: (config: any) => void): Promise<string> {
+// biome-ignore lint/suspicious/noExplicitAny: the parsed JSON of a config file, which each case breaks in its own way
+type ParsedConfig = any;
+async function brokenCopy(file: string, name: string, change: (config: ParsedConfig) => void): Promise<string> {
   const config = JSON.parse(await readFile(file, 'utf8'));
   change(config);
   const path = join(dir, name);

@@ -57,7 +57,7 @@ function labelOf(change: ChangedFigure, labels: Labels, t: Translate): string {
   return t(`correction.measures.${change.group}.${measure}`, change.subject ? { subject: subjectName(change, labels, t) } : {});
 }
 
-function valueOf(change: ChangedFigure, value: number | null, format: Formatter): string {
+function formattedValue(change: ChangedFigure, value: number | null, format: Formatter): string {
   return change.format === 'signed' ? format.signed(value) : change.format === 'rate' ? format.rate(value) : format.count(value);
 }
 
@@ -68,7 +68,7 @@ export function noticeView(locale: Locale, originalSubject: string, note?: Corre
   const labels = labelsOf(locale);
   const sentAt = note ? format.dateTime(note.correctsSentAt) : '';
   const body = note ? t('correction.body', { subject: originalSubject, sentAt }) : t('correction.bodyEarlier', { subject: originalSubject });
-  const rows = (note?.changes ?? []).map((change) => ({ label: labelOf(change, labels, t), before: valueOf(change, change.before, format), after: valueOf(change, change.after, format) }));
+  const rows = (note?.changes ?? []).map((change) => ({ label: labelOf(change, labels, t), before: formattedValue(change, change.before, format), after: formattedValue(change, change.after, format) }));
   const sentence = !note || rows.length > 0 ? null : t(note.otherFiguresChanged ? 'correction.unchangedSummary' : 'correction.unchanged', { sentAt });
   return {
     notice: `${t('correction.title')}${t('correction.separator')}${body}`,

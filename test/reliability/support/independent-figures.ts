@@ -292,7 +292,10 @@ function settle(rows: LakeRows) {
 }
 function settled(rows: LakeRows) {
   let value = settledCache.get(rows);
-  if (!value) settledCache.set(rows, (value = settle(rows)));
+  if (!value) {
+    value = settle(rows);
+    settledCache.set(rows, value);
+  }
   return value;
 }
 
