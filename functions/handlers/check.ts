@@ -9,7 +9,7 @@ import { S3ReportStore } from '#adapters/store/s3-store.ts';
 import type { CheckReport } from '#core/overdue.ts';
 import { reportDefinitions } from '#core/report-definitions.ts';
 import { checkStep, type MetricDatum } from './steps/check-step.ts';
-import { checkConfigSchema, readConfig, type CheckConfig } from './support/check-config.ts';
+import { checkConfigSchema, readConfig, type CheckConfig } from './support/config.ts';
 import { createLambdaLogger, type LambdaLogger } from './support/lambda-logger.ts';
 
 export interface CheckDependencies {

@@ -17,8 +17,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ReportDefinition } from '#core/report-definitions.ts';
 import { CHECK_METRICS } from '#handlers/steps/check-step.ts';
-import type { checkConfigSchema } from '#handlers/support/check-config.ts';
-import type { FunctionEnvironment } from '#handlers/support/config.ts';
+import type { checkConfigSchema, FunctionEnvironment } from '#handlers/support/config.ts';
 import { BriefingFunction } from './briefing-function.ts';
 
 export interface MissedRunCheckProps {

@@ -50,10 +50,21 @@ export const startConfigSchema = z.object({
   STATE_MACHINE_ARN_PREFIX: z.string().check(z.regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]+-$/, 'a state machine ARN prefix')),
 });
 
+/** The missed-run check (infra/constructs/missed-run-check.ts). */
+export const checkConfigSchema = z.object({
+  ARCHIVE_BUCKET: bucketName,
+  LEDGER_TABLE: z.string().check(z.minLength(3)),
+  RECIPIENTS_KEY: z._default(text, 'config/recipients.json'),
+  METRIC_NAMESPACE: z._default(text, 'MnpBriefings'),
+  /** Scheduled times of the last this many days are checked: a month and its grace window, and then some. */
+  CHECK_LOOKBACK_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(400)), 40),
+});
+
 export type PrepareConfig = z.infer<typeof prepareConfigSchema>;
 export type DeliverConfig = z.infer<typeof deliverConfigSchema>;
 export type RecordConfig = z.infer<typeof recordConfigSchema>;
 export type StartConfig = z.infer<typeof startConfigSchema>;
+export type CheckConfig = z.infer<typeof checkConfigSchema>;
 
 /**
  * The environment variables a schema reads, every one as text and no other: what the stack must
