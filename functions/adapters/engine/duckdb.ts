@@ -20,6 +20,8 @@ import {
   type QueryRow,
 } from '#core/ports.ts';
 import { compileMetricQuery } from '#sql/catalog.ts';
+import { compileCuratedMetricQuery, readsCurated } from '#sql/curated-catalog.ts';
+import { curatedViewStatements } from '../curation/curated-files.ts';
 import { lakeContract } from '#reference/index.ts';
 import { FsLake, assertLakeFolder } from '../lake/fs-lake.ts';
 import { checkFileSchema, type FileColumns } from './parquet-schema.ts';
@@ -34,6 +36,8 @@ export interface DuckDbEngineOptions {
    * @default DEFAULT_MEMORY_LIMIT
    */
   readonly memoryLimit?: string;
+  /** A fresh curated layer (docs/curated-layer.md): metric queries with a curated form read it instead of the raw feed. */
+  readonly curatedDir?: string;
   /** Called after each query with its name, rows and milliseconds. */
   readonly onQuery?: (event: { name: MetricQueryName; rows: number; ms: number; files: number }) => void;
 }
@@ -105,8 +109,8 @@ export class DuckDbEngine implements QueryEngine {
    */
   explainMetric(name: MetricQueryName, parameters: QueryParameters, format: 'text' | 'json' = 'text'): Promise<string> {
     const explain = this.queue.then(async () => {
-      await this.bindTableViews(parameters);
-      const query = compileMetricQuery(name, parameters);
+      await this.bindTableViews(parameters, this.readsCurated(name));
+      const query = this.compile(name, parameters);
       const reader = await this.connection.runAndReadAll(`EXPLAIN ${format === 'json' ? '(ANALYZE, FORMAT json)' : 'ANALYZE'} ${query.sql}`, [...query.values]);
       return reader.getRowObjectsJson().map((row) => String(row['explain_value'] ?? Object.values(row).at(-1))).join('\n');
     });
@@ -116,8 +120,8 @@ export class DuckDbEngine implements QueryEngine {
 
   private async runExclusive(name: MetricQueryName, parameters: QueryParameters): Promise<QueryRow[]> {
     const started = performance.now();
-    const query = compileMetricQuery(name, parameters);
-    const files = await this.bindTableViews(parameters);
+    const query = this.compile(name, parameters);
+    const files = await this.bindTableViews(parameters, this.readsCurated(name));
     this.queryCount += 1;
     try {
       const reader = await this.connection.runAndReadAll(query.sql, [...query.values]);
@@ -129,8 +133,34 @@ export class DuckDbEngine implements QueryEngine {
     }
   }
 
-  /** (Re)creates the view of every table for a query's bounds; returns the number of files bound. */
-  private async bindTableViews(parameters: QueryParameters): Promise<number> {
+  private readsCurated(name: MetricQueryName): boolean {
+    return this.options.curatedDir !== undefined && readsCurated(name);
+  }
+
+  private compile(name: MetricQueryName, parameters: QueryParameters) {
+    return this.readsCurated(name) ? compileCuratedMetricQuery(name, parameters) : compileMetricQuery(name, parameters);
+  }
+
+  /**
+   * Runs statements (e.g. the curated layer's build) over the raw views of the given scan
+   * bounds, in the engine's queue. For the curation writer, not for reports.
+   */
+  runStatements(parameters: QueryParameters, statements: (connection: DuckDBConnection) => Promise<void>): Promise<void> {
+    const run = this.queue.then(async () => {
+      await this.bindTableViews(parameters, false);
+      await statements(this.connection);
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** (Re)creates the view of every raw (or every curated) table for a query's bounds; returns the number of files bound. */
+  private async bindTableViews(parameters: QueryParameters, curated: boolean): Promise<number> {
+    if (curated && this.options.curatedDir !== undefined) {
+      const views = await curatedViewStatements(this.options.curatedDir, parameters);
+      for (const statement of views.statements) await this.connection.run(statement);
+      return views.files;
+    }
     let files = 0;
     for (const table of Object.keys(TABLE_SCAN_PARAMETERS) as LakeTable[]) {
       files += await this.bindTableView(table, parameters);
