@@ -1,6 +1,10 @@
 // What the run command prints about each report: where it went and its headline figures.
 import type { ArchivedReport } from '#core/report-run.ts';
 import { categoryByCode, provinceByCode } from '#reference/index.ts';
+import { createFormatter } from '#render/format.ts';
+
+// Rates and changes in points read as in the briefing (the same precision rule), in English.
+const english = createFormatter('en');
 
 const count = (value: number) => value.toLocaleString('en');
 const signed = (value: number) => (value > 0 ? `+${count(value)}` : value < 0 ? `−${count(-value)}` : '0');
@@ -14,7 +18,7 @@ export function headlineLines(report: ArchivedReport, locate: (key: string) => s
   const top = head.topCategory;
   return [
     `${model.report} ${model.period.id}${who} -> ${locate(report.keys.html)}`,
-    `  net flow (${model.homeOperator}) ${signed(head.net)} (${signed(head.netChange)} on the previous period), port-outs ${count(head.portOuts)}${change(head.portOutsChange)}, port-out rate ${percent(head.portOutRate, 3)}`,
+    `  net flow (${model.homeOperator}) ${signed(head.net)} (${signed(head.netChange)} on the previous period), port-outs ${count(head.portOuts)}${change(head.portOutsChange)}, port-out rate ${english.rate(head.portOutRate)} (${english.points(head.portOutRateChange)})`,
     `  top category of leavers: ${top ? `${categoryByCode.get(top.category)?.en ?? top.category} ${percent(top.share)}` : '—'}; data quality: ${count(model.dataQuality.rowsRead)} rows read, ${count(model.dataQuality.quarantinedTotal)} quarantined, ${model.dataQuality.partitionsMissing.length} partitions missing`,
   ];
 }

@@ -2,17 +2,9 @@
 // reads the lake's partition markers. The only core step that touches a port.
 import { lakeContract } from '#reference/index.ts';
 import { missingPartitions } from './data-quality.ts';
-import type { LakeInventory, LakeTable, PartitionState, QueryEngine } from './ports.ts';
+import type { LakeInventory, LakeTable, PartitionState, QueryEngine, QueryRow } from './ports.ts';
+import { METRIC_KEYS, METRIC_REGISTRY, readMetricRows, type MetricRows } from './metric-registry.ts';
 import type { QueryPlan } from './query-plan.ts';
-import {
-  readBaseRows,
-  readCategoryRows,
-  readDataQualityRows,
-  readFlowRows,
-  readRequestRows,
-  readValueMirrorRows,
-  type MetricRows,
-} from './rows.ts';
 
 export interface CollectedMetrics {
   readonly rows: MetricRows;
@@ -27,26 +19,10 @@ export async function findMissingPartitions(inventory: LakeInventory, plan: Quer
 }
 
 export async function collectMetrics(engine: QueryEngine, inventory: LakeInventory, plan: QueryPlan): Promise<CollectedMetrics> {
-  const { queries } = plan;
-  const [flows, requests, categories, base, valueMirror, dataQuality, partitionsMissing] = await Promise.all([
-    engine.runMetric('flows', queries.flows),
-    engine.runMetric('requests', queries.requests),
-    engine.runMetric('exit_categories', queries.exit_categories),
-    engine.runMetric('subscriber_base', queries.subscriber_base),
-    engine.runMetric('value_mirror', queries.value_mirror),
-    engine.runMetric('data_quality', queries.data_quality),
+  const [results, partitionsMissing] = await Promise.all([
+    Promise.all(METRIC_KEYS.map((key) => engine.runMetric(METRIC_REGISTRY[key].sql, plan.queries[METRIC_REGISTRY[key].sql]))),
     findMissingPartitions(inventory, plan),
   ]);
-  return {
-    rows: {
-      flows: readFlowRows(flows),
-      requests: readRequestRows(requests),
-      categories: readCategoryRows(categories),
-      base: readBaseRows(base),
-      valueMirror: readValueMirrorRows(valueMirror),
-      dataQuality: readDataQualityRows(dataQuality),
-    },
-    partitionsMissing,
-    queryCount: Object.keys(queries).length,
-  };
+  const raw = Object.fromEntries(METRIC_KEYS.map((key, index) => [key, results[index]!])) as Record<(typeof METRIC_KEYS)[number], QueryRow[]>;
+  return { rows: readMetricRows(raw), partitionsMissing, queryCount: METRIC_KEYS.length };
 }

@@ -1,4 +1,5 @@
-// The data-quality line: rows read, rows quarantined by reason, superseded versions, and the
+// The data-quality line: rows read, rows quarantined by reason, superseded versions, requests
+// left out because their latest version is quarantined, and the
 // partitions read that have no _SUCCESS marker (still loading, or never loaded).
 import { inScope, sumBy, type Scope } from './figures.ts';
 import type { LakeTable, PartitionState } from './ports.ts';
@@ -13,15 +14,19 @@ export interface DataQualityFigures {
   quarantinedTotal: number;
   quarantined: { reason: string; count: number }[];
   supersededVersions: number;
+  /** Requests left out because their latest version is quarantined (an older version was clean). */
+  latestQuarantined: number;
   tables: { table: string; rowsRead: number; quarantined: number }[];
   partitionsMissing: string[];
 }
 
-const NOT_QUARANTINE = new Set(['clean', 'superseded']);
+/** Outcomes that describe versions or requests rather than rows read. */
+const NOT_ROWS_READ = new Set(['superseded', 'latest_quarantined']);
+const NOT_QUARANTINE = new Set(['clean', ...NOT_ROWS_READ]);
 
 export function dataQualityFigures(rows: readonly DataQualityRow[], partitionsMissing: readonly string[], scope: Scope): DataQualityFigures {
   const scoped = rows.filter((row) => inScope(scope, row.provinceCode));
-  const read = scoped.filter((row) => row.outcome !== 'superseded');
+  const read = scoped.filter((row) => !NOT_ROWS_READ.has(row.outcome));
   const quarantinedRows = read.filter((row) => !NOT_QUARANTINE.has(row.outcome));
   const reasons = [...QUARANTINE_REASONS, ...new Set(quarantinedRows.map((row) => row.outcome))].filter(
     (reason, index, all) => all.indexOf(reason) === index,
@@ -39,6 +44,7 @@ export function dataQualityFigures(rows: readonly DataQualityRow[], partitionsMi
     quarantinedTotal,
     quarantined: reasons.map((reason) => ({ reason, count: sumBy(quarantinedRows.filter((row) => row.outcome === reason), (row) => row.rows) })),
     supersededVersions: sumBy(scoped.filter((row) => row.outcome === 'superseded'), (row) => row.rows),
+    latestQuarantined: sumBy(scoped.filter((row) => row.outcome === 'latest_quarantined'), (row) => row.rows),
     tables,
     partitionsMissing: [...partitionsMissing],
   };

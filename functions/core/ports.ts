@@ -1,8 +1,10 @@
 // The ports of the core: what it needs from the outside world, as small interfaces. Adapters
 // (DuckDB or Athena, the file system or S3, file/SMTP/SES mail, a ledger) implement them.
 
-export const METRIC_QUERIES = ['flows', 'requests', 'exit_categories', 'subscriber_base', 'value_mirror', 'data_quality'] as const;
-export type MetricQueryName = (typeof METRIC_QUERIES)[number];
+import type { MetricQueryName } from './metric-registry.ts';
+
+// The query names come from the registry, the one list of metric queries.
+export { METRIC_QUERIES, type MetricQueryName } from './metric-registry.ts';
 export type QueryParameters = Readonly<Record<string, string | number>>;
 /** A result row as adapters hand it over: plain strings and numbers (or null), never engine objects. */
 export type QueryRow = Readonly<Record<string, string | number | null>>;

@@ -1,5 +1,5 @@
-// What a report reads: for a period, the parameters of each metric query and the lake
-// partitions those queries touch. Pure: the same period always gives the same plan.
+// What a report reads: for a period, the scans (partition bounds and instants) the metric
+// queries choose their parameters from (metric-registry.ts), and the lake partitions read. Pure: the same period always gives the same plan.
 import {
   addDays,
   addMonths,
@@ -9,7 +9,8 @@ import {
   trailingPeriods,
   type Period,
 } from './period.ts';
-import type { LakeTable, MetricQueryName, QueryParameters } from './ports.ts';
+import { METRIC_KEYS, METRIC_REGISTRY, type MetricQueryName } from './metric-registry.ts';
+import { TABLE_SCAN_PARAMETERS, type LakeTable, type QueryParameters } from './ports.ts';
 
 /** Ports complete, are rejected or cancelled within 7 days of the request. */
 export const COMPLETION_LOOKBACK_DAYS = 7;
@@ -41,47 +42,51 @@ export interface TrendLengths {
   readonly rejections: number;
 }
 
-function span(periods: readonly Period[]): { from: Period; to: Period } {
-  return { from: periods[0]!, to: periods[periods.length - 1]! };
-}
-
 function monthsBetween(from: string, to: string): string[] {
   const months: string[] = [];
   for (let month = from; month <= to; month = addMonths(month, 1)) months.push(month);
   return months;
 }
 
-export function planQueries(period: Period, lengths: TrendLengths): QueryPlan {
-  const windows: TrendWindows = {
-    flows: trailingPeriods(period, lengths.flows),
-    categories: trailingPeriods(period, lengths.categories),
-    rejections: trailingPeriods(period, lengths.rejections),
-  };
-  const flows = span(windows.flows);
-  const categories = span(windows.categories);
-  const rejections = span(windows.rejections);
-  const completionScan = (from: Period) => ({
-    requests_from_dt: addDays(from.start, -COMPLETION_LOOKBACK_DAYS),
-    requests_to_dt: period.end,
-  });
-  const instants = (from: Period) => ({
-    from_ts: beijingMidnightUtc(from.start),
-    to_ts: beijingMidnightUtc(addDays(period.end, 1)),
-  });
+/**
+ * The parameter groups a metric query picks from (see metric-registry.ts): partition bounds per
+ * table and the UTC instants of a window that ends with the report period.
+ */
+export interface PlanScans {
+  readonly period: Period;
+  readonly windows: TrendWindows;
+  /** port_requests partitions holding the completions from `from` on: a lookback week earlier. */
+  completionPartitions(from: Period): QueryParameters;
+  /** port_requests partitions of the requests made from `from` on. */
+  requestPartitions(from: Period): QueryParameters;
+  /** exit_reasons partitions of the answers collected from `from` on. */
+  exitPartitions(from: Period): QueryParameters;
+  /** from_ts, to_ts: the start of `from` and the end of the report period, as UTC instants. */
+  instants(from: Period): QueryParameters;
+  /** usage_monthly months of the value mirror: the months before the period's months. */
+  readonly usageMonths: QueryParameters;
+  /** subscriber_base months of the flow trend. */
+  readonly baseMonths: QueryParameters;
+  /** Every table's partitions the data-quality line counts. */
+  readonly dataQualityScan: QueryParameters;
+}
+
+export function planScans(period: Period, windows: TrendWindows): PlanScans {
   const usageMonths = {
     usage_from_month: addMonths(monthOf(period.start), -USAGE_MONTHS_BEFORE_LEAVING),
     usage_to_month: addMonths(monthOf(period.end), -1),
   };
-  const baseMonths = { base_from_month: monthOf(flows.from.start), base_to_month: monthOf(period.start) };
-
-  const queries: Record<MetricQueryName, QueryParameters> = {
-    flows: { ...completionScan(flows.from), ...instants(flows.from) },
-    requests: { requests_from_dt: rejections.from.start, requests_to_dt: period.end, ...instants(rejections.from) },
-    exit_categories: { exits_from_dt: categories.from.start, exits_to_dt: period.end, ...instants(categories.from) },
-    subscriber_base: baseMonths,
-    value_mirror: { ...completionScan(period), ...instants(period), ...usageMonths },
+  return {
+    period,
+    windows,
+    completionPartitions: (from) => ({ requests_from_dt: addDays(from.start, -COMPLETION_LOOKBACK_DAYS), requests_to_dt: period.end }),
+    requestPartitions: (from) => ({ requests_from_dt: from.start, requests_to_dt: period.end }),
+    exitPartitions: (from) => ({ exits_from_dt: from.start, exits_to_dt: period.end }),
+    instants: (from) => ({ from_ts: beijingMidnightUtc(from.start), to_ts: beijingMidnightUtc(addDays(period.end, 1)) }),
+    usageMonths,
+    baseMonths: { base_from_month: monthOf(windows.flows[0]!.start), base_to_month: monthOf(period.start) },
     // Data quality counts the rows of the report period's own partitions.
-    data_quality: {
+    dataQualityScan: {
       requests_from_dt: period.start,
       requests_to_dt: period.end,
       exits_from_dt: period.start,
@@ -91,13 +96,33 @@ export function planQueries(period: Period, lengths: TrendLengths): QueryPlan {
       base_to_month: monthOf(period.start),
     },
   };
+}
 
-  const partitionsRead: Record<LakeTable, readonly string[]> = {
-    port_requests: datesBetween(addDays(flows.from.start, -COMPLETION_LOOKBACK_DAYS), period.end),
-    exit_reasons: datesBetween(categories.from.start, period.end),
-    usage_monthly: monthsBetween(usageMonths.usage_from_month, usageMonths.usage_to_month),
-    subscriber_base: monthsBetween(baseMonths.base_from_month, baseMonths.base_to_month),
+/** Every partition some query reads, from the scan bounds of its parameters (TABLE_SCAN_PARAMETERS). */
+function partitionsReadBy(queries: Readonly<Record<MetricQueryName, QueryParameters>>): Record<LakeTable, readonly string[]> {
+  const read = (table: LakeTable): string[] => {
+    const [fromName, toName] = TABLE_SCAN_PARAMETERS[table];
+    const bounds = Object.values(queries).filter((parameters) => parameters[fromName] !== undefined);
+    if (bounds.length === 0) return [];
+    const from = bounds.map((parameters) => String(parameters[fromName])).sort()[0]!;
+    const to = bounds.map((parameters) => String(parameters[toName])).sort().at(-1)!;
+    return from.length === 7 ? monthsBetween(from, to) : datesBetween(from, to);
   };
+  return { port_requests: read('port_requests'), exit_reasons: read('exit_reasons'), usage_monthly: read('usage_monthly'), subscriber_base: read('subscriber_base') };
+}
+
+export function planQueries(period: Period, lengths: TrendLengths): QueryPlan {
+  const windows: TrendWindows = {
+    flows: trailingPeriods(period, lengths.flows),
+    categories: trailingPeriods(period, lengths.categories),
+    rejections: trailingPeriods(period, lengths.rejections),
+  };
+  const scans = planScans(period, windows);
+  const queries = Object.fromEntries(
+    METRIC_KEYS.map((key) => [METRIC_REGISTRY[key].sql, METRIC_REGISTRY[key].parameters(scans)]),
+  ) as Record<MetricQueryName, QueryParameters>;
+
+  const partitionsRead = partitionsReadBy(queries);
   const periodPartitions: Record<LakeTable, readonly string[]> = {
     port_requests: datesBetween(period.start, period.end),
     exit_reasons: datesBetween(period.start, period.end),

@@ -45,7 +45,8 @@ export interface Headline {
   topCategory: { category: string; share: number | null; shareChange: number | null } | null;
 }
 
-interface BriefingBase {
+/** The fields every briefing has, whatever its audience. */
+export interface BriefingBase {
   report: string;
   audience: string;
   locale: Locale;

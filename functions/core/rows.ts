@@ -19,14 +19,8 @@ export interface ValueMirrorRow {
 }
 export interface DataQualityRow { table: string; provinceCode: string | null; outcome: string; rows: number }
 
-export interface MetricRows {
-  readonly flows: readonly FlowRow[];
-  readonly requests: readonly RequestRow[];
-  readonly categories: readonly CategoryRow[];
-  readonly base: readonly BaseRow[];
-  readonly valueMirror: readonly ValueMirrorRow[];
-  readonly dataQuality: readonly DataQualityRow[];
-}
+/** Every query's rows under its registry key. */
+export type { MetricRows } from './metric-registry.ts';
 
 function reader(query: MetricQueryName, row: QueryRow) {
   const fail = (column: string, expected: string): never => {

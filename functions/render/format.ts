@@ -15,11 +15,11 @@ export interface Formatter {
   signed(value: number | null): string;
   /** A share: 0.576 -> 57.6% */
   share(value: number | null): string;
-  /** A rate that can be tiny: 0.002 -> 0.20%, 0.125 -> 12.5% */
+  /** A rate that can be tiny, to three significant digits: 0.001066 -> 0.107%, 0.125 -> 12.5% */
   rate(value: number | null): string;
   /** A relative change: 0.12 -> +12.0% */
   change(value: number | null): string;
-  /** A difference of two shares or rates, in percentage points: 0.025 -> +2.5 pt */
+  /** A difference of two shares or rates, in percentage points, to two significant digits: 0.025 -> +2.5 pt, -0.000026 -> −0.0026 pt */
   points(value: number | null): string;
   /** An amount in yuan: 128.5 -> ¥128.50 (the symbol from the locale, the same in both languages) */
   cny(value: number | null): string;
@@ -40,9 +40,19 @@ function withMinus(text: string): string {
   return text.replace('-', MINUS);
 }
 
-/** Two decimals below one percent (or point), one above: 0.20% but 12.5%. */
-function decimalsFor(fraction: number): number {
-  return Math.abs(fraction) < 0.01 ? 2 : 1;
+/** Decimals are never fewer than one nor more than four. */
+const MIN_DECIMALS = 1;
+const MAX_DECIMALS = 4;
+/** A rate shows three significant digits: 12.5%, 0.107% (a national port-out rate), 0.0312%. */
+export const RATE_SIGNIFICANT_DIGITS = 3;
+/** A change in points shows two: +2.5 pt, −0.040 pt, −0.0026 pt, so a small change never reads 0.00. */
+export const POINTS_SIGNIFICANT_DIGITS = 2;
+
+/** Decimals that show `significant` digits of a number written in percent or points. */
+export function decimalsFor(value: number, significant: number): number {
+  if (value === 0 || !Number.isFinite(value)) return MIN_DECIMALS;
+  const leading = Math.floor(Math.log10(Math.abs(value)));
+  return Math.min(MAX_DECIMALS, Math.max(MIN_DECIMALS, significant - 1 - leading));
 }
 
 export function createFormatter(locale: Locale): Formatter {
@@ -58,12 +68,11 @@ export function createFormatter(locale: Locale): Formatter {
       signDisplay: signed ? 'exceptZero' : 'auto',
     });
   const oneDecimal = percent(1, false);
-  const twoDecimals = percent(2, false);
   const signedOneDecimal = percent(1, true);
-  const signedPoints = (decimals: number) =>
-    new Intl.NumberFormat(tag, { minimumFractionDigits: decimals, maximumFractionDigits: decimals, signDisplay: 'exceptZero' });
-  const pointsOne = signedPoints(1);
-  const pointsTwo = signedPoints(2);
+  const rates = Array.from({ length: MAX_DECIMALS + 1 }, (_, decimals) => percent(decimals, false));
+  const points = Array.from({ length: MAX_DECIMALS + 1 }, (_, decimals) =>
+    new Intl.NumberFormat(tag, { minimumFractionDigits: decimals, maximumFractionDigits: decimals, signDisplay: 'exceptZero' }),
+  );
   // Not Intl's currency style: it writes "CN¥" in English; the locale says how an amount reads.
   const yuan = new Intl.NumberFormat(tag, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   const calendarDate = new Intl.DateTimeFormat(tag, { year: 'numeric', month: locale === 'en' ? 'short' : 'long', day: 'numeric', timeZone: 'UTC' });
@@ -81,9 +90,9 @@ export function createFormatter(locale: Locale): Formatter {
     count: orDash((value) => integer.format(value)),
     signed: orDash((value) => signedInteger.format(value)),
     share: orDash((value) => oneDecimal.format(value)),
-    rate: orDash((value) => (decimalsFor(value) === 2 && value !== 0 ? twoDecimals : oneDecimal).format(value)),
+    rate: orDash((value) => rates[decimalsFor(value * 100, RATE_SIGNIFICANT_DIGITS)]!.format(value)),
     change: orDash((value) => signedOneDecimal.format(value)),
-    points: orDash((value) => t('units.points', { value: withMinus((decimalsFor(value) === 2 && value !== 0 ? pointsTwo : pointsOne).format(value * 100)) })),
+    points: orDash((value) => t('units.points', { value: withMinus(points[decimalsFor(value * 100, POINTS_SIGNIFICANT_DIGITS)]!.format(value * 100)) })),
     cny: orDash((value) => t('units.yuan', { value: yuan.format(value) })),
     date: (day) => calendarDate.format(new Date(`${day}T00:00:00Z`)),
     dateTime: (instant) => beijingTime.format(new Date(instant)),

@@ -147,6 +147,7 @@ function dataQualitySentence(model: Briefing, c: RenderContext): string {
     rowsUsed: c.format.count(quality.rowsUsed),
     quarantined: c.format.count(quality.quarantinedTotal),
     superseded: c.format.count(quality.supersededVersions),
+    latestQuarantinedClause: quality.latestQuarantined === 0 ? '' : c.t('dataQuality.latestQuarantinedClause', { count: c.format.count(quality.latestQuarantined) }),
     partitionsClause: c.t(quality.partitionsMissing.length === 0 ? 'dataQuality.partitionsComplete' : 'dataQuality.partitionsMissing'),
   });
 }

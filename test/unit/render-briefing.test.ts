@@ -59,7 +59,7 @@ describe('figures in the mail', () => {
     for (const part of [html, text]) {
       expect(part).toContain('\u22121,234');
       expect(part).toContain('57.6%');
-      expect(part).toContain('0.20%');
+      expect(part).toContain('0.200%');
       expect(part).toContain('+2.5 pt');
       expect(part).toContain('¥128.50');
       expect(part).not.toContain('CN¥');

@@ -31,9 +31,12 @@ describe('shares, rates and changes', () => {
     expect(en.share(0.576)).toBe('57.6%');
   });
 
-  it('gives a tiny port-out rate two decimals, and a rate above one percent one', () => {
-    expect(en.rate(0.002)).toBe('0.20%');
+  it('writes a rate to three significant digits, so a national port-out rate keeps its change', () => {
+    expect(en.rate(0.001066)).toBe('0.107%');
+    expect(en.rate(0.001092)).toBe('0.109%');
+    expect(en.rate(0.002)).toBe('0.200%');
     expect(en.rate(0.125)).toBe('12.5%');
+    expect(en.rate(0.00000031)).toBe('0.0000%');
     expect(en.rate(0)).toBe('0.0%');
   });
 
@@ -44,9 +47,9 @@ describe('shares, rates and changes', () => {
 
   it('writes a change of a share in percentage points, in words of the locale', () => {
     // act
-    const written = [en.points(0.025), zh.points(0.025), en.points(-0.0004), en.points(0)];
-    // assess
-    expect(written).toEqual(['+2.5 pt', '+2.5 个百分点', '\u22120.04 pt', '0.0 pt']);
+    const written = [en.points(0.025), zh.points(0.025), en.points(-0.0004), en.points(-0.000026), en.points(0)];
+    // assess: two significant digits, so −0.0026 points (0.1066 % against 0.1092 %) never reads 0.00
+    expect(written).toEqual(['+2.5 pt', '+2.5 个百分点', '\u22120.040 pt', '\u22120.0026 pt', '0.0 pt']);
   });
 });
 

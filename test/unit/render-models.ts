@@ -15,6 +15,7 @@ const quality = {
     { reason: 'donor_equals_recipient', count: 0 },
   ],
   supersededVersions: 7,
+  latestQuarantined: 0,
   tables: [
     { table: 'port_requests', rowsRead: 10_000, quarantined: 44 },
     { table: 'exit_reasons', rowsRead: 2_345, quarantined: 1 },

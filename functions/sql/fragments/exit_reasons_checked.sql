@@ -22,7 +22,8 @@
         OR e.channel NOT IN ({{codes.exit_channels}})
         OR (e.subcategory_code IS NOT NULL AND e.category_code || '/' || e.subcategory_code NOT IN ({{codes.category_subcategories}}))
         THEN 'unknown_code'
-      WHEN abs(date_diff('day', CAST(e.dt AS DATE), CAST(e.collected_at + INTERVAL '8' HOUR AS DATE))) > 1
+      -- filed under another date than the Beijing date of collection (see port_requests_checked)
+      WHEN CAST(e.dt AS DATE) <> CAST(e.collected_at + INTERVAL '8' HOUR AS DATE)
         THEN 'malformed_timestamp'
     END AS quarantine_reason
   FROM exit_reasons e

@@ -37,8 +37,10 @@
         OR r.completed_at < r.requested_at
         OR r.completed_at > r.requested_at + INTERVAL '7' DAY
         OR r.updated_at < r.requested_at
-        -- a row filed more than a day away from its request date carries a broken timestamp
-        OR abs(date_diff('day', CAST(r.dt AS DATE), CAST(r.requested_at + INTERVAL '8' HOUR AS DATE))) > 1
+        -- the contract files a row under the Beijing date of its request, exactly: a row filed
+        -- under another date carries a broken timestamp (or a broken loader), and the scans
+        -- start at a period's first partition, so no tolerance would be applied evenly
+        OR CAST(r.dt AS DATE) <> CAST(r.requested_at + INTERVAL '8' HOUR AS DATE)
         THEN 'malformed_timestamp'
       WHEN r.monthly_fee_cny < 0 OR r.tenure_months < 0
         THEN 'negative_value'

@@ -1,19 +1,9 @@
--- The clean, current view of port requests: quarantined rows dropped, then the latest
--- updated_at per port_id wins. On a tie, the later status in the request's life wins.
+-- The clean, current view of port requests: each request's latest version (see
+-- port_requests_versions), kept only when that version is clean. A request whose latest
+-- version is quarantined is left out of every figure; data_quality counts it.
 (
   SELECT *
-  FROM (
-    SELECT
-      c.*,
-      row_number() OVER (
-        PARTITION BY c.port_id
-        ORDER BY
-          c.updated_at DESC,
-          CASE c.status WHEN 'completed' THEN 4 WHEN 'rejected' THEN 3 WHEN 'cancelled' THEN 2 ELSE 1 END DESC,
-          c.completed_at DESC
-      ) AS version_rank
-    FROM {{port_requests_checked}} c
-    WHERE c.quarantine_reason IS NULL
-  ) versions
+  FROM {{port_requests_versions}} versions
   WHERE versions.version_rank = 1
+    AND versions.quarantine_reason IS NULL
 )

@@ -1,16 +1,30 @@
--- Rows read per table and what became of them: clean, or the quarantine reason; and how many
--- clean port_requests rows were superseded by a later version of the same request. Grouped by
--- province code as found in the row, so a province's report can show its own share.
--- port_requests is read once: its outcomes and its superseded versions come from one grouping
--- (superseded only from the clean group, where the quarantine reason is NULL).
-WITH port_request_outcomes AS (
+-- Rows read per table and what became of them: clean, or the quarantine reason; how many
+-- clean port_requests rows are not their request's current version ('superseded'); and how
+-- many requests were left out because their latest version is quarantined although an older
+-- version was clean ('latest_quarantined', counted per request under the province its clean
+-- versions name). Grouped by province code as found in the row, so a province's report can
+-- show its own share. port_requests is read and ranked once for all three.
+WITH port_request_versions AS (
+  SELECT v.port_id, v.province_code, v.quarantine_reason, v.version_rank
+  FROM {{port_requests_versions}} v
+),
+port_request_outcomes AS (
   SELECT
-    c.province_code,
-    c.quarantine_reason,
+    v.province_code,
+    v.quarantine_reason,
     count(*) AS row_count,
-    count(*) - count(DISTINCT c.port_id) AS superseded_count
-  FROM {{port_requests_checked}} c
-  GROUP BY c.province_code, c.quarantine_reason
+    sum(CASE WHEN v.version_rank > 1 THEN 1 ELSE 0 END) AS superseded_count
+  FROM port_request_versions v
+  GROUP BY v.province_code, v.quarantine_reason
+),
+requests_left_out AS (
+  SELECT
+    max(CASE WHEN v.quarantine_reason IS NULL THEN v.province_code END) AS province_code
+  FROM port_request_versions v
+  WHERE v.port_id IS NOT NULL AND v.port_id <> ''
+  GROUP BY v.port_id
+  HAVING max(CASE WHEN v.version_rank = 1 AND v.quarantine_reason IS NOT NULL THEN 1 ELSE 0 END) = 1
+    AND max(CASE WHEN v.quarantine_reason IS NULL THEN 1 ELSE 0 END) = 1
 )
 SELECT 'port_requests' AS table_name, o.province_code, coalesce(o.quarantine_reason, 'clean') AS outcome, o.row_count
 FROM port_request_outcomes o
@@ -18,6 +32,10 @@ UNION ALL
 SELECT 'port_requests' AS table_name, o.province_code, 'superseded' AS outcome, o.superseded_count AS row_count
 FROM port_request_outcomes o
 WHERE o.quarantine_reason IS NULL
+UNION ALL
+SELECT 'port_requests' AS table_name, l.province_code, 'latest_quarantined' AS outcome, count(*) AS row_count
+FROM requests_left_out l
+GROUP BY l.province_code
 UNION ALL
 SELECT 'exit_reasons' AS table_name, c.province_code, coalesce(c.quarantine_reason, 'clean') AS outcome, count(*) AS row_count
 FROM {{exit_reasons_checked}} c

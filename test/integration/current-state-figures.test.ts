@@ -1,0 +1,124 @@
+// The current state of a port request and the partition a row must be filed in, checked on the
+// hand-made W48 lake (test/fixtures/hand-made-lake.ts) with a few rows added in their own files.
+// Baseline figures, worked out by hand in hq-weekly-figures.test.ts: CMCC port-outs 3, completed
+// ports 6, CMCC requests 6; data quality 37 rows read, 8 quarantined, 2 superseded versions.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HqWeeklyBriefing } from '#core/report-model.ts';
+import { hash, writeHandMadeLake } from '../fixtures/hand-made-lake.ts';
+import { writePartition, type FixtureRow } from '../support/lake-writer.ts';
+import { modelOf } from '../reliability/support/briefing-runs.ts';
+
+/** A CMCC -> CUCC port in Guangdong, requested Tuesday 26 Nov 10:00 Beijing, completed the next day. */
+function port(id: string, extra: Partial<FixtureRow> = {}): FixtureRow {
+  return {
+    port_id: id,
+    msisdn_hash: hash(`cs-${id}`),
+    province_code: '44',
+    donor_operator: 'CMCC',
+    recipient_operator: 'CUCC',
+    status: 'completed',
+    reject_reason: null,
+    requested_at: '2019-11-26 02:00:00',
+    completed_at: '2019-11-27 02:00:00',
+    channel: 'online',
+    tenure_months: 24,
+    plan_code: 'CMCC-58',
+    monthly_fee_cny: 58,
+    updated_at: '2019-11-27 02:00:00',
+    ...extra,
+  };
+}
+
+const lakes: string[] = [];
+async function handMadeLakeWith(extra: (lakeDir: string) => Promise<void>): Promise<string> {
+  const lakeDir = await mkdtemp(join(tmpdir(), 'mnp-current-state-'));
+  lakes.push(lakeDir);
+  await writeHandMadeLake(lakeDir);
+  await extra(lakeDir);
+  return lakeDir;
+}
+
+afterAll(async () => {
+  await Promise.all(lakes.map((lakeDir) => rm(lakeDir, { recursive: true, force: true })));
+});
+
+describe('a port request whose latest version is quarantined', () => {
+  let briefing: HqWeeklyBriefing;
+
+  beforeAll(async () => {
+    const lakeDir = await handMadeLakeWith(async (dir) => {
+      await writePartition(dir, 'port_requests', '2019-11-26', [
+        // CS1: completed, then a later version (cancelled) with an unknown channel: left out.
+        port('CS1'),
+        port('CS1', { status: 'cancelled', completed_at: null, channel: 'carrier-pigeon', updated_at: '2019-11-28 02:00:00' }),
+        // CS2: completed, and a version with the same updated_at and a negative fee: the state is
+        // unknown, so it is left out too.
+        port('CS2'),
+        port('CS2', { monthly_fee_cny: -58 }),
+        // CS3: a quarantined early version, then a clean completion: counts.
+        port('CS3', { status: 'pending', completed_at: null, channel: 'carrier-pigeon', updated_at: '2019-11-26 03:00:00' }),
+        port('CS3'),
+      ], { fileName: 'part-current-state.parquet' });
+    });
+    briefing = (await modelOf(lakeDir, { reportId: 'hq-weekly', periodId: '2019-W48' })) as HqWeeklyBriefing;
+  });
+
+  it('is left out of every figure, not restored from an older clean version', () => {
+    // Only CS3 adds a CMCC port-out, a completed port and a CMCC request.
+    expect(briefing.flows.home.current.portOuts).toBe(3 + 1);
+    expect(briefing.flows.totalCompleted).toBe(6 + 1);
+    expect(briefing.rejections.requests).toBe(6 + 1);
+    expect(briefing.valueMirror.leavers).toBe(3 + 1);
+  });
+
+  it('is counted in the data-quality line', () => {
+    expect(briefing.dataQuality).toMatchObject({
+      rowsRead: 37 + 6,
+      quarantinedTotal: 8 + 3,
+      // CS1 and CS2's clean versions are superseded by their bad latest ones; CS3 has one clean version.
+      supersededVersions: 2 + 2,
+      latestQuarantined: 2,
+    });
+    expect(briefing.dataQuality.quarantined).toEqual(
+      expect.arrayContaining([
+        { reason: 'unknown_code', count: 2 + 2 },
+        { reason: 'negative_value', count: 3 + 1 },
+      ]),
+    );
+  });
+});
+
+describe('the partition a row is filed in', () => {
+  // A row belongs to the partition of its request's (an answer's collection's) Beijing date.
+  // These are filed a day early, under Sunday 24 Nov (week 47), for events of Monday 25 Nov
+  // 01:00 Beijing (24 Nov 17:00 UTC): malformed, in every report alike.
+  const earlyRequest = port('CS-EARLY', { requested_at: '2019-11-24 17:00:00', completed_at: '2019-11-25 02:00:00', updated_at: '2019-11-25 02:00:00' });
+  const earlyAnswer: FixtureRow = {
+    response_id: 'CS-EARLY-E', port_id: null, msisdn_hash: hash('cs-early-e'), province_code: '44', operator_code: 'CMCC',
+    category_code: 'RELOCATION', subcategory_code: null, collected_at: '2019-11-24 17:00:00', channel: 'sms', verbatim: null,
+  };
+  let lakeDir: string;
+
+  beforeAll(async () => {
+    lakeDir = await handMadeLakeWith(async (dir) => {
+      await writePartition(dir, 'port_requests', '2019-11-24', [earlyRequest], { fileName: 'part-early.parquet' });
+      await writePartition(dir, 'exit_reasons', '2019-11-24', [earlyAnswer], { fileName: 'part-early.parquet' });
+    });
+  });
+
+  it('leaves a row filed under another date out of the figures', async () => {
+    const w48 = (await modelOf(lakeDir, { reportId: 'hq-weekly', periodId: '2019-W48' })) as HqWeeklyBriefing;
+    expect(w48.flows.home.current.portOuts).toBe(3);
+    expect(w48.rejections.requests).toBe(6);
+    expect(w48.dissatisfaction.categories.map((figure) => figure.category)).not.toContain('RELOCATION');
+  });
+
+  it('quarantines it as a malformed timestamp', async () => {
+    // Week 47's own partitions hold both rows; its baseline has no malformed timestamp.
+    const w47 = (await modelOf(lakeDir, { reportId: 'hq-weekly', periodId: '2019-W47' })) as HqWeeklyBriefing;
+    expect(w47.dataQuality.quarantined).toContainEqual({ reason: 'malformed_timestamp', count: 2 });
+  });
+});
