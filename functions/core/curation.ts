@@ -45,10 +45,10 @@ export interface UnitRecord {
 }
 
 /**
- * A request's clean versions lie within a day of its Beijing request date, so in partitions up
- * to two days apart: a requests unit reads its own partition and two either side.
+ * A clean version is filed under its request's Beijing date; a misfiled one is most often a day
+ * off: a requests unit reads its own partition and a day either side (port_requests_placed.sql).
  */
-export const NEIGHBOUR_DAYS = 2;
+export const NEIGHBOUR_DAYS = 1;
 /** Completed within 7 days of the request; usage of the 3 months before the month of leaving. */
 const COMPLETION_DAYS = 7;
 const USAGE_MONTHS = 3;
@@ -57,7 +57,7 @@ export const MAX_BATCH_DAYS = 31;
 
 export const unitKey = (unit: CuratedUnit): string => `${unit.kind === 'requests' ? 'dt' : 'month'}=${unit.value}`;
 
-/** The raw partitions a requests unit's dates read: the targets and NEIGHBOUR_DAYS either side. */
+/** The raw partitions a requests unit's dates read: the targets and NEIGHBOUR_DAYS either side (the placed SQL's RANGE). */
 export function requestsReadRange(from: string, to: string): { readonly from: string; readonly to: string } {
   return { from: addDays(from, -NEIGHBOUR_DAYS), to: addDays(to, NEIGHBOUR_DAYS) };
 }

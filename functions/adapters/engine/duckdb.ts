@@ -109,8 +109,8 @@ export class DuckDbEngine implements QueryEngine {
    */
   explainMetric(name: MetricQueryName, parameters: QueryParameters, format: 'text' | 'json' = 'text'): Promise<string> {
     const explain = this.queue.then(async () => {
-      await this.bindTableViews(parameters, this.readsCurated(name));
       const query = this.compile(name, parameters);
+      await this.bindTableViews(parameters, this.readsCurated(name), rawTablesNamed(query.sql));
       const reader = await this.connection.runAndReadAll(`EXPLAIN ${format === 'json' ? '(ANALYZE, FORMAT json)' : 'ANALYZE'} ${query.sql}`, [...query.values]);
       return reader.getRowObjectsJson().map((row) => String(row['explain_value'] ?? Object.values(row).at(-1))).join('\n');
     });
@@ -121,7 +121,7 @@ export class DuckDbEngine implements QueryEngine {
   private async runExclusive(name: MetricQueryName, parameters: QueryParameters): Promise<QueryRow[]> {
     const started = performance.now();
     const query = this.compile(name, parameters);
-    const files = await this.bindTableViews(parameters, this.readsCurated(name));
+    const files = await this.bindTableViews(parameters, this.readsCurated(name), rawTablesNamed(query.sql));
     this.queryCount += 1;
     try {
       const reader = await this.connection.runAndReadAll(query.sql, [...query.values]);
@@ -155,14 +155,16 @@ export class DuckDbEngine implements QueryEngine {
   }
 
   /** (Re)creates the view of every raw (or every curated) table for a query's bounds; returns the number of files bound. */
-  private async bindTableViews(parameters: QueryParameters, curated: boolean): Promise<number> {
+  private async bindTableViews(parameters: QueryParameters, curated: boolean, rawTablesRead?: ReadonlySet<string>): Promise<number> {
+    let files = 0;
     if (curated && this.options.curatedDir !== undefined) {
       const views = await curatedViewStatements(this.options.curatedDir, parameters);
       for (const statement of views.statements) await this.connection.run(statement);
-      return views.files;
+      files += views.files;
     }
-    let files = 0;
     for (const table of Object.keys(TABLE_SCAN_PARAMETERS) as LakeTable[]) {
+      // A curated query reads few raw tables (or none): bind only those its SQL names.
+      if (curated && !rawTablesRead?.has(table)) continue;
       files += await this.bindTableView(table, parameters);
     }
     return files;
@@ -261,6 +263,11 @@ export class DuckDbEngine implements QueryEngine {
     this.instance.closeSync();
     await rm(this.spillDir, { recursive: true, force: true });
   }
+}
+
+/** The raw lake tables a SQL text reads (a curated table's name, e.g. port_requests_current, is another word). */
+function rawTablesNamed(sql: string): Set<string> {
+  return new Set((Object.keys(TABLE_SCAN_PARAMETERS) as LakeTable[]).filter((table) => new RegExp(`\\b${table}\\b`).test(sql)));
 }
 
 function toPlainRows(rows: Record<string, unknown>[], names: string[], types: string[]): QueryRow[] {
