@@ -40,16 +40,16 @@ export function curatedViewSql(table: CuratedTable, files: readonly string[]): s
   );
 }
 
-/** CREATE OR REPLACE TEMP VIEW statements for every curated table, over the query's scan window; with the file count. */
-export async function curatedViewStatements(curatedDir: string, parameters: QueryParameters): Promise<{ statements: string[]; files: number }> {
+/** CREATE OR REPLACE TEMP VIEW statements for every curated table, over the query's scan window; with the files bound. */
+export async function curatedViewStatements(curatedDir: string, parameters: QueryParameters): Promise<{ statements: string[]; files: string[] }> {
   const statements: string[] = [];
-  let files = 0;
+  const files: string[] = [];
   for (const table of CURATED_TABLES) {
     const [fromKey, toKey] = CURATED_SCAN_PARAMETERS[table.name]!;
     const from = parameters[fromKey];
     const to = parameters[toKey];
     const tableFiles = from === undefined || to === undefined ? [] : await curatedDataFiles(curatedDir, table, String(from), String(to));
-    files += tableFiles.length;
+    files.push(...tableFiles);
     statements.push(`CREATE OR REPLACE TEMP VIEW ${table.name} AS ${curatedViewSql(table, tableFiles)}`);
   }
   return { statements, files };

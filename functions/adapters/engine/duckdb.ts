@@ -6,7 +6,7 @@
 // insertion order to keep (every metric query aggregates), Parquet footers cached between the
 // queries of a run, file schemas read in one batch per query instead of one query a file, and
 // a memory limit that keeps a national-scale run under 1.5 GB with no loss of speed.
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -39,7 +39,7 @@ export interface DuckDbEngineOptions {
   /** A fresh curated layer (docs/curated-layer.md): metric queries with a curated form read it instead of the raw feed. */
   readonly curatedDir?: string;
   /** Called after each query with its name, rows and milliseconds. */
-  readonly onQuery?: (event: { name: MetricQueryName; rows: number; ms: number; files: number }) => void;
+  readonly onQuery?: (event: { name: MetricQueryName; rows: number; ms: number; files: number; bytes: number }) => void;
 }
 
 /**
@@ -61,6 +61,8 @@ function quoteLiteral(text: string): string {
 export class DuckDbEngine implements QueryEngine {
   private readonly lake: FsLake;
   private readonly checkedFiles = new Map<string, FileColumns>();
+  /** The data files bound to the views of the latest query. */
+  private boundFiles: string[] = [];
   private queue: Promise<unknown> = Promise.resolve();
   queryCount = 0;
 
@@ -126,7 +128,9 @@ export class DuckDbEngine implements QueryEngine {
     try {
       const reader = await this.connection.runAndReadAll(query.sql, [...query.values]);
       const rows = toPlainRows(reader.getRowObjectsJson(), reader.columnNames(), reader.columnTypes().map(String));
-      this.options.onQuery?.({ name, rows: rows.length, ms: Math.round(performance.now() - started), files });
+      const ms = Math.round(performance.now() - started);
+      // The Parquet bytes of the partition files the query opened: the proxy for Athena's scanned bytes.
+      if (this.options.onQuery) this.options.onQuery({ name, rows: rows.length, ms, files, bytes: await sizeOf(this.boundFiles) });
       return rows;
     } catch (error) {
       throw new QueryError(`query ${name} failed in DuckDB: ${(error as Error).message.split('\n')[0]}`, name, { cause: error });
@@ -156,18 +160,18 @@ export class DuckDbEngine implements QueryEngine {
 
   /** (Re)creates the view of every raw (or every curated) table for a query's bounds; returns the number of files bound. */
   private async bindTableViews(parameters: QueryParameters, curated: boolean, rawTablesRead?: ReadonlySet<string>): Promise<number> {
-    let files = 0;
+    this.boundFiles = [];
     if (curated && this.options.curatedDir !== undefined) {
       const views = await curatedViewStatements(this.options.curatedDir, parameters);
       for (const statement of views.statements) await this.connection.run(statement);
-      files += views.files;
+      this.boundFiles.push(...views.files);
     }
     for (const table of Object.keys(TABLE_SCAN_PARAMETERS) as LakeTable[]) {
       // A curated query reads few raw tables (or none): bind only those its SQL names.
       if (curated && !rawTablesRead?.has(table)) continue;
-      files += await this.bindTableView(table, parameters);
+      await this.bindTableView(table, parameters);
     }
-    return files;
+    return this.boundFiles.length;
   }
 
   /** (Re)creates the view of one table over the files inside the query's bounds; returns the file count. */
@@ -178,6 +182,7 @@ export class DuckDbEngine implements QueryEngine {
     const files = from === undefined || to === undefined ? [] : await this.lake.dataFiles(table, String(from), String(to));
     await this.checkFiles(table, files);
     await this.connection.run(`CREATE OR REPLACE TEMP VIEW ${table} AS ${this.viewSql(table, files)}`);
+    this.boundFiles.push(...files);
     return files.length;
   }
 
@@ -263,6 +268,11 @@ export class DuckDbEngine implements QueryEngine {
     this.instance.closeSync();
     await rm(this.spillDir, { recursive: true, force: true });
   }
+}
+
+async function sizeOf(files: readonly string[]): Promise<number> {
+  const sizes = await Promise.all(files.map(async (file) => (await stat(file).catch(() => undefined))?.size ?? 0));
+  return sizes.reduce((sum, size) => sum + size, 0);
 }
 
 /** The raw lake tables a SQL text reads (a curated table's name, e.g. port_requests_current, is another word). */
