@@ -19,6 +19,6 @@ export function headlineLines(report: ArchivedReport, locate: (key: string) => s
   return [
     `${model.report} ${model.period.id}${who} -> ${locate(report.keys.html)}`,
     `  net flow (${model.homeOperator}) ${signed(head.net)} (${signed(head.netChange)} on the previous period), port-outs ${count(head.portOuts)}${change(head.portOutsChange)}, port-out rate ${english.rate(head.portOutRate)} (${english.points(head.portOutRateChange)})`,
-    `  top category of leavers: ${top ? `${categoryByCode.get(top.category)?.en ?? top.category} ${percent(top.share)}` : '—'}; data quality: ${count(model.dataQuality.rowsRead)} rows read, ${count(model.dataQuality.quarantinedTotal)} quarantined, ${model.dataQuality.partitionsMissing.length} partitions missing`,
+    `  top category of leavers: ${top ? `${[top.category, ...top.tiedWith].map((code) => categoryByCode.get(code)?.en ?? code).join(', ')}${top.tiedWith.length > 0 ? ' (tied)' : ''} ${percent(top.share)}` : '—'}; data quality: ${count(model.dataQuality.rowsRead)} rows read, ${count(model.dataQuality.quarantinedTotal)} quarantined, ${model.dataQuality.partitionsMissing.length} partitions missing`,
   ];
 }

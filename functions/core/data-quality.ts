@@ -16,7 +16,8 @@ export interface DataQualityFigures {
   supersededVersions: number;
   /** Requests left out because their latest version is quarantined (an older version was clean). */
   latestQuarantined: number;
-  tables: { table: string; rowsRead: number; quarantined: number }[];
+  /** Per table, the partitions counted (every one the figures draw on) and what their rows became. */
+  tables: { table: string; firstPartition: string | null; lastPartition: string | null; rowsRead: number; quarantined: number }[];
   partitionsMissing: string[];
 }
 
@@ -24,15 +25,22 @@ export interface DataQualityFigures {
 const NOT_ROWS_READ = new Set(['superseded', 'latest_quarantined']);
 const NOT_QUARANTINE = new Set(['clean', ...NOT_ROWS_READ]);
 
-export function dataQualityFigures(rows: readonly DataQualityRow[], partitionsMissing: readonly string[], scope: Scope): DataQualityFigures {
+export function dataQualityFigures(
+  rows: readonly DataQualityRow[],
+  partitionsRead: Readonly<Record<LakeTable, readonly string[]>>,
+  partitionsMissing: readonly string[],
+  scope: Scope,
+): DataQualityFigures {
   const scoped = rows.filter((row) => inScope(scope, row.provinceCode));
   const read = scoped.filter((row) => !NOT_ROWS_READ.has(row.outcome));
   const quarantinedRows = read.filter((row) => !NOT_QUARANTINE.has(row.outcome));
   const reasons = [...QUARANTINE_REASONS, ...new Set(quarantinedRows.map((row) => row.outcome))].filter(
     (reason, index, all) => all.indexOf(reason) === index,
   );
-  const tables = [...new Set(read.map((row) => row.table))].map((table) => ({
+  const tables = (Object.keys(partitionsRead) as LakeTable[]).map((table) => ({
     table,
+    firstPartition: partitionsRead[table][0] ?? null,
+    lastPartition: partitionsRead[table].at(-1) ?? null,
     rowsRead: sumBy(read.filter((row) => row.table === table), (row) => row.rows),
     quarantined: sumBy(quarantinedRows.filter((row) => row.table === table), (row) => row.rows),
   }));

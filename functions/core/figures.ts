@@ -15,6 +15,12 @@ export function relativeChange(current: number, previous: number): number | null
   return previous > 0 ? (current - previous) / previous : null;
 }
 
+/** The leading items that share the first one's count (a tie for "the most common"), in order. */
+export function tiedWithFirst<T extends { count: number }>(items: readonly T[]): T[] {
+  const first = items[0];
+  return first === undefined || first.count === 0 ? [] : items.filter((item) => item.count === first.count);
+}
+
 export function sumBy<T>(items: readonly T[], value: (item: T) => number): number {
   let total = 0;
   for (const item of items) total += value(item);

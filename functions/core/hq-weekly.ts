@@ -2,6 +2,7 @@
 // home operator, every operator's flows and the matrix, the provinces that need attention.
 import { provinces } from '#reference/index.ts';
 import { dataQualityFigures } from './data-quality.ts';
+import { tiedWithFirst } from './figures.ts';
 import { dissatisfactionFigures, type DissatisfactionFigures } from './dissatisfaction.ts';
 import {
   activeOperators,
@@ -47,7 +48,10 @@ export function headlineOf(home: FlowComparison, dissatisfaction: Dissatisfactio
     portOutsChange: home.portOutsChange,
     portOutRate: home.current.portOutRate,
     portOutRateChange: home.portOutRateChange,
-    topCategory: top && top.count > 0 ? { category: top.category, share: top.share, shareChange: top.shareChange } : null,
+    topCategory:
+      top && top.count > 0
+        ? { category: top.category, share: top.share, shareChange: top.shareChange, tiedWith: tiedWithFirst(dissatisfaction.categories).slice(1).map((c) => c.category) }
+        : null,
   };
 }
 
@@ -58,6 +62,9 @@ function provinceFlows(context: BriefingContext, period: Period, previous: Perio
       const current = homeFlow(rows.flows, rows.base, period, homeOperator, { provinceCode: code });
       const before = homeFlow(rows.flows, rows.base, previous, homeOperator, { provinceCode: code });
       return {
+        // Shown when it had ports in either week or a subscriber base: activity, never a sum of
+        // signed figures (two port-outs this week and a net of -2 before add up to zero).
+        active: current.portIns + current.portOuts + before.portIns + before.portOuts > 0 || current.portOutRate !== null,
         provinceCode: code,
         portIns: current.portIns,
         portOuts: current.portOuts,
@@ -67,7 +74,8 @@ function provinceFlows(context: BriefingContext, period: Period, previous: Perio
         portOutRate: current.portOutRate,
       };
     })
-    .filter((flow) => flow.portIns + flow.portOuts + flow.previousNet !== 0 || flow.portOutRate !== null);
+    .filter((flow) => flow.active)
+    .map(({ active: _active, ...flow }) => flow);
 }
 
 /** Provinces with the largest net outflow and the largest decline: named for attention, listed by code. */
@@ -117,6 +125,6 @@ export function buildHqWeeklyBriefing(context: BriefingContext): HqWeeklyBriefin
     dissatisfaction,
     rejections: rejectionFigures(rows.requests, period, windows.rejections[windows.rejections.length - 2]!, homeOperator, national),
     valueMirror: valueMirrorFigures(rows.valueMirror, homeOperator, national),
-    dataQuality: dataQualityFigures(rows.dataQuality, context.partitionsMissing, national),
+    dataQuality: dataQualityFigures(rows.dataQuality, plan.partitionsRead, context.partitionsMissing, national),
   };
 }

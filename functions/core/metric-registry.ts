@@ -14,6 +14,8 @@ export interface MetricQuery<Sql extends string, Row> {
   readonly parameters: (scans: PlanScans) => QueryParameters;
   /** Checks and types the engine's rows. */
   readonly read: (rows: readonly QueryRow[]) => Row[];
+  /** True for a query that counts the rows the figure queries read (its parameters: scans.figureScans). */
+  readonly countsFigureScans?: boolean;
 }
 
 const metric = <Sql extends string, Row>(entry: MetricQuery<Sql, Row>): MetricQuery<Sql, Row> => entry;
@@ -45,8 +47,8 @@ export const METRIC_REGISTRY = {
     parameters: (s) => ({ ...s.completionPartitions(s.period), ...s.instants(s.period), ...s.usageMonths }),
     read: readValueMirrorRows,
   }),
-  /** What became of the rows read: clean, quarantined by reason, superseded. */
-  dataQuality: metric({ sql: 'data_quality', parameters: (s) => s.dataQualityScan, read: readDataQualityRows }),
+  /** What became of every row the figures could draw on: clean, quarantined by reason, superseded. */
+  dataQuality: metric({ sql: 'data_quality', parameters: (s) => s.figureScans, read: readDataQualityRows, countsFigureScans: true }),
 } as const;
 
 export type MetricKey = keyof typeof METRIC_REGISTRY;

@@ -67,6 +67,6 @@ export function buildProvinceMonthlyBriefing(context: BriefingContext, provinceC
     rejections: { ...localRejections, reasons },
     valueMirror: valueMirrorFigures(rows.valueMirror, homeOperator, scope),
     guidance: guidanceFor(categories, context.locale),
-    dataQuality: dataQualityFigures(rows.dataQuality, context.partitionsMissing, scope),
+    dataQuality: dataQualityFigures(rows.dataQuality, plan.partitionsRead, context.partitionsMissing, scope),
   };
 }

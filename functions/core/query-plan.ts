@@ -67,11 +67,14 @@ export interface PlanScans {
   readonly usageMonths: QueryParameters;
   /** subscriber_base months of the flow trend. */
   readonly baseMonths: QueryParameters;
-  /** Every table's partitions the data-quality line counts. */
-  readonly dataQualityScan: QueryParameters;
+  /**
+   * Every partition the figure queries read, per table (the span of their scans): the rows that
+   * could have entered the report's figures, which the data-quality line counts.
+   */
+  readonly figureScans: QueryParameters;
 }
 
-export function planScans(period: Period, windows: TrendWindows): PlanScans {
+export function planScans(period: Period, windows: TrendWindows): Omit<PlanScans, 'figureScans'> {
   const usageMonths = {
     usage_from_month: addMonths(monthOf(period.start), -USAGE_MONTHS_BEFORE_LEAVING),
     usage_to_month: addMonths(monthOf(period.end), -1),
@@ -85,28 +88,30 @@ export function planScans(period: Period, windows: TrendWindows): PlanScans {
     instants: (from) => ({ from_ts: beijingMidnightUtc(from.start), to_ts: beijingMidnightUtc(addDays(period.end, 1)) }),
     usageMonths,
     baseMonths: { base_from_month: monthOf(windows.flows[0]!.start), base_to_month: monthOf(period.start) },
-    // Data quality counts the rows of the report period's own partitions.
-    dataQualityScan: {
-      requests_from_dt: period.start,
-      requests_to_dt: period.end,
-      exits_from_dt: period.start,
-      exits_to_dt: period.end,
-      ...usageMonths,
-      base_from_month: monthOf(period.start),
-      base_to_month: monthOf(period.start),
-    },
   };
 }
 
-/** Every partition some query reads, from the scan bounds of its parameters (TABLE_SCAN_PARAMETERS). */
+/** Per table, the first and last partition any of the queries scans (ISO dates and months sort as text). */
+export function scanSpan(queries: readonly QueryParameters[]): QueryParameters {
+  const span: Record<string, string> = {};
+  for (const [fromName, toName] of Object.values(TABLE_SCAN_PARAMETERS)) {
+    const bounded = queries.filter((parameters) => parameters[fromName] !== undefined);
+    if (bounded.length === 0) continue;
+    span[fromName] = bounded.map((parameters) => String(parameters[fromName])).sort()[0]!;
+    span[toName] = bounded.map((parameters) => String(parameters[toName])).sort().at(-1)!;
+  }
+  return span;
+}
+
+/** Every partition some query reads, from the scan bounds of its parameters. */
 function partitionsReadBy(queries: Readonly<Record<MetricQueryName, QueryParameters>>): Record<LakeTable, readonly string[]> {
+  const span = scanSpan(Object.values(queries));
   const read = (table: LakeTable): string[] => {
     const [fromName, toName] = TABLE_SCAN_PARAMETERS[table];
-    const bounds = Object.values(queries).filter((parameters) => parameters[fromName] !== undefined);
-    if (bounds.length === 0) return [];
-    const from = bounds.map((parameters) => String(parameters[fromName])).sort()[0]!;
-    const to = bounds.map((parameters) => String(parameters[toName])).sort().at(-1)!;
-    return from.length === 7 ? monthsBetween(from, to) : datesBetween(from, to);
+    const from = span[fromName];
+    const to = span[toName];
+    if (from === undefined || to === undefined) return [];
+    return String(from).length === 7 ? monthsBetween(String(from), String(to)) : datesBetween(String(from), String(to));
   };
   return { port_requests: read('port_requests'), exit_reasons: read('exit_reasons'), usage_monthly: read('usage_monthly'), subscriber_base: read('subscriber_base') };
 }
@@ -117,7 +122,11 @@ export function planQueries(period: Period, lengths: TrendLengths): QueryPlan {
     categories: trailingPeriods(period, lengths.categories),
     rejections: trailingPeriods(period, lengths.rejections),
   };
-  const scans = planScans(period, windows);
+  const partial = planScans(period, windows);
+  // The figure queries first; a query that counts what they read (data quality) gets their span.
+  const figureKeys = METRIC_KEYS.filter((key) => !METRIC_REGISTRY[key].countsFigureScans);
+  const figureScans = scanSpan(figureKeys.map((key) => METRIC_REGISTRY[key].parameters({ ...partial, figureScans: {} })));
+  const scans: PlanScans = { ...partial, figureScans };
   const queries = Object.fromEntries(
     METRIC_KEYS.map((key) => [METRIC_REGISTRY[key].sql, METRIC_REGISTRY[key].parameters(scans)]),
   ) as Record<MetricQueryName, QueryParameters>;

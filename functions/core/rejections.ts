@@ -1,5 +1,7 @@
 // Eligibility rejections: requests to leave the home operator that a restrictive precondition
-// blocked, by reason, counted by the Beijing day of the request.
+// blocked, by reason, counted by the Beijing day of the request. The rate counts decided requests
+// only: on a Monday the newest week still has requests waiting for an outcome, the week before
+// none, and dividing by all of them would bias the change downward every week.
 import { difference, inPeriod, inScope, ratio, sumBy, type Scope } from './figures.ts';
 import type { Period } from './period.ts';
 import type { RequestRow } from './rows.ts';
@@ -7,9 +9,14 @@ import type { RequestRow } from './rows.ts';
 export interface RejectionReasonFigure { reason: string; count: number; share: number | null }
 
 export interface RejectionFigures {
+  /** Requests to leave made in the period, decided or not. */
   requests: number;
+  /** Still without an outcome (outcomes arrive up to 7 days after the request). */
+  pending: number;
   rejected: number;
+  /** rejected / decided requests: pending ones are left out so a recent period is not diluted. */
   rate: number | null;
+  previousPending: number;
   previousRate: number | null;
   rateChange: number | null;
   reasons: RejectionReasonFigure[];
@@ -19,20 +26,34 @@ function periodRows(rows: readonly RequestRow[], period: Period, home: string, s
   return rows.filter((row) => row.donor === home && inPeriod(row.day, period) && inScope(scope, row.provinceCode));
 }
 
+const countOf = (rows: readonly RequestRow[], keep: (row: RequestRow) => boolean) => sumBy(rows.filter(keep), (row) => row.requests);
+const isRejected = (row: RequestRow) => row.status === 'rejected';
+const isPending = (row: RequestRow) => row.status === 'pending';
+
+/** The rejection rate over the requests already decided. */
+function decidedRate(rows: readonly RequestRow[]): number | null {
+  return ratio(countOf(rows, isRejected), countOf(rows, (row) => !isPending(row)));
+}
+
 export function rejectionFigures(rows: readonly RequestRow[], period: Period, previous: Period, home: string, scope: Scope): RejectionFigures {
   const current = periodRows(rows, period, home, scope);
   const before = periodRows(rows, previous, home, scope);
-  const requests = sumBy(current, (row) => row.requests);
-  const rejectedRows = current.filter((row) => row.status === 'rejected');
-  const rejected = sumBy(rejectedRows, (row) => row.requests);
-  const previousRequests = sumBy(before, (row) => row.requests);
-  const previousRejected = sumBy(before.filter((row) => row.status === 'rejected'), (row) => row.requests);
+  const rejected = countOf(current, isRejected);
   const byReason = new Map<string, number>();
-  for (const row of rejectedRows) byReason.set(row.rejectReason ?? '', (byReason.get(row.rejectReason ?? '') ?? 0) + row.requests);
+  for (const row of current.filter(isRejected)) byReason.set(row.rejectReason ?? '', (byReason.get(row.rejectReason ?? '') ?? 0) + row.requests);
   const reasons = [...byReason.entries()]
     .map(([reason, count]) => ({ reason, count, share: ratio(count, rejected) }))
     .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
-  const rate = ratio(rejected, requests);
-  const previousRate = ratio(previousRejected, previousRequests);
-  return { requests, rejected, rate, previousRate, rateChange: difference(rate, previousRate), reasons };
+  const rate = decidedRate(current);
+  const previousRate = decidedRate(before);
+  return {
+    requests: countOf(current, () => true),
+    pending: countOf(current, isPending),
+    rejected,
+    rate,
+    previousPending: countOf(before, isPending),
+    previousRate,
+    rateChange: difference(rate, previousRate),
+    reasons,
+  };
 }

@@ -42,7 +42,8 @@ export interface Headline {
   portOutsChange: number | null;
   portOutRate: number | null;
   portOutRateChange: number | null;
-  topCategory: { category: string; share: number | null; shareChange: number | null } | null;
+  /** The largest category; tiedWith names the others with as many answers (then none is "the" top). */
+  topCategory: { category: string; share: number | null; shareChange: number | null; tiedWith: string[] } | null;
 }
 
 /** The fields every briefing has, whatever its audience. */

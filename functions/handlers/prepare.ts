@@ -35,6 +35,7 @@ export function createPrepareHandler(deps: PrepareDependencies) {
       log: deps.log,
       resultReuseMinutes: runEvent.request.freshResults ? 0 : config.ATHENA_RESULT_REUSE_MINUTES,
       polling: { timeoutMs: config.ATHENA_QUERY_TIMEOUT_SECONDS * 1000 },
+      ...(context ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {}),
     });
     try {
       return await prepareStep(runEvent, config.HOME_OPERATOR, { engine, inventory, store, log: deps.log, now: deps.now ?? (() => new Date()) });

@@ -1,6 +1,7 @@
 // The one sentence that opens each section, written by rules from the model's figures alone:
 // it says what the figures say (largest, up, down, unchanged) and claims nothing else. Neutral
 // words only: porting is a mirror, never a contest.
+import { tiedWithFirst } from '#core/figures.ts';
 import type { Briefing, HqWeeklyBriefing, ProvinceMonthlyBriefing } from '#core/report-model.ts';
 import type { Labels, Translate } from './locale.ts';
 import { byDirection, listOf, type RenderContext } from './render-context.ts';
@@ -70,6 +71,8 @@ function dissatisfactionSentence(model: Briefing, c: RenderContext): string {
   const { responses } = model.dissatisfaction;
   const top = model.dissatisfaction.categories[0];
   if (responses === 0 || !top) return c.t('dissatisfaction.sentenceEmpty', { current: c.word('current') });
+  const tied = tiedWithFirst(model.dissatisfaction.categories);
+  if (tied.length > 1) return tiedDissatisfactionSentence(model, c, tied.map((figure) => figure.category));
   const params = {
     current: c.word('current'),
     responses: c.format.count(responses),
@@ -89,28 +92,51 @@ function dissatisfactionSentence(model: Briefing, c: RenderContext): string {
   return provinceDissatisfactionSentence(model, c, params);
 }
 
+/** Two or more categories share the largest count: all are named, none is called the largest. */
+function tiedDissatisfactionSentence(model: Briefing, c: RenderContext, categories: readonly string[]): string {
+  const top = model.dissatisfaction.categories[0]!;
+  const params = {
+    current: c.word('current'),
+    responses: c.format.count(model.dissatisfaction.responses),
+    categories: quotedListOf(c, categories.map((category) => c.labels.category(category))),
+    share: c.format.share(top.share),
+  };
+  if (model.report === 'hq-weekly') return c.t('dissatisfaction.sentenceHqTied', params);
+  return c.t('dissatisfaction.sentenceProvinceTied', { ...params, overClause: overClauseOf(model, c) });
+}
+
+function quotedListOf(c: RenderContext, items: readonly string[]): string {
+  return listOf(c, items.map((item) => c.t('words.quoted', { item })));
+}
+
+function overClauseOf(model: ProvinceMonthlyBriefing, c: RenderContext): string {
+  const over = model.dissatisfaction.categories.filter((category) => category.overIndex !== null && category.overIndex > 0);
+  return over.length === 0
+    ? c.t('dissatisfaction.overNone')
+    : c.t('dissatisfaction.overList', { categories: listOf(c, over.map((category) => c.labels.category(category.category))) });
+}
+
 function provinceDissatisfactionSentence(model: ProvinceMonthlyBriefing, c: RenderContext, params: Record<string, string>): string {
   const top = model.dissatisfaction.categories[0]!;
-  const over = model.dissatisfaction.categories.filter((category) => category.overIndex !== null && category.overIndex > 0);
-  const overClause =
-    over.length === 0
-      ? c.t('dissatisfaction.overNone')
-      : c.t('dissatisfaction.overList', { categories: listOf(c, over.map((category) => c.labels.category(category.category))) });
-  return c.t('dissatisfaction.sentenceProvince', { ...params, national: c.format.share(top.nationalShare), overClause });
+  return c.t('dissatisfaction.sentenceProvince', { ...params, national: c.format.share(top.nationalShare), overClause: overClauseOf(model, c) });
 }
 
 function rejectionsSentence(model: Briefing, c: RenderContext): string {
   const figures = model.rejections;
   if (figures.requests === 0) return c.t('rejections.sentenceEmpty', { current: c.word('current') });
   const top = figures.reasons[0];
-  const reasonClause = top
-    ? c.t('rejections.reasonClause', { reason: rejectReasonName(c, top.reason), share: c.format.share(top.share) })
-    : '';
+  const tied = tiedWithFirst(figures.reasons);
+  const reasonClause = !top
+    ? ''
+    : tied.length > 1
+      ? c.t('rejections.reasonClauseTied', { reasons: quotedListOf(c, tied.map((reason) => rejectReasonName(c, reason.reason))), share: c.format.share(top.share) })
+      : c.t('rejections.reasonClause', { reason: rejectReasonName(c, top.reason), share: c.format.share(top.share) });
   return c.t('rejections.sentence', {
     current: c.word('current'),
     previous: c.word('previous'),
-    requests: c.format.count(figures.requests),
+    decided: c.format.count(figures.requests - figures.pending),
     rejected: c.format.count(figures.rejected),
+    pendingClause: figures.pending === 0 ? '' : c.t('rejections.pendingClause', { pending: c.format.count(figures.pending) }),
     rate: c.format.rate(figures.rate),
     previousRate: c.format.rate(figures.previousRate),
     reasonClause,

@@ -64,6 +64,8 @@ function registerHelpers(hbs: Instance, locale: Locale): void {
     rejectReasonLabel: (code: string) => rejectReasonNameOf(code, labels, t),
     quarantineLabel: labelOr('dataQuality.reasons'),
     tableLabel: labelOr('dataQuality.tables'),
+    /** The first and last partition a table's rows were counted from: 2019-09-30 – 2019-12-01. */
+    partitionRange: (first: string | null, last: string | null) => (first === null || last === null ? '\u2014' : `${first} \u2013 ${last}`),
     attentionReasonLabel: (reason: string) => t(`attention.reasons.${reason}`),
     /** Why a category has guidance, as one clause: "weighs more here than nationally and is among the three largest". */
     guidanceReasons: (reasons: readonly string[]) => reasons.map((reason) => t(`guidance.reasons.${reason}`)).join(t('words.and')),

@@ -1,15 +1,16 @@
 // The current state of a port request and the partition a row must be filed in, checked on the
 // hand-made W48 lake (test/fixtures/hand-made-lake.ts) with a few rows added in their own files.
 // Baseline figures, worked out by hand in hq-weekly-figures.test.ts: CMCC port-outs 3, completed
-// ports 6, CMCC requests 6; data quality 37 rows read, 8 quarantined, 2 superseded versions.
+// ports 6, CMCC requests 6; data quality 47 rows read (every partition the figures draw on), 8 quarantined, 2 superseded.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HqWeeklyBriefing } from '#core/report-model.ts';
-import { hash, writeHandMadeLake } from '../fixtures/hand-made-lake.ts';
+import { hash, subscriberBase, writeHandMadeLake } from '../fixtures/hand-made-lake.ts';
 import { writePartition, type FixtureRow } from '../support/lake-writer.ts';
-import { modelOf } from '../reliability/support/briefing-runs.ts';
+import { archiveReports, modelOf } from '../reliability/support/briefing-runs.ts';
+import { readBriefingPage } from '../support/briefing-page.ts';
 
 /** A CMCC -> CUCC port in Guangdong, requested Tuesday 26 Nov 10:00 Beijing, completed the next day. */
 function port(id: string, extra: Partial<FixtureRow> = {}): FixtureRow {
@@ -76,7 +77,7 @@ describe('a port request whose latest version is quarantined', () => {
 
   it('is counted in the data-quality line', () => {
     expect(briefing.dataQuality).toMatchObject({
-      rowsRead: 37 + 6,
+      rowsRead: 47 + 6,
       quarantinedTotal: 8 + 3,
       // CS1 and CS2's clean versions are superseded by their bad latest ones; CS3 has one clean version.
       supersededVersions: 2 + 2,
@@ -120,5 +121,87 @@ describe('the partition a row is filed in', () => {
     // Week 47's own partitions hold both rows; its baseline has no malformed timestamp.
     const w47 = (await modelOf(lakeDir, { reportId: 'hq-weekly', periodId: '2019-W47' })) as HqWeeklyBriefing;
     expect(w47.dataQuality.quarantined).toContainEqual({ reason: 'malformed_timestamp', count: 2 });
+  });
+
+  it('is counted by every report whose figures could have drawn on it', async () => {
+    // Week 48's flows read back to 30 Sep: both rows, besides B3 of the hand-made lake.
+    const w48 = (await modelOf(lakeDir, { reportId: 'hq-weekly', periodId: '2019-W48' })) as HqWeeklyBriefing;
+    expect(w48.dataQuality.quarantined).toContainEqual({ reason: 'malformed_timestamp', count: 1 + 2 });
+  });
+});
+
+describe('a re-delivered subscriber-base file', () => {
+  let briefing: HqWeeklyBriefing;
+
+  beforeAll(async () => {
+    const november = subscriberBase.filter((row) => row['month'] === '2019-11').map(({ month: _month, ...row }) => row);
+    const lakeDir = await handMadeLakeWith(async (dir) => {
+      // The whole of November delivered again, and a third file disagreeing on Beijing CMCC.
+      await writePartition(dir, 'subscriber_base', '2019-11', november, { fileName: 'part-1.parquet' });
+      await writePartition(dir, 'subscriber_base', '2019-11', [{ province_code: '11', operator_code: 'CMCC', subscribers: 600 }], { fileName: 'part-2.parquet' });
+    });
+    briefing = (await modelOf(lakeDir, { reportId: 'hq-weekly', periodId: '2019-W48' })) as HqWeeklyBriefing;
+  });
+
+  it('counts agreeing copies once and leaves conflicting ones out', () => {
+    // CMCC base: 44 1000 (twice, once counted); 11 500, 500 and 600 disagree: quarantined.
+    expect(briefing.flows.home.current).toMatchObject({ subscriberBase: 1000, portOutRate: 3 / 1000 });
+    expect(briefing.flows.byProvince.find((flow) => flow.provinceCode === '11')?.portOutRate).toBeNull();
+  });
+
+  it('reports the copies and the conflict in the data-quality line', () => {
+    // November base read 5 + 5 + 1: -5 twice (negative), 11/CMCC three times (conflicting), and
+    // 44/CMCC, 44/CUCC, 11/CTCC twice each (one copy each superseded).
+    expect(briefing.dataQuality).toMatchObject({ rowsRead: 47 + 6, quarantinedTotal: 8 + 1 + 3, supersededVersions: 2 + 3 });
+    expect(briefing.dataQuality.quarantined).toEqual(
+      expect.arrayContaining([{ reason: 'negative_value', count: 3 + 1 }, { reason: 'conflicting_versions', count: 3 }]),
+    );
+  });
+});
+
+describe('a survey answer delivered twice with the same collected_at', () => {
+  it('keeps the version with the smaller category code, whatever the file order', async () => {
+    const answer = (category_code: string): FixtureRow => ({
+      response_id: 'CS-DUP', port_id: null, msisdn_hash: hash('cs-dup'), province_code: '44', operator_code: 'CMCC',
+      category_code, subcategory_code: null, collected_at: '2019-11-27 05:00:00', channel: 'call', verbatim: null,
+    });
+    const lakeDir = await handMadeLakeWith(async (dir) => {
+      await writePartition(dir, 'exit_reasons', '2019-11-27', [answer('PRICE')], { fileName: 'part-a.parquet' });
+      await writePartition(dir, 'exit_reasons', '2019-11-27', [answer('NETWORK')], { fileName: 'part-z.parquet' });
+    });
+    const briefing = (await modelOf(lakeDir, { reportId: 'hq-weekly', periodId: '2019-W48' })) as HqWeeklyBriefing;
+    // Baseline NETWORK 2, PRICE 1 of 4: NETWORK (smaller than PRICE) is kept.
+    expect(briefing.dissatisfaction.responses).toBe(5);
+    expect(briefing.dissatisfaction.categories.slice(0, 2)).toMatchObject([
+      { category: 'NETWORK', count: 3 },
+      { category: 'PRICE', count: 1 },
+    ]);
+  });
+});
+
+describe('a rerun after the lake changed', () => {
+  it('reads the new rows: a late status update moves the figures', async () => {
+    // P14 (Beijing, CMCC -> CTCC, completed 29 Nov) is one of W48's 3 CMCC port-outs.
+    const lakeDir = await handMadeLakeWith(async () => {});
+    const outDir = await mkdtemp(join(tmpdir(), 'mnp-rerun-out-'));
+    lakes.push(outDir);
+    const first = await archiveReports(lakeDir, outDir, { reportId: 'hq-weekly', periodId: '2019-W48' });
+    const before = (await first.json('hq')) as HqWeeklyBriefing;
+    // The correction arrives: P14 (requested 28 Nov 09:00 Beijing) is cancelled in a later version.
+    await writePartition(lakeDir, 'port_requests', '2019-11-28', [
+      port('P14', {
+        province_code: '11', requested_at: '2019-11-28 01:00:00', status: 'cancelled', completed_at: null, plan_code: 'CMCC-128',
+        monthly_fee_cny: 128, msisdn_hash: hash('h14'), recipient_operator: 'CTCC', channel: 'store', tenure_months: 36, updated_at: '2019-12-01 08:00:00',
+      }),
+    ], { fileName: 'part-correction.parquet' });
+    const second = await archiveReports(lakeDir, outDir, { reportId: 'hq-weekly', periodId: '2019-W48' });
+    const after = (await second.json('hq')) as HqWeeklyBriefing;
+    expect(before.flows.home.current.portOuts).toBe(3);
+    expect(after.flows.home.current.portOuts).toBe(3 - 1);
+    expect(after.flows.totalCompleted).toBe(6 - 1);
+    // P14 is still a W48 request from CMCC, now decided as cancelled: 6 requests, 2 rejected.
+    expect(after.rejections).toMatchObject({ requests: 6, rejected: 2 });
+    expect(after.dataQuality.supersededVersions).toBe(before.dataQuality.supersededVersions + 1);
+    expect(readBriefingPage(await second.html('hq')).kpi('Port-outs')[0]).toBe('2');
   });
 });

@@ -143,6 +143,8 @@ describe('eligibility rejections', () => {
   it('gives the rate and the reasons', () => {
     expect(briefing.rejections).toEqual({
       requests: 6,
+      pending: 0,
+      previousPending: 0,
       rejected: 2,
       rate: 2 / 6,
       previousRate: 0,
@@ -174,13 +176,15 @@ describe('value mirror', () => {
 });
 
 describe('data quality', () => {
-  // W48 partitions: port_requests 17 rows (5 bad, 2 superseded versions of P4 and P7);
-  // exit_reasons 7 (E7 bad); usage Aug-Nov 8 (one negative); base Nov 5 (one negative).
+  // Every partition the figures draw on: port_requests 30 Sep - 1 Dec (the 8-week trend and its
+  // 7-day lookback) holds all 21 rows (5 bad, 2 superseded versions of P4 and P7); exit_reasons
+  // 28 Oct - 1 Dec (5 weeks of categories) all 11 (E7 bad); usage Aug-Nov 8 (one negative);
+  // base Oct-Nov 7 (one negative).
   it('counts rows read and quarantined by reason', () => {
     expect(briefing.dataQuality).toMatchObject({
-      rowsRead: 37,
+      rowsRead: 21 + 11 + 8 + 7,
       quarantinedTotal: 8,
-      rowsUsed: 29,
+      rowsUsed: 47 - 8,
       supersededVersions: 2,
       partitionsMissing: [],
       quarantined: [
@@ -209,7 +213,7 @@ describe('the headline', () => {
       portOutsChange: 0.5,
       portOutRate: 3 / 1500,
       portOutRateChange: 3 / 1500 - 2 / 1500,
-      topCategory: { category: 'NETWORK', share: 0.5, shareChange: 0.25 },
+      topCategory: { category: 'NETWORK', share: 0.5, shareChange: 0.25, tiedWith: [] },
     });
   });
 });

@@ -186,6 +186,8 @@ describe('the synthetic porting lake (default range, scale 0.3)', () => {
     expect(Number(row?.['misfiled'])).toBe(0);
   });
 
+  // The generator's own check of domain.md's trial shares (formerly also test/integration/
+  // sample-lake-shares.test.ts, which went through the product's flow query with a hand-made plan).
   it('reproduces the published trial shares over the deduplicated valid completed ports', async () => {
     // Act
     const shares = await query(`

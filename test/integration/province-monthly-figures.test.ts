@@ -102,6 +102,8 @@ describe('province rejections and value mirror', () => {
   it('gives the rejection rate and reasons against the national mix', () => {
     expect(guangdong.rejections).toEqual({
       requests: 6,
+      pending: 0,
+      previousPending: 0,
       rejected: 1,
       rate: 1 / 6,
       previousRate: null,
@@ -128,11 +130,13 @@ describe('province rejections and value mirror', () => {
 });
 
 describe('province data quality', () => {
-  // 44: port_requests 12 rows in November partitions (B2 B3 B4 B5 bad; P7 superseded once),
-  // exits 8 (E7 bad), usage Aug-Oct 6 (one negative), base 2. B1 has province 99: HQ only.
+  // Every partition the figures draw on (port_requests from 25 May: six months of trend and the
+  // lookback; exits from October; usage Aug-Oct; base June-November). 44: port_requests 12 rows
+  // (B2 B3 B4 B5 bad; P7 superseded once), exits 8 (E7 bad), usage 6 (one negative), base 3
+  // (Oct and Nov). B1 has province 99: HQ only. 11: ports 8, exits 3, base 3.
   it('counts only the province rows', () => {
     expect(guangdong.dataQuality).toMatchObject({
-      rowsRead: 28,
+      rowsRead: 12 + 8 + 6 + 3,
       quarantinedTotal: 6,
       supersededVersions: 1,
       quarantined: [
@@ -143,7 +147,7 @@ describe('province data quality', () => {
         { reason: 'donor_equals_recipient', count: 1 },
       ],
     });
-    expect(beijing.dataQuality).toMatchObject({ rowsRead: 13, quarantinedTotal: 0, supersededVersions: 1 });
+    expect(beijing.dataQuality).toMatchObject({ rowsRead: 8 + 3 + 3, quarantinedTotal: 0, supersededVersions: 1 });
   });
 });
 

@@ -2,7 +2,9 @@
 // several seeds, bad rows included; the product computes the HQ weekly and every provincial
 // monthly briefing from it; the test checks the arithmetic that must always hold (ins and outs
 // add up to the completed total, nets sum to zero, shares to one) and sets every figure beside
-// an independent recomputation from the raw rows (support/independent-figures.ts).
+// an independent recomputation from the raw rows (support/independent-figures.ts): flows, the
+// trend, the comparisons with the previous period, the dissatisfaction mix, the rejection rate
+// over decided requests, the value mirror and the data-quality line.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,14 +14,18 @@ import { FsLake } from '#adapters/lake/fs-lake.ts';
 import type { HqWeeklyBriefing, ProvinceMonthlyBriefing } from '#core/report-model.ts';
 import { buildModel, prepareRun } from '#core/report-run.ts';
 import { generateLake } from '#lakegen/generate-lake.ts';
+import { reportDefinition } from '#core/report-definitions.ts';
 import { provinces } from '#reference/index.ts';
-import { readLakeRows, recompute, type LakeRows, type Recomputed } from './support/independent-figures.ts';
+import { readLakeRows, recompute, type LakeRows, type Recomputed, type ReportSpec } from './support/independent-figures.ts';
 import { createTally } from './support/tally.ts';
 
 const HOME = 'CMCC';
 /** 2019-W50 and December 2019 in Beijing days (ISO week: Monday 9 to Sunday 15 December). */
 const WEEK = { id: '2019-W50', start: '2019-12-09', end: '2019-12-15' };
 const MONTH = { id: '2019-12', start: '2019-12-01', end: '2019-12-31' };
+/** The reports as configured (config/reports.json): how many periods each comparison spans. */
+const WEEKLY: ReportSpec = { kind: 'week', period: WEEK, trend: reportDefinition('hq-weekly').trend };
+const MONTHLY: ReportSpec = { kind: 'month', period: MONTH, trend: reportDefinition('province-monthly').trend };
 const LAKES = [
   { seed: 3, scale: 0.15 },
   { seed: 1789, scale: 0.2 },
@@ -45,6 +51,30 @@ function expectDataQuality(dataQuality: HqWeeklyBriefing['dataQuality'], expecte
   expect(Object.fromEntries(dataQuality.quarantined.filter((entry) => entry.count > 0).map((entry) => [entry.reason, entry.count]).sort())).toEqual(countsOf(expected.quarantined));
   expect(dataQuality.rowsRead).toBe(expected.rowsRead);
   expect(dataQuality.supersededVersions).toBe(expected.superseded);
+  expect(dataQuality.latestQuarantined).toBe(expected.latestQuarantined);
+}
+
+/** The figures both reports share: comparisons, trend, mix, rejection rate, value mirror. */
+function expectSharedFigures(briefing: HqWeeklyBriefing | ProvinceMonthlyBriefing, expected: Recomputed, label: string) {
+  const flow = (home: Recomputed['home']) => ({ portIns: home.ins, portOuts: home.outs, net: home.ins - home.outs, subscriberBase: home.base, portOutRate: home.base === null ? null : home.outs / home.base });
+  expect(briefing.flows.home.current, label).toEqual(flow(expected.home));
+  expect(briefing.flows.home.previous, label).toEqual(flow(expected.previousHome));
+  expect(briefing.flows.trend.map(({ portIns, portOuts, net, subscriberBase, portOutRate }) => ({ portIns, portOuts, net, subscriberBase, portOutRate })), label).toEqual(expected.trend.map(flow));
+  expect(briefing.rejections, label).toMatchObject({ requests: expected.requests, pending: expected.pending, rejected: expected.rejected });
+  expect(briefing.rejections.rate ?? NaN, label).toBeCloseTo(expected.rejectionRate ?? NaN, 12);
+  expect(briefing.rejections.previousRate ?? NaN, label).toBeCloseTo(expected.previousRejectionRate ?? NaN, 12);
+  expect(Object.fromEntries(briefing.rejections.reasons.map((reason) => [reason.reason, reason.count]).sort()), label).toEqual(countsOf(expected.rejectedByReason));
+  expect(briefing.dissatisfaction.responses, label).toBe(expected.responses);
+  expect(briefing.dissatisfaction.previousResponses, label).toBe(expected.previousResponses);
+  expect(Object.fromEntries(briefing.dissatisfaction.categories.filter((c) => c.count > 0).map((c) => [c.category, c.count]).sort()), label).toEqual(countsOf(expected.categories));
+  for (const category of briefing.dissatisfaction.categories) {
+    const earlier = expected.previousCategories.get(category.category) ?? 0;
+    expect(category.previousShare ?? NaN, `${label} ${category.category}`).toBeCloseTo(expected.previousResponses > 0 ? earlier / expected.previousResponses : NaN, 12);
+  }
+  const mirror = expected.valueMirror;
+  expect(briefing.valueMirror, label).toMatchObject({ leavers: mirror.leavers, leaversWithUsage: mirror.withUsage, overpaying: mirror.overpaying, joiners: mirror.joiners });
+  expect(briefing.valueMirror.leaverAverageFeeCny ?? NaN, label).toBeCloseTo(mirror.leavers > 0 ? mirror.leaverFeeSum / mirror.leavers : NaN, 6);
+  expect(briefing.valueMirror.joinerAverageFeeCny ?? NaN, label).toBeCloseTo(mirror.joiners > 0 ? mirror.joinerFeeSum / mirror.joiners : NaN, 6);
 }
 
 describe.each(LAKES)('a generated lake (seed $seed, scale $scale)', ({ seed, scale }) => {
@@ -97,17 +127,18 @@ describe.each(LAKES)('a generated lake (seed $seed, scale $scale)', ({ seed, sca
       if (reasons.length > 0) expect(sum(reasons)).toBeCloseTo(1, 12);
     });
 
+    it('holds no case the contract leaves open (so the recomputation can decide every figure)', () => {
+      expect(recompute(rows, WEEKLY, HOME).ambiguous).toEqual([]);
+    });
+
     it('equals the independent recomputation, figure by figure', () => {
-      const expected = recompute(rows, WEEK, HOME);
+      const expected = recompute(rows, WEEKLY, HOME);
       expect(hq.flows.totalCompleted).toBe(expected.totalCompleted);
       expect(Object.fromEntries(hq.flows.byOperator.map((flow) => [flow.operator, { ins: flow.portIns, outs: flow.portOuts }]))).toEqual(Object.fromEntries(expected.byOperator));
       expect(Object.fromEntries(hq.flows.matrix.filter((cell) => cell.ports > 0).map((cell) => [`${cell.donor}>${cell.recipient}`, cell.ports]).sort())).toEqual(countsOf(expected.matrix));
       const provinceFlows = Object.fromEntries(hq.flows.byProvince.filter((flow) => flow.portIns + flow.portOuts > 0).map((flow) => [flow.provinceCode, { ins: flow.portIns, outs: flow.portOuts }]));
       expect(provinceFlows).toEqual(Object.fromEntries(expected.byProvince));
-      const home = expected.byOperator.get(HOME)!;
-      expect(hq.flows.home.current).toEqual({ portIns: home.ins, portOuts: home.outs, net: home.ins - home.outs, subscriberBase: expected.homeBase, portOutRate: home.outs / expected.homeBase });
-      expect(hq.rejections.requests).toBe(expected.requests);
-      expect(Object.fromEntries(hq.rejections.reasons.map((reason) => [reason.reason, reason.count]).sort())).toEqual(countsOf(expected.rejectedByReason));
+      expectSharedFigures(hq, expected, 'hq');
       expectDataQuality(hq.dataQuality, expected);
     });
   });
@@ -116,14 +147,13 @@ describe.each(LAKES)('a generated lake (seed $seed, scale $scale)', ({ seed, sca
     it('gives every province its own figures, equal to the recomputation for that province', () => {
       expect([...byProvince.keys()].sort()).toEqual(provinces.map((province) => province.code).sort());
       for (const [code, briefing] of byProvince) {
-        const expected = recompute(rows, MONTH, HOME, code);
+        const expected = recompute(rows, MONTHLY, HOME, code);
         const home = expected.byOperator.get(HOME) ?? { ins: 0, outs: 0 };
         expect(briefing.provinceCode, code).toBe(code);
         expect(briefing.flows.totalCompleted, code).toBe(expected.totalCompleted);
         expect({ ins: briefing.flows.home.current.portIns, outs: briefing.flows.home.current.portOuts }, code).toEqual(home);
         expect(briefing.flows.home.current.net, code).toBe(home.ins - home.outs);
-        expect(briefing.rejections.requests, code).toBe(expected.requests);
-        expect(Object.fromEntries(briefing.rejections.reasons.map((reason) => [reason.reason, reason.count]).sort()), code).toEqual(countsOf(expected.rejectedByReason));
+        expectSharedFigures(briefing, expected, code);
         expectDataQuality(briefing.dataQuality, expected);
       }
     });
@@ -137,7 +167,7 @@ describe.each(LAKES)('a generated lake (seed $seed, scale $scale)', ({ seed, sca
     });
 
     it('adds the provinces up to the nation: completed ports and the home operator net', () => {
-      const nation = recompute(rows, MONTH, HOME);
+      const nation = recompute(rows, MONTHLY, HOME);
       const provincesTotal = sum([...byProvince.values()].map((briefing) => briefing.flows.totalCompleted));
       expect(provincesTotal).toBe(nation.totalCompleted);
       const home = nation.byOperator.get(HOME)!;

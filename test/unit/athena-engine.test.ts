@@ -162,6 +162,46 @@ describe('Athena engine', () => {
     });
   });
 
+  describe('wall time and the Lambda deadline', () => {
+    // A clock that the sleeps and each status call (400 ms of API latency) move forward.
+    const clockedEngine = (options: Partial<AthenaEngineOptions>) => {
+      let clock = 0;
+      athena.on(GetQueryExecutionCommand).callsFake(() => {
+        clock += 400;
+        return state('RUNNING');
+      });
+      athena.on(StopQueryExecutionCommand).resolves({});
+      return {
+        engine: createEngine({ now: () => clock, sleep: async (ms) => { sleeps.push(ms); clock += ms; }, ...options }),
+        clock: () => clock,
+      };
+    };
+
+    it('counts the time spent in calls, not only the sleeps, against the timeout', async () => {
+      const { engine: clocked, clock } = clockedEngine({ polling: { timeoutMs: 2000 } });
+
+      await expect(clocked.runMetric('flows', BASE_PARAMETERS)).rejects.toThrow(/still RUNNING in Athena after 2 s \(q-1\); stopped it/);
+
+      // Sleeps 250 + 375 + 375 (cut to the time left) and three calls of 400 ms: 2.2 s of wall
+      // time, where the sleeps alone (1 s) would have let it run on.
+      expect(sleeps.reduce((sum, ms) => sum + ms, 0)).toBeLessThan(2000);
+      expect(clock()).toBeGreaterThanOrEqual(2000);
+      expect(athena.commandCalls(StopQueryExecutionCommand)).toHaveLength(1);
+    });
+
+    it('stops the query before the Lambda runs out of time', async () => {
+      // 12 s left when the query starts, 10 s kept in reserve: about 2 s to run.
+      let remaining = 12_000;
+      const { engine: clocked, clock } = clockedEngine({ polling: { timeoutMs: 540_000 }, remainingTimeMs: () => remaining - clock() });
+      remaining += clock();
+
+      await expect(clocked.runMetric('flows', BASE_PARAMETERS)).rejects.toThrow(/stopped it/);
+
+      expect(clock()).toBeLessThan(3000);
+      expect(athena.commandCalls(StopQueryExecutionCommand)).toHaveLength(1);
+    });
+  });
+
   describe('results', () => {
     it('pages through every page, skipping only the header of the first', async () => {
       athena

@@ -5,7 +5,13 @@ import type { ChartImage, ChartSpec } from '#render/charts/chart-spec.ts';
 import { createBriefingRenderer } from '#render/briefing-renderer.ts';
 import { RenderError } from '#render/render-error.ts';
 import { provinces } from '#reference/index.ts';
+import { readBriefingPage } from '../support/briefing-page.ts';
 import { fullHqModel, hqModelWithNulls, provinceModel, smallHqModel } from './render-models.ts';
+
+/** The first line of the text part that starts with `label` (a table row or a headline line), trimmed. */
+function textRow(text: string, label: string): string | undefined {
+  return text.split('\n').map((line) => line.trim()).find((line) => line.startsWith(label));
+}
 
 // The mail HTML is validated with the recommended preset, less two rules that email needs:
 const MAIL_RULES = {
@@ -52,18 +58,20 @@ describe('the language of a briefing', () => {
 });
 
 describe('figures in the mail', () => {
-  it('formats a net flow with a real minus sign and a share as a percent, in HTML and text alike', async () => {
+  it('formats a net flow with a real minus sign and a share as a percent, each in its place, in HTML and text alike', async () => {
     // act
-    const { html, text } = await createBriefingRenderer({ locale: 'en' }).render(smallHqModel());
-    // assess
-    for (const part of [html, text]) {
-      expect(part).toContain('\u22121,234');
-      expect(part).toContain('57.6%');
-      expect(part).toContain('0.200%');
-      expect(part).toContain('+2.5 pt');
-      expect(part).toContain('¥128.50');
-      expect(part).not.toContain('CN¥');
-    }
+    const { html, text, pageHtml } = await createBriefingRenderer({ locale: 'en' }).render(smallHqModel());
+    const page = readBriefingPage(pageHtml);
+    // assess: the headline blocks and the value-mirror row of the page
+    expect(page.kpi('Net flow')[0]).toBe('\u22121,234');
+    expect(page.kpi('Port-out rate')[0]).toBe('0.200%');
+    expect(page.kpi('Main reason for leaving')).toEqual(['Network coverage and quality 57.6%', 'vs earlier +2.5 pt']);
+    expect(page.rows("Leavers' plans and use").get("Leavers' average plan fee")).toEqual(['¥128.50']);
+    // and the same rows of the text part
+    expect(textRow(text, 'Port-out rate')).toMatch(/^Port-out rate +0\.200% /);
+    expect(textRow(text, 'Main reason for leaving')).toBe('Main reason for leaving: Network coverage and quality 57.6% (vs earlier +2.5 pt)');
+    expect(textRow(text, "Leavers' average plan fee")).toMatch(/ ¥128\.50$/);
+    for (const part of [html, text]) expect(part).not.toContain('CN¥');
   });
 
   it('shows a null figure as a dash with a note, never as 0 or NaN', async () => {

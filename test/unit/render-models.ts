@@ -17,8 +17,8 @@ const quality = {
   supersededVersions: 7,
   latestQuarantined: 0,
   tables: [
-    { table: 'port_requests', rowsRead: 10_000, quarantined: 44 },
-    { table: 'exit_reasons', rowsRead: 2_345, quarantined: 1 },
+    { table: 'port_requests', firstPartition: '2019-09-30', lastPartition: '2019-12-01', rowsRead: 10_000, quarantined: 44 },
+    { table: 'exit_reasons', firstPartition: '2019-10-28', lastPartition: '2019-12-01', rowsRead: 2_345, quarantined: 1 },
   ],
   partitionsMissing: [],
 };
@@ -40,7 +40,7 @@ export function smallHqModel(): HqWeeklyBriefing {
       portOutsChange: 0.12,
       portOutRate: 0.002,
       portOutRateChange: 0.0004,
-      topCategory: { category: 'NETWORK', share: 0.576, shareChange: 0.025 },
+      topCategory: { category: 'NETWORK', share: 0.576, shareChange: 0.025, tiedWith: [] },
     },
     flows: {
       totalCompleted: 9_876,
@@ -90,6 +90,8 @@ export function smallHqModel(): HqWeeklyBriefing {
     },
     rejections: {
       requests: 7_000,
+      pending: 0,
+      previousPending: 0,
       rejected: 1_322,
       rate: 0.188857,
       previousRate: 0.1733,
@@ -175,7 +177,7 @@ export function provinceModel(): ProvinceMonthlyBriefing {
     homeOperator: 'CMCC',
     period: { id: '2019-11', kind: 'month', start: '2019-11-01', end: '2019-11-30', timezone: 'Asia/Shanghai', startUtc: '2019-10-31T16:00:00Z', endUtc: '2019-11-30T16:00:00Z' },
     dataIncomplete: false,
-    headline: { net: -2_345, netChange: -45, portOuts: 6_789, portOutsChange: -0.034, portOutRate: 0.0123, portOutRateChange: -0.0011, topCategory: { category: 'PRICE', share: 0.41, shareChange: 0.013 } },
+    headline: { net: -2_345, netChange: -45, portOuts: 6_789, portOutsChange: -0.034, portOutRate: 0.0123, portOutRateChange: -0.0011, topCategory: { category: 'PRICE', share: 0.41, shareChange: 0.013, tiedWith: [] } },
     flows: {
       totalCompleted: 15_432,
       home: {
@@ -206,6 +208,8 @@ export function provinceModel(): ProvinceMonthlyBriefing {
     },
     rejections: {
       requests: 8_100,
+      pending: 0,
+      previousPending: 0,
       rejected: 1_215,
       rate: 0.15,
       previousRate: 0.161,

@@ -41,6 +41,17 @@ export interface AthenaEngineOptions {
   readonly pageSize?: number;
   /** Injected in tests. */
   readonly sleep?: Sleep;
+  /** The wall clock, in ms; injected in tests. @default Date.now */
+  readonly now?: () => number;
+  /**
+   * Time left before the caller's own deadline (a Lambda's context.getRemainingTimeInMillis):
+   * a query still running when less than deadlineMarginMs is left is stopped, so that the
+   * function fails with a clear error instead of being killed mid-query (and the query running on).
+   * @default - no deadline but polling.timeoutMs
+   */
+  readonly remainingTimeMs?: () => number;
+  /** @default 10000 ms: time kept to stop the query and report the failure */
+  readonly deadlineMarginMs?: number;
 }
 
 type QueryState = NonNullable<NonNullable<QueryExecution['Status']>['State']>;
@@ -110,12 +121,20 @@ export class AthenaEngine implements QueryEngine {
     }
   }
 
+  /** Wall time (sleeps and API calls alike) left for this query: its timeout, and the caller's deadline. */
+  private timeLeft(startedAt: number): number {
+    const now = this.options.now ?? Date.now;
+    const byTimeout = (this.options.polling?.timeoutMs ?? 540_000) - (now() - startedAt);
+    const remaining = this.options.remainingTimeMs?.();
+    return remaining === undefined ? byTimeout : Math.min(byTimeout, remaining - (this.options.deadlineMarginMs ?? 10_000));
+  }
+
   private async waitForCompletion(query: CompiledQuery, queryExecutionId: string): Promise<QueryExecution> {
-    const timeoutMs = this.options.polling?.timeoutMs ?? 540_000;
-    let waited = 0;
+    const now = this.options.now ?? Date.now;
+    const startedAt = now();
     for (const delay of pollingDelays(this.options.polling)) {
-      await this.sleep(delay);
-      waited += delay;
+      // Never sleep past the time left: the last check comes just before it runs out.
+      await this.sleep(Math.max(0, Math.min(delay, this.timeLeft(startedAt))));
       const { QueryExecution: execution } = await this.call(() =>
         this.options.client.send(new GetQueryExecutionCommand({ QueryExecutionId: queryExecutionId })),
       );
@@ -125,8 +144,9 @@ export class AthenaEngine implements QueryEngine {
         const reason = execution?.Status?.StateChangeReason ?? execution?.Status?.AthenaError?.ErrorMessage ?? 'no reason given';
         throw new QueryError(`query ${query.name} ${state.toLowerCase()} in Athena (${queryExecutionId}): ${reason}`, query.name);
       }
-      if (waited >= timeoutMs) {
+      if (this.timeLeft(startedAt) <= 0) {
         await this.stop(queryExecutionId);
+        const waited = now() - startedAt;
         throw new QueryError(`query ${query.name} still ${state ?? 'unknown'} in Athena after ${Math.round(waited / 1000)} s (${queryExecutionId}); stopped it`, query.name);
       }
     }

@@ -1,8 +1,15 @@
--- Clean exit-survey answers, one per response_id (a re-delivered file must not count twice).
+-- Clean exit-survey answers, one per response_id (a re-delivered file must not count twice):
+-- the latest collected_at; on a tie, the smallest codes (category, operator, province,
+-- channel, port_id) in binary order, so that both engines keep the same answer.
 (
   SELECT *
   FROM (
-    SELECT c.*, row_number() OVER (PARTITION BY c.response_id ORDER BY c.collected_at DESC) AS version_rank
+    SELECT
+      c.*,
+      row_number() OVER (
+        PARTITION BY c.response_id
+        ORDER BY c.collected_at DESC, c.category_code, c.operator_code, c.province_code, c.channel, c.port_id NULLS LAST
+      ) AS version_rank
     FROM {{exit_reasons_checked}} c
     WHERE c.quarantine_reason IS NULL
   ) versions

@@ -4,6 +4,5 @@ SELECT
   b.province_code,
   b.operator_code,
   sum(b.subscribers) AS subscribers
-FROM {{subscriber_base_checked}} b
-WHERE b.quarantine_reason IS NULL
+FROM {{subscriber_base_clean}} b
 GROUP BY b."month", b.province_code, b.operator_code

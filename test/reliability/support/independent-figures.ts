@@ -1,8 +1,13 @@
-// An independent recomputation of the briefing figures, for the property tests: the rows are
-// read with one plain DuckDB query per table (SELECT the columns from every Parquet file of the
-// table, no filters), and everything else happens here in JavaScript, written from
-// data-contract.md and domain.md without looking at the product's SQL: quarantine by the
-// contract's rules, latest version per port_id, then counting by Beijing calendar day.
+// An independent recomputation of the briefing figures, for the property tests, written from
+// data-contract.md, domain.md and the rules of issue 20 alone, never from the product's SQL or
+// its choices: the rows are read with one plain DuckDB query per table (every Parquet file, no
+// filters), then in JavaScript: quarantine by the contract's rules (a row belongs to the
+// partition of its own Beijing date, no tolerance); a request's current state is its version
+// with the latest updated_at, clean or not (a bad latest version leaves the request out); where
+// the contract does not decide (two different versions with the same updated_at, two different
+// copies of one answer with the same collected_at) the case is reported as ambiguous instead of
+// settled by a tie-break, and the tests require that there are none; then counting by Beijing
+// calendar day over every period of the report (trend and comparisons included).
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { channels, dissatisfactionCategories, operators, provinces, rejectReasons } from '#reference/index.ts';
@@ -18,7 +23,7 @@ export interface PortRow {
 }
 export interface ExitRow {
   response_id: string | null; msisdn_hash: string | null; province_code: string | null; operator_code: string | null;
-  category_code: string | null; collected_at: number | null; channel: string | null; dt: string;
+  category_code: string | null; subcategory_code: string | null; collected_at: number | null; channel: string | null; dt: string;
 }
 export interface UsageRow {
   msisdn_hash: string | null; province_code: string | null; operator_code: string | null; plan_code: string | null; plan_fee_cny: number | null;
@@ -55,7 +60,7 @@ export async function readLakeRows(lakeDir: string): Promise<LakeRows> {
   try {
     await connection.run("SET TimeZone = 'UTC'");
     const ports = await readTable(connection, lakeDir, 'port_requests', ['port_id', 'msisdn_hash', 'province_code', 'donor_operator', 'recipient_operator', 'status', 'reject_reason', 'requested_at', 'completed_at', 'updated_at', 'channel', 'tenure_months', 'plan_code', 'monthly_fee_cny'], 'dt');
-    const exits = await readTable(connection, lakeDir, 'exit_reasons', ['response_id', 'msisdn_hash', 'province_code', 'operator_code', 'category_code', 'collected_at', 'channel'], 'dt');
+    const exits = await readTable(connection, lakeDir, 'exit_reasons', ['response_id', 'msisdn_hash', 'province_code', 'operator_code', 'category_code', 'subcategory_code', 'collected_at', 'channel'], 'dt');
     const usage = await readTable(connection, lakeDir, 'usage_monthly', ['msisdn_hash', 'province_code', 'operator_code', 'plan_code', 'plan_fee_cny', 'data_allowance_mb', 'data_used_mb', 'voice_allowance_min', 'voice_used_min'], 'month');
     const base = await readTable(connection, lakeDir, 'subscriber_base', ['province_code', 'operator_code', 'subscribers'], 'month');
     return { ports: ports as unknown as PortRow[], exits: exits as unknown as ExitRow[], usage: usage as unknown as UsageRow[], base: base as unknown as BaseRow[] };
@@ -74,6 +79,8 @@ const REJECT_REASONS = new Set(rejectReasons.map((r) => r.code));
 const STATUSES = new Set(channels.statuses);
 const REQUEST_CHANNELS = new Set(channels.port_requests);
 const EXIT_CHANNELS = new Set(channels.exit_reasons);
+/** "Subcategories refine them": a subcategory of the answer's own category. */
+const SUBCATEGORIES = new Set(dissatisfactionCategories.flatMap((c) => c.subcategories.map((sub) => `${c.code}/${sub.code}`)));
 
 const absent = (value: unknown) => value === null || value === undefined || value === '';
 const unknown = (value: unknown, known: Set<string>) => !known.has(String(value));
@@ -82,8 +89,6 @@ const unknown = (value: unknown, known: Set<string>) => !known.has(String(value)
 export function beijingDay(epochMs: number): string {
   return new Date(epochMs + BEIJING_MS).toISOString().slice(0, 10);
 }
-
-const daysApart = (a: string, b: string) => Math.abs(Date.parse(`${a}T00:00:00Z`) - Date.parse(`${b}T00:00:00Z`)) / DAY_MS;
 
 export function portQuarantine(row: PortRow): string | null {
   if (
@@ -100,7 +105,7 @@ export function portQuarantine(row: PortRow): string | null {
     (row.status === 'completed' && row.completed_at === null) ||
     (row.completed_at !== null && (row.completed_at < requested || row.completed_at > requested + 7 * DAY_MS)) ||
     row.updated_at! < requested ||
-    daysApart(row.dt, beijingDay(requested)) > 1
+    row.dt !== beijingDay(requested)
   ) return 'malformed_timestamp';
   if (row.monthly_fee_cny! < 0 || row.tenure_months! < 0) return 'negative_value';
   if (row.donor_operator === row.recipient_operator) return 'donor_equals_recipient';
@@ -109,8 +114,11 @@ export function portQuarantine(row: PortRow): string | null {
 
 export function exitQuarantine(row: ExitRow): string | null {
   if (absent(row.response_id) || absent(row.msisdn_hash) || [row.province_code, row.operator_code, row.category_code, row.collected_at, row.channel].some((value) => value === null)) return 'missing_key';
-  if (unknown(row.province_code, PROVINCES) || unknown(row.operator_code, OPERATORS) || unknown(row.category_code, CATEGORIES) || unknown(row.channel, EXIT_CHANNELS)) return 'unknown_code';
-  if (daysApart(row.dt, beijingDay(row.collected_at!)) > 1) return 'malformed_timestamp';
+  if (
+    unknown(row.province_code, PROVINCES) || unknown(row.operator_code, OPERATORS) || unknown(row.category_code, CATEGORIES) || unknown(row.channel, EXIT_CHANNELS) ||
+    (row.subcategory_code !== null && !SUBCATEGORIES.has(`${row.category_code}/${row.subcategory_code}`))
+  ) return 'unknown_code';
+  if (row.dt !== beijingDay(row.collected_at!)) return 'malformed_timestamp';
   return null;
 }
 
@@ -130,24 +138,82 @@ export function baseQuarantine(row: BaseRow): string | null {
   return null;
 }
 
-// --- figures --------------------------------------------------------------------------------
+// --- the current state ----------------------------------------------------------------------
 
-const STATUS_ORDER: Record<string, number> = { pending: 1, cancelled: 2, rejected: 3, completed: 4 };
-
-/** Clean rows only, then the latest update of each request. */
-export function currentRequests(ports: readonly PortRow[]): PortRow[] {
-  const latest = new Map<string, PortRow>();
-  for (const row of ports) {
-    if (portQuarantine(row) !== null) continue;
-    const held = latest.get(row.port_id!);
-    const later =
-      !held ||
-      row.updated_at! > held.updated_at! ||
-      (row.updated_at === held.updated_at && (STATUS_ORDER[row.status!]! > STATUS_ORDER[held.status!]! || (row.status === held.status && (row.completed_at ?? 0) > (held.completed_at ?? 0))));
-    if (later) latest.set(row.port_id!, row);
-  }
-  return [...latest.values()];
+export interface CurrentState {
+  /** Requests whose latest version is clean, one row each. */
+  readonly requests: PortRow[];
+  /** port_id -> its versions other than the current one (clean ones count as superseded). */
+  readonly superseded: Set<PortRow>;
+  /** Requests left out because their latest version is quarantined while an older one is clean. */
+  readonly latestQuarantined: PortRow[];
+  /** port_ids whose latest updated_at is shared by versions that differ: the contract does not decide. */
+  readonly ambiguous: string[];
 }
+
+const sameVersion = (a: PortRow, b: PortRow) =>
+  (['status', 'reject_reason', 'completed_at', 'donor_operator', 'recipient_operator', 'province_code', 'plan_code', 'monthly_fee_cny'] as const).every(
+    (column) => a[column] === b[column],
+  ) && portQuarantine(a) === portQuarantine(b);
+
+export function currentState(ports: readonly PortRow[]): CurrentState {
+  const byPort = new Map<string, PortRow[]>();
+  for (const row of ports) if (!absent(row.port_id)) byPort.set(row.port_id!, [...(byPort.get(row.port_id!) ?? []), row]);
+  const requests: PortRow[] = [];
+  const superseded = new Set<PortRow>();
+  const latestQuarantined: PortRow[] = [];
+  const ambiguous: string[] = [];
+  for (const [portId, versions] of byPort) {
+    const dated = versions.filter((row) => row.updated_at !== null);
+    const latestAt = Math.max(...dated.map((row) => row.updated_at!));
+    const latest = dated.filter((row) => row.updated_at === latestAt);
+    const current = latest[0];
+    for (const row of versions) if (row !== current) superseded.add(row);
+    if (current === undefined) continue;
+    if (latest.some((row) => !sameVersion(row, current))) {
+      ambiguous.push(portId);
+      continue;
+    }
+    if (portQuarantine(current) === null) requests.push(current);
+    else if (versions.some((row) => portQuarantine(row) === null)) latestQuarantined.push(versions.find((row) => portQuarantine(row) === null)!);
+  }
+  return { requests, superseded, latestQuarantined, ambiguous };
+}
+
+/** Clean answers, one per response_id (the id is unique: further rows are copies); differing copies are ambiguous. */
+export function currentAnswers(exits: readonly ExitRow[]): { answers: ExitRow[]; ambiguous: string[] } {
+  const byId = new Map<string, ExitRow[]>();
+  for (const row of exits) if (exitQuarantine(row) === null) byId.set(row.response_id!, [...(byId.get(row.response_id!) ?? []), row]);
+  const answers: ExitRow[] = [];
+  const ambiguous: string[] = [];
+  for (const [id, copies] of byId) {
+    const latestAt = Math.max(...copies.map((row) => row.collected_at!));
+    const latest = copies.filter((row) => row.collected_at === latestAt);
+    const differ = latest.some((row) => row.category_code !== latest[0]!.category_code || row.operator_code !== latest[0]!.operator_code || row.province_code !== latest[0]!.province_code);
+    if (differ) ambiguous.push(id);
+    else answers.push(latest[0]!);
+  }
+  return { answers, ambiguous };
+}
+
+/** Base rows of one month, province and operator: copies that agree count once; disagreeing ones not at all. */
+function baseVersions(base: readonly BaseRow[]) {
+  const byKey = new Map<string, BaseRow[]>();
+  for (const row of base) if (baseQuarantine(row) === null) byKey.set(`${row.month}|${row.province_code}|${row.operator_code}`, [...(byKey.get(`${row.month}|${row.province_code}|${row.operator_code}`) ?? []), row]);
+  const kept: BaseRow[] = [];
+  const copies = new Set<BaseRow>();
+  const conflicting = new Set<BaseRow>();
+  for (const rows of byKey.values()) {
+    if (rows.some((row) => row.subscribers !== rows[0]!.subscribers)) for (const row of rows) conflicting.add(row);
+    else {
+      kept.push(rows[0]!);
+      for (const row of rows.slice(1)) copies.add(row);
+    }
+  }
+  return { kept, copies, conflicting };
+}
+
+// --- periods ----------------------------------------------------------------------------------
 
 export interface Window {
   /** First and last Beijing day of the period. */
@@ -155,35 +221,99 @@ export interface Window {
   readonly end: string;
 }
 
+export interface ReportSpec {
+  readonly kind: 'week' | 'month';
+  readonly period: Window;
+  /** How many periods each comparison spans, the report period included (config/reports.json). */
+  readonly trend: { readonly flows: number; readonly categories: number; readonly rejections: number };
+}
+
 const inWindow = (day: string, window: Window) => day >= window.start && day <= window.end;
+const shiftDay = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+const addMonths = (month: string, count: number) => new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1 + count, 1)).toISOString().slice(0, 7);
+const lastDayOf = (month: string) => shiftDay(`${addMonths(month, 1)}-01`, -1);
+
+/** The `count` periods ending with the report period, oldest first. */
+export function periodsEndingWith(spec: ReportSpec, count: number): Window[] {
+  return Array.from({ length: count }, (_, index) => {
+    const back = count - 1 - index;
+    if (spec.kind === 'week') return { start: shiftDay(spec.period.start, -7 * back), end: shiftDay(spec.period.end, -7 * back) };
+    const month = addMonths(spec.period.start.slice(0, 7), -back);
+    return { start: `${month}-01`, end: lastDayOf(month) };
+  });
+}
+
+// --- figures --------------------------------------------------------------------------------
+
+export interface HomeFlow { ins: number; outs: number; base: number | null }
 
 export interface Recomputed {
   totalCompleted: number;
   byOperator: Map<string, { ins: number; outs: number }>;
   matrix: Map<string, number>;
   byProvince: Map<string, { ins: number; outs: number }>;
+  home: HomeFlow;
+  previousHome: HomeFlow;
+  /** The home operator per period of the flow trend, oldest first. */
+  trend: HomeFlow[];
   homeBase: number;
   requests: number;
+  pending: number;
+  rejected: number;
+  /** Rejected over decided requests. */
+  rejectionRate: number | null;
+  previousRejectionRate: number | null;
   rejectedByReason: Map<string, number>;
+  responses: number;
+  categories: Map<string, number>;
+  previousResponses: number;
+  previousCategories: Map<string, number>;
+  valueMirror: { leavers: number; withUsage: number; overpaying: number; leaverFeeSum: number; joiners: number; joinerFeeSum: number };
   quarantined: Map<string, number>;
   rowsRead: number;
   superseded: number;
+  latestQuarantined: number;
+  /** Cases the contract leaves open; a lake with any cannot be checked figure by figure. */
+  ambiguous: string[];
 }
 
 function bump<K>(map: Map<K, number>, key: K, by = 1) {
   map.set(key, (map.get(key) ?? 0) + by);
 }
 
-const addMonths = (month: string, count: number) => {
-  const date = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1 + count, 1));
-  return date.toISOString().slice(0, 7);
-};
+const ratioOf = (part: number, whole: number) => (whole > 0 ? part / whole : null);
 
-/** The figures of one period for one scope (every province, or one). */
-export function recompute(rows: LakeRows, window: Window, home: string, province?: string): Recomputed {
+/** What every scope shares, worked out once per lake: current states, answers, base, usage by number. */
+const settledCache = new WeakMap<LakeRows, ReturnType<typeof settle>>();
+function settle(rows: LakeRows) {
+  const usageByNumber = new Map<string, UsageRow[]>();
+  for (const row of rows.usage) if (usageQuarantine(row) === null) usageByNumber.set(row.msisdn_hash!, [...(usageByNumber.get(row.msisdn_hash!) ?? []), row]);
+  return { state: currentState(rows.ports), answers: currentAnswers(rows.exits), base: baseVersions(rows.base), usageByNumber };
+}
+function settled(rows: LakeRows) {
+  let value = settledCache.get(rows);
+  if (!value) settledCache.set(rows, (value = settle(rows)));
+  return value;
+}
+
+/** The figures of one report for one scope (every province, or one). */
+export function recompute(rows: LakeRows, spec: ReportSpec, home: string, province?: string): Recomputed {
   const scoped = (code: string | null) => province === undefined || code === province;
-  const current = currentRequests(rows.ports).filter((row) => scoped(row.province_code));
-  const completed = current.filter((row) => row.status === 'completed' && inWindow(beijingDay(row.completed_at!), window));
+  const { state, answers: current_, base, usageByNumber } = settled(rows);
+  const { answers, ambiguous: ambiguousAnswers } = current_;
+  const requests = state.requests.filter((row) => scoped(row.province_code));
+  const window = spec.period;
+  const completedIn = (period: Window) => requests.filter((row) => row.status === 'completed' && inWindow(beijingDay(row.completed_at!), period));
+  const baseOf = (period: Window): number | null => {
+    const matching = base.kept.filter((row) => row.month === period.start.slice(0, 7) && row.operator_code === home && scoped(row.province_code));
+    return matching.length === 0 ? null : matching.reduce((sum, row) => sum + row.subscribers!, 0);
+  };
+  const homeFlowOf = (period: Window): HomeFlow => {
+    const completed = completedIn(period);
+    return { ins: completed.filter((row) => row.recipient_operator === home).length, outs: completed.filter((row) => row.donor_operator === home).length, base: baseOf(period) };
+  };
+
+  const completed = completedIn(window);
   const byOperator = new Map<string, { ins: number; outs: number }>();
   const byProvince = new Map<string, { ins: number; outs: number }>();
   const matrix = new Map<string, number>();
@@ -200,30 +330,92 @@ export function recompute(rows: LakeRows, window: Window, home: string, province
       byProvince.set(row.province_code!, entry);
     }
   }
-  const baseMonth = window.start.slice(0, 7);
-  const homeBase = rows.base
-    .filter((row) => row.month === baseMonth && baseQuarantine(row) === null && row.operator_code === home && scoped(row.province_code))
-    .reduce((sum, row) => sum + row.subscribers!, 0);
-  const asked = current.filter((row) => row.donor_operator === home && inWindow(beijingDay(row.requested_at!), window));
-  const rejectedByReason = new Map<string, number>();
-  for (const row of asked.filter((candidate) => candidate.status === 'rejected')) bump(rejectedByReason, row.reject_reason!);
+  const flowPeriods = periodsEndingWith(spec, spec.trend.flows);
+  const trend = flowPeriods.map(homeFlowOf);
 
-  // Data quality: the rows filed in the period's own partitions.
+  const [previousRejectionWindow] = periodsEndingWith(spec, spec.trend.rejections).slice(-2);
+  const asked = (period: Window) => requests.filter((row) => row.donor_operator === home && inWindow(beijingDay(row.requested_at!), period));
+  const decidedRate = (rowsOf: PortRow[]) => ratioOf(rowsOf.filter((row) => row.status === 'rejected').length, rowsOf.filter((row) => row.status !== 'pending').length);
+  const current = asked(window);
+  const rejectedByReason = new Map<string, number>();
+  for (const row of current.filter((candidate) => candidate.status === 'rejected')) bump(rejectedByReason, row.reject_reason!);
+
+  const categoryPeriods = periodsEndingWith(spec, spec.trend.categories);
+  const leaving = answers.filter((row) => row.operator_code === home && scoped(row.province_code));
+  const categoriesIn = (periods: Window[]) => {
+    const counts = new Map<string, number>();
+    for (const row of leaving.filter((answer) => periods.some((period) => inWindow(beijingDay(answer.collected_at!), period)))) bump(counts, row.category_code!);
+    return counts;
+  };
+  const categories = categoriesIn([window]);
+  const previousCategories = categoriesIn(categoryPeriods.slice(0, -1));
+  const total = (map: Map<string, number>) => [...map.values()].reduce((sum, count) => sum + count, 0);
+
+  // The value mirror (domain.md): a leaver's usage over the three months before the month of leaving.
+  const leavers = completed.filter((row) => row.donor_operator === home);
+  let withUsage = 0;
+  let overpaying = 0;
+  for (const leaver of leavers) {
+    const leaveMonth = beijingDay(leaver.completed_at!).slice(0, 7);
+    const months = (usageByNumber.get(leaver.msisdn_hash!) ?? []).filter((row) => row.operator_code === home && row.month >= addMonths(leaveMonth, -3) && row.month < leaveMonth);
+    if (months.length === 0) continue;
+    withUsage += 1;
+    const used = (column: 'data_used_mb' | 'voice_used_min') => months.reduce((sum, row) => sum + row[column]!, 0);
+    const allowed = (column: 'data_allowance_mb' | 'voice_allowance_min') => months.reduce((sum, row) => sum + row[column]!, 0);
+    if (used('data_used_mb') * 2 < allowed('data_allowance_mb') && used('voice_used_min') * 2 < allowed('voice_allowance_min')) overpaying += 1;
+  }
+  const joiners = completed.filter((row) => row.recipient_operator === home);
+  const feeSum = (list: PortRow[]) => list.reduce((sum, row) => sum + row.monthly_fee_cny!, 0);
+
+  // Data quality: every row the report's figures could have drawn on, i.e. every partition of
+  // its periods (trend and comparisons), with the 7-day completion lookback and the usage months.
+  const firstPeriod = (count: number) => periodsEndingWith(spec, count)[0]!;
+  const portFrom = [shiftDay(firstPeriod(spec.trend.flows).start, -7), firstPeriod(spec.trend.rejections).start].sort()[0]!;
+  const exitFrom = firstPeriod(spec.trend.categories).start;
+  const usageFrom = addMonths(window.start.slice(0, 7), -3);
+  const usageTo = addMonths(window.end.slice(0, 7), -1);
+  const baseFrom = firstPeriod(spec.trend.flows).start.slice(0, 7);
   const quarantined = new Map<string, number>();
   let rowsRead = 0;
   const count = (reason: string | null) => {
     rowsRead += 1;
     if (reason !== null) bump(quarantined, reason);
   };
-  const periodPorts = rows.ports.filter((row) => inWindow(row.dt, window) && scoped(row.province_code));
-  for (const row of periodPorts) count(portQuarantine(row));
-  for (const row of rows.exits.filter((candidate) => inWindow(candidate.dt, window) && scoped(candidate.province_code))) count(exitQuarantine(row));
-  const usageFrom = addMonths(window.start.slice(0, 7), -3);
-  const usageTo = addMonths(window.end.slice(0, 7), -1);
+  const spannedPorts = rows.ports.filter((row) => row.dt >= portFrom && row.dt <= window.end && scoped(row.province_code));
+  for (const row of spannedPorts) count(portQuarantine(row));
+  for (const row of rows.exits.filter((candidate) => candidate.dt >= exitFrom && candidate.dt <= window.end && scoped(candidate.province_code))) count(exitQuarantine(row));
   for (const row of rows.usage.filter((candidate) => candidate.month >= usageFrom && candidate.month <= usageTo && scoped(candidate.province_code))) count(usageQuarantine(row));
-  for (const row of rows.base.filter((candidate) => candidate.month === baseMonth && scoped(candidate.province_code))) count(baseQuarantine(row));
-  const cleanPeriodPorts = periodPorts.filter((row) => portQuarantine(row) === null);
-  const superseded = cleanPeriodPorts.length - new Set(cleanPeriodPorts.map((row) => row.port_id)).size;
+  const spannedBase = rows.base.filter((candidate) => candidate.month >= baseFrom && candidate.month <= window.start.slice(0, 7) && scoped(candidate.province_code));
+  for (const row of spannedBase) count(baseQuarantine(row) ?? (base.conflicting.has(row) ? 'conflicting_versions' : null));
+  const superseded =
+    spannedPorts.filter((row) => portQuarantine(row) === null && state.superseded.has(row)).length + spannedBase.filter((row) => base.copies.has(row)).length;
+  const latestQuarantined = state.latestQuarantined.filter((row) => row.dt >= portFrom && row.dt <= window.end && scoped(row.province_code)).length;
 
-  return { totalCompleted: completed.length, byOperator, matrix, byProvince, homeBase, requests: asked.length, rejectedByReason, quarantined, rowsRead, superseded };
+  const home_ = homeFlowOf(window);
+  return {
+    totalCompleted: completed.length,
+    byOperator,
+    matrix,
+    byProvince,
+    home: home_,
+    previousHome: trend.at(-2)!,
+    trend,
+    homeBase: home_.base ?? 0,
+    requests: current.length,
+    pending: current.filter((row) => row.status === 'pending').length,
+    rejected: current.filter((row) => row.status === 'rejected').length,
+    rejectionRate: decidedRate(current),
+    previousRejectionRate: decidedRate(asked(previousRejectionWindow!)),
+    rejectedByReason,
+    responses: total(categories),
+    categories,
+    previousResponses: total(previousCategories),
+    previousCategories,
+    valueMirror: { leavers: leavers.length, withUsage, overpaying, leaverFeeSum: feeSum(leavers), joiners: joiners.length, joinerFeeSum: feeSum(joiners) },
+    quarantined,
+    rowsRead,
+    superseded,
+    latestQuarantined,
+    ambiguous: [...state.ambiguous.map((id) => `port ${id}`), ...ambiguousAnswers.map((id) => `answer ${id}`)],
+  };
 }
