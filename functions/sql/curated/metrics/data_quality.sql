@@ -42,3 +42,9 @@ UNION ALL
 SELECT 'subscriber_base' AS table_name, c.province_code, coalesce(c.quarantine_reason, 'clean') AS outcome, count(*) AS row_count
 FROM {{subscriber_base_checked}} c
 GROUP BY c.province_code, coalesce(c.quarantine_reason, 'clean')
+UNION ALL
+-- re-delivered copies that agree with the row kept
+SELECT 'subscriber_base' AS table_name, c.province_code, 'superseded' AS outcome, count(*) AS row_count
+FROM {{subscriber_base_checked}} c
+WHERE c.quarantine_reason IS NULL AND c.copy_rank > 1
+GROUP BY c.province_code
