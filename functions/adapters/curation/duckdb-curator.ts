@@ -21,6 +21,8 @@ export interface CurateOptions {
   /** Rebuild every unit, fresh or not. */
   readonly rebuild?: boolean;
   readonly memoryLimit?: string;
+  /** Days built in one DuckDB pass at most (default MAX_BATCH_DAYS). */
+  readonly batchDays?: number;
   /** Called before the work starts (total units) and after each batch (units done). */
   readonly onProgress?: (event: { done: number; total: number; label: string }) => void;
 }
@@ -134,7 +136,7 @@ export async function curateLake(options: CurateOptions): Promise<CurateSummary>
   }
   const requestUnits = new Map(plan.build.filter((unit) => unit.kind === 'requests').map((unit) => [unit.value, unit]));
   const usageUnits = plan.build.filter((unit) => unit.kind === 'usage');
-  const batches = batchDates([...requestUnits.keys()]);
+  const batches = batchDates([...requestUnits.keys()], options.batchDays);
   const total = plan.build.length;
   const summary = (batchCount: number): CurateSummary => ({
     built: { requests: requestUnits.size, usage: usageUnits.length },
