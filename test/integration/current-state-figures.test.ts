@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HqWeeklyBriefing } from '#core/report-model.ts';
 import { hash, subscriberBase, writeHandMadeLake } from '../fixtures/hand-made-lake.ts';
 import { writePartition, type FixtureRow } from '../support/lake-writer.ts';
+import { reportDefinition } from '#core/report-definitions.ts';
 import { archiveReports, modelOf } from '../reliability/support/briefing-runs.ts';
+import { readLakeRows, recompute, type ReportSpec } from '../reliability/support/independent-figures.ts';
 import { readBriefingPage } from '../support/briefing-page.ts';
 
 /** A CMCC -> CUCC port in Guangdong, requested Tuesday 26 Nov 10:00 Beijing, completed the next day. */
@@ -46,11 +48,15 @@ afterAll(async () => {
   await Promise.all(lakes.map((lakeDir) => rm(lakeDir, { recursive: true, force: true })));
 });
 
+/** Week 48 as configured, for the independent recomputation. */
+const W48: ReportSpec = { kind: 'week', period: { start: '2019-11-25', end: '2019-12-01' }, trend: reportDefinition('hq-weekly').trend };
+
 describe('a port request whose latest version is quarantined', () => {
   let briefing: HqWeeklyBriefing;
+  let lakeDir: string;
 
   beforeAll(async () => {
-    const lakeDir = await handMadeLakeWith(async (dir) => {
+    lakeDir = await handMadeLakeWith(async (dir) => {
       await writePartition(dir, 'port_requests', '2019-11-26', [
         // CS1: completed, then a later version (cancelled) with an unknown channel: left out.
         port('CS1'),
@@ -90,6 +96,16 @@ describe('a port request whose latest version is quarantined', () => {
       ]),
     );
   });
+
+  it('agrees with the recomputation from the contract, which calls the tie open', async () => {
+    const expected = recompute(await readLakeRows(lakeDir), W48, 'CMCC');
+    expect(expected.ambiguous).toEqual(['port CS2']);
+    expect(briefing.flows.home.current.portOuts).toBe(expected.home.outs);
+    expect(briefing.flows.totalCompleted).toBe(expected.totalCompleted);
+    expect(briefing.rejections.requests).toBe(expected.requests);
+    // The open tie: the product ranks CS2's bad version first, so its clean one is superseded.
+    expect(briefing.dataQuality).toMatchObject({ rowsRead: expected.rowsRead, supersededVersions: expected.superseded + 1 });
+  });
 });
 
 describe('the partition a row is filed in', () => {
@@ -115,6 +131,15 @@ describe('the partition a row is filed in', () => {
     expect(w48.flows.home.current.portOuts).toBe(3);
     expect(w48.rejections.requests).toBe(6);
     expect(w48.dissatisfaction.categories.map((figure) => figure.category)).not.toContain('RELOCATION');
+  });
+
+  it('agrees with the recomputation from the contract', async () => {
+    const w48 = (await modelOf(lakeDir, { reportId: 'hq-weekly', periodId: '2019-W48' })) as HqWeeklyBriefing;
+    const expected = recompute(await readLakeRows(lakeDir), W48, 'CMCC');
+    expect(w48.flows.home.current.portOuts).toBe(expected.home.outs);
+    expect(w48.dissatisfaction.responses).toBe(expected.responses);
+    expect(w48.dataQuality.rowsRead).toBe(expected.rowsRead);
+    expect(w48.dataQuality.quarantined.find((entry) => entry.reason === 'malformed_timestamp')?.count).toBe(expected.quarantined.get('malformed_timestamp'));
   });
 
   it('quarantines it as a malformed timestamp', async () => {
