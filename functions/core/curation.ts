@@ -52,8 +52,13 @@ export const NEIGHBOUR_DAYS = 1;
 /** Completed within 7 days of the request; usage of the 3 months before the month of leaving. */
 const COMPLETION_DAYS = 7;
 const USAGE_MONTHS = 3;
-/** Requests units built in one batch at most (memory: about a month of requests at a time). */
-export const MAX_BATCH_DAYS = 31;
+/**
+ * Requests units built in one batch at most. A batch holds its days' rows (and a neighbour day
+ * either side) in one DuckDB temp table: at national scale 33 days of November (the Double 11
+ * peak) ran out of the engine's 600 MB; 16 days stay well inside it. Longer batches read the
+ * usage months fewer times (docs/performance.md).
+ */
+export const MAX_BATCH_DAYS = 16;
 
 export const unitKey = (unit: CuratedUnit): string => `${unit.kind === 'requests' ? 'dt' : 'month'}=${unit.value}`;
 

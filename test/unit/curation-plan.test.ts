@@ -54,8 +54,8 @@ describe('planCuration', () => {
     expect(planCuration(shrunk, recordsFor(raw), 'v1').remove).toEqual([{ kind: 'requests', value: '2019-11-29' }]);
   });
 
-  it('batches consecutive days, at most 31 a batch', () => {
+  it('batches consecutive days, at most the batch size', () => {
     const dates = Array.from({ length: 40 }, (_unused, index) => new Date(Date.UTC(2019, 0, 1 + index)).toISOString().slice(0, 10));
-    expect(batchDates([...dates, '2019-03-01']).map((batch) => [batch.from, batch.to])).toEqual([['2019-01-01', '2019-01-31'], ['2019-02-01', '2019-02-09'], ['2019-03-01', '2019-03-01']]);
+    expect(batchDates([...dates, '2019-03-01'], 31).map((batch) => [batch.from, batch.to])).toEqual([['2019-01-01', '2019-01-31'], ['2019-02-01', '2019-02-09'], ['2019-03-01', '2019-03-01']]);
   });
 });
