@@ -41,10 +41,11 @@ export function curatedViewSql(table: CuratedTable, files: readonly string[]): s
 }
 
 /** CREATE OR REPLACE TEMP VIEW statements for every curated table, over the query's scan window; with the files bound. */
-export async function curatedViewStatements(curatedDir: string, parameters: QueryParameters): Promise<{ statements: string[]; files: string[] }> {
+export async function curatedViewStatements(curatedDir: string, parameters: QueryParameters, sql: string): Promise<{ statements: string[]; files: string[] }> {
   const statements: string[] = [];
   const files: string[] = [];
-  for (const table of CURATED_TABLES) {
+  // Only the tables the query names: the files bound are the files it opens.
+  for (const table of CURATED_TABLES.filter((candidate) => new RegExp(`\\b${candidate.name}\\b`).test(sql))) {
     const [fromKey, toKey] = CURATED_SCAN_PARAMETERS[table.name]!;
     const from = parameters[fromKey];
     const to = parameters[toKey];

@@ -112,7 +112,7 @@ export class DuckDbEngine implements QueryEngine {
   explainMetric(name: MetricQueryName, parameters: QueryParameters, format: 'text' | 'json' = 'text'): Promise<string> {
     const explain = this.queue.then(async () => {
       const query = this.compile(name, parameters);
-      await this.bindTableViews(parameters, this.readsCurated(name), rawTablesNamed(query.sql));
+      await this.bindTableViews(parameters, this.readsCurated(name), query.sql);
       const reader = await this.connection.runAndReadAll(`EXPLAIN ${format === 'json' ? '(ANALYZE, FORMAT json)' : 'ANALYZE'} ${query.sql}`, [...query.values]);
       return reader.getRowObjectsJson().map((row) => String(row['explain_value'] ?? Object.values(row).at(-1))).join('\n');
     });
@@ -123,7 +123,7 @@ export class DuckDbEngine implements QueryEngine {
   private async runExclusive(name: MetricQueryName, parameters: QueryParameters): Promise<QueryRow[]> {
     const started = performance.now();
     const query = this.compile(name, parameters);
-    const files = await this.bindTableViews(parameters, this.readsCurated(name), rawTablesNamed(query.sql));
+    const files = await this.bindTableViews(parameters, this.readsCurated(name), query.sql);
     this.queryCount += 1;
     try {
       const reader = await this.connection.runAndReadAll(query.sql, [...query.values]);
@@ -159,16 +159,17 @@ export class DuckDbEngine implements QueryEngine {
   }
 
   /** (Re)creates the view of every raw (or every curated) table for a query's bounds; returns the number of files bound. */
-  private async bindTableViews(parameters: QueryParameters, curated: boolean, rawTablesRead?: ReadonlySet<string>): Promise<number> {
+  private async bindTableViews(parameters: QueryParameters, curated: boolean, sql = ''): Promise<number> {
+    const rawTablesRead = rawTablesNamed(sql);
     this.boundFiles = [];
     if (curated && this.options.curatedDir !== undefined) {
-      const views = await curatedViewStatements(this.options.curatedDir, parameters);
+      const views = await curatedViewStatements(this.options.curatedDir, parameters, sql);
       for (const statement of views.statements) await this.connection.run(statement);
       this.boundFiles.push(...views.files);
     }
     for (const table of Object.keys(TABLE_SCAN_PARAMETERS) as LakeTable[]) {
       // A curated query reads few raw tables (or none): bind only those its SQL names.
-      if (curated && !rawTablesRead?.has(table)) continue;
+      if (curated && !rawTablesRead.has(table)) continue;
       await this.bindTableView(table, parameters);
     }
     return this.boundFiles.length;
