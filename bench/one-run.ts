@@ -6,6 +6,9 @@
 //   naive     prepareRun once per province: 31 full query passes
 //   (any mode) --memory-limit 4GB: the what-if of another DuckDB memory limit than the engine's
 //   render    the 32 models of saved snapshots rendered again and again (no queries, no writes)
+//   curate    mnp-briefings curate on --lake (into --curated, default <lake>/_curated), --rebuild to start from nothing
+//   bare-dedup  one DuckDB statement writing the lake's deduplicated port requests to one Parquet file
+//   (any report mode) --raw: read the raw feed, as before the curated layer (MNP_CURATED=off)
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createRenderers } from '#cli/local-runtime.ts';
@@ -13,6 +16,7 @@ import { recipientsOf } from '#core/recipients.ts';
 import { buildModel, type RunSnapshot } from '#core/report-run.ts';
 import { loadRecipients, DEFAULT_RECIPIENTS_FILE } from '#cli/recipients-file.ts';
 import { runLikeCli, type QueryEvent, type ReportTiming } from './lib/cli-flow.ts';
+import { bareDedupPass, curateOnce } from './lib/curation.ts';
 
 const loadedMs = performance.now();
 
@@ -28,11 +32,15 @@ const { positionals, values } = parseArgs({
     'generated-at': { type: 'string' },
     /** What-if: another DuckDB memory_limit than the engine's default (MNP_DUCKDB_MEMORY_LIMIT). */
     'memory-limit': { type: 'string' },
+    curated: { type: 'string' },
+    rebuild: { type: 'boolean', default: false },
+    raw: { type: 'boolean', default: false },
   },
 });
 // The engine reads its memory limit from the environment, as the CLI's users set it.
 if (values['memory-limit']) process.env.MNP_DUCKDB_MEMORY_LIMIT = values['memory-limit'];
 const mode = positionals[0];
+if (values.raw) process.env.MNP_CURATED = 'off';
 
 function required(name: 'lake' | 'out' | 'snapshots'): string {
   const value = values[name];
@@ -112,6 +120,10 @@ async function main() {
       return runReports([{ id: 'hq-weekly', period: week, mime: false }]);
     case 'render':
       return renderRounds();
+    case 'curate':
+      return curateOnce(required('lake'), values.curated, values.rebuild === true);
+    case 'bare-dedup':
+      return bareDedupPass(required('lake'), required('out'));
     default:
       throw new Error(`one-run: unknown mode ${mode}`);
   }

@@ -4,12 +4,13 @@
 // the 31 provincial reports end to end, the history ratio, rendering alone, the naive
 // per-province query passes, partition pruning, and the Lambda bundles. Writes
 // bench/results/latest.json and latest.md (see docs/performance.md for how to read them).
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureBundles, type BundleReport } from './lib/bundles.ts';
 import { runChild, warningsOf, type ChildResult } from './lib/child.ts';
 import { parseBenchConfig, type BenchConfig } from './lib/config.ts';
+import type { BareRun, CurateRun } from './lib/curation.ts';
 import { ensureGeneratedLake, ensureJoinedLake, type LakeRecord } from './lib/lakes.ts';
 import { machineInfo } from './lib/machine.ts';
 import { buildPoisonedLake, firstDifference, poisonControlFile, readBriefingJson } from './lib/pruning.ts';
@@ -59,6 +60,12 @@ async function measureReports(config: BenchConfig, lakes: { oneYear: LakeRecord;
   const reports: Measured<ReportsRun>[] = [];
   const weekly1y: Measured<ReportsRun>[] = [];
   const weekly3y: Measured<ReportsRun>[] = [];
+  const raw: Measured<ReportsRun>[] = [];
+  say(`\nBefore the curated layer: weekly + 31 provincial on the raw feed (--raw, ${config.rawRuns} runs):`);
+  for (let run = 1; run <= config.rawRuns; run += 1) {
+    raw.push(await iteration<ReportsRun>('reports', lakes.oneYear.dir, `raw-${run}`, ['--raw'], config));
+    say(`  run ${run}: ${seconds(raw.at(-1)!.processMs)} (work ${seconds(raw.at(-1)!.result.wallMs)}, ${(raw.at(-1)!.result.maxRssKb / 1024).toFixed(0)} MiB, ${gib(bytesRead(raw.at(-1)!.result))} read)`);
+  }
   say(`\nWeekly + 31 provincial, and the weekly briefing on one and three years (${config.runs} runs, interleaved):`);
   for (let run = 1; run <= config.runs; run += 1) {
     const full = await iteration<ReportsRun>('reports', lakes.oneYear.dir, `reports-${run}`, [], config);
@@ -71,9 +78,63 @@ async function measureReports(config: BenchConfig, lakes: { oneYear: LakeRecord;
       (which === '1y' ? weekly1y : weekly3y).push(weekly);
     }
     const last = (list: Measured<ReportsRun>[]) => seconds(list.at(-1)!.result.wallMs);
-    say(`  run ${run}: reports ${seconds(full.processMs)} (work ${last(reports)}, ${(full.result.maxRssKb / 1024).toFixed(0)} MiB), weekly 1y ${last(weekly1y)}, 3y ${last(weekly3y)}`);
+    say(`  run ${run}: reports ${seconds(full.processMs)} (work ${last(reports)}, ${(full.result.maxRssKb / 1024).toFixed(0)} MiB, ${gib(bytesRead(full.result))} read), weekly 1y ${last(weekly1y)}, 3y ${last(weekly3y)}`);
   }
-  return { warm, reports, weekly1y, weekly3y, snapshots };
+  return { warm, reports, weekly1y, weekly3y, raw, snapshots };
+}
+
+type CurateChild = CurateRun & { cpuMs: number; maxRssKb: number };
+type BareChild = BareRun & { cpuMs: number; maxRssKb: number };
+
+async function child<T>(mode: string, args: readonly string[]): Promise<Measured<T>> {
+  const result = await runChild<T>(REPO_ROOT, mode, args);
+  if (!result.ok || !result.result) throw new Error(`${mode} failed (exit ${result.code}):\n${result.stderr.split('\n').slice(-15).join('\n')}`);
+  return result as Measured<T>;
+}
+
+/**
+ * The curated layer's costs on the one-year lake: curate from nothing (which leaves the layer the
+ * reports then read), the bare DuckDB dedup pass it is measured against, and one new day: the
+ * lake's last port_requests partition loses its _SUCCESS, is curated so, and regains it.
+ */
+async function measureCuration(config: BenchConfig, lakes: { oneYear: LakeRecord; threeYear: LakeRecord }) {
+  say(`\nCurated layer (one-year lake): the year from nothing, a bare DuckDB dedup pass, one new day:`);
+  const year = await child<CurateChild>('curate', ['--lake', lakes.oneYear.dir, '--rebuild']);
+  say(`  curate from nothing: ${seconds(year.result.wallMs)} (${year.result.summary.built.requests} days, ${year.result.summary.built.usage} months, ${(year.result.maxRssKb / 1024).toFixed(0)} MiB)`);
+  const bare = await child<BareChild>('bare-dedup', ['--lake', lakes.oneYear.dir, '--out', await freshOut('bare-dedup')]);
+  say(`  bare dedup pass: ${seconds(bare.result.wallMs)} (${bare.result.rows.toLocaleString('en')} requests, ${(bare.result.maxRssKb / 1024).toFixed(0)} MiB)`);
+  const days = (await readdir(join(lakes.oneYear.dir, 'port_requests'))).filter((name) => name.startsWith('dt=')).sort();
+  const marker = join(lakes.oneYear.dir, 'port_requests', days.at(-1)!, '_SUCCESS');
+  const newDay: Measured<CurateChild>[] = [];
+  for (let run = 1; run <= config.newDayRuns; run += 1) {
+    await rename(marker, `${marker}.bench-held`);
+    try {
+      await child<CurateChild>('curate', ['--lake', lakes.oneYear.dir]);
+    } finally {
+      await rename(`${marker}.bench-held`, marker);
+    }
+    newDay.push(await child<CurateChild>('curate', ['--lake', lakes.oneYear.dir]));
+    say(`  new day ${days.at(-1)} (run ${run}): ${seconds(newDay.at(-1)!.result.wallMs)}, ${newDay.at(-1)!.result.summary.built.requests} day units rebuilt, ${(newDay.at(-1)!.result.maxRssKb / 1024).toFixed(0)} MiB`);
+  }
+  const idle = await child<CurateChild>('curate', ['--lake', lakes.oneYear.dir]);
+  say(`  nothing stale (the check every run makes first): ${seconds(idle.result.wallMs)}`);
+  const threeYear = await child<CurateChild>('curate', ['--lake', lakes.threeYear.dir]);
+  say(`  three-year lake brought up to date (not a target): ${seconds(threeYear.result.wallMs)}`);
+  return {
+    yearMs: year.result.wallMs,
+    yearMaxRssMiB: year.result.maxRssKb / 1024,
+    yearCpuMs: year.result.cpuMs,
+    units: year.result.summary.built,
+    bareMs: bare.result.wallMs,
+    bareMaxRssMiB: bare.result.maxRssKb / 1024,
+    bareCpuMs: bare.result.cpuMs,
+    bareRows: bare.result.rows,
+    newDayMs: summarise(newDay.map((run) => run.result.wallMs)),
+    newDayMaxRssMiB: summarise(newDay.map((run) => run.result.maxRssKb / 1024)),
+    newDayUnits: newDay[0]!.result.summary.built.requests,
+    idleMs: idle.result.wallMs,
+    threeYearMs: threeYear.result.wallMs,
+  };
 }
 
 async function measureSharedVsNaive(config: BenchConfig, lake: LakeRecord) {
@@ -113,7 +174,8 @@ async function provePruning(config: BenchConfig, lakes: { oneYear: LakeRecord; t
   say(`\nPartition pruning proof (${config.weekId}):`);
   const poisoned = await buildPoisonedLake(lakes.oneYear.dir, join(CACHE, 'pruning-lake'), 'hq-weekly', config.weekId);
   say(`  poisoned copy: ${poisoned.dataFilesPoisoned} data files of ${poisoned.partitionsPoisoned} partitions outside the plan replaced by garbage; ${poisoned.dataFilesKept} files of ${poisoned.partitionsKept} partitions kept`);
-  const pinned = ['--generated-at', FIXED_GENERATED_AT];
+  // The proof is of the raw feed's partition pruning: the curated layer would be rebuilt from the poisoned files.
+  const pinned = ['--generated-at', FIXED_GENERATED_AT, '--raw'];
   const onPoisoned = await iteration<ReportsRun>('pruned', poisoned.dir, 'pruned-poisoned', pinned, config);
   await iteration<ReportsRun>('pruned', lakes.oneYear.dir, 'pruned-intact', pinned, config);
   const onThreeYear = await iteration<ReportsRun>('pruned', lakes.threeYear.dir, 'pruned-three-year', pinned, config);
@@ -147,6 +209,7 @@ async function main() {
   say(`mnp-briefings benchmark${config.quick ? ' (--quick)' : ''}: ${before.cores} cores, ${before.memoryGiB} GiB, Node ${before.node}, load ${before.loadAverage.join(' ')}`);
   const lakes = await prepareLakes(config);
   if (config.lakesOnly) return;
+  const curation = await measureCuration(config, lakes);
   const reports = await measureReports(config, lakes);
   const naive = await measureSharedVsNaive(config, lakes.oneYear);
   const whatIf = await measureMemoryWhatIf(config, lakes.oneYear);
@@ -164,7 +227,18 @@ async function main() {
     periods: { week: config.weekId, month: config.monthId },
     lakes: { oneYear: repoRelative(lakes.oneYear), history: repoRelative(lakes.history), threeYear: repoRelative(lakes.threeYear) },
     mimeIncluded: true,
+    curation,
+    rawEndToEnd: {
+      processMs: summarise(reports.raw.map((run) => run.processMs)),
+      maxRssMiB: summarise(reports.raw.map((run) => run.result.maxRssKb / 1024)),
+      cpuMs: summarise(reports.raw.map((run) => run.result.cpuMs)),
+      queryCount: reports.raw[0]!.result.queryCount,
+      bytesRead: bytesRead(reports.raw[0]!.result),
+      filesRead: filesRead(reports.raw[0]!.result),
+    },
     endToEnd: {
+      bytesRead: bytesRead(reports.reports[0]!.result),
+      filesRead: filesRead(reports.reports[0]!.result),
       processMs: summarise(reports.reports.map((run) => run.processMs)),
       workMs: summarise(reports.reports.map((run) => run.result.wallMs)),
       moduleLoadMs: summarise(reports.reports.map((run) => run.result.loadedMs)),
@@ -218,6 +292,10 @@ async function main() {
   say(`\n${markdown}`);
   say(`Wrote bench/results/latest.json and latest.md in ${results.benchSeconds} s.`);
 }
+
+const bytesRead = (run: ReportsRun) => run.queries.reduce((sum, query) => sum + (query.bytes ?? 0), 0);
+const filesRead = (run: ReportsRun) => run.queries.reduce((sum, query) => sum + query.files, 0);
+const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
 
 const repoRelative = (lake: LakeRecord): LakeRecord => ({ ...lake, dir: relative(REPO_ROOT, resolve(REPO_ROOT, lake.dir)) });
 

@@ -19,6 +19,8 @@ export interface QueryEvent {
   readonly ms: number;
   readonly rows: number;
   readonly files: number;
+  /** Parquet bytes of the files the query opened (the proxy for Athena's scanned bytes). */
+  readonly bytes: number;
 }
 
 export interface ReportTiming {
@@ -126,7 +128,7 @@ export async function runLikeCli(options: CliFlowOptions): Promise<ReportTiming>
 }
 
 function captureQuery(line: string, report: string, onQuery: (event: QueryEvent) => void): void {
-  let entry: { message?: string; name?: string; ms?: number; rows?: number; files?: number; level?: string };
+  let entry: { message?: string; name?: string; ms?: number; rows?: number; files?: number; bytes?: number; level?: string };
   try {
     entry = JSON.parse(line);
   } catch {
@@ -134,7 +136,7 @@ function captureQuery(line: string, report: string, onQuery: (event: QueryEvent)
     return;
   }
   if (entry.message === 'query done') {
-    onQuery({ report, name: String(entry.name), ms: Number(entry.ms), rows: Number(entry.rows), files: Number(entry.files) });
+    onQuery({ report, name: String(entry.name), ms: Number(entry.ms), rows: Number(entry.rows), files: Number(entry.files), bytes: Number(entry.bytes ?? 0) });
   } else if (entry.level === 'WARN' || entry.level === 'ERROR') {
     process.stderr.write(`${line}\n`);
   }

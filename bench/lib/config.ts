@@ -29,6 +29,10 @@ export interface BenchConfig {
   readonly lakesOnly: boolean;
   /** Skip the naive per-province measure (the longest one). */
   readonly skipNaive: boolean;
+  /** Runs of the end-to-end measure on the raw feed, before the curated layer (--raw). */
+  readonly rawRuns: number;
+  /** Runs of "curate one new day into an up-to-date lake". */
+  readonly newDayRuns: number;
 }
 
 /**
@@ -47,6 +51,7 @@ export function parseBenchConfig(argv: readonly string[]): BenchConfig {
       'lakes-only': { type: 'boolean', default: false },
       'skip-naive': { type: 'boolean', default: false },
       'naive-runs': { type: 'string' },
+      'raw-runs': { type: 'string' },
       // the what-if: the engine holds DuckDB to DEFAULT_MEMORY_LIMIT; this shows a roomier limit
       'memory-limit': { type: 'string', default: '4GB' },
     },
@@ -54,7 +59,7 @@ export function parseBenchConfig(argv: readonly string[]): BenchConfig {
   });
   const quick = values.quick === true;
   const runs = values.runs === undefined ? (quick ? 3 : 5) : Number(values.runs);
-  for (const [name, value] of [['--runs', values.runs], ['--naive-runs', values['naive-runs']]] as const) {
+  for (const [name, value] of [['--runs', values.runs], ['--naive-runs', values['naive-runs']], ['--raw-runs', values['raw-runs']]] as const) {
     if (value !== undefined && !/^([1-9]|[1-4]\d|50)$/.test(value)) throw new Error(`${name} must be a whole number from 1 to 50, got ${value}`);
   }
   const common = {
@@ -69,6 +74,8 @@ export function parseBenchConfig(argv: readonly string[]): BenchConfig {
     importRepeats: quick ? 2 : 5,
     lakesOnly: values['lakes-only'] === true,
     skipNaive: values['skip-naive'] === true,
+    rawRuns: values['raw-runs'] !== undefined ? Number(values['raw-runs']) : quick ? 1 : Math.min(runs, 3),
+    newDayRuns: quick ? 2 : 3,
   };
   if (quick) {
     return {

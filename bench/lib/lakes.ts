@@ -174,7 +174,8 @@ export async function ensureJoinedLake(cacheDir: string, name: string, parts: re
 }
 
 async function linkTables(part: LakeRecord, target: string): Promise<void> {
-  for (const table of (await readdir(part.dir, { withFileTypes: true })).filter((entry) => entry.isDirectory())) {
+  // Table folders only: not a part's own curated layer (_curated), which the joined lake builds for itself.
+  for (const table of (await readdir(part.dir, { withFileTypes: true })).filter((entry) => entry.isDirectory() && !entry.name.startsWith('_') && !entry.name.startsWith('.'))) {
     for (const partition of await readdir(join(part.dir, table.name))) {
       const from = join(part.dir, table.name, partition);
       const to = join(target, table.name, partition);

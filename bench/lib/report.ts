@@ -47,7 +47,33 @@ export interface BenchResults {
   readonly periods: { readonly week: string; readonly month: string };
   readonly lakes: { readonly oneYear: LakeRecord; readonly history: LakeRecord; readonly threeYear: LakeRecord };
   readonly mimeIncluded: boolean;
+  readonly curation: {
+    readonly yearMs: number;
+    readonly yearMaxRssMiB: number;
+    readonly yearCpuMs: number;
+    readonly units: { readonly requests: number; readonly usage: number };
+    readonly bareMs: number;
+    readonly bareMaxRssMiB: number;
+    readonly bareCpuMs: number;
+    readonly bareRows: number;
+    readonly newDayMs: Summary;
+    readonly newDayMaxRssMiB: Summary;
+    readonly newDayUnits: number;
+    readonly idleMs: number;
+    readonly threeYearMs: number;
+  };
+  /** The same end-to-end measure on the raw feed: before the curated layer. */
+  readonly rawEndToEnd: {
+    readonly processMs: Summary;
+    readonly maxRssMiB: Summary;
+    readonly cpuMs: Summary;
+    readonly queryCount: number;
+    readonly bytesRead: number;
+    readonly filesRead: number;
+  };
   readonly endToEnd: {
+    readonly bytesRead: number;
+    readonly filesRead: number;
     readonly processMs: Summary;
     readonly workMs: Summary;
     readonly moduleLoadMs: Summary;
@@ -128,6 +154,7 @@ const verdict = (pass: boolean) => (pass ? 'PASS' : 'MISS');
 export const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const spread = (summary: Summary, format: (value: number) => string) => `${format(summary.min)} – ${format(summary.max)}`;
 const mib = (value: number) => `${value.toFixed(0)} MiB`;
+const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
 const kb = (bytes: number) => `${(bytes / 1000).toFixed(0)} kB`;
 
 /** The two slowest queries of a run, e.g. "slowest: province-monthly flows 6.1 s, ...". */
@@ -147,7 +174,7 @@ export function historyRatio(results: BenchResults): number {
 }
 
 export function markdownReport(results: BenchResults): string {
-  const { endToEnd, history, sharedVsNaive, render, pruning, bundles, machine, lakes, memoryLimitWhatIf: whatIf } = results;
+  const { endToEnd, history, sharedVsNaive, render, pruning, bundles, machine, lakes, memoryLimitWhatIf: whatIf, curation, rawEndToEnd: raw } = results;
   const ratio = historyRatio(results);
   const peakMiB = endToEnd.maxRssMiB.max;
   const rows: string[][] = [
@@ -157,6 +184,20 @@ export function markdownReport(results: BenchResults): string {
       spread(endToEnd.processMs, seconds),
       '< 10 s',
       verdict(endToEnd.processMs.median < TARGETS.endToEndMs),
+    ],
+    [
+      '  before: the same on the raw feed (no curated layer), process wall',
+      seconds(raw.processMs.median),
+      `${spread(raw.processMs, seconds)}; CPU ${seconds(raw.cpuMs.median)}; peak ${mib(raw.maxRssMiB.max)}`,
+      '',
+      '',
+    ],
+    [
+      '  Parquet read per run (the files the queries open): after / before',
+      `${gib(endToEnd.bytesRead)} / ${gib(raw.bytesRead)}`,
+      `${endToEnd.filesRead} / ${raw.filesRead} file openings; ${(raw.bytesRead / Math.max(endToEnd.bytesRead, 1)).toFixed(0)}x less (the proxy for Athena's scanned bytes)`,
+      '',
+      '',
     ],
     ['  the same, work only (after module loading)', seconds(endToEnd.workMs.median), spread(endToEnd.workMs, seconds), '< 10 s', verdict(endToEnd.workMs.median < TARGETS.endToEndMs)],
     ['  of which', phaseSplit(endToEnd.phasesMs), `module loading ${seconds(endToEnd.moduleLoadMs.median)}`, '', ''],
@@ -169,6 +210,27 @@ export function markdownReport(results: BenchResults): string {
       `${spread(whatIf.maxRssMiB, mib)}; wall ${seconds(whatIf.processMs.median)}`,
       '< 1.5 GB',
       verdict(whatIf.maxRssMiB.max * 2 ** 20 < TARGETS.peakBytes),
+    ],
+    [
+      `Curate the year from nothing (${curation.units.requests} days, ${curation.units.usage} months) / bare DuckDB dedup pass to Parquet`,
+      `${(curation.yearMs / curation.bareMs).toFixed(2)}x`,
+      `${seconds(curation.yearMs)} / ${seconds(curation.bareMs)} (${curation.bareRows.toLocaleString('en')} requests); CPU ${seconds(curation.yearCpuMs)} / ${seconds(curation.bareCpuMs)}`,
+      '<= 2x',
+      verdict(curation.yearMs <= 2 * curation.bareMs),
+    ],
+    [
+      '  peak memory: curate the year / bare pass',
+      `${mib(curation.yearMaxRssMiB)} / ${mib(curation.bareMaxRssMiB)}`,
+      '',
+      '< 1.5 GB',
+      verdict(Math.max(curation.yearMaxRssMiB, curation.bareMaxRssMiB) * 2 ** 20 < TARGETS.peakBytes),
+    ],
+    [
+      `Curate one new day into an up-to-date lake (${curation.newDayUnits} day units)`,
+      seconds(curation.newDayMs.median),
+      `${spread(curation.newDayMs, seconds)}; peak ${mib(curation.newDayMaxRssMiB.max)}; nothing stale: ${seconds(curation.idleMs)}`,
+      'well under 1 s',
+      verdict(curation.newDayMs.median < 1000),
     ],
     [`Weekly briefing, 3-year / 1-year lake`, ratio.toFixed(2), `${seconds(history.threeYearMs.median)} / ${seconds(history.oneYearMs.median)}`, '< 1.2', verdict(ratio < TARGETS.historyRatio)],
     [`Rendering alone (${render.chartsPerRound} charts a round of ${render.reports})`, `${render.reportsPerSecond.median.toFixed(1)} reports/s`, spread(render.reportsPerSecond, (value) => value.toFixed(1)), '', ''],

@@ -46,14 +46,15 @@ export function engineChoiceOf(options: EngineOptionValues): EngineChoice {
 export type CountingEngine = QueryEngine & { readonly queryCount: number };
 
 /** Opens the chosen engine; each adapter is loaded only when chosen (DuckDB is a native module). */
-export async function openEngine(choice: EngineChoice, lakeDir: string, log: Logger): Promise<CountingEngine> {
+/** @param curatedDir the curated layer DuckDB reads instead of the raw feed where it can (docs/curated-layer.md) */
+export async function openEngine(choice: EngineChoice, lakeDir: string, log: Logger, curatedDir?: string): Promise<CountingEngine> {
   if (choice.kind === 'trino') {
     const { TrinoEngine } = await import('#adapters/engine/trino.ts');
     return new TrinoEngine({ url: choice.url, catalog: choice.catalog, schema: choice.schema, user: choice.user, log });
   }
   const { DuckDbEngine } = await import('#adapters/engine/duckdb.ts');
   const memoryLimit = process.env.MNP_DUCKDB_MEMORY_LIMIT?.trim();
-  return DuckDbEngine.open({ lakeDir, ...(memoryLimit ? { memoryLimit } : {}), onQuery: (event) => log.info('query done', event) });
+  return DuckDbEngine.open({ lakeDir, ...(memoryLimit ? { memoryLimit } : {}), ...(curatedDir ? { curatedDir } : {}), onQuery: (event) => log.info('query done', event) });
 }
 
 const S3_LAKE = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/;

@@ -1,5 +1,7 @@
 // Wires the local adapters: DuckDB over the lake folder (or a Trino cluster), the output folder as the archive,
 // the renderers with server-side charts, and JSON logs on stderr.
+import { curateLake } from '#adapters/curation/duckdb-curator.ts';
+import { curatedDirOf } from '#adapters/curation/curated-location.ts';
 import { retryingEngine } from '#adapters/engine/retrying-engine.ts';
 import { createJsonLogger } from '#adapters/log/json-logger.ts';
 import { FsReportStore } from '#adapters/store/fs-store.ts';
@@ -36,11 +38,31 @@ export function createRenderers(): Record<Locale, BriefingRenderer> {
   };
 }
 
+/**
+ * Brings the curated layer up to date before a report reads it (docs/curated-layer.md), so no
+ * report reads a stale curated partition. Where it cannot be written, the run reads the raw
+ * feed (the same figures, slower) and says so. MNP_CURATED=off skips it.
+ */
+async function curateFirst(lakeDir: string, log: Logger, memoryLimit: string | undefined): Promise<string | undefined> {
+  if (process.env.MNP_CURATED?.trim() === 'off') return undefined;
+  const curatedDir = curatedDirOf(lakeDir);
+  try {
+    const summary = await curateLake({ lakeDir, curatedDir, ...(memoryLimit ? { memoryLimit } : {}) });
+    log.info('curated layer up to date', { curatedDir, ...summary });
+    return curatedDir;
+  } catch (error) {
+    log.warn('curated layer not updated: this run reads the raw feed', { curatedDir, reason: (error as Error).message.split('\n')[0] });
+    return undefined;
+  }
+}
+
 export async function openLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const log = createJsonLogger({ level: options.verbose ? 'INFO' : 'WARN', sink: options.logSink });
   const choice = options.engine ?? { kind: 'duckdb' };
   const inventory = await openLakeInventory(options.lakeDir, choice);
-  const chosen = await openEngine(choice, options.lakeDir, log);
+  // The curated layer is DuckDB's: a Trino cluster reads the lake's tables as they are.
+  const curatedDir = choice.kind === 'duckdb' ? await curateFirst(options.lakeDir, log, process.env.MNP_DUCKDB_MEMORY_LIMIT?.trim()) : undefined;
+  const chosen = await openEngine(choice, options.lakeDir, log, curatedDir);
   const retrying = retryingEngine(chosen, { onRetry: (event) => log.warn('query retried', event) });
   const engine = {
     runMetric: retrying.runMetric,

@@ -1,5 +1,6 @@
 // The mnp-briefings command: parses arguments, runs one command, maps the outcome to an exit code.
 import { Command, CommanderError } from 'commander';
+import { registerCurate } from './commands/curate.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerBackfill } from './commands/backfill.ts';
@@ -21,6 +22,7 @@ export function buildProgram(io: CliIo): Command {
     .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) });
   registerDemo(program, io);
   registerGenerate(program, io);
+  registerCurate(program, io);
   registerRun(program, io);
   registerRerun(program, io);
   registerBackfill(program, io);

@@ -21,7 +21,7 @@ export interface CompiledQuery {
 const sqlRoot = assetUrl('functions/sql/');
 const textCache = new Map<string, string>();
 
-function readSqlFile(relativePath: string): string {
+export function readSqlFile(relativePath: string): string {
   let text = textCache.get(relativePath);
   if (text === undefined) {
     text = readFileSync(new URL(relativePath, sqlRoot), 'utf8');
@@ -49,20 +49,41 @@ const codeLists: Record<string, string> = {
   exit_channels: quotedList(channels.exit_reasons),
 };
 
-function expandPlaceholders(text: string, trail: readonly string[]): string {
+/** Where {{fragment}} texts are looked up, and fragments replaced by a name (e.g. a temp table). */
+export interface FragmentSources {
+  readonly folders: readonly string[];
+  readonly replaced?: Readonly<Record<string, string>>;
+}
+
+const RAW_FRAGMENTS: FragmentSources = { folders: ['fragments/'] };
+
+function fragmentText(key: string, sources: FragmentSources): string {
+  for (const folder of sources.folders.slice(0, -1)) {
+    try {
+      return readSqlFile(`${folder}${key}.sql`);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  return readSqlFile(`${sources.folders.at(-1)}${key}.sql`);
+}
+
+export function expandPlaceholders(text: string, trail: readonly string[], sources: FragmentSources = RAW_FRAGMENTS): string {
   return text.replace(/\{\{\s*([a-z_.]+)\s*\}\}/g, (_whole, key: string) => {
     if (key.startsWith('codes.')) {
       const list = codeLists[key.slice('codes.'.length)];
       if (list === undefined) throw new Error(`unknown code list {{${key}}}`);
       return list;
     }
+    const replacement = sources.replaced?.[key];
+    if (replacement !== undefined) return replacement;
     if (trail.includes(key)) throw new Error(`SQL fragment cycle: ${[...trail, key].join(' -> ')}`);
-    return expandPlaceholders(readSqlFile(`fragments/${key}.sql`).trim(), [...trail, key]);
+    return expandPlaceholders(fragmentText(key, sources).trim(), [...trail, key], sources);
   });
 }
 
 /** Drops line comments and turns :name into ?, outside string literals and quoted names. */
-function bindNamedParameters(text: string): { sql: string; names: string[] } {
+export function bindNamedParameters(text: string): { sql: string; names: string[] } {
   const names: string[] = [];
   let sql = '';
   let index = 0;

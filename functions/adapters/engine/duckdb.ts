@@ -6,7 +6,7 @@
 // insertion order to keep (every metric query aggregates), Parquet footers cached between the
 // queries of a run, file schemas read in one batch per query instead of one query a file, and
 // a memory limit that keeps a national-scale run under 1.5 GB with no loss of speed.
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -21,6 +21,8 @@ import {
 } from '#core/ports.ts';
 import { compileMetricQuery } from '#sql/catalog.ts';
 import { lakeContract, sqlTypeOf } from '#reference/lake-schema.ts';
+import { compileCuratedMetricQuery, readsCurated } from '#sql/curated-catalog.ts';
+import { curatedViewStatements } from '../curation/curated-files.ts';
 import { FsLake, assertLakeFolder } from '../lake/fs-lake.ts';
 import { checkFileSchema, type FileColumns } from './parquet-schema.ts';
 
@@ -34,8 +36,10 @@ export interface DuckDbEngineOptions {
    * @default DEFAULT_MEMORY_LIMIT
    */
   readonly memoryLimit?: string;
+  /** A fresh curated layer (docs/curated-layer.md): metric queries with a curated form read it instead of the raw feed. */
+  readonly curatedDir?: string;
   /** Called after each query with its name, rows and milliseconds. */
-  readonly onQuery?: (event: { name: MetricQueryName; rows: number; ms: number; files: number }) => void;
+  readonly onQuery?: (event: { name: MetricQueryName; rows: number; ms: number; files: number; bytes: number }) => void;
 }
 
 /**
@@ -56,6 +60,8 @@ function quoteLiteral(text: string): string {
 export class DuckDbEngine implements QueryEngine {
   private readonly lake: FsLake;
   private readonly checkedFiles = new Map<string, FileColumns>();
+  /** The data files bound to the views of the latest query. */
+  private boundFiles: string[] = [];
   private queue: Promise<unknown> = Promise.resolve();
   queryCount = 0;
 
@@ -105,8 +111,8 @@ export class DuckDbEngine implements QueryEngine {
    */
   explainMetric(name: MetricQueryName, parameters: QueryParameters, format: 'text' | 'json' = 'text'): Promise<string> {
     const explain = this.queue.then(async () => {
-      await this.bindTableViews(parameters);
-      const query = compileMetricQuery(name, parameters);
+      const query = this.compile(name, parameters);
+      await this.bindTableViews(parameters, this.readsCurated(name), query.sql);
       const reader = await this.connection.runAndReadAll(`EXPLAIN ${format === 'json' ? '(ANALYZE, FORMAT json)' : 'ANALYZE'} ${query.sql}`, [...query.values]);
       return reader.getRowObjectsJson().map((row) => String(row['explain_value'] ?? Object.values(row).at(-1))).join('\n');
     });
@@ -116,26 +122,57 @@ export class DuckDbEngine implements QueryEngine {
 
   private async runExclusive(name: MetricQueryName, parameters: QueryParameters): Promise<QueryRow[]> {
     const started = performance.now();
-    const query = compileMetricQuery(name, parameters);
-    const files = await this.bindTableViews(parameters);
+    const query = this.compile(name, parameters);
+    const files = await this.bindTableViews(parameters, this.readsCurated(name), query.sql);
     this.queryCount += 1;
     try {
       const reader = await this.connection.runAndReadAll(query.sql, [...query.values]);
       const rows = toPlainRows(reader.getRowObjectsJson(), reader.columnNames(), reader.columnTypes().map(String));
-      this.options.onQuery?.({ name, rows: rows.length, ms: Math.round(performance.now() - started), files });
+      const ms = Math.round(performance.now() - started);
+      // The Parquet bytes of the partition files the query opened: the proxy for Athena's scanned bytes.
+      if (this.options.onQuery) this.options.onQuery({ name, rows: rows.length, ms, files, bytes: await sizeOf(this.boundFiles) });
       return rows;
     } catch (error) {
       throw new QueryError(`query ${name} failed in DuckDB: ${(error as Error).message.split('\n')[0]}`, name, { cause: error });
     }
   }
 
-  /** (Re)creates the view of every table for a query's bounds; returns the number of files bound. */
-  private async bindTableViews(parameters: QueryParameters): Promise<number> {
-    let files = 0;
-    for (const table of Object.keys(TABLE_SCAN_PARAMETERS) as LakeTable[]) {
-      files += await this.bindTableView(table, parameters);
+  private readsCurated(name: MetricQueryName): boolean {
+    return this.options.curatedDir !== undefined && readsCurated(name);
+  }
+
+  private compile(name: MetricQueryName, parameters: QueryParameters) {
+    return this.readsCurated(name) ? compileCuratedMetricQuery(name, parameters) : compileMetricQuery(name, parameters);
+  }
+
+  /**
+   * Runs statements (e.g. the curated layer's build) over the raw views of the given scan
+   * bounds, in the engine's queue. For the curation writer, not for reports.
+   */
+  runStatements(parameters: QueryParameters, statements: (connection: DuckDBConnection) => Promise<void>): Promise<void> {
+    const run = this.queue.then(async () => {
+      await this.bindTableViews(parameters, false);
+      await statements(this.connection);
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** (Re)creates the view of every raw (or every curated) table for a query's bounds; returns the number of files bound. */
+  private async bindTableViews(parameters: QueryParameters, curated: boolean, sql = ''): Promise<number> {
+    const rawTablesRead = rawTablesNamed(sql);
+    this.boundFiles = [];
+    if (curated && this.options.curatedDir !== undefined) {
+      const views = await curatedViewStatements(this.options.curatedDir, parameters, sql);
+      for (const statement of views.statements) await this.connection.run(statement);
+      this.boundFiles.push(...views.files);
     }
-    return files;
+    for (const table of Object.keys(TABLE_SCAN_PARAMETERS) as LakeTable[]) {
+      // A curated query reads few raw tables (or none): bind only those its SQL names.
+      if (curated && !rawTablesRead.has(table)) continue;
+      await this.bindTableView(table, parameters);
+    }
+    return this.boundFiles.length;
   }
 
   /** (Re)creates the view of one table over the files inside the query's bounds; returns the file count. */
@@ -146,6 +183,7 @@ export class DuckDbEngine implements QueryEngine {
     const files = from === undefined || to === undefined ? [] : await this.lake.dataFiles(table, String(from), String(to));
     await this.checkFiles(table, files);
     await this.connection.run(`CREATE OR REPLACE TEMP VIEW ${table} AS ${this.viewSql(table, files)}`);
+    this.boundFiles.push(...files);
     return files.length;
   }
 
@@ -235,6 +273,17 @@ export class DuckDbEngine implements QueryEngine {
     this.instance.closeSync();
     await rm(this.spillDir, { recursive: true, force: true });
   }
+}
+
+async function sizeOf(files: readonly string[]): Promise<number> {
+  const sizes = await Promise.all(files.map(async (file) => (await stat(file).catch(() => undefined))?.size ?? 0));
+  return sizes.reduce((sum, size) => sum + size, 0);
+}
+
+/** The raw lake tables a SQL text reads (a curated table's name, e.g. port_requests_current, is another word). */
+function rawTablesNamed(sql: string): Set<string> {
+  const code = sql.replace(/'[^']*'/g, "''"); // a table name in a string literal ('port_requests' AS table_name) is no read
+  return new Set((Object.keys(TABLE_SCAN_PARAMETERS) as LakeTable[]).filter((table) => new RegExp(`\\b${table}\\b`).test(code)));
 }
 
 function toPlainRows(rows: Record<string, unknown>[], names: string[], types: string[]): QueryRow[] {

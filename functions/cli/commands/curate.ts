@@ -1,0 +1,58 @@
+// mnp-briefings curate: brings the lake's curated layer up to date (docs/curated-layer.md):
+// builds exactly the curated partitions whose raw inputs changed (or --rebuild: all of them),
+// with a progress bar and a summary. Idempotent: a second call finds everything fresh.
+// run, rerun, backfill, preview and demo do the same first, silently.
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { curatedDirOf } from '#adapters/curation/curated-location.ts';
+import { curateLake, type CurateSummary } from '#adapters/curation/duckdb-curator.ts';
+import type { CliIo } from '../io.ts';
+
+interface CurateOptions {
+  readonly lake: string;
+  readonly curated?: string;
+  readonly rebuild?: boolean;
+  readonly json?: boolean;
+}
+
+function summaryLine(summary: CurateSummary, curatedDir: string): string {
+  const built = summary.built.requests + summary.built.usage;
+  const parts = [
+    built === 0 ? 'curated layer up to date' : `built ${summary.built.requests} day partition(s) and ${summary.built.usage} month partition(s)`,
+    `${summary.fresh} fresh`,
+    ...(summary.removed > 0 ? [`${summary.removed} removed (raw partition gone)`] : []),
+    ...(summary.rawIncomplete > 0 ? [`${summary.rawIncomplete} raw partition(s) without _SUCCESS (curated as they are; reports still hold them)`] : []),
+    `${(summary.ms / 1000).toFixed(1)} s`,
+  ];
+  return `${parts.join(', ')}; in ${curatedDir}`;
+}
+
+export function registerCurate(program: Command, io: CliIo): void {
+  program
+    .command('curate')
+    .description('build the curated layer the reports read (current state of each request, daily rollups, leaver usage, quarantine counts): only what is stale')
+    .option('--lake <dir>', 'lake folder (read only)', 'lake')
+    .option('--curated <dir>', 'where the curated layer lives (default: MNP_CURATED_DIR, else <lake>/_curated)')
+    .option('--rebuild', 'rebuild every curated partition from the raw lake')
+    .option('--json', 'print a JSON summary for scripts')
+    .action(async (options: CurateOptions) => {
+      const curatedDir = curatedDirOf(options.lake, options.curated);
+      let bar: SingleBar | undefined;
+      const summary = await curateLake({
+        lakeDir: options.lake,
+        curatedDir,
+        rebuild: options.rebuild === true,
+        onProgress: ({ done, total, label }) => {
+          if (!io.isTty || !process.stderr.isTTY || options.json) {
+            if (done > 0) io.err(`curate ${done}/${total} ${label}`);
+            return;
+          }
+          bar ??= new SingleBar({ format: 'curate [{bar}] {value}/{total} {label}', stream: process.stderr, hideCursor: true, clearOnComplete: false });
+          if (done === 0) bar.start(total, 0, { label });
+          else bar.update(done, { label });
+        },
+      });
+      bar?.stop();
+      io.out(options.json ? JSON.stringify({ curatedDir, ...summary }) : summaryLine(summary, curatedDir));
+    });
+}

@@ -1,0 +1,162 @@
+// The curated layer changes where the figures are read from, never what they are: every report
+// and period of a sample lake gives the same briefing.json (the model the archive writes) with
+// and without it, and so does the hand-made lake with requests whose versions are misfiled a
+// day off (spread requests, ranked per report window). Also: curate is idempotent, rebuilds
+// exactly the units whose raw inputs changed (neighbours included), and never writes the raw lake.
+import { chmod, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { curateLake } from '#adapters/curation/duckdb-curator.ts';
+import { DuckDbEngine } from '#adapters/engine/duckdb.ts';
+import { FsLake } from '#adapters/lake/fs-lake.ts';
+import { periodsBetween, periodContaining } from '#core/period.ts';
+import { reportDefinitions } from '#core/report-definitions.ts';
+import { buildModel, prepareRun } from '#core/report-run.ts';
+import { DEFAULT_LAKE_RANGE, generateLake } from '#lakegen/generate-lake.ts';
+import { hash, writeHandMadeLake } from '../fixtures/hand-made-lake.ts';
+import { writePartition, type FixtureRow } from '../support/lake-writer.ts';
+
+const GENERATED_AT = new Date('2020-01-06T00:00:00Z');
+const dirs: string[] = [];
+const tempDir = async (label: string) => {
+  const dir = await mkdtemp(join(tmpdir(), `mnp-curated-${label}-`));
+  dirs.push(dir);
+  return dir;
+};
+afterAll(async () => {
+  for (const dir of dirs) {
+    await chmod(dir, 0o755).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+/** Every audience's briefing.json text of one report and period, read raw or curated. */
+async function briefingJsons(lakeDir: string, curatedDir: string | undefined, reportId: string, periodId: string): Promise<Map<string, string>> {
+  const engine = await DuckDbEngine.open({ lakeDir, ...(curatedDir ? { curatedDir } : {}) });
+  try {
+    const snapshot = await prepareRun({ reportId, periodId, homeOperator: 'CMCC', generatedAt: GENERATED_AT }, { engine, inventory: new FsLake(lakeDir) });
+    const models = new Map<string, string>();
+    for (const audience of snapshot.audiences) {
+      for (const locale of ['zh-CN', 'en'] as const) models.set(`${audience}/${locale}`, `${JSON.stringify(buildModel(snapshot, audience, locale), null, 2)}\n`);
+    }
+    return models;
+  } finally {
+    await engine.close();
+  }
+}
+
+async function expectSameBriefings(lakeDir: string, curatedDir: string, reportId: string, periodId: string): Promise<void> {
+  const raw = await briefingJsons(lakeDir, undefined, reportId, periodId);
+  const curated = await briefingJsons(lakeDir, curatedDir, reportId, periodId);
+  expect([...curated.keys()]).toEqual([...raw.keys()]);
+  for (const [key, json] of raw) expect(curated.get(key), `${reportId} ${periodId} ${key}`).toBe(json);
+}
+
+describe('the sample lake: every report and period, with and without the curated layer', () => {
+  let lakeDir: string;
+  let curatedDir: string;
+
+  beforeAll(async () => {
+    lakeDir = await tempDir('sample');
+    await generateLake({ lakeDir, ...DEFAULT_LAKE_RANGE, seed: 20191127, scale: 0.2 });
+    curatedDir = join(await tempDir('sample-curated'), 'curated');
+    await curateLake({ lakeDir, curatedDir });
+  }, 600_000);
+
+  const cases = reportDefinitions.flatMap((definition) =>
+    periodsBetween(periodContaining(definition.periodKind, DEFAULT_LAKE_RANGE.from), periodContaining(definition.periodKind, DEFAULT_LAKE_RANGE.to)).map((period) => [definition.id, period.id] as const),
+  );
+
+  it.each(cases)('%s %s: the same briefing.json for every audience', async (reportId, periodId) => {
+    await expectSameBriefings(lakeDir, curatedDir, reportId, periodId);
+  }, 120_000);
+
+  it('the curated tables hold the request states the reports read', async () => {
+    expect((await readdir(join(curatedDir, 'port_requests_current'))).length).toBe(214);
+    expect((await readdir(join(curatedDir, 'usage_quality'))).length).toBeGreaterThan(0);
+  });
+});
+
+/** A CMCC -> CUCC port in Guangdong requested Monday 25 Nov 2019 10:00 Beijing, completed the next day. */
+function port(id: string, extra: Partial<FixtureRow> = {}): FixtureRow {
+  return {
+    port_id: id, msisdn_hash: hash(`curated-${id}`), province_code: '44', donor_operator: 'CMCC', recipient_operator: 'CUCC',
+    status: 'completed', reject_reason: null, requested_at: '2019-11-25 02:00:00', completed_at: '2019-11-26 02:00:00',
+    channel: 'online', tenure_months: 24, plan_code: 'CMCC-58', monthly_fee_cny: 58, updated_at: '2019-11-26 02:00:00', ...extra,
+  };
+}
+
+describe('requests with versions in neighbouring partitions (the hand-made lake)', () => {
+  let lakeDir: string;
+  let curatedDir: string;
+
+  beforeAll(async () => {
+    lakeDir = await tempDir('spread');
+    await writeHandMadeLake(lakeDir);
+    // SP1: completed on the 25th; a later cancelled version misfiled under the 24th (Sunday of
+    // the week before): left out where a scan reads both days, counted where it reads the 25th only.
+    // SP2: a pending version under the 26th and a later completed one misfiled under the 25th.
+    await writePartition(lakeDir, 'port_requests', '2019-11-25', [port('SP1'), port('SP2', { requested_at: '2019-11-26 02:00:00', completed_at: '2019-11-27 02:00:00', updated_at: '2019-11-27 02:00:00' })], { fileName: 'spread.parquet' });
+    await writePartition(lakeDir, 'port_requests', '2019-11-24', [port('SP1', { status: 'cancelled', completed_at: null, updated_at: '2019-11-27 02:00:00' })], { fileName: 'spread.parquet' });
+    await writePartition(lakeDir, 'port_requests', '2019-11-26', [port('SP2', { requested_at: '2019-11-26 02:00:00', status: 'pending', completed_at: null, updated_at: '2019-11-26 03:00:00' })], { fileName: 'spread.parquet' });
+    curatedDir = join(lakeDir, '_curated');
+    await curateLake({ lakeDir, curatedDir });
+  }, 120_000);
+
+  it('keeps them whole in port_requests_spread', async () => {
+    const spread = await readdir(join(curatedDir, 'port_requests_spread'));
+    expect(spread).toEqual(expect.arrayContaining(['dt=2019-11-24', 'dt=2019-11-25', 'dt=2019-11-26']));
+  });
+
+  it.each([['hq-weekly', '2019-W48'], ['hq-weekly', '2019-W49'], ['province-monthly', '2019-11'], ['province-monthly', '2019-12']] as const)(
+    '%s %s: the same briefing.json as the raw feed',
+    async (reportId, periodId) => {
+      await expectSameBriefings(lakeDir, curatedDir, reportId, periodId);
+    },
+    120_000,
+  );
+});
+
+describe('curate: idempotent, incremental, never writing the raw lake', () => {
+  let lakeDir: string;
+  let curatedDir: string;
+  const recordTime = async (unit: string) => (await stat(join(curatedDir, '_built_from', 'requests', `${unit}.json`))).mtimeMs;
+
+  beforeAll(async () => {
+    lakeDir = await tempDir('incremental');
+    await writeHandMadeLake(lakeDir);
+    curatedDir = join(await tempDir('incremental-curated'), 'curated');
+    await chmod(lakeDir, 0o555); // the lake root is read-only too: the curated layer lives elsewhere
+  }, 60_000);
+
+  it('builds every unit once, then finds them all fresh', async () => {
+    const first = await curateLake({ lakeDir, curatedDir });
+    const rawDays = (await readdir(join(lakeDir, 'port_requests'))).length;
+    expect(first.built.requests).toBe(rawDays);
+    const second = await curateLake({ lakeDir, curatedDir });
+    expect(second.built).toEqual({ requests: 0, usage: 0 });
+    expect(second.fresh).toBe(first.built.requests + first.built.usage);
+  }, 120_000);
+
+  it('a changed raw partition rebuilds its own unit and its neighbours a day away, nothing else', async () => {
+    await chmod(lakeDir, 0o755);
+    const before = { d24: await recordTime('dt=2019-11-24'), d26: await recordTime('dt=2019-11-26'), d27: await recordTime('dt=2019-11-27'), d28: await recordTime('dt=2019-11-28') };
+    await writePartition(lakeDir, 'port_requests', '2019-11-26', [port('LATE', { requested_at: '2019-11-26 02:00:00', completed_at: '2019-11-27 02:00:00', updated_at: '2019-11-27 02:00:00' })], { fileName: 'late.parquet' });
+    const summary = await curateLake({ lakeDir, curatedDir });
+    expect(summary.built).toEqual({ requests: 3, usage: 0 });
+    expect(await recordTime('dt=2019-11-26')).toBeGreaterThan(before.d26);
+    expect(await recordTime('dt=2019-11-27')).toBeGreaterThan(before.d27);
+    expect(await recordTime('dt=2019-11-24')).toBe(before.d24);
+    expect(await recordTime('dt=2019-11-28')).toBe(before.d28);
+  }, 120_000);
+
+  it('a raw partition gaining _SUCCESS is a change too', async () => {
+    const dir = join(lakeDir, 'port_requests', 'dt=2019-11-30');
+    await rm(join(dir, '_SUCCESS'), { force: true });
+    await curateLake({ lakeDir, curatedDir });
+    await writeFile(join(dir, '_SUCCESS'), '');
+    const summary = await curateLake({ lakeDir, curatedDir });
+    expect(summary.built.requests).toBe(3);
+  }, 120_000);
+});
