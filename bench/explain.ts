@@ -65,7 +65,9 @@ try {
     const ms = Math.round(performance.now() - started);
     // The process's peak so far: the query that raises it is the one that sets the run's peak.
     const peakMiB = Math.round(process.resourceUsage().maxRSS / 1024);
-    process.stdout.write(`\n=== ${values.report} ${values.period} ${name}: ${ms} ms, peak RSS so far ${peakMiB} MiB ===\n`);
+    process.stdout.write(
+      `\n=== ${values.report} ${values.period} ${name}: ${ms} ms, peak RSS so far ${peakMiB} MiB ===\n`,
+    );
     process.stdout.write(`${values.top ? topOperators(text, Number(values.top)) : text}\n`);
   }
 } finally {

@@ -12,10 +12,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createRenderers } from '#cli/local-runtime.ts';
+import { DEFAULT_RECIPIENTS_FILE, loadRecipients } from '#cli/recipients-file.ts';
 import { recipientsOf } from '#core/recipients.ts';
 import { buildModel, type RunSnapshot } from '#core/report-run.ts';
-import { loadRecipients, DEFAULT_RECIPIENTS_FILE } from '#cli/recipients-file.ts';
-import { runLikeCli, type QueryEvent, type ReportTiming } from './lib/cli-flow.ts';
+import { type QueryEvent, type ReportTiming, runLikeCli } from './lib/cli-flow.ts';
 import { bareDedupPass, curateOnce } from './lib/curation.ts';
 
 const loadedMs = performance.now();
@@ -53,7 +53,9 @@ function withoutSnapshot(timing: ReportTiming): Omit<ReportTiming, 'snapshot'> {
   return rest;
 }
 
-async function runReports(reports: readonly { id: string; period: string; perAudience?: boolean; archive?: boolean; mime?: boolean }[]) {
+async function runReports(
+  reports: readonly { id: string; period: string; perAudience?: boolean; archive?: boolean; mime?: boolean }[],
+) {
   const queries: QueryEvent[] = [];
   const started = performance.now();
   const timings: ReportTiming[] = [];
@@ -109,7 +111,10 @@ async function main() {
   const week = values.week!;
   switch (mode) {
     case 'reports':
-      return runReports([{ id: 'hq-weekly', period: week }, { id: 'province-monthly', period: month }]);
+      return runReports([
+        { id: 'hq-weekly', period: week },
+        { id: 'province-monthly', period: month },
+      ]);
     case 'weekly':
       return runReports([{ id: 'hq-weekly', period: week }]);
     case 'shared':

@@ -7,14 +7,21 @@
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { measureBundles, type BundleReport } from './lib/bundles.ts';
-import { runChild, warningsOf, type ChildResult } from './lib/child.ts';
-import { parseBenchConfig, type BenchConfig } from './lib/config.ts';
+import { type BundleReport, measureBundles } from './lib/bundles.ts';
+import { type ChildResult, runChild, warningsOf } from './lib/child.ts';
+import { type BenchConfig, parseBenchConfig } from './lib/config.ts';
 import type { BareRun, CurateRun } from './lib/curation.ts';
 import { ensureGeneratedLake, ensureJoinedLake, type LakeRecord } from './lib/lakes.ts';
 import { machineInfo } from './lib/machine.ts';
 import { buildPoisonedLake, firstDifference, poisonControlFile, readBriefingJson } from './lib/pruning.ts';
-import { markdownReport, queryMedians, seconds, type BenchResults, type ReportsRun, type RenderRun } from './lib/report.ts';
+import {
+  type BenchResults,
+  markdownReport,
+  queryMedians,
+  type RenderRun,
+  type ReportsRun,
+  seconds,
+} from './lib/report.ts';
 import { summarise } from './lib/stats.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -36,10 +43,29 @@ async function freshOut(name: string): Promise<string> {
 type Measured<T> = ChildResult<T> & { readonly result: T };
 
 /** Runs one iteration and fails the benchmark with the child's own message if it failed. */
-async function iteration<T>(mode: string, lake: string, outName: string, extra: readonly string[], config: BenchConfig): Promise<Measured<T>> {
+async function iteration<T>(
+  mode: string,
+  lake: string,
+  outName: string,
+  extra: readonly string[],
+  config: BenchConfig,
+): Promise<Measured<T>> {
   const out = await freshOut(outName);
-  const child = await runChild<T>(REPO_ROOT, mode, ['--lake', lake, '--out', out, '--week', config.weekId, '--month', config.monthId, ...extra]);
-  if (!child.ok || !child.result) throw new Error(`${mode} on ${lake} failed (exit ${child.code}):\n${child.stderr.split('\n').slice(-15).join('\n')}`);
+  const child = await runChild<T>(REPO_ROOT, mode, [
+    '--lake',
+    lake,
+    '--out',
+    out,
+    '--week',
+    config.weekId,
+    '--month',
+    config.monthId,
+    ...extra,
+  ]);
+  if (!child.ok || !child.result)
+    throw new Error(
+      `${mode} on ${lake} failed (exit ${child.code}):\n${child.stderr.split('\n').slice(-15).join('\n')}`,
+    );
   return child as Measured<T>;
 }
 
@@ -64,7 +90,9 @@ async function measureReports(config: BenchConfig, lakes: { oneYear: LakeRecord;
   say(`\nBefore the curated layer: weekly + 31 provincial on the raw feed (--raw, ${config.rawRuns} runs):`);
   for (let run = 1; run <= config.rawRuns; run += 1) {
     raw.push(await iteration<ReportsRun>('reports', lakes.oneYear.dir, `raw-${run}`, ['--raw'], config));
-    say(`  run ${run}: ${seconds(raw.at(-1)!.processMs)} (work ${seconds(raw.at(-1)!.result.wallMs)}, ${(raw.at(-1)!.result.maxRssKb / 1024).toFixed(0)} MiB, ${gib(bytesRead(raw.at(-1)!.result))} read)`);
+    say(
+      `  run ${run}: ${seconds(raw.at(-1)!.processMs)} (work ${seconds(raw.at(-1)!.result.wallMs)}, ${(raw.at(-1)!.result.maxRssKb / 1024).toFixed(0)} MiB, ${gib(bytesRead(raw.at(-1)!.result))} read)`,
+    );
   }
   say(`\nWeekly + 31 provincial, and the weekly briefing on one and three years (${config.runs} runs, interleaved):`);
   for (let run = 1; run <= config.runs; run += 1) {
@@ -78,7 +106,9 @@ async function measureReports(config: BenchConfig, lakes: { oneYear: LakeRecord;
       (which === '1y' ? weekly1y : weekly3y).push(weekly);
     }
     const last = (list: Measured<ReportsRun>[]) => seconds(list.at(-1)!.result.wallMs);
-    say(`  run ${run}: reports ${seconds(full.processMs)} (work ${last(reports)}, ${(full.result.maxRssKb / 1024).toFixed(0)} MiB, ${gib(bytesRead(full.result))} read), weekly 1y ${last(weekly1y)}, 3y ${last(weekly3y)}`);
+    say(
+      `  run ${run}: reports ${seconds(full.processMs)} (work ${last(reports)}, ${(full.result.maxRssKb / 1024).toFixed(0)} MiB, ${gib(bytesRead(full.result))} read), weekly 1y ${last(weekly1y)}, 3y ${last(weekly3y)}`,
+    );
   }
   return { warm, reports, weekly1y, weekly3y, raw, snapshots };
 }
@@ -88,7 +118,8 @@ type BareChild = BareRun & { cpuMs: number; maxRssKb: number };
 
 async function child<T>(mode: string, args: readonly string[]): Promise<Measured<T>> {
   const result = await runChild<T>(REPO_ROOT, mode, args);
-  if (!result.ok || !result.result) throw new Error(`${mode} failed (exit ${result.code}):\n${result.stderr.split('\n').slice(-15).join('\n')}`);
+  if (!result.ok || !result.result)
+    throw new Error(`${mode} failed (exit ${result.code}):\n${result.stderr.split('\n').slice(-15).join('\n')}`);
   return result as Measured<T>;
 }
 
@@ -100,10 +131,21 @@ async function child<T>(mode: string, args: readonly string[]): Promise<Measured
 async function measureCuration(config: BenchConfig, lakes: { oneYear: LakeRecord; threeYear: LakeRecord }) {
   say(`\nCurated layer (one-year lake): the year from nothing, a bare DuckDB dedup pass, one new day:`);
   const year = await child<CurateChild>('curate', ['--lake', lakes.oneYear.dir, '--rebuild']);
-  say(`  curate from nothing: ${seconds(year.result.wallMs)} (${year.result.summary.built.requests} days, ${year.result.summary.built.usage} months, ${(year.result.maxRssKb / 1024).toFixed(0)} MiB)`);
-  const bare = await child<BareChild>('bare-dedup', ['--lake', lakes.oneYear.dir, '--out', await freshOut('bare-dedup')]);
-  say(`  bare dedup pass: ${seconds(bare.result.wallMs)} (${bare.result.rows.toLocaleString('en')} requests, ${(bare.result.maxRssKb / 1024).toFixed(0)} MiB)`);
-  const days = (await readdir(join(lakes.oneYear.dir, 'port_requests'))).filter((name) => name.startsWith('dt=')).sort();
+  say(
+    `  curate from nothing: ${seconds(year.result.wallMs)} (${year.result.summary.built.requests} days, ${year.result.summary.built.usage} months, ${(year.result.maxRssKb / 1024).toFixed(0)} MiB)`,
+  );
+  const bare = await child<BareChild>('bare-dedup', [
+    '--lake',
+    lakes.oneYear.dir,
+    '--out',
+    await freshOut('bare-dedup'),
+  ]);
+  say(
+    `  bare dedup pass: ${seconds(bare.result.wallMs)} (${bare.result.rows.toLocaleString('en')} requests, ${(bare.result.maxRssKb / 1024).toFixed(0)} MiB)`,
+  );
+  const days = (await readdir(join(lakes.oneYear.dir, 'port_requests')))
+    .filter((name) => name.startsWith('dt='))
+    .sort();
   const marker = join(lakes.oneYear.dir, 'port_requests', days.at(-1)!, '_SUCCESS');
   const newDay: Measured<CurateChild>[] = [];
   for (let run = 1; run <= config.newDayRuns; run += 1) {
@@ -114,7 +156,9 @@ async function measureCuration(config: BenchConfig, lakes: { oneYear: LakeRecord
       await rename(`${marker}.bench-held`, marker);
     }
     newDay.push(await child<CurateChild>('curate', ['--lake', lakes.oneYear.dir]));
-    say(`  new day ${days.at(-1)} (run ${run}): ${seconds(newDay.at(-1)!.result.wallMs)}, ${newDay.at(-1)!.result.summary.built.requests} day units rebuilt, ${(newDay.at(-1)!.result.maxRssKb / 1024).toFixed(0)} MiB`);
+    say(
+      `  new day ${days.at(-1)} (run ${run}): ${seconds(newDay.at(-1)!.result.wallMs)}, ${newDay.at(-1)!.result.summary.built.requests} day units rebuilt, ${(newDay.at(-1)!.result.maxRssKb / 1024).toFixed(0)} MiB`,
+    );
   }
   const idle = await child<CurateChild>('curate', ['--lake', lakes.oneYear.dir]);
   say(`  nothing stale (the check every run makes first): ${seconds(idle.result.wallMs)}`);
@@ -141,39 +185,65 @@ async function measureSharedVsNaive(config: BenchConfig, lake: LakeRecord) {
   const shared: Measured<ReportsRun>[] = [];
   const naive: Measured<ReportsRun>[] = [];
   if (config.skipNaive) return { shared, naive };
-  say(`\nProvincial reports: prepareRun once for 31 provinces against once per province (${config.naiveRuns} runs each):`);
+  say(
+    `\nProvincial reports: prepareRun once for 31 provinces against once per province (${config.naiveRuns} runs each):`,
+  );
   for (let run = 1; run <= config.naiveRuns; run += 1) {
     shared.push(await iteration<ReportsRun>('shared', lake.dir, `shared-${run}`, [], config));
     naive.push(await iteration<ReportsRun>('naive', lake.dir, `naive-${run}`, [], config));
-    say(`  run ${run}: shared ${seconds(shared.at(-1)!.result.wallMs)} (${shared.at(-1)!.result.queryCount} queries), naive ${seconds(naive.at(-1)!.result.wallMs)} (${naive.at(-1)!.result.queryCount} queries)`);
+    say(
+      `  run ${run}: shared ${seconds(shared.at(-1)!.result.wallMs)} (${shared.at(-1)!.result.queryCount} queries), naive ${seconds(naive.at(-1)!.result.wallMs)} (${naive.at(-1)!.result.queryCount} queries)`,
+    );
   }
   return { shared, naive };
 }
 
 /** The end-to-end measure again with another DuckDB memory_limit than the engine's default. */
 async function measureMemoryWhatIf(config: BenchConfig, lake: LakeRecord) {
-  say(`\nWhat if DuckDB had memory_limit = ${config.memoryLimit} (${config.whatIfRuns} runs of weekly + 31 provincial):`);
+  say(
+    `\nWhat if DuckDB had memory_limit = ${config.memoryLimit} (${config.whatIfRuns} runs of weekly + 31 provincial):`,
+  );
   const runs: Measured<ReportsRun>[] = [];
   for (let run = 1; run <= config.whatIfRuns; run += 1) {
-    runs.push(await iteration<ReportsRun>('reports', lake.dir, `memory-limit-${run}`, ['--memory-limit', config.memoryLimit], config));
+    runs.push(
+      await iteration<ReportsRun>(
+        'reports',
+        lake.dir,
+        `memory-limit-${run}`,
+        ['--memory-limit', config.memoryLimit],
+        config,
+      ),
+    );
     const last = runs.at(-1)!;
-    say(`  run ${run}: ${seconds(last.processMs)} (work ${seconds(last.result.wallMs)}, ${(last.result.maxRssKb / 1024).toFixed(0)} MiB)`);
+    say(
+      `  run ${run}: ${seconds(last.processMs)} (work ${seconds(last.result.wallMs)}, ${(last.result.maxRssKb / 1024).toFixed(0)} MiB)`,
+    );
   }
   return runs;
 }
 
 async function measureRender(config: BenchConfig, snapshots: string) {
   say(`\nRendering alone: the 32 models from the saved snapshots, ${config.renderRounds} rounds after a cold one:`);
-  const render = await iteration<RenderRun>('render', '-', 'render', ['--snapshots', snapshots, '--rounds', String(config.renderRounds)], config);
+  const render = await iteration<RenderRun>(
+    'render',
+    '-',
+    'render',
+    ['--snapshots', snapshots, '--rounds', String(config.renderRounds)],
+    config,
+  );
   const perSecond = render.result.roundMs.map((ms) => (render.result.reports * 1000) / ms);
-  say(`  ${summarise(perSecond).median.toFixed(1)} reports/s (cold round ${seconds(render.result.coldRoundMs)}), ${render.result.images} charts a round`);
+  say(
+    `  ${summarise(perSecond).median.toFixed(1)} reports/s (cold round ${seconds(render.result.coldRoundMs)}), ${render.result.images} charts a round`,
+  );
   return { render, perSecond };
 }
 
 async function provePruning(config: BenchConfig, lakes: { oneYear: LakeRecord; threeYear: LakeRecord }) {
   say(`\nPartition pruning proof (${config.weekId}):`);
   const poisoned = await buildPoisonedLake(lakes.oneYear.dir, join(CACHE, 'pruning-lake'), 'hq-weekly', config.weekId);
-  say(`  poisoned copy: ${poisoned.dataFilesPoisoned} data files of ${poisoned.partitionsPoisoned} partitions outside the plan replaced by garbage; ${poisoned.dataFilesKept} files of ${poisoned.partitionsKept} partitions kept`);
+  say(
+    `  poisoned copy: ${poisoned.dataFilesPoisoned} data files of ${poisoned.partitionsPoisoned} partitions outside the plan replaced by garbage; ${poisoned.dataFilesKept} files of ${poisoned.partitionsKept} partitions kept`,
+  );
   // The proof is of the raw feed's partition pruning: the curated layer would be rebuilt from the poisoned files.
   const pinned = ['--generated-at', FIXED_GENERATED_AT, '--raw'];
   const onPoisoned = await iteration<ReportsRun>('pruned', poisoned.dir, 'pruned-poisoned', pinned, config);
@@ -183,13 +253,31 @@ async function provePruning(config: BenchConfig, lakes: { oneYear: LakeRecord; t
   const intact = await briefing('pruned-intact');
   const poisonedDifference = firstDifference(await briefing('pruned-poisoned'), intact);
   const threeYearDifference = firstDifference(await briefing('pruned-three-year'), intact);
-  say(`  run on the poisoned copy: ok; briefing.json ${poisonedDifference ? `DIFFERS at ${poisonedDifference}` : 'identical to the intact lake'}`);
-  const gapNote = config.quick ? ' (expected with --quick: its two small lakes leave September-October out, a gap the three-year report flags)' : '';
-  say(`  run on the three-year lake: briefing.json ${threeYearDifference ? `DIFFERS at ${threeYearDifference}${gapNote}` : 'identical to the one-year lake'}`);
+  say(
+    `  run on the poisoned copy: ok; briefing.json ${poisonedDifference ? `DIFFERS at ${poisonedDifference}` : 'identical to the intact lake'}`,
+  );
+  const gapNote = config.quick
+    ? ' (expected with --quick: its two small lakes leave September-October out, a gap the three-year report flags)'
+    : '';
+  say(
+    `  run on the three-year lake: briefing.json ${threeYearDifference ? `DIFFERS at ${threeYearDifference}${gapNote}` : 'identical to the one-year lake'}`,
+  );
   await poisonControlFile(poisoned.controlFile);
-  const control = await runChild<ReportsRun>(REPO_ROOT, 'pruned', ['--lake', poisoned.dir, '--out', await freshOut('pruned-control'), '--week', config.weekId, ...pinned]);
-  const controlMessage = (/\/[^\s`]+ is not a readable Parquet file:[^\n]*/.exec(control.stderr)?.[0] ?? control.stderr.slice(-300)).replaceAll(REPO_ROOT, '');
-  say(`  control, one in-plan file poisoned: ${control.ok ? 'the run SUCCEEDED (the proof is void)' : 'the run failed, as it must'}`);
+  const control = await runChild<ReportsRun>(REPO_ROOT, 'pruned', [
+    '--lake',
+    poisoned.dir,
+    '--out',
+    await freshOut('pruned-control'),
+    '--week',
+    config.weekId,
+    ...pinned,
+  ]);
+  const controlMessage = (
+    /\/[^\s`]+ is not a readable Parquet file:[^\n]*/.exec(control.stderr)?.[0] ?? control.stderr.slice(-300)
+  ).replaceAll(REPO_ROOT, '');
+  say(
+    `  control, one in-plan file poisoned: ${control.ok ? 'the run SUCCEEDED (the proof is void)' : 'the run failed, as it must'}`,
+  );
   return {
     poisoned: { ...poisoned, dir: undefined, controlFile: poisoned.controlFile.replace(REPO_ROOT, '') },
     ok: onPoisoned.ok && poisonedDifference === undefined && !control.ok,
@@ -197,7 +285,12 @@ async function provePruning(config: BenchConfig, lakes: { oneYear: LakeRecord; t
     identicalOnThreeYearLake: threeYearDifference === undefined,
     controlFailed: !control.ok,
     controlMessage,
-    filesPerQuery: onPoisoned.result.queries.map((query) => ({ name: query.name, files: query.files, ms: query.ms, rows: query.rows })),
+    filesPerQuery: onPoisoned.result.queries.map((query) => ({
+      name: query.name,
+      files: query.files,
+      ms: query.ms,
+      rows: query.rows,
+    })),
     filesPerQueryThreeYear: onThreeYear.result.queries.map((query) => ({ name: query.name, files: query.files })),
   };
 }
@@ -206,7 +299,9 @@ async function main() {
   const config = parseBenchConfig(process.argv.slice(2));
   const started = performance.now();
   const before = machineInfo();
-  say(`mnp-briefings benchmark${config.quick ? ' (--quick)' : ''}: ${before.cores} cores, ${before.memoryGiB} GiB, Node ${before.node}, load ${before.loadAverage.join(' ')}`);
+  say(
+    `mnp-briefings benchmark${config.quick ? ' (--quick)' : ''}: ${before.cores} cores, ${before.memoryGiB} GiB, Node ${before.node}, load ${before.loadAverage.join(' ')}`,
+  );
   const lakes = await prepareLakes(config);
   if (config.lakesOnly) return;
   const curation = await measureCuration(config, lakes);
@@ -225,7 +320,11 @@ async function main() {
     loadAverageAfter: machineInfo().loadAverage,
     benchSeconds: Math.round((performance.now() - started) / 1000),
     periods: { week: config.weekId, month: config.monthId },
-    lakes: { oneYear: repoRelative(lakes.oneYear), history: repoRelative(lakes.history), threeYear: repoRelative(lakes.threeYear) },
+    lakes: {
+      oneYear: repoRelative(lakes.oneYear),
+      history: repoRelative(lakes.history),
+      threeYear: repoRelative(lakes.threeYear),
+    },
     mimeIncluded: true,
     curation,
     rawEndToEnd: {
@@ -260,14 +359,17 @@ async function main() {
       queries1y: queryMedians(reports.weekly1y.map((run) => run.result)),
       queries3y: queryMedians(reports.weekly3y.map((run) => run.result)),
     },
-    sharedVsNaive: naive.shared.length === 0 ? undefined : {
-      sharedMs: summarise(naive.shared.map((run) => run.result.wallMs)),
-      naiveMs: summarise(naive.naive.map((run) => run.result.wallMs)),
-      sharedQueries: naive.shared[0]!.result.queryCount,
-      naiveQueries: naive.naive[0]!.result.queryCount,
-      audiences: naive.shared[0]!.result.reports,
-      naivePassMs: summarise(naive.naive.flatMap((run) => run.result.timings.flatMap((timing) => timing.passMs))),
-    },
+    sharedVsNaive:
+      naive.shared.length === 0
+        ? undefined
+        : {
+            sharedMs: summarise(naive.shared.map((run) => run.result.wallMs)),
+            naiveMs: summarise(naive.naive.map((run) => run.result.wallMs)),
+            sharedQueries: naive.shared[0]!.result.queryCount,
+            naiveQueries: naive.naive[0]!.result.queryCount,
+            audiences: naive.shared[0]!.result.reports,
+            naivePassMs: summarise(naive.naive.flatMap((run) => run.result.timings.flatMap((timing) => timing.passMs))),
+          },
     memoryLimitWhatIf: {
       memoryLimit: config.memoryLimit,
       processMs: summarise(whatIf.map((run) => run.processMs)),
@@ -297,7 +399,10 @@ const bytesRead = (run: ReportsRun) => run.queries.reduce((sum, query) => sum + 
 const filesRead = (run: ReportsRun) => run.queries.reduce((sum, query) => sum + query.files, 0);
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
 
-const repoRelative = (lake: LakeRecord): LakeRecord => ({ ...lake, dir: relative(REPO_ROOT, resolve(REPO_ROOT, lake.dir)) });
+const repoRelative = (lake: LakeRecord): LakeRecord => ({
+  ...lake,
+  dir: relative(REPO_ROOT, resolve(REPO_ROOT, lake.dir)),
+});
 
 function phaseMedians(runs: readonly Measured<ReportsRun>[]) {
   const phases: Record<string, number> = {};

@@ -5,7 +5,9 @@ import { pathToFileURL } from 'node:url';
 
 const lambdaTaskRoot = process.env['LAMBDA_TASK_ROOT'];
 
-export const assetRoot: URL = lambdaTaskRoot ? pathToFileURL(`${lambdaTaskRoot.replace(/\/$/, '')}/`) : new URL('../', import.meta.url);
+export const assetRoot: URL = lambdaTaskRoot
+  ? pathToFileURL(`${lambdaTaskRoot.replace(/\/$/, '')}/`)
+  : new URL('../', import.meta.url);
 
 /** A file of the repository, by its path from the root (e.g. "templates/locales/en.json"). */
 export function assetUrl(relativePath: string): URL {

@@ -3,7 +3,7 @@
 // AWS Solutions checks of cdk-nag as a validation plugin.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { App, Tags, Validations, type Environment } from 'aws-cdk-lib';
+import { type App, type Environment, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { parseRecipients } from '#core/recipients.ts';
 import { reportDefinitions } from '#core/report-definitions.ts';
@@ -37,7 +37,11 @@ export function checkRecipientsFile(settings: Pick<AppSettings, 'recipientsFile'
     throw new Error(`CDK context recipientsFile: cannot read ${path}: ${(error as Error).message}`);
   }
   const recipients = parseRecipients(raw, settings.recipientsFile);
-  assertSenderInDomain(recipients.from, settings.sesDomain, `${settings.recipientsFile} (CDK context sesDomain ${settings.sesDomain})`);
+  assertSenderInDomain(
+    recipients.from,
+    settings.sesDomain,
+    `${settings.recipientsFile} (CDK context sesDomain ${settings.sesDomain})`,
+  );
 }
 
 export function buildStacks(app: App, settings: AppSettings, env?: Environment): BriefingsApp {

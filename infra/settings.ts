@@ -6,7 +6,10 @@ export const STAGES = ['dev', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];
 
 const optionalText = z.preprocess((value) => (value === '' ? undefined : value), z.string().optional());
-const flag = z.preprocess((value) => (typeof value === 'string' ? value === 'true' || value === 'on' : value), z.boolean());
+const flag = z.preprocess(
+  (value) => (typeof value === 'string' ? value === 'true' || value === 'on' : value),
+  z.boolean(),
+);
 const count = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 const contextSchema = z.object({
@@ -24,7 +27,12 @@ const contextSchema = z.object({
   /** Messages per second the SES account may send (its sending quota): 1 in the sandbox. */
   sesMaxSendRate: count(1, 1000),
   /** The KMS key of an external lake encrypted with SSE-KMS: Prepare (and the curation) may decrypt with it. */
-  lakeKmsKeyArn: optionalText.pipe(z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, 'a KMS key ARN').optional()),
+  lakeKmsKeyArn: optionalText.pipe(
+    z
+      .string()
+      .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, 'a KMS key ARN')
+      .optional(),
+  ),
   /** Where alarms and mail events go, besides the SNS topics (required on prod: alarms must reach someone). */
   opsEmail: optionalText.pipe(z.email().optional()),
   homeOperator: z.string().regex(/^[A-Z]+$/),
@@ -89,19 +97,28 @@ const STAGE_DEFAULTS: Record<Stage, Omit<AppSettings, 'stage' | 'sesDomain'> & {
 /** Settings from a context lookup (e.g. `(key) => app.node.tryGetContext(key)`). */
 export function readSettings(context: (key: string) => unknown): AppSettings {
   const stage = z.enum(STAGES).safeParse(context('stage') ?? 'dev');
-  if (!stage.success) throw new Error(`context stage must be one of ${STAGES.join(', ')} (-c stage=prod), not ${String(context('stage'))}`);
+  if (!stage.success)
+    throw new Error(
+      `context stage must be one of ${STAGES.join(', ')} (-c stage=prod), not ${String(context('stage'))}`,
+    );
   const defaults: Record<string, unknown> = STAGE_DEFAULTS[stage.data];
   const raw = Object.fromEntries(Object.keys(contextSchema.shape).map((key) => [key, context(key) ?? defaults[key]]));
   const parsed = contextSchema.safeParse({ ...raw, stage: stage.data });
   if (!parsed.success) {
-    throw new Error(`CDK context: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+    throw new Error(
+      `CDK context: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+    );
   }
   const settings = parsed.data;
   if (settings.stage === 'prod' && !settings.opsEmail) {
-    throw new Error('CDK context: opsEmail is required on the prod stage, so that alarms reach someone (-c opsEmail=operations@your.domain)');
+    throw new Error(
+      'CDK context: opsEmail is required on the prod stage, so that alarms reach someone (-c opsEmail=operations@your.domain)',
+    );
   }
   if (settings.lakeKmsKeyArn && !settings.lakeBucketName) {
-    throw new Error('CDK context: lakeKmsKeyArn applies to an external lake (lakeBucketName); the lake this app creates is encrypted with SSE-S3');
+    throw new Error(
+      'CDK context: lakeKmsKeyArn applies to an external lake (lakeBucketName); the lake this app creates is encrypted with SSE-S3',
+    );
   }
   return settings;
 }

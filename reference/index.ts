@@ -3,19 +3,22 @@
 // The lake's physical schema has its own module (lake-schema.ts); it is re-exported here.
 import * as z from 'zod/mini';
 import './schema.ts';
+import channelsJson from './channels.json' with { type: 'json' };
+import dissatisfactionJson from './dissatisfaction.json' with { type: 'json' };
 import operatorsJson from './operators.json' with { type: 'json' };
 import provincesJson from './provinces.json' with { type: 'json' };
-import dissatisfactionJson from './dissatisfaction.json' with { type: 'json' };
 import rejectReasonsJson from './reject-reasons.json' with { type: 'json' };
-import channelsJson from './channels.json' with { type: 'json' };
 
-export { lakeContract, lakeTables, type LakeColumn, type LakeContract, type LakeTableName } from './lake-schema.ts';
+export { type LakeColumn, type LakeContract, type LakeTableName, lakeContract, lakeTables } from './lake-schema.ts';
 
 const code = z.string().check(z.regex(/^[A-Z][A-Z0-9_]*$/, 'codes are upper-case ASCII'));
 const labelled = { zh: z.string().check(z.minLength(1)), en: z.string().check(z.minLength(1)) };
 
 const operatorSchema = z.object({ code, ...labelled, color: z.string().check(z.regex(/^#[0-9a-f]{6}$/i)) });
-const provinceSchema = z.object({ code: z.string().check(z.regex(/^[1-6][0-9]$/, 'GB/T 2260 two-digit code')), ...labelled });
+const provinceSchema = z.object({
+  code: z.string().check(z.regex(/^[1-6][0-9]$/, 'GB/T 2260 two-digit code')),
+  ...labelled,
+});
 const subcategorySchema = z.object({ code, ...labelled });
 const categorySchema = z.object({ code, ...labelled, subcategories: z.array(subcategorySchema) });
 const rejectReasonSchema = z.object({ code, ...labelled });
@@ -46,7 +49,8 @@ export const dissatisfactionCategories = uniqueCodes('dissatisfaction', category
 export const rejectReasons = uniqueCodes('reject-reasons', rejectReasonSchema, rejectReasonsJson);
 export const channels = channelsSchema.parse(channelsJson);
 
-if (provinces.length !== 31) throw new Error(`reference/provinces: expected 31 provincial-level divisions, found ${provinces.length}`);
+if (provinces.length !== 31)
+  throw new Error(`reference/provinces: expected 31 provincial-level divisions, found ${provinces.length}`);
 
 const byCode = <T extends { code: string }>(list: readonly T[]) => new Map(list.map((entry) => [entry.code, entry]));
 export const operatorByCode = byCode(operators);

@@ -19,7 +19,10 @@ const physicalType = z.union([
   z.pipe(
     z.string().check(
       z.regex(DECIMAL, 'decimal(precision,scale)'),
-      z.refine((type) => decimalShape(type as DecimalType).scale <= decimalShape(type as DecimalType).precision, 'scale above precision'),
+      z.refine(
+        (type) => decimalShape(type as DecimalType).scale <= decimalShape(type as DecimalType).precision,
+        'scale above precision',
+      ),
     ),
     z.transform((type) => type as DecimalType),
   ),

@@ -27,12 +27,29 @@ interface Shot {
 function shotsOf(briefings: readonly SampleBriefing[]): Shot[] {
   const find = (report: SampleBriefing['report'], locale: SampleBriefing['locale']) =>
     briefings.find((briefing) => briefing.report === report && briefing.locale === locale)!;
-  const desktop = briefings.map((briefing): Shot => ({ fileName: `${briefing.report}-${briefing.locale}.png`, briefing, width: 1280, colorScheme: 'light' }));
+  const desktop = briefings.map(
+    (briefing): Shot => ({
+      fileName: `${briefing.report}-${briefing.locale}.png`,
+      briefing,
+      width: 1280,
+      colorScheme: 'light',
+    }),
+  );
   return [
     ...desktop,
     { fileName: 'hq-weekly-phone-zh-CN.png', briefing: find('hq-weekly', 'zh-CN'), width: 375, colorScheme: 'light' },
-    { fileName: 'province-monthly-phone-en.png', briefing: find('province-monthly', 'en'), width: 375, colorScheme: 'light' },
-    { fileName: 'hq-weekly-phone-dark-zh-CN.png', briefing: find('hq-weekly', 'zh-CN'), width: 375, colorScheme: 'dark' },
+    {
+      fileName: 'province-monthly-phone-en.png',
+      briefing: find('province-monthly', 'en'),
+      width: 375,
+      colorScheme: 'light',
+    },
+    {
+      fileName: 'hq-weekly-phone-dark-zh-CN.png',
+      briefing: find('hq-weekly', 'zh-CN'),
+      width: 375,
+      colorScheme: 'dark',
+    },
   ];
 }
 
@@ -73,7 +90,9 @@ async function main(): Promise<void> {
         const { png, height } = await photograph(browser.context, shot);
         const path = join(outDir, shot.fileName);
         await writeFile(path, png);
-        process.stdout.write(`  ${path}: ${shot.width} x ${height} px, ${Math.round(png.length / 1024)} KB (${shot.briefing.report} ${shot.briefing.period}, ${shot.briefing.locale}, ${shot.colorScheme})\n`);
+        process.stdout.write(
+          `  ${path}: ${shot.width} x ${height} px, ${Math.round(png.length / 1024)} KB (${shot.briefing.report} ${shot.briefing.period}, ${shot.briefing.locale}, ${shot.colorScheme})\n`,
+        );
       }
     } finally {
       await browser.close();

@@ -16,7 +16,10 @@ const RESULT_PREFIX = 'BENCH-RESULT ';
 export function runChild<T>(repoRoot: string, mode: string, args: readonly string[]): Promise<ChildResult<T>> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ['bin/run-ts.js', 'bench/one-run.ts', mode, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/run-ts.js', 'bench/one-run.ts', mode, ...args], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -37,7 +40,8 @@ export function warningsOf(stderr: string): string[] {
   for (const line of stderr.split('\n')) {
     try {
       const entry = JSON.parse(line) as { level?: string; message?: string; warning?: string };
-      if (entry.level === 'WARN' || entry.level === 'ERROR') found.add(`${entry.message}${entry.warning ? `: ${entry.warning.replace(/\d+ bytes/g, 'N bytes')}` : ''}`);
+      if (entry.level === 'WARN' || entry.level === 'ERROR')
+        found.add(`${entry.message}${entry.warning ? `: ${entry.warning.replace(/\d+ bytes/g, 'N bytes')}` : ''}`);
     } catch {
       // not a log line
     }

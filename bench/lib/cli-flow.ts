@@ -4,14 +4,20 @@
 // audience's MIME message and archives it as message.eml without sending (sending would only
 // add the configured throttle of 5 messages a second). Each phase is timed, each query logged.
 import { join } from 'node:path';
-import { deliverArchivedReports } from '#cli/deliver-reports.ts';
-import { loadRecipients, DEFAULT_RECIPIENTS_FILE } from '#cli/recipients-file.ts';
-import { openLocalRuntime } from '#cli/local-runtime.ts';
 import { FileLedger } from '#adapters/ledger/file-ledger.ts';
 import { createMailTransport, parseMailConfig } from '#adapters/mail/mail-config.ts';
-import { recipientsOf, type RecipientsConfig } from '#core/recipients.ts';
+import { deliverArchivedReports } from '#cli/deliver-reports.ts';
+import { openLocalRuntime } from '#cli/local-runtime.ts';
+import { DEFAULT_RECIPIENTS_FILE, loadRecipients } from '#cli/recipients-file.ts';
+import { type RecipientsConfig, recipientsOf } from '#core/recipients.ts';
 import { reportDefinition } from '#core/report-definitions.ts';
-import { archiveAudienceReport, audiencesOf, prepareRun, type ArchivedReport, type RunSnapshot } from '#core/report-run.ts';
+import {
+  type ArchivedReport,
+  archiveAudienceReport,
+  audiencesOf,
+  prepareRun,
+  type RunSnapshot,
+} from '#core/report-run.ts';
 
 export interface QueryEvent {
   readonly report: string;
@@ -78,7 +84,9 @@ export async function runLikeCli(options: CliFlowOptions): Promise<ReportTiming>
     // What runReport does, with its two steps timed apart: the shared pass prepares once for every
     // audience; the naive way prepares once per audience.
     const definition = reportDefinition(options.reportId);
-    const groups = options.perAudience ? audiencesOf(definition, options.audiences).map((audience) => [audience]) : [options.audiences];
+    const groups = options.perAudience
+      ? audiencesOf(definition, options.audiences).map((audience) => [audience])
+      : [options.audiences];
     const archived: ArchivedReport[] = [];
     let snapshot: RunSnapshot | undefined;
     let prepareMs = 0;
@@ -87,13 +95,21 @@ export async function runLikeCli(options: CliFlowOptions): Promise<ReportTiming>
     const passMs: number[] = [];
     for (const group of groups) {
       const preparing = performance.now();
-      snapshot = await prepareRun({ reportId: definition.id, periodId: options.periodId, homeOperator: 'CMCC', audiences: group, generatedAt }, runtime);
+      snapshot = await prepareRun(
+        { reportId: definition.id, periodId: options.periodId, homeOperator: 'CMCC', audiences: group, generatedAt },
+        runtime,
+      );
       const archiving = performance.now();
       audiences += snapshot.audiences.length;
       passMs.push(archiving - preparing);
       for (const audience of options.archive === false ? [] : snapshot.audiences) {
         const locale = recipientsOf(config, audience).locale;
-        archived.push(await archiveAudienceReport(snapshot, audience, locale, { renderer: runtime.renderers[locale], store: runtime.store }));
+        archived.push(
+          await archiveAudienceReport(snapshot, audience, locale, {
+            renderer: runtime.renderers[locale],
+            store: runtime.store,
+          }),
+        );
       }
       prepareMs += archiving - preparing;
       archiveMs += performance.now() - archiving;
@@ -103,7 +119,14 @@ export async function runLikeCli(options: CliFlowOptions): Promise<ReportTiming>
     if (options.mime !== false && archived.length > 0) {
       const transport = await createMailTransport(parseMailConfig({ transport: 'file', outDir: options.outDir }));
       const ledger = new FileLedger(join(options.outDir, 'ledger'));
-      const ports = { transport, ledger, store: runtime.store, log: runtime.log, recipients: config, now: () => new Date() };
+      const ports = {
+        transport,
+        ledger,
+        store: runtime.store,
+        log: runtime.log,
+        recipients: config,
+        now: () => new Date(),
+      };
       const summaries = await deliverArchivedReports(archived, { resend: false, dryRun: true }, ports);
       messages = summaries.length;
       await transport.close?.();
@@ -128,7 +151,15 @@ export async function runLikeCli(options: CliFlowOptions): Promise<ReportTiming>
 }
 
 function captureQuery(line: string, report: string, onQuery: (event: QueryEvent) => void): void {
-  let entry: { message?: string; name?: string; ms?: number; rows?: number; files?: number; bytes?: number; level?: string };
+  let entry: {
+    message?: string;
+    name?: string;
+    ms?: number;
+    rows?: number;
+    files?: number;
+    bytes?: number;
+    level?: string;
+  };
   try {
     entry = JSON.parse(line);
   } catch {
@@ -136,7 +167,14 @@ function captureQuery(line: string, report: string, onQuery: (event: QueryEvent)
     return;
   }
   if (entry.message === 'query done') {
-    onQuery({ report, name: String(entry.name), ms: Number(entry.ms), rows: Number(entry.rows), files: Number(entry.files), bytes: Number(entry.bytes ?? 0) });
+    onQuery({
+      report,
+      name: String(entry.name),
+      ms: Number(entry.ms),
+      rows: Number(entry.rows),
+      files: Number(entry.files),
+      bytes: Number(entry.bytes ?? 0),
+    });
   } else if (entry.level === 'WARN' || entry.level === 'ERROR') {
     process.stderr.write(`${line}\n`);
   }

@@ -59,8 +59,13 @@ export function parseBenchConfig(argv: readonly string[]): BenchConfig {
   });
   const quick = values.quick === true;
   const runs = values.runs === undefined ? (quick ? 3 : 5) : Number(values.runs);
-  for (const [name, value] of [['--runs', values.runs], ['--naive-runs', values['naive-runs']], ['--raw-runs', values['raw-runs']]] as const) {
-    if (value !== undefined && !/^([1-9]|[1-4]\d|50)$/.test(value)) throw new Error(`${name} must be a whole number from 1 to 50, got ${value}`);
+  for (const [name, value] of [
+    ['--runs', values.runs],
+    ['--naive-runs', values['naive-runs']],
+    ['--raw-runs', values['raw-runs']],
+  ] as const) {
+    if (value !== undefined && !/^([1-9]|[1-4]\d|50)$/.test(value))
+      throw new Error(`${name} must be a whole number from 1 to 50, got ${value}`);
   }
   const common = {
     weekId: '2019-W50',
@@ -91,7 +96,13 @@ export function parseBenchConfig(argv: readonly string[]): BenchConfig {
     ...common,
     quick,
     oneYear: { name: `2019-scale${FULL_SCALE}`, from: '2019-01-01', to: '2019-12-31', seed: SEED, scale: FULL_SCALE },
-    history: { name: `2017-2018-scale${FULL_SCALE}`, from: '2017-01-01', to: '2018-12-31', seed: SEED, scale: FULL_SCALE },
+    history: {
+      name: `2017-2018-scale${FULL_SCALE}`,
+      from: '2017-01-01',
+      to: '2018-12-31',
+      seed: SEED,
+      scale: FULL_SCALE,
+    },
     threeYearName: `2017-2019-scale${FULL_SCALE}-joined`,
   };
 }

@@ -6,14 +6,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { curatedDirOf } from '#adapters/curation/curated-location.ts';
-import { curateLake, type CurateSummary } from '#adapters/curation/duckdb-curator.ts';
+import { type CurateSummary, curateLake } from '#adapters/curation/duckdb-curator.ts';
 
 export interface CurateRun {
   readonly wallMs: number;
   readonly summary: CurateSummary;
 }
 
-export async function curateOnce(lakeDir: string, curated: string | undefined, fromNothing: boolean): Promise<CurateRun> {
+export async function curateOnce(
+  lakeDir: string,
+  curated: string | undefined,
+  fromNothing: boolean,
+): Promise<CurateRun> {
   const curatedDir = curatedDirOf(lakeDir, curated);
   if (fromNothing) await rm(curatedDir, { recursive: true, force: true });
   const started = performance.now();

@@ -1,5 +1,5 @@
 // The machine the numbers were taken on, and how busy it was.
-import { cpus, freemem, loadavg, totalmem, type as osType, release } from 'node:os';
+import { cpus, freemem, loadavg, type as osType, release, totalmem } from 'node:os';
 
 export interface MachineInfo {
   readonly cores: number;

@@ -21,13 +21,20 @@ export interface PoisonedLake {
   readonly controlFile: string;
 }
 
-const GARBAGE_HEADER = Buffer.from('NOT PARQUET: this partition is outside the query plan; the benchmark made it unreadable.\n');
+const GARBAGE_HEADER = Buffer.from(
+  'NOT PARQUET: this partition is outside the query plan; the benchmark made it unreadable.\n',
+);
 
 export function partitionsReadBy(reportId: string, periodId: string): Readonly<Record<LakeTable, readonly string[]>> {
   return planQueries(parsePeriod(periodId), reportDefinition(reportId).trend).partitionsRead;
 }
 
-export async function buildPoisonedLake(sourceDir: string, targetDir: string, reportId: string, periodId: string): Promise<PoisonedLake> {
+export async function buildPoisonedLake(
+  sourceDir: string,
+  targetDir: string,
+  reportId: string,
+  periodId: string,
+): Promise<PoisonedLake> {
   const read = partitionsReadBy(reportId, periodId);
   await rm(targetDir, { recursive: true, force: true });
   let partitionsKept = 0;
@@ -84,6 +91,11 @@ export function firstDifference(a: unknown, b: unknown, path = '$'): string | un
   return Object.is(a, b) ? undefined : path;
 }
 
-export async function readBriefingJson(outDir: string, reportId: string, periodId: string, audience: string): Promise<unknown> {
+export async function readBriefingJson(
+  outDir: string,
+  reportId: string,
+  periodId: string,
+  audience: string,
+): Promise<unknown> {
   return JSON.parse(await readFile(join(outDir, reportId, periodId, audience, 'briefing.json'), 'utf8'));
 }

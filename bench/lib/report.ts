@@ -5,7 +5,7 @@ import type { BundleReport } from './bundles.ts';
 import type { QueryEvent, ReportTiming } from './cli-flow.ts';
 import type { LakeRecord } from './lakes.ts';
 import type { MachineInfo } from './machine.ts';
-import { summarise, type Summary } from './stats.ts';
+import { type Summary, summarise } from './stats.ts';
 
 /** What one-run.ts prints for the report modes. */
 export interface ReportsRun {
@@ -124,7 +124,12 @@ export interface BenchResults {
     readonly identicalOnThreeYearLake: boolean;
     readonly controlFailed: boolean;
     readonly controlMessage: string;
-    readonly poisoned: { readonly partitionsKept: number; readonly partitionsPoisoned: number; readonly dataFilesKept: number; readonly dataFilesPoisoned: number };
+    readonly poisoned: {
+      readonly partitionsKept: number;
+      readonly partitionsPoisoned: number;
+      readonly dataFilesKept: number;
+      readonly dataFilesPoisoned: number;
+    };
     readonly filesPerQuery: readonly { name: string; files: number; ms: number; rows: number }[];
     readonly filesPerQueryThreeYear: readonly { name: string; files: number }[];
   };
@@ -152,7 +157,8 @@ export function queryMedians(runs: readonly Pick<ReportsRun, 'queries'>[]): Quer
 
 const verdict = (pass: boolean) => (pass ? 'PASS' : 'MISS');
 export const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const spread = (summary: Summary, format: (value: number) => string) => `${format(summary.min)} – ${format(summary.max)}`;
+const spread = (summary: Summary, format: (value: number) => string) =>
+  `${format(summary.min)} – ${format(summary.max)}`;
 const mib = (value: number) => `${value.toFixed(0)} MiB`;
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
 const kb = (bytes: number) => `${(bytes / 1000).toFixed(0)} kB`;
@@ -165,7 +171,10 @@ function slowest(queries: readonly QueryMedian[]): string {
 
 /** "queries 21.3 s, render + archive 4.5 s, MIME 0.5 s", summed over the reports. */
 function phaseSplit(phases: Record<string, number>): string {
-  const sum = (suffix: string) => Object.entries(phases).filter(([key]) => key.endsWith(suffix)).reduce((total, [, ms]) => total + ms, 0);
+  const sum = (suffix: string) =>
+    Object.entries(phases)
+      .filter(([key]) => key.endsWith(suffix))
+      .reduce((total, [, ms]) => total + ms, 0);
   return `queries ${seconds(sum('.prepareMs'))}, render + archive ${seconds(sum('.archiveMs'))}, MIME ${seconds(sum('.mimeMs'))}`;
 }
 
@@ -174,7 +183,19 @@ export function historyRatio(results: BenchResults): number {
 }
 
 export function markdownReport(results: BenchResults): string {
-  const { endToEnd, history, sharedVsNaive, render, pruning, bundles, machine, lakes, memoryLimitWhatIf: whatIf, curation, rawEndToEnd: raw } = results;
+  const {
+    endToEnd,
+    history,
+    sharedVsNaive,
+    render,
+    pruning,
+    bundles,
+    machine,
+    lakes,
+    memoryLimitWhatIf: whatIf,
+    curation,
+    rawEndToEnd: raw,
+  } = results;
   const ratio = historyRatio(results);
   const peakMiB = endToEnd.maxRssMiB.max;
   const rows: string[][] = [
@@ -199,10 +220,28 @@ export function markdownReport(results: BenchResults): string {
       '',
       '',
     ],
-    ['  the same, work only (after module loading)', seconds(endToEnd.workMs.median), spread(endToEnd.workMs, seconds), '< 10 s', verdict(endToEnd.workMs.median < TARGETS.endToEndMs)],
+    [
+      '  the same, work only (after module loading)',
+      seconds(endToEnd.workMs.median),
+      spread(endToEnd.workMs, seconds),
+      '< 10 s',
+      verdict(endToEnd.workMs.median < TARGETS.endToEndMs),
+    ],
     ['  of which', phaseSplit(endToEnd.phasesMs), `module loading ${seconds(endToEnd.moduleLoadMs.median)}`, '', ''],
-    ['  CPU time, all threads (2 cores: wall is at least half of it)', seconds(endToEnd.cpuMs.median), spread(endToEnd.cpuMs, seconds), '', ''],
-    [`  peak memory (maxRSS), DuckDB memory_limit ${DEFAULT_MEMORY_LIMIT} (the engine's default)`, mib(endToEnd.maxRssMiB.median), spread(endToEnd.maxRssMiB, mib), '< 1.5 GB (1431 MiB), highest run', verdict(peakMiB * 2 ** 20 < TARGETS.peakBytes)],
+    [
+      '  CPU time, all threads (2 cores: wall is at least half of it)',
+      seconds(endToEnd.cpuMs.median),
+      spread(endToEnd.cpuMs, seconds),
+      '',
+      '',
+    ],
+    [
+      `  peak memory (maxRSS), DuckDB memory_limit ${DEFAULT_MEMORY_LIMIT} (the engine's default)`,
+      mib(endToEnd.maxRssMiB.median),
+      spread(endToEnd.maxRssMiB, mib),
+      '< 1.5 GB (1431 MiB), highest run',
+      verdict(peakMiB * 2 ** 20 < TARGETS.peakBytes),
+    ],
     ['  queries for 32 reports (engine.queryCount)', String(endToEnd.queryCount), slowest(endToEnd.queries), '', ''],
     [
       `  what-if: DuckDB memory_limit ${whatIf.memoryLimit}, peak (wall)`,
@@ -232,8 +271,20 @@ export function markdownReport(results: BenchResults): string {
       'well under 1 s',
       verdict(curation.newDayMs.median < 1000),
     ],
-    [`Weekly briefing, 3-year / 1-year lake`, ratio.toFixed(2), `${seconds(history.threeYearMs.median)} / ${seconds(history.oneYearMs.median)}`, '< 1.2', verdict(ratio < TARGETS.historyRatio)],
-    [`Rendering alone (${render.chartsPerRound} charts a round of ${render.reports})`, `${render.reportsPerSecond.median.toFixed(1)} reports/s`, spread(render.reportsPerSecond, (value) => value.toFixed(1)), '', ''],
+    [
+      `Weekly briefing, 3-year / 1-year lake`,
+      ratio.toFixed(2),
+      `${seconds(history.threeYearMs.median)} / ${seconds(history.oneYearMs.median)}`,
+      '< 1.2',
+      verdict(ratio < TARGETS.historyRatio),
+    ],
+    [
+      `Rendering alone (${render.chartsPerRound} charts a round of ${render.reports})`,
+      `${render.reportsPerSecond.median.toFixed(1)} reports/s`,
+      spread(render.reportsPerSecond, (value) => value.toFixed(1)),
+      '',
+      '',
+    ],
   ];
   if (sharedVsNaive) {
     const wallRatio = sharedVsNaive.naiveMs.median / sharedVsNaive.sharedMs.median;

@@ -16,5 +16,11 @@ export function median(values: readonly number[]): number {
 
 export function summarise(values: readonly number[]): Summary {
   const rounded = values.map((value) => Math.round(value * 10) / 10);
-  return { median: median(rounded), min: Math.min(...rounded), max: Math.max(...rounded), n: rounded.length, samples: rounded };
+  return {
+    median: median(rounded),
+    min: Math.min(...rounded),
+    max: Math.max(...rounded),
+    n: rounded.length,
+    samples: rounded,
+  };
 }

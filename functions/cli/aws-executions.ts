@@ -15,7 +15,11 @@ export interface WaitOptions {
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Waits until an execution is no longer running; returns its final status (SUCCEEDED, FAILED, ...). */
-export async function waitForExecution(sfn: SFNClient, executionArn: string, options: WaitOptions = {}): Promise<string> {
+export async function waitForExecution(
+  sfn: SFNClient,
+  executionArn: string,
+  options: WaitOptions = {},
+): Promise<string> {
   const sleep = options.sleep ?? pause;
   // Loaded on use: the backfill command registers (and --help runs) without the AWS SDK.
   const { DescribeExecutionCommand } = await import('@aws-sdk/client-sfn');
@@ -27,7 +31,11 @@ export async function waitForExecution(sfn: SFNClient, executionArn: string, opt
 }
 
 /** Runs the work for each item, at most `limit` at a time, results in the items' order. */
-export async function inBoundedBatches<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function inBoundedBatches<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {

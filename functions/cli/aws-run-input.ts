@@ -18,7 +18,17 @@ export function stateMachineName(stage: string, reportId: string): string {
 }
 
 /** The execution input with only the flags that are set: what the state machine's defaults do not say. */
-export function awsRunInput(reportId: string, fields: { periodId?: string | undefined; audiences?: readonly string[] | undefined; resend?: boolean | undefined; reason?: string | undefined; archiveOnly?: boolean | undefined; sendDespiteMissingData?: boolean | undefined }): AwsRunInput {
+export function awsRunInput(
+  reportId: string,
+  fields: {
+    periodId?: string | undefined;
+    audiences?: readonly string[] | undefined;
+    resend?: boolean | undefined;
+    reason?: string | undefined;
+    archiveOnly?: boolean | undefined;
+    sendDespiteMissingData?: boolean | undefined;
+  },
+): AwsRunInput {
   return {
     reportId,
     ...(fields.periodId ? { periodId: fields.periodId } : {}),
@@ -35,4 +45,3 @@ export function executionName(kind: string, input: AwsRunInput, now: Date): stri
   const stamp = now.toISOString().replace(/[-:.]/g, '').replace('T', '-').replace('Z', '');
   return `${kind}-${input.periodId ?? 'latest'}-${stamp}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80);
 }
-

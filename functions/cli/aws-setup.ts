@@ -3,7 +3,13 @@
 // operator of this tool supplies it.
 
 const REGION_MISSING = /region is missing/i;
-const CREDENTIAL_ERRORS = new Set(['CredentialsProviderError', 'ExpiredTokenException', 'ExpiredToken', 'UnrecognizedClientException', 'InvalidClientTokenId']);
+const CREDENTIAL_ERRORS = new Set([
+  'CredentialsProviderError',
+  'ExpiredTokenException',
+  'ExpiredToken',
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+]);
 
 /** One line saying what to set, or undefined for any other error. */
 export function awsSetupHint(error: unknown): string | undefined {

@@ -11,9 +11,9 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { DynamoDbLedger } from '#adapters/ledger/dynamodb-ledger.ts';
 import { S3ReportStore } from '#adapters/store/s3-store.ts';
 import { ConfigurationError } from '#core/errors.ts';
-import { stateMachineName, type AwsRunInput } from './aws-run-input.ts';
+import { type AwsRunInput, stateMachineName } from './aws-run-input.ts';
 
-export { awsRunInput, executionName, stateMachineName, type AwsRunInput } from './aws-run-input.ts';
+export { type AwsRunInput, awsRunInput, executionName, stateMachineName } from './aws-run-input.ts';
 
 export interface AwsClients {
   readonly sfn: SFNClient;
@@ -45,13 +45,19 @@ export class AwsTarget {
         return found.stateMachineArn;
       }
     }
-    throw new ConfigurationError(`no state machine ${wanted} in this account and region: is stage ${this.stage} deployed (npx cdk deploy -c stage=${this.stage})?`);
+    throw new ConfigurationError(
+      `no state machine ${wanted} in this account and region: is stage ${this.stage} deployed (npx cdk deploy -c stage=${this.stage})?`,
+    );
   }
 
   /** Starts one run of the report's state machine and returns the execution's ARN. */
   async startRun(input: AwsRunInput, name: string): Promise<string> {
     const output = await this.clients.sfn.send(
-      new StartExecutionCommand({ stateMachineArn: await this.stateMachineArn(input.reportId), name, input: JSON.stringify(input) }),
+      new StartExecutionCommand({
+        stateMachineArn: await this.stateMachineArn(input.reportId),
+        name,
+        input: JSON.stringify(input),
+      }),
     );
     if (!output.executionArn) throw new ConfigurationError(`Step Functions started ${name} without returning its ARN`);
     return output.executionArn;
@@ -69,11 +75,18 @@ export class AwsTarget {
   }
 
   ledger(): DynamoDbLedger {
-    return new DynamoDbLedger({ client: this.clients.dynamodb, tableName: `mnp-briefings-${this.stage}-delivery-ledger` });
+    return new DynamoDbLedger({
+      client: this.clients.dynamodb,
+      tableName: `mnp-briefings-${this.stage}-delivery-ledger`,
+    });
   }
 
   /** A link that opens an archived object for `expiresIn` seconds without AWS credentials. */
   async presign(reportId: string, key: string, expiresIn: number): Promise<string> {
-    return getSignedUrl(this.clients.s3, new GetObjectCommand({ Bucket: await this.archiveBucket(reportId), Key: key }), { expiresIn });
+    return getSignedUrl(
+      this.clients.s3,
+      new GetObjectCommand({ Bucket: await this.archiveBucket(reportId), Key: key }),
+      { expiresIn },
+    );
   }
 }

@@ -22,14 +22,20 @@ export function withDeliveryOptions(command: Command): Command {
   return command
     .option('--transport <kind>', 'file (write .eml files), smtp or ses', 'file')
     .option('--smtp-url <url>', 'the SMTP server for --transport smtp, e.g. smtp://127.0.0.1:2525')
-    .option('--outbox <dir>', 'folder for the .eml files of --transport file (default: OUT/<report>/<period>/<audience>/outbox)')
+    .option(
+      '--outbox <dir>',
+      'folder for the .eml files of --transport file (default: OUT/<report>/<period>/<audience>/outbox)',
+    )
     .option('--ses-region <region>', 'the SES region for --transport ses (default: the AWS SDK configuration)')
     .option('--ses-endpoint <url>', 'another SES endpoint, e.g. a local emulator')
     .option('--ses-configuration-set <name>', 'the SES configuration set for delivery events')
     .option('--ledger <dir>', 'the delivery ledger folder (default: OUT/ledger)')
     .option('--rate <perSecond>', 'messages per second over the whole run, for smtp and ses', '5')
     .option('--dry-run', 'build and write message.eml, send nothing, record nothing')
-    .option('--allow-incomplete', 'run although partitions lack _SUCCESS; the reports carry a "data incomplete" banner');
+    .option(
+      '--allow-incomplete',
+      'run although partitions lack _SUCCESS; the reports carry a "data incomplete" banner',
+    );
 }
 
 export function withTargetOptions(command: Command): Command {

@@ -1,10 +1,11 @@
 // Delivery of a job's archived reports, audience after audience, through one transport: the one
 // path by which the CLI (run, rerun, backfill, preview, demo) and the bench build and send mail.
+
+import type { CorrectionNote } from '#core/correction-diff.ts';
+import { type DeliverySummary, deliverAudienceReport } from '#core/delivery.ts';
 import type { DeliveryLedger, MailTransport } from '#core/delivery-ports.ts';
-import { deliverAudienceReport, type DeliverySummary } from '#core/delivery.ts';
 import type { Logger, ReportStore } from '#core/ports.ts';
 import type { RecipientsConfig } from '#core/recipients.ts';
-import type { CorrectionNote } from '#core/correction-diff.ts';
 import type { ArchivedReport } from '#core/report-run.ts';
 import { createBriefingMessageComposer } from '#render/mime/briefing-composer.ts';
 
@@ -18,12 +19,20 @@ export interface DeliverReportsPorts {
   /** Ctrl-C: start no further send. */
   readonly signal?: AbortSignal;
   /** Called as each recipient is done. */
-  readonly onProgress?: (progress: { readonly audience: string; readonly done: number; readonly total: number }) => void;
+  readonly onProgress?: (progress: {
+    readonly audience: string;
+    readonly done: number;
+    readonly total: number;
+  }) => void;
 }
 
 export async function deliverArchivedReports(
   archived: readonly ArchivedReport[],
-  mode: { readonly resend: boolean; readonly dryRun: boolean; readonly correctionNotes?: ReadonlyMap<string, CorrectionNote> },
+  mode: {
+    readonly resend: boolean;
+    readonly dryRun: boolean;
+    readonly correctionNotes?: ReadonlyMap<string, CorrectionNote>;
+  },
   ports: DeliverReportsPorts,
 ): Promise<DeliverySummary[]> {
   const deliveryPorts = {
@@ -35,11 +44,21 @@ export async function deliverArchivedReports(
     clock: { now: ports.now },
   };
   const summaries: DeliverySummary[] = [];
-  const watch = { ...(ports.signal ? { signal: ports.signal } : {}), ...(ports.onProgress ? { onProgress: ports.onProgress } : {}) };
+  const watch = {
+    ...(ports.signal ? { signal: ports.signal } : {}),
+    ...(ports.onProgress ? { onProgress: ports.onProgress } : {}),
+  };
   for (const report of archived) {
     // A resend carries, per audience, why and what changed (#core/sent-archive.ts decides it).
     const correctionNote = mode.correctionNotes?.get(report.audience);
-    summaries.push(await deliverAudienceReport(report, ports.recipients, deliveryPorts, { resend: mode.resend, dryRun: mode.dryRun, ...watch, ...(correctionNote ? { correctionNote } : {}) }));
+    summaries.push(
+      await deliverAudienceReport(report, ports.recipients, deliveryPorts, {
+        resend: mode.resend,
+        dryRun: mode.dryRun,
+        ...watch,
+        ...(correctionNote ? { correctionNote } : {}),
+      }),
+    );
   }
   return summaries;
 }

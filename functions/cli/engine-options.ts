@@ -3,9 +3,9 @@
 // validation and the engine's construction live here, once, for run, rerun, backfill and preview.
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { assertLakeFolder, FsLake } from '#adapters/lake/fs-lake.ts';
 import { ConfigurationError } from '#core/errors.ts';
 import type { LakeInventory, Logger, QueryEngine } from '#core/ports.ts';
-import { assertLakeFolder, FsLake } from '#adapters/lake/fs-lake.ts';
 
 export const ENGINES = ['duckdb', 'trino'] as const;
 const sqlName = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a plain lower-case SQL name such as hive');
@@ -13,7 +13,10 @@ const sqlName = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a plain lower-ca
 /** Zod fields spread into each local command's option schema. */
 export const engineOptions = {
   engine: z.enum(ENGINES).default('duckdb'),
-  trinoUrl: z.string().regex(/^https?:\/\/[^/\s]+/, 'must look like http://host:port').optional(),
+  trinoUrl: z
+    .string()
+    .regex(/^https?:\/\/[^/\s]+/, 'must look like http://host:port')
+    .optional(),
   trinoCatalog: sqlName.default('hive'),
   trinoSchema: sqlName.default('default'),
   trinoUser: z.string().min(1).default('mnp-briefings'),
@@ -21,7 +24,11 @@ export const engineOptions = {
 
 export function withEngineOptions(command: Command): Command {
   return command
-    .option('--engine <engine>', 'duckdb (the lake folder, embedded) or trino (a cluster that has the lake tables)', 'duckdb')
+    .option(
+      '--engine <engine>',
+      'duckdb (the lake folder, embedded) or trino (a cluster that has the lake tables)',
+      'duckdb',
+    )
     .option('--trino-url <url>', 'the Trino coordinator for --engine trino, e.g. http://127.0.0.1:8080')
     .option('--trino-catalog <catalog>', 'the catalog holding the lake tables, for --engine trino', 'hive')
     .option('--trino-schema <schema>', 'the schema holding the lake tables, for --engine trino', 'default')
@@ -30,31 +37,61 @@ export function withEngineOptions(command: Command): Command {
 
 export type EngineChoice =
   | { readonly kind: 'duckdb' }
-  | { readonly kind: 'trino'; readonly url: string; readonly catalog: string; readonly schema: string; readonly user: string };
+  | {
+      readonly kind: 'trino';
+      readonly url: string;
+      readonly catalog: string;
+      readonly schema: string;
+      readonly user: string;
+    };
 
-type EngineOptionValues = { engine?: (typeof ENGINES)[number] | undefined; trinoUrl?: string | undefined; trinoCatalog?: string | undefined; trinoSchema?: string | undefined; trinoUser?: string | undefined };
+type EngineOptionValues = {
+  engine?: (typeof ENGINES)[number] | undefined;
+  trinoUrl?: string | undefined;
+  trinoCatalog?: string | undefined;
+  trinoSchema?: string | undefined;
+  trinoUser?: string | undefined;
+};
 
 export function engineChoiceOf(options: EngineOptionValues): EngineChoice {
   if (options.engine !== 'trino') {
-    if (options.trinoUrl) throw new ConfigurationError('--trino-url is for --engine trino; add --engine trino or drop --trino-url');
+    if (options.trinoUrl)
+      throw new ConfigurationError('--trino-url is for --engine trino; add --engine trino or drop --trino-url');
     return { kind: 'duckdb' };
   }
-  if (!options.trinoUrl) throw new ConfigurationError('--trino-url is needed with --engine trino, e.g. --trino-url http://127.0.0.1:8080');
-  return { kind: 'trino', url: options.trinoUrl, catalog: options.trinoCatalog ?? 'hive', schema: options.trinoSchema ?? 'default', user: options.trinoUser ?? 'mnp-briefings' };
+  if (!options.trinoUrl)
+    throw new ConfigurationError('--trino-url is needed with --engine trino, e.g. --trino-url http://127.0.0.1:8080');
+  return {
+    kind: 'trino',
+    url: options.trinoUrl,
+    catalog: options.trinoCatalog ?? 'hive',
+    schema: options.trinoSchema ?? 'default',
+    user: options.trinoUser ?? 'mnp-briefings',
+  };
 }
 
 export type CountingEngine = QueryEngine & { readonly queryCount: number };
 
 /** Opens the chosen engine; each adapter is loaded only when chosen (DuckDB is a native module). */
 /** @param curatedDir the curated layer DuckDB reads instead of the raw feed where it can (docs/curated-layer.md) */
-export async function openEngine(choice: EngineChoice, lakeDir: string, log: Logger, curatedDir?: string): Promise<CountingEngine> {
+export async function openEngine(
+  choice: EngineChoice,
+  lakeDir: string,
+  log: Logger,
+  curatedDir?: string,
+): Promise<CountingEngine> {
   if (choice.kind === 'trino') {
     const { TrinoEngine } = await import('#adapters/engine/trino.ts');
     return new TrinoEngine({ url: choice.url, catalog: choice.catalog, schema: choice.schema, user: choice.user, log });
   }
   const { DuckDbEngine } = await import('#adapters/engine/duckdb.ts');
   const memoryLimit = process.env.MNP_DUCKDB_MEMORY_LIMIT?.trim();
-  return DuckDbEngine.open({ lakeDir, ...(memoryLimit ? { memoryLimit } : {}), ...(curatedDir ? { curatedDir } : {}), onQuery: (event) => log.info('query done', event) });
+  return DuckDbEngine.open({
+    lakeDir,
+    ...(memoryLimit ? { memoryLimit } : {}),
+    ...(curatedDir ? { curatedDir } : {}),
+    onQuery: (event) => log.info('query done', event),
+  });
 }
 
 const S3_LAKE = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/;
@@ -77,8 +114,14 @@ export async function openLakeInventory(lake: string, choice: EngineChoice): Pro
     await assertLakeFolder(lake);
     return new FsLake(lake);
   }
-  if (choice.kind !== 'trino') throw new ConfigurationError(`--lake ${lake}: DuckDB reads a lake folder; an s3:// lake needs --engine trino (or --target aws)`);
-  const [{ S3Client }, { S3LakeInventory }] = await Promise.all([import('@aws-sdk/client-s3'), import('#adapters/lake/s3-lake.ts')]);
+  if (choice.kind !== 'trino')
+    throw new ConfigurationError(
+      `--lake ${lake}: DuckDB reads a lake folder; an s3:// lake needs --engine trino (or --target aws)`,
+    );
+  const [{ S3Client }, { S3LakeInventory }] = await Promise.all([
+    import('@aws-sdk/client-s3'),
+    import('#adapters/lake/s3-lake.ts'),
+  ]);
   return new S3LakeInventory({ client: new S3Client({}), bucket: s3.bucket, prefix: s3.prefix });
 }
 

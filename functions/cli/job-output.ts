@@ -7,8 +7,12 @@ import type { JobResult } from './report-job.ts';
 import { headlineLines } from './summary.ts';
 
 const deliveryCounts = (summaries: readonly DeliverySummary[]) => {
-  const total = (pick: (summary: DeliverySummary) => number) => summaries.reduce((sum, summary) => sum + pick(summary), 0);
-  const planned = summaries.reduce((sum, summary) => sum + summary.recipients.filter((outcome) => outcome.status === 'planned').length, 0);
+  const total = (pick: (summary: DeliverySummary) => number) =>
+    summaries.reduce((sum, summary) => sum + pick(summary), 0);
+  const planned = summaries.reduce(
+    (sum, summary) => sum + summary.recipients.filter((outcome) => outcome.status === 'planned').length,
+    0,
+  );
   return {
     sent: total((summary) => summary.sent),
     skipped: total((summary) => summary.skipped),
@@ -20,23 +24,45 @@ const deliveryCounts = (summaries: readonly DeliverySummary[]) => {
 };
 
 /** The delivery part of the run's summary: counts, each recipient of the first audiences, every failure. */
-export function deliveryLines(summaries: readonly DeliverySummary[], locate: (key: string) => string, showAudiences: number): string[] {
+export function deliveryLines(
+  summaries: readonly DeliverySummary[],
+  locate: (key: string) => string,
+  showAudiences: number,
+): string[] {
   if (summaries.length === 0) return [];
   const first = summaries[0]!;
-  const mode = [first.transport, first.dryRun ? 'dry run: nothing sent' : '', first.resend ? 'resend as correction' : ''].filter(Boolean).join(', ');
+  const mode = [
+    first.transport,
+    first.dryRun ? 'dry run: nothing sent' : '',
+    first.resend ? 'resend as correction' : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
   const counts = deliveryCounts(summaries);
-  const held = counts.inProgress > 0 ? ` (${counts.inProgress} held by another run; if it stopped, rerun once its claim expires)` : '';
+  const held =
+    counts.inProgress > 0
+      ? ` (${counts.inProgress} held by another run; if it stopped, rerun once its claim expires)`
+      : '';
   const unsent = counts.notSent > 0 ? ` (${counts.notSent} not sent: the run stopped before them)` : '';
-  const lines = [`  delivery (${mode}): ${counts.sent} sent, ${counts.skipped} skipped${held}, ${counts.failed} failed${unsent}${first.dryRun ? `, ${counts.planned} to send` : ''}`];
+  const lines = [
+    `  delivery (${mode}): ${counts.sent} sent, ${counts.skipped} skipped${held}, ${counts.failed} failed${unsent}${first.dryRun ? `, ${counts.planned} to send` : ''}`,
+  ];
   summaries.forEach((summary, index) => {
     const shown = index < showAudiences;
-    if (shown) lines.push(`    ${summary.audience}: ${summary.subject} -> ${locate(summary.messageKey)} (${Math.round(summary.messageBytes / 1024)} KB)`);
+    if (shown)
+      lines.push(
+        `    ${summary.audience}: ${summary.subject} -> ${locate(summary.messageKey)} (${Math.round(summary.messageBytes / 1024)} KB)`,
+      );
     for (const warning of summary.warnings) lines.push(`    warning (${summary.audience}): ${warning}`);
     for (const outcome of summary.recipients) {
       if (!shown && outcome.status !== 'failed') continue;
-      const flags = [outcome.correction ? 'correction' : '', outcome.possibleDuplicate ? 'possible duplicate' : ''].filter(Boolean).join(', ');
+      const flags = [outcome.correction ? 'correction' : '', outcome.possibleDuplicate ? 'possible duplicate' : '']
+        .filter(Boolean)
+        .join(', ');
       const who = `${summary.audience === 'hq' ? '' : `${summary.audience} `}${outcome.recipient}`;
-      lines.push(`      ${outcome.status.padEnd(7)} ${who}${outcome.reason ? `: ${outcome.reason}` : ''}${flags ? ` (${flags})` : ''}`);
+      lines.push(
+        `      ${outcome.status.padEnd(7)} ${who}${outcome.reason ? `: ${outcome.reason}` : ''}${flags ? ` (${flags})` : ''}`,
+      );
     }
   });
   return lines;
@@ -50,19 +76,31 @@ export function notDelivered(result: JobResult): { audience: string; recipient: 
       .map((outcome) => ({
         audience: summary.audience,
         recipient: outcome.recipient,
-        why: outcome.notSent ? `not sent: ${outcome.notSent}` : outcome.skipped === 'in-progress' ? 'in flight in another run' : (outcome.reason ?? 'failed'),
+        why: outcome.notSent
+          ? `not sent: ${outcome.notSent}`
+          : outcome.skipped === 'in-progress'
+            ? 'in flight in another run'
+            : (outcome.reason ?? 'failed'),
       })),
   );
 }
 
 /** Held ends in exit code 75; any recipient not delivered in 3, named: after the summary is out. */
 export function assertJobDone(result: JobResult): void {
-  if (result.state === 'held') throw new DataNotReadyError(`${result.report} ${result.period} held: ${result.message ?? 'data not ready'}`, result.partitionsMissing);
+  if (result.state === 'held')
+    throw new DataNotReadyError(
+      `${result.report} ${result.period} held: ${result.message ?? 'data not ready'}`,
+      result.partitionsMissing,
+    );
   const left = notDelivered(result);
   if (left.length === 0) return;
-  const named = left.slice(0, 5).map((entry) => `${entry.recipient} (${entry.audience === 'hq' ? '' : `${entry.audience}, `}${entry.why})`);
+  const named = left
+    .slice(0, 5)
+    .map((entry) => `${entry.recipient} (${entry.audience === 'hq' ? '' : `${entry.audience}, `}${entry.why})`);
   const more = left.length > named.length ? ` and ${left.length - named.length} more` : '';
-  throw new DeliveryError(`${result.report} ${result.period}: ${left.length} recipient(s) not delivered: ${named.join(', ')}${more}; a rerun sends what is missing`);
+  throw new DeliveryError(
+    `${result.report} ${result.period}: ${left.length} recipient(s) not delivered: ${named.join(', ')}${more}; a rerun sends what is missing`,
+  );
 }
 
 export function jobJson(result: JobResult, locate: (key: string) => string): Record<string, unknown> {
@@ -74,8 +112,15 @@ export function jobJson(result: JobResult, locate: (key: string) => string): Rec
     partitionsMissing: result.partitionsMissing,
     ...(result.retryAt ? { retryAt: result.retryAt } : {}),
     ...(result.message ? { message: result.message } : {}),
-    reports: result.archived.map((report) => ({ audience: report.audience, locale: report.locale, html: locate(report.keys.html), json: locate(report.keys.json) })),
-    ...(result.deliveries ? { deliveries: result.deliveries.map((summary) => ({ ...summary, message: locate(summary.messageKey) })) } : {}),
+    reports: result.archived.map((report) => ({
+      audience: report.audience,
+      locale: report.locale,
+      html: locate(report.keys.html),
+      json: locate(report.keys.json),
+    })),
+    ...(result.deliveries
+      ? { deliveries: result.deliveries.map((summary) => ({ ...summary, message: locate(summary.messageKey) })) }
+      : {}),
   };
 }
 
@@ -92,9 +137,14 @@ export function printJobResult(result: JobResult, io: CliIo, locate: (key: strin
   }
   const shown = result.archived.length > 3 ? result.archived.slice(0, 2) : result.archived;
   for (const report of shown) for (const line of headlineLines(report, locate)) io.out(line);
-  if (shown.length < result.archived.length) io.out(`  ... and ${result.archived.length - shown.length} more ${result.report} reports next to it`);
+  if (shown.length < result.archived.length)
+    io.out(`  ... and ${result.archived.length - shown.length} more ${result.report} reports next to it`);
   io.out(`  ${result.queryCount} queries for ${result.archived.length} report(s)`);
-  if (result.partitionsMissing.length > 0) io.out(`  data incomplete: ${result.partitionsMissing.length} partition(s) without _SUCCESS; the reports carry the banner`);
+  if (result.partitionsMissing.length > 0)
+    io.out(
+      `  data incomplete: ${result.partitionsMissing.length} partition(s) without _SUCCESS; the reports carry the banner`,
+    );
   for (const line of deliveryLines(result.deliveries ?? [], locate, shown.length)) io.out(line);
-  if (result.state !== 'previewed') io.out(`  run state: ${result.state}${result.message ? ` (${result.message})` : ''}`);
+  if (result.state !== 'previewed')
+    io.out(`  run state: ${result.state}${result.message ? ` (${result.message})` : ''}`);
 }

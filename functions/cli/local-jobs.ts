@@ -2,15 +2,15 @@
 // in OUT, the file ledger, and the mail transport opened on the first delivery.
 import { join } from 'node:path';
 import { FileLedger } from '#adapters/ledger/file-ledger.ts';
-import { createMailTransport, parseMailConfig, type MailConfig } from '#adapters/mail/mail-config.ts';
+import { createMailTransport, type MailConfig, parseMailConfig } from '#adapters/mail/mail-config.ts';
 import type { MailTransport } from '#core/delivery-ports.ts';
 import type { RecipientsConfig } from '#core/recipients.ts';
-import { engineChoiceOf, type EngineChoice, type EngineCliOptions } from './engine-options.ts';
+import { type EngineChoice, type EngineCliOptions, engineChoiceOf } from './engine-options.ts';
 import type { CliIo } from './io.ts';
 import type { DeliveryCliOptions } from './options.ts';
 import { loadRecipients } from './recipients-file.ts';
-import { createSendWatch, type SendWatch } from './send-watch.ts';
 import type { JobPorts } from './report-job.ts';
+import { createSendWatch, type SendWatch } from './send-watch.ts';
 
 export function mailConfigOf(options: DeliveryCliOptions): MailConfig {
   return parseMailConfig(
@@ -49,7 +49,13 @@ export async function openLocalJobs(options: LocalJobOptions, logSink: (line: st
   // The lake is checked where the engine opens (a folder for DuckDB, a folder or s3:// for Trino).
   // Loaded here, not at start: DuckDB, the renderers and the charts cost seconds that --help need not pay.
   const { openLocalRuntime } = await import('./local-runtime.ts');
-  const runtime = await openLocalRuntime({ lakeDir: options.lake, outDir: options.out, verbose: options.verbose, logSink, engine: options.engine });
+  const runtime = await openLocalRuntime({
+    lakeDir: options.lake,
+    outDir: options.out,
+    verbose: options.verbose,
+    logSink,
+    engine: options.engine,
+  });
   let opened: Promise<MailTransport> | undefined;
   return {
     runtime,
@@ -77,7 +83,16 @@ export async function openJobsFor(
   // Validated before any query runs, so a bad --smtp-url fails in a second, not after the report.
   const mailConfig = mailConfigOf(options);
   return openLocalJobs(
-    { lake: options.lake, out: options.out, recipients, ledger: options.ledger, verbose: options.verbose, engine: engineChoiceOf(options), openTransport: () => createMailTransport(mailConfig), sendWatch: createSendWatch(io) },
+    {
+      lake: options.lake,
+      out: options.out,
+      recipients,
+      ledger: options.ledger,
+      verbose: options.verbose,
+      engine: engineChoiceOf(options),
+      openTransport: () => createMailTransport(mailConfig),
+      sendWatch: createSendWatch(io),
+    },
     io.err,
   );
 }

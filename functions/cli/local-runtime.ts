@@ -1,7 +1,8 @@
 // Wires the local adapters: DuckDB over the lake folder (or a Trino cluster), the output folder as the archive,
 // the renderers with server-side charts, and JSON logs on stderr.
-import { curateLake } from '#adapters/curation/duckdb-curator.ts';
+
 import { curatedDirOf } from '#adapters/curation/curated-location.ts';
+import { curateLake } from '#adapters/curation/duckdb-curator.ts';
 import { retryingEngine } from '#adapters/engine/retrying-engine.ts';
 import { createJsonLogger } from '#adapters/log/json-logger.ts';
 import { FsReportStore } from '#adapters/store/fs-store.ts';
@@ -9,7 +10,7 @@ import type { BriefingRenderer, LakeInventory, Logger, QueryEngine } from '#core
 import type { Locale } from '#core/report-model.ts';
 import { createBriefingRenderer } from '#render/briefing-renderer.ts';
 import { drawChart } from '#render/charts/draw-chart.ts';
-import { openEngine, openLakeInventory, type EngineChoice } from './engine-options.ts';
+import { type EngineChoice, openEngine, openLakeInventory } from './engine-options.ts';
 
 export interface LocalRuntime {
   /** DuckDB or Trino, with transient failures (a busy file, a busy cluster) retried with backoff. */
@@ -51,7 +52,10 @@ async function curateFirst(lakeDir: string, log: Logger, memoryLimit: string | u
     log.info('curated layer up to date', { curatedDir, ...summary });
     return curatedDir;
   } catch (error) {
-    log.warn('curated layer not updated: this run reads the raw feed', { curatedDir, reason: (error as Error).message.split('\n')[0] });
+    log.warn('curated layer not updated: this run reads the raw feed', {
+      curatedDir,
+      reason: (error as Error).message.split('\n')[0],
+    });
     return undefined;
   }
 }
@@ -61,7 +65,10 @@ export async function openLocalRuntime(options: LocalRuntimeOptions): Promise<Lo
   const choice = options.engine ?? { kind: 'duckdb' };
   const inventory = await openLakeInventory(options.lakeDir, choice);
   // The curated layer is DuckDB's: a Trino cluster reads the lake's tables as they are.
-  const curatedDir = choice.kind === 'duckdb' ? await curateFirst(options.lakeDir, log, process.env.MNP_DUCKDB_MEMORY_LIMIT?.trim()) : undefined;
+  const curatedDir =
+    choice.kind === 'duckdb'
+      ? await curateFirst(options.lakeDir, log, process.env.MNP_DUCKDB_MEMORY_LIMIT?.trim())
+      : undefined;
   const chosen = await openEngine(choice, options.lakeDir, log, curatedDir);
   const retrying = retryingEngine(chosen, { onRetry: (event) => log.warn('query retried', event) });
   const engine = {

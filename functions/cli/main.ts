@@ -1,19 +1,19 @@
 // The mnp-briefings command: parses arguments, runs one command, maps the outcome to an exit code.
 import { Command, CommanderError } from 'commander';
+import { registerBackfill } from './commands/backfill.ts';
+import { registerCheck } from './commands/check.ts';
 import { registerCurate } from './commands/curate.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerGenerate } from './commands/generate.ts';
-import { registerBackfill } from './commands/backfill.ts';
-import { registerCheck } from './commands/check.ts';
 import { registerPreview } from './commands/preview.ts';
+import { registerRecipients } from './commands/recipients.ts';
 import { registerRerun } from './commands/rerun.ts';
 import { registerRun } from './commands/run.ts';
 import { registerStatus } from './commands/status.ts';
-import { registerRecipients } from './commands/recipients.ts';
 import { registerValidate } from './commands/validate.ts';
 import { ExitCode } from './exit-codes.ts';
 import { reportFailure } from './failure.ts';
-import { processIo, type CliIo } from './io.ts';
+import { type CliIo, processIo } from './io.ts';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('mnp-briefings')

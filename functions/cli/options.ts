@@ -17,10 +17,17 @@ export const generateOptionsSchema = z
     lake: z.string().min(1),
     from: date.optional(),
     to: date.optional(),
-    seed: z.coerce.number().int().min(0).max(2 ** 31 - 1),
+    seed: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1),
     scale: z.coerce.number().positive().max(1000),
   })
-  .refine((options) => !options.from || !options.to || options.from <= options.to, { message: '--from must not come after --to', path: ['from'] });
+  .refine((options) => !options.from || !options.to || options.from <= options.to, {
+    message: '--from must not come after --to',
+    path: ['from'],
+  });
 
 // Periods are checked by parsePeriod, whose errors say what a period looks like.
 const periodId = z.string().min(1);
@@ -30,7 +37,10 @@ const audience = z.string().regex(/^(hq|\d{2})$/, 'must be hq or a two-digit pro
 const targetOptions = {
   target: z.enum(['local', 'aws']).default('local'),
   stage: z.enum(['dev', 'prod']).optional(),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as cn-north-1').optional(),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as cn-north-1')
+    .optional(),
 };
 
 /** What every command that reads the lake and writes reports takes. */
@@ -48,7 +58,10 @@ const localRunOptions = {
 /** What every command that may send takes (see docs/delivery.md). */
 const deliveryOptions = {
   transport: z.enum(MAIL_TRANSPORTS).default('file'),
-  smtpUrl: z.string().regex(/^smtps?:\/\/[^/\s]+/, 'must look like smtp://host:port').optional(),
+  smtpUrl: z
+    .string()
+    .regex(/^smtps?:\/\/[^/\s]+/, 'must look like smtp://host:port')
+    .optional(),
   outbox: z.string().min(1).optional(),
   sesRegion: z.string().optional(),
   sesEndpoint: z.string().optional(),
@@ -66,11 +79,24 @@ const hasStageForAws = (options: Targeted) => options.target !== 'aws' || option
 const stageNeeded = { message: 'is needed with --target aws, e.g. --stage prod', path: ['stage'] };
 type Resent = { resend?: boolean | undefined; reason?: string | undefined };
 const hasReasonForResend = (options: Resent) => options.resend !== true || options.reason !== undefined;
-const reasonNeeded = { message: 'is required with --resend: say why the correction is sent, e.g. --reason "late load of 2019-11-30 port requests"', path: ['reason'] };
+const reasonNeeded = {
+  message:
+    'is required with --resend: say why the correction is sent, e.g. --reason "late load of 2019-11-30 port requests"',
+  path: ['reason'],
+};
 /** Why a correction is sent: shown to its readers, so one line of plain text. */
-const reason = z.string().trim().min(1).max(300).regex(/^[^\r\n]*$/, 'must be one line').optional();
+const reason = z
+  .string()
+  .trim()
+  .min(1)
+  .max(300)
+  .regex(/^[^\r\n]*$/, 'must be one line')
+  .optional();
 const hasSmtpUrl = (options: Mailed) => options.transport !== 'smtp' || options.smtpUrl !== undefined;
-const smtpUrlNeeded = { message: 'is needed with --transport smtp, e.g. --smtp-url smtp://127.0.0.1:2525', path: ['smtpUrl'] };
+const smtpUrlNeeded = {
+  message: 'is needed with --transport smtp, e.g. --smtp-url smtp://127.0.0.1:2525',
+  path: ['smtpUrl'],
+};
 
 export const runOptionsSchema = z
   .object({
@@ -126,7 +152,12 @@ export const previewOptionsSchema = z
     audience: z.array(audience).optional(),
     ...localRunOptions,
     ...targetOptions,
-    expires: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(3600),
+    expires: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 24 * 3600)
+      .default(3600),
   })
   .refine(hasStageForAws, stageNeeded);
 

@@ -1,20 +1,28 @@
 // One report for one period, the way every local command runs it (run, rerun, backfill,
 // preview, demo): the readiness check against the report's grace window, the metric queries
 // once, the archive, delivery through the ledger, the run journal, the archive index.
-import type { DeliveryLedger, MailTransport } from '#core/delivery-ports.ts';
-import type { DeliverySummary } from '#core/delivery.ts';
+
 import { findMissingPartitions } from '#core/collect-metrics.ts';
+import type { CorrectionNote } from '#core/correction-diff.ts';
+import type { DeliverySummary } from '#core/delivery.ts';
+import type { DeliveryLedger, MailTransport } from '#core/delivery-ports.ts';
 import { FiguresChangedError } from '#core/errors.ts';
 import { lakeRange } from '#core/lake-calendar.ts';
 import { planQueries } from '#core/query-plan.ts';
-import { recipientsOf, type RecipientsConfig } from '#core/recipients.ts';
+import { type RecipientsConfig, recipientsOf } from '#core/recipients.ts';
 import { reportDefinition } from '#core/report-definitions.ts';
 import type { Locale } from '#core/report-model.ts';
-import { audiencesOf, runReport, type ArchivedReport } from '#core/report-run.ts';
-import { readRunStatus, recordRunStatus, type RunState } from '#core/run-journal.ts';
+import { type ArchivedReport, audiencesOf, runReport } from '#core/report-run.ts';
+import { type RunState, readRunStatus, recordRunStatus } from '#core/run-journal.ts';
+import {
+  type AudienceOutcome,
+  audienceOutcomeFromLedger,
+  decideHold,
+  finalRunState,
+  refuseUnreportablePeriod,
+  reportPeriod,
+} from '#core/run-lifecycle.ts';
 import { decideSend, planAudienceArchive, recordDelivery, type SentVersionWithModel } from '#core/sent-archive.ts';
-import type { CorrectionNote } from '#core/correction-diff.ts';
-import { audienceOutcomeFromLedger, decideHold, finalRunState, refuseUnreportablePeriod, reportPeriod, type AudienceOutcome } from '#core/run-lifecycle.ts';
 import { writeArchiveIndex } from '#render/archive-index.ts';
 import { deliverArchivedReports } from './deliver-reports.ts';
 import type { LocalRuntime } from './local-runtime.ts';
@@ -83,21 +91,41 @@ export async function deliveryStateOf(
 ): Promise<{ state: RunState; message: string; outcomes: AudienceOutcome[] }> {
   const outcomes: AudienceOutcome[] = [];
   for (const audience of audiences) {
-    outcomes.push(audienceOutcomeFromLedger(audience, recipientsOf(recipients, audience).to, await ledger.list(reportId, periodId, audience)));
+    outcomes.push(
+      audienceOutcomeFromLedger(
+        audience,
+        recipientsOf(recipients, audience).to,
+        await ledger.list(reportId, periodId, audience),
+      ),
+    );
   }
   return { ...finalRunState({ outcome: 'finished', audiences: outcomes }), outcomes };
 }
 
 /** The one line an operator reads when a rerun finds figures other than those sent. */
-export function figuresChangedLine(reportId: string, periodId: string, changed: readonly { audience: string; sentAt: string }[]): string {
-  const sentAt = changed.map((entry) => entry.sentAt).sort()[0]!.replace(/\.\d{3}Z$/, 'Z');
-  const audiences = changed.length > 3 ? `${changed.slice(0, 3).map((entry) => entry.audience).join(', ')} and ${changed.length - 3} more` : changed.map((entry) => entry.audience).join(', ');
+export function figuresChangedLine(
+  reportId: string,
+  periodId: string,
+  changed: readonly { audience: string; sentAt: string }[],
+): string {
+  const sentAt = changed
+    .map((entry) => entry.sentAt)
+    .sort()[0]!
+    .replace(/\.\d{3}Z$/, 'Z');
+  const audiences =
+    changed.length > 3
+      ? `${changed
+          .slice(0, 3)
+          .map((entry) => entry.audience)
+          .join(', ')} and ${changed.length - 3} more`
+      : changed.map((entry) => entry.audience).join(', ');
   return `${reportId} ${periodId} (${audiences}): figures changed since sent on ${sentAt}: use \`rerun --resend --reason …\``;
 }
 
 /** A rerun that found figures other than those sent ends in exit code 4, with the one line that says so. */
 export function assertFiguresAsSent(result: JobResult): void {
-  if (result.figuresChanged && result.figuresChanged.length > 0) throw new FiguresChangedError(figuresChangedLine(result.report, result.period, result.figuresChanged));
+  if (result.figuresChanged && result.figuresChanged.length > 0)
+    throw new FiguresChangedError(figuresChangedLine(result.report, result.period, result.figuresChanged));
 }
 
 const SEND_ANYWAY = '--allow-incomplete sends it with a "data incomplete" banner';
@@ -108,7 +136,14 @@ async function deliverArchived(
   ports: JobPorts,
 ): Promise<DeliverySummary[]> {
   const { runtime } = ports;
-  const base = { transport: await ports.transport(), ledger: ports.ledger, store: runtime.store, log: runtime.log, recipients: ports.recipients, now: ports.now };
+  const base = {
+    transport: await ports.transport(),
+    ledger: ports.ledger,
+    store: runtime.store,
+    log: runtime.log,
+    recipients: ports.recipients,
+    now: ports.now,
+  };
   if (!ports.sendWatch || mode.dryRun) return deliverArchivedReports(archived, mode, base);
   const first = archived[0];
   const label = first ? `${first.reportId} ${first.periodId}` : 'reports';
@@ -128,7 +163,13 @@ interface DeliveredJob {
  * is a resend, which carries a note of why and what changed), then records what went out as a
  * sent version of the archive (#core/sent-archive.ts).
  */
-async function deliverAsSent(archived: readonly ArchivedReport[], lastSent: ReadonlyMap<string, SentVersionWithModel>, request: JobRequest, ports: JobPorts, runId: string): Promise<DeliveredJob> {
+async function deliverAsSent(
+  archived: readonly ArchivedReport[],
+  lastSent: ReadonlyMap<string, SentVersionWithModel>,
+  request: JobRequest,
+  ports: JobPorts,
+  runId: string,
+): Promise<DeliveredJob> {
   const resend = request.resend === true;
   const dryRun = request.dryRun === true;
   const figuresChanged: { audience: string; sentAt: string }[] = [];
@@ -136,18 +177,26 @@ async function deliverAsSent(archived: readonly ArchivedReport[], lastSent: Read
   const toDeliver: ArchivedReport[] = [];
   for (const report of archived) {
     const decision = decideSend(report, lastSent.get(report.audience), { resend, reason: request.reason });
-    if (decision.action === 'figures-changed') figuresChanged.push({ audience: report.audience, sentAt: decision.sentAt });
+    if (decision.action === 'figures-changed')
+      figuresChanged.push({ audience: report.audience, sentAt: decision.sentAt });
     else {
       toDeliver.push(report);
       if (decision.correctionNote) correctionNotes.set(report.audience, decision.correctionNote);
     }
   }
-  const summaries = toDeliver.length > 0 ? await deliverArchived(toDeliver, { resend, dryRun, correctionNotes }, ports) : [];
+  const summaries =
+    toDeliver.length > 0 ? await deliverArchived(toDeliver, { resend, dryRun, correctionNotes }, ports) : [];
   const corrected: string[] = [];
   for (const summary of summaries) {
     const report = toDeliver.find((candidate) => candidate.audience === summary.audience)!;
     const messageId = summary.recipients.find((outcome) => outcome.status === 'sent')?.messageId;
-    const version = await recordDelivery(ports.runtime.store, report, { sent: summary.sent, messageKey: summary.messageKey, resend, dryRun, messageId }, lastSent.get(report.audience), { runId, at: ports.now(), reason: request.reason });
+    const version = await recordDelivery(
+      ports.runtime.store,
+      report,
+      { sent: summary.sent, messageKey: summary.messageKey, resend, dryRun, messageId },
+      lastSent.get(report.audience),
+      { runId, at: ports.now(), reason: request.reason },
+    );
     if (version?.correction) corrected.push(report.audience);
   }
   return { summaries, figuresChanged, corrected };
@@ -167,11 +216,30 @@ export async function runReportJob(request: JobRequest, ports: JobPorts): Promis
   if (!request.preview) {
     const previous = await readRunStatus(runtime.store, definition.id, period.id);
     const hold = await decideHold(
-      { definition, period, audiences, missing, firstAttemptAt: previous ? new Date(previous.firstAttemptAt) : now, now, allowIncomplete: request.allowIncomplete === true, hint: SEND_ANYWAY, journal },
+      {
+        definition,
+        period,
+        audiences,
+        missing,
+        firstAttemptAt: previous ? new Date(previous.firstAttemptAt) : now,
+        now,
+        allowIncomplete: request.allowIncomplete === true,
+        hint: SEND_ANYWAY,
+        journal,
+      },
       runtime,
     );
     if (hold.held) {
-      return { report: definition.id, period: period.id, state: 'held', queryCount: 0, partitionsMissing: missing, message: hold.message, archived: [], ...(hold.retryAt ? { retryAt: hold.retryAt.toISOString() } : {}) };
+      return {
+        report: definition.id,
+        period: period.id,
+        state: 'held',
+        queryCount: 0,
+        partitionsMissing: missing,
+        message: hold.message,
+        archived: [],
+        ...(hold.retryAt ? { retryAt: hold.retryAt.toISOString() } : {}),
+      };
     }
   }
 
@@ -180,7 +248,9 @@ export async function runReportJob(request: JobRequest, ports: JobPorts): Promis
     const lastSent = new Map<string, SentVersionWithModel>();
     const prefixOf = async (audience: string) => {
       if (request.preview) return undefined;
-      const plan = await planAudienceArchive(runtime.store, definition.id, period.id, audience, { dryRun: request.dryRun === true });
+      const plan = await planAudienceArchive(runtime.store, definition.id, period.id, audience, {
+        dryRun: request.dryRun === true,
+      });
       if (plan.lastSent) lastSent.set(audience, plan.lastSent);
       return plan.prefix;
     };
@@ -189,17 +259,39 @@ export async function runReportJob(request: JobRequest, ports: JobPorts): Promis
       runtime,
       { localeOf: (audience) => request.locale ?? recipientsOf(ports.recipients, audience).locale, prefixOf },
     );
-    const ran = { report: definition.id, period: period.id, queryCount: snapshot.queryCount, partitionsMissing: snapshot.partitionsMissing, archived };
+    const ran = {
+      report: definition.id,
+      period: period.id,
+      queryCount: snapshot.queryCount,
+      partitionsMissing: snapshot.partitionsMissing,
+      archived,
+    };
     if (request.preview) {
       // A preview builds each message (message.eml beside the report) and sends nothing.
-      const deliveries = request.deliver ? await deliverArchived(archived, { dryRun: true, resend: false }, ports) : undefined;
+      const deliveries = request.deliver
+        ? await deliverArchived(archived, { dryRun: true, resend: false }, ports)
+        : undefined;
       return { ...ran, state: 'previewed', ...(deliveries ? { deliveries } : {}) };
     }
     await writeArchiveIndex(runtime.store);
     const record = (state: RunState, message: string) =>
-      recordRunStatus(runtime.store, { reportId: definition.id, periodId: period.id, state, partitionsMissing: [...snapshot.partitionsMissing], audiences, message }, ports.now());
+      recordRunStatus(
+        runtime.store,
+        {
+          reportId: definition.id,
+          periodId: period.id,
+          state,
+          partitionsMissing: [...snapshot.partitionsMissing],
+          audiences,
+          message,
+        },
+        ports.now(),
+      );
     if (!request.deliver) {
-      const ending = finalRunState({ outcome: 'finished', audiences: audiences.map((audience) => ({ audience, status: 'archived' as const })) });
+      const ending = finalRunState({
+        outcome: 'finished',
+        audiences: audiences.map((audience) => ({ audience, status: 'archived' as const })),
+      });
       if (journal) await record(ending.state, ending.message);
       return { ...ran, state: 'archived' };
     }
@@ -209,20 +301,67 @@ export async function runReportJob(request: JobRequest, ports: JobPorts): Promis
     if (!journal) return { ...ran, state: 'archived', deliveries, runId, ...changed };
     // The state covers every audience of the report, so a rerun of one province says whether
     // the period is now complete, not only whether that province went out.
-    const state = await deliveryStateOf(ports.ledger, ports.recipients, definition.id, period.id, audiencesOf(definition));
-    const message = [state.message, figuresChanged.length > 0 ? figuresChangedLine(definition.id, period.id, figuresChanged) : ''].filter(Boolean).join('; ');
-    const correction = delivered.corrected.length > 0 && request.reason ? { correction: { at: ports.now().toISOString(), reason: request.reason, runId, audiences: [...delivered.corrected] } } : {};
+    const state = await deliveryStateOf(
+      ports.ledger,
+      ports.recipients,
+      definition.id,
+      period.id,
+      audiencesOf(definition),
+    );
+    const message = [
+      state.message,
+      figuresChanged.length > 0 ? figuresChangedLine(definition.id, period.id, figuresChanged) : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
+    const correction =
+      delivered.corrected.length > 0 && request.reason
+        ? {
+            correction: {
+              at: ports.now().toISOString(),
+              reason: request.reason,
+              runId,
+              audiences: [...delivered.corrected],
+            },
+          }
+        : {};
     await recordRunStatus(
       runtime.store,
-      { reportId: definition.id, periodId: period.id, state: state.state, partitionsMissing: [...snapshot.partitionsMissing], audiences, runId, message, ...correction },
+      {
+        reportId: definition.id,
+        periodId: period.id,
+        state: state.state,
+        partitionsMissing: [...snapshot.partitionsMissing],
+        audiences,
+        runId,
+        message,
+        ...correction,
+      },
       ports.now(),
     );
     const shown = state.state === 'delivered' && figuresChanged.length === 0 ? {} : { message };
     return { ...ran, state: state.state, deliveries, runId, ...changed, ...shown };
   } catch (error) {
     if (journal) {
-      const ending = finalRunState({ outcome: 'failed', error: { name: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error) } });
-      await recordRunStatus(runtime.store, { reportId: definition.id, periodId: period.id, state: ending.state, partitionsMissing: missing, audiences, message: ending.message }, ports.now()).catch(() => undefined);
+      const ending = finalRunState({
+        outcome: 'failed',
+        error: {
+          name: error instanceof Error ? error.name : 'Error',
+          message: error instanceof Error ? error.message : String(error),
+        },
+      });
+      await recordRunStatus(
+        runtime.store,
+        {
+          reportId: definition.id,
+          periodId: period.id,
+          state: ending.state,
+          partitionsMissing: missing,
+          audiences,
+          message: ending.message,
+        },
+        ports.now(),
+      ).catch(() => undefined);
     }
     throw error;
   }

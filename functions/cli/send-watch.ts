@@ -28,10 +28,17 @@ function progressDisplay(io: CliIo, label: string, total: number): { update(done
   const started = Date.now();
   const show = () => {
     if (io.isTty && process.stderr.isTTY) {
-      bar ??= new SingleBar({ format: `sending ${label} [{bar}] {value}/{total}`, stream: process.stderr, hideCursor: true, clearOnComplete: false });
+      bar ??= new SingleBar({
+        format: `sending ${label} [{bar}] {value}/{total}`,
+        stream: process.stderr,
+        hideCursor: true,
+        clearOnComplete: false,
+      });
       bar.start(total, done);
     } else {
-      io.err(`sending ${label}: ${done}/${total} recipient(s) done after ${Math.round((Date.now() - started) / 1000)} s`);
+      io.err(
+        `sending ${label}: ${done}/${total} recipient(s) done after ${Math.round((Date.now() - started) / 1000)} s`,
+      );
     }
   };
   let ticker: NodeJS.Timeout | undefined;
@@ -63,11 +70,15 @@ export function createSendWatch(io: CliIo): SendWatch {
       let done = 0;
       const onSigint = () => {
         if (interrupt.signal.aborted) {
-          io.err('mnp-briefings: interrupted again: quitting now; claims not recorded are taken over when their lease ends');
+          io.err(
+            'mnp-briefings: interrupted again: quitting now; claims not recorded are taken over when their lease ends',
+          );
           process.exit(130);
         }
         interrupt.abort();
-        io.err(`mnp-briefings: interrupted: ${done} of ${total} recipient(s) of ${label} done; finishing the sends already handed over, starting no more (Ctrl-C again quits at once)`);
+        io.err(
+          `mnp-briefings: interrupted: ${done} of ${total} recipient(s) of ${label} done; finishing the sends already handed over, starting no more (Ctrl-C again quits at once)`,
+        );
       };
       process.on('SIGINT', onSigint);
       try {

@@ -9,11 +9,13 @@ const english = createFormatter('en');
 const count = (value: number) => value.toLocaleString('en');
 const signed = (value: number) => (value > 0 ? `+${count(value)}` : value < 0 ? `−${count(-value)}` : '0');
 const percent = (value: number | null, digits = 1) => (value === null ? '—' : `${(value * 100).toFixed(digits)} %`);
-const change = (value: number | null) => (value === null ? '' : ` (${value >= 0 ? '+' : '−'}${Math.abs(value * 100).toFixed(1)} %)`);
+const change = (value: number | null) =>
+  value === null ? '' : ` (${value >= 0 ? '+' : '−'}${Math.abs(value * 100).toFixed(1)} %)`;
 
 export function headlineLines(report: ArchivedReport, locate: (key: string) => string): string[] {
   const { model } = report;
-  const who = model.report === 'province-monthly' ? ` ${provinceByCode.get(model.provinceCode)?.en ?? model.provinceCode}` : '';
+  const who =
+    model.report === 'province-monthly' ? ` ${provinceByCode.get(model.provinceCode)?.en ?? model.provinceCode}` : '';
   const head = model.headline;
   const top = head.topCategory;
   return [

@@ -35,15 +35,27 @@ type Figure = Omit<ChangedFigure, 'before' | 'after'> & { readonly value: number
 
 function operatorFigures(model: Briefing): Figure[] {
   const rows = model.report === 'hq-weekly' ? model.flows.byOperator : model.flows.withOperators;
-  return rows.flatMap((row) => [
-    { group: 'operator', measure: 'portIns', subject: row.operator, format: 'count', value: row.portIns },
-    { group: 'operator', measure: 'portOuts', subject: row.operator, format: 'count', value: row.portOuts },
-    { group: 'operator', measure: 'net', subject: row.operator, format: 'signed', value: row.net },
-  ] as const);
+  return rows.flatMap(
+    (row) =>
+      [
+        { group: 'operator', measure: 'portIns', subject: row.operator, format: 'count', value: row.portIns },
+        { group: 'operator', measure: 'portOuts', subject: row.operator, format: 'count', value: row.portOuts },
+        { group: 'operator', measure: 'net', subject: row.operator, format: 'signed', value: row.net },
+      ] as const,
+  );
 }
 
-function topCodes<T>(before: readonly T[], after: readonly T[], count: (entry: T) => number, code: (entry: T) => string): string[] {
-  const top = (entries: readonly T[]) => [...entries].sort((a, b) => count(b) - count(a)).slice(0, TOP_ENTRIES_COMPARED).map(code);
+function topCodes<T>(
+  before: readonly T[],
+  after: readonly T[],
+  count: (entry: T) => number,
+  code: (entry: T) => string,
+): string[] {
+  const top = (entries: readonly T[]) =>
+    [...entries]
+      .sort((a, b) => count(b) - count(a))
+      .slice(0, TOP_ENTRIES_COMPARED)
+      .map(code);
   return [...new Set([...top(before), ...top(after)])];
 }
 
@@ -57,29 +69,43 @@ function figuresOf(model: Briefing, categories: readonly string[], reasons: read
     { group: 'headline', measure: 'portOutRate', format: 'rate', value: model.headline.portOutRate },
     { group: 'flows', measure: 'totalCompleted', format: 'count', value: model.flows.totalCompleted },
     ...operatorFigures(model),
-    ...categories.map((category): Figure => ({
-      group: 'category',
-      measure: 'leavers',
-      subject: category,
-      format: 'count',
-      value: model.dissatisfaction.categories.find((entry) => entry.category === category)?.count ?? 0,
-    })),
+    ...categories.map(
+      (category): Figure => ({
+        group: 'category',
+        measure: 'leavers',
+        subject: category,
+        format: 'count',
+        value: model.dissatisfaction.categories.find((entry) => entry.category === category)?.count ?? 0,
+      }),
+    ),
     { group: 'rejectReason', measure: 'rejected', format: 'count', value: model.rejections.rejected },
-    ...reasons.map((reason): Figure => ({
-      group: 'rejectReason',
-      measure: 'rejected',
-      subject: reason,
-      format: 'count',
-      value: model.rejections.reasons.find((entry) => entry.reason === reason)?.count ?? 0,
-    })),
+    ...reasons.map(
+      (reason): Figure => ({
+        group: 'rejectReason',
+        measure: 'rejected',
+        subject: reason,
+        format: 'count',
+        value: model.rejections.reasons.find((entry) => entry.reason === reason)?.count ?? 0,
+      }),
+    ),
   ];
   return new Map(figures.map((figure) => [`${figure.group}.${figure.measure}.${figure.subject ?? ''}`, figure]));
 }
 
 /** The compared figures that differ between the version sent and the correction, in reading order. */
 export function changedFigures(sent: Briefing, correction: Briefing): ChangedFigure[] {
-  const categories = topCodes(sent.dissatisfaction.categories, correction.dissatisfaction.categories, (entry) => entry.count, (entry) => entry.category);
-  const reasons = topCodes(sent.rejections.reasons, correction.rejections.reasons, (entry) => entry.count, (entry) => entry.reason);
+  const categories = topCodes(
+    sent.dissatisfaction.categories,
+    correction.dissatisfaction.categories,
+    (entry) => entry.count,
+    (entry) => entry.category,
+  );
+  const reasons = topCodes(
+    sent.rejections.reasons,
+    correction.rejections.reasons,
+    (entry) => entry.count,
+    (entry) => entry.reason,
+  );
   const before = figuresOf(sent, categories, reasons);
   const after = figuresOf(correction, categories, reasons);
   const keys = [...new Set([...before.keys(), ...after.keys()])];

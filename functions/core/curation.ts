@@ -85,13 +85,16 @@ const inRange = (value: string, range: { from: string; to: string }) => value >=
 export function unitInputs(unit: CuratedUnit, raw: RawListing): Record<string, readonly RawFileStamp[]> {
   const inputs: Record<string, readonly RawFileStamp[]> = {};
   if (unit.kind === 'usage') {
-    for (const partition of raw.usage_monthly.filter((p) => p.value === unit.value)) inputs[`usage_monthly/month=${partition.value}`] = partition.files;
+    for (const partition of raw.usage_monthly.filter((p) => p.value === unit.value))
+      inputs[`usage_monthly/month=${partition.value}`] = partition.files;
     return inputs;
   }
   const days = requestsReadRange(unit.value, unit.value);
   const months = usageReadRange(unit.value, unit.value);
-  for (const partition of raw.port_requests.filter((p) => inRange(p.value, days))) inputs[`port_requests/dt=${partition.value}`] = partition.files;
-  for (const partition of raw.usage_monthly.filter((p) => inRange(p.value, months))) inputs[`usage_monthly/month=${partition.value}`] = partition.files;
+  for (const partition of raw.port_requests.filter((p) => inRange(p.value, days)))
+    inputs[`port_requests/dt=${partition.value}`] = partition.files;
+  for (const partition of raw.usage_monthly.filter((p) => inRange(p.value, months)))
+    inputs[`usage_monthly/month=${partition.value}`] = partition.files;
   return inputs;
 }
 
@@ -99,13 +102,21 @@ const sameInputs = (a: UnitRecord['inputs'], b: UnitRecord['inputs']) => JSON.st
 
 export interface CurationPlan {
   /** Units to (re)build, with the inputs to record once built. */
-  readonly build: readonly (CuratedUnit & { readonly inputs: UnitRecord['inputs']; readonly reason: 'new' | 'raw changed' | 'sql changed' })[];
+  readonly build: readonly (CuratedUnit & {
+    readonly inputs: UnitRecord['inputs'];
+    readonly reason: 'new' | 'raw changed' | 'sql changed';
+  })[];
   /** Curated units whose raw partition is gone. */
   readonly remove: readonly CuratedUnit[];
   readonly fresh: number;
 }
 
-export function planCuration(raw: RawListing, records: ReadonlyMap<string, UnitRecord>, sqlVersion: string, options: { rebuild?: boolean } = {}): CurationPlan {
+export function planCuration(
+  raw: RawListing,
+  records: ReadonlyMap<string, UnitRecord>,
+  sqlVersion: string,
+  options: { rebuild?: boolean } = {},
+): CurationPlan {
   const expected: CuratedUnit[] = [
     ...raw.port_requests.map((p) => ({ kind: 'requests' as const, value: p.value })),
     ...raw.usage_monthly.map((p) => ({ kind: 'usage' as const, value: p.value })),
@@ -115,17 +126,28 @@ export function planCuration(raw: RawListing, records: ReadonlyMap<string, UnitR
   for (const unit of expected) {
     const inputs = unitInputs(unit, raw);
     const record = records.get(`${unit.kind}/${unitKey(unit)}`);
-    const reason = !record ? 'new' : record.sqlVersion !== sqlVersion ? 'sql changed' : !sameInputs(record.inputs, inputs) ? 'raw changed' : undefined;
+    const reason = !record
+      ? 'new'
+      : record.sqlVersion !== sqlVersion
+        ? 'sql changed'
+        : !sameInputs(record.inputs, inputs)
+          ? 'raw changed'
+          : undefined;
     if (reason || options.rebuild) build.push({ ...unit, inputs, reason: reason ?? 'sql changed' });
     else fresh += 1;
   }
   const wanted = new Set(expected.map((unit) => `${unit.kind}/${unitKey(unit)}`));
-  const remove = [...records.values()].map((record) => record.unit).filter((unit) => !wanted.has(`${unit.kind}/${unitKey(unit)}`));
+  const remove = [...records.values()]
+    .map((record) => record.unit)
+    .filter((unit) => !wanted.has(`${unit.kind}/${unitKey(unit)}`));
   return { build, remove, fresh };
 }
 
 /** Consecutive requests dates in runs of at most MAX_BATCH_DAYS: each run is one build. */
-export function batchDates(dates: readonly string[], maxDays = MAX_BATCH_DAYS): { from: string; to: string; dates: string[] }[] {
+export function batchDates(
+  dates: readonly string[],
+  maxDays = MAX_BATCH_DAYS,
+): { from: string; to: string; dates: string[] }[] {
   const batches: { from: string; to: string; dates: string[] }[] = [];
   for (const date of [...dates].sort()) {
     const last = batches.at(-1);

@@ -2,11 +2,17 @@
 // left out because their latest version is quarantined, and the
 // partitions read that have no _SUCCESS marker (still loading, or never loaded).
 import { lakeTables } from '#reference/index.ts';
-import { inScope, sumBy, type Scope } from './figures.ts';
+import { inScope, type Scope, sumBy } from './figures.ts';
 import type { LakeTable, PartitionState } from './ports.ts';
 import type { DataQualityRow } from './rows.ts';
 
-export const QUARANTINE_REASONS = ['missing_key', 'unknown_code', 'malformed_timestamp', 'negative_value', 'donor_equals_recipient'] as const;
+export const QUARANTINE_REASONS = [
+  'missing_key',
+  'unknown_code',
+  'malformed_timestamp',
+  'negative_value',
+  'donor_equals_recipient',
+] as const;
 export type QuarantineReason = (typeof QUARANTINE_REASONS)[number];
 
 export interface DataQualityFigures {
@@ -18,7 +24,13 @@ export interface DataQualityFigures {
   /** Requests left out because their latest version is quarantined (an older version was clean). */
   latestQuarantined: number;
   /** Per table, the partitions counted (every one the figures draw on) and what their rows became. */
-  tables: { table: string; firstPartition: string | null; lastPartition: string | null; rowsRead: number; quarantined: number }[];
+  tables: {
+    table: string;
+    firstPartition: string | null;
+    lastPartition: string | null;
+    rowsRead: number;
+    quarantined: number;
+  }[];
   partitionsMissing: string[];
 }
 
@@ -51,8 +63,14 @@ export function dataQualityFigures(
     table,
     firstPartition: partitionsRead[table][0] ?? null,
     lastPartition: partitionsRead[table].at(-1) ?? null,
-    rowsRead: sumBy(read.filter((row) => row.table === table), (row) => row.rows),
-    quarantined: sumBy(quarantinedRows.filter((row) => row.table === table), (row) => row.rows),
+    rowsRead: sumBy(
+      read.filter((row) => row.table === table),
+      (row) => row.rows,
+    ),
+    quarantined: sumBy(
+      quarantinedRows.filter((row) => row.table === table),
+      (row) => row.rows,
+    ),
   }));
   const quarantinedTotal = sumBy(quarantinedRows, (row) => row.rows);
   const rowsRead = sumBy(read, (row) => row.rows);
@@ -60,9 +78,21 @@ export function dataQualityFigures(
     rowsRead,
     rowsUsed: rowsRead - quarantinedTotal,
     quarantinedTotal,
-    quarantined: reasons.map((reason) => ({ reason, count: sumBy(quarantinedRows.filter((row) => row.outcome === reason), (row) => row.rows) })),
-    supersededVersions: sumBy(scoped.filter((row) => row.outcome === 'superseded'), (row) => row.rows),
-    latestQuarantined: sumBy(scoped.filter((row) => row.outcome === 'latest_quarantined'), (row) => row.rows),
+    quarantined: reasons.map((reason) => ({
+      reason,
+      count: sumBy(
+        quarantinedRows.filter((row) => row.outcome === reason),
+        (row) => row.rows,
+      ),
+    })),
+    supersededVersions: sumBy(
+      scoped.filter((row) => row.outcome === 'superseded'),
+      (row) => row.rows,
+    ),
+    latestQuarantined: sumBy(
+      scoped.filter((row) => row.outcome === 'latest_quarantined'),
+      (row) => row.rows,
+    ),
     tables,
     partitionsMissing: [...partitionsMissing],
   };
@@ -75,7 +105,10 @@ export function dataQualityFigures(
  * partition is not missing: the lake simply starts there.
  */
 export function missingPartitions(
-  plan: { partitionsRead: Readonly<Record<LakeTable, readonly string[]>>; periodPartitions: Readonly<Record<LakeTable, readonly string[]>> },
+  plan: {
+    partitionsRead: Readonly<Record<LakeTable, readonly string[]>>;
+    periodPartitions: Readonly<Record<LakeTable, readonly string[]>>;
+  },
   present: Readonly<Record<LakeTable, readonly PartitionState[]>>,
   partitionColumn: (table: LakeTable) => string,
 ): string[] {

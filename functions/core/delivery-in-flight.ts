@@ -16,7 +16,13 @@ export interface ClaimInFlight {
   readonly possibleDuplicate: boolean;
 }
 
-export async function listClaimsInFlight(ledger: DeliveryLedger, reportId: string, periodId: string, audiences: readonly string[], now: Date): Promise<ClaimInFlight[]> {
+export async function listClaimsInFlight(
+  ledger: DeliveryLedger,
+  reportId: string,
+  periodId: string,
+  audiences: readonly string[],
+  now: Date,
+): Promise<ClaimInFlight[]> {
   const claims: ClaimInFlight[] = [];
   for (const audience of audiences) {
     for (const record of await ledger.list(reportId, periodId, audience)) {

@@ -38,29 +38,61 @@ export function planRecipient(record: DeliveryRecord | undefined, now: Date, res
     case 'queued':
       return { action: 'send', correction: true, possibleDuplicate: false, keepMessageId: true };
     case 'failed':
-      return { action: 'send', correction: record.correction, possibleDuplicate: record.possibleDuplicate, keepMessageId: record.correction || record.possibleDuplicate };
+      return {
+        action: 'send',
+        correction: record.correction,
+        possibleDuplicate: record.possibleDuplicate,
+        keepMessageId: record.correction || record.possibleDuplicate,
+      };
     case 'sent':
       return resend
         ? { action: 'send', correction: true, possibleDuplicate: false, keepMessageId: false }
-        : { action: 'skip', skipped: 'already-sent', reason: `already sent ${record.updatedAt}${record.correction ? ' (correction)' : ''}` };
+        : {
+            action: 'skip',
+            skipped: 'already-sent',
+            reason: `already sent ${record.updatedAt}${record.correction ? ' (correction)' : ''}`,
+          };
     case 'unconfirmed':
       return resend
         ? { action: 'send', correction: true, possibleDuplicate: false, keepMessageId: false }
-        : { action: 'hold', reason: `unconfirmed: ${record.error ?? 'sent twice without a record'}; check the mailbox, then resend with --resend if it is missing` };
+        : {
+            action: 'hold',
+            reason: `unconfirmed: ${record.error ?? 'sent twice without a record'}; check the mailbox, then resend with --resend if it is missing`,
+          };
     case 'sending': {
       if (record.leaseUntil && new Date(record.leaseUntil) > now) {
-        return { action: 'skip', skipped: 'in-progress', reason: `another run is sending it (claim held until ${record.leaseUntil})` };
+        return {
+          action: 'skip',
+          skipped: 'in-progress',
+          reason: `another run is sending it (claim held until ${record.leaseUntil})`,
+        };
       }
       // Its run stopped before handing the message over: nothing left, release it as it was.
-      if (record.dispatched === false) return { action: 'send', correction: record.correction, possibleDuplicate: record.possibleDuplicate, keepMessageId: true };
-      if (record.possibleDuplicate) return { action: 'hold', reason: 'unconfirmed: two runs stopped between sending and recording; the message may have arrived twice already' };
+      if (record.dispatched === false)
+        return {
+          action: 'send',
+          correction: record.correction,
+          possibleDuplicate: record.possibleDuplicate,
+          keepMessageId: true,
+        };
+      if (record.possibleDuplicate)
+        return {
+          action: 'hold',
+          reason:
+            'unconfirmed: two runs stopped between sending and recording; the message may have arrived twice already',
+        };
       return { action: 'send', correction: record.correction, possibleDuplicate: true, keepMessageId: true };
     }
   }
 }
 
 export function ledgerKeyOf(archived: ArchivedReport, recipient: string): DeliveryKey {
-  return { reportId: archived.reportId, periodId: archived.periodId, audience: archived.audience, recipient: recipient.trim().toLowerCase() };
+  return {
+    reportId: archived.reportId,
+    periodId: archived.periodId,
+    audience: archived.audience,
+    recipient: recipient.trim().toLowerCase(),
+  };
 }
 
 /** The bare address of a From header such as "Briefings <briefings@example.com>". */
@@ -75,17 +107,35 @@ export function addressOf(from: string): string {
  */
 export function messageIdOf(archived: ArchivedReport, from: string, correctionIssuedAt?: Date): string {
   const hash = createHash('sha256')
-    .update([archived.reportId, archived.periodId, archived.audience, archived.rendered.text, archived.rendered.html, correctionIssuedAt?.toISOString() ?? ''].join('\u0000'))
+    .update(
+      [
+        archived.reportId,
+        archived.periodId,
+        archived.audience,
+        archived.rendered.text,
+        archived.rendered.html,
+        correctionIssuedAt?.toISOString() ?? '',
+      ].join('\u0000'),
+    )
     .digest('hex')
     .slice(0, 16);
   const kind = correctionIssuedAt ? '.correction' : '';
   return `<${archived.reportId}.${archived.periodId}.${archived.audience}${kind}.${hash}@${domainOf(addressOf(from))}>`;
 }
 
-export type RecordFields = Pick<DeliveryRecord, 'status' | 'messageId' | 'correction' | 'possibleDuplicate'> & { error?: string; leaseUntil?: string; replaces?: string };
+export type RecordFields = Pick<DeliveryRecord, 'status' | 'messageId' | 'correction' | 'possibleDuplicate'> & {
+  error?: string;
+  leaseUntil?: string;
+  replaces?: string;
+};
 
 /** The next version of a key's record (the first when there is none), with the given fields. */
-export function nextRecord(key: DeliveryKey, previous: DeliveryRecord | undefined, fields: RecordFields, now: Date): DeliveryRecord {
+export function nextRecord(
+  key: DeliveryKey,
+  previous: DeliveryRecord | undefined,
+  fields: RecordFields,
+  now: Date,
+): DeliveryRecord {
   return {
     ...key,
     attempts: previous?.attempts ?? 0,
@@ -111,7 +161,15 @@ export function claimRecord(
   now: Date,
   leaseMs: number,
 ): DeliveryRecord {
-  return { ...nextRecord(key, previous, { status: 'sending', messageId, leaseUntil: new Date(now.getTime() + leaseMs).toISOString(), ...flags }, now), dispatched: false };
+  return {
+    ...nextRecord(
+      key,
+      previous,
+      { status: 'sending', messageId, leaseUntil: new Date(now.getTime() + leaseMs).toISOString(), ...flags },
+      now,
+    ),
+    dispatched: false,
+  };
 }
 
 /** The claim once its message is handed to the transport: from here a crash may leave a copy sent. */
@@ -121,16 +179,34 @@ export function dispatchedRecord(claim: DeliveryRecord, now: Date): DeliveryReco
 
 /** A claim given back by a run that stopped before handing its message over: the next run sends it. */
 export function releasedRecord(claim: DeliveryRecord, reason: string, now: Date): DeliveryRecord {
-  return { ...claim, status: 'failed', error: reason, leaseUntil: undefined, dispatched: undefined, updatedAt: now.toISOString(), version: claim.version + 1 };
+  return {
+    ...claim,
+    status: 'failed',
+    error: reason,
+    leaseUntil: undefined,
+    dispatched: undefined,
+    updatedAt: now.toISOString(),
+    version: claim.version + 1,
+  };
 }
 
 /** A correction due for a recipient already sent to (--resend queues them all before sending). */
 export function queuedCorrection(record: DeliveryRecord, messageId: string, now: Date): DeliveryRecord {
-  return nextRecord(record, record, { status: 'queued', messageId, correction: true, possibleDuplicate: false, replaces: record.messageId }, now);
+  return nextRecord(
+    record,
+    record,
+    { status: 'queued', messageId, correction: true, possibleDuplicate: false, replaces: record.messageId },
+    now,
+  );
 }
 
 /** What a send made of its claim: sent, or failed with the reason (addresses masked). */
-export function finishedRecord(claim: DeliveryRecord, attempts: number, failure: string | undefined, now: Date): DeliveryRecord {
+export function finishedRecord(
+  claim: DeliveryRecord,
+  attempts: number,
+  failure: string | undefined,
+  now: Date,
+): DeliveryRecord {
   return {
     ...claim,
     status: failure === undefined ? 'sent' : 'failed',
@@ -145,5 +221,13 @@ export function finishedRecord(claim: DeliveryRecord, attempts: number, failure:
 
 /** An expired takeover: the message may be in the mailbox twice; no run sends it on its own. */
 export function unconfirmedRecord(record: DeliveryRecord, reason: string, now: Date): DeliveryRecord {
-  return { ...record, status: 'unconfirmed', error: reason.replace(/^unconfirmed: /, ''), leaseUntil: undefined, dispatched: undefined, updatedAt: now.toISOString(), version: record.version + 1 };
+  return {
+    ...record,
+    status: 'unconfirmed',
+    error: reason.replace(/^unconfirmed: /, ''),
+    leaseUntil: undefined,
+    dispatched: undefined,
+    updatedAt: now.toISOString(),
+    version: record.version + 1,
+  };
 }

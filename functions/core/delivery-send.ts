@@ -34,7 +34,12 @@ export interface SendHooks {
  * the last failure was. A failure of onHandOver (the ledger) is thrown: nothing was sent.
  * A transport found down is not retried: the use case stops the run instead.
  */
-export async function sendWithRetry(transport: MailTransport, mail: OutgoingMail, policy: RetryPolicy, hooks: SendHooks): Promise<SendResult> {
+export async function sendWithRetry(
+  transport: MailTransport,
+  mail: OutgoingMail,
+  policy: RetryPolicy,
+  hooks: SendHooks,
+): Promise<SendResult> {
   let attempts = 0;
   await transport.ready?.();
   if (!(await hooks.onHandOver())) return { attempts: 0 };

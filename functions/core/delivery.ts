@@ -5,7 +5,18 @@
 // crashed between sending and recording) sends again, flagged as a possible duplicate, once.
 // The record transitions are delivery-records.ts (pure), the retrying send delivery-send.ts.
 import { describeFailure, maskAddress } from './address-masking.ts';
-import { MailSendError, MailTransportDownError, type Clock, type ComposeRequest, type DeliveryKey, type DeliveryLedger, type DeliveryRecord, type MailTransport, type MessageComposer } from './delivery-ports.ts';
+import type { CorrectionNote } from './correction-diff.ts';
+import {
+  type Clock,
+  type ComposeRequest,
+  type DeliveryKey,
+  type DeliveryLedger,
+  type DeliveryRecord,
+  MailSendError,
+  type MailTransport,
+  MailTransportDownError,
+  type MessageComposer,
+} from './delivery-ports.ts';
 import {
   addressOf,
   claimRecord,
@@ -17,18 +28,17 @@ import {
   planRecipient,
   queuedCorrection,
   releasedRecord,
-  unconfirmedRecord,
   type SkipReason,
+  unconfirmedRecord,
 } from './delivery-records.ts';
-import { DEFAULT_RETRY, sendWithRetry, type RetryPolicy } from './delivery-send.ts';
-import type { CorrectionNote } from './correction-diff.ts';
+import { DEFAULT_RETRY, type RetryPolicy, sendWithRetry } from './delivery-send.ts';
 import { DeliveryError } from './errors.ts';
 import type { Logger, ReportStore } from './ports.ts';
-import { domainOf, recipientsOf, type RecipientsConfig } from './recipients.ts';
+import { domainOf, type RecipientsConfig, recipientsOf } from './recipients.ts';
 import type { ArchivedReport } from './report-run.ts';
 
 export { maskAddress, maskAddresses } from './address-masking.ts';
-export { planRecipient, ledgerKeyOf, messageIdOf, type RecipientPlan } from './delivery-records.ts';
+export { ledgerKeyOf, messageIdOf, planRecipient, type RecipientPlan } from './delivery-records.ts';
 export { DEFAULT_RETRY, type RetryPolicy } from './delivery-send.ts';
 
 export interface DeliveryPorts {
@@ -66,7 +76,11 @@ export interface DeliveryOptions {
    */
   readonly signal?: AbortSignal;
   /** Called as each recipient is done, for a progress display. */
-  readonly onProgress?: (progress: { readonly audience: string; readonly done: number; readonly total: number }) => void;
+  readonly onProgress?: (progress: {
+    readonly audience: string;
+    readonly done: number;
+    readonly total: number;
+  }) => void;
 }
 
 /** Why a recipient was left unsent by a run that stopped. */
@@ -193,8 +207,12 @@ class AudienceDelivery {
     const record = await this.ports.ledger.get(key);
     if (!record || (record.status !== 'sent' && record.status !== 'unconfirmed')) return;
     const reason = this.options.correctionNote?.reason;
-    const queued = { ...queuedCorrection(record, this.correctionMessageId, this.ports.clock.now()), ...(reason ? { reason } : {}) };
-    if (await this.ports.ledger.replace(queued)) this.ports.log.info('correction queued', { ...this.logFields(recipient), messageId: queued.messageId });
+    const queued = {
+      ...queuedCorrection(record, this.correctionMessageId, this.ports.clock.now()),
+      ...(reason ? { reason } : {}),
+    };
+    if (await this.ports.ledger.replace(queued))
+      this.ports.log.info('correction queued', { ...this.logFields(recipient), messageId: queued.messageId });
   }
 
   async deliver(recipient: string): Promise<RecipientOutcome> {
@@ -202,16 +220,35 @@ class AudienceDelivery {
     try {
       const record = await this.ports.ledger.get(key);
       // After queueing, a resend sends the queued records; only a dry run plans from `sent`.
-      const plan = planRecipient(record, this.ports.clock.now(), this.options.resend === true && this.options.dryRun === true);
-      if (plan.action === 'skip') return { recipient, status: 'skipped', skipped: plan.skipped, reason: plan.reason, messageId: record!.messageId };
+      const plan = planRecipient(
+        record,
+        this.ports.clock.now(),
+        this.options.resend === true && this.options.dryRun === true,
+      );
+      if (plan.action === 'skip')
+        return {
+          recipient,
+          status: 'skipped',
+          skipped: plan.skipped,
+          reason: plan.reason,
+          messageId: record!.messageId,
+        };
       if (plan.action === 'hold') return this.hold(recipient, record!, plan.reason);
-      const messageId = plan.keepMessageId ? record!.messageId : plan.correction ? this.correctionMessageId : this.groupMessageId;
+      const messageId = plan.keepMessageId
+        ? record!.messageId
+        : plan.correction
+          ? this.correctionMessageId
+          : this.groupMessageId;
       if (!this.isAllowed(recipient)) return this.refuse(recipient, key, record, messageId);
       const flags = { correction: plan.correction, possibleDuplicate: plan.possibleDuplicate };
       const stop = this.stopped();
       if (stop && !this.options.dryRun) return this.notSentOutcome(recipient, stop);
       if (this.options.dryRun) {
-        const what = plan.correction ? 'would send a correction' : plan.possibleDuplicate ? 'would send again, flagged as a possible duplicate' : 'would send';
+        const what = plan.correction
+          ? 'would send a correction'
+          : plan.possibleDuplicate
+            ? 'would send again, flagged as a possible duplicate'
+            : 'would send';
         return { recipient, status: 'planned', reason: what, messageId, ...flags };
       }
       const claim = await this.claim(key, record, messageId, flags);
@@ -230,20 +267,30 @@ class AudienceDelivery {
   }
 
   private notSentOutcome(recipient: string, why: NotSentReason): RecipientOutcome {
-    const reason = why === 'interrupted' ? 'not sent: the run was interrupted before sending it' : `not sent: the mail transport is down (${describeFailure(this.down)})`;
+    const reason =
+      why === 'interrupted'
+        ? 'not sent: the run was interrupted before sending it'
+        : `not sent: the mail transport is down (${describeFailure(this.down)})`;
     return { recipient, status: 'failed', reason, notSent: why };
   }
 
   /** Gives a claim back without sending (nothing was handed over), so the next run sends it plainly. */
   private async release(recipient: string, claim: DeliveryRecord, why: NotSentReason): Promise<RecipientOutcome> {
     const outcome = this.notSentOutcome(recipient, why);
-    const released = await this.ports.ledger.replace(releasedRecord(claim, outcome.reason!, this.ports.clock.now())).catch(() => false);
+    const released = await this.ports.ledger
+      .replace(releasedRecord(claim, outcome.reason!, this.ports.clock.now()))
+      .catch(() => false);
     this.ports.log.warn('delivery claim released', { ...this.logFields(recipient), why, released });
     return outcome;
   }
 
   private logFields(recipient: string) {
-    return { report: this.archived.reportId, period: this.archived.periodId, audience: this.archived.audience, recipient: maskAddress(recipient) };
+    return {
+      report: this.archived.reportId,
+      period: this.archived.periodId,
+      audience: this.archived.audience,
+      recipient: maskAddress(recipient),
+    };
   }
 
   private async hold(recipient: string, record: DeliveryRecord, reason: string): Promise<RecipientOutcome> {
@@ -255,19 +302,34 @@ class AudienceDelivery {
     return { recipient, status: 'failed', reason, messageId: record.messageId, possibleDuplicate: true };
   }
 
-  private async refuse(recipient: string, key: DeliveryKey, record: DeliveryRecord | undefined, messageId: string): Promise<RecipientOutcome> {
+  private async refuse(
+    recipient: string,
+    key: DeliveryKey,
+    record: DeliveryRecord | undefined,
+    messageId: string,
+  ): Promise<RecipientOutcome> {
     const reason = `refused: ${domainOf(recipient)} is not an allowed domain (${this.recipients.allowedDomains.join(', ')})`;
     this.ports.log.warn('delivery refused', { ...this.logFields(recipient), reason });
     if (!this.options.dryRun) {
       const flags = { correction: record?.correction ?? false, possibleDuplicate: record?.possibleDuplicate ?? false };
-      const failed = nextRecord(key, record, { status: 'failed', messageId, error: reason, ...flags }, this.ports.clock.now());
+      const failed = nextRecord(
+        key,
+        record,
+        { status: 'failed', messageId, error: reason, ...flags },
+        this.ports.clock.now(),
+      );
       const written = record ? await this.ports.ledger.replace(failed) : await this.ports.ledger.create(failed);
       if (!written) return this.lostClaim(recipient, key);
     }
     return { recipient, status: 'failed', reason, attempts: 0 };
   }
 
-  private async claim(key: DeliveryKey, record: DeliveryRecord | undefined, messageId: string, flags: { correction: boolean; possibleDuplicate: boolean }): Promise<DeliveryRecord | undefined> {
+  private async claim(
+    key: DeliveryKey,
+    record: DeliveryRecord | undefined,
+    messageId: string,
+    flags: { correction: boolean; possibleDuplicate: boolean },
+  ): Promise<DeliveryRecord | undefined> {
     const claim = claimRecord(key, record, messageId, flags, this.ports.clock.now(), this.leaseMs);
     const won = record ? await this.ports.ledger.replace(claim) : await this.ports.ledger.create(claim);
     return won ? claim : undefined;
@@ -276,14 +338,30 @@ class AudienceDelivery {
   /** Another run wrote the record between our read and our write: report what it holds now. */
   private async lostClaim(recipient: string, key: DeliveryKey): Promise<RecipientOutcome> {
     const now = await this.ports.ledger.get(key);
-    if (now?.status === 'sent') return { recipient, status: 'skipped', skipped: 'already-sent', reason: `already sent ${now.updatedAt} (by another run)`, messageId: now.messageId };
-    return { recipient, status: 'skipped', skipped: 'in-progress', reason: `another run is sending it${now?.leaseUntil ? ` (claim held until ${now.leaseUntil})` : ''}` };
+    if (now?.status === 'sent')
+      return {
+        recipient,
+        status: 'skipped',
+        skipped: 'already-sent',
+        reason: `already sent ${now.updatedAt} (by another run)`,
+        messageId: now.messageId,
+      };
+    return {
+      recipient,
+      status: 'skipped',
+      skipped: 'in-progress',
+      reason: `another run is sending it${now?.leaseUntil ? ` (claim held until ${now.leaseUntil})` : ''}`,
+    };
   }
 
   private async send(recipient: string, claimed: DeliveryRecord): Promise<RecipientOutcome> {
     let claim = claimed;
     const flags = { correction: claim.correction, possibleDuplicate: claim.possibleDuplicate };
-    const raw = await this.message({ messageId: claim.messageId, ...flags, ...(claim.replaces ? { references: [claim.replaces] } : {}) });
+    const raw = await this.message({
+      messageId: claim.messageId,
+      ...flags,
+      ...(claim.replaces ? { references: [claim.replaces] } : {}),
+    });
     const mail = { key: claim, from: addressOf(this.recipients.from), to: recipient, messageId: claim.messageId, raw };
     let handedOver = false;
     const result = await sendWithRetry(this.ports.transport, mail, this.retry, {
@@ -295,7 +373,8 @@ class AudienceDelivery {
         handedOver = true;
         return true;
       },
-      onFailedAttempt: (attempt, error) => this.ports.log.warn('send attempt failed', { ...this.logFields(recipient), attempt, error }),
+      onFailedAttempt: (attempt, error) =>
+        this.ports.log.warn('send attempt failed', { ...this.logFields(recipient), attempt, error }),
     }).catch((error: unknown) => (error instanceof ClaimLost ? 'lost' : Promise.reject(error)));
     if (result === 'lost') return this.lostClaim(recipient, claim);
     if (!handedOver) return this.release(recipient, claim, this.stopped() ?? 'interrupted');
@@ -306,14 +385,28 @@ class AudienceDelivery {
       this.ports.log.error('mail transport down', { ...this.logFields(recipient), error: describeFailure(failure) });
       return this.release(recipient, claim, 'transport-down');
     }
-    const final = finishedRecord(claim, attempts, failure === undefined ? undefined : describeFailure(failure), this.ports.clock.now());
+    const final = finishedRecord(
+      claim,
+      attempts,
+      failure === undefined ? undefined : describeFailure(failure),
+      this.ports.clock.now(),
+    );
     const ledgerNote = await this.record(recipient, final);
     const outcome = { recipient, messageId: claim.messageId, attempts, ...flags };
     if (failure !== undefined) {
-      this.ports.log.error('delivery failed', { ...this.logFields(recipient), attempts, error: describeFailure(failure) });
+      this.ports.log.error('delivery failed', {
+        ...this.logFields(recipient),
+        attempts,
+        error: describeFailure(failure),
+      });
       return { ...outcome, status: 'failed', reason: `${describeFailure(failure)}${ledgerNote}` };
     }
-    this.ports.log.info('delivery sent', { ...this.logFields(recipient), attempts, messageId: claim.messageId, ...flags });
+    this.ports.log.info('delivery sent', {
+      ...this.logFields(recipient),
+      attempts,
+      messageId: claim.messageId,
+      ...flags,
+    });
     return { ...outcome, status: 'sent', ...(ledgerNote ? { reason: ledgerNote.trim() } : {}) };
   }
 
@@ -324,7 +417,11 @@ class AudienceDelivery {
       this.ports.log.warn('delivery claim lost', { ...this.logFields(recipient), messageId: final.messageId });
       return ' (the claim expired and another run took it over before this one recorded the outcome)';
     } catch (error) {
-      this.ports.log.error('delivery not recorded', { ...this.logFields(recipient), status: final.status, error: describeFailure(error) });
+      this.ports.log.error('delivery not recorded', {
+        ...this.logFields(recipient),
+        status: final.status,
+        error: describeFailure(error),
+      });
       return ` (ledger not updated: ${describeFailure(error)})`;
     }
   }
@@ -348,31 +445,54 @@ export async function deliverAudienceReport(
 ): Promise<DeliverySummary> {
   const configured = recipientsOf(recipients, archived.audience).to;
   const allowed = configured.filter((address) => recipients.allowedDomains.includes(domainOf(address)));
-  const run = new AudienceDelivery(archived, recipients, allowed.length > 0 ? allowed : configured, ports, options, ports.clock.now());
+  const run = new AudienceDelivery(
+    archived,
+    recipients,
+    allowed.length > 0 ? allowed : configured,
+    ports,
+    options,
+    ports.clock.now(),
+  );
   let messageKey = `${archived.prefix}/message.eml`;
   let subject: string;
   let warnings: readonly string[];
   let messageBytes: number;
   try {
-    const composed = await ports.composer.compose(run.request({ messageId: run.groupMessageId, correction: false, possibleDuplicate: false }));
+    const composed = await ports.composer.compose(
+      run.request({ messageId: run.groupMessageId, correction: false, possibleDuplicate: false }),
+    );
     ({ subject, warnings = [] } = composed);
     messageBytes = composed.raw.length;
     await ports.store.put(messageKey, composed.raw, 'message/rfc822');
     if (options.resend) {
       // The correction is archived beside the first message, which stays as it was sent.
       const earlier = await ports.ledger.list(archived.reportId, archived.periodId, archived.audience);
-      const references = [...new Set(earlier.filter((record) => record.status === 'sent').map((record) => record.messageId))];
-      const correction = await ports.composer.compose(run.request({ messageId: run.correctionMessageId, correction: true, possibleDuplicate: false, references }));
+      const references = [
+        ...new Set(earlier.filter((record) => record.status === 'sent').map((record) => record.messageId)),
+      ];
+      const correction = await ports.composer.compose(
+        run.request({ messageId: run.correctionMessageId, correction: true, possibleDuplicate: false, references }),
+      );
       messageKey = `${archived.prefix}/message-correction.eml`;
       subject = correction.subject;
       await ports.store.put(messageKey, correction.raw, 'message/rfc822');
     }
   } catch (error) {
     if (error instanceof DeliveryError) throw error;
-    throw new DeliveryError(`${archived.reportId} ${archived.periodId} ${archived.audience}: the message could not be built or archived: ${describeFailure(error)}`, { cause: error });
+    throw new DeliveryError(
+      `${archived.reportId} ${archived.periodId} ${archived.audience}: the message could not be built or archived: ${describeFailure(error)}`,
+      { cause: error },
+    );
   }
-  for (const warning of warnings) ports.log.warn('message warning', { report: archived.reportId, period: archived.periodId, audience: archived.audience, warning });
-  if (options.resend && !options.dryRun) await mapLimited(configured, options.concurrency ?? 4, (recipient) => run.queueCorrection(recipient));
+  for (const warning of warnings)
+    ports.log.warn('message warning', {
+      report: archived.reportId,
+      period: archived.periodId,
+      audience: archived.audience,
+      warning,
+    });
+  if (options.resend && !options.dryRun)
+    await mapLimited(configured, options.concurrency ?? 4, (recipient) => run.queueCorrection(recipient));
   let done = 0;
   const outcomes = await mapLimited(configured, options.concurrency ?? 4, async (recipient) => {
     const outcome = await run.deliver(recipient);
@@ -406,6 +526,14 @@ export async function deliverAudienceReport(
       { cause: run.down },
     );
   }
-  ports.log.info('audience delivered', { report: summary.reportId, period: summary.periodId, audience: summary.audience, sent: summary.sent, skipped: summary.skipped, failed: summary.failed, dryRun: summary.dryRun });
+  ports.log.info('audience delivered', {
+    report: summary.reportId,
+    period: summary.periodId,
+    audience: summary.audience,
+    sent: summary.sent,
+    skipped: summary.skipped,
+    failed: summary.failed,
+    dryRun: summary.dryRun,
+  });
   return summary;
 }

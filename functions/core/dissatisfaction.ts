@@ -1,6 +1,6 @@
 // The first mirror: why leavers leave. Answers of subscribers leaving the home operator, per
 // category, with their share against earlier periods (and, for a province, the national mix).
-import { difference, inAnyPeriod, inPeriod, inScope, ratio, sumBy, type Scope } from './figures.ts';
+import { difference, inAnyPeriod, inPeriod, inScope, ratio, type Scope, sumBy } from './figures.ts';
 import type { Period } from './period.ts';
 import type { CategoryRow } from './rows.ts';
 
@@ -44,8 +44,17 @@ export function dissatisfactionFigures(
   const categories = [...new Set([...current.keys(), ...earlier.keys()])].map((category) => {
     const share = ratio(current.get(category) ?? 0, responses);
     const previousShare = ratio(earlier.get(category) ?? 0, previousResponses);
-    return { category, count: current.get(category) ?? 0, share, previousShare, shareChange: difference(share, previousShare) };
+    return {
+      category,
+      count: current.get(category) ?? 0,
+      share,
+      previousShare,
+      shareChange: difference(share, previousShare),
+    };
   });
-  categories.sort((a, b) => b.count - a.count || (b.previousShare ?? 0) - (a.previousShare ?? 0) || a.category.localeCompare(b.category));
+  categories.sort(
+    (a, b) =>
+      b.count - a.count || (b.previousShare ?? 0) - (a.previousShare ?? 0) || a.category.localeCompare(b.category),
+  );
   return { responses, previousResponses, categories };
 }

@@ -1,7 +1,7 @@
 // Net flows: port-ins, port-outs and net per operator, the donor -> recipient matrix, the home
 // operator's figures per province and over the trend, and the port-out rate against the base.
 import { operators } from '#reference/index.ts';
-import { difference, inPeriod, inScope, ratio, relativeChange, sumBy, type Scope } from './figures.ts';
+import { difference, inPeriod, inScope, ratio, relativeChange, type Scope, sumBy } from './figures.ts';
 import { monthOf, type Period } from './period.ts';
 import type { BaseRow, FlowRow } from './rows.ts';
 
@@ -14,7 +14,11 @@ export interface OperatorFlow {
   shareOfPortOuts: number | null;
 }
 
-export interface MatrixCell { donor: string; recipient: string; ports: number }
+export interface MatrixCell {
+  donor: string;
+  recipient: string;
+  ports: number;
+}
 
 export interface HomeFlow {
   portIns: number;
@@ -42,13 +46,26 @@ function rowsOf(rows: readonly FlowRow[], period: Period, scope: Scope): FlowRow
   return rows.filter((row) => inPeriod(row.day, period) && inScope(scope, row.provinceCode));
 }
 
-export function subscriberBase(base: readonly BaseRow[], period: Period, operator: string, scope: Scope): number | null {
+export function subscriberBase(
+  base: readonly BaseRow[],
+  period: Period,
+  operator: string,
+  scope: Scope,
+): number | null {
   const month = monthOf(period.start);
-  const matching = base.filter((row) => row.month === month && row.operatorCode === operator && inScope(scope, row.provinceCode));
+  const matching = base.filter(
+    (row) => row.month === month && row.operatorCode === operator && inScope(scope, row.provinceCode),
+  );
   return matching.length === 0 ? null : sumBy(matching, (row) => row.subscribers);
 }
 
-export function homeFlow(rows: readonly FlowRow[], base: readonly BaseRow[], period: Period, home: string, scope: Scope): HomeFlow {
+export function homeFlow(
+  rows: readonly FlowRow[],
+  base: readonly BaseRow[],
+  period: Period,
+  home: string,
+  scope: Scope,
+): HomeFlow {
   const inPeriodRows = rowsOf(rows, period, scope);
   const portIns = sumBy(inPeriodRows, (row) => (row.recipient === home ? row.ports : 0));
   const portOuts = sumBy(inPeriodRows, (row) => (row.donor === home ? row.ports : 0));
@@ -83,17 +100,34 @@ export function activeOperators(rows: readonly FlowRow[]): string[] {
   return operators.map((operator) => operator.code).filter((code) => seen.has(code));
 }
 
-export function flowsByOperator(rows: readonly FlowRow[], period: Period, scope: Scope, codes: readonly string[]): OperatorFlow[] {
+export function flowsByOperator(
+  rows: readonly FlowRow[],
+  period: Period,
+  scope: Scope,
+  codes: readonly string[],
+): OperatorFlow[] {
   const inPeriodRows = rowsOf(rows, period, scope);
   const total = sumBy(inPeriodRows, (row) => row.ports);
   return codes.map((operator) => {
     const portIns = sumBy(inPeriodRows, (row) => (row.recipient === operator ? row.ports : 0));
     const portOuts = sumBy(inPeriodRows, (row) => (row.donor === operator ? row.ports : 0));
-    return { operator, portIns, portOuts, net: portIns - portOuts, shareOfPortIns: ratio(portIns, total), shareOfPortOuts: ratio(portOuts, total) };
+    return {
+      operator,
+      portIns,
+      portOuts,
+      net: portIns - portOuts,
+      shareOfPortIns: ratio(portIns, total),
+      shareOfPortOuts: ratio(portOuts, total),
+    };
   });
 }
 
-export function flowMatrix(rows: readonly FlowRow[], period: Period, scope: Scope, codes: readonly string[]): MatrixCell[] {
+export function flowMatrix(
+  rows: readonly FlowRow[],
+  period: Period,
+  scope: Scope,
+  codes: readonly string[],
+): MatrixCell[] {
   const inPeriodRows = rowsOf(rows, period, scope);
   return codes.flatMap((donor) =>
     codes
@@ -106,7 +140,13 @@ export function flowMatrix(rows: readonly FlowRow[], period: Period, scope: Scop
   );
 }
 
-export function flowTrend(rows: readonly FlowRow[], base: readonly BaseRow[], periods: readonly Period[], home: string, scope: Scope): TrendPoint[] {
+export function flowTrend(
+  rows: readonly FlowRow[],
+  base: readonly BaseRow[],
+  periods: readonly Period[],
+  home: string,
+  scope: Scope,
+): TrendPoint[] {
   return periods.map((period) => ({
     period: period.id,
     totalCompleted: totalCompleted(rows, period, scope),

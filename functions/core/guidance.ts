@@ -3,13 +3,16 @@
 // categories), the actions headquarters recommends. Guidance, never a target.
 import * as z from 'zod/mini';
 import '#reference/schema.ts';
-import playbookJson from '../../config/guidance-playbook.json' with { type: 'json' };
 import { dissatisfactionCategories } from '#reference/index.ts';
+import playbookJson from '../../config/guidance-playbook.json' with { type: 'json' };
 import type { GuidanceEntry, Locale, ProvinceCategoryFigure } from './report-model.ts';
 
 const words = z.string().check(z.minLength(1));
 const text = z.object({ title: words, why: words, actions: z.array(words).check(z.minLength(1)) });
-const rule = z.object({ overIndexPoints: z.number().check(z.positive(), z.maximum(1)), topCategories: z.int().check(z.minimum(0)) });
+const rule = z.object({
+  overIndexPoints: z.number().check(z.positive(), z.maximum(1)),
+  topCategories: z.int().check(z.minimum(0)),
+});
 const playbookSchema = z.object({
   reviewedBy: words,
   reviewedOn: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)),
@@ -26,7 +29,9 @@ export function loadPlaybook(raw: unknown): Playbook {
   const unknown = listed.filter((code) => !known.has(code));
   const missing = [...known].filter((code) => !listed.includes(code));
   if (unknown.length > 0 || missing.length > 0 || new Set(listed).size !== listed.length) {
-    throw new Error(`guidance playbook: one entry per category (unknown: ${unknown.join(', ') || 'none'}; missing: ${missing.join(', ') || 'none'})`);
+    throw new Error(
+      `guidance playbook: one entry per category (unknown: ${unknown.join(', ') || 'none'}; missing: ${missing.join(', ') || 'none'})`,
+    );
   }
   return playbook;
 }
@@ -34,7 +39,11 @@ export function loadPlaybook(raw: unknown): Playbook {
 export const playbook = loadPlaybook(playbookJson);
 
 /** The entries a province sees, in the order of its categories (largest first). */
-export function guidanceFor(categories: readonly ProvinceCategoryFigure[], locale: Locale, book: Playbook = playbook): GuidanceEntry[] {
+export function guidanceFor(
+  categories: readonly ProvinceCategoryFigure[],
+  locale: Locale,
+  book: Playbook = playbook,
+): GuidanceEntry[] {
   return categories.flatMap((figure, index) => {
     const entry = book.entries.find((candidate) => candidate.category === figure.category);
     if (!entry || figure.count === 0) return [];

@@ -2,19 +2,19 @@
 // home operator, every operator's flows and the matrix, the provinces that need attention.
 import { provinces } from '#reference/index.ts';
 import { dataQualityFigures } from './data-quality.ts';
+import { type DissatisfactionFigures, dissatisfactionFigures } from './dissatisfaction.ts';
 import { tiedWithFirst } from './figures.ts';
-import { dissatisfactionFigures, type DissatisfactionFigures } from './dissatisfaction.ts';
 import {
   activeOperators,
   compareFlows,
+  type FlowComparison,
   flowMatrix,
-  flowTrend,
   flowsByOperator,
+  flowTrend,
   homeFlow,
   totalCompleted,
-  type FlowComparison,
 } from './flows.ts';
-import { REPORT_TIMEZONE, type Period } from './period.ts';
+import { type Period, REPORT_TIMEZONE } from './period.ts';
 import type { QueryPlan } from './query-plan.ts';
 import { rejectionFigures } from './rejections.ts';
 import type { AttentionItem, Headline, HqWeeklyBriefing, Locale, PeriodModel, ProvinceFlow } from './report-model.ts';
@@ -50,7 +50,14 @@ export function headlineOf(home: FlowComparison, dissatisfaction: Dissatisfactio
     portOutRateChange: home.portOutRateChange,
     topCategory:
       top && top.count > 0
-        ? { category: top.category, share: top.share, shareChange: top.shareChange, tiedWith: tiedWithFirst(dissatisfaction.categories).slice(1).map((c) => c.category) }
+        ? {
+            category: top.category,
+            share: top.share,
+            shareChange: top.shareChange,
+            tiedWith: tiedWithFirst(dissatisfaction.categories)
+              .slice(1)
+              .map((c) => c.category),
+          }
         : null,
   };
 }
@@ -64,7 +71,8 @@ function provinceFlows(context: BriefingContext, period: Period, previous: Perio
       return {
         // Shown when it had ports in either week or a subscriber base: activity, never a sum of
         // signed figures (two port-outs this week and a net of -2 before add up to zero).
-        active: current.portIns + current.portOuts + before.portIns + before.portOuts > 0 || current.portOutRate !== null,
+        active:
+          current.portIns + current.portOuts + before.portIns + before.portOuts > 0 || current.portOutRate !== null,
         provinceCode: code,
         portIns: current.portIns,
         portOuts: current.portOuts,
@@ -86,9 +94,10 @@ export function attentionOf(flows: readonly ProvinceFlow[]): AttentionItem[] {
       .sort((a, b) => value(a) - value(b) || a.provinceCode.localeCompare(b.provinceCode))
       .slice(0, ATTENTION_PROVINCES)
       .map((flow) => ({ provinceCode: flow.provinceCode, reason, net: flow.net, netChange: flow.netChange }));
-  return [...pick('largest_net_outflow', (flow) => flow.net), ...pick('largest_net_decline', (flow) => flow.netChange)].sort(
-    (a, b) => a.reason.localeCompare(b.reason) || a.provinceCode.localeCompare(b.provinceCode),
-  );
+  return [
+    ...pick('largest_net_outflow', (flow) => flow.net),
+    ...pick('largest_net_decline', (flow) => flow.netChange),
+  ].sort((a, b) => a.reason.localeCompare(b.reason) || a.provinceCode.localeCompare(b.provinceCode));
 }
 
 export function buildHqWeeklyBriefing(context: BriefingContext): HqWeeklyBriefing {
@@ -102,7 +111,13 @@ export function buildHqWeeklyBriefing(context: BriefingContext): HqWeeklyBriefin
   );
   const trendRows = rows.flows.filter((row) => row.day >= windows.flows[0]!.start);
   const operatorCodes = [...new Set([homeOperator, ...activeOperators(trendRows)])];
-  const dissatisfaction = dissatisfactionFigures(rows.categories, period, windows.categories.slice(0, -1), homeOperator, national);
+  const dissatisfaction = dissatisfactionFigures(
+    rows.categories,
+    period,
+    windows.categories.slice(0, -1),
+    homeOperator,
+    national,
+  );
   const byProvince = provinceFlows(context, period, previous);
   return {
     report: 'hq-weekly',
@@ -123,7 +138,13 @@ export function buildHqWeeklyBriefing(context: BriefingContext): HqWeeklyBriefin
       trend: flowTrend(rows.flows, rows.base, windows.flows, homeOperator, national),
     },
     dissatisfaction,
-    rejections: rejectionFigures(rows.requests, period, windows.rejections[windows.rejections.length - 2]!, homeOperator, national),
+    rejections: rejectionFigures(
+      rows.requests,
+      period,
+      windows.rejections[windows.rejections.length - 2]!,
+      homeOperator,
+      national,
+    ),
     valueMirror: valueMirrorFigures(rows.valueMirror, homeOperator, national),
     dataQuality: dataQualityFigures(rows.dataQuality, plan.partitionsRead, context.partitionsMissing, national),
   };

@@ -5,7 +5,14 @@
 // metric is the how-to in docs/design.md ("Adding a metric").
 import type { QueryParameters, QueryRow } from './ports.ts';
 import type { PlanScans } from './query-plan.ts';
-import { readBaseRows, readCategoryRows, readDataQualityRows, readFlowRows, readRequestRows, readValueMirrorRows } from './rows.ts';
+import {
+  readBaseRows,
+  readCategoryRows,
+  readDataQualityRows,
+  readFlowRows,
+  readRequestRows,
+  readValueMirrorRows,
+} from './rows.ts';
 
 export interface MetricQuery<Sql extends string, Row> {
   /** The file name in functions/sql/metrics, without .sql. */
@@ -48,7 +55,12 @@ export const METRIC_REGISTRY = {
     read: readValueMirrorRows,
   }),
   /** What became of every row the figures could draw on: clean, quarantined by reason, superseded. */
-  dataQuality: metric({ sql: 'data_quality', parameters: (s) => s.figureScans, read: readDataQualityRows, countsFigureScans: true }),
+  dataQuality: metric({
+    sql: 'data_quality',
+    parameters: (s) => s.figureScans,
+    read: readDataQualityRows,
+    countsFigureScans: true,
+  }),
 } as const;
 
 export type MetricKey = keyof typeof METRIC_REGISTRY;
@@ -57,10 +69,14 @@ export const METRIC_KEYS = Object.keys(METRIC_REGISTRY) as readonly MetricKey[];
 export const METRIC_QUERIES: readonly MetricQueryName[] = METRIC_KEYS.map((key) => METRIC_REGISTRY[key].sql);
 
 /** Every query's typed rows, under its registry key: what the report builders read. */
-export type MetricRows = { readonly [K in MetricKey]: readonly ReturnType<(typeof METRIC_REGISTRY)[K]['read']>[number][] };
+export type MetricRows = {
+  readonly [K in MetricKey]: readonly ReturnType<(typeof METRIC_REGISTRY)[K]['read']>[number][];
+};
 
 /** Types each query's raw rows with its reader; `raw` holds the engine's rows per key. */
 export function readMetricRows(raw: Readonly<Record<MetricKey, readonly QueryRow[]>>): MetricRows {
   // Built from the registry's keys, so it holds every key of MetricRows by construction.
-  return Object.fromEntries(METRIC_KEYS.map((key) => [key, METRIC_REGISTRY[key].read(raw[key])])) as unknown as MetricRows;
+  return Object.fromEntries(
+    METRIC_KEYS.map((key) => [key, METRIC_REGISTRY[key].read(raw[key])]),
+  ) as unknown as MetricRows;
 }

@@ -5,13 +5,13 @@
 // failed. A report that went out with the "data incomplete" banner is not overdue, but is
 // named as such. Used by `mnp-briefings check` and the check Lambda alike.
 import type { DeliveryLedger } from './delivery-ports.ts';
-import { periodOfScheduledRun, parseSchedule } from './schedule.ts';
 import { parsePeriod } from './period.ts';
 import type { ReportStore } from './ports.ts';
-import { recipientsOf, type RecipientsConfig } from './recipients.ts';
+import { type RecipientsConfig, recipientsOf } from './recipients.ts';
 import type { ReportDefinition } from './report-definitions.ts';
 import { audiencesOf } from './report-run.ts';
 import { listRunStatuses, type RunStatus } from './run-journal.ts';
+import { parseSchedule, periodOfScheduledRun } from './schedule.ts';
 
 /**
  * Added to a report's grace window before a period counts as overdue: the time the last run of
@@ -77,12 +77,18 @@ function firstJournalRun(statuses: readonly RunStatus[], definitions: readonly R
   return runs.length === 0 ? undefined : new Date(Math.min(...runs.map((run) => run.getTime())));
 }
 
-async function deliveryCounts(ports: CheckPorts, definition: ReportDefinition, periodId: string): Promise<{ recipients: number; sent: number }> {
+async function deliveryCounts(
+  ports: CheckPorts,
+  definition: ReportDefinition,
+  periodId: string,
+): Promise<{ recipients: number; sent: number }> {
   let recipients = 0;
   let sent = 0;
   for (const audience of audiencesOf(definition)) {
     const records = await ports.ledger.list(definition.id, periodId, audience);
-    const sentTo = new Set(records.filter((record) => record.status === 'sent').map((record) => record.recipient.toLowerCase()));
+    const sentTo = new Set(
+      records.filter((record) => record.status === 'sent').map((record) => record.recipient.toLowerCase()),
+    );
     for (const address of recipientsOf(ports.recipients, audience).to) {
       recipients += 1;
       if (sentTo.has(address.toLowerCase())) sent += 1;
@@ -92,7 +98,8 @@ async function deliveryCounts(ports: CheckPorts, definition: ReportDefinition, p
 }
 
 function stateOf(status: RunStatus | undefined, counts: { recipients: number; sent: number }): CheckState | undefined {
-  if (counts.sent === counts.recipients && counts.recipients > 0) return status && status.partitionsMissing.length > 0 ? 'sent-incomplete' : undefined;
+  if (counts.sent === counts.recipients && counts.recipients > 0)
+    return status && status.partitionsMissing.length > 0 ? 'sent-incomplete' : undefined;
   if (!status) return counts.sent > 0 ? 'partial' : 'missed';
   if (status.state === 'held') return 'held';
   if (status.state === 'failed' || (status.state === 'delivery-failed' && counts.sent === 0)) return 'failed';
@@ -115,7 +122,9 @@ export async function checkSchedules(ports: CheckPorts, options: CheckOptions): 
       const deadline = new Date(run.getTime() + definition.dataIncomplete.graceHours * 3_600_000 + marginMs);
       if (deadline > options.now) continue;
       const periodId = periodOfScheduledRun(definition.periodKind, run).id;
-      const status = statuses.find((candidate) => candidate.reportId === definition.id && candidate.periodId === periodId);
+      const status = statuses.find(
+        (candidate) => candidate.reportId === definition.id && candidate.periodId === periodId,
+      );
       const counts = await deliveryCounts(ports, definition, periodId);
       const state = stateOf(status, counts);
       if (!state) continue;
@@ -149,7 +158,10 @@ const STATE_WORDS: Readonly<Record<CheckState, string>> = {
 
 /** One line per finding: report, period, state, how many lack it, and why a run was held or failed. */
 export function findingLine(finding: CheckFinding): string {
-  const lacking = finding.state === 'partial' || finding.state === 'failed' ? `: ${finding.lacking} of ${finding.recipients} recipient(s) lack it` : '';
+  const lacking =
+    finding.state === 'partial' || finding.state === 'failed'
+      ? `: ${finding.lacking} of ${finding.recipients} recipient(s) lack it`
+      : '';
   const when = `due ${finding.scheduledAt.replace(/\.\d{3}Z$/, 'Z')}, deadline ${finding.deadline.replace(/\.\d{3}Z$/, 'Z')}`;
   // The journal's note says why a run was held or failed; the other states say it themselves.
   const why = finding.note && (finding.state === 'held' || finding.state === 'failed') ? `: ${finding.note}` : '';

@@ -1,12 +1,13 @@
 // Assembles one province's monthly guidance report, sliced from the rows every province shares.
 // It holds the province's own figures and national aggregates only: no other province, no
 // target, no ranking.
-import { dissatisfactionFigures } from './dissatisfaction.ts';
+
 import { dataQualityFigures } from './data-quality.ts';
+import { dissatisfactionFigures } from './dissatisfaction.ts';
 import { difference, inPeriod, ratio, sumBy } from './figures.ts';
 import { activeOperators, compareFlows, flowTrend, homeFlow, totalCompleted } from './flows.ts';
 import { guidanceFor } from './guidance.ts';
-import { headlineOf, periodModel, type BriefingContext } from './hq-weekly.ts';
+import { type BriefingContext, headlineOf, periodModel } from './hq-weekly.ts';
 import { rejectionFigures } from './rejections.ts';
 import type { CounterpartFlow, ProvinceMonthlyBriefing } from './report-model.ts';
 import { valueMirrorFigures } from './value-mirror.ts';
@@ -25,18 +26,26 @@ export function buildProvinceMonthlyBriefing(context: BriefingContext, provinceC
     homeFlow(rows.flows, rows.base, previous, homeOperator, scope),
   );
   const periodRows = rows.flows.filter((row) => row.provinceCode === provinceCode && inPeriod(row.day, period));
-  const withOperators: CounterpartFlow[] = activeOperators(rows.flows.filter((row) => row.provinceCode === provinceCode))
+  const withOperators: CounterpartFlow[] = activeOperators(
+    rows.flows.filter((row) => row.provinceCode === provinceCode),
+  )
     .filter((operator) => operator !== homeOperator)
     .map((operator) => {
-      const portIns = sumBy(periodRows, (row) => (row.donor === operator && row.recipient === homeOperator ? row.ports : 0));
-      const portOuts = sumBy(periodRows, (row) => (row.donor === homeOperator && row.recipient === operator ? row.ports : 0));
+      const portIns = sumBy(periodRows, (row) =>
+        row.donor === operator && row.recipient === homeOperator ? row.ports : 0,
+      );
+      const portOuts = sumBy(periodRows, (row) =>
+        row.donor === homeOperator && row.recipient === operator ? row.ports : 0,
+      );
       return { operator, portIns, portOuts, net: portIns - portOuts };
     });
 
   const local = dissatisfactionFigures(rows.categories, period, previousCategories, homeOperator, scope);
   const nationwide = dissatisfactionFigures(rows.categories, period, previousCategories, homeOperator, national);
   const categories = local.categories.map((figure) => {
-    const nationalShare = nationwide.categories.find((candidate) => candidate.category === figure.category)?.share ?? (nationwide.responses > 0 ? 0 : null);
+    const nationalShare =
+      nationwide.categories.find((candidate) => candidate.category === figure.category)?.share ??
+      (nationwide.responses > 0 ? 0 : null);
     return { ...figure, nationalShare, overIndex: difference(figure.share, nationalShare) };
   });
 
@@ -44,7 +53,10 @@ export function buildProvinceMonthlyBriefing(context: BriefingContext, provinceC
   const nationalRejections = rejectionFigures(rows.requests, period, previousRejections, homeOperator, national);
   const reasons = localRejections.reasons.map((reason) => ({
     ...reason,
-    nationalShare: ratio(nationalRejections.reasons.find((candidate) => candidate.reason === reason.reason)?.count ?? 0, nationalRejections.rejected),
+    nationalShare: ratio(
+      nationalRejections.reasons.find((candidate) => candidate.reason === reason.reason)?.count ?? 0,
+      nationalRejections.rejected,
+    ),
   }));
 
   return {

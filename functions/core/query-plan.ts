@@ -1,16 +1,17 @@
 // What a report reads: for a period, the scans (partition bounds and instants) the metric
 // queries choose their parameters from (metric-registry.ts), and the lake partitions read. Pure: the same period always gives the same plan.
+
+import { METRIC_KEYS, METRIC_REGISTRY, type MetricQueryName } from './metric-registry.ts';
 import {
   addDays,
   addMonths,
   beijingMidnightUtc,
-  monthOf,
   datesBetween,
-  trailingPeriods,
+  monthOf,
   type Period,
+  trailingPeriods,
 } from './period.ts';
-import { METRIC_KEYS, METRIC_REGISTRY, type MetricQueryName } from './metric-registry.ts';
-import { TABLE_SCAN_PARAMETERS, type LakeTable, type QueryParameters } from './ports.ts';
+import { type LakeTable, type QueryParameters, TABLE_SCAN_PARAMETERS } from './ports.ts';
 
 /** Ports complete, are rejected or cancelled within 7 days of the request. */
 export const COMPLETION_LOOKBACK_DAYS = 7;
@@ -82,10 +83,16 @@ export function planScans(period: Period, windows: TrendWindows): Omit<PlanScans
   return {
     period,
     windows,
-    completionPartitions: (from) => ({ requests_from_dt: addDays(from.start, -COMPLETION_LOOKBACK_DAYS), requests_to_dt: period.end }),
+    completionPartitions: (from) => ({
+      requests_from_dt: addDays(from.start, -COMPLETION_LOOKBACK_DAYS),
+      requests_to_dt: period.end,
+    }),
     requestPartitions: (from) => ({ requests_from_dt: from.start, requests_to_dt: period.end }),
     exitPartitions: (from) => ({ exits_from_dt: from.start, exits_to_dt: period.end }),
-    instants: (from) => ({ from_ts: beijingMidnightUtc(from.start), to_ts: beijingMidnightUtc(addDays(period.end, 1)) }),
+    instants: (from) => ({
+      from_ts: beijingMidnightUtc(from.start),
+      to_ts: beijingMidnightUtc(addDays(period.end, 1)),
+    }),
     usageMonths,
     baseMonths: { base_from_month: monthOf(windows.flows[0]!.start), base_to_month: monthOf(period.start) },
   };
@@ -98,13 +105,18 @@ export function scanSpan(queries: readonly QueryParameters[]): QueryParameters {
     const bounded = queries.filter((parameters) => parameters[fromName] !== undefined);
     if (bounded.length === 0) continue;
     span[fromName] = bounded.map((parameters) => String(parameters[fromName])).sort()[0]!;
-    span[toName] = bounded.map((parameters) => String(parameters[toName])).sort().at(-1)!;
+    span[toName] = bounded
+      .map((parameters) => String(parameters[toName]))
+      .sort()
+      .at(-1)!;
   }
   return span;
 }
 
 /** Every partition some query reads, from the scan bounds of its parameters. */
-function partitionsReadBy(queries: Readonly<Record<MetricQueryName, QueryParameters>>): Record<LakeTable, readonly string[]> {
+function partitionsReadBy(
+  queries: Readonly<Record<MetricQueryName, QueryParameters>>,
+): Record<LakeTable, readonly string[]> {
   const span = scanSpan(Object.values(queries));
   const read = (table: LakeTable): string[] => {
     const [fromName, toName] = TABLE_SCAN_PARAMETERS[table];
@@ -113,7 +125,12 @@ function partitionsReadBy(queries: Readonly<Record<MetricQueryName, QueryParamet
     if (from === undefined || to === undefined) return [];
     return String(from).length === 7 ? monthsBetween(String(from), String(to)) : datesBetween(String(from), String(to));
   };
-  return { port_requests: read('port_requests'), exit_reasons: read('exit_reasons'), usage_monthly: read('usage_monthly'), subscriber_base: read('subscriber_base') };
+  return {
+    port_requests: read('port_requests'),
+    exit_reasons: read('exit_reasons'),
+    usage_monthly: read('usage_monthly'),
+    subscriber_base: read('subscriber_base'),
+  };
 }
 
 export function planQueries(period: Period, lengths: TrendLengths): QueryPlan {
@@ -125,7 +142,9 @@ export function planQueries(period: Period, lengths: TrendLengths): QueryPlan {
   const partial = planScans(period, windows);
   // The figure queries first; a query that counts what they read (data quality) gets their span.
   const figureKeys = METRIC_KEYS.filter((key) => !METRIC_REGISTRY[key].countsFigureScans);
-  const figureScans = scanSpan(figureKeys.map((key) => METRIC_REGISTRY[key].parameters({ ...partial, figureScans: {} })));
+  const figureScans = scanSpan(
+    figureKeys.map((key) => METRIC_REGISTRY[key].parameters({ ...partial, figureScans: {} })),
+  );
   const scans: PlanScans = { ...partial, figureScans };
   const queries = Object.fromEntries(
     METRIC_KEYS.map((key) => [METRIC_REGISTRY[key].sql, METRIC_REGISTRY[key].parameters(scans)]),

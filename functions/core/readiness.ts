@@ -21,5 +21,7 @@ export function decideReadiness(
     const retryAt = new Date(Math.min(graceEnds, timing.now.getTime() + policy.retryEveryMinutes * 60_000));
     return { action: 'hold', retryAt, missing };
   }
-  return policy.whenGraceEnds === 'send-with-banner' ? { action: 'send-with-banner', missing } : { action: 'stay-held', missing };
+  return policy.whenGraceEnds === 'send-with-banner'
+    ? { action: 'send-with-banner', missing }
+    : { action: 'stay-held', missing };
 }

@@ -9,7 +9,10 @@ import { ConfigurationError } from './errors.ts';
 import type { Locale } from './report-model.ts';
 
 const address = z.email({ message: 'not an email address' });
-const audienceSchema = z.object({ locale: z.enum(['zh-CN', 'en']), to: z.array(address).check(z.minLength(1, 'needs at least one recipient')) });
+const audienceSchema = z.object({
+  locale: z.enum(['zh-CN', 'en']),
+  to: z.array(address).check(z.minLength(1, 'needs at least one recipient')),
+});
 const recipientsSchema = z.object({
   from: z.string().check(z.minLength(3)),
   replyTo: z.optional(address),
@@ -19,7 +22,10 @@ const recipientsSchema = z.object({
 });
 
 export type RecipientsConfig = z.infer<typeof recipientsSchema>;
-export interface AudienceRecipients { readonly locale: Locale; readonly to: readonly string[] }
+export interface AudienceRecipients {
+  readonly locale: Locale;
+  readonly to: readonly string[];
+}
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   return `${issue.path.join('.') || '(top level)'}: ${issue.message}`;
@@ -46,12 +52,21 @@ export function parseRecipients(raw: unknown, source = 'recipients configuration
   const config = parsed.data;
   const provinceCodes = provinces.map((province) => province.code);
   const unknown = Object.keys(config.audiences).filter((key) => key !== 'hq' && !provinceCodes.includes(key));
-  if (unknown.length > 0) throw new ConfigurationError(`${source}: audiences.${unknown[0]} is not a province code (GB/T 2260, e.g. 44) nor hq`);
+  if (unknown.length > 0)
+    throw new ConfigurationError(
+      `${source}: audiences.${unknown[0]} is not a province code (GB/T 2260, e.g. 44) nor hq`,
+    );
   const without = ['hq', ...provinceCodes].filter((key) => !config.audiences[key]);
-  if (without.length > 0) throw new ConfigurationError(`${source}: no recipients for ${without.map((key) => (key === 'hq' ? 'hq' : `province ${key}`)).join(', ')}`);
+  if (without.length > 0)
+    throw new ConfigurationError(
+      `${source}: no recipients for ${without.map((key) => (key === 'hq' ? 'hq' : `province ${key}`)).join(', ')}`,
+    );
   for (const [key, audience] of Object.entries(config.audiences)) {
     const outside = audience.to.find((to) => !config.allowedDomains.includes(domainOf(to)));
-    if (outside) throw new ConfigurationError(`${source}: audiences.${key}: ${outside} is outside the allowed domains (${config.allowedDomains.join(', ')})`);
+    if (outside)
+      throw new ConfigurationError(
+        `${source}: audiences.${key}: ${outside} is outside the allowed domains (${config.allowedDomains.join(', ')})`,
+      );
     const repeated = firstRepeat(audience.to);
     if (repeated) {
       throw new ConfigurationError(

@@ -16,7 +16,11 @@ const definitionSchema = z.object({
     timezone: z.literal('Asia/Shanghai'),
     description: z.string(),
   }),
-  trend: z.object({ flows: z.int().check(z.minimum(2)), categories: z.int().check(z.minimum(2)), rejections: z.int().check(z.minimum(2)) }),
+  trend: z.object({
+    flows: z.int().check(z.minimum(2)),
+    categories: z.int().check(z.minimum(2)),
+    rejections: z.int().check(z.minimum(2)),
+  }),
   dataIncomplete: z.object({
     graceHours: z.number().check(z.minimum(0)),
     retryEveryMinutes: z.int().check(z.minimum(1)),
@@ -34,7 +38,10 @@ export const reportDefinitions: readonly ReportDefinition[] = Object.freeze(defi
 /** Report definitions from another file (mnp-briefings validate): every problem named, with `source`. */
 export function parseReportDefinitions(raw: unknown, source: string): ReportDefinition[] {
   const parsed = definitionsSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigurationError(`${source}: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new ConfigurationError(
+      `${source}: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`).join('; ')}`,
+    );
   const ids = parsed.data.map((definition) => definition.id);
   const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
   if (repeated) throw new ConfigurationError(`${source}: report id ${repeated} is declared twice`);
@@ -44,7 +51,9 @@ export function parseReportDefinitions(raw: unknown, source: string): ReportDefi
 export function reportDefinition(id: string): ReportDefinition {
   const definition = reportDefinitions.find((candidate) => candidate.id === id);
   if (!definition) {
-    throw new ConfigurationError(`unknown report "${id}": known reports are ${reportDefinitions.map((d) => d.id).join(', ')}`);
+    throw new ConfigurationError(
+      `unknown report "${id}": known reports are ${reportDefinitions.map((d) => d.id).join(', ')}`,
+    );
   }
   return definition;
 }

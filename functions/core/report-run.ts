@@ -6,15 +6,15 @@
 import { provinces } from '#reference/index.ts';
 import { collectMetrics } from './collect-metrics.ts';
 import { ConfigurationError } from './errors.ts';
-import { buildHqWeeklyBriefing, type BriefingContext } from './hq-weekly.ts';
-import { parsePeriod, type Period } from './period.ts';
+import { type BriefingContext, buildHqWeeklyBriefing } from './hq-weekly.ts';
+import { type Period, parsePeriod } from './period.ts';
 import type { BriefingRenderer, LakeInventory, Logger, QueryEngine, RenderedBriefing, ReportStore } from './ports.ts';
 import { buildProvinceMonthlyBriefing } from './province-monthly.ts';
 import { planQueries } from './query-plan.ts';
-import { reportPeriod } from './run-lifecycle.ts';
-import { reportDefinition, type ReportDefinition } from './report-definitions.ts';
+import { type ReportDefinition, reportDefinition } from './report-definitions.ts';
 import type { Briefing, Locale } from './report-model.ts';
 import type { MetricRows } from './rows.ts';
+import { reportPeriod } from './run-lifecycle.ts';
 
 export interface RunRequest {
   readonly reportId: string;
@@ -53,17 +53,27 @@ export function audiencesOf(definition: ReportDefinition, requested?: readonly s
   if (!requested || requested.length === 0) return all;
   const unknown = requested.filter((audience) => !all.includes(audience));
   if (unknown.length > 0) {
-    throw new ConfigurationError(`${definition.id} has no audience ${unknown.join(', ')}: expected ${definition.audience === 'hq' ? 'hq' : 'a province code such as 44'}`);
+    throw new ConfigurationError(
+      `${definition.id} has no audience ${unknown.join(', ')}: expected ${definition.audience === 'hq' ? 'hq' : 'a province code such as 44'}`,
+    );
   }
   return all.filter((audience) => requested.includes(audience));
 }
 
-export async function prepareRun(request: RunRequest, ports: { engine: QueryEngine; inventory: LakeInventory; log?: Logger }): Promise<RunSnapshot> {
+export async function prepareRun(
+  request: RunRequest,
+  ports: { engine: QueryEngine; inventory: LakeInventory; log?: Logger },
+): Promise<RunSnapshot> {
   const definition = reportDefinition(request.reportId);
   const period = reportPeriod(definition, request.periodId);
   const audiences = audiencesOf(definition, request.audiences);
   const metrics = await collectMetrics(ports.engine, ports.inventory, planQueries(period, definition.trend));
-  ports.log?.info('metrics collected', { report: definition.id, period: period.id, queries: metrics.queryCount, partitionsMissing: metrics.partitionsMissing.length });
+  ports.log?.info('metrics collected', {
+    report: definition.id,
+    period: period.id,
+    queries: metrics.queryCount,
+    partitionsMissing: metrics.partitionsMissing.length,
+  });
   return {
     reportId: definition.id,
     periodId: period.id,
@@ -150,7 +160,13 @@ export async function runReport(
   for (const audience of snapshot.audiences) {
     const locale = options.localeOf(audience);
     const prefix = await options.prefixOf?.(audience);
-    const report = await archiveAudienceReport(snapshot, audience, locale, { renderer: ports.renderers[locale], store: ports.store }, prefix ? { prefix } : {});
+    const report = await archiveAudienceReport(
+      snapshot,
+      audience,
+      locale,
+      { renderer: ports.renderers[locale], store: ports.store },
+      prefix ? { prefix } : {},
+    );
     archived.push(report);
     options.onArchived?.(report);
   }

@@ -3,10 +3,34 @@
 import { QueryError } from './errors.ts';
 import type { MetricQueryName, QueryRow } from './ports.ts';
 
-export interface FlowRow { day: string; provinceCode: string; donor: string; recipient: string; ports: number }
-export interface RequestRow { day: string; provinceCode: string; donor: string; status: string; rejectReason: string | null; requests: number }
-export interface CategoryRow { day: string; provinceCode: string; operatorCode: string; categoryCode: string; responses: number }
-export interface BaseRow { month: string; provinceCode: string; operatorCode: string; subscribers: number }
+export interface FlowRow {
+  day: string;
+  provinceCode: string;
+  donor: string;
+  recipient: string;
+  ports: number;
+}
+export interface RequestRow {
+  day: string;
+  provinceCode: string;
+  donor: string;
+  status: string;
+  rejectReason: string | null;
+  requests: number;
+}
+export interface CategoryRow {
+  day: string;
+  provinceCode: string;
+  operatorCode: string;
+  categoryCode: string;
+  responses: number;
+}
+export interface BaseRow {
+  month: string;
+  provinceCode: string;
+  operatorCode: string;
+  subscribers: number;
+}
 export interface ValueMirrorRow {
   side: 'leaver' | 'joiner';
   provinceCode: string;
@@ -17,14 +41,22 @@ export interface ValueMirrorRow {
   overpaying: number;
   feeSumCny: number;
 }
-export interface DataQualityRow { table: string; provinceCode: string | null; outcome: string; rows: number }
+export interface DataQualityRow {
+  table: string;
+  provinceCode: string | null;
+  outcome: string;
+  rows: number;
+}
 
 /** Every query's rows under its registry key. */
 export type { MetricRows } from './metric-registry.ts';
 
 function reader(query: MetricQueryName, row: QueryRow) {
   const fail = (column: string, expected: string): never => {
-    throw new QueryError(`query ${query} returned ${JSON.stringify(row[column])} in column ${column}, expected ${expected}`, query);
+    throw new QueryError(
+      `query ${query} returned ${JSON.stringify(row[column])} in column ${column}, expected ${expected}`,
+      query,
+    );
   };
   return {
     text(column: string): string {
@@ -33,7 +65,11 @@ function reader(query: MetricQueryName, row: QueryRow) {
     },
     optionalText(column: string): string | null {
       const value = row[column];
-      return value === null || value === undefined ? null : typeof value === 'string' ? value : fail(column, 'text or null');
+      return value === null || value === undefined
+        ? null
+        : typeof value === 'string'
+          ? value
+          : fail(column, 'text or null');
     },
     count(column: string): number {
       const value = typeof row[column] === 'string' ? Number(row[column]) : row[column];
@@ -45,7 +81,13 @@ function reader(query: MetricQueryName, row: QueryRow) {
 export function readFlowRows(rows: readonly QueryRow[]): FlowRow[] {
   return rows.map((row) => {
     const r = reader('flows', row);
-    return { day: r.text('day'), provinceCode: r.text('province_code'), donor: r.text('donor'), recipient: r.text('recipient'), ports: r.count('ports') };
+    return {
+      day: r.text('day'),
+      provinceCode: r.text('province_code'),
+      donor: r.text('donor'),
+      recipient: r.text('recipient'),
+      ports: r.count('ports'),
+    };
   });
 }
 
@@ -79,7 +121,12 @@ export function readCategoryRows(rows: readonly QueryRow[]): CategoryRow[] {
 export function readBaseRows(rows: readonly QueryRow[]): BaseRow[] {
   return rows.map((row) => {
     const r = reader('subscriber_base', row);
-    return { month: r.text('base_month'), provinceCode: r.text('province_code'), operatorCode: r.text('operator_code'), subscribers: r.count('subscribers') };
+    return {
+      month: r.text('base_month'),
+      provinceCode: r.text('province_code'),
+      operatorCode: r.text('operator_code'),
+      subscribers: r.count('subscribers'),
+    };
   });
 }
 
@@ -87,7 +134,8 @@ export function readValueMirrorRows(rows: readonly QueryRow[]): ValueMirrorRow[]
   return rows.map((row) => {
     const r = reader('value_mirror', row);
     const side = r.text('side');
-    if (side !== 'leaver' && side !== 'joiner') throw new QueryError(`query value_mirror returned side ${side}`, 'value_mirror');
+    if (side !== 'leaver' && side !== 'joiner')
+      throw new QueryError(`query value_mirror returned side ${side}`, 'value_mirror');
     return {
       side,
       provinceCode: r.text('province_code'),
@@ -104,6 +152,11 @@ export function readValueMirrorRows(rows: readonly QueryRow[]): ValueMirrorRow[]
 export function readDataQualityRows(rows: readonly QueryRow[]): DataQualityRow[] {
   return rows.map((row) => {
     const r = reader('data_quality', row);
-    return { table: r.text('table_name'), provinceCode: r.optionalText('province_code'), outcome: r.text('outcome'), rows: r.count('row_count') };
+    return {
+      table: r.text('table_name'),
+      provinceCode: r.optionalText('province_code'),
+      outcome: r.text('outcome'),
+      rows: r.count('row_count'),
+    };
   });
 }

@@ -33,7 +33,9 @@ const runStatusSchema = z.object({
   /** The run of the last attempt: a local run id or a Step Functions execution name. */
   runId: z.optional(z.string()),
   /** Every correction sent for the period, oldest first: when, why, by which run, to whom. */
-  corrections: z.optional(z.array(z.object({ at: z.string(), reason: z.string(), runId: z.string(), audiences: z.array(z.string()) }))),
+  corrections: z.optional(
+    z.array(z.object({ at: z.string(), reason: z.string(), runId: z.string(), audiences: z.array(z.string()) })),
+  ),
   /** Written since the history was kept; a status from before starts it empty. */
   history: z._default(z.array(attemptSchema), []),
 });
@@ -47,7 +49,11 @@ export function runStatusKey(reportId: string, periodId: string): string {
   return `runs/${reportId}/${periodId}/status.json`;
 }
 
-export async function readRunStatus(store: ReportStore, reportId: string, periodId: string): Promise<RunStatus | undefined> {
+export async function readRunStatus(
+  store: ReportStore,
+  reportId: string,
+  periodId: string,
+): Promise<RunStatus | undefined> {
   const body = await store.get(runStatusKey(reportId, periodId));
   return body === undefined ? undefined : runStatusSchema.parse(JSON.parse(new TextDecoder().decode(body)));
 }
@@ -58,7 +64,9 @@ export async function readRunStatus(store: ReportStore, reportId: string, period
  */
 export async function recordRunStatus(
   store: ReportStore,
-  update: Omit<RunStatus, 'firstAttemptAt' | 'attempts' | 'updatedAt' | 'history' | 'corrections'> & { readonly correction?: CorrectionEntry },
+  update: Omit<RunStatus, 'firstAttemptAt' | 'attempts' | 'updatedAt' | 'history' | 'corrections'> & {
+    readonly correction?: CorrectionEntry;
+  },
   now: Date,
 ): Promise<RunStatus> {
   const previous = await readRunStatus(store, update.reportId, update.periodId);
@@ -80,12 +88,23 @@ export async function recordRunStatus(
     attempts: (previous?.attempts ?? 0) + 1,
     history: [...(previous?.history ?? []), attempt].slice(-HISTORY_LIMIT),
   };
-  await store.put(runStatusKey(update.reportId, update.periodId), `${JSON.stringify(status, null, 2)}\n`, 'application/json');
+  await store.put(
+    runStatusKey(update.reportId, update.periodId),
+    `${JSON.stringify(status, null, 2)}\n`,
+    'application/json',
+  );
   return status;
 }
 
-export async function listRunStatuses(store: ReportStore, filter: { reportId?: string; periodId?: string } = {}): Promise<RunStatus[]> {
-  const keys = (await store.list(filter.reportId ? `runs/${filter.reportId}/` : 'runs/')).filter((key) => key.endsWith('/status.json'));
-  const statuses = await Promise.all(keys.map(async (key) => runStatusSchema.parse(JSON.parse(new TextDecoder().decode((await store.get(key))!)))));
+export async function listRunStatuses(
+  store: ReportStore,
+  filter: { reportId?: string; periodId?: string } = {},
+): Promise<RunStatus[]> {
+  const keys = (await store.list(filter.reportId ? `runs/${filter.reportId}/` : 'runs/')).filter((key) =>
+    key.endsWith('/status.json'),
+  );
+  const statuses = await Promise.all(
+    keys.map(async (key) => runStatusSchema.parse(JSON.parse(new TextDecoder().decode((await store.get(key))!)))),
+  );
   return statuses.filter((status) => !filter.periodId || status.periodId === filter.periodId);
 }

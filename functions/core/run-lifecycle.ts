@@ -6,18 +6,20 @@
 import type { DeliveryRecord } from './delivery-ports.ts';
 import { ConfigurationError, PeriodError } from './errors.ts';
 import { describeLakeRange, type LakeRange } from './lake-calendar.ts';
-import { parsePeriod, type Period } from './period.ts';
+import { type Period, parsePeriod } from './period.ts';
 import type { Logger, ReportStore } from './ports.ts';
 import { decideReadiness, type Readiness } from './readiness.ts';
 import type { ReportDefinition } from './report-definitions.ts';
-import { recordRunStatus, type RunState } from './run-journal.ts';
+import { type RunState, recordRunStatus } from './run-journal.ts';
 
 /** The period of a report, refused when it is not of the report's kind (a month for a weekly report). */
 export function reportPeriod(definition: ReportDefinition, periodId: string): Period {
   const period = parsePeriod(periodId);
   if (period.kind !== definition.periodKind) {
     const example = definition.periodKind === 'week' ? 'week such as 2019-W48' : 'month such as 2019-12';
-    throw new ConfigurationError(`${definition.id} is a ${definition.periodKind}ly report: give a ${example}, not ${period.id}`);
+    throw new ConfigurationError(
+      `${definition.id} is a ${definition.periodKind}ly report: give a ${example}, not ${period.id}`,
+    );
   }
   return period;
 }
@@ -31,10 +33,14 @@ export function reportPeriod(definition: ReportDefinition, periodId: string): Pe
 export function refuseUnreportablePeriod(period: Period, now: Date, lake?: LakeRange): void {
   const where = lake ? `; ${describeLakeRange(lake)}` : '';
   if (now.getTime() < Date.parse(period.endUtc)) {
-    throw new PeriodError(`${period.id} has not ended yet: it runs to ${period.end} (Beijing time), so no report covers it before then${where}`);
+    throw new PeriodError(
+      `${period.id} has not ended yet: it runs to ${period.end} (Beijing time), so no report covers it before then${where}`,
+    );
   }
   if (lake && (!lake.first || period.end < lake.first)) {
-    throw new PeriodError(`${period.id} (${period.start} to ${period.end}) lies before the lake's first partition${where}`);
+    throw new PeriodError(
+      `${period.id} (${period.start} to ${period.end}) lies before the lake's first partition${where}`,
+    );
   }
 }
 
@@ -44,27 +50,42 @@ export function refuseUnreportablePeriod(period: Period, now: Date, lake?: LakeR
  * starts at the first period that ends inside the lake; `notes` says what was left out.
  * Refused when nothing of the range remains.
  */
-export function reportableRange(periods: readonly Period[], now: Date, lake?: LakeRange): { periods: Period[]; notes: string[] } {
+export function reportableRange(
+  periods: readonly Period[],
+  now: Date,
+  lake?: LakeRange,
+): { periods: Period[]; notes: string[] } {
   const ended = (period: Period) => now.getTime() >= Date.parse(period.endUtc);
   const lastDay = lake ? lake.lastComplete : undefined;
-  const tooLate = (period: Period) => !ended(period) || (lake !== undefined && (lastDay === undefined || period.end > lastDay));
+  const tooLate = (period: Period) =>
+    !ended(period) || (lake !== undefined && (lastDay === undefined || period.end > lastDay));
   const tooEarly = (period: Period) => lake !== undefined && (lake.first === undefined || period.end < lake.first);
   const kept = periods.filter((period) => !tooLate(period) && !tooEarly(period));
   const notes: string[] = [];
   const early = periods.filter((period) => tooEarly(period) && !tooLate(period));
   const late = periods.filter(tooLate);
-  const span = (list: readonly Period[]) => (list.length === 1 ? list[0]!.id : `${list[0]!.id} to ${list.at(-1)!.id} (${list.length})`);
+  const span = (list: readonly Period[]) =>
+    list.length === 1 ? list[0]!.id : `${list[0]!.id} to ${list.at(-1)!.id} (${list.length})`;
   const where = lake ? `; ${describeLakeRange(lake)}` : '';
-  if (kept.length === 0) throw new PeriodError(`no period from ${periods[0]?.id} to ${periods.at(-1)?.id} can be reported on: each has not ended yet or lies outside the lake${where}`);
-  if (early.length > 0) notes.push(`starts at ${kept[0]!.id}: ${span(early)} lie before the lake's first partition${where}`);
-  if (late.length > 0) notes.push(`stops at ${kept.at(-1)!.id}, the last complete period: ${span(late)} ${lake ? 'not complete in the lake yet' : 'not ended yet'}${where}`);
+  if (kept.length === 0)
+    throw new PeriodError(
+      `no period from ${periods[0]?.id} to ${periods.at(-1)?.id} can be reported on: each has not ended yet or lies outside the lake${where}`,
+    );
+  if (early.length > 0)
+    notes.push(`starts at ${kept[0]!.id}: ${span(early)} lie before the lake's first partition${where}`);
+  if (late.length > 0)
+    notes.push(
+      `stops at ${kept.at(-1)!.id}, the last complete period: ${span(late)} ${lake ? 'not complete in the lake yet' : 'not ended yet'}${where}`,
+    );
   return { periods: kept, notes };
 }
 
 /** Why a report is held and when it is tried again; `hint` says how to send it anyway. */
 export function heldMessage(missing: readonly string[], retryAt: Date | undefined, hint: string): string {
   const examples = missing.slice(0, 3).join(', ');
-  const when = retryAt ? `try again after ${retryAt.toISOString()} (the schedule does)` : 'the grace window has closed and this report stays held';
+  const when = retryAt
+    ? `try again after ${retryAt.toISOString()} (the schedule does)`
+    : 'the grace window has closed and this report stays held';
   return `${missing.length} partition(s) without a _SUCCESS marker, e.g. ${examples}; ${when}; ${hint}`;
 }
 
@@ -89,16 +110,36 @@ export type HoldDecision =
   | { readonly held: true; readonly readiness: Readiness; readonly message: string; readonly retryAt?: Date };
 
 /** Decides whether the run is held; a held run is written to the journal and logged. */
-export async function decideHold(question: HoldQuestion, ports: { store: ReportStore; log: Logger }): Promise<HoldDecision> {
+export async function decideHold(
+  question: HoldQuestion,
+  ports: { store: ReportStore; log: Logger },
+): Promise<HoldDecision> {
   const { definition, period, missing } = question;
   const readiness = decideReadiness(missing, definition.dataIncomplete, question);
   if (readiness.action !== 'hold' && readiness.action !== 'stay-held') return { held: false, readiness };
   const retryAt = readiness.action === 'hold' ? readiness.retryAt : undefined;
   const message = heldMessage(missing, retryAt, question.hint);
   if (question.journal) {
-    await recordRunStatus(ports.store, { reportId: definition.id, periodId: period.id, state: 'held', partitionsMissing: [...missing], audiences: [...question.audiences], message }, question.now);
+    await recordRunStatus(
+      ports.store,
+      {
+        reportId: definition.id,
+        periodId: period.id,
+        state: 'held',
+        partitionsMissing: [...missing],
+        audiences: [...question.audiences],
+        message,
+      },
+      question.now,
+    );
   }
-  ports.log.warn('report held: data not ready', { report: definition.id, period: period.id, partitionsMissing: missing.length, first: missing.slice(0, 5), readiness: readiness.action });
+  ports.log.warn('report held: data not ready', {
+    report: definition.id,
+    period: period.id,
+    partitionsMissing: missing.length,
+    first: missing.slice(0, 5),
+    readiness: readiness.action,
+  });
   return { held: true, readiness, message, ...(retryAt ? { retryAt } : {}) };
 }
 
@@ -117,15 +158,24 @@ export interface AudienceOutcome {
  * a `sent` record, archived when none has any record (nothing was attempted), failed otherwise
  * (failed, unconfirmed, or a claim still in flight: not delivered either way).
  */
-export function audienceOutcomeFromLedger(audience: string, addresses: readonly string[], records: readonly DeliveryRecord[]): AudienceOutcome {
+export function audienceOutcomeFromLedger(
+  audience: string,
+  addresses: readonly string[],
+  records: readonly DeliveryRecord[],
+): AudienceOutcome {
   const byRecipient = new Map(records.map((record) => [record.recipient.toLowerCase(), record]));
   const notDelivered = addresses.filter((address) => byRecipient.get(address.toLowerCase())?.status !== 'sent');
   const sent = addresses.length - notDelivered.length;
   const counts = { expected: addresses.length, sent, notDelivered };
   if (notDelivered.length === 0) return { audience, status: 'delivered', recipients: counts };
-  if (notDelivered.every((address) => !byRecipient.has(address.toLowerCase()))) return { audience, status: 'archived', recipients: counts };
+  if (notDelivered.every((address) => !byRecipient.has(address.toLowerCase())))
+    return { audience, status: 'archived', recipients: counts };
   const first = byRecipient.get(notDelivered.find((address) => byRecipient.has(address.toLowerCase()))!.toLowerCase())!;
-  const reason = first.error ?? (first.status === 'sending' ? `a claim in flight${first.leaseUntil ? ` until ${first.leaseUntil}` : ''}` : first.status);
+  const reason =
+    first.error ??
+    (first.status === 'sending'
+      ? `a claim in flight${first.leaseUntil ? ` until ${first.leaseUntil}` : ''}`
+      : first.status);
   return { audience, status: 'failed', reason, recipients: counts };
 }
 
@@ -137,8 +187,13 @@ export type RunEnding =
 
 /** The run's final state and the journal's one-line message, the same for both drivers. */
 export function finalRunState(ending: RunEnding): { state: RunState; message: string } {
-  if (ending.outcome === 'held') return { state: 'held', message: `the grace period ended with partitions missing: nothing was sent; ${ending.hint}` };
-  if (ending.outcome === 'failed') return { state: 'failed', message: `${ending.error.name}: ${ending.error.message.split('\n')[0]}` };
+  if (ending.outcome === 'held')
+    return {
+      state: 'held',
+      message: `the grace period ended with partitions missing: nothing was sent; ${ending.hint}`,
+    };
+  if (ending.outcome === 'failed')
+    return { state: 'failed', message: `${ending.error.name}: ${ending.error.message.split('\n')[0]}` };
   const outcomes = ending.audiences;
   const counted = outcomes.every((outcome) => outcome.recipients !== undefined);
   const sent = outcomes.reduce((sum, outcome) => sum + (outcome.recipients?.sent ?? 0), 0);
@@ -152,7 +207,11 @@ export function finalRunState(ending: RunEnding): { state: RunState; message: st
       message: `${recipients}not delivered to ${failed.map((outcome) => outcome.audience).join(', ')} (of ${outcomes.length}), e.g. ${first.audience}: ${first.reason ?? 'failed'}; run again: the ledger skips what was sent`,
     };
   }
-  if (outcomes.length > 0 && outcomes.every((outcome) => outcome.status === 'delivered')) return { state: 'delivered', message: `${recipients}delivered to ${outcomes.length} audience(s)` };
+  if (outcomes.length > 0 && outcomes.every((outcome) => outcome.status === 'delivered'))
+    return { state: 'delivered', message: `${recipients}delivered to ${outcomes.length} audience(s)` };
   const archived = outcomes.filter((outcome) => outcome.status === 'archived').length;
-  return { state: 'archived', message: `${recipients}archived for ${outcomes.length} audience(s), ${archived} not sent` };
+  return {
+    state: 'archived',
+    message: `${recipients}archived for ${outcomes.length} audience(s), ${archived} not sent`,
+  };
 }

@@ -10,10 +10,31 @@ import type { MetricRows } from './rows.ts';
 const count = z.number();
 
 const metricRowsSchema = z.object({
-  flows: z.array(z.object({ day: z.string(), provinceCode: z.string(), donor: z.string(), recipient: z.string(), ports: count })),
-  requests: z.array(z.object({ day: z.string(), provinceCode: z.string(), donor: z.string(), status: z.string(), rejectReason: z.nullable(z.string()), requests: count })),
-  categories: z.array(z.object({ day: z.string(), provinceCode: z.string(), operatorCode: z.string(), categoryCode: z.string(), responses: count })),
-  base: z.array(z.object({ month: z.string(), provinceCode: z.string(), operatorCode: z.string(), subscribers: count })),
+  flows: z.array(
+    z.object({ day: z.string(), provinceCode: z.string(), donor: z.string(), recipient: z.string(), ports: count }),
+  ),
+  requests: z.array(
+    z.object({
+      day: z.string(),
+      provinceCode: z.string(),
+      donor: z.string(),
+      status: z.string(),
+      rejectReason: z.nullable(z.string()),
+      requests: count,
+    }),
+  ),
+  categories: z.array(
+    z.object({
+      day: z.string(),
+      provinceCode: z.string(),
+      operatorCode: z.string(),
+      categoryCode: z.string(),
+      responses: count,
+    }),
+  ),
+  base: z.array(
+    z.object({ month: z.string(), provinceCode: z.string(), operatorCode: z.string(), subscribers: count }),
+  ),
   valueMirror: z.array(
     z.object({
       side: z.enum(['leaver', 'joiner']),
@@ -26,7 +47,9 @@ const metricRowsSchema = z.object({
       feeSumCny: count,
     }),
   ),
-  dataQuality: z.array(z.object({ table: z.string(), provinceCode: z.nullable(z.string()), outcome: z.string(), rows: count })),
+  dataQuality: z.array(
+    z.object({ table: z.string(), provinceCode: z.nullable(z.string()), outcome: z.string(), rows: count }),
+  ),
 }) satisfies z.ZodMiniType<MetricRows>;
 
 export const runSnapshotSchema = z.object({
@@ -51,7 +74,9 @@ export function parseRunSnapshot(body: Uint8Array | string, where: string): RunS
   const parsed = runSnapshotSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new ArchiveError(`run snapshot ${where} does not match its schema: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new ArchiveError(
+      `run snapshot ${where} does not match its schema: ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    );
   }
   return parsed.data;
 }

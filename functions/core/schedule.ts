@@ -30,7 +30,9 @@ function cronerPatternOf(expression: string): string {
   if (!body) throw new ConfigurationError(`schedule "${expression}" is not an EventBridge cron(...) expression`);
   const fields = body.trim().split(/\s+/);
   if (fields.length !== 6) {
-    throw new ConfigurationError(`schedule "${expression}" has ${fields.length} fields: EventBridge's cron takes six (minutes hours day-of-month month day-of-week year)`);
+    throw new ConfigurationError(
+      `schedule "${expression}" has ${fields.length} fields: EventBridge's cron takes six (minutes hours day-of-month month day-of-week year)`,
+    );
   }
   const [, , dayOfMonth, , dayOfWeek] = fields;
   if ((dayOfMonth === '?') === (dayOfWeek === '?')) {
@@ -44,9 +46,17 @@ export function parseSchedule(declaration: ScheduleDeclaration): ParsedSchedule 
   const pattern = cronerPatternOf(declaration.expression);
   let cron: Cron;
   try {
-    cron = new Cron(pattern, { timezone: declaration.timezone, mode: '7-part', alternativeWeekdays: true, paused: true });
+    cron = new Cron(pattern, {
+      timezone: declaration.timezone,
+      mode: '7-part',
+      alternativeWeekdays: true,
+      paused: true,
+    });
   } catch (error) {
-    throw new ConfigurationError(`schedule "${declaration.expression}" (${declaration.timezone}) does not parse: ${(error as Error).message}`, { cause: error });
+    throw new ConfigurationError(
+      `schedule "${declaration.expression}" (${declaration.timezone}) does not parse: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   const nextAfter = (after: Date): Date | null => cron.nextRun(after);
   return {

@@ -9,11 +9,11 @@
 // instead, so neither can rewrite what readers hold. Locally and in S3 alike (a ReportStore).
 import * as z from 'zod/mini';
 import '#reference/schema.ts';
-import { changedFigures, type CorrectionNote } from './correction-diff.ts';
+import { type CorrectionNote, changedFigures } from './correction-diff.ts';
 import { ArchiveError } from './errors.ts';
 import type { ReportStore } from './ports.ts';
 import type { Briefing } from './report-model.ts';
-import { archiveKeys, archivePrefix, type ArchivedReport } from './report-run.ts';
+import { type ArchivedReport, archiveKeys, archivePrefix } from './report-run.ts';
 
 const sentVersionSchema = z.object({
   version: z.int().check(z.minimum(1)),
@@ -65,8 +65,15 @@ function decodeJson(body: Uint8Array, where: string): unknown {
 }
 
 /** Every version sent to an audience, oldest first. */
-export async function listSentVersions(store: ReportStore, reportId: string, periodId: string, audience: string): Promise<SentVersion[]> {
-  const keys = (await store.list(`${archivePrefix(reportId, periodId, audience)}/sent/`)).filter((key) => VERSION_FILE.test(key));
+export async function listSentVersions(
+  store: ReportStore,
+  reportId: string,
+  periodId: string,
+  audience: string,
+): Promise<SentVersion[]> {
+  const keys = (await store.list(`${archivePrefix(reportId, periodId, audience)}/sent/`)).filter((key) =>
+    VERSION_FILE.test(key),
+  );
   const versions = await Promise.all(
     keys.map(async (key) => sentVersionSchema.parse(decodeJson((await store.get(key))!, store.locate(key)))),
   );
@@ -74,12 +81,20 @@ export async function listSentVersions(store: ReportStore, reportId: string, per
 }
 
 /** The last version sent to an audience, with its model, or undefined when nothing went out yet. */
-export async function lastSentVersion(store: ReportStore, reportId: string, periodId: string, audience: string): Promise<SentVersionWithModel | undefined> {
+export async function lastSentVersion(
+  store: ReportStore,
+  reportId: string,
+  periodId: string,
+  audience: string,
+): Promise<SentVersionWithModel | undefined> {
   const record = (await listSentVersions(store, reportId, periodId, audience)).at(-1);
   if (!record) return undefined;
   const key = archiveKeys(sentVersionPrefix(reportId, periodId, audience, record.version)).json;
   const body = await store.get(key);
-  if (!body) throw new ArchiveError(`sent version ${record.version} of ${reportId} ${periodId} ${audience} has no model at ${store.locate(key)}`);
+  if (!body)
+    throw new ArchiveError(
+      `sent version ${record.version} of ${reportId} ${periodId} ${audience} has no model at ${store.locate(key)}`,
+    );
   return { record, model: decodeJson(body, store.locate(key)) as Briefing };
 }
 
@@ -97,7 +112,8 @@ export function figuresDiffer(sent: Briefing, next: Briefing): boolean {
 /** The files of a rendered report, as the archive writes them under a prefix. */
 async function writeRendered(store: ReportStore, prefix: string, archived: ArchivedReport): Promise<void> {
   const keys = archiveKeys(prefix);
-  for (const image of archived.rendered.images) await store.put(`${prefix}/${image.fileName}`, image.content, 'image/png');
+  for (const image of archived.rendered.images)
+    await store.put(`${prefix}/${image.fileName}`, image.content, 'image/png');
   await store.put(keys.json, `${JSON.stringify(archived.model, null, 2)}\n`, 'application/json');
   await store.put(keys.text, archived.rendered.text, 'text/plain; charset=utf-8');
   await store.put(keys.html, archived.rendered.pageHtml, 'text/html; charset=utf-8');
@@ -119,12 +135,19 @@ export interface SentRun {
  * never written over), and makes it the current view when the report was rendered elsewhere
  * (a correction rendered as a draft becomes what the archive shows).
  */
-export async function recordSentVersion(store: ReportStore, archived: ArchivedReport, run: SentRun): Promise<SentVersion> {
+export async function recordSentVersion(
+  store: ReportStore,
+  archived: ArchivedReport,
+  run: SentRun,
+): Promise<SentVersion> {
   const { reportId, periodId, audience } = archived;
   const previous = (await listSentVersions(store, reportId, periodId, audience)).at(-1);
   const version = (previous?.version ?? 0) + 1;
   const prefix = sentVersionPrefix(reportId, periodId, audience, version);
-  if (await store.get(`${prefix}/version.json`)) throw new ArchiveError(`sent version ${store.locate(prefix)} exists already: another run recorded it; nothing overwritten`);
+  if (await store.get(`${prefix}/version.json`))
+    throw new ArchiveError(
+      `sent version ${store.locate(prefix)} exists already: another run recorded it; nothing overwritten`,
+    );
   const message = await store.get(run.messageKey);
   if (!message) throw new ArchiveError(`the message ${store.locate(run.messageKey)} of the send is missing`);
   const messageName = run.messageKey.slice(run.messageKey.lastIndexOf('/') + 1);
@@ -161,7 +184,13 @@ export interface AudienceArchivePlan {
 }
 
 /** A dry run renders as a draft; so does any run once a version went out to the audience. */
-export async function planAudienceArchive(store: ReportStore, reportId: string, periodId: string, audience: string, options: { readonly dryRun: boolean }): Promise<AudienceArchivePlan> {
+export async function planAudienceArchive(
+  store: ReportStore,
+  reportId: string,
+  periodId: string,
+  audience: string,
+  options: { readonly dryRun: boolean },
+): Promise<AudienceArchivePlan> {
   const lastSent = await lastSentVersion(store, reportId, periodId, audience);
   const draft = options.dryRun || lastSent !== undefined;
   return { prefix: draft ? draftPrefix(reportId, periodId, audience) : undefined, lastSent };
@@ -177,14 +206,23 @@ export type SendDecision =
  * figures are those sent (a rerun completes the recipients still missing); a resend carries a
  * note of why and what changed; otherwise changed figures stop the audience's delivery.
  */
-export function decideSend(archived: ArchivedReport, lastSent: SentVersionWithModel | undefined, options: { readonly resend: boolean; readonly reason?: string | undefined }): SendDecision {
+export function decideSend(
+  archived: ArchivedReport,
+  lastSent: SentVersionWithModel | undefined,
+  options: { readonly resend: boolean; readonly reason?: string | undefined },
+): SendDecision {
   if (!lastSent) return { action: 'deliver' };
   const differ = figuresDiffer(lastSent.model, archived.model);
   if (options.resend) {
     const changes = changedFigures(lastSent.model, archived.model);
     return {
       action: 'deliver',
-      correctionNote: { reason: options.reason ?? '', correctsSentAt: lastSent.record.sentAt, changes, otherFiguresChanged: changes.length === 0 && differ },
+      correctionNote: {
+        reason: options.reason ?? '',
+        correctsSentAt: lastSent.record.sentAt,
+        changes,
+        otherFiguresChanged: changes.length === 0 && differ,
+      },
     };
   }
   return differ ? { action: 'figures-changed', sentAt: lastSent.record.sentAt } : { action: 'deliver' };
@@ -198,7 +236,13 @@ export function decideSend(archived: ArchivedReport, lastSent: SentVersionWithMo
 export async function recordDelivery(
   store: ReportStore,
   archived: ArchivedReport,
-  outcome: { readonly sent: number; readonly messageKey: string; readonly resend: boolean; readonly dryRun: boolean; readonly messageId?: string | undefined },
+  outcome: {
+    readonly sent: number;
+    readonly messageKey: string;
+    readonly resend: boolean;
+    readonly dryRun: boolean;
+    readonly messageId?: string | undefined;
+  },
   lastSent: SentVersionWithModel | undefined,
   run: { readonly runId: string; readonly at: Date; readonly reason?: string | undefined },
 ): Promise<SentVersion | undefined> {
@@ -229,7 +273,12 @@ export interface LineageEntry {
 }
 
 /** What went out for a period, oldest first: the first send, then each correction, with why and by which run. */
-export async function correctionLineage(store: ReportStore, reportId: string, periodId: string, audiences: readonly string[]): Promise<LineageEntry[]> {
+export async function correctionLineage(
+  store: ReportStore,
+  reportId: string,
+  periodId: string,
+  audiences: readonly string[],
+): Promise<LineageEntry[]> {
   const entries = new Map<string, { -readonly [K in keyof LineageEntry]: LineageEntry[K] }>();
   for (const audience of audiences) {
     for (const version of await listSentVersions(store, reportId, periodId, audience)) {
@@ -238,6 +287,7 @@ export async function correctionLineage(store: ReportStore, reportId: string, pe
       if (entry) {
         entry.audiences = [...entry.audiences, audience];
         entry.recipients += version.recipients;
+        // biome-ignore lint/complexity/useMathMinMax: ISO timestamps compare as strings; Math.min would turn them into NaN
         entry.sentAt = entry.sentAt < version.sentAt ? entry.sentAt : version.sentAt;
         continue;
       }

@@ -1,7 +1,7 @@
 // The second mirror, customer value: leavers whose plan fee sat well above what they used.
 // The rule (in value_mirror.sql): over the three months before the month of leaving, under
 // half of the data allowance AND under half of the voice allowance was used.
-import { inScope, ratio, sumBy, type Scope } from './figures.ts';
+import { inScope, ratio, type Scope, sumBy } from './figures.ts';
 import type { ValueMirrorRow } from './rows.ts';
 
 export const VALUE_MIRROR_TOP_PLANS = 5;
@@ -47,20 +47,34 @@ export function valueMirrorFigures(rows: readonly ValueMirrorRow[], home: string
         withUsage,
         overpaying: planOverpaying,
         overpayingShare: ratio(planOverpaying, withUsage),
-        averageFeeCny: ratio(sumBy(planRows, (row) => row.feeSumCny), planLeavers),
+        averageFeeCny: ratio(
+          sumBy(planRows, (row) => row.feeSumCny),
+          planLeavers,
+        ),
       };
     })
     .filter((plan) => plan.overpaying > 0)
-    .sort((a, b) => b.overpaying - a.overpaying || (b.overpayingShare ?? 0) - (a.overpayingShare ?? 0) || a.planCode.localeCompare(b.planCode))
+    .sort(
+      (a, b) =>
+        b.overpaying - a.overpaying ||
+        (b.overpayingShare ?? 0) - (a.overpayingShare ?? 0) ||
+        a.planCode.localeCompare(b.planCode),
+    )
     .slice(0, VALUE_MIRROR_TOP_PLANS);
   return {
     leavers,
     leaversWithUsage,
     overpaying,
     overpayingShare: ratio(overpaying, leaversWithUsage),
-    leaverAverageFeeCny: ratio(sumBy(leaverRows, (row) => row.feeSumCny), leavers),
+    leaverAverageFeeCny: ratio(
+      sumBy(leaverRows, (row) => row.feeSumCny),
+      leavers,
+    ),
     joiners,
-    joinerAverageFeeCny: ratio(sumBy(joinerRows, (row) => row.feeSumCny), joiners),
+    joinerAverageFeeCny: ratio(
+      sumBy(joinerRows, (row) => row.feeSumCny),
+      joiners,
+    ),
     plans,
   };
 }

@@ -9,7 +9,7 @@ import { S3ReportStore } from '#adapters/store/s3-store.ts';
 import type { CheckReport } from '#core/overdue.ts';
 import { reportDefinitions } from '#core/report-definitions.ts';
 import { checkStep, type MetricDatum } from './steps/check-step.ts';
-import { checkConfigSchema, readConfig, type CheckConfig } from './support/config.ts';
+import { type CheckConfig, checkConfigSchema, readConfig } from './support/config.ts';
 import { createLambdaLogger, type LambdaLogger } from './support/lambda-logger.ts';
 
 export interface CheckDependencies {
@@ -29,7 +29,13 @@ export function createCheckHandler(deps: CheckDependencies) {
     await deps.cloudwatch.send(
       new PutMetricDataCommand({
         Namespace: config.METRIC_NAMESPACE,
-        MetricData: metrics.map((metric) => ({ MetricName: metric.name, Dimensions: [{ Name: 'Report', Value: metric.report }], Value: metric.value, Unit: 'Count', Timestamp: at })),
+        MetricData: metrics.map((metric) => ({
+          MetricName: metric.name,
+          Dimensions: [{ Name: 'Report', Value: metric.report }],
+          Value: metric.value,
+          Unit: 'Count',
+          Timestamp: at,
+        })),
       }),
     );
   };
@@ -37,7 +43,11 @@ export function createCheckHandler(deps: CheckDependencies) {
     deps.log.withContext(context);
     return checkStep(
       { store, ledger, publish, log: deps.log, now: deps.now ?? (() => new Date()) },
-      { definitions: reportDefinitions, recipientsKey: config.RECIPIENTS_KEY, lookbackDays: config.CHECK_LOOKBACK_DAYS },
+      {
+        definitions: reportDefinitions,
+        recipientsKey: config.RECIPIENTS_KEY,
+        lookbackDays: config.CHECK_LOOKBACK_DAYS,
+      },
     );
   };
 }

@@ -14,10 +14,10 @@ import { assetUrl } from '#asset-root';
 import type { BriefingRenderer } from '#core/ports.ts';
 import type { Locale } from '#core/report-model.ts';
 import { createBriefingRenderer } from '#render/briefing-renderer.ts';
-import { createChartDrawer, type ChartDrawer } from '#render/charts/draw-chart.ts';
+import { type ChartDrawer, createChartDrawer } from '#render/charts/draw-chart.ts';
 import { createBriefingMessageComposer } from '#render/mime/briefing-composer.ts';
-import { deliverEventSchema, deliverStep, type DeliverOutput } from './steps/deliver-step.ts';
-import { deliverConfigSchema, readConfig, type DeliverConfig } from './support/config.ts';
+import { type DeliverOutput, deliverEventSchema, deliverStep } from './steps/deliver-step.ts';
+import { type DeliverConfig, deliverConfigSchema, readConfig } from './support/config.ts';
 import { createLambdaLogger, type LambdaLogger } from './support/lambda-logger.ts';
 import { parseEvent } from './support/run-input.ts';
 import { errorForStateMachine } from './support/state-error.ts';
@@ -41,7 +41,11 @@ export function rendererCache(): (locale: Locale) => BriefingRenderer {
     if (!renderer) {
       drawer ??= createChartDrawer({ fontFile: assetUrl('assets/fonts/chart-cjk-subset.ttf') });
       const chartDrawer = drawer;
-      renderer = createBriefingRenderer({ locale, drawChart: (spec) => chartDrawer.draw(spec), templatesDir: fileURLToPath(assetUrl('templates/')) });
+      renderer = createBriefingRenderer({
+        locale,
+        drawChart: (spec) => chartDrawer.draw(spec),
+        templatesDir: fileURLToPath(assetUrl('templates/')),
+      });
       renderers.set(locale, renderer);
     }
     return renderer;
@@ -53,7 +57,10 @@ export function createDeliverHandler(deps: DeliverDependencies) {
   const store = new S3ReportStore({ client: deps.s3, bucket: config.ARCHIVE_BUCKET });
   const rendererFor = rendererCache();
   const delivery = {
-    transport: throttledTransport(new SesTransport({ client: deps.ses, configurationSetName: config.SES_CONFIGURATION_SET }), config.SES_SEND_RATE_PER_SECOND),
+    transport: throttledTransport(
+      new SesTransport({ client: deps.ses, configurationSetName: config.SES_CONFIGURATION_SET }),
+      config.SES_SEND_RATE_PER_SECOND,
+    ),
     ledger: new DynamoDbLedger({ client: deps.dynamodb, tableName: config.LEDGER_TABLE }),
     composer: createBriefingMessageComposer(),
     clock: { now: deps.now ?? (() => new Date()) },
@@ -64,9 +71,19 @@ export function createDeliverHandler(deps: DeliverDependencies) {
     try {
       const deliverEvent = parseEvent(deliverEventSchema, event, 'Deliver event');
       audience = deliverEvent.audience;
-      return await deliverStep(deliverEvent, { key: config.RECIPIENTS_KEY, sendingDomain: config.SES_SENDING_DOMAIN }, { store, rendererFor, delivery, log: deps.log }, { leaseMs: config.DELIVERY_LEASE_SECONDS * 1000 });
+      return await deliverStep(
+        deliverEvent,
+        { key: config.RECIPIENTS_KEY, sendingDomain: config.SES_SENDING_DOMAIN },
+        { store, rendererFor, delivery, log: deps.log },
+        { leaseMs: config.DELIVERY_LEASE_SECONDS * 1000 },
+      );
     } catch (error) {
-      deps.log.error('audience not delivered', { audience, errorType: (error as Error).name, errorMessage: (error as Error).message, errorStack: (error as Error).stack });
+      deps.log.error('audience not delivered', {
+        audience,
+        errorType: (error as Error).name,
+        errorMessage: (error as Error).message,
+        errorStack: (error as Error).stack,
+      });
       throw errorForStateMachine(error, context);
     }
   };

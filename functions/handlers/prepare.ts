@@ -5,11 +5,11 @@ import { AthenaClient } from '@aws-sdk/client-athena';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { AthenaEngine } from '#adapters/engine/athena.ts';
-import { DataNotReadyError } from '#core/errors.ts';
 import { S3LakeInventory } from '#adapters/lake/s3-lake.ts';
 import { S3ReportStore } from '#adapters/store/s3-store.ts';
-import { prepareStep, type PrepareOutput } from './steps/prepare-step.ts';
-import { prepareConfigSchema, readConfig, type PrepareConfig } from './support/config.ts';
+import { DataNotReadyError } from '#core/errors.ts';
+import { type PrepareOutput, prepareStep } from './steps/prepare-step.ts';
+import { type PrepareConfig, prepareConfigSchema, readConfig } from './support/config.ts';
 import { createLambdaLogger, type LambdaLogger } from './support/lambda-logger.ts';
 import { resultReuseMinutesFor } from './support/result-reuse.ts';
 import { parseEvent, runEventSchema } from './support/run-input.ts';
@@ -37,7 +37,12 @@ export function createPrepareHandler(deps: PrepareDependencies) {
         workGroup: config.ATHENA_WORKGROUP,
         database: config.ATHENA_DATABASE,
         log: deps.log,
-        resultReuseMinutes: resultReuseMinutesFor(config.ATHENA_RESULT_REUSE_MINUTES, runEvent.request, new Date(runEvent.startedAt), now()),
+        resultReuseMinutes: resultReuseMinutesFor(
+          config.ATHENA_RESULT_REUSE_MINUTES,
+          runEvent.request,
+          new Date(runEvent.startedAt),
+          now(),
+        ),
         polling: { timeoutMs: config.ATHENA_QUERY_TIMEOUT_SECONDS * 1000 },
         ...(context ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {}),
       });
@@ -45,7 +50,11 @@ export function createPrepareHandler(deps: PrepareDependencies) {
     } catch (error) {
       // Waiting for late data is expected (logged as a warning by the step); anything else is not.
       if (!(error instanceof DataNotReadyError)) {
-        deps.log.error('prepare failed', { errorType: (error as Error).name, errorMessage: (error as Error).message, errorStack: (error as Error).stack });
+        deps.log.error('prepare failed', {
+          errorType: (error as Error).name,
+          errorMessage: (error as Error).message,
+          errorStack: (error as Error).stack,
+        });
       }
       throw errorForStateMachine(error, context);
     }

@@ -2,8 +2,8 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { S3ReportStore } from '#adapters/store/s3-store.ts';
-import { recordEventSchema, recordStep, type RecordOutput } from './steps/record-step.ts';
-import { readConfig, recordConfigSchema, type RecordConfig } from './support/config.ts';
+import { type RecordOutput, recordEventSchema, recordStep } from './steps/record-step.ts';
+import { type RecordConfig, readConfig, recordConfigSchema } from './support/config.ts';
 import { createLambdaLogger, type LambdaLogger } from './support/lambda-logger.ts';
 import { parseEvent } from './support/run-input.ts';
 import { errorForStateMachine } from './support/state-error.ts';
@@ -23,7 +23,11 @@ export function createRecordHandler(deps: RecordDependencies) {
       const recordEvent = parseEvent(recordEventSchema, event, 'Record event');
       return await recordStep(recordEvent, { store, log: deps.log, now: deps.now ?? (() => new Date()) });
     } catch (error) {
-      deps.log.error('run not recorded', { errorType: (error as Error).name, errorMessage: (error as Error).message, errorStack: (error as Error).stack });
+      deps.log.error('run not recorded', {
+        errorType: (error as Error).name,
+        errorMessage: (error as Error).message,
+        errorStack: (error as Error).stack,
+      });
       throw errorForStateMachine(error, context);
     }
   };
@@ -32,6 +36,10 @@ export function createRecordHandler(deps: RecordDependencies) {
 let cached: ReturnType<typeof createRecordHandler> | undefined;
 
 export const handler = (event: unknown, context: Context): Promise<RecordOutput> => {
-  cached ??= createRecordHandler({ config: readConfig(recordConfigSchema), s3: new S3Client({}), log: createLambdaLogger() });
+  cached ??= createRecordHandler({
+    config: readConfig(recordConfigSchema),
+    s3: new S3Client({}),
+    log: createLambdaLogger(),
+  });
   return cached(event, context);
 };

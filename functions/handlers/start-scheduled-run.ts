@@ -7,7 +7,7 @@ import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import '#reference/schema.ts';
 import { reportDefinition } from '#core/report-definitions.ts';
-import { readConfig, startConfigSchema, type StartConfig } from './support/config.ts';
+import { readConfig, type StartConfig, startConfigSchema } from './support/config.ts';
 import { createLambdaLogger, type LambdaLogger } from './support/lambda-logger.ts';
 import { defaultPeriod, parseEvent } from './support/run-input.ts';
 import { errorForStateMachine } from './support/state-error.ts';
@@ -59,7 +59,11 @@ export function createStartHandler(deps: StartDependencies) {
       deps.log.info('scheduled run started', { report: definition.id, period: period.id, executionName });
       return { executionName, started: true };
     } catch (error) {
-      deps.log.error('scheduled run not started', { errorType: (error as Error).name, errorMessage: (error as Error).message, errorStack: (error as Error).stack });
+      deps.log.error('scheduled run not started', {
+        errorType: (error as Error).name,
+        errorMessage: (error as Error).message,
+        errorStack: (error as Error).stack,
+      });
       throw errorForStateMachine(error, context);
     }
   };
@@ -68,6 +72,10 @@ export function createStartHandler(deps: StartDependencies) {
 let cached: ReturnType<typeof createStartHandler> | undefined;
 
 export const handler = (event: unknown, context: Context): Promise<StartOutput> => {
-  cached ??= createStartHandler({ config: readConfig(startConfigSchema), sfn: new SFNClient({}), log: createLambdaLogger() });
+  cached ??= createStartHandler({
+    config: readConfig(startConfigSchema),
+    sfn: new SFNClient({}),
+    log: createLambdaLogger(),
+  });
   return cached(event, context);
 };

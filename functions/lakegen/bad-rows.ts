@@ -5,7 +5,13 @@
 import { HOUR_MS } from './calendar.ts';
 import type { LakeRow } from './table-schemas.ts';
 
-export const BAD_ROW_KINDS = ['unknown_code', 'missing_key', 'malformed_timestamp', 'negative_value', 'donor_equals_recipient'] as const;
+export const BAD_ROW_KINDS = [
+  'unknown_code',
+  'missing_key',
+  'malformed_timestamp',
+  'negative_value',
+  'donor_equals_recipient',
+] as const;
 export type BadRowKind = (typeof BAD_ROW_KINDS)[number];
 export type BadRowTally = Record<BadRowKind, number>;
 
@@ -17,7 +23,9 @@ export interface Corruption {
   readonly apply: (row: LakeRow) => LakeRow;
 }
 
-const negate = (column: string) => (row: LakeRow): LakeRow => ({ ...row, [column]: -Math.max(1, Number(row[column])) });
+const negate =
+  (column: string) =>
+  (row: LakeRow): LakeRow => ({ ...row, [column]: -Math.max(1, Number(row[column])) });
 
 export const PORT_REQUEST_CORRUPTIONS: readonly Corruption[] = [
   { kind: 'unknown_code', apply: (row) => ({ ...row, province_code: '99' }) },
@@ -25,7 +33,10 @@ export const PORT_REQUEST_CORRUPTIONS: readonly Corruption[] = [
   { kind: 'malformed_timestamp', apply: (row) => ({ ...row, completed_at: null }) },
   { kind: 'negative_value', apply: negate('monthly_fee_cny') },
   { kind: 'donor_equals_recipient', apply: (row) => ({ ...row, recipient_operator: row.donor_operator ?? null }) },
-  { kind: 'unknown_code', apply: (row) => ({ ...row, donor_operator: 'XXXX', plan_code: `XXXX-${row.monthly_fee_cny}` }) },
+  {
+    kind: 'unknown_code',
+    apply: (row) => ({ ...row, donor_operator: 'XXXX', plan_code: `XXXX-${row.monthly_fee_cny}` }),
+  },
   { kind: 'missing_key', apply: (row) => ({ ...row, msisdn_hash: null }) },
   { kind: 'malformed_timestamp', apply: (row) => ({ ...row, completed_at: Number(row.requested_at) - 36 * HOUR_MS }) },
   { kind: 'negative_value', apply: negate('tenure_months') },

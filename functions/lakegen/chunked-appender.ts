@@ -1,8 +1,8 @@
 // Feeds a DuckDB appender whole data chunks instead of single cells: numbers (and the integer
 // codes of dictionary-coded strings) then travel as typed arrays, one copy per chunk, instead
 // of one native call per cell. This is the generator's hot path.
-import { DOUBLE, DuckDBDataChunk, INTEGER, VARCHAR, type DuckDBAppender, type DuckDBType } from '@duckdb/node-api';
-import { PARTITION_KEY, stagingType, type Dictionaries, type Dictionary, type StagingType } from './staging.ts';
+import { DOUBLE, type DuckDBAppender, DuckDBDataChunk, type DuckDBType, INTEGER, VARCHAR } from '@duckdb/node-api';
+import { type Dictionaries, type Dictionary, PARTITION_KEY, type StagingType, stagingType } from './staging.ts';
 import type { CellValue, ColumnSpec, LakeRow, TableSpec } from './table-schemas.ts';
 
 type Encoder = (value: CellValue) => string | number | null;
@@ -62,7 +62,8 @@ export class ChunkedAppender {
     if (this.rows === 0) return;
     const chunk = DuckDBDataChunk.create(this.types, this.rows);
     const rows = this.rows;
-    for (const [i, values] of this.columns.entries()) chunk.setColumnValues(i, rows === CHUNK_ROWS ? values : values.slice(0, rows));
+    for (const [i, values] of this.columns.entries())
+      chunk.setColumnValues(i, rows === CHUNK_ROWS ? values : values.slice(0, rows));
     this.appender.appendDataChunk(chunk);
     this.reset();
   }

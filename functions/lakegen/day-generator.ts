@@ -2,25 +2,32 @@
 // the exit answers and usage history of those leavers, and the day's share of bad rows. The
 // run state carries what must run on across days: the pair quotas, the subscriber counter and
 // the bad-row schedules.
+
+import {
+  BadRowSchedule,
+  type BadRowTally,
+  EXIT_REASON_CORRUPTIONS,
+  PORT_REQUEST_CORRUPTIONS,
+  USAGE_CORRUPTIONS,
+} from './bad-rows.ts';
 import { dayDifference, dayStartUtc, monthOf } from './calendar.ts';
-import { BadRowSchedule, EXIT_REASON_CORRUPTIONS, PORT_REQUEST_CORRUPTIONS, USAGE_CORRUPTIONS, type BadRowTally } from './bad-rows.ts';
-import { exitAnswer, exitAnswersFor, type ExitDayContext } from './exit-reasons.ts';
+import { type ExitDayContext, exitAnswer, exitAnswersFor } from './exit-reasons.ts';
 import type { LakeWriter } from './lake-writer.ts';
-import { flowsForMonth, type FlowPair } from './market.ts';
+import { type FlowPair, flowsForMonth } from './market.ts';
 import { PairQuota } from './pair-quota.ts';
 import {
   draftCompletedOutsideQuota,
   draftDayRequests,
+  type PortRequest,
   portRequestRow,
   portRequestRows,
-  type PortRequest,
   type RequestDayContext,
 } from './port-requests.ts';
 import { createRandom, labelSeed, mixSeed, type Random } from './prng.ts';
 import { SubscriberFactory } from './subscribers.ts';
-import { usageMonthsBefore, usageRecordsFor, type UsageRecord } from './usage.ts';
+import { type UsageRecord, usageMonthsBefore, usageRecordsFor } from './usage.ts';
 import { requestsForDay } from './volume.ts';
-import { weightedPicker, type WeightedPicker } from './weighted.ts';
+import { type WeightedPicker, weightedPicker } from './weighted.ts';
 
 interface FlowEra {
   readonly quota: PairQuota;
@@ -59,7 +66,10 @@ export class GenerationRun {
     const flows = flowsForMonth(month);
     let era = this.eras.get(flows);
     if (!era) {
-      era = { quota: new PairQuota(flows), pairPicker: weightedPicker(flows.map((pair) => [pair, pair.fraction] as const)) };
+      era = {
+        quota: new PairQuota(flows),
+        pairPicker: weightedPicker(flows.map((pair) => [pair, pair.fraction] as const)),
+      };
       this.eras.set(flows, era);
     }
     return era;
@@ -103,7 +113,12 @@ export class GenerationRun {
   }
 
   private writeExitAnswers(day: string, requests: readonly PortRequest[], writer: LakeWriter): void {
-    const context: ExitDayContext = { day, random: this.random(day, 'exits'), rangeStart: this.rangeStart, nextSequence: 1 };
+    const context: ExitDayContext = {
+      day,
+      random: this.random(day, 'exits'),
+      rangeStart: this.rangeStart,
+      nextSequence: 1,
+    };
     for (const request of requests) {
       for (const answer of exitAnswersFor(context, request)) {
         writer.append('exit_reasons', answer.dt, answer.row);

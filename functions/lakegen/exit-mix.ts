@@ -2,12 +2,20 @@
 // province so that some provinces clearly over-index on a category (remote provinces on
 // network coverage, Guangdong on competitors' offers, Hainan on relocation, ...).
 import { dissatisfactionCategories, provinces } from '#reference/index.ts';
-import { weightedPicker, weightsForCodes, type WeightedPicker } from './weighted.ts';
+import { type WeightedPicker, weightedPicker, weightsForCodes } from './weighted.ts';
 
 /** Network and price lead nationally. */
 const NATIONAL_MIX: Readonly<Record<string, number>> = {
-  NETWORK: 0.22, PRICE: 0.19, OFFER: 0.12, SERVICE: 0.09, BILLING: 0.08,
-  CONTRACT: 0.08, BUNDLE: 0.08, RELATION: 0.06, RELOCATION: 0.05, OTHER: 0.03,
+  NETWORK: 0.22,
+  PRICE: 0.19,
+  OFFER: 0.12,
+  SERVICE: 0.09,
+  BILLING: 0.08,
+  CONTRACT: 0.08,
+  BUNDLE: 0.08,
+  RELATION: 0.06,
+  RELOCATION: 0.05,
+  OTHER: 0.03,
 };
 
 /** Deliberate regional stories, stable across seeds so that briefings stay comparable. */
@@ -40,10 +48,10 @@ function defaultTilt(provinceCode: string): Record<string, number> {
 
 export function categoryMix(provinceCode: string): [string, number][] {
   const tilt = PROVINCE_TILTS[provinceCode] ?? defaultTilt(provinceCode);
-  return weightsForCodes(dissatisfactionCategories.map((c) => c.code), NATIONAL_MIX).map(([code, weight]) => [
-    code,
-    weight * (tilt[code] ?? 1),
-  ]);
+  return weightsForCodes(
+    dissatisfactionCategories.map((c) => c.code),
+    NATIONAL_MIX,
+  ).map(([code, weight]) => [code, weight * (tilt[code] ?? 1)]);
 }
 
 /** One picker per province code. */

@@ -17,7 +17,9 @@ const SUBCATEGORY_SHARE = 0.8;
 const VERBATIM_SHARE = 0.55;
 const COLLECTION_WINDOW_MS = 2 * DAY_MS;
 
-const exitChannelPicker = weightedPicker(weightsForCodes(channels.exit_reasons, { call: 0.4, sms: 0.3, app: 0.2, store: 0.1 }));
+const exitChannelPicker = weightedPicker(
+  weightsForCodes(channels.exit_reasons, { call: 0.4, sms: 0.3, app: 0.2, store: 0.1 }),
+);
 
 export interface ExitAnswer {
   /** The Beijing date of collected_at: the partition. */

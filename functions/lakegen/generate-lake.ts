@@ -5,19 +5,25 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { BAD_ROW_KINDS, BadRowSchedule, emptyTally, SUBSCRIBER_BASE_CORRUPTIONS, type BadRowTally } from './bad-rows.ts';
+import {
+  BAD_ROW_KINDS,
+  BadRowSchedule,
+  type BadRowTally,
+  emptyTally,
+  SUBSCRIBER_BASE_CORRUPTIONS,
+} from './bad-rows.ts';
 import { addDays, addMonths, daysBetween, monthOf, monthsBetween } from './calendar.ts';
 import { GenerationRun } from './day-generator.ts';
 import { prepareLakeDir } from './lake-dir.ts';
 import { LakeWriter } from './lake-writer.ts';
-import { validateOptions, type GenerateLakeOptions } from './options.ts';
+import { type GenerateLakeOptions, validateOptions } from './options.ts';
 import { createRandom, labelSeed, mixSeed } from './prng.ts';
 import { firstMonthBase, subscriberBaseRecords } from './subscriber-base.ts';
-import { LAKE_TABLES, tableSpec, type LakeTableName } from './table-schemas.ts';
+import { LAKE_TABLES, type LakeTableName, tableSpec } from './table-schemas.ts';
 import { USAGE_MONTHS_BEFORE_REQUEST } from './usage.ts';
 
-export type { GenerateLakeOptions } from './options.ts';
 export { LakeDirNotUsableError, LakeGenOptionsError } from './errors.ts';
+export type { GenerateLakeOptions } from './options.ts';
 
 export interface GenerateLakeSummary {
   lakeDir: string;
@@ -68,7 +74,12 @@ async function writeMonths(run: GenerationRun, writer: LakeWriter, options: Gene
 }
 
 /** The base comes last: its size follows from the completed ports of the whole range. */
-async function writeSubscriberBase(run: GenerationRun, writer: LakeWriter, options: GenerateLakeOptions, tally: BadRowTally): Promise<void> {
+async function writeSubscriberBase(
+  run: GenerationRun,
+  writer: LakeWriter,
+  options: GenerateLakeOptions,
+  tally: BadRowTally,
+): Promise<void> {
   const random = createRandom(mixSeed(options.seed, labelSeed('subscriber_base')));
   const months = monthsBetween(monthOf(options.from), monthOf(options.to));
   const records = subscriberBaseRecords(random, months, firstMonthBase(run.completedPorts));
@@ -94,12 +105,17 @@ function ensureEveryPartition(writer: LakeWriter, options: GenerateLakeOptions):
   const lastMonth = monthOf(options.to);
   writer.ensurePartitions('port_requests', days);
   writer.ensurePartitions('exit_reasons', days);
-  writer.ensurePartitions('usage_monthly', monthsBetween(addMonths(firstMonth, -USAGE_MONTHS_BEFORE_REQUEST), addMonths(lastMonth, -1)));
+  writer.ensurePartitions(
+    'usage_monthly',
+    monthsBetween(addMonths(firstMonth, -USAGE_MONTHS_BEFORE_REQUEST), addMonths(lastMonth, -1)),
+  );
   writer.ensurePartitions('subscriber_base', monthsBetween(firstMonth, lastMonth));
 }
 
 function summarise(options: GenerateLakeOptions, writer: LakeWriter, tally: BadRowTally): GenerateLakeSummary {
-  const tables = Object.fromEntries(LAKE_TABLES.map((table) => [table, writer.stats(table)])) as GenerateLakeSummary['tables'];
+  const tables = Object.fromEntries(
+    LAKE_TABLES.map((table) => [table, writer.stats(table)]),
+  ) as GenerateLakeSummary['tables'];
   return {
     lakeDir: options.lakeDir,
     from: options.from,

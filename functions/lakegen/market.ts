@@ -58,14 +58,48 @@ export function operatorsForMonth(month: string): OperatorCode[] {
 
 /** Rough 2019 population in millions: provinces of very different sizes, as in life. */
 const POPULATION_MILLIONS: Readonly<Record<string, number>> = {
-  '11': 21.5, '12': 15.6, '13': 75.9, '14': 37.3, '15': 25.4, '21': 43.5, '22': 26.9, '23': 37.5,
-  '31': 24.3, '32': 80.7, '33': 58.5, '34': 63.7, '35': 39.7, '36': 46.7, '37': 100.7, '41': 96.4,
-  '42': 59.3, '43': 69.2, '44': 115.2, '45': 49.6, '46': 9.4, '50': 31.2, '51': 83.8, '52': 36.2,
-  '53': 48.6, '54': 3.5, '61': 38.8, '62': 26.5, '63': 6.1, '64': 6.9, '65': 25.2,
+  '11': 21.5,
+  '12': 15.6,
+  '13': 75.9,
+  '14': 37.3,
+  '15': 25.4,
+  '21': 43.5,
+  '22': 26.9,
+  '23': 37.5,
+  '31': 24.3,
+  '32': 80.7,
+  '33': 58.5,
+  '34': 63.7,
+  '35': 39.7,
+  '36': 46.7,
+  '37': 100.7,
+  '41': 96.4,
+  '42': 59.3,
+  '43': 69.2,
+  '44': 115.2,
+  '45': 49.6,
+  '46': 9.4,
+  '50': 31.2,
+  '51': 83.8,
+  '52': 36.2,
+  '53': 48.6,
+  '54': 3.5,
+  '61': 38.8,
+  '62': 26.5,
+  '63': 6.1,
+  '64': 6.9,
+  '65': 25.2,
 };
 
 /** Migrant-heavy, wealthier provinces carry more SIMs per resident. */
-const SIMS_PER_RESIDENT: Readonly<Record<string, number>> = { '11': 1.7, '31': 1.6, '44': 1.4, '33': 1.4, '12': 1.3, '32': 1.2 };
+const SIMS_PER_RESIDENT: Readonly<Record<string, number>> = {
+  '11': 1.7,
+  '31': 1.6,
+  '44': 1.4,
+  '33': 1.4,
+  '12': 1.3,
+  '32': 1.2,
+};
 
 /** Relative size of each province's mobile market, keyed by GB/T 2260 code. */
 export const PROVINCE_WEIGHTS: ReadonlyMap<string, number> = new Map(
@@ -76,7 +110,11 @@ export const PROVINCE_WEIGHTS: ReadonlyMap<string, number> = new Map(
  * National base shares before the regional leanings below; after them the national split is
  * close to 2019's (China Mobile about 58 %, the other two about 20 % each).
  */
-const NATIONAL_BASE_SHARE: Readonly<Record<Exclude<OperatorCode, 'CBN'>, number>> = { CMCC: 0.62, CUCC: 0.18, CTCC: 0.2 };
+const NATIONAL_BASE_SHARE: Readonly<Record<Exclude<OperatorCode, 'CBN'>, number>> = {
+  CMCC: 0.62,
+  CUCC: 0.18,
+  CTCC: 0.2,
+};
 
 /** China Unicom is historically strong in the north, China Telecom in the south and east. */
 const UNICOM_NORTH = new Set(['11', '12', '13', '14', '15', '21', '22', '23', '37', '41']);

@@ -19,9 +19,14 @@ const MAX_SCALE = 1000;
 
 export function validateOptions(options: GenerateLakeOptions): void {
   const { lakeDir, from, to, seed, scale } = options;
-  if (typeof lakeDir !== 'string' || lakeDir.trim() === '') throw new LakeGenOptionsError('lakeDir must be a folder path');
-  for (const [name, day] of [['from', from], ['to', to]] as const) {
-    if (!isValidDay(day)) throw new LakeGenOptionsError(`${name} must be a date YYYY-MM-DD, got ${JSON.stringify(day)}`);
+  if (typeof lakeDir !== 'string' || lakeDir.trim() === '')
+    throw new LakeGenOptionsError('lakeDir must be a folder path');
+  for (const [name, day] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
+    if (!isValidDay(day))
+      throw new LakeGenOptionsError(`${name} must be a date YYYY-MM-DD, got ${JSON.stringify(day)}`);
   }
   if (from > to) throw new LakeGenOptionsError(`from (${from}) is after to (${to})`);
   if (!Number.isSafeInteger(seed)) throw new LakeGenOptionsError(`seed must be an integer, got ${seed}`);

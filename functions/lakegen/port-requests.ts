@@ -4,8 +4,8 @@
 import { compactDay } from './calendar.ts';
 import type { FlowPair } from './market.ts';
 import type { PairQuota } from './pair-quota.ts';
-import { planCode, planTierPicker, type PlanTier } from './plans.ts';
-import { chance, shuffle, type Random } from './prng.ts';
+import { type PlanTier, planCode, planTierPicker } from './plans.ts';
+import { chance, type Random, shuffle } from './prng.ts';
 import {
   ANNOUNCED_PENDING_SHARE,
   provincePicker,
@@ -91,7 +91,9 @@ function assignParty(context: RequestDayContext, request: PortRequest, pair: Flo
 
 /** The day's requests in time order, port ids following that order. */
 export function draftDayRequests(context: RequestDayContext, count: number): PortRequest[] {
-  const instants = Array.from({ length: count }, () => requestInstant(context.random, context.dayStart)).sort((a, b) => a - b);
+  const instants = Array.from({ length: count }, () => requestInstant(context.random, context.dayStart)).sort(
+    (a, b) => a - b,
+  );
   const requests = instants.map((instant) => draftRequest(context, instant));
   const completed = requests.filter((request) => request.status === 'completed');
   const pairs = shuffle(context.random, context.quota.take(completed.length));

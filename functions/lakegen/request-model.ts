@@ -2,7 +2,7 @@
 // that takes, which channel, tenure and plan. Shares are "about" (drawn by chance); only the
 // donor -> recipient flows are allotted by quota (see pair-quota.ts).
 import { channels, provinces, rejectReasons } from '#reference/index.ts';
-import { HOUR_MS, DAY_MS } from './calendar.ts';
+import { DAY_MS, HOUR_MS } from './calendar.ts';
 import { PROVINCE_WEIGHTS } from './market.ts';
 import { between, type Random } from './prng.ts';
 import { weightedPicker, weightsForCodes } from './weighted.ts';
@@ -23,7 +23,15 @@ export const ANNOUNCED_PENDING_SHARE = 0.3;
 export const rejectReasonPicker = weightedPicker(
   weightsForCodes(
     rejectReasons.map((reason) => reason.code),
-    { ARREARS: 0.3, CONTRACT_ACTIVE: 0.27, REAL_NAME_MISMATCH: 0.13, TENURE_TOO_SHORT: 0.09, NUMBER_SUSPENDED: 0.08, PENDING_DISPUTE: 0.05, OTHER: 0.08 },
+    {
+      ARREARS: 0.3,
+      CONTRACT_ACTIVE: 0.27,
+      REAL_NAME_MISMATCH: 0.13,
+      TENURE_TOO_SHORT: 0.09,
+      NUMBER_SUSPENDED: 0.08,
+      PENDING_DISPUTE: 0.05,
+      OTHER: 0.08,
+    },
   ),
 );
 
@@ -32,13 +40,15 @@ export const requestChannelPicker = weightedPicker(
   weightsForCodes(channels.port_requests, { store: 0.4, sms: 0.3, app: 0.2, online: 0.1 }),
 );
 
-export const provincePicker = weightedPicker(provinces.map((p) => [p.code, PROVINCE_WEIGHTS.get(p.code) ?? 1] as const));
+export const provincePicker = weightedPicker(
+  provinces.map((p) => [p.code, PROVINCE_WEIGHTS.get(p.code) ?? 1] as const),
+);
 
 /** Beijing hour of day: quiet at night, busy in office hours and the evening. */
 const hourPicker = weightedPicker(
-  [0.2, 0.1, 0.05, 0.05, 0.05, 0.1, 0.3, 0.8, 1.5, 2.2, 2.6, 2.5, 1.8, 1.9, 2.3, 2.4, 2.3, 2.1, 1.9, 2, 2, 1.6, 1, 0.5].map(
-    (weight, hour) => [hour, weight] as const,
-  ),
+  [
+    0.2, 0.1, 0.05, 0.05, 0.05, 0.1, 0.3, 0.8, 1.5, 2.2, 2.6, 2.5, 1.8, 1.9, 2.3, 2.4, 2.3, 2.1, 1.9, 2, 2, 1.6, 1, 0.5,
+  ].map((weight, hour) => [hour, weight] as const),
 );
 
 /** A request instant within the Beijing day starting at `dayStart`, whole seconds. */
@@ -51,7 +61,7 @@ export function requestInstant(random: Random, dayStart: number): number {
 export function settlementDelay(random: Random, status: FinalStatus): number {
   switch (status) {
     case 'completed':
-      return Math.round(between(random, 1, 5) * DAY_MS / 1000) * 1000;
+      return Math.round((between(random, 1, 5) * DAY_MS) / 1000) * 1000;
     case 'rejected':
       // Most preconditions are checked at once; a few need a manual look.
       return Math.round(600 + random() ** 2 * 3 * 86_400) * 1000;

@@ -2,7 +2,7 @@
 // range's completed ports are exactly the target port-out rate of it (1.8 %, as in the trial);
 // later months drift a little, each operator at its own pace.
 import { provinces } from '#reference/index.ts';
-import { broadnetShare, incumbentShares, operatorsForMonth, PROVINCE_WEIGHTS, type OperatorCode } from './market.ts';
+import { broadnetShare, incumbentShares, type OperatorCode, operatorsForMonth, PROVINCE_WEIGHTS } from './market.ts';
 import { between, type Random } from './prng.ts';
 import type { LakeRow } from './table-schemas.ts';
 
@@ -12,7 +12,11 @@ export const TARGET_PORT_OUT_RATE = 0.018;
 const MINIMUM_BASE = 100_000;
 
 /** Monthly growth: China Telecom grew fastest in 2019, China Mobile slowest. */
-const MONTHLY_GROWTH: Readonly<Record<Exclude<OperatorCode, 'CBN'>, number>> = { CMCC: 0.001, CUCC: 0.0012, CTCC: 0.003 };
+const MONTHLY_GROWTH: Readonly<Record<Exclude<OperatorCode, 'CBN'>, number>> = {
+  CMCC: 0.001,
+  CUCC: 0.0012,
+  CTCC: 0.003,
+};
 const DRIFT_NOISE = 0.0015;
 
 export interface BaseRecord {
@@ -35,7 +39,10 @@ function rawCells(random: Random, months: readonly string[]): Map<string, Cell[]
       let incumbents = 0;
       for (const operator of ['CMCC', 'CUCC', 'CTCC'] as const) {
         const key = `${province}/${operator}`;
-        const walked = index === 0 ? 1 : (drift.get(key) ?? 1) * (1 + MONTHLY_GROWTH[operator] + between(random, -DRIFT_NOISE, DRIFT_NOISE));
+        const walked =
+          index === 0
+            ? 1
+            : (drift.get(key) ?? 1) * (1 + MONTHLY_GROWTH[operator] + between(random, -DRIFT_NOISE, DRIFT_NOISE));
         drift.set(key, walked);
         const value = size * shares[operator] * walked;
         incumbents += value;
@@ -43,7 +50,11 @@ function rawCells(random: Random, months: readonly string[]): Map<string, Cell[]
       }
       if (operatorsForMonth(month).includes('CBN')) {
         const share = broadnetShare(month);
-        cells.push({ province, operator: 'CBN', value: (incumbents * share) / (1 - share) * between(random, 0.8, 1.2) });
+        cells.push({
+          province,
+          operator: 'CBN',
+          value: ((incumbents * share) / (1 - share)) * between(random, 0.8, 1.2),
+        });
       }
     }
     byMonth.set(month, cells);
@@ -56,7 +67,11 @@ export function firstMonthBase(completedPorts: number): number {
 }
 
 /** The base rows of the range's months; the first month sums to `firstMonthTotal`. */
-export function subscriberBaseRecords(random: Random, months: readonly string[], firstMonthTotal: number): BaseRecord[] {
+export function subscriberBaseRecords(
+  random: Random,
+  months: readonly string[],
+  firstMonthTotal: number,
+): BaseRecord[] {
   const cells = rawCells(random, months);
   const firstMonth = cells.get(months[0] as string) ?? [];
   const scale = firstMonthTotal / firstMonth.reduce((sum, cell) => sum + cell.value, 0);

@@ -8,7 +8,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { ChunkedAppender } from './chunked-appender.ts';
 import type { JobQueue } from './job-queue.ts';
 import { markPartitionsComplete } from './partition-files.ts';
-import { createDictionaries, outputSelect, stagingTableDdl, type Dictionaries } from './staging.ts';
+import { createDictionaries, type Dictionaries, outputSelect, stagingTableDdl } from './staging.ts';
 import type { LakeRow, TableSpec } from './table-schemas.ts';
 
 export interface WriterContext {
@@ -50,7 +50,12 @@ export class TableBuffer {
     private readonly shared: WriterContext,
   ) {
     this.dictionaries = createDictionaries(spec);
-    const slot = (i: number): Slot => ({ name: `stage_${spec.name}_${i}`, rows: 0, partitions: new Set<string>(), idle: Promise.resolve() });
+    const slot = (i: number): Slot => ({
+      name: `stage_${spec.name}_${i}`,
+      rows: 0,
+      partitions: new Set<string>(),
+      idle: Promise.resolve(),
+    });
     this.slots = [slot(0), slot(1)];
   }
 
@@ -62,7 +67,11 @@ export class TableBuffer {
   private async openAppender(): Promise<void> {
     const slot = this.slots[this.current];
     await slot.idle;
-    this.appender = new ChunkedAppender(await this.shared.appendConnection.createAppender(slot.name), this.spec, this.dictionaries);
+    this.appender = new ChunkedAppender(
+      await this.shared.appendConnection.createAppender(slot.name),
+      this.spec,
+      this.dictionaries,
+    );
   }
 
   get bufferedRows(): number {
@@ -108,7 +117,9 @@ export class TableBuffer {
     void this.shared.queue.enqueue(async () => {
       const whole = [...this.partitions].filter((partition) => partition <= upTo && !this.completed.has(partition));
       const tableDir = join(this.shared.lakeDir, this.spec.name);
-      await markPartitionsComplete(whole.map((partition) => join(tableDir, `${this.spec.partitionColumn}=${partition}`)));
+      await markPartitionsComplete(
+        whole.map((partition) => join(tableDir, `${this.spec.partitionColumn}=${partition}`)),
+      );
       for (const partition of whole) this.completed.add(partition);
     });
   }

@@ -1,6 +1,6 @@
 // The physical layout of each lake table as the generator writes it: the contract's column
 // order and each column's type, both from the lake's one schema (reference/lake-schema.ts).
-import { lakeContract, lakeTables, sqlTypeOf, type LakeTableName, type SqlType } from '#reference/lake-schema.ts';
+import { type LakeTableName, lakeContract, lakeTables, type SqlType, sqlTypeOf } from '#reference/lake-schema.ts';
 
 export type { LakeTableName };
 /** The DuckDB type of the Parquet column the generator writes. */

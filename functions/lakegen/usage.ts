@@ -2,8 +2,8 @@
 // before the month of the request. About a quarter of leavers use under half of both their
 // data and voice allowance, more often on expensive plans.
 import { addMonths } from './calendar.ts';
-import type { PortRequest } from './port-requests.ts';
 import { planCode } from './plans.ts';
+import type { PortRequest } from './port-requests.ts';
 import { between, chance, type Random } from './prng.ts';
 import type { LakeRow } from './table-schemas.ts';
 
@@ -37,7 +37,9 @@ function monthlyUse(random: Random, level: number, allowance: number, underUse: 
 
 /** The months the usage rows of a request made in `requestMonth` fall in, oldest first. */
 export function usageMonthsBefore(requestMonth: string): string[] {
-  return Array.from({ length: USAGE_MONTHS_BEFORE_REQUEST }, (_, i) => addMonths(requestMonth, i - USAGE_MONTHS_BEFORE_REQUEST));
+  return Array.from({ length: USAGE_MONTHS_BEFORE_REQUEST }, (_, i) =>
+    addMonths(requestMonth, i - USAGE_MONTHS_BEFORE_REQUEST),
+  );
 }
 
 /** `months` from usageMonthsBefore for the request's month (shared by a whole day's requests). */

@@ -37,6 +37,10 @@ export function weightedPicker<T>(entries: readonly (readonly [T, number])[]): W
  * Weights for the codes of a reference list: the listed weight when known, a small default
  * otherwise, so that a code added to the reference later still shows up in the lake.
  */
-export function weightsForCodes(codes: readonly string[], known: Readonly<Record<string, number>>, fallback = 0.02): [string, number][] {
+export function weightsForCodes(
+  codes: readonly string[],
+  known: Readonly<Record<string, number>>,
+  fallback = 0.02,
+): [string, number][] {
   return codes.map((code) => [code, known[code] ?? fallback]);
 }

@@ -9,7 +9,7 @@ import type { Locale } from '#core/report-model.ts';
 import { provinceByCode } from '#reference/index.ts';
 import { createFormatter } from './format.ts';
 import { createTranslator, hasMessage, LOCALES, type Translate } from './locale.ts';
-import { periodNames, type PeriodNames } from './period-label.ts';
+import { type PeriodNames, periodNames } from './period-label.ts';
 
 export const ARCHIVE_INDEX_KEY = 'index.html';
 
@@ -67,7 +67,9 @@ function compareAudiences(a: string, b: string): number {
 }
 
 function groupPages(pages: readonly ArchivedPage[]): ReportGroup[] {
-  const reports = [...new Set(pages.map((page) => page.report))].sort((a, b) => reportRank(a) - reportRank(b) || a.localeCompare(b, 'en'));
+  const reports = [...new Set(pages.map((page) => page.report))].sort(
+    (a, b) => reportRank(a) - reportRank(b) || a.localeCompare(b, 'en'),
+  );
   return reports.map((report) => {
     const ofReport = pages.filter((page) => page.report === report);
     const periods = [...new Set(ofReport.map((page) => page.period))].sort(
@@ -77,13 +79,21 @@ function groupPages(pages: readonly ArchivedPage[]): ReportGroup[] {
       report,
       periods: periods.map((period) => ({
         period,
-        pages: ofReport.filter((page) => page.period === period).sort((a, b) => compareAudiences(a.audience, b.audience)),
+        pages: ofReport
+          .filter((page) => page.period === period)
+          .sort((a, b) => compareAudiences(a.audience, b.audience)),
       })),
     };
   });
 }
 
-const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const HTML_ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character]!);
@@ -100,12 +110,18 @@ interface Words {
   readonly periods: PeriodNames;
 }
 
-const WORDS: readonly Words[] = LOCALES.map((locale) => ({ locale, t: createTranslator(locale), periods: periodNames(locale, createFormatter(locale)) }));
+const WORDS: readonly Words[] = LOCALES.map((locale) => ({
+  locale,
+  t: createTranslator(locale),
+  periods: periodNames(locale, createFormatter(locale)),
+}));
 
 /** The same label in each language: the first as the page's language, the others marked with theirs. */
 function bilingual(label: (words: Words) => string, separator = ' / '): string {
   const [first, ...others] = WORDS.map((words) => ({ locale: words.locale, text: escapeHtml(label(words)) }));
-  const rest = others.filter((other) => other.text !== first!.text).map((other) => `<span lang="${other.locale}">${other.text}</span>`);
+  const rest = others
+    .filter((other) => other.text !== first!.text)
+    .map((other) => `<span lang="${other.locale}">${other.text}</span>`);
   return [first!.text, ...rest].join(separator);
 }
 
@@ -129,8 +145,14 @@ function audienceLabel(words: Words, audience: string): string {
 }
 
 function periodRow(group: PeriodGroup): string {
-  const time = periodStart(group.period) === '' ? escapeHtml(group.period) : `<time datetime="${escapeHtml(group.period)}">${bilingual((words) => periodLabel(words, group.period), '<br>')}</time>`;
-  const links = group.pages.map((page) => `<li><a href="${escapeHtml(hrefOf(page.key))}">${bilingual((words) => audienceLabel(words, page.audience))}</a></li>`);
+  const time =
+    periodStart(group.period) === ''
+      ? escapeHtml(group.period)
+      : `<time datetime="${escapeHtml(group.period)}">${bilingual((words) => periodLabel(words, group.period), '<br>')}</time>`;
+  const links = group.pages.map(
+    (page) =>
+      `<li><a href="${escapeHtml(hrefOf(page.key))}">${bilingual((words) => audienceLabel(words, page.audience))}</a></li>`,
+  );
   return `<tr><th scope="row">${time}</th><td><ul class="links">${links.join('')}</ul></td></tr>`;
 }
 
@@ -173,7 +195,10 @@ a { color: #1f4f8f; }
 function archiveIndexHtml(groups: readonly ReportGroup[]): string {
   const title = bilingual((words) => archiveWord(words, 'title'));
   const plainTitle = WORDS.map((words) => archiveWord(words, 'title')).join(' / ');
-  const body = groups.length === 0 ? `<p>${bilingual((words) => archiveWord(words, 'empty'), ' ')}</p>` : groups.map(reportSection).join('\n');
+  const body =
+    groups.length === 0
+      ? `<p>${bilingual((words) => archiveWord(words, 'empty'), ' ')}</p>`
+      : groups.map(reportSection).join('\n');
   return [
     '<!DOCTYPE html>',
     `<html lang="${WORDS[0]!.locale}">`,

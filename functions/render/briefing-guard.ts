@@ -7,12 +7,28 @@ const REPORTS = ['hq-weekly', 'province-monthly'] as const;
 /** A record over the model's own keys: a field added to a briefing must be listed (the compiler says so). */
 type EveryField<Model> = { readonly [K in keyof Required<Model>]: true };
 const COMMON: EveryField<BriefingBase> = {
-  report: true, audience: true, locale: true, generatedAt: true, homeOperator: true, period: true, dataIncomplete: true,
-  headline: true, valueMirror: true, dataQuality: true,
+  report: true,
+  audience: true,
+  locale: true,
+  generatedAt: true,
+  homeOperator: true,
+  period: true,
+  dataIncomplete: true,
+  headline: true,
+  valueMirror: true,
+  dataQuality: true,
 };
-const HQ: EveryField<Omit<HqWeeklyBriefing, keyof BriefingBase>> = { flows: true, dissatisfaction: true, rejections: true };
+const HQ: EveryField<Omit<HqWeeklyBriefing, keyof BriefingBase>> = {
+  flows: true,
+  dissatisfaction: true,
+  rejections: true,
+};
 const PROVINCE: EveryField<Omit<ProvinceMonthlyBriefing, keyof BriefingBase>> = {
-  provinceCode: true, flows: true, dissatisfaction: true, rejections: true, guidance: true,
+  provinceCode: true,
+  flows: true,
+  dissatisfaction: true,
+  rejections: true,
+  guidance: true,
 };
 const COMMON_FIELDS = Object.keys(COMMON);
 
@@ -28,6 +44,7 @@ export function asBriefing(model: unknown): Briefing {
   }
   const required = [...COMMON_FIELDS, ...Object.keys(report === 'province-monthly' ? PROVINCE : HQ)];
   const missing = required.filter((field) => model[field] === undefined);
-  if (missing.length > 0) throw new RenderError(`cannot render ${String(report)}: the model lacks ${missing.join(', ')}`);
+  if (missing.length > 0)
+    throw new RenderError(`cannot render ${String(report)}: the model lacks ${missing.join(', ')}`);
   return model as unknown as Briefing;
 }

@@ -2,8 +2,9 @@
 // the archive page and the chart images out. Charts are drawn by an injected function so the
 // renderer stays testable without a drawing engine; without one, the briefing has no images
 // and every figure is still in its table.
-import type { Briefing, Locale } from '#core/report-model.ts';
+
 import type { BriefingRenderer, RenderedBriefing } from '#core/ports.ts';
+import type { Briefing, Locale } from '#core/report-model.ts';
 import { asBriefing } from './briefing-guard.ts';
 import { chartSpecsOf } from './chart-specs.ts';
 import type { ChartImage, ChartSpec } from './charts/chart-spec.ts';
@@ -24,7 +25,11 @@ export interface BriefingRendererOptions {
   readonly templatesDir?: string;
 }
 
-async function drawCharts(model: Briefing, locale: Locale, options: BriefingRendererOptions): Promise<{ spec: ChartSpec; image: ChartImage }[]> {
+async function drawCharts(
+  model: Briefing,
+  locale: Locale,
+  options: BriefingRendererOptions,
+): Promise<{ spec: ChartSpec; image: ChartImage }[]> {
   const { drawChart } = options;
   if (!drawChart) return [];
   const specs = chartSpecsOf(model, locale);
@@ -42,14 +47,31 @@ export function createBriefingRenderer(options: BriefingRendererOptions = {}): B
       const model = asBriefing(input);
       const context = renderContextOf(model, locale);
       const drawn = await drawCharts(model, locale, options);
-      const place = (src: (image: ChartImage) => string): PlacedChart[] => drawn.map(({ spec, image }) => ({ spec, image, src: src(image) }));
-      const mailView = briefingView(model, context, place((image) => `cid:${image.cid}`));
-      const pageView = { ...mailView, charts: briefingView(model, context, place((image) => image.fileName)).charts };
+      const place = (src: (image: ChartImage) => string): PlacedChart[] =>
+        drawn.map(({ spec, image }) => ({ spec, image, src: src(image) }));
+      const mailView = briefingView(
+        model,
+        context,
+        place((image) => `cid:${image.cid}`),
+      );
+      const pageView = {
+        ...mailView,
+        charts: briefingView(
+          model,
+          context,
+          place((image) => image.fileName),
+        ).charts,
+      };
       return {
         html: inlineEmailCss(templates.email(mailView)),
         pageHtml: templates.page(pageView),
         text: templates.text(mailView),
-        images: drawn.map(({ image }) => ({ cid: image.cid, fileName: image.fileName, content: image.content, alt: image.alt })),
+        images: drawn.map(({ image }) => ({
+          cid: image.cid,
+          fileName: image.fileName,
+          content: image.content,
+          alt: image.alt,
+        })),
       };
     },
   };

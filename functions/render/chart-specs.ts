@@ -8,7 +8,7 @@ import type { Briefing, Locale } from '#core/report-model.ts';
 import { operatorByCode } from '#reference/index.ts';
 import type { ChartSpec, GroupedBarChartSpec, TrendChartSpec } from './charts/chart-spec.ts';
 import { hasMessage } from './locale.ts';
-import { itemsOf, renderContextOf, type RenderContext } from './render-context.ts';
+import { itemsOf, type RenderContext, renderContextOf } from './render-context.ts';
 
 /** Net flow and comparison series are not operators: dark and mid grey, both AA on white. */
 const NET_COLOR = '#404040';
@@ -59,7 +59,11 @@ function operatorsChart(model: Briefing, c: RenderContext): GroupedBarChartSpec 
       ? model.flows.byOperator.map(({ operator, portIns, portOuts }) => ({ operator, portIns, portOuts }))
       : model.flows.withOperators.map(({ operator, portIns, portOuts }) => ({ operator, portIns, portOuts }));
   const items = flows.map((flow) =>
-    c.t('charts.operatorItem', { operator: c.labels.operator(flow.operator), portIns: c.format.count(flow.portIns), portOuts: c.format.count(flow.portOuts) }),
+    c.t('charts.operatorItem', {
+      operator: c.labels.operator(flow.operator),
+      portIns: c.format.count(flow.portIns),
+      portOuts: c.format.count(flow.portOuts),
+    }),
   );
   const hq = model.report === 'hq-weekly';
   const colors = flows.map((flow) => colorOf(flow.operator));
@@ -67,7 +71,9 @@ function operatorsChart(model: Briefing, c: RenderContext): GroupedBarChartSpec 
     kind: 'grouped-bars',
     id: CHART_IDS.operators,
     title: hq ? c.t('charts.operatorsTitle') : c.t('charts.counterpartsTitle', { home: c.home }),
-    alt: hq ? c.t('charts.operatorsAlt', { items: itemsOf(c, items) }) : c.t('charts.counterpartsAlt', { home: c.home, items: itemsOf(c, items) }),
+    alt: hq
+      ? c.t('charts.operatorsAlt', { items: itemsOf(c, items) })
+      : c.t('charts.counterpartsAlt', { home: c.home, items: itemsOf(c, items) }),
     labels: flows.map((flow) => c.labels.operator(flow.operator)),
     series: [
       {
@@ -106,7 +112,11 @@ function categoriesChart(model: Briefing, c: RenderContext): GroupedBarChartSpec
   if (model.report === 'hq-weekly') {
     const categories = model.dissatisfaction.categories;
     const items = categories.map((category) =>
-      c.t('charts.categoryItem', { category: c.labels.category(category.category), share: c.format.share(category.share), previousShare: c.format.share(category.previousShare) }),
+      c.t('charts.categoryItem', {
+        category: c.labels.category(category.category),
+        share: c.format.share(category.share),
+        previousShare: c.format.share(category.previousShare),
+      }),
     );
     return {
       ...base,
@@ -114,14 +124,27 @@ function categoriesChart(model: Briefing, c: RenderContext): GroupedBarChartSpec
       alt: c.t('charts.categoriesAlt', { current, items: itemsOf(c, items) }),
       labels: categories.map((category) => shortCategory(c, category.category)),
       series: [
-        { name: c.t('charts.seriesCurrent', { current: c.word('currentTitle') }), color, values: categories.map((category) => category.share) },
-        { name: c.t('charts.seriesEarlier'), color: COMPARISON_COLOR, values: categories.map((category) => category.previousShare), dashed: true },
+        {
+          name: c.t('charts.seriesCurrent', { current: c.word('currentTitle') }),
+          color,
+          values: categories.map((category) => category.share),
+        },
+        {
+          name: c.t('charts.seriesEarlier'),
+          color: COMPARISON_COLOR,
+          values: categories.map((category) => category.previousShare),
+          dashed: true,
+        },
       ].map((series) => ({ ...series, valueLabels: shares(series.values) })),
     };
   }
   const categories = model.dissatisfaction.categories;
   const items = categories.map((category) =>
-    c.t('charts.categoryItemProvince', { category: c.labels.category(category.category), share: c.format.share(category.share), nationalShare: c.format.share(category.nationalShare) }),
+    c.t('charts.categoryItemProvince', {
+      category: c.labels.category(category.category),
+      share: c.format.share(category.share),
+      nationalShare: c.format.share(category.nationalShare),
+    }),
   );
   return {
     ...base,
@@ -130,7 +153,12 @@ function categoriesChart(model: Briefing, c: RenderContext): GroupedBarChartSpec
     labels: categories.map((category) => shortCategory(c, category.category)),
     series: [
       { name: c.t('charts.seriesProvince'), color, values: categories.map((category) => category.share) },
-      { name: c.t('charts.seriesNational'), color: COMPARISON_COLOR, values: categories.map((category) => category.nationalShare), dashed: true },
+      {
+        name: c.t('charts.seriesNational'),
+        color: COMPARISON_COLOR,
+        values: categories.map((category) => category.nationalShare),
+        dashed: true,
+      },
     ].map((series) => ({ ...series, valueLabels: shares(series.values) })),
   };
 }

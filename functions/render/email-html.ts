@@ -45,14 +45,39 @@ export function slimMailHtml(html: string): string {
     const slim = slimAttributes(name.toLowerCase(), attributes, usedClasses);
     return slim === null ? tag : `<${name}${slim}${selfClosing ? ' /' : ''}>`;
   });
-  return withoutLayoutWhitespace(slimmed).replace(STYLE_BLOCK, (block, body: string) => block.replace(body, compactCss(body)));
+  return withoutLayoutWhitespace(slimmed).replace(STYLE_BLOCK, (block, body: string) =>
+    block.replace(body, compactCss(body)),
+  );
 }
 
 /** Elements whose start or end makes the white space next to it invisible (blocks and table parts). */
-const BLOCK_ELEMENTS: ReadonlySet<string> = new Set(
-  ['html', 'head', 'meta', 'title', 'style', 'body', 'table', 'caption', 'thead', 'tbody', 'tfoot', 'tr', 'td', 'th', 'div', 'p', 'h1', 'h2', 'h3', 'h4', 'ul', 'ol', 'li'],
-);
-const TAG_THEN_SPACE = /(<\/?([a-zA-Z][a-zA-Z0-9]*)(?:\s+[^\s"'>/=]+(?:\s*=\s*"[^"]*")?)*\s*\/?>)\s+(?=<\/?([a-zA-Z][a-zA-Z0-9]*)[\s/>])/g;
+const BLOCK_ELEMENTS: ReadonlySet<string> = new Set([
+  'html',
+  'head',
+  'meta',
+  'title',
+  'style',
+  'body',
+  'table',
+  'caption',
+  'thead',
+  'tbody',
+  'tfoot',
+  'tr',
+  'td',
+  'th',
+  'div',
+  'p',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'ul',
+  'ol',
+  'li',
+]);
+const TAG_THEN_SPACE =
+  /(<\/?([a-zA-Z][a-zA-Z0-9]*)(?:\s+[^\s"'>/=]+(?:\s*=\s*"[^"]*")?)*\s*\/?>)\s+(?=<\/?([a-zA-Z][a-zA-Z0-9]*)[\s/>])/g;
 
 /** The line breaks between tags where no client shows them: beside a block or a table part. */
 function withoutLayoutWhitespace(html: string): string {
@@ -65,14 +90,18 @@ function slimAttributes(tagName: string, attributes: string, usedClasses: Readon
   if (!attributes) return null;
   const parsed = [...attributes.matchAll(ATTRIBUTE)].map((match) => ({ name: match[1]!, value: match[2] }));
   if (parsed.some((attribute) => attribute.name.includes('<'))) return null;
-  const attributeValue = (attributeName: string) => parsed.find((attribute) => attribute.name.toLowerCase() === attributeName)?.value;
+  const attributeValue = (attributeName: string) =>
+    parsed.find((attribute) => attribute.name.toLowerCase() === attributeName)?.value;
   const style = attributeValue('style');
   const isCell = tagName === 'td' || tagName === 'th';
   // A cell's alignment, which juice wrote both as CSS and as an attribute, stays an attribute.
   const sameAsAttribute = (declaration: Declaration) =>
-    isCell && (declaration.property === 'text-align' || declaration.property === 'vertical-align') &&
-    attributeValue(declaration.property === 'text-align' ? 'align' : 'valign')?.toLowerCase() === declaration.value.toLowerCase();
-  const declarations = style === undefined ? [] : declarationsOf(style).filter((declaration) => !sameAsAttribute(declaration));
+    isCell &&
+    (declaration.property === 'text-align' || declaration.property === 'vertical-align') &&
+    attributeValue(declaration.property === 'text-align' ? 'align' : 'valign')?.toLowerCase() ===
+      declaration.value.toLowerCase();
+  const declarations =
+    style === undefined ? [] : declarationsOf(style).filter((declaration) => !sameAsAttribute(declaration));
   const kept: string[] = [];
   for (const { name, value } of parsed) {
     const lower = name.toLowerCase();
@@ -81,7 +110,8 @@ function slimAttributes(tagName: string, attributes: string, usedClasses: Readon
       continue;
     }
     if (lower === 'style') {
-      if (declarations.length > 0) kept.push(` style="${declarations.map((d) => `${d.property}:${d.value}`).join(';')}"`);
+      if (declarations.length > 0)
+        kept.push(` style="${declarations.map((d) => `${d.property}:${d.value}`).join(';')}"`);
       continue;
     }
     if (lower === 'class') {
@@ -126,7 +156,10 @@ function declarationsOf(style: string): Declaration[] {
   return parts.flatMap((part) => {
     const colon = part.indexOf(':');
     const property = part.slice(0, colon).trim().toLowerCase();
-    const value = part.slice(colon + 1).trim().replace(/\s+/g, ' ');
+    const value = part
+      .slice(colon + 1)
+      .trim()
+      .replace(/\s+/g, ' ');
     return colon > 0 && property && value ? [{ property, value }] : [];
   });
 }

@@ -70,13 +70,28 @@ export function createFormatter(locale: Locale): Formatter {
   const oneDecimal = percent(1, false);
   const signedOneDecimal = percent(1, true);
   const rates = Array.from({ length: MAX_DECIMALS + 1 }, (_, decimals) => percent(decimals, false));
-  const points = Array.from({ length: MAX_DECIMALS + 1 }, (_, decimals) =>
-    new Intl.NumberFormat(tag, { minimumFractionDigits: decimals, maximumFractionDigits: decimals, signDisplay: 'exceptZero' }),
+  const points = Array.from(
+    { length: MAX_DECIMALS + 1 },
+    (_, decimals) =>
+      new Intl.NumberFormat(tag, {
+        minimumFractionDigits: decimals,
+        maximumFractionDigits: decimals,
+        signDisplay: 'exceptZero',
+      }),
   );
   // Not Intl's currency style: it writes "CN¥" in English; the locale says how an amount reads.
   const yuan = new Intl.NumberFormat(tag, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-  const calendarDate = new Intl.DateTimeFormat(tag, { year: 'numeric', month: locale === 'en' ? 'short' : 'long', day: 'numeric', timeZone: 'UTC' });
-  const beijingTime = new Intl.DateTimeFormat(tag, { dateStyle: locale === 'en' ? 'medium' : 'long', timeStyle: 'short', timeZone: 'Asia/Shanghai' });
+  const calendarDate = new Intl.DateTimeFormat(tag, {
+    year: 'numeric',
+    month: locale === 'en' ? 'short' : 'long',
+    day: 'numeric',
+    timeZone: 'UTC',
+  });
+  const beijingTime = new Intl.DateTimeFormat(tag, {
+    dateStyle: locale === 'en' ? 'medium' : 'long',
+    timeStyle: 'short',
+    timeZone: 'Asia/Shanghai',
+  });
   const longMonth = new Intl.DateTimeFormat(tag, { year: 'numeric', month: 'long', timeZone: 'UTC' });
   const shortMonth = new Intl.DateTimeFormat(tag, { year: 'numeric', month: 'short', timeZone: 'UTC' });
   const monthAlone = new Intl.DateTimeFormat(tag, { month: 'short', timeZone: 'UTC' });
@@ -92,7 +107,11 @@ export function createFormatter(locale: Locale): Formatter {
     share: orDash((value) => oneDecimal.format(value)),
     rate: orDash((value) => rates[decimalsFor(value * 100, RATE_SIGNIFICANT_DIGITS)]!.format(value)),
     change: orDash((value) => signedOneDecimal.format(value)),
-    points: orDash((value) => t('units.points', { value: withMinus(points[decimalsFor(value * 100, POINTS_SIGNIFICANT_DIGITS)]!.format(value * 100)) })),
+    points: orDash((value) =>
+      t('units.points', {
+        value: withMinus(points[decimalsFor(value * 100, POINTS_SIGNIFICANT_DIGITS)]!.format(value * 100)),
+      }),
+    ),
     cny: orDash((value) => t('units.yuan', { value: yuan.format(value) })),
     date: (day) => calendarDate.format(new Date(`${day}T00:00:00Z`)),
     dateTime: (instant) => beijingTime.format(new Date(instant)),

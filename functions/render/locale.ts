@@ -1,10 +1,11 @@
 // The reader's language: the locale files hold every word a briefing shows, and reference data
 // holds the zh/en names of operators, provinces, categories and reject reasons. Lookups fail
 // loudly on a missing key so that a typo in a template never ships an empty heading.
-import en from '#templates/locales/en.json' with { type: 'json' };
-import zhCN from '#templates/locales/zh-CN.json' with { type: 'json' };
+
 import type { Locale } from '#core/report-model.ts';
 import { categoryByCode, operatorByCode, provinceByCode, rejectReasonByCode } from '#reference/index.ts';
+import en from '#templates/locales/en.json' with { type: 'json' };
+import zhCN from '#templates/locales/zh-CN.json' with { type: 'json' };
 
 export type Messages = typeof zhCN;
 export type MessageParams = Readonly<Record<string, string | number>>;
@@ -58,7 +59,8 @@ export interface Labels {
 }
 
 export function labelsOf(locale: Locale): Labels {
-  const pick = (entry: { zh: string; en: string } | undefined, code: string) => (entry ? (locale === 'en' ? entry.en : entry.zh) : code);
+  const pick = (entry: { zh: string; en: string } | undefined, code: string) =>
+    entry ? (locale === 'en' ? entry.en : entry.zh) : code;
   return {
     operator: (code) => pick(operatorByCode.get(code), code),
     province: (code) => pick(provinceByCode.get(code), code),

@@ -2,8 +2,8 @@
 // translator, the figure formatter, reference labels, period names and the week/month words.
 import type { Briefing, Locale } from '#core/report-model.ts';
 import { createFormatter, type Formatter } from './format.ts';
-import { createTranslator, labelsOf, type Labels, type MessageParams, type Translate } from './locale.ts';
-import { periodNames, type PeriodNames } from './period-label.ts';
+import { createTranslator, type Labels, labelsOf, type MessageParams, type Translate } from './locale.ts';
+import { type PeriodNames, periodNames } from './period-label.ts';
 
 export type PeriodWord = 'current' | 'previous' | 'currentTitle' | 'previousTitle' | 'vsPrevious' | 'unit';
 

@@ -21,7 +21,12 @@ export interface Sentences {
 
 function portOutsClause(model: Briefing, c: RenderContext): string {
   const change = model.flows.home.portOutsChange;
-  const key = byDirection(change, { rose: 'flows.portOutsRose', fell: 'flows.portOutsFell', unchanged: 'flows.portOutsUnchanged', none: '' });
+  const key = byDirection(change, {
+    rose: 'flows.portOutsRose',
+    fell: 'flows.portOutsFell',
+    unchanged: 'flows.portOutsUnchanged',
+    none: '',
+  });
   return key === '' ? '' : c.t(key, { vsPrevious: c.word('vsPrevious'), change: c.format.change(change) });
 }
 
@@ -63,7 +68,10 @@ function trendSentence(model: Briefing, c: RenderContext): string {
 function attentionSentence(model: HqWeeklyBriefing, c: RenderContext): string {
   const codes = [...new Set(model.flows.attention.map((item) => item.provinceCode))].sort();
   if (codes.length === 0) return c.t('attention.sentenceNone', { current: c.word('current') });
-  const names = listOf(c, codes.map((code) => c.labels.province(code)));
+  const names = listOf(
+    c,
+    codes.map((code) => c.labels.province(code)),
+  );
   return c.t('attention.sentence', { current: c.word('current'), names, vsPrevious: c.word('vsPrevious') });
 }
 
@@ -72,7 +80,12 @@ function dissatisfactionSentence(model: Briefing, c: RenderContext): string {
   const top = model.dissatisfaction.categories[0];
   if (responses === 0 || !top) return c.t('dissatisfaction.sentenceEmpty', { current: c.word('current') });
   const tied = tiedWithFirst(model.dissatisfaction.categories);
-  if (tied.length > 1) return tiedDissatisfactionSentence(model, c, tied.map((figure) => figure.category));
+  if (tied.length > 1)
+    return tiedDissatisfactionSentence(
+      model,
+      c,
+      tied.map((figure) => figure.category),
+    );
   const params = {
     current: c.word('current'),
     responses: c.format.count(responses),
@@ -98,7 +111,10 @@ function tiedDissatisfactionSentence(model: Briefing, c: RenderContext, categori
   const params = {
     current: c.word('current'),
     responses: c.format.count(model.dissatisfaction.responses),
-    categories: quotedListOf(c, categories.map((category) => c.labels.category(category))),
+    categories: quotedListOf(
+      c,
+      categories.map((category) => c.labels.category(category)),
+    ),
     share: c.format.share(top.share),
   };
   if (model.report === 'hq-weekly') return c.t('dissatisfaction.sentenceHqTied', params);
@@ -106,19 +122,37 @@ function tiedDissatisfactionSentence(model: Briefing, c: RenderContext, categori
 }
 
 function quotedListOf(c: RenderContext, items: readonly string[]): string {
-  return listOf(c, items.map((item) => c.t('words.quoted', { item })));
+  return listOf(
+    c,
+    items.map((item) => c.t('words.quoted', { item })),
+  );
 }
 
 function overClauseOf(model: ProvinceMonthlyBriefing, c: RenderContext): string {
-  const over = model.dissatisfaction.categories.filter((category) => category.overIndex !== null && category.overIndex > 0);
+  const over = model.dissatisfaction.categories.filter(
+    (category) => category.overIndex !== null && category.overIndex > 0,
+  );
   return over.length === 0
     ? c.t('dissatisfaction.overNone')
-    : c.t('dissatisfaction.overList', { categories: listOf(c, over.map((category) => c.labels.category(category.category))) });
+    : c.t('dissatisfaction.overList', {
+        categories: listOf(
+          c,
+          over.map((category) => c.labels.category(category.category)),
+        ),
+      });
 }
 
-function provinceDissatisfactionSentence(model: ProvinceMonthlyBriefing, c: RenderContext, params: Record<string, string>): string {
+function provinceDissatisfactionSentence(
+  model: ProvinceMonthlyBriefing,
+  c: RenderContext,
+  params: Record<string, string>,
+): string {
   const top = model.dissatisfaction.categories[0]!;
-  return c.t('dissatisfaction.sentenceProvince', { ...params, national: c.format.share(top.nationalShare), overClause: overClauseOf(model, c) });
+  return c.t('dissatisfaction.sentenceProvince', {
+    ...params,
+    national: c.format.share(top.nationalShare),
+    overClause: overClauseOf(model, c),
+  });
 }
 
 function rejectionsSentence(model: Briefing, c: RenderContext): string {
@@ -129,14 +163,21 @@ function rejectionsSentence(model: Briefing, c: RenderContext): string {
   const reasonClause = !top
     ? ''
     : tied.length > 1
-      ? c.t('rejections.reasonClauseTied', { reasons: quotedListOf(c, tied.map((reason) => rejectReasonName(c, reason.reason))), share: c.format.share(top.share) })
+      ? c.t('rejections.reasonClauseTied', {
+          reasons: quotedListOf(
+            c,
+            tied.map((reason) => rejectReasonName(c, reason.reason)),
+          ),
+          share: c.format.share(top.share),
+        })
       : c.t('rejections.reasonClause', { reason: rejectReasonName(c, top.reason), share: c.format.share(top.share) });
   return c.t('rejections.sentence', {
     current: c.word('current'),
     previous: c.word('previous'),
     decided: c.format.count(figures.requests - figures.pending),
     rejected: c.format.count(figures.rejected),
-    pendingClause: figures.pending === 0 ? '' : c.t('rejections.pendingClause', { pending: c.format.count(figures.pending) }),
+    pendingClause:
+      figures.pending === 0 ? '' : c.t('rejections.pendingClause', { pending: c.format.count(figures.pending) }),
     rate: c.format.rate(figures.rate),
     previousRate: c.format.rate(figures.previousRate),
     reasonClause,
@@ -163,7 +204,9 @@ function valueMirrorSentence(model: Briefing, c: RenderContext): string {
 }
 
 function guidanceSentence(model: ProvinceMonthlyBriefing, c: RenderContext): string {
-  return c.t(model.guidance.length === 0 ? 'guidance.sentenceNone' : 'guidance.sentence', { current: c.word('current') });
+  return c.t(model.guidance.length === 0 ? 'guidance.sentenceNone' : 'guidance.sentence', {
+    current: c.word('current'),
+  });
 }
 
 function dataQualitySentence(model: Briefing, c: RenderContext): string {
@@ -173,8 +216,13 @@ function dataQualitySentence(model: Briefing, c: RenderContext): string {
     rowsUsed: c.format.count(quality.rowsUsed),
     quarantined: c.format.count(quality.quarantinedTotal),
     superseded: c.format.count(quality.supersededVersions),
-    latestQuarantinedClause: quality.latestQuarantined === 0 ? '' : c.t('dataQuality.latestQuarantinedClause', { count: c.format.count(quality.latestQuarantined) }),
-    partitionsClause: c.t(quality.partitionsMissing.length === 0 ? 'dataQuality.partitionsComplete' : 'dataQuality.partitionsMissing'),
+    latestQuarantinedClause:
+      quality.latestQuarantined === 0
+        ? ''
+        : c.t('dataQuality.latestQuarantinedClause', { count: c.format.count(quality.latestQuarantined) }),
+    partitionsClause: c.t(
+      quality.partitionsMissing.length === 0 ? 'dataQuality.partitionsComplete' : 'dataQuality.partitionsMissing',
+    ),
   });
 }
 

@@ -5,8 +5,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assetUrl } from '#asset-root';
 import Handlebars from 'handlebars';
+import { assetUrl } from '#asset-root';
 import type { Briefing, Locale } from '#core/report-model.ts';
 import { createFormatter, type Formatter } from './format.ts';
 import { createTranslator, hasMessage, labelsOf } from './locale.ts';
@@ -43,8 +43,10 @@ function registerHelpers(hbs: Instance, locale: Locale): void {
   const labels = labelsOf(locale);
   const periods = periodNames(locale, format);
   const kindOf = (options: HelperOptions) => (options.data.root.model as Briefing).period.kind;
-  const figure = (fn: (value: number | null) => string) => (value: unknown) => fn(typeof value === 'number' ? value : null);
-  const labelOr = (prefix: string) => (code: string) => (hasMessage(locale, `${prefix}.${code}`) ? t(`${prefix}.${code}`) : code);
+  const figure = (fn: (value: number | null) => string) => (value: unknown) =>
+    fn(typeof value === 'number' ? value : null);
+  const labelOr = (prefix: string) => (code: string) =>
+    hasMessage(locale, `${prefix}.${code}`) ? t(`${prefix}.${code}`) : code;
 
   hbs.registerHelper({
     t: (key: string, options: HelperOptions) => t(key, options.hash),
@@ -65,17 +67,21 @@ function registerHelpers(hbs: Instance, locale: Locale): void {
     quarantineLabel: labelOr('dataQuality.reasons'),
     tableLabel: labelOr('dataQuality.tables'),
     /** The first and last partition a table's rows were counted from: 2019-09-30 – 2019-12-01. */
-    partitionRange: (first: string | null, last: string | null) => (first === null || last === null ? '\u2014' : `${first} \u2013 ${last}`),
+    partitionRange: (first: string | null, last: string | null) =>
+      first === null || last === null ? '\u2014' : `${first} \u2013 ${last}`,
     attentionReasonLabel: (reason: string) => t(`attention.reasons.${reason}`),
     /** Why a category has guidance, as one clause: "weighs more here than nationally and is among the three largest". */
-    guidanceReasons: (reasons: readonly string[]) => reasons.map((reason) => t(`guidance.reasons.${reason}`)).join(t('words.and')),
+    guidanceReasons: (reasons: readonly string[]) =>
+      reasons.map((reason) => t(`guidance.reasons.${reason}`)).join(t('words.and')),
     isPositive: (value: unknown) => typeof value === 'number' && value > 0,
     /** A column heading that may wrap between words but never inside "port-ins". */
     keepWhole: (text: string) =>
       new hbs.SafeString(
         text
           .split(' ')
-          .map((word) => (word.includes('-') ? `<span class="fig">${hbs.escapeExpression(word)}</span>` : hbs.escapeExpression(word)))
+          .map((word) =>
+            word.includes('-') ? `<span class="fig">${hbs.escapeExpression(word)}</span>` : hbs.escapeExpression(word),
+          )
           .join(' '),
       ),
     /** A rule line of a display width, for text headings: {{rule 72}} or {{rule 72 "="}}. */
@@ -89,7 +95,11 @@ function hbsFiles(dir: string): string[] {
     .sort();
 }
 
-function createInstance(templatesDir: string, locale: Locale, flavour: 'html' | 'text'): { hbs: Instance; compile(file: string): Template } {
+function createInstance(
+  templatesDir: string,
+  locale: Locale,
+  flavour: 'html' | 'text',
+): { hbs: Instance; compile(file: string): Template } {
   const hbs = Handlebars.create();
   // strict: a field a template names must exist in the view (null is fine), so a typo fails loudly.
   const options = { strict: true, noEscape: flavour === 'text' };
@@ -97,7 +107,8 @@ function createInstance(templatesDir: string, locale: Locale, flavour: 'html' | 
   registerHelpers(hbs, locale);
   if (flavour === 'text') registerTextHelpers(hbs);
   const partialsDir = join(templatesDir, 'partials', flavour);
-  for (const name of hbsFiles(partialsDir)) hbs.registerPartial(basename(name, '.hbs'), compile(join(partialsDir, name)));
+  for (const name of hbsFiles(partialsDir))
+    hbs.registerPartial(basename(name, '.hbs'), compile(join(partialsDir, name)));
   const reportsDir = join(templatesDir, 'reports');
   for (const name of hbsFiles(reportsDir).filter((file) => file.endsWith(`.${flavour}.hbs`))) {
     hbs.registerPartial(basename(name, `.${flavour}.hbs`), compile(join(reportsDir, name)));

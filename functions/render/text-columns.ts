@@ -34,7 +34,8 @@ export interface TextCell {
 /** Lays rows out in columns as wide as their widest cell, two spaces apart, figures right-aligned. */
 export function layOutColumns(rows: readonly (readonly TextCell[])[], indent = 2): string {
   const widths: number[] = [];
-  for (const row of rows) for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, displayWidth(cell.text));
+  for (const row of rows)
+    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, displayWidth(cell.text));
   return rows
     .map((row) => {
       const cells = row.map((cell, i) => {
@@ -52,12 +53,16 @@ const CLOSING = /^[\uff0c\u3002\uff1b\uff1a\u3001\uff09\u300b\u300d\u300f\u3011\
 
 /** Splits prose into unbreakable units: words, single Chinese characters, runs of spaces. */
 function unitsOf(text: string): string[] {
-  const raw = text.match(/\s+|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u201c\u201d]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u201c\u201d]+/g) ?? [];
+  const raw =
+    text.match(
+      /\s+|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u201c\u201d]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u201c\u201d]+/g,
+    ) ?? [];
   // Chinese line breaking: a closing mark never starts a line, an opening mark never ends one.
   const units: string[] = [];
   for (const unit of raw) {
     const last = units.at(-1);
-    if (last !== undefined && (CLOSING.test(unit) || OPENING.test(last.slice(-1))) && !/^\s/.test(unit)) units[units.length - 1] = last + unit;
+    if (last !== undefined && (CLOSING.test(unit) || OPENING.test(last.slice(-1))) && !/^\s/.test(unit))
+      units[units.length - 1] = last + unit;
     else units.push(unit);
   }
   return units;

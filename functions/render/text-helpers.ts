@@ -1,7 +1,7 @@
 // Helpers of the plain-text part only: tables whose columns line up in a terminal (Chinese
 // characters are two cells wide) and prose wrapped to the terminal's width.
 import type Handlebars from 'handlebars';
-import { layOutColumns, wrapText, type TextCell } from './text-columns.ts';
+import { layOutColumns, type TextCell, wrapText } from './text-columns.ts';
 
 /** The width of the text part's prose, in terminal cells. */
 const TEXT_WIDTH = 76;

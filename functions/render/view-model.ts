@@ -6,7 +6,7 @@ import type { AttentionItem, Briefing, ProvinceFlow } from '#core/report-model.t
 import { CHART_IDS } from './chart-specs.ts';
 import type { ChartImage, ChartSpec } from './charts/chart-spec.ts';
 import type { RenderContext } from './render-context.ts';
-import { sentencesOf, type Sentences } from './sentences.ts';
+import { type Sentences, sentencesOf } from './sentences.ts';
 import { subjectOf } from './subject.ts';
 
 export interface ChartRef {
@@ -41,7 +41,11 @@ export interface BriefingView {
   readonly isProvince: boolean;
   readonly model: Briefing;
   readonly sentences: Sentences;
-  readonly charts: { readonly operators: ChartRef | null; readonly trend: ChartRef | null; readonly categories: ChartRef | null };
+  readonly charts: {
+    readonly operators: ChartRef | null;
+    readonly trend: ChartRef | null;
+    readonly categories: ChartRef | null;
+  };
   readonly matrixOperators: readonly string[];
   readonly matrix: readonly MatrixRow[];
   readonly attention: readonly AttentionRow[];
@@ -72,7 +76,10 @@ function matrixOf(model: Briefing): { operators: string[]; rows: MatrixRow[] } {
   const ports = new Map(model.flows.matrix.map((cell) => [`${cell.donor}>${cell.recipient}`, cell.ports]));
   const rows = operators.map((donor) => ({
     donor,
-    cells: operators.map((recipient) => ({ ports: donor === recipient ? null : (ports.get(`${donor}>${recipient}`) ?? null), self: donor === recipient })),
+    cells: operators.map((recipient) => ({
+      ports: donor === recipient ? null : (ports.get(`${donor}>${recipient}`) ?? null),
+      self: donor === recipient,
+    })),
   }));
   return { operators, rows };
 }
@@ -117,11 +124,18 @@ export function briefingView(model: Briefing, c: RenderContext, charts: readonly
     isProvince: model.report === 'province-monthly',
     model,
     sentences: sentencesOf(model, c),
-    charts: { operators: chartRef(charts, CHART_IDS.operators), trend: chartRef(charts, CHART_IDS.trend), categories: chartRef(charts, CHART_IDS.categories) },
+    charts: {
+      operators: chartRef(charts, CHART_IDS.operators),
+      trend: chartRef(charts, CHART_IDS.trend),
+      categories: chartRef(charts, CHART_IDS.categories),
+    },
     matrixOperators: matrix.operators,
     matrix: matrix.rows,
     attention: attentionOf(model),
-    provinces: model.report === 'hq-weekly' ? [...model.flows.byProvince].sort((a, b) => a.provinceCode.localeCompare(b.provinceCode)) : [],
+    provinces:
+      model.report === 'hq-weekly'
+        ? [...model.flows.byProvince].sort((a, b) => a.provinceCode.localeCompare(b.provinceCode))
+        : [],
     hasNull: containsNull(model),
     bodyPartial: model.report,
   };

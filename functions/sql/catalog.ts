@@ -5,8 +5,8 @@
 //   :name         a named parameter, compiled to a positional ? with its value in order
 // Values never enter the SQL text: periods and dates reach the engine as parameters only.
 import { readFileSync } from 'node:fs';
-import type { MetricQueryName, QueryParameters } from '#core/ports.ts';
 import { assetUrl } from '#asset-root';
+import type { MetricQueryName, QueryParameters } from '#core/ports.ts';
 import { channels, dissatisfactionCategories, operators, provinces, rejectReasons } from '#reference/index.ts';
 
 export type SqlValue = string | number;
@@ -32,7 +32,8 @@ export function readSqlFile(relativePath: string): string {
 
 function quotedList(codes: readonly string[]): string {
   for (const code of codes) {
-    if (!/^[A-Za-z0-9_]+(\/[A-Za-z0-9_]+)?$/.test(code)) throw new Error(`reference code ${JSON.stringify(code)} is not safe to place in SQL`);
+    if (!/^[A-Za-z0-9_]+(\/[A-Za-z0-9_]+)?$/.test(code))
+      throw new Error(`reference code ${JSON.stringify(code)} is not safe to place in SQL`);
   }
   return codes.map((code) => `'${code}'`).join(', ');
 }
@@ -42,7 +43,9 @@ const codeLists: Record<string, string> = {
   operators: quotedList(operators.map((o) => o.code)),
   categories: quotedList(dissatisfactionCategories.map((c) => c.code)),
   // A subcategory refines its own category only: the pairs, as 'CATEGORY/SUBCATEGORY'.
-  category_subcategories: quotedList(dissatisfactionCategories.flatMap((c) => c.subcategories.map((s) => `${c.code}/${s.code}`))),
+  category_subcategories: quotedList(
+    dissatisfactionCategories.flatMap((c) => c.subcategories.map((s) => `${c.code}/${s.code}`)),
+  ),
   reject_reasons: quotedList(rejectReasons.map((r) => r.code)),
   statuses: quotedList(channels.statuses),
   request_channels: quotedList(channels.port_requests),
@@ -68,7 +71,11 @@ function fragmentText(key: string, sources: FragmentSources): string {
   return readSqlFile(`${sources.folders.at(-1)}${key}.sql`);
 }
 
-export function expandPlaceholders(text: string, trail: readonly string[], sources: FragmentSources = RAW_FRAGMENTS): string {
+export function expandPlaceholders(
+  text: string,
+  trail: readonly string[],
+  sources: FragmentSources = RAW_FRAGMENTS,
+): string {
   return text.replace(/\{\{\s*([a-z_.]+)\s*\}\}/g, (_whole, key: string) => {
     if (key.startsWith('codes.')) {
       const list = codeLists[key.slice('codes.'.length)];
@@ -107,7 +114,13 @@ export function bindNamedParameters(text: string): { sql: string; names: string[
       index += 1;
     }
   }
-  return { sql: sql.replace(/[ \t]+\n/g, '\n').replace(/\n{2,}/g, '\n').trim(), names };
+  return {
+    sql: sql
+      .replace(/[ \t]+\n/g, '\n')
+      .replace(/\n{2,}/g, '\n')
+      .trim(),
+    names,
+  };
 }
 
 /** The SQL text of a metric query with its placeholders resolved but values not yet bound. */

@@ -3,9 +3,16 @@
 // The same placeholders as the raw catalog; curated fragments live in curated/fragments/ and
 // fall back to the raw fragments (the quarantine rules stay written once).
 import { existsSync } from 'node:fs';
-import type { MetricQueryName, QueryParameters } from '#core/ports.ts';
 import { assetUrl } from '#asset-root';
-import { bindNamedParameters, expandPlaceholders, readSqlFile, type CompiledQuery, type FragmentSources, type SqlValue } from './catalog.ts';
+import type { MetricQueryName, QueryParameters } from '#core/ports.ts';
+import {
+  bindNamedParameters,
+  type CompiledQuery,
+  expandPlaceholders,
+  type FragmentSources,
+  readSqlFile,
+  type SqlValue,
+} from './catalog.ts';
 
 export type CuratedColumnType = 'VARCHAR' | 'TIMESTAMP' | 'BIGINT' | 'DECIMAL(12,2)';
 
@@ -19,23 +26,86 @@ export interface CuratedTable {
 }
 
 const request: readonly (readonly [string, CuratedColumnType])[] = [
-  ['port_id', 'VARCHAR'], ['province_code', 'VARCHAR'], ['donor_operator', 'VARCHAR'], ['recipient_operator', 'VARCHAR'],
-  ['status', 'VARCHAR'], ['reject_reason', 'VARCHAR'], ['requested_at', 'TIMESTAMP'], ['completed_at', 'TIMESTAMP'],
+  ['port_id', 'VARCHAR'],
+  ['province_code', 'VARCHAR'],
+  ['donor_operator', 'VARCHAR'],
+  ['recipient_operator', 'VARCHAR'],
+  ['status', 'VARCHAR'],
+  ['reject_reason', 'VARCHAR'],
+  ['requested_at', 'TIMESTAMP'],
+  ['completed_at', 'TIMESTAMP'],
 ];
 const usage: readonly (readonly [string, CuratedColumnType])[] = [
-  ['usage_months', 'BIGINT'], ['data_used_mb', 'BIGINT'], ['data_allowance_mb', 'BIGINT'], ['voice_used_min', 'BIGINT'], ['voice_allowance_min', 'BIGINT'],
+  ['usage_months', 'BIGINT'],
+  ['data_used_mb', 'BIGINT'],
+  ['data_allowance_mb', 'BIGINT'],
+  ['voice_used_min', 'BIGINT'],
+  ['voice_allowance_min', 'BIGINT'],
 ];
 const planAndQuarantine: readonly (readonly [string, CuratedColumnType])[] = [
-  ['plan_code', 'VARCHAR'], ['monthly_fee_cny', 'DECIMAL(12,2)'], ['quarantine_reason', 'VARCHAR'],
+  ['plan_code', 'VARCHAR'],
+  ['monthly_fee_cny', 'DECIMAL(12,2)'],
+  ['quarantine_reason', 'VARCHAR'],
 ];
 
 export const CURATED_TABLES: readonly CuratedTable[] = [
-  { name: 'port_requests_current', follows: 'port_requests', partitionColumn: 'dt', columns: [...request, ...planAndQuarantine, ...usage] },
-  { name: 'port_requests_spread', follows: 'port_requests', partitionColumn: 'dt', columns: [...request, ['updated_at', 'TIMESTAMP'], ...planAndQuarantine, ...usage] },
-  { name: 'flows_daily', follows: 'port_requests', partitionColumn: 'dt', columns: [['day', 'VARCHAR'], ['province_code', 'VARCHAR'], ['donor', 'VARCHAR'], ['recipient', 'VARCHAR'], ['ports', 'BIGINT']] },
-  { name: 'requests_daily', follows: 'port_requests', partitionColumn: 'dt', columns: [['day', 'VARCHAR'], ['province_code', 'VARCHAR'], ['donor', 'VARCHAR'], ['status', 'VARCHAR'], ['reject_reason', 'VARCHAR'], ['requests', 'BIGINT']] },
-  { name: 'port_requests_quality', follows: 'port_requests', partitionColumn: 'dt', columns: [['province_code', 'VARCHAR'], ['outcome', 'VARCHAR'], ['row_count', 'BIGINT']] },
-  { name: 'usage_quality', follows: 'usage_monthly', partitionColumn: 'month', columns: [['province_code', 'VARCHAR'], ['outcome', 'VARCHAR'], ['row_count', 'BIGINT']] },
+  {
+    name: 'port_requests_current',
+    follows: 'port_requests',
+    partitionColumn: 'dt',
+    columns: [...request, ...planAndQuarantine, ...usage],
+  },
+  {
+    name: 'port_requests_spread',
+    follows: 'port_requests',
+    partitionColumn: 'dt',
+    columns: [...request, ['updated_at', 'TIMESTAMP'], ...planAndQuarantine, ...usage],
+  },
+  {
+    name: 'flows_daily',
+    follows: 'port_requests',
+    partitionColumn: 'dt',
+    columns: [
+      ['day', 'VARCHAR'],
+      ['province_code', 'VARCHAR'],
+      ['donor', 'VARCHAR'],
+      ['recipient', 'VARCHAR'],
+      ['ports', 'BIGINT'],
+    ],
+  },
+  {
+    name: 'requests_daily',
+    follows: 'port_requests',
+    partitionColumn: 'dt',
+    columns: [
+      ['day', 'VARCHAR'],
+      ['province_code', 'VARCHAR'],
+      ['donor', 'VARCHAR'],
+      ['status', 'VARCHAR'],
+      ['reject_reason', 'VARCHAR'],
+      ['requests', 'BIGINT'],
+    ],
+  },
+  {
+    name: 'port_requests_quality',
+    follows: 'port_requests',
+    partitionColumn: 'dt',
+    columns: [
+      ['province_code', 'VARCHAR'],
+      ['outcome', 'VARCHAR'],
+      ['row_count', 'BIGINT'],
+    ],
+  },
+  {
+    name: 'usage_quality',
+    follows: 'usage_monthly',
+    partitionColumn: 'month',
+    columns: [
+      ['province_code', 'VARCHAR'],
+      ['outcome', 'VARCHAR'],
+      ['row_count', 'BIGINT'],
+    ],
+  },
 ];
 
 export function curatedTable(name: string): CuratedTable {
@@ -56,7 +126,12 @@ export const CURATED_SCAN_PARAMETERS: Readonly<Record<string, readonly [from: st
 
 const CURATED_FRAGMENTS = ['curated/fragments/', 'fragments/'] as const;
 
-function compile(path: string, name: string, parameters: QueryParameters, replaced?: Readonly<Record<string, string>>): { sql: string; values: SqlValue[]; parameterNames: string[] } {
+function compile(
+  path: string,
+  name: string,
+  parameters: QueryParameters,
+  replaced?: Readonly<Record<string, string>>,
+): { sql: string; values: SqlValue[]; parameterNames: string[] } {
   const sources: FragmentSources = { folders: CURATED_FRAGMENTS, ...(replaced ? { replaced } : {}) };
   const { sql, names } = bindNamedParameters(expandPlaceholders(readSqlFile(path), [], sources));
   const values = names.map((parameter) => {
@@ -90,6 +165,10 @@ export function compileCuratedMetricQuery(name: MetricQueryName, parameters: Que
  * partitions given by :target_from_dt / :target_to_dt. `replaced` names fragments that the
  * writer has already materialised (DuckDB keeps port_requests_placed in a temp table).
  */
-export function compileCuratedBuild(file: string, parameters: QueryParameters, replaced?: Readonly<Record<string, string>>): { sql: string; values: SqlValue[] } {
+export function compileCuratedBuild(
+  file: string,
+  parameters: QueryParameters,
+  replaced?: Readonly<Record<string, string>>,
+): { sql: string; values: SqlValue[] } {
   return compile(file, file, parameters, replaced);
 }

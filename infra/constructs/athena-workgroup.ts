@@ -50,7 +50,11 @@ export class BriefingsWorkGroup extends Construct {
         },
       },
     });
-    this.workGroupArn = Stack.of(this).formatArn({ service: 'athena', resource: 'workgroup', resourceName: props.workGroupName });
+    this.workGroupArn = Stack.of(this).formatArn({
+      service: 'athena',
+      resource: 'workgroup',
+      resourceName: props.workGroupName,
+    });
   }
 
   /** Lets a function run queries in this workgroup over the given lake tables, and nothing else. */
@@ -58,7 +62,13 @@ export class BriefingsWorkGroup extends Construct {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'RunQueriesInTheBriefingsWorkGroup',
-        actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution', 'athena:GetWorkGroup'],
+        actions: [
+          'athena:StartQueryExecution',
+          'athena:GetQueryExecution',
+          'athena:GetQueryResults',
+          'athena:StopQueryExecution',
+          'athena:GetWorkGroup',
+        ],
         resources: [this.workGroupArn],
       }),
     );
@@ -66,11 +76,19 @@ export class BriefingsWorkGroup extends Construct {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ReadTheLakeTableDefinitions',
-        actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartition', 'glue:GetPartitions', 'glue:BatchGetPartition'],
+        actions: [
+          'glue:GetDatabase',
+          'glue:GetTable',
+          'glue:GetPartition',
+          'glue:GetPartitions',
+          'glue:BatchGetPartition',
+        ],
         resources: [
           stack.formatArn({ service: 'glue', resource: 'catalog' }),
           stack.formatArn({ service: 'glue', resource: 'database', resourceName: lake.databaseName }),
-          ...lake.tableNames.map((table) => stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${lake.databaseName}/${table}` })),
+          ...lake.tableNames.map((table) =>
+            stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${lake.databaseName}/${table}` }),
+          ),
         ],
       }),
     );

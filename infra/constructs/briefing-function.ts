@@ -7,11 +7,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -31,7 +31,8 @@ export type NativePackage = '@resvg/resvg-js';
 export const BUNDLE_ALIASES: Readonly<Record<string, string>> = { cheerio: 'cheerio/slim' };
 export const BUNDLE_TARGET = 'node22';
 /** CommonJS dependencies inside an ESM bundle still call require() for Node built-ins. */
-export const ESM_REQUIRE_BANNER = "import { createRequire as __mnpCreateRequire } from 'node:module'; const require = __mnpCreateRequire(import.meta.url);";
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __mnpCreateRequire } from 'node:module'; const require = __mnpCreateRequire(import.meta.url);";
 
 export interface BriefingFunctionProps {
   /** The handler file, relative to functions/handlers/, e.g. "prepare.ts". */
@@ -61,7 +62,9 @@ function nativeBinaryPackage(name: NativePackage, architecture: lambda.Architect
 }
 
 function copyCommands(inputDir: string, outputDir: string, paths: readonly string[]): string[] {
-  return paths.map((path) => `mkdir -p "${join(outputDir, path, '..')}" && cp -R "${join(inputDir, path)}" "${join(outputDir, path)}"`);
+  return paths.map(
+    (path) => `mkdir -p "${join(outputDir, path, '..')}" && cp -R "${join(inputDir, path)}" "${join(outputDir, path)}"`,
+  );
 }
 
 export class BriefingFunction extends Construct {
@@ -109,7 +112,9 @@ export class BriefingFunction extends Construct {
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       environment: { POWERTOOLS_SERVICE_NAME: 'mnp-briefings', ...props.environment },
       ...(props.failureQueue ? { onFailure: new SqsDestination(props.failureQueue), retryAttempts: 0 } : {}),
-      ...(props.reservedConcurrentExecutions ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
+      ...(props.reservedConcurrentExecutions
+        ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions }
+        : {}),
       bundling: {
         forceDockerBundling: false,
         format: nodejs.OutputFormat.ESM,

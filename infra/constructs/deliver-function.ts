@@ -61,7 +61,8 @@ export class DeliverFunction extends BriefingFunction {
     // 2 minutes leaves room for SES retries.
     super(scope, id, {
       handlerFile: 'deliver.ts',
-      description: 'Renders and archives one audience\'s briefing, then sends it through SES (idempotent via the ledger)',
+      description:
+        "Renders and archives one audience's briefing, then sends it through SES (idempotent via the ledger)",
       memorySize: 1024,
       timeout,
       runtimeFiles: ['templates', 'assets'],

@@ -55,7 +55,8 @@ export class MissedRunCheck extends Construct {
     };
     this.checker = new BriefingFunction(this, 'Check', {
       handlerFile: 'check.ts',
-      description: 'Holds each report schedule against the run journal and the ledger; publishes overdue counts per report',
+      description:
+        'Holds each report schedule against the run journal and the ledger; publishes overdue counts per report',
       memorySize: 256,
       timeout: Duration.minutes(2),
       failureQueue: props.failureQueue,
@@ -79,13 +80,28 @@ export class MissedRunCheck extends Construct {
       description: 'Runs the check of missed briefings',
       schedule: scheduler.ScheduleExpression.rate(every),
       enabled: props.enabled,
-      target: new targets.LambdaInvoke(this.checker.function, { deadLetterQueue: props.failureQueue, retryAttempts: 2 }),
+      target: new targets.LambdaInvoke(this.checker.function, {
+        deadLetterQueue: props.failureQueue,
+        retryAttempts: 2,
+      }),
     });
 
     const action = new actions.SnsAction(props.alarmTopic);
     const metric = (name: string, report: string) =>
-      new cloudwatch.Metric({ namespace: props.metricNamespace, metricName: name, dimensionsMap: { Report: report }, statistic: 'Maximum', period: every });
-    const alarm = (alarmId: string, name: string, report: string, description: string, treatMissingData: cloudwatch.TreatMissingData) => {
+      new cloudwatch.Metric({
+        namespace: props.metricNamespace,
+        metricName: name,
+        dimensionsMap: { Report: report },
+        statistic: 'Maximum',
+        period: every,
+      });
+    const alarm = (
+      alarmId: string,
+      name: string,
+      report: string,
+      description: string,
+      treatMissingData: cloudwatch.TreatMissingData,
+    ) => {
       const created = new cloudwatch.Alarm(this, alarmId, {
         metric: metric(name, report),
         threshold: 1,

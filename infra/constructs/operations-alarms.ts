@@ -8,8 +8,8 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 
 export interface MonitoredFunction {
@@ -41,8 +41,16 @@ export class OperationsAlarms extends Construct {
     super(scope, id);
     this.action = new actions.SnsAction(props.alarmTopic);
     for (const { name, stateMachine } of props.stateMachines) {
-      this.atLeastOne(`${name}-failed`, stateMachine.metricFailed({ period: Duration.minutes(5) }), `A ${name} run failed, was held for missing data, or did not deliver to every audience`);
-      this.atLeastOne(`${name}-timed-out`, stateMachine.metricTimedOut({ period: Duration.minutes(5) }), `A ${name} run timed out`);
+      this.atLeastOne(
+        `${name}-failed`,
+        stateMachine.metricFailed({ period: Duration.minutes(5) }),
+        `A ${name} run failed, was held for missing data, or did not deliver to every audience`,
+      );
+      this.atLeastOne(
+        `${name}-timed-out`,
+        stateMachine.metricTimedOut({ period: Duration.minutes(5) }),
+        `A ${name} run timed out`,
+      );
     }
     for (const { name, queue } of props.deadLetterQueues) {
       this.atLeastOne(
@@ -56,10 +64,19 @@ export class OperationsAlarms extends Construct {
         ? this.errorLinesMetric(monitored, props.metricNamespace)
         : monitored.function.metricErrors({ period: Duration.minutes(5) });
       this.atLeastOne(`${monitored.name}-errors`, errors, `The ${monitored.name} function reported errors`);
-      this.atLeastOne(`${monitored.name}-throttles`, monitored.function.metricThrottles({ period: Duration.minutes(5) }), `The ${monitored.name} function was throttled`);
+      this.atLeastOne(
+        `${monitored.name}-throttles`,
+        monitored.function.metricThrottles({ period: Duration.minutes(5) }),
+        `The ${monitored.name} function was throttled`,
+      );
     }
     this.above('ses-bounce-rate', sesMetric('Reputation.BounceRate'), 0.05, 'The SES bounce rate is above 5 %');
-    this.above('ses-complaint-rate', sesMetric('Reputation.ComplaintRate'), 0.001, 'The SES complaint rate is above 0.1 %');
+    this.above(
+      'ses-complaint-rate',
+      sesMetric('Reputation.ComplaintRate'),
+      0.001,
+      'The SES complaint rate is above 0.1 %',
+    );
   }
 
   private errorLinesMetric(monitored: MonitoredFunction, namespace: string): cloudwatch.IMetric {
@@ -87,7 +104,13 @@ export class OperationsAlarms extends Construct {
     this.add(id, metric, threshold, description, cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD);
   }
 
-  private add(id: string, metric: cloudwatch.IMetric, threshold: number, description: string, comparisonOperator: cloudwatch.ComparisonOperator): void {
+  private add(
+    id: string,
+    metric: cloudwatch.IMetric,
+    threshold: number,
+    description: string,
+    comparisonOperator: cloudwatch.ComparisonOperator,
+  ): void {
     const alarm = new cloudwatch.Alarm(this, id, {
       metric,
       threshold,

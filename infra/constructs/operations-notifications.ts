@@ -50,7 +50,11 @@ export class OperationsNotifications extends Construct {
       }),
     );
     this.alarmTopic = this.topic('AlarmTopic', `${props.namePrefix}-alarms`, 'mnp-briefings alarms');
-    this.mailEventsTopic = this.topic('MailEventsTopic', `${props.namePrefix}-mail-events`, 'mnp-briefings mail events (bounce, complaint)');
+    this.mailEventsTopic = this.topic(
+      'MailEventsTopic',
+      `${props.namePrefix}-mail-events`,
+      'mnp-briefings mail events (bounce, complaint)',
+    );
     this.mailEventsTopic.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'SesPublishesMailEvents',

@@ -26,7 +26,8 @@ export class OperatorPolicy extends Construct {
     const archive = props.archiveBucket;
     this.policy = new iam.ManagedPolicy(this, 'Policy', {
       managedPolicyName: props.managedPolicyName,
-      description: 'mnp-briefings command line with --target aws: start runs, read the run journal, the ledger and the archived briefings',
+      description:
+        'mnp-briefings command line with --target aws: start runs, read the run journal, the ledger and the archived briefings',
       statements: [
         new iam.PolicyStatement({
           sid: 'FindTheStateMachinesByName',
@@ -57,5 +58,4 @@ export class OperatorPolicy extends Construct {
       ],
     });
   }
-
 }

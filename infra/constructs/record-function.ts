@@ -12,7 +12,9 @@ export interface RecordFunctionProps {
 
 export class RecordFunction extends BriefingFunction {
   constructor(scope: Construct, id: string, props: RecordFunctionProps) {
-    const environment: FunctionEnvironment<typeof recordConfigSchema> = { ARCHIVE_BUCKET: props.archiveBucket.bucketName };
+    const environment: FunctionEnvironment<typeof recordConfigSchema> = {
+      ARCHIVE_BUCKET: props.archiveBucket.bucketName,
+    };
     // Writes one small JSON file and one HTML page.
     super(scope, id, {
       handlerFile: 'record-run.ts',

@@ -34,7 +34,11 @@ export interface ReportRunMachineProps {
 const PERMANENT_ERRORS = [ConfigurationError.name, PeriodError.name];
 export const DATA_NOT_READY = DataNotReadyError.name;
 /** Errors of the Lambda service itself, not of the function's code. */
-const LAMBDA_SERVICE_ERRORS = ['Lambda.TooManyRequestsException', 'Lambda.ServiceException', 'Lambda.SdkClientException'];
+const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.TooManyRequestsException',
+  'Lambda.ServiceException',
+  'Lambda.SdkClientException',
+];
 
 /** How often Prepare is retried while the lake is incomplete: every retryEveryMinutes for graceHours. */
 export function holdRetries(definition: ReportDefinition): { intervalMinutes: number; maxAttempts: number } {
@@ -49,7 +53,11 @@ export class ReportRunMachine extends Construct {
     super(scope, id);
     const { definition } = props;
     const runEvent = (extra: Record<string, unknown> = {}) =>
-      sfn.TaskInput.fromObject({ request: sfn.JsonPath.objectAt('$.request'), startedAt: sfn.JsonPath.stringAt('$.startedAt'), ...extra });
+      sfn.TaskInput.fromObject({
+        request: sfn.JsonPath.objectAt('$.request'),
+        startedAt: sfn.JsonPath.stringAt('$.startedAt'),
+        ...extra,
+      });
     const prepared = {
       'reportId.$': '$.Payload.reportId',
       'periodId.$': '$.Payload.periodId',
@@ -66,9 +74,11 @@ export class ReportRunMachine extends Construct {
       parameters: { 'request.$': '$', 'startedAt.$': '$$.Execution.StartTime' },
     });
 
-    const recordFailed = this.record('RecordFailed', props.record, runEvent({ outcome: 'failed', error: sfn.JsonPath.objectAt('$.error') })).next(
-      new sfn.Fail(this, 'RunFailed', { error: 'RunFailed', causePath: '$.error.Cause' }),
-    );
+    const recordFailed = this.record(
+      'RecordFailed',
+      props.record,
+      runEvent({ outcome: 'failed', error: sfn.JsonPath.objectAt('$.error') }),
+    ).next(new sfn.Fail(this, 'RunFailed', { error: 'RunFailed', causePath: '$.error.Cause' }));
 
     const prepare = this.prepareTask('Prepare', props.prepare, runEvent(), prepared);
     const hold = holdRetries(definition);
@@ -107,10 +117,13 @@ export class ReportRunMachine extends Construct {
   }
 
   /** Prepared (or prepared anyway): deliver to each audience, record, end. */
-  private deliverAndRecord(props: ReportRunMachineProps, runEvent: (extra?: Record<string, unknown>) => sfn.TaskInput): sfn.IChainable {
+  private deliverAndRecord(
+    props: ReportRunMachineProps,
+    runEvent: (extra?: Record<string, unknown>) => sfn.TaskInput,
+  ): sfn.IChainable {
     const deliver = new tasks.LambdaInvoke(this, 'Deliver', {
       lambdaFunction: props.deliver,
-      comment: 'Archive this audience\'s report, then send it (the ledger skips what was sent)',
+      comment: "Archive this audience's report, then send it (the ledger skips what was sent)",
       payload: sfn.TaskInput.fromJsonPathAt('$'),
       outputPath: '$.Payload',
     });
@@ -119,7 +132,12 @@ export class ReportRunMachine extends Construct {
     deliver.addCatch(
       new sfn.Pass(this, 'DeliveryFailed', {
         comment: 'Record the failure of this audience; the others go on',
-        parameters: { 'audience.$': '$.audience', status: 'failed', 'error.$': '$.error.Error', 'cause.$': '$.error.Cause' },
+        parameters: {
+          'audience.$': '$.audience',
+          status: 'failed',
+          'error.$': '$.error.Error',
+          'cause.$': '$.error.Cause',
+        },
       }),
       { errors: [sfn.Errors.ALL], resultPath: '$.error' },
     );
@@ -139,7 +157,11 @@ export class ReportRunMachine extends Construct {
     const recordOutcome = this.record(
       'RecordOutcome',
       props.record,
-      runEvent({ outcome: 'finished', prepared: sfn.JsonPath.objectAt('$.prepared'), deliveries: sfn.JsonPath.listAt('$.deliveries') }),
+      runEvent({
+        outcome: 'finished',
+        prepared: sfn.JsonPath.objectAt('$.prepared'),
+        deliveries: sfn.JsonPath.listAt('$.deliveries'),
+      }),
     );
     // The audiences that failed get one more attempt each, uncaught: a failure fails its
     // iteration, and so the execution, at this Map. A redrive re-runs exactly the iterations that
@@ -147,15 +169,22 @@ export class ReportRunMachine extends Construct {
     // records the run again; the ledger skips every recipient already sent.
     const deliverAgain = new tasks.LambdaInvoke(this, 'DeliverAgain', {
       lambdaFunction: props.deliver,
-      comment: 'One more attempt for an audience that failed; its failure fails the execution here, where a redrive resumes',
+      comment:
+        'One more attempt for an audience that failed; its failure fails the execution here, where a redrive resumes',
       payload: sfn.TaskInput.fromJsonPathAt('$'),
       outputPath: '$.Payload',
     });
     // Only the Lambda service's own transient errors are retried here (a throttle when two runs
     // share Deliver's reserved concurrency); the delivery's errors fail the iteration.
-    deliverAgain.addRetry({ errors: LAMBDA_SERVICE_ERRORS, interval: Duration.minutes(1), maxAttempts: 3, backoffRate: 2 });
+    deliverAgain.addRetry({
+      errors: LAMBDA_SERVICE_ERRORS,
+      interval: Duration.minutes(1),
+      maxAttempts: 3,
+      backoffRate: 2,
+    });
     const redeliverFailed = new sfn.Map(this, 'RedeliverFailed', {
-      comment: 'The failed audiences again; a failed iteration fails the execution, and a redrive re-runs exactly those iterations',
+      comment:
+        'The failed audiences again; a failed iteration fails the execution, and a redrive re-runs exactly those iterations',
       itemsPath: '$.recorded.failedAudiences',
       itemSelector: itemSelector('$$.Map.Item.Value'),
       maxConcurrency: props.maxConcurrency ?? 8,
@@ -173,7 +202,10 @@ export class ReportRunMachine extends Construct {
     );
     const delivered = new sfn.Succeed(this, 'Delivered');
     const allSent = new sfn.Choice(this, 'AllSent')
-      .when(sfn.Condition.numberGreaterThan('$.recorded.failed', 0), redeliverFailed.next(recordRedelivered).next(delivered))
+      .when(
+        sfn.Condition.numberGreaterThan('$.recorded.failed', 0),
+        redeliverFailed.next(recordRedelivered).next(delivered),
+      )
       .otherwise(delivered);
     return deliverEach.next(recordOutcome).next(allSent);
   }
@@ -187,20 +219,34 @@ export class ReportRunMachine extends Construct {
     deliveries: sfn.IChainable,
   ): sfn.IChainable {
     if (definition.dataIncomplete.whenGraceEnds === 'hold') {
-      return this.record('RecordHeld', props.record, runEvent({ outcome: 'held', error: sfn.JsonPath.objectAt('$.error') })).next(
+      return this.record(
+        'RecordHeld',
+        props.record,
+        runEvent({ outcome: 'held', error: sfn.JsonPath.objectAt('$.error') }),
+      ).next(
         new sfn.Fail(this, 'Held', {
           error: 'DataNotReady',
           cause: `Partitions were still missing when the ${definition.dataIncomplete.graceHours} h grace period ended; see runs/<report>/<period>/status.json`,
         }),
       );
     }
-    const prepareAnyway = this.prepareTask('PrepareDespiteMissingData', props.prepare, runEvent({ sendDespiteMissingData: true }), prepared);
+    const prepareAnyway = this.prepareTask(
+      'PrepareDespiteMissingData',
+      props.prepare,
+      runEvent({ sendDespiteMissingData: true }),
+      prepared,
+    );
     this.addStandardRetries(prepareAnyway, { interval: Duration.seconds(30), maxAttempts: 2 });
     prepareAnyway.addCatch(recordFailed, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
     return prepareAnyway.next(deliveries);
   }
 
-  private prepareTask(id: string, fn: lambda.IFunction, payload: sfn.TaskInput, prepared: Record<string, string>): tasks.LambdaInvoke {
+  private prepareTask(
+    id: string,
+    fn: lambda.IFunction,
+    payload: sfn.TaskInput,
+    prepared: Record<string, string>,
+  ): tasks.LambdaInvoke {
     return new tasks.LambdaInvoke(this, id, {
       lambdaFunction: fn,
       comment: 'Check the _SUCCESS markers, run the metric queries once, store the snapshot',
@@ -230,6 +276,11 @@ export class ReportRunMachine extends Construct {
   private addStandardRetries(task: tasks.LambdaInvoke, options: { interval: Duration; maxAttempts: number }): void {
     // A retrier with no attempts, placed first, keeps permanent errors out of the catch-all retrier.
     task.addRetry({ errors: PERMANENT_ERRORS, maxAttempts: 0 });
-    task.addRetry({ errors: [sfn.Errors.ALL], interval: options.interval, maxAttempts: options.maxAttempts, backoffRate: 2 });
+    task.addRetry({
+      errors: [sfn.Errors.ALL],
+      interval: options.interval,
+      maxAttempts: options.maxAttempts,
+      backoffRate: 2,
+    });
   }
 }

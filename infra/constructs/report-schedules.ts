@@ -4,9 +4,9 @@
 // which starts the report's state machine under a name made of the report and the period.
 // An invocation that keeps failing is retried, then parked in a dead-letter queue.
 import { Duration, TimeZone } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ReportDefinition } from '#core/report-definitions.ts';
@@ -32,11 +32,17 @@ export class ReportSchedules extends Construct {
           scheduleName: `${props.groupName}-${definition.id}`,
           scheduleGroup: group,
           description: definition.schedule.description,
-          schedule: scheduler.ScheduleExpression.expression(definition.schedule.expression, TimeZone.of(definition.schedule.timezone)),
+          schedule: scheduler.ScheduleExpression.expression(
+            definition.schedule.expression,
+            TimeZone.of(definition.schedule.timezone),
+          ),
           timeWindow: scheduler.TimeWindow.off(),
           enabled: props.enabled,
           target: new targets.LambdaInvoke(props.starter, {
-            input: scheduler.ScheduleTargetInput.fromObject({ reportId: definition.id, scheduledTime: scheduler.ContextAttribute.scheduledTime }),
+            input: scheduler.ScheduleTargetInput.fromObject({
+              reportId: definition.id,
+              scheduledTime: scheduler.ContextAttribute.scheduledTime,
+            }),
             deadLetterQueue: props.deadLetterQueue,
             retryAttempts: 5,
             maxEventAge: Duration.hours(2),

@@ -30,7 +30,10 @@ export class SecureBucket extends Construct {
     const lifecycleRules = [...(props.lifecycleRules ?? [])];
     lifecycleRules.push({ id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) });
     if (props.versioned && props.noncurrentVersionExpiration) {
-      lifecycleRules.push({ id: 'expire-noncurrent-versions', noncurrentVersionExpiration: props.noncurrentVersionExpiration });
+      lifecycleRules.push({
+        id: 'expire-noncurrent-versions',
+        noncurrentVersionExpiration: props.noncurrentVersionExpiration,
+      });
     }
     this.bucket = new s3.Bucket(this, 'Bucket', {
       bucketName: props.bucketName,

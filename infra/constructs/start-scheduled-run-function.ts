@@ -4,8 +4,8 @@
 // Scheduler invokes it asynchronously: a failed start goes to the schedules' dead-letter queue.
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { FunctionEnvironment, startConfigSchema } from '#handlers/support/config.ts';
 import { BriefingFunction } from './briefing-function.ts';
@@ -29,7 +29,8 @@ export class StartScheduledRunFunction extends BriefingFunction {
     };
     super(scope, id, {
       handlerFile: 'start-scheduled-run.ts',
-      description: 'Starts a report run for a schedule tick, named after its report and period (a retried tick starts nothing new)',
+      description:
+        'Starts a report run for a schedule tick, named after its report and period (a retried tick starts nothing new)',
       memorySize: 256,
       timeout: Duration.seconds(30),
       failureQueue: props.failedStarts,

@@ -4,17 +4,19 @@
 // "*" for the few actions that have no resource-level permissions (X-Ray, log delivery), and
 // SES identity/* when the statement holds the sender to a domain with ses:FromAddress.
 // Any other wildcard stays a finding and fails the check.
-import { Stack, Validations, type IAspect } from 'aws-cdk-lib';
+import { type IAspect, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import type { IConstruct } from 'constructs';
 
 const GRANT_ACTION_GROUPS: Record<string, string> = {
-  's3:GetObject*': 'CDK grantRead: GetObject, GetObjectVersion, GetObjectTagging... on the objects of this statement only',
+  's3:GetObject*':
+    'CDK grantRead: GetObject, GetObjectVersion, GetObjectTagging... on the objects of this statement only',
   's3:GetBucket*': 'CDK grantRead: GetBucketLocation and friends, on the bucket of this statement only',
   's3:List*': 'CDK grantRead: ListBucket (and multipart listings) on the bucket of this statement only',
-  's3:Abort*': 'CDK grantPut: AbortMultipartUpload, so that a failed upload can be cleaned up, on the objects of this statement only',
+  's3:Abort*':
+    'CDK grantPut: AbortMultipartUpload, so that a failed upload can be cleaned up, on the objects of this statement only',
 };
 
 /** Actions that accept no resource other than "*" (AWS service authorization reference). */
@@ -54,7 +56,8 @@ interface Statement {
   readonly Condition?: Record<string, Record<string, unknown>>;
 }
 
-const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const asArray = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 /** SES authorizes a sandbox send against each recipient identity too: identity/* with the sender held by ses:FromAddress. */
 function sesIdentitiesReason(resource: string, actions: readonly string[], statement: Statement): string | undefined {
@@ -72,7 +75,9 @@ export class ExpectedWildcards implements IAspect {
     const stack = Stack.of(node);
     const document = stack.resolve(node.policyDocument) as { Statement?: Statement[] };
     const objectArns = new Map(
-      this.props.objectGrants.map((grant) => [flattenCfnReference(stack.resolve(grant.bucket.arnForObjects(`${grant.prefix}*`))), grant] as const),
+      this.props.objectGrants.map(
+        (grant) => [flattenCfnReference(stack.resolve(grant.bucket.arnForObjects(`${grant.prefix}*`))), grant] as const,
+      ),
     );
     const acknowledged = new Map<string, string>();
     for (const statement of document.Statement ?? []) {
@@ -84,14 +89,20 @@ export class ExpectedWildcards implements IAspect {
       }
       for (const resource of asArray(statement.Resource).map((r) => flattenCfnReference(r))) {
         if (!resource.includes('*')) continue;
-        const reason = this.resourceReason(resource, actions, objectArns) ?? sesIdentitiesReason(resource, actions, statement);
+        const reason =
+          this.resourceReason(resource, actions, objectArns) ?? sesIdentitiesReason(resource, actions, statement);
         if (reason) acknowledged.set(`Resource::${resource}`, reason);
       }
     }
-    for (const [finding, reason] of acknowledged) Validations.of(node).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
+    for (const [finding, reason] of acknowledged)
+      Validations.of(node).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
   }
 
-  private resourceReason(resource: string, actions: readonly string[], objectArns: ReadonlyMap<string, ObjectGrant>): string | undefined {
+  private resourceReason(
+    resource: string,
+    actions: readonly string[],
+    objectArns: ReadonlyMap<string, ObjectGrant>,
+  ): string | undefined {
     if (resource === '*') {
       return actions.every((action) => RESOURCE_STAR_ONLY.has(action))
         ? `${actions.join(', ')} support no resource-level permissions; "*" is the only resource AWS accepts for them`

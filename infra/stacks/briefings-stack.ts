@@ -3,7 +3,7 @@
 // builds its environment from its handler's config schema and makes its own grants, one state
 // machine per report, the schedules read from the report definitions, the SES configuration
 // set, and what operations see (topics, the schedules' dead-letter queue, alarms).
-import { Aspects, CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Aspects, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -14,7 +14,7 @@ import { DataNotReadyError, DeliveryError } from '#core/errors.ts';
 import type { ReportDefinition } from '#core/report-definitions.ts';
 import { BriefingsWorkGroup, RESULTS_PREFIX } from '../constructs/athena-workgroup.ts';
 import { DeliverFunction } from '../constructs/deliver-function.ts';
-import { lakeTablePrefixes, type LakeReadAccess } from '../constructs/lake-access.ts';
+import { type LakeReadAccess, lakeTablePrefixes } from '../constructs/lake-access.ts';
 import { LAKE_TABLES } from '../constructs/lake-catalog.ts';
 import { MailSending } from '../constructs/mail-sending.ts';
 import { MissedRunCheck } from '../constructs/missed-run-check.ts';
@@ -23,9 +23,9 @@ import { OperationsNotifications } from '../constructs/operations-notifications.
 import { OperatorPolicy } from '../constructs/operator-policy.ts';
 import { PrepareFunction } from '../constructs/prepare-function.ts';
 import { RecordFunction } from '../constructs/record-function.ts';
-import { StartScheduledRunFunction } from '../constructs/start-scheduled-run-function.ts';
 import { ReportRunMachine } from '../constructs/report-run-machine.ts';
 import { ReportSchedules } from '../constructs/report-schedules.ts';
+import { StartScheduledRunFunction } from '../constructs/start-scheduled-run-function.ts';
 import type { DataNames } from '../data-names.ts';
 import { ExpectedWildcards } from '../nag/expected-wildcards.ts';
 import type { AppSettings } from '../settings.ts';
@@ -58,7 +58,10 @@ export class BriefingsStack extends Stack {
     const athenaResultsBucket = s3.Bucket.fromBucketName(this, 'AthenaResultsBucket', names.athenaResultsBucket);
     const ledgerTable = dynamodb.TableV2.fromTableName(this, 'LedgerTable', names.ledgerTable);
 
-    const notifications = new OperationsNotifications(this, 'Notifications', { namePrefix, opsEmail: settings.opsEmail });
+    const notifications = new OperationsNotifications(this, 'Notifications', {
+      namePrefix,
+      opsEmail: settings.opsEmail,
+    });
     const failedScheduleStarts = this.deadLetterQueue('FailedScheduleStarts', `${namePrefix}-failed-schedule-starts`);
 
     this.workGroup = new BriefingsWorkGroup(this, 'Athena', {
@@ -66,7 +69,10 @@ export class BriefingsStack extends Stack {
       resultsBucket: athenaResultsBucket,
       bytesScannedCutoffPerQuery: settings.bytesScannedCutoffGb * 1024 ** 3,
     });
-    const mail = new MailSending(this, 'Mail', { configurationSetName: namePrefix, mailEventsTopic: notifications.mailEventsTopic });
+    const mail = new MailSending(this, 'Mail', {
+      configurationSetName: namePrefix,
+      mailEventsTopic: notifications.mailEventsTopic,
+    });
 
     this.lake = {
       bucket: lakeBucket,
@@ -136,7 +142,15 @@ export class BriefingsStack extends Stack {
       enabled: settings.schedulesEnabled,
     });
 
-    const missedRunCheck = this.checkMissedRuns({ namePrefix, definitions: props.reportDefinitions, archiveBucket, ledgerTable, alarmTopic: notifications.alarmTopic, failureQueue: failedScheduleStarts, enabled: settings.schedulesEnabled });
+    const missedRunCheck = this.checkMissedRuns({
+      namePrefix,
+      definitions: props.reportDefinitions,
+      archiveBucket,
+      ledgerTable,
+      alarmTopic: notifications.alarmTopic,
+      failureQueue: failedScheduleStarts,
+      enabled: settings.schedulesEnabled,
+    });
 
     this.acknowledgeExpectedWildcards(
       { lake: lakeBucket, archive: archiveBucket, results: athenaResultsBucket },
@@ -151,21 +165,39 @@ export class BriefingsStack extends Stack {
       deadLetterQueues: [{ name: 'failed-schedule-starts', queue: failedScheduleStarts }],
       functions: [
         // Waiting for late data is Prepare's normal way of saying "not yet".
-        { name: 'prepare', function: this.prepare.function, errorsFromLogs: { logGroup: this.prepare.logGroup, expectedErrors: [DataNotReadyError.name] } },
+        {
+          name: 'prepare',
+          function: this.prepare.function,
+          errorsFromLogs: { logGroup: this.prepare.logGroup, expectedErrors: [DataNotReadyError.name] },
+        },
         // A DeliveryError is retried by the state machine (SES throttling, a claim still held);
         // one that outlasts the retries fails the execution, which has its own alarm.
-        { name: 'deliver', function: this.deliver.function, errorsFromLogs: { logGroup: this.deliver.logGroup, expectedErrors: [DeliveryError.name] } },
+        {
+          name: 'deliver',
+          function: this.deliver.function,
+          errorsFromLogs: { logGroup: this.deliver.logGroup, expectedErrors: [DeliveryError.name] },
+        },
         { name: 'record', function: this.record.function },
         { name: 'start-scheduled-run', function: this.starter.function },
         { name: 'missed-run-check', function: missedRunCheck.checker.function },
       ],
     });
-    notifications.allowAlarmsToPublish([...alarms.alarms, ...missedRunCheck.overdueAlarms, ...missedRunCheck.lateBannerAlarms]);
+    notifications.allowAlarmsToPublish([
+      ...alarms.alarms,
+      ...missedRunCheck.overdueAlarms,
+      ...missedRunCheck.lateBannerAlarms,
+    ]);
   }
 
   /** Missed runs are noticed: a check on its own schedule, with an alarm per report (infra/constructs/missed-run-check.ts). */
-  private checkMissedRuns(props: Omit<ConstructorParameters<typeof MissedRunCheck>[2], 'metricNamespace' | 'recipientsKey'>): MissedRunCheck {
-    return new MissedRunCheck(this, 'MissedRunCheck', { ...props, metricNamespace: 'MnpBriefings', recipientsKey: RECIPIENTS_KEY });
+  private checkMissedRuns(
+    props: Omit<ConstructorParameters<typeof MissedRunCheck>[2], 'metricNamespace' | 'recipientsKey'>,
+  ): MissedRunCheck {
+    return new MissedRunCheck(this, 'MissedRunCheck', {
+      ...props,
+      metricNamespace: 'MnpBriefings',
+      recipientsKey: RECIPIENTS_KEY,
+    });
   }
 
   private acknowledgeExpectedWildcards(
@@ -176,10 +208,22 @@ export class BriefingsStack extends Stack {
     Aspects.of(this).add(
       new ExpectedWildcards({
         objectGrants: [
-          ...lakeTablePrefixes.map((prefix) => ({ bucket: buckets.lake, prefix, reason: 'a lake table, read by Athena with the caller\'s permissions' })),
-          { bucket: buckets.results, prefix: RESULTS_PREFIX, reason: 'Athena query results of the briefings workgroup' },
+          ...lakeTablePrefixes.map((prefix) => ({
+            bucket: buckets.lake,
+            prefix,
+            reason: "a lake table, read by Athena with the caller's permissions",
+          })),
+          {
+            bucket: buckets.results,
+            prefix: RESULTS_PREFIX,
+            reason: 'Athena query results of the briefings workgroup',
+          },
           { bucket: buckets.archive, prefix: 'runs/', reason: 'run snapshots and status records' },
-          ...reportIds.map((id) => ({ bucket: buckets.archive, prefix: `${id}/`, reason: `the archived ${id} reports` })),
+          ...reportIds.map((id) => ({
+            bucket: buckets.archive,
+            prefix: `${id}/`,
+            reason: `the archived ${id} reports`,
+          })),
         ],
       }),
     );
@@ -194,7 +238,8 @@ export class BriefingsStack extends Stack {
     });
     Validations.of(queue).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the schedules and their starter function; it has an alarm on depth instead of a DLQ of its own.',
+      reason:
+        'This queue is itself the dead-letter queue of the schedules and their starter function; it has an alarm on depth instead of a DLQ of its own.',
     });
     return queue;
   }

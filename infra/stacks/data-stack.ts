@@ -3,7 +3,7 @@
 // snapshots, the delivery ledger, the Athena results bucket, the access-log bucket, and the
 // SES sending identity (its DKIM records live in DNS). Names come from data-names.ts, so the
 // stateless stack finds these resources without cross-stack references and can be replaced freely.
-import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
@@ -39,7 +39,8 @@ export class DataStack extends Stack {
     }).bucket;
     Validations.of(accessLogs).acknowledge({
       id: 'AwsSolutions-S1',
-      reason: 'This is the server access log bucket of the other buckets; logging its own accesses into itself would loop.',
+      reason:
+        'This is the server access log bucket of the other buckets; logging its own accesses into itself would loop.',
     });
 
     this.lakeBucket = names.lakeBucketIsExternal
@@ -73,7 +74,10 @@ export class DataStack extends Stack {
       lifecycleRules: [{ id: 'expire-query-results', expiration: Duration.days(props.athenaResultsRetentionDays) }],
     }).bucket;
 
-    this.ledger = new DeliveryLedger(this, 'DeliveryLedger', { tableName: names.ledgerTable, deletionProtection: props.stage === 'prod' });
+    this.ledger = new DeliveryLedger(this, 'DeliveryLedger', {
+      tableName: names.ledgerTable,
+      deletionProtection: props.stage === 'prod',
+    });
 
     this.sendingIdentity = new ses.EmailIdentity(this, 'SendingIdentity', {
       identity: ses.Identity.domain(props.sesDomain),

@@ -10,8 +10,15 @@ import { FsReportStore } from '#adapters/store/fs-store.ts';
 import type { Locale } from '#core/report-model.ts';
 import { writeArchiveIndex } from '#render/archive-index.ts';
 import { DEVICE_SCALE, LABEL_FONT_SIZE } from '#render/charts/chart-theme.ts';
-import { launchChromium, type HeadlessChromium } from './chromium.ts';
-import { inspectPage, openPage, printedTableBreaks, skippedHeadingLevels, type AxeFinding, type PageInspection } from './page-inspection.ts';
+import { type HeadlessChromium, launchChromium } from './chromium.ts';
+import {
+  type AxeFinding,
+  inspectPage,
+  openPage,
+  type PageInspection,
+  printedTableBreaks,
+  skippedHeadingLevels,
+} from './page-inspection.ts';
 import { buildSampleBriefings, SAMPLE_LOCALES, type SampleBriefing, type SampleReport } from './sample-briefings.ts';
 
 const ARTIFACTS_DIR = join('test', '.artifacts');
@@ -32,7 +39,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (Object.keys(allFindings).length > 0) await writeFile(join(ARTIFACTS_DIR, 'axe-findings.json'), `${JSON.stringify(allFindings, null, 2)}\n`);
+  if (Object.keys(allFindings).length > 0)
+    await writeFile(join(ARTIFACTS_DIR, 'axe-findings.json'), `${JSON.stringify(allFindings, null, 2)}\n`);
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
@@ -52,7 +60,10 @@ describe.each(PAGES)('the $report page in $locale at $width px', ({ report, loca
   beforeAll(async () => {
     const screenshot = join(ARTIFACTS_DIR, `${report}-${locale}-${width}.png`);
     inspection = await inspectPage(browser.context, briefingOf(report, locale).htmlPath, width, screenshot);
-    allFindings[`${report} ${locale} ${width}px`] = { violations: inspection.violations, incomplete: inspection.incomplete };
+    allFindings[`${report} ${locale} ${width}px`] = {
+      violations: inspection.violations,
+      incomplete: inspection.incomplete,
+    };
   });
 
   it('fits the width without horizontal scrolling', () => {
@@ -90,7 +101,9 @@ describe.each(PAGES)('the $report page in $locale at $width px', ({ report, loca
   });
 
   it('has no serious or critical WCAG 2 A/AA violation', () => {
-    const severe = inspection.violations.filter((finding) => finding.impact === 'serious' || finding.impact === 'critical');
+    const severe = inspection.violations.filter(
+      (finding) => finding.impact === 'serious' || finding.impact === 'critical',
+    );
     expect(severe).toEqual([]);
   });
 });
@@ -110,7 +123,10 @@ describe.each(SAMPLE_LOCALES)('the provincial page printed in %s', (locale) => {
   });
 
   it('prints to A4 pages', () => {
-    const mediaBoxes = [...pdf.toString('latin1').matchAll(/\/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]/g)].map((match) => [Number(match[1]), Number(match[2])]);
+    const mediaBoxes = [...pdf.toString('latin1').matchAll(/\/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]/g)].map((match) => [
+      Number(match[1]),
+      Number(match[2]),
+    ]);
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(mediaBoxes.length).toBeGreaterThan(1);
     // A4 is 595.3 x 841.9 points; Chromium rounds the page to whole CSS pixels.
@@ -134,7 +150,12 @@ describe('the archive index in a browser', () => {
     const store = new FsReportStore(briefingOf('hq-weekly', 'zh-CN').outDir);
     const key = await writeArchiveIndex(store);
     html = await readFile(store.locate(key), 'utf8');
-    inspection = await inspectPage(browser.context, store.locate(key), 375, join(ARTIFACTS_DIR, 'archive-index-375.png'));
+    inspection = await inspectPage(
+      browser.context,
+      store.locate(key),
+      375,
+      join(ARTIFACTS_DIR, 'archive-index-375.png'),
+    );
     allFindings['archive index 375px'] = { violations: inspection.violations, incomplete: inspection.incomplete };
   });
 

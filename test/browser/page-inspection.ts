@@ -73,14 +73,20 @@ function findingsOf(results: readonly axe.Result[]): AxeFinding[] {
 }
 
 /** Opens a page in a new tab at the given width and records what problems it shows while loading. */
-export async function openPage(context: BrowserContext, path: string, width: number): Promise<{ page: Page; loadProblems: string[] }> {
+export async function openPage(
+  context: BrowserContext,
+  path: string,
+  width: number,
+): Promise<{ page: Page; loadProblems: string[] }> {
   const page = await context.newPage();
   const loadProblems: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') loadProblems.push(`console error: ${message.text()}`);
   });
   page.on('pageerror', (error) => loadProblems.push(`uncaught: ${error.message}`));
-  page.on('requestfailed', (request) => loadProblems.push(`request failed: ${request.url()} (${request.failure()?.errorText ?? 'unknown'})`));
+  page.on('requestfailed', (request) =>
+    loadProblems.push(`request failed: ${request.url()} (${request.failure()?.errorText ?? 'unknown'})`),
+  );
   page.on('response', (response) => {
     if (response.status() >= 400) loadProblems.push(`HTTP ${response.status()}: ${response.url()}`);
   });
@@ -91,10 +97,19 @@ export async function openPage(context: BrowserContext, path: string, width: num
 
 export async function runAxe(page: Page): Promise<axe.AxeResults> {
   await page.addScriptTag({ content: axe.source });
-  return page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations', 'incomplete'] }), [...WCAG_TAGS]);
+  return page.evaluate(
+    (tags) =>
+      window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations', 'incomplete'] }),
+    [...WCAG_TAGS],
+  );
 }
 
-export async function inspectPage(context: BrowserContext, path: string, width: number, screenshotPath: string): Promise<PageInspection> {
+export async function inspectPage(
+  context: BrowserContext,
+  path: string,
+  width: number,
+  screenshotPath: string,
+): Promise<PageInspection> {
   const { page, loadProblems } = await openPage(context, path, width);
   try {
     const layout = await page.evaluate(() => ({
@@ -108,12 +123,21 @@ export async function inspectPage(context: BrowserContext, path: string, width: 
       scrolledTables: Array.from(document.querySelectorAll<InPageScroller>('.scroll'))
         .filter((scroller) => scroller.scrollWidth > scroller.clientWidth + 1)
         .map((scroller) => scroller.querySelector('caption')?.textContent ?? '(no caption)'),
-      headingLevels: Array.from(document.querySelectorAll('h1, h2, h3, h4, h5, h6'), (heading) => Number(heading.tagName.slice(1))),
+      headingLevels: Array.from(document.querySelectorAll('h1, h2, h3, h4, h5, h6'), (heading) =>
+        Number(heading.tagName.slice(1)),
+      ),
     }));
     await mkdir(dirname(screenshotPath), { recursive: true });
     await page.screenshot({ path: screenshotPath, fullPage: true });
     const results = await runAxe(page);
-    return { url: page.url(), width, ...layout, loadProblems, violations: findingsOf(results.violations), incomplete: findingsOf(results.incomplete) };
+    return {
+      url: page.url(),
+      width,
+      ...layout,
+      loadProblems,
+      violations: findingsOf(results.violations),
+      incomplete: findingsOf(results.incomplete),
+    };
   } finally {
     await page.close();
   }
@@ -122,7 +146,9 @@ export async function inspectPage(context: BrowserContext, path: string, width: 
 /** The computed break-inside of every table once the page is laid out for print. */
 export async function printedTableBreaks(page: Page): Promise<string[]> {
   await page.emulateMedia({ media: 'print' });
-  return page.evaluate(() => Array.from(document.querySelectorAll('table'), (table) => getComputedStyle(table).breakInside));
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll('table'), (table) => getComputedStyle(table).breakInside),
+  );
 }
 
 /** "h1 h2 h4": each heading that goes more than one level deeper than the one before it. */

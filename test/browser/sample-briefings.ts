@@ -31,8 +31,25 @@ async function cli(args: readonly string[]): Promise<string> {
   return io.stdout.join('\n');
 }
 
-async function runReport(report: SampleReport, locale: Locale, lakeDir: string, outDir: string): Promise<SampleBriefing> {
-  const args = ['run', '--report', report, '--lake', lakeDir, '--out', outDir, '--recipients', RECIPIENTS_FILE, '--no-deliver', '--json'];
+async function runReport(
+  report: SampleReport,
+  locale: Locale,
+  lakeDir: string,
+  outDir: string,
+): Promise<SampleBriefing> {
+  const args = [
+    'run',
+    '--report',
+    report,
+    '--lake',
+    lakeDir,
+    '--out',
+    outDir,
+    '--recipients',
+    RECIPIENTS_FILE,
+    '--no-deliver',
+    '--json',
+  ];
   if (locale !== 'zh-CN') args.push('--locale', locale);
   if (report === 'province-monthly') args.push('--audience', SAMPLE_PROVINCE);
   const summary = JSON.parse(await cli(args)) as { period: string; reports: { html: string }[] };
@@ -45,7 +62,8 @@ export async function buildSampleBriefings(workDir: string): Promise<SampleBrief
   await cli(['generate', '--lake', lakeDir, '--scale', '0.2']);
   const briefings: SampleBriefing[] = [];
   for (const locale of SAMPLE_LOCALES) {
-    for (const report of SAMPLE_REPORTS) briefings.push(await runReport(report, locale, lakeDir, join(workDir, `out-${locale}`)));
+    for (const report of SAMPLE_REPORTS)
+      briefings.push(await runReport(report, locale, lakeDir, join(workDir, `out-${locale}`)));
   }
   return briefings;
 }

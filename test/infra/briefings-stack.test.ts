@@ -5,7 +5,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigurationError, PeriodError } from '#core/errors.ts';
 import { reportDefinitions } from '#core/report-definitions.ts';
-import { prodContext, synthApp, type SynthesisedApp } from './synth-app.ts';
+import { prodContext, type SynthesisedApp, synthApp } from './synth-app.ts';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Sid?: string; Condition?: unknown };
 type Resource = { Type: string; Properties: Record<string, any> };
@@ -36,7 +36,9 @@ function flatten(value: unknown): string {
 
 function policiesOf(app: SynthesisedApp): Record<string, Statement[]> {
   const policies = app.briefingsTemplate.findResources('AWS::IAM::Policy') as Record<string, Resource>;
-  return Object.fromEntries(Object.entries(policies).map(([id, policy]) => [id, policy.Properties['PolicyDocument'].Statement as Statement[]]));
+  return Object.fromEntries(
+    Object.entries(policies).map(([id, policy]) => [id, policy.Properties['PolicyDocument'].Statement as Statement[]]),
+  );
 }
 
 function statementsOfRole(app: SynthesisedApp, rolePrefix: string): Statement[] {
@@ -56,7 +58,10 @@ function stateMachineDefinition(app: SynthesisedApp, reportId: string): Record<s
   const [machine] = Object.values(machines);
   const definition = machine!.Properties['DefinitionString'];
   // Intrinsics (function ARNs, the partition) sit inside JSON strings: stand in a plain word for them.
-  const text = typeof definition === 'string' ? definition : (definition['Fn::Join'][1] as unknown[]).map((part) => (typeof part === 'string' ? part : 'TOKEN')).join('');
+  const text =
+    typeof definition === 'string'
+      ? definition
+      : (definition['Fn::Join'][1] as unknown[]).map((part) => (typeof part === 'string' ? part : 'TOKEN')).join('');
   return JSON.parse(text);
 }
 
@@ -93,7 +98,9 @@ describe('briefings stack', () => {
           PublishCloudWatchMetricsEnabled: true,
           ResultConfiguration: {
             EncryptionConfiguration: { EncryptionOption: 'SSE_S3' },
-            OutputLocation: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith(['s3://mnp-briefings-dev-athena-results-', '/results/'])] }),
+            OutputLocation: Match.objectLike({
+              'Fn::Join': ['', Match.arrayWith(['s3://mnp-briefings-dev-athena-results-', '/results/'])],
+            }),
           },
         },
       });
@@ -111,32 +118,56 @@ describe('briefings stack', () => {
     it('has exactly one schedule per report definition, in Beijing time, with its expression', () => {
       const schedules = Object.values(app.briefingsTemplate.findResources('AWS::Scheduler::Schedule')) as Resource[];
       // Beside them, the check of missed runs has a schedule of its own (infra/constructs/missed-run-check.ts).
-      expect(schedules.map((s) => s.Properties['Name']).sort()).toEqual([...reportDefinitions.map((d) => `mnp-briefings-dev-${d.id}`), 'mnp-briefings-dev-missed-run-check'].sort());
+      expect(schedules.map((s) => s.Properties['Name']).sort()).toEqual(
+        [...reportDefinitions.map((d) => `mnp-briefings-dev-${d.id}`), 'mnp-briefings-dev-missed-run-check'].sort(),
+      );
       for (const definition of reportDefinitions) {
         const schedule = schedules.find((s) => s.Properties['Name'] === `mnp-briefings-dev-${definition.id}`)!;
         expect(schedule.Properties['ScheduleExpression']).toBe(definition.schedule.expression);
         expect(schedule.Properties['ScheduleExpressionTimezone']).toBe('Asia/Shanghai');
-        expect(JSON.parse(schedule.Properties['Target'].Input)).toEqual({ reportId: definition.id, scheduledTime: '<aws.scheduler.scheduled-time>' });
-        expect(schedule.Properties['Target'].Arn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^StartScheduledRunFunction/), 'Arn'] });
+        expect(JSON.parse(schedule.Properties['Target'].Input)).toEqual({
+          reportId: definition.id,
+          scheduledTime: '<aws.scheduler.scheduled-time>',
+        });
+        expect(schedule.Properties['Target'].Arn).toEqual({
+          'Fn::GetAtt': [expect.stringMatching(/^StartScheduledRunFunction/), 'Arn'],
+        });
       }
     });
 
-    it('starts runs through a function that may start the report state machines and nothing else, and parks its failures with the schedules\'', () => {
-      const all = statementsOfRole(app, 'StartScheduledRun').filter((s) => s.Effect === 'Allow' && !asArray(s.Action).some((a) => a.startsWith('logs:')));
+    it("starts runs through a function that may start the report state machines and nothing else, and parks its failures with the schedules'", () => {
+      const all = statementsOfRole(app, 'StartScheduledRun').filter(
+        (s) => s.Effect === 'Allow' && !asArray(s.Action).some((a) => a.startsWith('logs:')),
+      );
       const toQueue = all.filter((s) => asArray(s.Action).every((a) => a.startsWith('sqs:')));
       const statements = all.filter((s) => !toQueue.includes(s));
 
       expect(statements.flatMap((s) => asArray(s.Action))).toEqual(['states:StartExecution']);
-      expect(toQueue.flatMap((s) => asArray(s.Resource)).map(flat)).toEqual([expect.stringMatching(/^<FailedScheduleStarts.*\.Arn>$/)]);
-      expect(statements.flatMap((s) => asArray(s.Resource)).map((r: any) => r.Ref).sort()).toEqual(
-        [...app.briefings.machines.values()].map((machine) => app.briefings.getLogicalId(machine.stateMachine.node.defaultChild as never)).sort(),
+      expect(toQueue.flatMap((s) => asArray(s.Resource)).map(flat)).toEqual([
+        expect.stringMatching(/^<FailedScheduleStarts.*\.Arn>$/),
+      ]);
+      expect(
+        statements
+          .flatMap((s) => asArray(s.Resource))
+          .map((r: any) => r.Ref)
+          .sort(),
+      ).toEqual(
+        [...app.briefings.machines.values()]
+          .map((machine) => app.briefings.getLogicalId(machine.stateMachine.node.defaultChild as never))
+          .sort(),
       );
       // The two functions a schedule invokes asynchronously: the starter and the missed-run check.
       app.briefingsTemplate.resourceCountIs('AWS::Lambda::EventInvokeConfig', 2);
       app.briefingsTemplate.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
         FunctionName: { Ref: Match.stringLikeRegexp('^StartScheduledRunFunction') },
         MaximumRetryAttempts: 0,
-        DestinationConfig: { OnFailure: { Destination: Match.objectLike({ 'Fn::GetAtt': Match.arrayWith([Match.stringLikeRegexp('^FailedScheduleStarts')]) }) } },
+        DestinationConfig: {
+          OnFailure: {
+            Destination: Match.objectLike({
+              'Fn::GetAtt': Match.arrayWith([Match.stringLikeRegexp('^FailedScheduleStarts')]),
+            }),
+          },
+        },
       });
     });
 
@@ -144,7 +175,9 @@ describe('briefings stack', () => {
       app.briefingsTemplate.hasResourceProperties('AWS::Scheduler::Schedule', {
         Target: Match.objectLike({
           RetryPolicy: { MaximumRetryAttempts: 5, MaximumEventAgeInSeconds: 7200 },
-          DeadLetterConfig: { Arn: Match.objectLike({ 'Fn::GetAtt': Match.arrayWith([Match.stringLikeRegexp('^FailedScheduleStarts')]) }) },
+          DeadLetterConfig: {
+            Arn: Match.objectLike({ 'Fn::GetAtt': Match.arrayWith([Match.stringLikeRegexp('^FailedScheduleStarts')]) }),
+          },
         }),
       });
     });
@@ -152,7 +185,9 @@ describe('briefings stack', () => {
     it('starts disabled on dev and enabled on prod', () => {
       app.briefingsTemplate.hasResourceProperties('AWS::Scheduler::Schedule', { State: 'DISABLED' });
       const prod = synthApp({ context: prodContext() });
-      const states = Object.values(prod.briefingsTemplate.findResources('AWS::Scheduler::Schedule')).map((s: any) => s.Properties.State);
+      const states = Object.values(prod.briefingsTemplate.findResources('AWS::Scheduler::Schedule')).map(
+        (s: any) => s.Properties.State,
+      );
       expect(states).toEqual([...reportDefinitions.map(() => 'ENABLED'), 'ENABLED']);
     });
   });
@@ -160,7 +195,11 @@ describe('briefings stack', () => {
   describe('the check of missed runs', () => {
     it('alarms per report on overdue periods where the schedules run (prod), treating missing data as breaching', () => {
       const prod = synthApp({ context: prodContext() });
-      expect(Object.values(app.briefingsTemplate.findResources('AWS::CloudWatch::Alarm')).filter((alarm: any) => alarm.Properties.MetricName === 'OverdueReports')).toEqual([]);
+      expect(
+        Object.values(app.briefingsTemplate.findResources('AWS::CloudWatch::Alarm')).filter(
+          (alarm: any) => alarm.Properties.MetricName === 'OverdueReports',
+        ),
+      ).toEqual([]);
       for (const definition of reportDefinitions) {
         prod.briefingsTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
           Namespace: 'MnpBriefings',
@@ -179,13 +218,27 @@ describe('briefings stack', () => {
     });
 
     it('runs the check hourly with the ledger table and archive bucket it reads, publishing only to its namespace', () => {
-      app.briefingsTemplate.hasResourceProperties('AWS::Scheduler::Schedule', { Name: 'mnp-briefings-dev-missed-run-check', ScheduleExpression: 'rate(1 hour)' });
+      app.briefingsTemplate.hasResourceProperties('AWS::Scheduler::Schedule', {
+        Name: 'mnp-briefings-dev-missed-run-check',
+        ScheduleExpression: 'rate(1 hour)',
+      });
       app.briefingsTemplate.hasResourceProperties('AWS::Lambda::Function', {
-        Environment: { Variables: Match.objectLike({ LEDGER_TABLE: 'mnp-briefings-dev-delivery-ledger', METRIC_NAMESPACE: 'MnpBriefings', RECIPIENTS_KEY: 'config/recipients.json' }) },
+        Environment: {
+          Variables: Match.objectLike({
+            LEDGER_TABLE: 'mnp-briefings-dev-delivery-ledger',
+            METRIC_NAMESPACE: 'MnpBriefings',
+            RECIPIENTS_KEY: 'config/recipients.json',
+          }),
+        },
       });
       app.briefingsTemplate.hasResourceProperties('AWS::IAM::Policy', {
         PolicyDocument: Match.objectLike({
-          Statement: Match.arrayWith([Match.objectLike({ Action: 'cloudwatch:PutMetricData', Condition: { StringEquals: { 'cloudwatch:namespace': 'MnpBriefings' } } })]),
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Action: 'cloudwatch:PutMetricData',
+              Condition: { StringEquals: { 'cloudwatch:namespace': 'MnpBriefings' } },
+            }),
+          ]),
         }),
       });
     });
@@ -202,17 +255,34 @@ describe('briefings stack', () => {
         expect(fn.Properties['Environment'].Variables.POWERTOOLS_SERVICE_NAME).toBe('mnp-briefings');
       }
       const queues = Object.values(app.briefingsTemplate.findResources('AWS::SQS::Queue')) as Resource[];
-      expect(queues.map((queue) => queue.Properties['QueueName'])).toEqual(['mnp-briefings-dev-failed-schedule-starts']);
+      expect(queues.map((queue) => queue.Properties['QueueName'])).toEqual([
+        'mnp-briefings-dev-failed-schedule-starts',
+      ]);
     });
 
     it('runs Prepare and Record on ARM64 and Deliver on the architecture of its chart rasteriser', () => {
-      app.briefingsTemplate.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', MemorySize: 512, Timeout: 600, Architectures: ['arm64'] });
-      app.briefingsTemplate.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 256, Timeout: 30, Architectures: ['arm64'] });
-      app.briefingsTemplate.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 1024, Timeout: 120, Architectures: ['x86_64'] });
+      app.briefingsTemplate.hasResourceProperties('AWS::Lambda::Function', {
+        Handler: 'index.handler',
+        MemorySize: 512,
+        Timeout: 600,
+        Architectures: ['arm64'],
+      });
+      app.briefingsTemplate.hasResourceProperties('AWS::Lambda::Function', {
+        MemorySize: 256,
+        Timeout: 30,
+        Architectures: ['arm64'],
+      });
+      app.briefingsTemplate.hasResourceProperties('AWS::Lambda::Function', {
+        MemorySize: 1024,
+        Timeout: 120,
+        Architectures: ['x86_64'],
+      });
     });
 
     it('gives each function its own role', () => {
-      const roles = (Object.values(app.briefingsTemplate.findResources('AWS::Lambda::Function')) as Resource[]).map((fn) => flat(fn.Properties['Role']));
+      const roles = (Object.values(app.briefingsTemplate.findResources('AWS::Lambda::Function')) as Resource[]).map(
+        (fn) => flat(fn.Properties['Role']),
+      );
       expect(new Set(roles).size).toBe(5);
       for (const role of Object.values(app.briefingsTemplate.findResources('AWS::IAM::Role')) as Resource[]) {
         expect(role.Properties['ManagedPolicyArns']).toBeUndefined();
@@ -230,7 +300,12 @@ describe('briefings stack', () => {
           expect({ id, broad }).toEqual({ id, broad: [] });
           if (resources.includes('*')) {
             // cloudwatch:PutMetricData has no resource-level permission; the check's is held to its namespace.
-            expect({ id, actions: actions.filter((a) => !/^(xray|logs):[A-Za-z]+$/.test(a) && !(a === 'cloudwatch:PutMetricData' && statement.Condition)) }).toEqual({ id, actions: [] });
+            expect({
+              id,
+              actions: actions.filter(
+                (a) => !/^(xray|logs):[A-Za-z]+$/.test(a) && !(a === 'cloudwatch:PutMetricData' && statement.Condition),
+              ),
+            }).toEqual({ id, actions: [] });
           }
         }
       }
@@ -249,9 +324,12 @@ describe('briefings stack', () => {
           'table/mnp_lake_dev/port_requests',
           'table/mnp_lake_dev/subscriber_base',
           'table/mnp_lake_dev/usage_monthly',
-        ].map((suffix) => `arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:${suffix}`).sort(),
+        ]
+          .map((suffix) => `arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:${suffix}`)
+          .sort(),
       );
-      const bucket = (name: string) => `arn:<AWS::Partition>:s3:::mnp-briefings-dev-${name}-<AWS::AccountId>-<AWS::Region>`;
+      const bucket = (name: string) =>
+        `arn:<AWS::Partition>:s3:::mnp-briefings-dev-${name}-<AWS::AccountId>-<AWS::Region>`;
       expect([...new Set(resourcesFor(statements, 's3:GetObject*'))].sort()).toEqual(
         [
           bucket('archive'),
@@ -259,11 +337,15 @@ describe('briefings stack', () => {
           bucket('athena-results'),
           `${bucket('athena-results')}/results/*`,
           bucket('lake'),
-          ...['port_requests', 'exit_reasons', 'usage_monthly', 'subscriber_base'].map((table) => `${bucket('lake')}/${table}/*`),
+          ...['port_requests', 'exit_reasons', 'usage_monthly', 'subscriber_base'].map(
+            (table) => `${bucket('lake')}/${table}/*`,
+          ),
         ].sort(),
       );
       expect(resourcesFor(statements, 'kms:Decrypt')).toEqual([]);
-      expect(resourcesFor(statements, 's3:PutObject').sort()).toEqual([`${bucket('archive')}/runs/*`, `${bucket('athena-results')}/results/*`].sort());
+      expect(resourcesFor(statements, 's3:PutObject').sort()).toEqual(
+        [`${bucket('archive')}/runs/*`, `${bucket('athena-results')}/results/*`].sort(),
+      );
       expect(resourcesFor(statements, 'ses:SendEmail')).toEqual([]);
       expect(resourcesFor(statements, 'dynamodb:PutItem')).toEqual([]);
     });
@@ -271,22 +353,31 @@ describe('briefings stack', () => {
     it('lets Deliver write only the report folders, send only through the briefings identity, and use only the ledger', () => {
       const statements = statementsOfRole(app, 'Deliver');
       const archive = 'arn:<AWS::Partition>:s3:::mnp-briefings-dev-archive-<AWS::AccountId>-<AWS::Region>';
-      expect(resourcesFor(statements, 's3:PutObject').sort()).toEqual(reportDefinitions.map((d) => `${archive}/${d.id}/*`).sort());
+      expect(resourcesFor(statements, 's3:PutObject').sort()).toEqual(
+        reportDefinitions.map((d) => `${archive}/${d.id}/*`).sort(),
+      );
       expect(resourcesFor(statements, 's3:GetObject*')).toEqual(
         expect.arrayContaining([`${archive}/runs/*`, `${archive}/config/recipients.json`]),
       );
-      const ledger = 'arn:<AWS::Partition>:dynamodb:<AWS::Region>:<AWS::AccountId>:table/mnp-briefings-dev-delivery-ledger';
-      const ledgerActions = statements.filter((s) => asArray(s.Resource).map(flat).includes(ledger)).flatMap((s) => asArray(s.Action));
+      const ledger =
+        'arn:<AWS::Partition>:dynamodb:<AWS::Region>:<AWS::AccountId>:table/mnp-briefings-dev-delivery-ledger';
+      const ledgerActions = statements
+        .filter((s) => asArray(s.Resource).map(flat).includes(ledger))
+        .flatMap((s) => asArray(s.Action));
       expect(ledgerActions.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
       const send = statements.filter((s) => asArray(s.Action).includes('ses:SendEmail'));
       expect(send).toHaveLength(1);
       expect(asArray(send[0]!.Action).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
       expect(asArray(send[0]!.Resource).map(flat).sort()).toEqual([
-        expect.stringMatching(/^arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:configuration-set\/<MailConfigurationSet/),
+        expect.stringMatching(
+          /^arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:configuration-set\/<MailConfigurationSet/,
+        ),
         // In the sandbox SES authorizes against every recipient identity as well as the sender's.
         'arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*',
       ]);
-      expect((send[0] as Statement & { Condition: unknown }).Condition).toEqual({ StringLike: { 'ses:FromAddress': '*@example.com' } });
+      expect((send[0] as Statement & { Condition: unknown }).Condition).toEqual({
+        StringLike: { 'ses:FromAddress': '*@example.com' },
+      });
       expect(resourcesFor(statements, 'athena:StartQueryExecution')).toEqual([]);
     });
 
@@ -294,73 +385,119 @@ describe('briefings stack', () => {
       const statements = statementsOfRole(app, 'Record');
       const archive = 'arn:<AWS::Partition>:s3:::mnp-briefings-dev-archive-<AWS::AccountId>-<AWS::Region>';
       expect(resourcesFor(statements, 's3:PutObject').sort()).toEqual([`${archive}/index.html`, `${archive}/runs/*`]);
-      expect([...new Set(resourcesFor(statements, 's3:GetObject*'))].sort()).toEqual([archive, `${archive}/index.html`, `${archive}/runs/*`]);
+      expect([...new Set(resourcesFor(statements, 's3:GetObject*'))].sort()).toEqual([
+        archive,
+        `${archive}/index.html`,
+        `${archive}/runs/*`,
+      ]);
     });
   });
 
   describe('state machines', () => {
-    it.each(reportDefinitions.map((d) => [d.id, d] as const))('holds %s for late data as its definition says', (id, definition) => {
-      const states = stateMachineDefinition(app, id)['States'];
-      const retry = states.Prepare.Retry.find((r: any) => r.ErrorEquals.includes('DataNotReadyError'));
-      expect(retry).toEqual({
-        ErrorEquals: ['DataNotReadyError'],
-        IntervalSeconds: definition.dataIncomplete.retryEveryMinutes * 60,
-        MaxAttempts: Math.floor((definition.dataIncomplete.graceHours * 60) / definition.dataIncomplete.retryEveryMinutes),
-        BackoffRate: 1,
-      });
-      const onGraceEnd = states.Prepare.Catch.find((c: any) => c.ErrorEquals.includes('DataNotReadyError')).Next;
-      if (definition.dataIncomplete.whenGraceEnds === 'hold') {
-        expect(onGraceEnd).toBe('RecordHeld');
-        expect(states.RecordHeld.Next).toBe('Held');
-        expect(states.Held).toMatchObject({ Type: 'Fail', Error: 'DataNotReady' });
-      } else {
-        expect(onGraceEnd).toBe('PrepareDespiteMissingData');
-        expect(states.PrepareDespiteMissingData.Parameters.Payload).toMatchObject({ sendDespiteMissingData: true });
-        expect(states.PrepareDespiteMissingData.Next).toBe('DeliverEach');
-      }
-    });
+    it.each(reportDefinitions.map((d) => [d.id, d] as const))(
+      'holds %s for late data as its definition says',
+      (id, definition) => {
+        const states = stateMachineDefinition(app, id)['States'];
+        const retry = states.Prepare.Retry.find((r: any) => r.ErrorEquals.includes('DataNotReadyError'));
+        expect(retry).toEqual({
+          ErrorEquals: ['DataNotReadyError'],
+          IntervalSeconds: definition.dataIncomplete.retryEveryMinutes * 60,
+          MaxAttempts: Math.floor(
+            (definition.dataIncomplete.graceHours * 60) / definition.dataIncomplete.retryEveryMinutes,
+          ),
+          BackoffRate: 1,
+        });
+        const onGraceEnd = states.Prepare.Catch.find((c: any) => c.ErrorEquals.includes('DataNotReadyError')).Next;
+        if (definition.dataIncomplete.whenGraceEnds === 'hold') {
+          expect(onGraceEnd).toBe('RecordHeld');
+          expect(states.RecordHeld.Next).toBe('Held');
+          expect(states.Held).toMatchObject({ Type: 'Fail', Error: 'DataNotReady' });
+        } else {
+          expect(onGraceEnd).toBe('PrepareDespiteMissingData');
+          expect(states.PrepareDespiteMissingData.Parameters.Payload).toMatchObject({ sendDespiteMissingData: true });
+          expect(states.PrepareDespiteMissingData.Next).toBe('DeliverEach');
+        }
+      },
+    );
 
     it('delivers per audience in a Map, retrying and catching each delivery on its own', () => {
       const states = stateMachineDefinition(app, 'province-monthly')['States'];
       expect(states.DeliverEach).toMatchObject({ Type: 'Map', ItemsPath: '$.prepared.audiences', MaxConcurrency: 1 });
       const deliver = states.DeliverEach.ItemProcessor.States.Deliver;
-      expect(deliver.Retry).toContainEqual({ ErrorEquals: [ConfigurationError.name, PeriodError.name], MaxAttempts: 0 });
-      expect(deliver.Retry).toContainEqual({ ErrorEquals: ['States.ALL'], IntervalSeconds: 60, MaxAttempts: 4, BackoffRate: 2 });
+      expect(deliver.Retry).toContainEqual({
+        ErrorEquals: [ConfigurationError.name, PeriodError.name],
+        MaxAttempts: 0,
+      });
+      expect(deliver.Retry).toContainEqual({
+        ErrorEquals: ['States.ALL'],
+        IntervalSeconds: 60,
+        MaxAttempts: 4,
+        BackoffRate: 2,
+      });
       expect(deliver.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'DeliveryFailed' }]);
       expect(states.DeliverEach.ItemProcessor.States.DeliveryFailed.Parameters.status).toBe('failed');
       expect(states.DeliverEach.Next).toBe('RecordOutcome');
-      expect(states.AllSent.Choices[0]).toMatchObject({ Variable: '$.recorded.failed', NumericGreaterThan: 0, Next: 'RedeliverFailed' });
+      expect(states.AllSent.Choices[0]).toMatchObject({
+        Variable: '$.recorded.failed',
+        NumericGreaterThan: 0,
+        Next: 'RedeliverFailed',
+      });
     });
 
-    it.each(reportDefinitions.map((d) => d.id))('ends %s with failed audiences failing their own Map iterations, where a redrive re-runs exactly those', (id) => {
-      const states = stateMachineDefinition(app, id)['States'];
+    it.each(reportDefinitions.map((d) => d.id))(
+      'ends %s with failed audiences failing their own Map iterations, where a redrive re-runs exactly those',
+      (id) => {
+        const states = stateMachineDefinition(app, id)['States'];
 
-      const redeliver = states.RedeliverFailed;
-      const again = redeliver.ItemProcessor.States.DeliverAgain;
+        const redeliver = states.RedeliverFailed;
+        const again = redeliver.ItemProcessor.States.DeliverAgain;
 
-      // Each failed audience (as Record returned them) is one iteration of Deliver, uncaught.
-      expect(states.RecordOutcome.ResultSelector['failedAudiences.$']).toBe('$.Payload.failedAudiences');
-      expect(redeliver).toMatchObject({ Type: 'Map', ItemsPath: '$.recorded.failedAudiences', ResultPath: '$.redeliveries' });
-      expect(redeliver.ItemSelector).toEqual(states.DeliverEach.ItemSelector);
-      expect(redeliver.Catch).toBeUndefined();
-      expect(again.Catch).toBeUndefined();
-      // Only a throttle or a fault of the Lambda service is retried; the delivery's own errors fail at once.
-      expect(again.Retry).toContainEqual({ ErrorEquals: ['Lambda.TooManyRequestsException', 'Lambda.ServiceException', 'Lambda.SdkClientException'], IntervalSeconds: 60, MaxAttempts: 3, BackoffRate: 2 });
-      expect(again.Retry.flatMap((retry: { ErrorEquals: string[] }) => retry.ErrorEquals).filter((name: string) => !name.startsWith('Lambda.'))).toEqual([]);
-      expect(again).toMatchObject({ Type: 'Task', End: true });
-      expect(again.Parameters.FunctionName).toEqual(states.DeliverEach.ItemProcessor.States.Deliver.Parameters.FunctionName);
-      expect(redeliver.Next).toBe('RecordRedelivered');
-      expect(states.RecordRedelivered.Parameters.Payload).toMatchObject({ outcome: 'finished', 'redeliveries.$': '$.redeliveries' });
-      expect(states.RecordRedelivered.Next).toBe('Delivered');
-      // No Fail state after the deliveries: a redrive would restart there and fail again unsent.
-      const after = reachableFrom(states, 'DeliverEach');
-      expect(after.filter((name) => states[name].Type === 'Fail')).toEqual([]);
-      expect(after).toContain('RedeliverFailed');
-    });
+        // Each failed audience (as Record returned them) is one iteration of Deliver, uncaught.
+        expect(states.RecordOutcome.ResultSelector['failedAudiences.$']).toBe('$.Payload.failedAudiences');
+        expect(redeliver).toMatchObject({
+          Type: 'Map',
+          ItemsPath: '$.recorded.failedAudiences',
+          ResultPath: '$.redeliveries',
+        });
+        expect(redeliver.ItemSelector).toEqual(states.DeliverEach.ItemSelector);
+        expect(redeliver.Catch).toBeUndefined();
+        expect(again.Catch).toBeUndefined();
+        // Only a throttle or a fault of the Lambda service is retried; the delivery's own errors fail at once.
+        expect(again.Retry).toContainEqual({
+          ErrorEquals: ['Lambda.TooManyRequestsException', 'Lambda.ServiceException', 'Lambda.SdkClientException'],
+          IntervalSeconds: 60,
+          MaxAttempts: 3,
+          BackoffRate: 2,
+        });
+        expect(
+          again.Retry.flatMap((retry: { ErrorEquals: string[] }) => retry.ErrorEquals).filter(
+            (name: string) => !name.startsWith('Lambda.'),
+          ),
+        ).toEqual([]);
+        expect(again).toMatchObject({ Type: 'Task', End: true });
+        expect(again.Parameters.FunctionName).toEqual(
+          states.DeliverEach.ItemProcessor.States.Deliver.Parameters.FunctionName,
+        );
+        expect(redeliver.Next).toBe('RecordRedelivered');
+        expect(states.RecordRedelivered.Parameters.Payload).toMatchObject({
+          outcome: 'finished',
+          'redeliveries.$': '$.redeliveries',
+        });
+        expect(states.RecordRedelivered.Next).toBe('Delivered');
+        // No Fail state after the deliveries: a redrive would restart there and fail again unsent.
+        const after = reachableFrom(states, 'DeliverEach');
+        expect(after.filter((name) => states[name].Type === 'Fail')).toEqual([]);
+        expect(after).toContain('RedeliverFailed');
+      },
+    );
 
     it('records any other failure of Prepare before failing the run', () => {
       const states = stateMachineDefinition(app, 'hq-weekly')['States'];
-      expect(states.Prepare.Catch.at(-1)).toEqual({ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailed' });
+      expect(states.Prepare.Catch.at(-1)).toEqual({
+        ErrorEquals: ['States.ALL'],
+        ResultPath: '$.error',
+        Next: 'RecordFailed',
+      });
       expect(states.RecordFailed.Next).toBe('RunFailed');
     });
 
@@ -395,7 +532,8 @@ describe('briefings stack', () => {
       expect(metrics).toContain('MnpBriefings/prepare-error-lines');
       expect(metrics).toContain('MnpBriefings/deliver-error-lines');
       const filters = Object.values(app.briefingsTemplate.findResources('AWS::Logs::MetricFilter')) as Resource[];
-      const patternOf = (name: string) => filters.find((f) => f.Properties['MetricTransformations'][0].MetricName === name)!.Properties['FilterPattern'];
+      const patternOf = (name: string) =>
+        filters.find((f) => f.Properties['MetricTransformations'][0].MetricName === name)!.Properties['FilterPattern'];
       // Errors the state machine expects and retries do not page; any other ERROR line does.
       expect(patternOf('deliver-error-lines')).toBe('{ ($.level = "ERROR") && ($.errorType != "DeliveryError") }');
       expect(patternOf('prepare-error-lines')).toBe('{ ($.level = "ERROR") && ($.errorType != "DataNotReadyError") }');

@@ -24,13 +24,23 @@ describe('cdk-nag AwsSolutions checks', () => {
     const synthesise = () => app.synth();
 
     expect(synthesise).not.toThrow();
-    const violations = readReport(outdir).pluginReports.flatMap((report) => report.violations.map((v) => `${report.pluginName} ${v.severity} ${v.ruleName}`));
+    const violations = readReport(outdir).pluginReports.flatMap((report) =>
+      report.violations.map((v) => `${report.pluginName} ${v.severity} ${v.ruleName}`),
+    );
     expect(violations).toEqual([]);
   });
 
   it.each([
     ['environment-agnostic (cdk synth without credentials)', { agnostic: true }],
-    ['prod with an external SSE-KMS lake', { context: prodContext('mail.operator.example', { lakeBucketName: 'operator-lake', lakeKmsKeyArn: 'arn:aws:kms:ap-southeast-1:444455556666:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789' }) }],
+    [
+      'prod with an external SSE-KMS lake',
+      {
+        context: prodContext('mail.operator.example', {
+          lakeBucketName: 'operator-lake',
+          lakeKmsKeyArn: 'arn:aws:kms:ap-southeast-1:444455556666:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789',
+        }),
+      },
+    ],
   ] as const)('leave no unacknowledged finding %s', (_name, options) => {
     const { app, outdir } = createApp(options);
 
@@ -43,20 +53,26 @@ describe('cdk-nag AwsSolutions checks', () => {
   it('acknowledge each finding with a written reason', () => {
     const { app } = createApp();
     app.synth();
-    const acknowledged = app.node
-      .findAll()
-      .flatMap((construct) =>
-        construct.node.metadata
-          .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-          .flatMap((entry) => Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({ path: construct.node.path, id, reason }))),
-      );
+    const acknowledged = app.node.findAll().flatMap((construct) =>
+      construct.node.metadata
+        .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((entry) =>
+          Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
+            path: construct.node.path,
+            id,
+            reason,
+          })),
+        ),
+    );
     expect(acknowledged.length).toBeGreaterThan(0);
     for (const { path, id, reason } of acknowledged) {
       expect({ path, id, reasonLength: reason.trim().length >= 40 }).toEqual({ path, id, reasonLength: true });
     }
     // The kinds of acknowledgement this app makes, so that a new kind is a reviewed change.
     // (aws-cdk-lib stores a plain rule id as "Annotation::<id>"; cdk-nag 3.0.2 matches it so.)
-    const kinds = [...new Set(acknowledged.map(({ id }) => id.replace(/\[.*\]$/, '[…]').replace(/^Annotation::/, '')))].sort();
+    const kinds = [
+      ...new Set(acknowledged.map(({ id }) => id.replace(/\[.*\]$/, '[…]').replace(/^Annotation::/, ''))),
+    ].sort();
     expect(kinds).toEqual(['AwsSolutions-IAM5[…]', 'AwsSolutions-L1', 'AwsSolutions-S1', 'AwsSolutions-SQS3']);
   });
 

@@ -3,7 +3,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lakeContract } from '#reference/lake-schema.ts';
-import { synthApp, type SynthesisedApp } from './synth-app.ts';
+import { type SynthesisedApp, synthApp } from './synth-app.ts';
 
 // Hive's names for the lake schema's physical types (a decimal keeps its own spelling).
 const GLUE_TYPE: Record<string, string> = { string: 'string', timestamp: 'timestamp', int32: 'int', int64: 'bigint' };
@@ -34,7 +34,9 @@ describe('data stack', () => {
         Type: GLUE_TYPE[column.type] ?? column.type,
       }));
       expect(input['StorageDescriptor'].Columns).toEqual(expected);
-      expect(input['StorageDescriptor'].SerdeInfo.SerializationLibrary).toBe('org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe');
+      expect(input['StorageDescriptor'].SerdeInfo.SerializationLibrary).toBe(
+        'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+      );
     });
 
     it.each(['port_requests', 'exit_reasons'])('projects the dt partitions of %s as Beijing dates', (name) => {
@@ -69,7 +71,10 @@ describe('data stack', () => {
       const buckets = Object.values(app.dataTemplate.findResources('AWS::S3::Bucket'));
       expect(buckets).toHaveLength(4);
       for (const bucket of buckets as { Properties: Record<string, any> }[]) {
-        expect(bucket.Properties['BucketEncryption'].ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+        expect(
+          bucket.Properties['BucketEncryption'].ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault
+            .SSEAlgorithm,
+        ).toBe('AES256');
         expect(bucket.Properties['PublicAccessBlockConfiguration']).toEqual({
           BlockPublicAcls: true,
           BlockPublicPolicy: true,
@@ -80,11 +85,17 @@ describe('data stack', () => {
     });
 
     it('denies every request without TLS, on every bucket', () => {
-      const policies = Object.values(app.dataTemplate.findResources('AWS::S3::BucketPolicy')) as { Properties: { PolicyDocument: { Statement: any[] } } }[];
+      const policies = Object.values(app.dataTemplate.findResources('AWS::S3::BucketPolicy')) as {
+        Properties: { PolicyDocument: { Statement: any[] } };
+      }[];
       expect(policies).toHaveLength(4);
       for (const policy of policies) {
         expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
-          expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          expect.objectContaining({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
         );
       }
     });
@@ -93,11 +104,22 @@ describe('data stack', () => {
       app.dataTemplate.hasResourceProperties('AWS::S3::Bucket', {
         BucketName: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith(['mnp-briefings-dev-lake-'])] }),
         VersioningConfiguration: { Status: 'Enabled' },
-        LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'expire-noncurrent-versions', NoncurrentVersionExpiration: { NoncurrentDays: 90 } })]) },
+        LifecycleConfiguration: {
+          Rules: Match.arrayWith([
+            Match.objectLike({ Id: 'expire-noncurrent-versions', NoncurrentVersionExpiration: { NoncurrentDays: 90 } }),
+          ]),
+        },
       });
       app.dataTemplate.hasResourceProperties('AWS::S3::Bucket', {
         BucketName: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith(['mnp-briefings-dev-archive-'])] }),
-        LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'expire-noncurrent-versions', NoncurrentVersionExpiration: { NoncurrentDays: 365 } })]) },
+        LifecycleConfiguration: {
+          Rules: Match.arrayWith([
+            Match.objectLike({
+              Id: 'expire-noncurrent-versions',
+              NoncurrentVersionExpiration: { NoncurrentDays: 365 },
+            }),
+          ]),
+        },
       });
       app.dataTemplate.hasResourceProperties('AWS::S3::Bucket', {
         BucketName: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith(['mnp-briefings-dev-archive-'])] }),
@@ -105,7 +127,11 @@ describe('data stack', () => {
       });
       app.dataTemplate.hasResourceProperties('AWS::S3::Bucket', {
         BucketName: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith(['mnp-briefings-dev-athena-results-'])] }),
-        LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'expire-query-results', ExpirationInDays: 7, Status: 'Enabled' })]) },
+        LifecycleConfiguration: {
+          Rules: Match.arrayWith([
+            Match.objectLike({ Id: 'expire-query-results', ExpirationInDays: 7, Status: 'Enabled' }),
+          ]),
+        },
       });
     });
 
@@ -114,7 +140,9 @@ describe('data stack', () => {
       existing.dataTemplate.resourceCountIs('AWS::S3::Bucket', 3);
       const input = tableInput(existing, 'port_requests');
       expect(input['StorageDescriptor'].Location).toBe('s3://operator-porting-lake/mnp/port_requests/');
-      expect(input['Parameters']['storage.location.template']).toBe('s3://operator-porting-lake/mnp/port_requests/dt=${dt}/');
+      expect(input['Parameters']['storage.location.template']).toBe(
+        's3://operator-porting-lake/mnp/port_requests/dt=${dt}/',
+      );
     });
   });
 

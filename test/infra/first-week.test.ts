@@ -5,19 +5,29 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deliverConcurrency } from '../../infra/constructs/deliver-function.ts';
 import { readSettings } from '../../infra/settings.ts';
-import { prodContext, synthApp, type SynthesisedApp } from './synth-app.ts';
+import { prodContext, type SynthesisedApp, synthApp } from './synth-app.ts';
 
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Sid?: string; Condition?: Record<string, any>; Principal?: unknown };
+type Statement = {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Sid?: string;
+  Condition?: Record<string, any>;
+  Principal?: unknown;
+};
 type Resource = { Type: string; Properties: Record<string, any> };
 const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
 const LAKE_KEY = 'arn:aws:kms:ap-southeast-1:444455556666:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
 
 const VARIANTS = {
-  'dev': {},
+  dev: {},
   'dev, external lake': { lakeBucketName: 'operator-porting-lake', lakePrefix: 'mnp/' },
-  'prod': prodContext(),
-  'prod, external SSE-KMS lake': prodContext('mail.operator.example', { lakeBucketName: 'operator-porting-lake', lakeKmsKeyArn: LAKE_KEY }),
+  prod: prodContext(),
+  'prod, external SSE-KMS lake': prodContext('mail.operator.example', {
+    lakeBucketName: 'operator-porting-lake',
+    lakeKmsKeyArn: LAKE_KEY,
+  }),
 } as const;
 
 function roleStatements(app: SynthesisedApp, rolePrefix: string): Statement[] {
@@ -37,15 +47,25 @@ describe.each(Object.entries(VARIANTS))('first week in a fresh account (%s)', (_
     app = synthApp({ context });
   });
 
-  it('lets CloudWatch publish exactly this stack\'s alarms to the alarm topic, from this account', () => {
+  it("lets CloudWatch publish exactly this stack's alarms to the alarm topic, from this account", () => {
     const policies = Object.values(app.briefingsTemplate.findResources('AWS::SNS::TopicPolicy')) as Resource[];
-    const alarmTopicPolicy = policies.find((policy) => JSON.stringify(policy.Properties['Topics']).includes('AlarmTopic'))!;
+    const alarmTopicPolicy = policies.find((policy) =>
+      JSON.stringify(policy.Properties['Topics']).includes('AlarmTopic'),
+    )!;
 
-    const statement = (alarmTopicPolicy.Properties['PolicyDocument'].Statement as Statement[]).find((s) => s.Sid === 'CloudWatchAlarmsPublish')!;
+    const statement = (alarmTopicPolicy.Properties['PolicyDocument'].Statement as Statement[]).find(
+      (s) => s.Sid === 'CloudWatchAlarmsPublish',
+    )!;
 
-    expect(statement).toMatchObject({ Effect: 'Allow', Action: 'sns:Publish', Principal: { Service: 'cloudwatch.amazonaws.com' } });
+    expect(statement).toMatchObject({
+      Effect: 'Allow',
+      Action: 'sns:Publish',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+    });
     expect(statement.Condition!['StringEquals']).toEqual({ 'aws:SourceAccount': '111122223333' });
-    const sourceArns = asArray(statement.Condition!['ArnEquals']['aws:SourceArn']).map((arn: any) => arn['Fn::GetAtt'][0]).sort();
+    const sourceArns = asArray(statement.Condition!['ArnEquals']['aws:SourceArn'])
+      .map((arn: any) => arn['Fn::GetAtt'][0])
+      .sort();
     expect(sourceArns).toEqual(logicalIdsOf(app, 'AWS::CloudWatch::Alarm').sort());
   });
 
@@ -57,16 +77,22 @@ describe.each(Object.entries(VARIANTS))('first week in a fresh account (%s)', (_
     expect(JSON.stringify(send.Resource)).toContain(':identity/*');
   });
 
-  it('reserves Deliver\'s concurrency from the SES rate and runs the Map at the same width', () => {
+  it("reserves Deliver's concurrency from the SES rate and runs the Map at the same width", () => {
     const settings = readSettings((key) => app.app.node.tryGetContext(key));
     const expected = Math.floor(settings.sesMaxSendRate / 1);
 
-    const deliver = Object.values(app.briefingsTemplate.findResources('AWS::Lambda::Function')).find((fn: any) => fn.Properties.MemorySize === 1024) as Resource;
+    const deliver = Object.values(app.briefingsTemplate.findResources('AWS::Lambda::Function')).find(
+      (fn: any) => fn.Properties.MemorySize === 1024,
+    ) as Resource;
 
     expect(deliver.Properties['ReservedConcurrentExecutions']).toBe(expected);
     expect(app.briefings.deliver.concurrency).toBe(expected);
     for (const machine of app.briefings.machines.values()) {
-      const definition = JSON.stringify(app.briefingsTemplate.toJSON().Resources[app.briefings.getLogicalId(machine.stateMachine.node.defaultChild as never)].Properties.DefinitionString);
+      const definition = JSON.stringify(
+        app.briefingsTemplate.toJSON().Resources[
+          app.briefings.getLogicalId(machine.stateMachine.node.defaultChild as never)
+        ].Properties.DefinitionString,
+      );
       expect(definition).toContain(`\\"MaxConcurrency\\":${expected}`);
     }
   });
@@ -75,20 +101,37 @@ describe.each(Object.entries(VARIANTS))('first week in a fresh account (%s)', (_
     const policies = Object.values(app.briefingsTemplate.findResources('AWS::IAM::ManagedPolicy')) as Resource[];
     const stage = (context as { stage?: string }).stage ?? 'dev';
 
-    expect(policies.map((policy) => policy.Properties['ManagedPolicyName'])).toEqual([`mnp-briefings-${stage}-operator`]);
+    expect(policies.map((policy) => policy.Properties['ManagedPolicyName'])).toEqual([
+      `mnp-briefings-${stage}-operator`,
+    ]);
     const statements = policies[0]!.Properties['PolicyDocument'].Statement as Statement[];
     const actions = statements.flatMap((statement) => asArray(statement.Action)).sort();
     // aws-target.ts: ListStateMachines (by name), StartExecution; S3ReportStore: ListObjectsV2
     // (s3:ListBucket) and GetObject, also behind the signed links; DynamoDbLedger: Query, GetItem.
-    expect(actions).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 's3:GetObject', 's3:ListBucket', 'states:ListStateMachines', 'states:StartExecution']);
+    expect(actions).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      's3:GetObject',
+      's3:ListBucket',
+      'states:ListStateMachines',
+      'states:StartExecution',
+    ]);
     const start = statements.find((statement) => statement.Action === 'states:StartExecution')!;
-    expect(asArray(start.Resource).map((arn: any) => arn.Ref).sort()).toEqual(
-      [...app.briefings.machines.values()].map((machine) => app.briefings.getLogicalId(machine.stateMachine.node.defaultChild as never)).sort(),
+    expect(
+      asArray(start.Resource)
+        .map((arn: any) => arn.Ref)
+        .sort(),
+    ).toEqual(
+      [...app.briefings.machines.values()]
+        .map((machine) => app.briefings.getLogicalId(machine.stateMachine.node.defaultChild as never))
+        .sort(),
     );
     const read = statements.find((statement) => statement.Action === 's3:GetObject')!;
-    expect(asArray(read.Resource).map((resource) => JSON.stringify(resource).replace(/.*archive-[^/]*/, '')).sort()).toEqual(
-      ['/hq-weekly/*"]]}', '/province-monthly/*"]]}', '/runs/*"]]}'],
-    );
+    expect(
+      asArray(read.Resource)
+        .map((resource) => JSON.stringify(resource).replace(/.*archive-[^/]*/, ''))
+        .sort(),
+    ).toEqual(['/hq-weekly/*"]]}', '/province-monthly/*"]]}', '/runs/*"]]}']);
   });
 
   it('lets Prepare decrypt the lake only when the lake has a KMS key', () => {
@@ -98,7 +141,7 @@ describe.each(Object.entries(VARIANTS))('first week in a fresh account (%s)', (_
     expect(decrypt.flatMap((s) => asArray(s.Resource))).toEqual(key ? [key] : []);
   });
 
-  it('lets Prepare read the lake\'s four table folders and nothing else of the lake', () => {
+  it("lets Prepare read the lake's four table folders and nothing else of the lake", () => {
     const lakeObjects = roleStatements(app, 'Prepare')
       .filter((s) => asArray(s.Action).includes('s3:GetObject*'))
       .flatMap((s) => asArray(s.Resource))
@@ -114,7 +157,7 @@ describe.each(Object.entries(VARIANTS))('first week in a fresh account (%s)', (_
 });
 
 describe('deployment settings', () => {
-  it('computes Deliver\'s concurrency as the SES rate over one message per second per instance', () => {
+  it("computes Deliver's concurrency as the SES rate over one message per second per instance", () => {
     expect([1, 14, 15.5, 0.5].map(deliverConcurrency)).toEqual([1, 14, 15, 1]);
   });
 
@@ -133,7 +176,9 @@ describe('deployment settings', () => {
   it('stops the synthesis when the recipients file sends from outside the SES domain, naming both', () => {
     const synthesise = () => synthApp({ context: { sesDomain: 'briefings.example.com' } });
 
-    expect(synthesise).toThrow(/sender briefings@example\.com is outside the SES sending domain briefings\.example\.com/);
+    expect(synthesise).toThrow(
+      /sender briefings@example\.com is outside the SES sending domain briefings\.example\.com/,
+    );
   });
 
   it('accepts the shipped recipients file with the default dev domain', () => {

@@ -30,7 +30,12 @@ const handler = createDeliverHandler({
       return { MessageId: `local-${sent.length}` };
     },
   },
-  log: { info() {}, warn() {}, error: (message, fields) => process.stderr.write(`${message} ${JSON.stringify(fields)}\n`), withContext() {} },
+  log: {
+    info() {},
+    warn() {},
+    error: (message, fields) => process.stderr.write(`${message} ${JSON.stringify(fields)}\n`),
+    withContext() {},
+  },
 });
 try {
   const result = await handler(JSON.parse(event));

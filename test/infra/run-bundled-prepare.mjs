@@ -17,8 +17,10 @@ const athena = {
       queries.push({ sql: command.input.QueryString, parameters: command.input.ExecutionParameters });
       return { QueryExecutionId: `q-${queries.length}` };
     }
-    if (name === 'GetQueryExecutionCommand') return { QueryExecution: { Status: { State: 'SUCCEEDED' }, Statistics: { DataScannedInBytes: 0 } } };
-    if (name === 'GetQueryResultsCommand') return { ResultSet: { ResultSetMetadata: { ColumnInfo: [] }, Rows: [{ Data: [] }] } };
+    if (name === 'GetQueryExecutionCommand')
+      return { QueryExecution: { Status: { State: 'SUCCEEDED' }, Statistics: { DataScannedInBytes: 0 } } };
+    if (name === 'GetQueryResultsCommand')
+      return { ResultSet: { ResultSetMetadata: { ColumnInfo: [] }, Rows: [{ Data: [] }] } };
     throw new Error(`unexpected Athena call ${name}`);
   },
 };
@@ -34,8 +36,18 @@ const handler = createPrepareHandler({
     HOME_OPERATOR: 'CMCC',
   },
   athena,
-  s3: new S3Client({ endpoint: s3Endpoint, forcePathStyle: true, region: 'ap-southeast-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } }),
-  log: { info() {}, warn() {}, error: (message, fields) => process.stderr.write(`${message} ${JSON.stringify(fields)}\n`), withContext() {} },
+  s3: new S3Client({
+    endpoint: s3Endpoint,
+    forcePathStyle: true,
+    region: 'ap-southeast-1',
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  }),
+  log: {
+    info() {},
+    warn() {},
+    error: (message, fields) => process.stderr.write(`${message} ${JSON.stringify(fields)}\n`),
+    withContext() {},
+  },
   now: () => new Date('2019-12-02T00:31:00Z'),
 });
 try {

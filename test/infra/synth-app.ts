@@ -7,10 +7,12 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { buildStacks, type BriefingsApp } from '../../infra/app-builder.ts';
+import { type BriefingsApp, buildStacks } from '../../infra/app-builder.ts';
 import { readSettings } from '../../infra/settings.ts';
 
-const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
+const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
+  context: Record<string, unknown>;
+};
 
 export interface SynthOptions {
   readonly context?: Record<string, unknown>;
@@ -33,7 +35,10 @@ export function createApp(options: SynthOptions = {}): BriefingsApp & { outdir: 
   if (!options.bundle) context['aws:cdk:bundling-stacks'] = [];
   const app = new App({ outdir, context });
   const settings = readSettings((key) => app.node.tryGetContext(key));
-  return { ...buildStacks(app, settings, options.agnostic ? undefined : { account: '111122223333', region: 'ap-southeast-1' }), outdir };
+  return {
+    ...buildStacks(app, settings, options.agnostic ? undefined : { account: '111122223333', region: 'ap-southeast-1' }),
+    outdir,
+  };
 }
 
 export function synthApp(options: SynthOptions = {}): SynthesisedApp {
@@ -51,8 +56,13 @@ export function synthApp(options: SynthOptions = {}): SynthesisedApp {
  * The context of a prod stage sending from `domain`: a recipients file (the shipped one with its
  * sender moved into that domain) and the operations address that prod requires.
  */
-export function prodContext(domain = 'mail.operator.example', extra: Record<string, unknown> = {}): Record<string, unknown> {
-  const recipients = JSON.parse(readFileSync(new URL('../../config/recipients.json', import.meta.url), 'utf8')) as { from: string };
+export function prodContext(
+  domain = 'mail.operator.example',
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const recipients = JSON.parse(readFileSync(new URL('../../config/recipients.json', import.meta.url), 'utf8')) as {
+    from: string;
+  };
   const file = join(mkdtempSync(join(tmpdir(), 'mnp-recipients-')), 'recipients.json');
   writeFileSync(file, JSON.stringify({ ...recipients, from: `MNP Briefings <briefings@${domain}>` }));
   return { stage: 'prod', sesDomain: domain, opsEmail: 'operations@operator.example', recipientsFile: file, ...extra };

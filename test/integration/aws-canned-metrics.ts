@@ -6,7 +6,13 @@ import type { MetricQueryName, QueryRow } from '#core/ports.ts';
 export type Cell = string | number | null;
 export const canned: Record<MetricQueryName, { columns: [string, string][]; rows: Cell[][] }> = {
   flows: {
-    columns: [['day', 'varchar'], ['province_code', 'varchar'], ['donor', 'varchar'], ['recipient', 'varchar'], ['ports', 'bigint']],
+    columns: [
+      ['day', 'varchar'],
+      ['province_code', 'varchar'],
+      ['donor', 'varchar'],
+      ['recipient', 'varchar'],
+      ['ports', 'bigint'],
+    ],
     rows: [
       ['2019-11-19', '44', 'CMCC', 'CTCC', 100],
       ['2019-11-25', '44', 'CMCC', 'CTCC', 120],
@@ -16,7 +22,14 @@ export const canned: Record<MetricQueryName, { columns: [string, string][]; rows
     ],
   },
   requests: {
-    columns: [['day', 'varchar'], ['province_code', 'varchar'], ['donor', 'varchar'], ['status', 'varchar'], ['reject_reason', 'varchar'], ['requests', 'bigint']],
+    columns: [
+      ['day', 'varchar'],
+      ['province_code', 'varchar'],
+      ['donor', 'varchar'],
+      ['status', 'varchar'],
+      ['reject_reason', 'varchar'],
+      ['requests', 'bigint'],
+    ],
     rows: [
       ['2019-11-25', '44', 'CMCC', 'completed', null, 120],
       ['2019-11-25', '44', 'CMCC', 'rejected', 'ARREARS', 10],
@@ -24,7 +37,13 @@ export const canned: Record<MetricQueryName, { columns: [string, string][]; rows
     ],
   },
   exit_categories: {
-    columns: [['day', 'varchar'], ['province_code', 'varchar'], ['operator_code', 'varchar'], ['category_code', 'varchar'], ['responses', 'bigint']],
+    columns: [
+      ['day', 'varchar'],
+      ['province_code', 'varchar'],
+      ['operator_code', 'varchar'],
+      ['category_code', 'varchar'],
+      ['responses', 'bigint'],
+    ],
     rows: [
       ['2019-11-25', '44', 'CMCC', 'NETWORK', 30],
       ['2019-11-26', '44', 'CMCC', 'PRICE', 12],
@@ -32,7 +51,12 @@ export const canned: Record<MetricQueryName, { columns: [string, string][]; rows
     ],
   },
   subscriber_base: {
-    columns: [['base_month', 'varchar'], ['province_code', 'varchar'], ['operator_code', 'varchar'], ['subscribers', 'bigint']],
+    columns: [
+      ['base_month', 'varchar'],
+      ['province_code', 'varchar'],
+      ['operator_code', 'varchar'],
+      ['subscribers', 'bigint'],
+    ],
     rows: [
       ['2019-11', '44', 'CMCC', 80_000_000],
       ['2019-11', '44', 'CTCC', 30_000_000],
@@ -41,14 +65,28 @@ export const canned: Record<MetricQueryName, { columns: [string, string][]; rows
     ],
   },
   value_mirror: {
-    columns: [['side', 'varchar'], ['province_code', 'varchar'], ['operator_code', 'varchar'], ['plan_code', 'varchar'], ['ports', 'bigint'], ['with_usage', 'bigint'], ['overpaying', 'bigint'], ['fee_sum_cny', 'double']],
+    columns: [
+      ['side', 'varchar'],
+      ['province_code', 'varchar'],
+      ['operator_code', 'varchar'],
+      ['plan_code', 'varchar'],
+      ['ports', 'bigint'],
+      ['with_usage', 'bigint'],
+      ['overpaying', 'bigint'],
+      ['fee_sum_cny', 'double'],
+    ],
     rows: [
       ['leaver', '44', 'CMCC', 'P128', 120, 100, 40, 15360],
       ['joiner', '44', 'CTCC', 'P128', 120, 0, 0, 15360],
     ],
   },
   data_quality: {
-    columns: [['table_name', 'varchar'], ['province_code', 'varchar'], ['outcome', 'varchar'], ['row_count', 'bigint']],
+    columns: [
+      ['table_name', 'varchar'],
+      ['province_code', 'varchar'],
+      ['outcome', 'varchar'],
+      ['row_count', 'bigint'],
+    ],
     rows: [
       ['port_requests', '44', 'clean', 500],
       ['port_requests', '44', 'unknown_code', 3],
@@ -56,7 +94,6 @@ export const canned: Record<MetricQueryName, { columns: [string, string][]; rows
     ],
   },
 };
-
 
 /** The canned rows as an engine hands them to the core (numbers as numbers). */
 export function cannedQueryRows(name: MetricQueryName): QueryRow[] {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3LakeInventory } from '#adapters/lake/s3-lake.ts';
 import { S3ReportStore } from '#adapters/store/s3-store.ts';
 import { ArchiveError } from '#core/errors.ts';
-import { startS3Server, type S3Server } from './aws-s3rver.ts';
+import { type S3Server, startS3Server } from './aws-s3rver.ts';
 
 describe('S3 adapters on a loopback S3 server', () => {
   let server: S3Server;
@@ -21,7 +21,8 @@ describe('S3 adapters on a loopback S3 server', () => {
     await server?.stop();
   });
 
-  const put = (bucket: string, key: string, body = 'x') => s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+  const put = (bucket: string, key: string, body = 'x') =>
+    s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
 
   describe('S3ReportStore', () => {
     it('writes an object and reads the same bytes back', async () => {
@@ -43,7 +44,10 @@ describe('S3 adapters on a loopback S3 server', () => {
 
     it('lists every key under a prefix across pages, sorted', async () => {
       const store = new S3ReportStore({ client: s3, bucket: 'archive', prefix: 'paged/' });
-      const keys = Array.from({ length: 1203 }, (_unused, index) => `province-monthly/2019-12/${String(index).padStart(4, '0')}.json`);
+      const keys = Array.from(
+        { length: 1203 },
+        (_unused, index) => `province-monthly/2019-12/${String(index).padStart(4, '0')}.json`,
+      );
       for (let index = 0; index < keys.length; index += 50) {
         await Promise.all(keys.slice(index, index + 50).map((key) => store.put(key, '{}', 'application/json')));
       }
@@ -59,14 +63,18 @@ describe('S3 adapters on a loopback S3 server', () => {
     it('locates a key as an s3:// URL and refuses keys that climb out', () => {
       const store = new S3ReportStore({ client: s3, bucket: 'archive', prefix: 'reports/' });
 
-      expect(store.locate('hq-weekly/2019-W48/hq/briefing.html')).toBe('s3://archive/reports/hq-weekly/2019-W48/hq/briefing.html');
+      expect(store.locate('hq-weekly/2019-W48/hq/briefing.html')).toBe(
+        's3://archive/reports/hq-weekly/2019-W48/hq/briefing.html',
+      );
       expect(() => store.locate('../secrets')).toThrow(ArchiveError);
     });
 
     it('fails with an ArchiveError naming the object when a write fails', async () => {
       const store = new S3ReportStore({ client: s3, bucket: 'no-such-bucket' });
 
-      await expect(store.put('runs/x/snapshot.json', '{}', 'application/json')).rejects.toThrow(/could not write s3:\/\/no-such-bucket\/runs\/x\/snapshot.json/);
+      await expect(store.put('runs/x/snapshot.json', '{}', 'application/json')).rejects.toThrow(
+        /could not write s3:\/\/no-such-bucket\/runs\/x\/snapshot.json/,
+      );
     });
   });
 
@@ -100,8 +108,12 @@ describe('S3 adapters on a loopback S3 server', () => {
     it('reads month partitions and tables without markers', async () => {
       const inventory = new S3LakeInventory({ client: s3, bucket: 'lake', prefix: 'mnp/' });
 
-      expect(await inventory.listPartitions('usage_monthly')).toEqual([{ table: 'usage_monthly', value: '2019-10', complete: true }]);
-      expect(await inventory.listPartitions('exit_reasons')).toEqual([{ table: 'exit_reasons', value: '2019-11-25', complete: false }]);
+      expect(await inventory.listPartitions('usage_monthly')).toEqual([
+        { table: 'usage_monthly', value: '2019-10', complete: true },
+      ]);
+      expect(await inventory.listPartitions('exit_reasons')).toEqual([
+        { table: 'exit_reasons', value: '2019-11-25', complete: false },
+      ]);
       expect(await inventory.listPartitions('subscriber_base')).toEqual([]);
     });
 
@@ -140,14 +152,18 @@ describe('S3 adapters on a loopback S3 server', () => {
     });
 
     it('pages through a table with more objects than one listing returns', async () => {
-      const days = Array.from({ length: 400 }, (_unused, index) => new Date(Date.UTC(2020, 0, 1) + index * 86_400_000).toISOString().slice(0, 10));
+      const days = Array.from({ length: 400 }, (_unused, index) =>
+        new Date(Date.UTC(2020, 0, 1) + index * 86_400_000).toISOString().slice(0, 10),
+      );
       for (let index = 0; index < days.length; index += 50) {
         await Promise.all(
-          days.slice(index, index + 50).flatMap((day, offset) => [
-            put('lake', `big/port_requests/dt=${day}/part-0.parquet`),
-            put('lake', `big/port_requests/dt=${day}/part-1.parquet`),
-            ...((index + offset) % 7 === 6 ? [] : [put('lake', `big/port_requests/dt=${day}/_SUCCESS`, '')]),
-          ]),
+          days
+            .slice(index, index + 50)
+            .flatMap((day, offset) => [
+              put('lake', `big/port_requests/dt=${day}/part-0.parquet`),
+              put('lake', `big/port_requests/dt=${day}/part-1.parquet`),
+              ...((index + offset) % 7 === 6 ? [] : [put('lake', `big/port_requests/dt=${day}/_SUCCESS`, '')]),
+            ]),
         );
       }
       const inventory = new S3LakeInventory({ client: s3, bucket: 'lake', prefix: 'big/' });

@@ -5,7 +5,13 @@
 import S3rver from 's3rver';
 
 const [directory, ...buckets] = process.argv.slice(2);
-const server = new S3rver({ port: 0, address: '127.0.0.1', directory, silent: true, configureBuckets: buckets.map((name) => ({ name })) });
+const server = new S3rver({
+  port: 0,
+  address: '127.0.0.1',
+  directory,
+  silent: true,
+  configureBuckets: buckets.map((name) => ({ name })),
+});
 const { port } = await server.run();
 process.stdout.write(`${JSON.stringify({ port })}\n`);
 process.stdin.resume();

@@ -1,7 +1,7 @@
 // A real S3 API on loopback for the S3 adapters' tests: s3rver in a child process (see
 // aws-s3rver-child.mjs for why), a temporary folder, and a path-style S3 client with dummy
 // credentials pointing at it.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -11,7 +11,7 @@ import { LakeError } from '#core/errors.ts';
 import type { HqWeeklyBriefing } from '#core/report-model.ts';
 import { buildModel, prepareRun } from '#core/report-run.ts';
 import { hash } from '../fixtures/hand-made-lake.ts';
-import { writePartition, type FixtureRow } from '../support/lake-writer.ts';
+import { type FixtureRow, writePartition } from '../support/lake-writer.ts';
 
 let lakeDir: string;
 
@@ -57,7 +57,12 @@ async function weekBriefing(): Promise<HqWeeklyBriefing> {
   const engine = await DuckDbEngine.open({ lakeDir });
   try {
     const snapshot = await prepareRun(
-      { reportId: 'hq-weekly', periodId: '2019-W48', homeOperator: 'CMCC', generatedAt: new Date('2019-12-02T00:00:00Z') },
+      {
+        reportId: 'hq-weekly',
+        periodId: '2019-W48',
+        homeOperator: 'CMCC',
+        generatedAt: new Date('2019-12-02T00:00:00Z'),
+      },
       { engine, inventory: new FsLake(lakeDir) },
     );
     return buildModel(snapshot, 'hq', 'en') as HqWeeklyBriefing;
@@ -69,21 +74,36 @@ async function weekBriefing(): Promise<HqWeeklyBriefing> {
 describe('schema drift', () => {
   it('reads a missing required column as null and quarantines those rows as missing_key', async () => {
     await writePartition(lakeDir, 'port_requests', '2019-11-26', [completedPort('A')]);
-    await writePartition(lakeDir, 'port_requests', '2019-11-26', [completedPort('B')], { fileName: 'part-1.parquet', columnTypes: { channel: null } });
+    await writePartition(lakeDir, 'port_requests', '2019-11-26', [completedPort('B')], {
+      fileName: 'part-1.parquet',
+      columnTypes: { channel: null },
+    });
     const briefing = await weekBriefing();
     expect(briefing.flows.totalCompleted).toBe(1);
     expect(briefing.dataQuality.quarantined.find((entry) => entry.reason === 'missing_key')?.count).toBe(1);
   });
 
   it('ignores an extra column', async () => {
-    const file = await writePartition(lakeDir, 'port_requests', '2019-11-26', [{ ...completedPort('A'), loader_batch: 'x' }], { columnTypes: { loader_batch: 'VARCHAR' } });
+    const file = await writePartition(
+      lakeDir,
+      'port_requests',
+      '2019-11-26',
+      [{ ...completedPort('A'), loader_batch: 'x' }],
+      { columnTypes: { loader_batch: 'VARCHAR' } },
+    );
     expect(await columnsOf(file)).toContain('loader_batch');
     const briefing = await weekBriefing();
     expect(briefing.flows.totalCompleted).toBe(1);
   });
 
   it('stops with an error naming the file and the column when a column has the wrong type', async () => {
-    const file = await writePartition(lakeDir, 'port_requests', '2019-11-26', [completedPort('A', { tenure_months: 'twelve' })], { columnTypes: { tenure_months: 'VARCHAR' } });
+    const file = await writePartition(
+      lakeDir,
+      'port_requests',
+      '2019-11-26',
+      [completedPort('A', { tenure_months: 'twelve' })],
+      { columnTypes: { tenure_months: 'VARCHAR' } },
+    );
     const failure = weekBriefing();
     await expect(failure).rejects.toBeInstanceOf(LakeError);
     await expect(failure).rejects.toThrow(`${file}: column tenure_months is VARCHAR, the data contract says integer`);
@@ -108,7 +128,12 @@ describe('thin periods', () => {
     await writePartition(lakeDir, 'port_requests', '2019-11-26', []);
     const briefing = await weekBriefing();
     expect(briefing.flows.totalCompleted).toBe(0);
-    expect(briefing.flows.byOperator.find((flow) => flow.operator === 'CMCC')).toMatchObject({ portIns: 0, portOuts: 0, shareOfPortIns: null, shareOfPortOuts: null });
+    expect(briefing.flows.byOperator.find((flow) => flow.operator === 'CMCC')).toMatchObject({
+      portIns: 0,
+      portOuts: 0,
+      shareOfPortIns: null,
+      shareOfPortOuts: null,
+    });
     expect(briefing.flows.home.current.portOutRate).toBeNull();
     expect(briefing.rejections.rate).toBeNull();
     expect(briefing.valueMirror.overpayingShare).toBeNull();
@@ -117,29 +142,63 @@ describe('thin periods', () => {
 
   it('reports a period with a single port', async () => {
     await writePartition(lakeDir, 'port_requests', '2019-11-26', [completedPort('A')]);
-    await writePartition(lakeDir, 'subscriber_base', '2019-11', [{ province_code: '44', operator_code: 'CMCC', subscribers: 400 }]);
+    await writePartition(lakeDir, 'subscriber_base', '2019-11', [
+      { province_code: '44', operator_code: 'CMCC', subscribers: 400 },
+    ]);
     const briefing = await weekBriefing();
-    expect(briefing.flows.home.current).toEqual({ portIns: 0, portOuts: 1, net: -1, subscriberBase: 400, portOutRate: 1 / 400 });
-    expect(briefing.flows.byOperator.map((flow) => [flow.operator, flow.shareOfPortOuts])).toEqual([['CMCC', 1], ['CTCC', 0]]);
+    expect(briefing.flows.home.current).toEqual({
+      portIns: 0,
+      portOuts: 1,
+      net: -1,
+      subscriberBase: 400,
+      portOutRate: 1 / 400,
+    });
+    expect(briefing.flows.byOperator.map((flow) => [flow.operator, flow.shareOfPortOuts])).toEqual([
+      ['CMCC', 1],
+      ['CTCC', 0],
+    ]);
   });
 });
 
 describe('codes seen for the first time', () => {
   it('quarantines an unknown category instead of folding it into OTHER', async () => {
     const answer = (id: string, category_code: string): FixtureRow => ({
-      response_id: id, port_id: null, msisdn_hash: hash(id), province_code: '44', operator_code: 'CMCC', category_code,
-      subcategory_code: null, collected_at: '2019-11-26 03:00:00', channel: 'sms', verbatim: null,
+      response_id: id,
+      port_id: null,
+      msisdn_hash: hash(id),
+      province_code: '44',
+      operator_code: 'CMCC',
+      category_code,
+      subcategory_code: null,
+      collected_at: '2019-11-26 03:00:00',
+      channel: 'sms',
+      verbatim: null,
     });
-    await writePartition(lakeDir, 'exit_reasons', '2019-11-26', [answer('R1', 'NETWORK'), answer('R2', 'FIVE_G_HYPE'), answer('R3', 'OTHER')]);
+    await writePartition(lakeDir, 'exit_reasons', '2019-11-26', [
+      answer('R1', 'NETWORK'),
+      answer('R2', 'FIVE_G_HYPE'),
+      answer('R3', 'OTHER'),
+    ]);
     const briefing = await weekBriefing();
-    expect(briefing.dissatisfaction.categories.map((c) => [c.category, c.count])).toEqual([['NETWORK', 1], ['OTHER', 1]]);
+    expect(briefing.dissatisfaction.categories.map((c) => [c.category, c.count])).toEqual([
+      ['NETWORK', 1],
+      ['OTHER', 1],
+    ]);
     expect(briefing.dataQuality.quarantined.find((entry) => entry.reason === 'unknown_code')?.count).toBe(1);
   });
 
   it('quarantines an unknown subcategory, and one that refines another category', async () => {
     const answer = (id: string, category_code: string, subcategory_code: string | null): FixtureRow => ({
-      response_id: id, port_id: null, msisdn_hash: hash(id), province_code: '44', operator_code: 'CMCC', category_code,
-      subcategory_code, collected_at: '2019-11-26 03:00:00', channel: 'sms', verbatim: null,
+      response_id: id,
+      port_id: null,
+      msisdn_hash: hash(id),
+      province_code: '44',
+      operator_code: 'CMCC',
+      category_code,
+      subcategory_code,
+      collected_at: '2019-11-26 03:00:00',
+      channel: 'sms',
+      verbatim: null,
     });
     await writePartition(lakeDir, 'exit_reasons', '2019-11-26', [
       answer('R1', 'NETWORK', 'NETWORK_INDOOR'),
@@ -153,7 +212,10 @@ describe('codes seen for the first time', () => {
   });
 
   it('quarantines lower-case operator codes: codes are upper-case ASCII', async () => {
-    await writePartition(lakeDir, 'port_requests', '2019-11-26', [completedPort('A'), completedPort('B', { donor_operator: 'cmcc' })]);
+    await writePartition(lakeDir, 'port_requests', '2019-11-26', [
+      completedPort('A'),
+      completedPort('B', { donor_operator: 'cmcc' }),
+    ]);
     const briefing = await weekBriefing();
     expect(briefing.flows.totalCompleted).toBe(1);
     expect(briefing.dataQuality.quarantined.find((entry) => entry.reason === 'unknown_code')?.count).toBe(1);

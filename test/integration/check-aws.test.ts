@@ -15,14 +15,26 @@ import type { DeliveryRecord } from '#core/delivery-ports.ts';
 import { reportDefinitions } from '#core/report-definitions.ts';
 import { recordRunStatus } from '#core/run-journal.ts';
 import { checkStep, type MetricDatum } from '#handlers/steps/check-step.ts';
-import { startLoopbackDynamoDb, type LoopbackDynamoDb } from '../support/loopback-dynamodb.ts';
+import { type LoopbackDynamoDb, startLoopbackDynamoDb } from '../support/loopback-dynamodb.ts';
 
 let dynamo: LoopbackDynamoDb;
 let archiveDir: string;
 const TABLE = 'mnp-briefings-test-delivery-ledger';
 
 function sentRecord(reportId: string, periodId: string, audience: string, recipient: string): DeliveryRecord {
-  return { reportId, periodId, audience, recipient, status: 'sent', attempts: 1, messageId: `<${reportId}.${periodId}.${audience}@example.com>`, updatedAt: '2019-12-03T01:05:00.000Z', correction: false, possibleDuplicate: false, version: 1 };
+  return {
+    reportId,
+    periodId,
+    audience,
+    recipient,
+    status: 'sent',
+    attempts: 1,
+    messageId: `<${reportId}.${periodId}.${audience}@example.com>`,
+    updatedAt: '2019-12-03T01:05:00.000Z',
+    correction: false,
+    possibleDuplicate: false,
+    version: 1,
+  };
 }
 
 beforeAll(async () => {
@@ -42,13 +54,33 @@ describe('the check Lambda', () => {
   it('reads the DynamoDB ledger and the journal, and publishes the overdue count of each report', async () => {
     const store = new FsReportStore(archiveDir);
     const ledger = new DynamoDbLedger({ client: dynamo.client, tableName: TABLE });
-    const config = JSON.parse(await readFile('config/recipients.json', 'utf8')) as { audiences: Record<string, { to: string[] }> };
+    const config = JSON.parse(await readFile('config/recipients.json', 'utf8')) as {
+      audiences: Record<string, { to: string[] }>;
+    };
     const at = new Date('2019-12-03T02:00:00Z');
-    await recordRunStatus(store, { reportId: 'hq-weekly', periodId: '2019-W48', state: 'delivered', partitionsMissing: [], audiences: ['hq'] }, at);
-    for (const recipient of config.audiences.hq!.to) await ledger.create(sentRecord('hq-weekly', '2019-W48', 'hq', recipient.toLowerCase()));
-    await recordRunStatus(store, { reportId: 'province-monthly', periodId: '2019-11', state: 'delivery-failed', partitionsMissing: [], audiences: Object.keys(config.audiences).filter((a) => a !== 'hq') }, at);
-    const provinceRecipients = Object.entries(config.audiences).filter(([audience]) => audience !== 'hq').flatMap(([audience, entry]) => entry.to.map((to) => [audience, to.toLowerCase()] as const));
-    for (const [audience, recipient] of provinceRecipients.slice(2)) await ledger.create(sentRecord('province-monthly', '2019-11', audience, recipient));
+    await recordRunStatus(
+      store,
+      { reportId: 'hq-weekly', periodId: '2019-W48', state: 'delivered', partitionsMissing: [], audiences: ['hq'] },
+      at,
+    );
+    for (const recipient of config.audiences.hq!.to)
+      await ledger.create(sentRecord('hq-weekly', '2019-W48', 'hq', recipient.toLowerCase()));
+    await recordRunStatus(
+      store,
+      {
+        reportId: 'province-monthly',
+        periodId: '2019-11',
+        state: 'delivery-failed',
+        partitionsMissing: [],
+        audiences: Object.keys(config.audiences).filter((a) => a !== 'hq'),
+      },
+      at,
+    );
+    const provinceRecipients = Object.entries(config.audiences)
+      .filter(([audience]) => audience !== 'hq')
+      .flatMap(([audience, entry]) => entry.to.map((to) => [audience, to.toLowerCase()] as const));
+    for (const [audience, recipient] of provinceRecipients.slice(2))
+      await ledger.create(sentRecord('province-monthly', '2019-11', audience, recipient));
     const published: MetricDatum[] = [];
     const logged: string[] = [];
 
@@ -57,14 +89,20 @@ describe('the check Lambda', () => {
         store,
         ledger,
         publish: async (metrics) => void published.push(...metrics),
-        log: { info: () => undefined, warn: (message) => void logged.push(message), error: (_message, fields) => void logged.push(String(fields?.line)) },
+        log: {
+          info: () => undefined,
+          warn: (message) => void logged.push(message),
+          error: (_message, fields) => void logged.push(String(fields?.line)),
+        },
         now: () => new Date('2019-12-10T00:00:00Z'),
       },
       { definitions: reportDefinitions, recipientsKey: 'config/recipients.json', lookbackDays: 40 },
     );
 
     expect(provinceRecipients).toHaveLength(62);
-    expect(report.findings.map((finding) => [finding.reportId, finding.periodId, finding.state, finding.lacking])).toEqual([
+    expect(
+      report.findings.map((finding) => [finding.reportId, finding.periodId, finding.state, finding.lacking]),
+    ).toEqual([
       ['hq-weekly', '2019-W49', 'missed', 2],
       ['province-monthly', '2019-11', 'partial', 2],
     ]);
@@ -74,6 +112,8 @@ describe('the check Lambda', () => {
       { name: 'OverdueReports', report: 'province-monthly', value: 1 },
       { name: 'ReportsSentWithIncompleteData', report: 'province-monthly', value: 0 },
     ]);
-    expect(logged).toContain('province-monthly 2019-11 partially delivered: 2 of 62 recipient(s) lack it (due 2019-12-03T01:00:00Z, deadline 2019-12-05T02:00:00Z)');
+    expect(logged).toContain(
+      'province-monthly 2019-11 partially delivered: 2 of 62 recipient(s) lack it (due 2019-12-03T01:00:00Z, deadline 2019-12-05T02:00:00Z)',
+    );
   });
 });

@@ -7,8 +7,8 @@ import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode } from '#cli/exit-codes.ts';
-import { openOpsWorkspace, type OpsWorkspace } from './ops-workspace.ts';
-import { startLoopbackSmtp, type LoopbackSmtp } from './mail-smtp-server.ts';
+import { type LoopbackSmtp, startLoopbackSmtp } from './mail-smtp-server.ts';
+import { type OpsWorkspace, openOpsWorkspace } from './ops-workspace.ts';
 
 let workspace: OpsWorkspace;
 let smtp: LoopbackSmtp;
@@ -26,19 +26,44 @@ beforeEach(() => smtp.reset());
 
 const out = (name: string) => join(workspace.root, name);
 const viaSmtp = () => ['--transport', 'smtp', '--smtp-url', smtp.url, '--rate', '200'];
-const runWeek = (dir: string, week: string, ...extra: string[]) => workspace.cli('run', '--report', 'hq-weekly', '--period', week, '--out', out(dir), ...viaSmtp(), ...extra);
+const runWeek = (dir: string, week: string, ...extra: string[]) =>
+  workspace.cli('run', '--report', 'hq-weekly', '--period', week, '--out', out(dir), ...viaSmtp(), ...extra);
 
 describe('mnp-briefings check', () => {
   it('names a missed week and a partial delivery, shows a banner send apart, and exits 5', async () => {
     const marker = join(workspace.lakeDir, 'port_requests', 'dt=2019-12-03', '_SUCCESS');
     await rename(marker, `${marker}.hidden`);
-    const banner = await runWeek('history', '2019-W49', '--allow-incomplete').finally(() => rename(`${marker}.hidden`, marker));
+    const banner = await runWeek('history', '2019-W49', '--allow-incomplete').finally(() =>
+      rename(`${marker}.hidden`, marker),
+    );
     const clean = await runWeek('history', '2019-W50');
-    smtp.refuse = (address) => (address === 'strategy-office@example.com' ? { code: 550, text: '5.1.1 mailbox unavailable' } : undefined);
+    smtp.refuse = (address) =>
+      address === 'strategy-office@example.com' ? { code: 550, text: '5.1.1 mailbox unavailable' } : undefined;
     const partial = await runWeek('history', '2019-W52');
 
-    const check = await workspace.cli('check', '--out', out('history'), '--report', 'hq-weekly', '--now', '2019-12-30T08:00:00Z');
-    const json = JSON.parse((await workspace.cli('check', '--out', out('history'), '--report', 'hq-weekly', '--now', '2019-12-30T08:00:00Z', '--json')).stdout);
+    const check = await workspace.cli(
+      'check',
+      '--out',
+      out('history'),
+      '--report',
+      'hq-weekly',
+      '--now',
+      '2019-12-30T08:00:00Z',
+    );
+    const json = JSON.parse(
+      (
+        await workspace.cli(
+          'check',
+          '--out',
+          out('history'),
+          '--report',
+          'hq-weekly',
+          '--now',
+          '2019-12-30T08:00:00Z',
+          '--json',
+        )
+      ).stdout,
+    );
 
     expect([banner.code, clean.code, partial.code]).toEqual([ExitCode.OK, ExitCode.OK, ExitCode.DELIVERY_FAILED]);
     expect(check.code).toBe(ExitCode.OVERDUE);
@@ -51,7 +76,13 @@ describe('mnp-briefings check', () => {
     expect(check.stderr).toContain('2 scheduled report period(s) overdue');
     expect(json.overdueByReport).toEqual({ 'hq-weekly': 2 });
     expect(json.incompleteByReport).toEqual({ 'hq-weekly': 1 });
-    expect(json.findings.map((finding: { periodId: string; state: string; lacking: number }) => [finding.periodId, finding.state, finding.lacking])).toEqual([
+    expect(
+      json.findings.map((finding: { periodId: string; state: string; lacking: number }) => [
+        finding.periodId,
+        finding.state,
+        finding.lacking,
+      ]),
+    ).toEqual([
       ['2019-W49', 'sent-incomplete', 0],
       ['2019-W51', 'missed', 2],
       ['2019-W52', 'partial', 1],
@@ -59,16 +90,37 @@ describe('mnp-briefings check', () => {
   });
 
   it('leaves a period alone until its deadline has passed', async () => {
-    const check = await workspace.cli('check', '--out', out('history'), '--report', 'hq-weekly', '--since', '2019-12-20', '--now', '2019-12-30T07:29:00Z');
+    const check = await workspace.cli(
+      'check',
+      '--out',
+      out('history'),
+      '--report',
+      'hq-weekly',
+      '--since',
+      '2019-12-20',
+      '--now',
+      '2019-12-30T07:29:00Z',
+    );
 
-    expect(check.stdout.split('\n')).toEqual(['hq-weekly 2019-W51 missed: never run (due 2019-12-23T00:30:00Z, deadline 2019-12-23T07:30:00Z)', '1 overdue between 2019-12-19T16:00:00.000Z and 2019-12-30T07:29:00.000Z']);
+    expect(check.stdout.split('\n')).toEqual([
+      'hq-weekly 2019-W51 missed: never run (due 2019-12-23T00:30:00Z, deadline 2019-12-23T07:30:00Z)',
+      '1 overdue between 2019-12-19T16:00:00.000Z and 2019-12-30T07:29:00.000Z',
+    ]);
   });
 
   it('exits 0 on a clean history', async () => {
     await runWeek('clean', '2019-W50');
     await runWeek('clean', '2019-W51');
 
-    const check = await workspace.cli('check', '--out', out('clean'), '--report', 'hq-weekly', '--now', '2019-12-29T00:00:00Z');
+    const check = await workspace.cli(
+      'check',
+      '--out',
+      out('clean'),
+      '--report',
+      'hq-weekly',
+      '--now',
+      '2019-12-29T00:00:00Z',
+    );
 
     expect(check.code).toBe(ExitCode.OK);
     expect(check.stdout).toBe('nothing overdue between 2019-12-16T00:30:00.000Z and 2019-12-29T00:00:00.000Z');

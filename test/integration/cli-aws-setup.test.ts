@@ -14,10 +14,20 @@ beforeAll(async () => {
 });
 afterAll(() => rm(home, { recursive: true, force: true }));
 
-function cli(args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
+function cli(
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['bin/mnp-briefings.js', ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: home, AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: join(home, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'), ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: home,
+        AWS_EC2_METADATA_DISABLED: 'true',
+        AWS_CONFIG_FILE: join(home, 'none'),
+        AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'),
+        ...env,
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
@@ -37,7 +47,19 @@ describe('--target aws without its setup', () => {
   }, 60_000);
 
   it('names the credentials to set when none are found', async () => {
-    const result = await cli(['run', '--report', 'hq-weekly', '--period', '2019-W48', '--target', 'aws', '--stage', 'prod', '--region', 'cn-north-1']);
+    const result = await cli([
+      'run',
+      '--report',
+      'hq-weekly',
+      '--period',
+      '2019-W48',
+      '--target',
+      'aws',
+      '--stage',
+      'prod',
+      '--region',
+      'cn-north-1',
+    ]);
 
     expect(result.code).toBe(ExitCode.USAGE);
     expect(result.stderr).toContain('--target aws found no valid AWS credentials');

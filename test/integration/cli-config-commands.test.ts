@@ -33,19 +33,41 @@ async function brokenCopy(file: string, name: string, change: (config: ParsedCon
 
 describe('mnp-briefings validate', () => {
   it('passes the shipped files, and a stage whose sending domain holds the sender', async () => {
-    const result = await cli('validate', '--stage', 'prod', '--context', 'sesDomain=example.com', '--context', 'opsEmail=operations@example.com');
+    const result = await cli(
+      'validate',
+      '--stage',
+      'prod',
+      '--context',
+      'sesDomain=example.com',
+      '--context',
+      'opsEmail=operations@example.com',
+    );
 
     expect(result.code).toBe(ExitCode.OK);
     expect(result.stdout).toContain('ok      hq-weekly: cron(30 8 ? * MON *) Asia/Shanghai, next run');
-    expect(result.stdout).toContain('ok      config/recipients.json: 32 audiences (hq and every province), 64 address(es), none repeated');
-    expect(result.stdout).toContain('ok      stage prod: sender briefings@example.com is inside the sending domain example.com');
+    expect(result.stdout).toContain(
+      'ok      config/recipients.json: 32 audiences (hq and every province), 64 address(es), none repeated',
+    );
+    expect(result.stdout).toContain(
+      'ok      stage prod: sender briefings@example.com is inside the sending domain example.com',
+    );
   });
 
-  it('names a sender outside the stage\'s sending domain (exit 2)', async () => {
-    const result = await cli('validate', '--stage', 'prod', '--context', 'sesDomain=briefings.example.org', '--context', 'opsEmail=operations@example.com');
+  it("names a sender outside the stage's sending domain (exit 2)", async () => {
+    const result = await cli(
+      'validate',
+      '--stage',
+      'prod',
+      '--context',
+      'sesDomain=briefings.example.org',
+      '--context',
+      'opsEmail=operations@example.com',
+    );
 
     expect(result.code).toBe(ExitCode.USAGE);
-    expect(result.stdout).toContain('PROBLEM stage prod: the sender briefings@example.com (config/recipients.json "from") is not inside the SES sending domain briefings.example.org');
+    expect(result.stdout).toContain(
+      'PROBLEM stage prod: the sender briefings@example.com (config/recipients.json "from") is not inside the SES sending domain briefings.example.org',
+    );
   });
 
   it('names a schedule that does not parse, a missing province and a repeated address, all in one pass', async () => {
@@ -59,9 +81,13 @@ describe('mnp-briefings validate', () => {
     const result = await cli('validate', '--reports', reports, '--recipients', recipients);
 
     expect(result.code).toBe(ExitCode.USAGE);
-    expect(result.stdout).toContain(`PROBLEM ${reports}: hq-weekly: schedule "cron(30 8 * * MON *)": exactly one of day-of-month and day-of-week must be ?`);
+    expect(result.stdout).toContain(
+      `PROBLEM ${reports}: hq-weekly: schedule "cron(30 8 * * MON *)": exactly one of day-of-month and day-of-week must be ?`,
+    );
     expect(result.stdout).toContain(`PROBLEM ${recipients}: no recipients for province 65`);
-    expect(result.stderr).toBe(`mnp-briefings: validate: 2 problem(s), e.g. ${reports}: hq-weekly: schedule "cron(30 8 * * MON *)": exactly one of day-of-month and day-of-week must be ?`);
+    expect(result.stderr).toBe(
+      `mnp-briefings: validate: 2 problem(s), e.g. ${reports}: hq-weekly: schedule "cron(30 8 * * MON *)": exactly one of day-of-month and day-of-week must be ?`,
+    );
   });
 
   it('names a repeated address with its file and entry', async () => {
@@ -72,7 +98,9 @@ describe('mnp-briefings validate', () => {
     const result = await cli('validate', '--recipients', recipients);
 
     expect(result.code).toBe(ExitCode.USAGE);
-    expect(result.stdout).toContain(`PROBLEM ${recipients}: audiences.44.to[2]: BRANCH-44-CX@example.com repeats audiences.44.to[1]`);
+    expect(result.stdout).toContain(
+      `PROBLEM ${recipients}: audiences.44.to[2]: BRANCH-44-CX@example.com repeats audiences.44.to[1]`,
+    );
   });
 });
 
@@ -82,8 +110,20 @@ describe('mnp-briefings recipients', () => {
 
     expect(result.code).toBe(ExitCode.OK);
     expect(JSON.parse(result.stdout).audiences).toEqual([
-      { audience: 'hq', name: 'headquarters', reports: ['hq-weekly'], locale: 'zh-CN', to: ['executive-office@example.com', 'strategy-office@example.com'] },
-      { audience: '44', name: '广东省 Guangdong', reports: ['province-monthly'], locale: 'zh-CN', to: ['branch-44-manager@example.com', 'branch-44-cx@example.com'] },
+      {
+        audience: 'hq',
+        name: 'headquarters',
+        reports: ['hq-weekly'],
+        locale: 'zh-CN',
+        to: ['executive-office@example.com', 'strategy-office@example.com'],
+      },
+      {
+        audience: '44',
+        name: '广东省 Guangdong',
+        reports: ['province-monthly'],
+        locale: 'zh-CN',
+        to: ['branch-44-manager@example.com', 'branch-44-cx@example.com'],
+      },
     ]);
     expect((await cli('recipients', '--audience', '99')).code).toBe(ExitCode.USAGE);
   });

@@ -17,7 +17,10 @@ function nativeAddonsAfter(args: readonly string[]): { code: number; addons: str
     const addons = process.report.getReport().sharedObjects.filter((path) => path.endsWith('.node'));
     console.log(JSON.stringify({ code, addons }));
   `;
-  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return JSON.parse(child.stdout.trim().split('\n').at(-1)!);
 }
 
@@ -27,17 +30,31 @@ describe('the CLI start', () => {
     [['run', '--help'], 0],
     [['run', '--report', 'nope'], 2],
     [['status', '--state', 'lost'], 2],
-  ])('loads no native addon for %j', (args, code) => {
-    const result = nativeAddonsAfter(args);
+  ])(
+    'loads no native addon for %j',
+    (args, code) => {
+      const result = nativeAddonsAfter(args);
 
-    expect(result.code).toBe(code);
-    expect(result.addons.filter((path) => /duckdb|resvg/.test(path))).toEqual([]);
-  }, 60_000);
+      expect(result.code).toBe(code);
+      expect(result.addons.filter((path) => /duckdb|resvg/.test(path))).toEqual([]);
+    },
+    60_000,
+  );
 
   it('sees DuckDB once a command needs it (so the checks above can fail)', () => {
     const lake = join(tmpdir(), `mnp-startup-${process.pid}`);
     try {
-      const result = nativeAddonsAfter(['generate', '--lake', lake, '--from', '2019-11-01', '--to', '2019-11-01', '--scale', '0.01']);
+      const result = nativeAddonsAfter([
+        'generate',
+        '--lake',
+        lake,
+        '--from',
+        '2019-11-01',
+        '--to',
+        '2019-11-01',
+        '--scale',
+        '0.01',
+      ]);
 
       expect(result.code).toBe(0);
       expect(result.addons.some((path) => /duckdb/.test(path))).toBe(true);

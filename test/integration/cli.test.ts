@@ -38,13 +38,41 @@ describe('help', () => {
 
 describe('errors for bad arguments', () => {
   it.each([
-    ['an unknown report', ['run', '--report', 'daily-gossip', '--period', '2019-W48'], /unknown report "daily-gossip": known reports are hq-weekly, province-monthly/],
-    ['a malformed period', ['run', '--report', 'hq-weekly', '--period', '2019-48x'], /is not a period: use an ISO week such as 2019-W48/],
-    ['a week that does not exist', ['run', '--report', 'hq-weekly', '--period', '2019-W53'], /2019 has weeks W01 to W52/],
-    ['a month for a weekly report', ['run', '--report', 'hq-weekly', '--period', '2019-12'], /hq-weekly is a weekly report: give a week/],
-    ['a province that does not exist', ['run', '--report', 'province-monthly', '--period', '2019-11', '--audience', '99'], /province-monthly has no audience 99/],
-    ['a locale we do not write', ['run', '--report', 'hq-weekly', '--period', '2019-W48', '--locale', 'fr'], /--locale/],
-    ['an operator that does not exist', ['run', '--report', 'hq-weekly', '--home-operator', 'ACME'], /--home-operator must be one of CMCC, CUCC, CTCC, CBN/],
+    [
+      'an unknown report',
+      ['run', '--report', 'daily-gossip', '--period', '2019-W48'],
+      /unknown report "daily-gossip": known reports are hq-weekly, province-monthly/,
+    ],
+    [
+      'a malformed period',
+      ['run', '--report', 'hq-weekly', '--period', '2019-48x'],
+      /is not a period: use an ISO week such as 2019-W48/,
+    ],
+    [
+      'a week that does not exist',
+      ['run', '--report', 'hq-weekly', '--period', '2019-W53'],
+      /2019 has weeks W01 to W52/,
+    ],
+    [
+      'a month for a weekly report',
+      ['run', '--report', 'hq-weekly', '--period', '2019-12'],
+      /hq-weekly is a weekly report: give a week/,
+    ],
+    [
+      'a province that does not exist',
+      ['run', '--report', 'province-monthly', '--period', '2019-11', '--audience', '99'],
+      /province-monthly has no audience 99/,
+    ],
+    [
+      'a locale we do not write',
+      ['run', '--report', 'hq-weekly', '--period', '2019-W48', '--locale', 'fr'],
+      /--locale/,
+    ],
+    [
+      'an operator that does not exist',
+      ['run', '--report', 'hq-weekly', '--home-operator', 'ACME'],
+      /--home-operator must be one of CMCC, CUCC, CTCC, CBN/,
+    ],
   ])('refuses %s in one line with exit code 2', async (_what, args, message) => {
     const { code, stderr } = await cli(...args, '--lake', lakeDir, '--out', join(workDir, 'out-bad'));
     expect(code).toBe(ExitCode.USAGE);
@@ -54,7 +82,15 @@ describe('errors for bad arguments', () => {
   });
 
   it('refuses a missing lake and says how to make one', async () => {
-    const { code, stderr } = await cli('run', '--report', 'hq-weekly', '--period', '2019-W48', '--lake', join(workDir, 'nowhere'));
+    const { code, stderr } = await cli(
+      'run',
+      '--report',
+      'hq-weekly',
+      '--period',
+      '2019-W48',
+      '--lake',
+      join(workDir, 'nowhere'),
+    );
     expect(code).toBe(ExitCode.USAGE);
     expect(stderr).toEqual([expect.stringMatching(/no lake at .*nowhere: create one with "mnp-briefings generate/)]);
   });
@@ -74,7 +110,19 @@ describe('errors for bad arguments', () => {
 describe('a run', () => {
   it('writes briefing.html and briefing.json under OUT/<report>/<period>/<audience>', async () => {
     const out = join(workDir, 'out');
-    const { code, stdout } = await cli('run', '--report', 'hq-weekly', '--period', '2019-W48', '--lake', lakeDir, '--out', out, '--locale', 'en');
+    const { code, stdout } = await cli(
+      'run',
+      '--report',
+      'hq-weekly',
+      '--period',
+      '2019-W48',
+      '--lake',
+      lakeDir,
+      '--out',
+      out,
+      '--locale',
+      'en',
+    );
     expect(code).toBe(ExitCode.OK);
     await access(join(out, 'hq-weekly', '2019-W48', 'hq', 'briefing.html'));
     const model = JSON.parse(await readFile(join(out, 'hq-weekly', '2019-W48', 'hq', 'briefing.json'), 'utf8'));
@@ -85,7 +133,22 @@ describe('a run', () => {
 
   it('prints a JSON summary for scripts', async () => {
     const out = join(workDir, 'out-json');
-    const { code, stdout } = await cli('run', '--report', 'province-monthly', '--period', '2019-11', '--audience', '44', '--audience', '11', '--lake', lakeDir, '--out', out, '--json');
+    const { code, stdout } = await cli(
+      'run',
+      '--report',
+      'province-monthly',
+      '--period',
+      '2019-11',
+      '--audience',
+      '44',
+      '--audience',
+      '11',
+      '--lake',
+      lakeDir,
+      '--out',
+      out,
+      '--json',
+    );
     expect(code).toBe(ExitCode.OK);
     const summary = JSON.parse(stdout);
     expect(summary).toMatchObject({ report: 'province-monthly', period: '2019-11', queries: 6 });

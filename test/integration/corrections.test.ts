@@ -8,14 +8,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FileLedger } from '#adapters/ledger/file-ledger.ts';
 import { ExitCode } from '#cli/exit-codes.ts';
 import { bufferIo } from '#cli/io.ts';
 import { main } from '#cli/main.ts';
-import { FileLedger } from '#adapters/ledger/file-ledger.ts';
 import { hash, writeHandMadeLake } from '../fixtures/hand-made-lake.ts';
 import { writePartition } from '../support/lake-writer.ts';
 import { parseMessage } from '../unit/delivery-fixtures.ts';
-import { startLoopbackSmtp, type LoopbackSmtp } from './mail-smtp-server.ts';
+import { type LoopbackSmtp, startLoopbackSmtp } from './mail-smtp-server.ts';
 
 let workDir: string;
 let lakeDir: string;
@@ -28,12 +28,20 @@ const DRAFT = 'hq-weekly/drafts/2019-W48/hq';
 
 async function cli(...args: string[]) {
   const io = bufferIo();
-  const code = await main([...args, '--lake', lakeDir, '--out', outDir, '--transport', 'smtp', '--smtp-url', smtp.url, '--rate', '200'], io);
+  const code = await main(
+    [...args, '--lake', lakeDir, '--out', outDir, '--transport', 'smtp', '--smtp-url', smtp.url, '--rate', '200'],
+    io,
+  );
   return { code, stdout: io.stdout.join('\n'), stderr: io.stderr.join('\n') };
 }
 
 const archived = (key: string) => readFile(join(outDir, ...key.split('/')), 'utf8');
-const modelAt = async (key: string) => JSON.parse(await archived(key)) as { generatedAt: string; flows: { totalCompleted: number }; headline: { portOuts: number } };
+const modelAt = async (key: string) =>
+  JSON.parse(await archived(key)) as {
+    generatedAt: string;
+    flows: { totalCompleted: number };
+    headline: { portOuts: number };
+  };
 const received = () => smtp.received.map((mail) => mail.envelopeTo[0]!).sort();
 
 /** The late load: one more completed port, in a file of its own beside the partition's first. */
@@ -92,7 +100,9 @@ describe('what was sent stays what was sent', () => {
   });
 
   it('keeps the sent archive byte for byte through a dry run and a rerun, which render as drafts', async () => {
-    const before = await Promise.all(['briefing.json', 'briefing.html', 'message.eml'].map((name) => archived(`${PREFIX}/${name}`)));
+    const before = await Promise.all(
+      ['briefing.json', 'briefing.html', 'message.eml'].map((name) => archived(`${PREFIX}/${name}`)),
+    );
 
     const dryRun = await cli('rerun', '--report', 'hq-weekly', '--period', '2019-W48', '--dry-run');
     const rerun = await cli('rerun', '--report', 'hq-weekly', '--period', '2019-W48');
@@ -100,9 +110,13 @@ describe('what was sent stays what was sent', () => {
     expect(dryRun.code).toBe(ExitCode.OK);
     expect(rerun.code).toBe(ExitCode.OK);
     expect(received()).toEqual([]);
-    const after = await Promise.all(['briefing.json', 'briefing.html', 'message.eml'].map((name) => archived(`${PREFIX}/${name}`)));
+    const after = await Promise.all(
+      ['briefing.json', 'briefing.html', 'message.eml'].map((name) => archived(`${PREFIX}/${name}`)),
+    );
     expect(after).toEqual(before);
-    expect((await modelAt(`${DRAFT}/briefing.json`)).generatedAt).not.toBe((await modelAt(`${PREFIX}/briefing.json`)).generatedAt);
+    expect((await modelAt(`${DRAFT}/briefing.json`)).generatedAt).not.toBe(
+      (await modelAt(`${PREFIX}/briefing.json`)).generatedAt,
+    );
   });
 
   it('after a late load, a rerun sends nothing and says in one line that the figures changed (exit 4)', async () => {
@@ -114,7 +128,9 @@ describe('what was sent stays what was sent', () => {
     expect(rerun.code).toBe(ExitCode.FIGURES_CHANGED);
     expect(received()).toEqual([]);
     const sentAt = JSON.parse(await archived(`${PREFIX}/sent/v001/version.json`)).sentAt.replace(/\.\d{3}Z$/, 'Z');
-    expect(rerun.stderr).toBe(`mnp-briefings: hq-weekly 2019-W48 (hq): figures changed since sent on ${sentAt}: use \`rerun --resend --reason …\``);
+    expect(rerun.stderr).toBe(
+      `mnp-briefings: hq-weekly 2019-W48 (hq): figures changed since sent on ${sentAt}: use \`rerun --resend --reason …\``,
+    );
     expect(await archived(`${PREFIX}/briefing.json`)).toBe(before);
     expect((await modelAt(`${DRAFT}/briefing.json`)).headline.portOuts).toBe(4);
   });
@@ -130,7 +146,16 @@ describe('a correction', () => {
   });
 
   it('puts its reason and the changed figures, old -> new, at the top of both parts', async () => {
-    const resend = await cli('rerun', '--report', 'hq-weekly', '--period', '2019-W48', '--resend', '--reason', '29 Nov port requests loaded late');
+    const resend = await cli(
+      'rerun',
+      '--report',
+      'hq-weekly',
+      '--period',
+      '2019-W48',
+      '--resend',
+      '--reason',
+      '29 Nov port requests loaded late',
+    );
 
     expect(resend.code).toBe(ExitCode.OK);
     expect(received()).toEqual(HQ);
@@ -154,9 +179,17 @@ describe('a correction', () => {
   });
 
   it('becomes version 2 and the current view, while version 1 stays as it went out', async () => {
-    const versions = await Promise.all(['v001', 'v002'].map(async (v) => JSON.parse(await archived(`${PREFIX}/sent/${v}/version.json`))));
+    const versions = await Promise.all(
+      ['v001', 'v002'].map(async (v) => JSON.parse(await archived(`${PREFIX}/sent/${v}/version.json`))),
+    );
 
-    expect(versions[1]).toMatchObject({ version: 2, correction: true, corrects: 1, reason: '29 Nov port requests loaded late', recipients: 2 });
+    expect(versions[1]).toMatchObject({
+      version: 2,
+      correction: true,
+      corrects: 1,
+      reason: '29 Nov port requests loaded late',
+      recipients: 2,
+    });
     expect((await modelAt(`${PREFIX}/sent/v001/briefing.json`)).flows.totalCompleted).toBe(6);
     expect((await modelAt(`${PREFIX}/sent/v002/briefing.json`)).flows.totalCompleted).toBe(7);
     expect((await modelAt(`${PREFIX}/briefing.json`)).flows.totalCompleted).toBe(7);
@@ -166,11 +199,29 @@ describe('a correction', () => {
       ['sent', true, '29 Nov port requests loaded late'],
     ]);
     const journal = JSON.parse(await archived('runs/hq-weekly/2019-W48/status.json'));
-    expect(journal.corrections).toEqual([{ at: expect.any(String), reason: '29 Nov port requests loaded late', runId: versions[1].runId, audiences: ['hq'] }]);
+    expect(journal.corrections).toEqual([
+      {
+        at: expect.any(String),
+        reason: '29 Nov port requests loaded late',
+        runId: versions[1].runId,
+        audiences: ['hq'],
+      },
+    ]);
   });
 
   it('says plainly, in English too, that no figure changed when none did', async () => {
-    const resend = await cli('rerun', '--report', 'hq-weekly', '--period', '2019-W48', '--resend', '--reason', 'recipients asked for the English text', '--locale', 'en');
+    const resend = await cli(
+      'rerun',
+      '--report',
+      'hq-weekly',
+      '--period',
+      '2019-W48',
+      '--resend',
+      '--reason',
+      'recipients asked for the English text',
+      '--locale',
+      'en',
+    );
 
     expect(resend.code).toBe(ExitCode.OK);
     const mail = await parseMessage(smtp.received[0]!.raw);
@@ -186,7 +237,9 @@ describe('status', () => {
   it('shows the correction lineage of the period: sent, corrected when, why, by which run', async () => {
     const io = bufferIo();
     const code = await main(['status', '--out', outDir, '--report', 'hq-weekly', '--period', '2019-W48'], io);
-    const versions = await Promise.all(['v001', 'v002', 'v003'].map(async (v) => JSON.parse(await archived(`${PREFIX}/sent/${v}/version.json`))));
+    const versions = await Promise.all(
+      ['v001', 'v002', 'v003'].map(async (v) => JSON.parse(await archived(`${PREFIX}/sent/${v}/version.json`))),
+    );
 
     expect(code).toBe(ExitCode.OK);
     const stamp = (iso: string) => iso.replace(/\.\d{3}Z$/, 'Z');

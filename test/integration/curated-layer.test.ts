@@ -10,12 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { curateLake } from '#adapters/curation/duckdb-curator.ts';
 import { DuckDbEngine } from '#adapters/engine/duckdb.ts';
 import { FsLake } from '#adapters/lake/fs-lake.ts';
-import { periodsBetween, periodContaining } from '#core/period.ts';
+import { periodContaining, periodsBetween } from '#core/period.ts';
 import { reportDefinitions } from '#core/report-definitions.ts';
 import { buildModel, prepareRun } from '#core/report-run.ts';
 import { DEFAULT_LAKE_RANGE, generateLake } from '#lakegen/generate-lake.ts';
 import { hash, writeHandMadeLake } from '../fixtures/hand-made-lake.ts';
-import { writePartition, type FixtureRow } from '../support/lake-writer.ts';
+import { type FixtureRow, writePartition } from '../support/lake-writer.ts';
 
 const GENERATED_AT = new Date('2020-01-06T00:00:00Z');
 const dirs: string[] = [];
@@ -32,13 +32,22 @@ afterAll(async () => {
 });
 
 /** Every audience's briefing.json text of one report and period, read raw or curated. */
-async function briefingJsons(lakeDir: string, curatedDir: string | undefined, reportId: string, periodId: string): Promise<Map<string, string>> {
+async function briefingJsons(
+  lakeDir: string,
+  curatedDir: string | undefined,
+  reportId: string,
+  periodId: string,
+): Promise<Map<string, string>> {
   const engine = await DuckDbEngine.open({ lakeDir, ...(curatedDir ? { curatedDir } : {}) });
   try {
-    const snapshot = await prepareRun({ reportId, periodId, homeOperator: 'CMCC', generatedAt: GENERATED_AT }, { engine, inventory: new FsLake(lakeDir) });
+    const snapshot = await prepareRun(
+      { reportId, periodId, homeOperator: 'CMCC', generatedAt: GENERATED_AT },
+      { engine, inventory: new FsLake(lakeDir) },
+    );
     const models = new Map<string, string>();
     for (const audience of snapshot.audiences) {
-      for (const locale of ['zh-CN', 'en'] as const) models.set(`${audience}/${locale}`, `${JSON.stringify(buildModel(snapshot, audience, locale), null, 2)}\n`);
+      for (const locale of ['zh-CN', 'en'] as const)
+        models.set(`${audience}/${locale}`, `${JSON.stringify(buildModel(snapshot, audience, locale), null, 2)}\n`);
     }
     return models;
   } finally {
@@ -46,7 +55,12 @@ async function briefingJsons(lakeDir: string, curatedDir: string | undefined, re
   }
 }
 
-async function expectSameBriefings(lakeDir: string, curatedDir: string, reportId: string, periodId: string): Promise<void> {
+async function expectSameBriefings(
+  lakeDir: string,
+  curatedDir: string,
+  reportId: string,
+  periodId: string,
+): Promise<void> {
   const raw = await briefingJsons(lakeDir, undefined, reportId, periodId);
   const curated = await briefingJsons(lakeDir, curatedDir, reportId, periodId);
   expect([...curated.keys()]).toEqual([...raw.keys()]);
@@ -65,12 +79,19 @@ describe('the sample lake: every report and period, with and without the curated
   }, 600_000);
 
   const cases = reportDefinitions.flatMap((definition) =>
-    periodsBetween(periodContaining(definition.periodKind, DEFAULT_LAKE_RANGE.from), periodContaining(definition.periodKind, DEFAULT_LAKE_RANGE.to)).map((period) => [definition.id, period.id] as const),
+    periodsBetween(
+      periodContaining(definition.periodKind, DEFAULT_LAKE_RANGE.from),
+      periodContaining(definition.periodKind, DEFAULT_LAKE_RANGE.to),
+    ).map((period) => [definition.id, period.id] as const),
   );
 
-  it.each(cases)('%s %s: the same briefing.json for every audience', async (reportId, periodId) => {
-    await expectSameBriefings(lakeDir, curatedDir, reportId, periodId);
-  }, 120_000);
+  it.each(cases)(
+    '%s %s: the same briefing.json for every audience',
+    async (reportId, periodId) => {
+      await expectSameBriefings(lakeDir, curatedDir, reportId, periodId);
+    },
+    120_000,
+  );
 
   it('the curated tables hold the request states the reports read', async () => {
     expect((await readdir(join(curatedDir, 'port_requests_current'))).length).toBe(214);
@@ -81,9 +102,21 @@ describe('the sample lake: every report and period, with and without the curated
 /** A CMCC -> CUCC port in Guangdong requested Monday 25 Nov 2019 10:00 Beijing, completed the next day. */
 function port(id: string, extra: Partial<FixtureRow> = {}): FixtureRow {
   return {
-    port_id: id, msisdn_hash: hash(`curated-${id}`), province_code: '44', donor_operator: 'CMCC', recipient_operator: 'CUCC',
-    status: 'completed', reject_reason: null, requested_at: '2019-11-25 02:00:00', completed_at: '2019-11-26 02:00:00',
-    channel: 'online', tenure_months: 24, plan_code: 'CMCC-58', monthly_fee_cny: 58, updated_at: '2019-11-26 02:00:00', ...extra,
+    port_id: id,
+    msisdn_hash: hash(`curated-${id}`),
+    province_code: '44',
+    donor_operator: 'CMCC',
+    recipient_operator: 'CUCC',
+    status: 'completed',
+    reject_reason: null,
+    requested_at: '2019-11-25 02:00:00',
+    completed_at: '2019-11-26 02:00:00',
+    channel: 'online',
+    tenure_months: 24,
+    plan_code: 'CMCC-58',
+    monthly_fee_cny: 58,
+    updated_at: '2019-11-26 02:00:00',
+    ...extra,
   };
 }
 
@@ -97,9 +130,41 @@ describe('requests with versions in neighbouring partitions (the hand-made lake)
     // SP1: completed on the 25th; a later cancelled version misfiled under the 24th (Sunday of
     // the week before): left out where a scan reads both days, counted where it reads the 25th only.
     // SP2: a pending version under the 26th and a later completed one misfiled under the 25th.
-    await writePartition(lakeDir, 'port_requests', '2019-11-25', [port('SP1'), port('SP2', { requested_at: '2019-11-26 02:00:00', completed_at: '2019-11-27 02:00:00', updated_at: '2019-11-27 02:00:00' })], { fileName: 'spread.parquet' });
-    await writePartition(lakeDir, 'port_requests', '2019-11-24', [port('SP1', { status: 'cancelled', completed_at: null, updated_at: '2019-11-27 02:00:00' })], { fileName: 'spread.parquet' });
-    await writePartition(lakeDir, 'port_requests', '2019-11-26', [port('SP2', { requested_at: '2019-11-26 02:00:00', status: 'pending', completed_at: null, updated_at: '2019-11-26 03:00:00' })], { fileName: 'spread.parquet' });
+    await writePartition(
+      lakeDir,
+      'port_requests',
+      '2019-11-25',
+      [
+        port('SP1'),
+        port('SP2', {
+          requested_at: '2019-11-26 02:00:00',
+          completed_at: '2019-11-27 02:00:00',
+          updated_at: '2019-11-27 02:00:00',
+        }),
+      ],
+      { fileName: 'spread.parquet' },
+    );
+    await writePartition(
+      lakeDir,
+      'port_requests',
+      '2019-11-24',
+      [port('SP1', { status: 'cancelled', completed_at: null, updated_at: '2019-11-27 02:00:00' })],
+      { fileName: 'spread.parquet' },
+    );
+    await writePartition(
+      lakeDir,
+      'port_requests',
+      '2019-11-26',
+      [
+        port('SP2', {
+          requested_at: '2019-11-26 02:00:00',
+          status: 'pending',
+          completed_at: null,
+          updated_at: '2019-11-26 03:00:00',
+        }),
+      ],
+      { fileName: 'spread.parquet' },
+    );
     curatedDir = join(lakeDir, '_curated');
     await curateLake({ lakeDir, curatedDir });
   }, 120_000);
@@ -109,7 +174,12 @@ describe('requests with versions in neighbouring partitions (the hand-made lake)
     expect(spread).toEqual(expect.arrayContaining(['dt=2019-11-24', 'dt=2019-11-25', 'dt=2019-11-26']));
   });
 
-  it.each([['hq-weekly', '2019-W48'], ['hq-weekly', '2019-W49'], ['province-monthly', '2019-11'], ['province-monthly', '2019-12']] as const)(
+  it.each([
+    ['hq-weekly', '2019-W48'],
+    ['hq-weekly', '2019-W49'],
+    ['province-monthly', '2019-11'],
+    ['province-monthly', '2019-12'],
+  ] as const)(
     '%s %s: the same briefing.json as the raw feed',
     async (reportId, periodId) => {
       await expectSameBriefings(lakeDir, curatedDir, reportId, periodId);
@@ -121,7 +191,8 @@ describe('requests with versions in neighbouring partitions (the hand-made lake)
 describe('curate: idempotent, incremental, never writing the raw lake', () => {
   let lakeDir: string;
   let curatedDir: string;
-  const recordTime = async (unit: string) => (await stat(join(curatedDir, '_built_from', 'requests', `${unit}.json`))).mtimeMs;
+  const recordTime = async (unit: string) =>
+    (await stat(join(curatedDir, '_built_from', 'requests', `${unit}.json`))).mtimeMs;
 
   beforeAll(async () => {
     lakeDir = await tempDir('incremental');
@@ -141,8 +212,25 @@ describe('curate: idempotent, incremental, never writing the raw lake', () => {
 
   it('a changed raw partition rebuilds its own unit and its neighbours a day away, nothing else', async () => {
     await chmod(lakeDir, 0o755);
-    const before = { d24: await recordTime('dt=2019-11-24'), d26: await recordTime('dt=2019-11-26'), d27: await recordTime('dt=2019-11-27'), d28: await recordTime('dt=2019-11-28') };
-    await writePartition(lakeDir, 'port_requests', '2019-11-26', [port('LATE', { requested_at: '2019-11-26 02:00:00', completed_at: '2019-11-27 02:00:00', updated_at: '2019-11-27 02:00:00' })], { fileName: 'late.parquet' });
+    const before = {
+      d24: await recordTime('dt=2019-11-24'),
+      d26: await recordTime('dt=2019-11-26'),
+      d27: await recordTime('dt=2019-11-27'),
+      d28: await recordTime('dt=2019-11-28'),
+    };
+    await writePartition(
+      lakeDir,
+      'port_requests',
+      '2019-11-26',
+      [
+        port('LATE', {
+          requested_at: '2019-11-26 02:00:00',
+          completed_at: '2019-11-27 02:00:00',
+          updated_at: '2019-11-27 02:00:00',
+        }),
+      ],
+      { fileName: 'late.parquet' },
+    );
     const summary = await curateLake({ lakeDir, curatedDir });
     expect(summary.built).toEqual({ requests: 3, usage: 0 });
     expect(await recordTime('dt=2019-11-26')).toBeGreaterThan(before.d26);

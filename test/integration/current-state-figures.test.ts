@@ -6,13 +6,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reportDefinition } from '#core/report-definitions.ts';
 import type { HqWeeklyBriefing } from '#core/report-model.ts';
 import { hash, subscriberBase, writeHandMadeLake } from '../fixtures/hand-made-lake.ts';
-import { writePartition, type FixtureRow } from '../support/lake-writer.ts';
-import { reportDefinition } from '#core/report-definitions.ts';
 import { archiveReports, modelOf } from '../reliability/support/briefing-runs.ts';
-import { readLakeRows, recompute, type ReportSpec } from '../reliability/support/independent-figures.ts';
+import { type ReportSpec, readLakeRows, recompute } from '../reliability/support/independent-figures.ts';
 import { readBriefingPage } from '../support/briefing-page.ts';
+import { type FixtureRow, writePartition } from '../support/lake-writer.ts';
 
 /** A CMCC -> CUCC port in Guangdong, requested Tuesday 26 Nov 10:00 Beijing, completed the next day. */
 function port(id: string, extra: Partial<FixtureRow> = {}): FixtureRow {
@@ -49,7 +49,11 @@ afterAll(async () => {
 });
 
 /** Week 48 as configured, for the independent recomputation. */
-const W48: ReportSpec = { kind: 'week', period: { start: '2019-11-25', end: '2019-12-01' }, trend: reportDefinition('hq-weekly').trend };
+const W48: ReportSpec = {
+  kind: 'week',
+  period: { start: '2019-11-25', end: '2019-12-01' },
+  trend: reportDefinition('hq-weekly').trend,
+};
 
 describe('a port request whose latest version is quarantined', () => {
   let briefing: HqWeeklyBriefing;
@@ -57,18 +61,34 @@ describe('a port request whose latest version is quarantined', () => {
 
   beforeAll(async () => {
     lakeDir = await handMadeLakeWith(async (dir) => {
-      await writePartition(dir, 'port_requests', '2019-11-26', [
-        // CS1: completed, then a later version (cancelled) with an unknown channel: left out.
-        port('CS1'),
-        port('CS1', { status: 'cancelled', completed_at: null, channel: 'carrier-pigeon', updated_at: '2019-11-28 02:00:00' }),
-        // CS2: completed, and a version with the same updated_at and a negative fee: the state is
-        // unknown, so it is left out too.
-        port('CS2'),
-        port('CS2', { monthly_fee_cny: -58 }),
-        // CS3: a quarantined early version, then a clean completion: counts.
-        port('CS3', { status: 'pending', completed_at: null, channel: 'carrier-pigeon', updated_at: '2019-11-26 03:00:00' }),
-        port('CS3'),
-      ], { fileName: 'part-current-state.parquet' });
+      await writePartition(
+        dir,
+        'port_requests',
+        '2019-11-26',
+        [
+          // CS1: completed, then a later version (cancelled) with an unknown channel: left out.
+          port('CS1'),
+          port('CS1', {
+            status: 'cancelled',
+            completed_at: null,
+            channel: 'carrier-pigeon',
+            updated_at: '2019-11-28 02:00:00',
+          }),
+          // CS2: completed, and a version with the same updated_at and a negative fee: the state is
+          // unknown, so it is left out too.
+          port('CS2'),
+          port('CS2', { monthly_fee_cny: -58 }),
+          // CS3: a quarantined early version, then a clean completion: counts.
+          port('CS3', {
+            status: 'pending',
+            completed_at: null,
+            channel: 'carrier-pigeon',
+            updated_at: '2019-11-26 03:00:00',
+          }),
+          port('CS3'),
+        ],
+        { fileName: 'part-current-state.parquet' },
+      );
     });
     briefing = (await modelOf(lakeDir, { reportId: 'hq-weekly', periodId: '2019-W48' })) as HqWeeklyBriefing;
   });
@@ -104,7 +124,10 @@ describe('a port request whose latest version is quarantined', () => {
     expect(briefing.flows.totalCompleted).toBe(expected.totalCompleted);
     expect(briefing.rejections.requests).toBe(expected.requests);
     // The open tie: the product ranks CS2's bad version first, so its clean one is superseded.
-    expect(briefing.dataQuality).toMatchObject({ rowsRead: expected.rowsRead, supersededVersions: expected.superseded + 1 });
+    expect(briefing.dataQuality).toMatchObject({
+      rowsRead: expected.rowsRead,
+      supersededVersions: expected.superseded + 1,
+    });
   });
 });
 
@@ -112,10 +135,22 @@ describe('the partition a row is filed in', () => {
   // A row belongs to the partition of its request's (an answer's collection's) Beijing date.
   // These are filed a day early, under Sunday 24 Nov (week 47), for events of Monday 25 Nov
   // 01:00 Beijing (24 Nov 17:00 UTC): malformed, in every report alike.
-  const earlyRequest = port('CS-EARLY', { requested_at: '2019-11-24 17:00:00', completed_at: '2019-11-25 02:00:00', updated_at: '2019-11-25 02:00:00' });
+  const earlyRequest = port('CS-EARLY', {
+    requested_at: '2019-11-24 17:00:00',
+    completed_at: '2019-11-25 02:00:00',
+    updated_at: '2019-11-25 02:00:00',
+  });
   const earlyAnswer: FixtureRow = {
-    response_id: 'CS-EARLY-E', port_id: null, msisdn_hash: hash('cs-early-e'), province_code: '44', operator_code: 'CMCC',
-    category_code: 'RELOCATION', subcategory_code: null, collected_at: '2019-11-24 17:00:00', channel: 'sms', verbatim: null,
+    response_id: 'CS-EARLY-E',
+    port_id: null,
+    msisdn_hash: hash('cs-early-e'),
+    province_code: '44',
+    operator_code: 'CMCC',
+    category_code: 'RELOCATION',
+    subcategory_code: null,
+    collected_at: '2019-11-24 17:00:00',
+    channel: 'sms',
+    verbatim: null,
   };
   let lakeDir: string;
 
@@ -139,7 +174,9 @@ describe('the partition a row is filed in', () => {
     expect(w48.flows.home.current.portOuts).toBe(expected.home.outs);
     expect(w48.dissatisfaction.responses).toBe(expected.responses);
     expect(w48.dataQuality.rowsRead).toBe(expected.rowsRead);
-    expect(w48.dataQuality.quarantined.find((entry) => entry.reason === 'malformed_timestamp')?.count).toBe(expected.quarantined.get('malformed_timestamp'));
+    expect(w48.dataQuality.quarantined.find((entry) => entry.reason === 'malformed_timestamp')?.count).toBe(
+      expected.quarantined.get('malformed_timestamp'),
+    );
   });
 
   it('quarantines it as a malformed timestamp', async () => {
@@ -163,7 +200,13 @@ describe('a re-delivered subscriber-base file', () => {
     const lakeDir = await handMadeLakeWith(async (dir) => {
       // The whole of November delivered again, and a third file disagreeing on Beijing CMCC.
       await writePartition(dir, 'subscriber_base', '2019-11', november, { fileName: 'part-1.parquet' });
-      await writePartition(dir, 'subscriber_base', '2019-11', [{ province_code: '11', operator_code: 'CMCC', subscribers: 600 }], { fileName: 'part-2.parquet' });
+      await writePartition(
+        dir,
+        'subscriber_base',
+        '2019-11',
+        [{ province_code: '11', operator_code: 'CMCC', subscribers: 600 }],
+        { fileName: 'part-2.parquet' },
+      );
     });
     briefing = (await modelOf(lakeDir, { reportId: 'hq-weekly', periodId: '2019-W48' })) as HqWeeklyBriefing;
   });
@@ -177,9 +220,16 @@ describe('a re-delivered subscriber-base file', () => {
   it('reports the copies and the conflict in the data-quality line', () => {
     // November base read 5 + 5 + 1: -5 twice (negative), 11/CMCC three times (conflicting), and
     // 44/CMCC, 44/CUCC, 11/CTCC twice each (one copy each superseded).
-    expect(briefing.dataQuality).toMatchObject({ rowsRead: 47 + 6, quarantinedTotal: 8 + 1 + 3, supersededVersions: 2 + 3 });
+    expect(briefing.dataQuality).toMatchObject({
+      rowsRead: 47 + 6,
+      quarantinedTotal: 8 + 1 + 3,
+      supersededVersions: 2 + 3,
+    });
     expect(briefing.dataQuality.quarantined).toEqual(
-      expect.arrayContaining([{ reason: 'negative_value', count: 3 + 1 }, { reason: 'conflicting_versions', count: 3 }]),
+      expect.arrayContaining([
+        { reason: 'negative_value', count: 3 + 1 },
+        { reason: 'conflicting_versions', count: 3 },
+      ]),
     );
   });
 });
@@ -187,8 +237,16 @@ describe('a re-delivered subscriber-base file', () => {
 describe('a survey answer delivered twice with the same collected_at', () => {
   it('keeps the version with the smaller category code, whatever the file order', async () => {
     const answer = (category_code: string): FixtureRow => ({
-      response_id: 'CS-DUP', port_id: null, msisdn_hash: hash('cs-dup'), province_code: '44', operator_code: 'CMCC',
-      category_code, subcategory_code: null, collected_at: '2019-11-27 05:00:00', channel: 'call', verbatim: null,
+      response_id: 'CS-DUP',
+      port_id: null,
+      msisdn_hash: hash('cs-dup'),
+      province_code: '44',
+      operator_code: 'CMCC',
+      category_code,
+      subcategory_code: null,
+      collected_at: '2019-11-27 05:00:00',
+      channel: 'call',
+      verbatim: null,
     });
     const lakeDir = await handMadeLakeWith(async (dir) => {
       await writePartition(dir, 'exit_reasons', '2019-11-27', [answer('PRICE')], { fileName: 'part-a.parquet' });
@@ -213,12 +271,27 @@ describe('a rerun after the lake changed', () => {
     const first = await archiveReports(lakeDir, outDir, { reportId: 'hq-weekly', periodId: '2019-W48' });
     const before = (await first.json('hq')) as HqWeeklyBriefing;
     // The correction arrives: P14 (requested 28 Nov 09:00 Beijing) is cancelled in a later version.
-    await writePartition(lakeDir, 'port_requests', '2019-11-28', [
-      port('P14', {
-        province_code: '11', requested_at: '2019-11-28 01:00:00', status: 'cancelled', completed_at: null, plan_code: 'CMCC-128',
-        monthly_fee_cny: 128, msisdn_hash: hash('h14'), recipient_operator: 'CTCC', channel: 'store', tenure_months: 36, updated_at: '2019-12-01 08:00:00',
-      }),
-    ], { fileName: 'part-correction.parquet' });
+    await writePartition(
+      lakeDir,
+      'port_requests',
+      '2019-11-28',
+      [
+        port('P14', {
+          province_code: '11',
+          requested_at: '2019-11-28 01:00:00',
+          status: 'cancelled',
+          completed_at: null,
+          plan_code: 'CMCC-128',
+          monthly_fee_cny: 128,
+          msisdn_hash: hash('h14'),
+          recipient_operator: 'CTCC',
+          channel: 'store',
+          tenure_months: 36,
+          updated_at: '2019-12-01 08:00:00',
+        }),
+      ],
+      { fileName: 'part-correction.parquet' },
+    );
     const second = await archiveReports(lakeDir, outDir, { reportId: 'hq-weekly', periodId: '2019-W48' });
     const after = (await second.json('hq')) as HqWeeklyBriefing;
     expect(before.flows.home.current.portOuts).toBe(3);

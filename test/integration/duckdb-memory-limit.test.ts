@@ -34,7 +34,12 @@ async function weeklyFigures(options: Partial<DuckDbEngineOptions>) {
   const engine = await DuckDbEngine.open({ lakeDir, ...options });
   try {
     const snapshot = await prepareRun(
-      { reportId: 'hq-weekly', periodId: '2019-W48', homeOperator: 'CMCC', generatedAt: new Date('2019-12-02T00:00:00Z') },
+      {
+        reportId: 'hq-weekly',
+        periodId: '2019-W48',
+        homeOperator: 'CMCC',
+        generatedAt: new Date('2019-12-02T00:00:00Z'),
+      },
       { engine, inventory: new FsLake(lakeDir) },
     );
     return buildModel(snapshot, 'hq', 'en');
@@ -59,7 +64,21 @@ describe('the DuckDB memory limit', () => {
   it('is read from MNP_DUCKDB_MEMORY_LIMIT by the CLI, with a one-line error when it is not a size', async () => {
     vi.stubEnv('MNP_DUCKDB_MEMORY_LIMIT', 'plenty');
     const io = bufferIo();
-    const code = await main(['run', '--report', 'hq-weekly', '--period', '2019-W48', '--lake', lakeDir, '--out', join(workDir, 'out'), '--no-deliver'], io);
+    const code = await main(
+      [
+        'run',
+        '--report',
+        'hq-weekly',
+        '--period',
+        '2019-W48',
+        '--lake',
+        lakeDir,
+        '--out',
+        join(workDir, 'out'),
+        '--no-deliver',
+      ],
+      io,
+    );
     expect(code).toBe(ExitCode.USAGE);
     expect(io.stderr).toHaveLength(1);
     expect(io.stderr[0]).toContain('"plenty"');

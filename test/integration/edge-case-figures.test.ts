@@ -14,19 +14,43 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HqWeeklyBriefing } from '#core/report-model.ts';
 import { createBriefingRenderer } from '#render/briefing-renderer.ts';
 import { hash, writeHandMadeLake } from '../fixtures/hand-made-lake.ts';
-import { readBriefingPage, type BriefingPage } from '../support/briefing-page.ts';
-import { writePartition, type FixtureRow } from '../support/lake-writer.ts';
 import { archiveReports } from '../reliability/support/briefing-runs.ts';
+import { type BriefingPage, readBriefingPage } from '../support/briefing-page.ts';
+import { type FixtureRow, writePartition } from '../support/lake-writer.ts';
 
 function port(id: string, extra: Partial<FixtureRow>): FixtureRow {
   return {
-    port_id: id, msisdn_hash: hash(`edge-${id}`), province_code: '44', donor_operator: 'CMCC', recipient_operator: 'CUCC',
-    status: 'completed', reject_reason: null, channel: 'app', tenure_months: 30, plan_code: 'CMCC-58', monthly_fee_cny: 58,
-    requested_at: '2019-11-26 02:00:00', completed_at: '2019-11-27 02:00:00', updated_at: '2019-11-27 02:00:00', ...extra,
+    port_id: id,
+    msisdn_hash: hash(`edge-${id}`),
+    province_code: '44',
+    donor_operator: 'CMCC',
+    recipient_operator: 'CUCC',
+    status: 'completed',
+    reject_reason: null,
+    channel: 'app',
+    tenure_months: 30,
+    plan_code: 'CMCC-58',
+    monthly_fee_cny: 58,
+    requested_at: '2019-11-26 02:00:00',
+    completed_at: '2019-11-27 02:00:00',
+    updated_at: '2019-11-27 02:00:00',
+    ...extra,
   };
 }
-const pending = (id: string) => port(id, { status: 'pending', requested_at: '2019-11-30 04:00:00', completed_at: null, updated_at: '2019-11-30 05:00:00' });
-const tianjinW47 = (id: string) => port(id, { province_code: '12', requested_at: '2019-11-19 03:00:00', completed_at: '2019-11-20 03:00:00', updated_at: '2019-11-20 03:00:00' });
+const pending = (id: string) =>
+  port(id, {
+    status: 'pending',
+    requested_at: '2019-11-30 04:00:00',
+    completed_at: null,
+    updated_at: '2019-11-30 05:00:00',
+  });
+const tianjinW47 = (id: string) =>
+  port(id, {
+    province_code: '12',
+    requested_at: '2019-11-19 03:00:00',
+    completed_at: '2019-11-20 03:00:00',
+    updated_at: '2019-11-20 03:00:00',
+  });
 
 let lakeDir: string;
 let outDir: string;
@@ -38,13 +62,39 @@ beforeAll(async () => {
   lakeDir = await mkdtemp(join(tmpdir(), 'mnp-edge-lake-'));
   outDir = await mkdtemp(join(tmpdir(), 'mnp-edge-out-'));
   await writeHandMadeLake(lakeDir);
-  await writePartition(lakeDir, 'port_requests', '2019-11-30', [pending('PEND1'), pending('PEND2')], { fileName: 'part-edge.parquet' });
-  await writePartition(lakeDir, 'port_requests', '2019-11-26', [port('T1', { province_code: '12' }), port('T2', { province_code: '12' })], { fileName: 'part-edge.parquet' });
-  await writePartition(lakeDir, 'port_requests', '2019-11-19', [tianjinW47('T3'), tianjinW47('T4')], { fileName: 'part-edge.parquet' });
-  await writePartition(lakeDir, 'exit_reasons', '2019-11-27', [{
-    response_id: 'EDGE-E1', port_id: null, msisdn_hash: hash('edge-e1'), province_code: '44', operator_code: 'CMCC',
-    category_code: 'PRICE', subcategory_code: null, collected_at: '2019-11-27 04:00:00', channel: 'app', verbatim: null,
-  }], { fileName: 'part-edge.parquet' });
+  await writePartition(lakeDir, 'port_requests', '2019-11-30', [pending('PEND1'), pending('PEND2')], {
+    fileName: 'part-edge.parquet',
+  });
+  await writePartition(
+    lakeDir,
+    'port_requests',
+    '2019-11-26',
+    [port('T1', { province_code: '12' }), port('T2', { province_code: '12' })],
+    { fileName: 'part-edge.parquet' },
+  );
+  await writePartition(lakeDir, 'port_requests', '2019-11-19', [tianjinW47('T3'), tianjinW47('T4')], {
+    fileName: 'part-edge.parquet',
+  });
+  await writePartition(
+    lakeDir,
+    'exit_reasons',
+    '2019-11-27',
+    [
+      {
+        response_id: 'EDGE-E1',
+        port_id: null,
+        msisdn_hash: hash('edge-e1'),
+        province_code: '44',
+        operator_code: 'CMCC',
+        category_code: 'PRICE',
+        subcategory_code: null,
+        collected_at: '2019-11-27 04:00:00',
+        channel: 'app',
+        verbatim: null,
+      },
+    ],
+    { fileName: 'part-edge.parquet' },
+  );
   const files = await archiveReports(lakeDir, outDir, { reportId: 'hq-weekly', periodId: '2019-W48' });
   briefing = (await files.json('hq')) as HqWeeklyBriefing;
   page = readBriefingPage(await files.html('hq'));
@@ -59,7 +109,15 @@ afterAll(async () => {
 describe('an immature week (requests still pending)', () => {
   // W48: 6 + 2 pending + T1 T2 = 10 requests, 8 decided, 2 rejected: 2/8. W47: 3 + T3 T4 = 5, none rejected.
   it('computes the rejection rate over decided requests and counts the pending ones', () => {
-    expect(briefing.rejections).toMatchObject({ requests: 10, pending: 2, rejected: 2, rate: 2 / 8, previousPending: 0, previousRate: 0, rateChange: 2 / 8 });
+    expect(briefing.rejections).toMatchObject({
+      requests: 10,
+      pending: 2,
+      rejected: 2,
+      rate: 2 / 8,
+      previousPending: 0,
+      previousRate: 0,
+      rateChange: 2 / 8,
+    });
   });
 
   it('shows the pending requests in their row and says the week is not complete', () => {
@@ -67,7 +125,9 @@ describe('an immature week (requests still pending)', () => {
     expect(rows.get('Port-out requests')).toEqual(['10']);
     expect(rows.get('Still awaiting an outcome')).toEqual(['2']);
     expect(rows.get('Rejection rate (of decided requests)')).toEqual(['25.0%']);
-    expect(page.lead('Eligibility checks')).toMatch(/^2 of 8 decided port-out requests .*; 2 more requests are still awaiting an outcome, so this period is not yet complete/);
+    expect(page.lead('Eligibility checks')).toMatch(
+      /^2 of 8 decided port-out requests .*; 2 more requests are still awaiting an outcome, so this period is not yet complete/,
+    );
     expect(zhPage.lead('携出资格校验')).toContain('另有 2 个申请尚待处理');
   });
 });
@@ -75,13 +135,20 @@ describe('an immature week (requests still pending)', () => {
 describe('a province whose signed figures cancel', () => {
   it('stays in the province table (Tianjin: 2 port-outs, no base, net -2 both weeks)', () => {
     expect(briefing.flows.byProvince.find((flow) => flow.provinceCode === '12')).toEqual({
-      provinceCode: '12', portIns: 0, portOuts: 2, net: -2, previousNet: -2, netChange: 0, portOutRate: null,
+      provinceCode: '12',
+      portIns: 0,
+      portOuts: 2,
+      net: -2,
+      previousNet: -2,
+      netChange: 0,
+      portOutRate: null,
     });
     expect(page.cell('China Mobile flows per province', 'Tianjin', 'Port-outs')).toBe('2');
   });
 
   it('has province rows that add up to the national figures', () => {
-    const sum = (pick: (flow: HqWeeklyBriefing['flows']['byProvince'][number]) => number) => briefing.flows.byProvince.reduce((total, flow) => total + pick(flow), 0);
+    const sum = (pick: (flow: HqWeeklyBriefing['flows']['byProvince'][number]) => number) =>
+      briefing.flows.byProvince.reduce((total, flow) => total + pick(flow), 0);
     // National: ins 2, outs 3 + T1 T2 = 5; W47 net 1 - (2 + T3 T4) = -3.
     expect(briefing.flows.home.current).toMatchObject({ portIns: 2, portOuts: 5 });
     expect(sum((flow) => flow.portIns)).toBe(briefing.flows.home.current.portIns);
@@ -94,7 +161,12 @@ describe('a province whose signed figures cancel', () => {
 describe('tied reasons', () => {
   // NETWORK 2, PRICE 2 of 5 answers; PRICE first (its earlier share is larger), NETWORK tied.
   it('names every tied category in the headline', () => {
-    expect(briefing.headline.topCategory).toEqual({ category: 'PRICE', share: 0.4, shareChange: 0.4 - 0.5, tiedWith: ['NETWORK'] });
+    expect(briefing.headline.topCategory).toEqual({
+      category: 'PRICE',
+      share: 0.4,
+      shareChange: 0.4 - 0.5,
+      tiedWith: ['NETWORK'],
+    });
     expect(page.kpi('Main reason for leaving')).toEqual(['Tariff level, Network coverage and quality (tied) 40.0%']);
   });
 
@@ -102,11 +174,15 @@ describe('tied reasons', () => {
     expect(page.lead('Reasons for leaving')).toBe(
       'Leavers gave 5 reasons this week; “Tariff level”, “Network coverage and quality” are tied as the largest categories, at 40.0% each.',
     );
-    expect(zhPage.lead('离网原因')).toBe('本周共有 5 份离网原因答复，其中“资费水平”、“网络覆盖与质量”并列占比最大，各为 40.0%。');
+    expect(zhPage.lead('离网原因')).toBe(
+      '本周共有 5 份离网原因答复，其中“资费水平”、“网络覆盖与质量”并列占比最大，各为 40.0%。',
+    );
   });
 
   it('says the rejection reasons are tied (ARREARS 1, CONTRACT_ACTIVE 1)', () => {
-    expect(page.lead('Eligibility checks')).toContain('; the most frequent reasons were tied: “Arrears”, “Active contract”, at 50.0% each');
+    expect(page.lead('Eligibility checks')).toContain(
+      '; the most frequent reasons were tied: “Arrears”, “Active contract”, at 50.0% each',
+    );
     expect(zhPage.lead('携出资格校验')).toContain('；最常见的原因并列为“欠费”、“合约未到期”，各占 50.0%');
   });
 });

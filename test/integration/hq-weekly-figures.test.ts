@@ -112,7 +112,16 @@ describe('net flow', () => {
 
   it('draws an 8-week trend ending with the report week', () => {
     const trend = briefing.flows.trend;
-    expect(trend.map((point) => point.period)).toEqual(['2019-W41', '2019-W42', '2019-W43', '2019-W44', '2019-W45', '2019-W46', '2019-W47', '2019-W48']);
+    expect(trend.map((point) => point.period)).toEqual([
+      '2019-W41',
+      '2019-W42',
+      '2019-W43',
+      '2019-W44',
+      '2019-W45',
+      '2019-W46',
+      '2019-W47',
+      '2019-W48',
+    ]);
     expect(trend.slice(0, 6).every((point) => point.portIns + point.portOuts === 0)).toBe(true);
     // W41-W44 start in October: base 990 + 495.
     expect(trend[0]).toMatchObject({ subscriberBase: 1485, portOutRate: 0 });
@@ -170,7 +179,9 @@ describe('value mirror', () => {
       leaverAverageFeeCny: (128 + 58 + 128) / 3,
       joiners: 2,
       joinerAverageFeeCny: 63,
-      plans: [{ planCode: 'CMCC-128', leavers: 2, withUsage: 1, overpaying: 1, overpayingShare: 1, averageFeeCny: 128 }],
+      plans: [
+        { planCode: 'CMCC-128', leavers: 2, withUsage: 1, overpaying: 1, overpayingShare: 1, averageFeeCny: 128 },
+      ],
     });
   });
 });

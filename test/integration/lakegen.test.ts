@@ -4,14 +4,14 @@
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DEFAULT_LAKE_RANGE,
+  type GenerateLakeSummary,
   generateLake,
   LakeDirNotUsableError,
   LakeGenOptionsError,
-  type GenerateLakeSummary,
 } from '#lakegen/generate-lake.ts';
 import { channels, dissatisfactionCategories, operators, provinces } from '#reference/index.ts';
 
@@ -21,20 +21,43 @@ type Table = (typeof TABLES)[number];
 /** Column types as data-contract.md states them, in DuckDB's words. */
 const CONTRACT_TYPES: Record<Table, Record<string, string>> = {
   port_requests: {
-    port_id: 'VARCHAR', msisdn_hash: 'VARCHAR', province_code: 'VARCHAR', donor_operator: 'VARCHAR',
-    recipient_operator: 'VARCHAR', status: 'VARCHAR', reject_reason: 'VARCHAR', requested_at: 'TIMESTAMP',
-    completed_at: 'TIMESTAMP', channel: 'VARCHAR', tenure_months: 'INTEGER', plan_code: 'VARCHAR',
-    monthly_fee_cny: 'DECIMAL(10,2)', updated_at: 'TIMESTAMP',
+    port_id: 'VARCHAR',
+    msisdn_hash: 'VARCHAR',
+    province_code: 'VARCHAR',
+    donor_operator: 'VARCHAR',
+    recipient_operator: 'VARCHAR',
+    status: 'VARCHAR',
+    reject_reason: 'VARCHAR',
+    requested_at: 'TIMESTAMP',
+    completed_at: 'TIMESTAMP',
+    channel: 'VARCHAR',
+    tenure_months: 'INTEGER',
+    plan_code: 'VARCHAR',
+    monthly_fee_cny: 'DECIMAL(10,2)',
+    updated_at: 'TIMESTAMP',
   },
   exit_reasons: {
-    response_id: 'VARCHAR', port_id: 'VARCHAR', msisdn_hash: 'VARCHAR', province_code: 'VARCHAR',
-    operator_code: 'VARCHAR', category_code: 'VARCHAR', subcategory_code: 'VARCHAR', collected_at: 'TIMESTAMP',
-    channel: 'VARCHAR', verbatim: 'VARCHAR',
+    response_id: 'VARCHAR',
+    port_id: 'VARCHAR',
+    msisdn_hash: 'VARCHAR',
+    province_code: 'VARCHAR',
+    operator_code: 'VARCHAR',
+    category_code: 'VARCHAR',
+    subcategory_code: 'VARCHAR',
+    collected_at: 'TIMESTAMP',
+    channel: 'VARCHAR',
+    verbatim: 'VARCHAR',
   },
   usage_monthly: {
-    msisdn_hash: 'VARCHAR', province_code: 'VARCHAR', operator_code: 'VARCHAR', plan_code: 'VARCHAR',
-    plan_fee_cny: 'DECIMAL(10,2)', data_allowance_mb: 'BIGINT', data_used_mb: 'BIGINT',
-    voice_allowance_min: 'INTEGER', voice_used_min: 'INTEGER',
+    msisdn_hash: 'VARCHAR',
+    province_code: 'VARCHAR',
+    operator_code: 'VARCHAR',
+    plan_code: 'VARCHAR',
+    plan_fee_cny: 'DECIMAL(10,2)',
+    data_allowance_mb: 'BIGINT',
+    data_used_mb: 'BIGINT',
+    voice_allowance_min: 'INTEGER',
+    voice_used_min: 'INTEGER',
   },
   subscriber_base: { province_code: 'VARCHAR', operator_code: 'VARCHAR', subscribers: 'BIGINT' },
 };
@@ -97,7 +120,8 @@ async function query(sql: string): Promise<Record<string, unknown>[]> {
 }
 
 /** A table of a lake, partition column included as text (not guessed as a DATE). */
-const scan = (lakeDir: string, table: Table) => `read_parquet('${join(lakeDir, table)}/*/*.parquet', hive_types_autocast = false)`;
+const scan = (lakeDir: string, table: Table) =>
+  `read_parquet('${join(lakeDir, table)}/*/*.parquet', hive_types_autocast = false)`;
 
 /** Every row of every table, sorted and hashed: equal hashes, equal lakes. */
 async function lakeHash(lakeDir: string): Promise<string> {
@@ -170,7 +194,9 @@ describe('the synthetic porting lake (default range, scale 0.3)', () => {
         `DESCRIBE SELECT * FROM read_parquet('${join(lakeDir, table)}/*/*.parquet', hive_partitioning = false)`,
       );
       // Assess
-      const types = Object.fromEntries(described.map((row) => [String(row['column_name']), String(row['column_type'])]));
+      const types = Object.fromEntries(
+        described.map((row) => [String(row['column_name']), String(row['column_type'])]),
+      );
       expect(types).toEqual(CONTRACT_TYPES[table]);
       expect(types).not.toHaveProperty(PARTITION[table].column);
     }
@@ -207,7 +233,7 @@ describe('the synthetic porting lake (default range, scale 0.3)', () => {
     expect(Number(byOperator['CBN']?.['out_share'])).toBe(0);
   });
 
-  it('makes the completed ports 1.8 % of the first month\'s subscriber base', async () => {
+  it("makes the completed ports 1.8 % of the first month's subscriber base", async () => {
     // Act
     const [row] = await query(`
       WITH valid AS (SELECT * FROM ${scan(lakeDir, 'port_requests')} WHERE ${QUARANTINE.port_requests} IS NULL),
@@ -241,7 +267,13 @@ describe('the synthetic porting lake (default range, scale 0.3)', () => {
     }
     // Assess
     expect(counted).toEqual(summary.badRows);
-    for (const kind of ['unknown_code', 'missing_key', 'malformed_timestamp', 'negative_value', 'donor_equals_recipient']) {
+    for (const kind of [
+      'unknown_code',
+      'missing_key',
+      'malformed_timestamp',
+      'negative_value',
+      'donor_equals_recipient',
+    ]) {
       expect(counted[kind]).toBeGreaterThanOrEqual(5);
     }
   });

@@ -41,7 +41,10 @@ describe('the file ledger', () => {
   it('creates a record once: of two creates at the same time, one wins', async () => {
     const ledger = new FileLedger(join(root, 'create'));
 
-    const results = await Promise.all([ledger.create(record()), new FileLedger(join(root, 'create')).create(record({ messageId: '<other@example.com>' }))]);
+    const results = await Promise.all([
+      ledger.create(record()),
+      new FileLedger(join(root, 'create')).create(record({ messageId: '<other@example.com>' })),
+    ]);
 
     expect(results.sort()).toEqual([false, true]);
   });
@@ -50,12 +53,18 @@ describe('the file ledger', () => {
     const ledger = new FileLedger(join(root, 'replace'));
     await ledger.create(record());
 
-    const results = await Promise.all([ledger.replace(record({ status: 'sent', version: 2 })), ledger.replace(record({ status: 'failed', version: 2 }))]);
+    const results = await Promise.all([
+      ledger.replace(record({ status: 'sent', version: 2 })),
+      ledger.replace(record({ status: 'failed', version: 2 })),
+    ]);
     const stale = await ledger.replace(record({ status: 'sent', version: 2 }));
 
     expect(results.sort()).toEqual([false, true]);
     expect(stale).toBe(false);
-    expect(await readdir(join(root, 'replace', 'hq-weekly', '2019-W48', 'hq', 'reader@example.com'))).toEqual(['000001.json', '000002.json']);
+    expect(await readdir(join(root, 'replace', 'hq-weekly', '2019-W48', 'hq', 'reader@example.com'))).toEqual([
+      '000001.json',
+      '000002.json',
+    ]);
     expect((await ledger.get(record()))?.version).toBe(2);
   });
 

@@ -7,8 +7,8 @@ import { ExitCode } from '#cli/exit-codes.ts';
 import { bufferIo } from '#cli/io.ts';
 import { main } from '#cli/main.ts';
 import { parseMessage } from '../unit/delivery-fixtures.ts';
-import { openMailWorkspace, type MailWorkspace } from './mail-pipeline.ts';
-import { startLoopbackSmtp, type LoopbackSmtp } from './mail-smtp-server.ts';
+import { type MailWorkspace, openMailWorkspace } from './mail-pipeline.ts';
+import { type LoopbackSmtp, startLoopbackSmtp } from './mail-smtp-server.ts';
 
 let workspace: MailWorkspace;
 let smtp: LoopbackSmtp;
@@ -28,12 +28,29 @@ beforeEach(() => smtp.reset());
 
 async function run(out: string, ...extra: string[]) {
   const io = bufferIo();
-  const args = ['run', '--report', 'hq-weekly', '--period', '2019-W48', '--lake', workspace.lakeDir, '--out', join(workspace.root, out), '--recipients', resolve('config/recipients.json'), ...extra];
+  const args = [
+    'run',
+    '--report',
+    'hq-weekly',
+    '--period',
+    '2019-W48',
+    '--lake',
+    workspace.lakeDir,
+    '--out',
+    join(workspace.root, out),
+    '--recipients',
+    resolve('config/recipients.json'),
+    ...extra,
+  ];
   const code = await main(args, io);
   return { code, stdout: io.stdout.join('\n'), stderr: io.stderr.join('\n') };
 }
 
-const exists = (path: string) => stat(path).then(() => true, () => false);
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 describe('mnp-briefings run --transport smtp', () => {
   it('mails each headquarters recipient through the server, once over two runs', async () => {
@@ -55,7 +72,9 @@ describe('mnp-briefings run --transport smtp', () => {
 
     expect(result.code).toBe(ExitCode.DELIVERY_FAILED);
     expect(result.stdout).toMatch(/failed +strategy-office@example\.com: SMTP 550: .*mailbox unavailable/);
-    expect(result.stderr).toMatch(/^mnp-briefings: hq-weekly 2019-W\d+: 1 recipient\(s\) not delivered: strategy-office@example\.com \(SMTP 550/m);
+    expect(result.stderr).toMatch(
+      /^mnp-briefings: hq-weekly 2019-W\d+: 1 recipient\(s\) not delivered: strategy-office@example\.com \(SMTP 550/m,
+    );
     expect(smtp.received.map((mail) => mail.envelopeTo[0])).toEqual([HQ[0]]);
     const logLines = result.stderr.split('\n').filter((line) => line.startsWith('{'));
     expect(logLines.join('\n')).toContain('s***@example.com');
@@ -66,7 +85,9 @@ describe('mnp-briefings run --transport smtp', () => {
     const result = await run('no-url', '--transport', 'smtp');
 
     expect(result.code).toBe(ExitCode.USAGE);
-    expect(result.stderr).toBe('mnp-briefings: --smtp-url is needed with --transport smtp, e.g. --smtp-url smtp://127.0.0.1:2525');
+    expect(result.stderr).toBe(
+      'mnp-briefings: --smtp-url is needed with --transport smtp, e.g. --smtp-url smtp://127.0.0.1:2525',
+    );
   });
 });
 
@@ -87,7 +108,9 @@ describe('mnp-briefings run (file transport)', () => {
 
     expect(result.code).toBe(ExitCode.OK);
     expect(result.stdout).toContain('delivery (file, dry run: nothing sent): 0 sent, 0 skipped, 0 failed, 2 to send');
-    expect(await exists(join(workspace.root, 'dry', 'hq-weekly', 'drafts', '2019-W48', 'hq', 'message.eml'))).toBe(true);
+    expect(await exists(join(workspace.root, 'dry', 'hq-weekly', 'drafts', '2019-W48', 'hq', 'message.eml'))).toBe(
+      true,
+    );
     expect(await exists(join(workspace.root, 'dry', 'hq-weekly', '2019-W48', 'hq', 'message.eml'))).toBe(false);
     expect(await exists(join(workspace.root, 'dry', 'hq-weekly', '2019-W48', 'hq', 'outbox'))).toBe(false);
     expect(await exists(join(workspace.root, 'dry', 'ledger'))).toBe(false);
@@ -102,7 +125,14 @@ describe('mnp-briefings run (file transport)', () => {
     expect(result.code).toBe(ExitCode.OK);
     expect(result.stdout).toContain('delivery (file, resend as correction): 2 sent');
     expect(result.stdout).toContain(`sent    ${HQ[0]} (correction)`);
-    expect((await readdir(outbox)).sort()).toEqual([`${HQ[0]}.2.eml`, `${HQ[0]}.eml`, `${HQ[1]}.2.eml`, `${HQ[1]}.eml`]);
-    expect((await parseMessage(await readFile(join(outbox, `${HQ[0]}.2.eml`)))).subject).toBe('【更正】【携号转网周报】2019年第48周');
+    expect((await readdir(outbox)).sort()).toEqual([
+      `${HQ[0]}.2.eml`,
+      `${HQ[0]}.eml`,
+      `${HQ[1]}.2.eml`,
+      `${HQ[1]}.eml`,
+    ]);
+    expect((await parseMessage(await readFile(join(outbox, `${HQ[0]}.2.eml`)))).subject).toBe(
+      '【更正】【携号转网周报】2019年第48周',
+    );
   });
 });

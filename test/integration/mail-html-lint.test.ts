@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchivedReport } from '#core/report-run.ts';
 import { mailOptionsOf } from '#render/mime/briefing-composer.ts';
 import { assertMailSafeHtml, cssOutsideMediaQueries } from '#render/mime/mail-safe-html.ts';
-import { openMailWorkspace, type MailWorkspace } from './mail-pipeline.ts';
+import { type MailWorkspace, openMailWorkspace } from './mail-pipeline.ts';
 
 let workspace: MailWorkspace;
 const briefings: ArchivedReport[] = [];
@@ -14,7 +14,14 @@ const briefings: ArchivedReport[] = [];
 beforeAll(async () => {
   workspace = await openMailWorkspace();
   briefings.push(...(await workspace.archive({ reportId: 'hq-weekly', periodId: '2019-W48', locale: () => 'zh-CN' })));
-  briefings.push(...(await workspace.archive({ reportId: 'province-monthly', periodId: '2019-11', audiences: ['11', '44'], locale: (audience) => (audience === '44' ? 'en' : 'zh-CN') })));
+  briefings.push(
+    ...(await workspace.archive({
+      reportId: 'province-monthly',
+      periodId: '2019-11',
+      audiences: ['11', '44'],
+      locale: (audience) => (audience === '44' ? 'en' : 'zh-CN'),
+    })),
+  );
 });
 
 afterAll(async () => {
@@ -22,7 +29,16 @@ afterAll(async () => {
 });
 
 function mailHtml(archived: ArchivedReport, correction: boolean): string {
-  const options = mailOptionsOf({ archived, from: 'b <briefings@example.com>', to: ['r@example.com'], listId: 'l.example.com', messageId: '<m@example.com>', date: new Date(), correction, possibleDuplicate: false });
+  const options = mailOptionsOf({
+    archived,
+    from: 'b <briefings@example.com>',
+    to: ['r@example.com'],
+    listId: 'l.example.com',
+    messageId: '<m@example.com>',
+    date: new Date(),
+    correction,
+    possibleDuplicate: false,
+  });
   return String(options.html);
 }
 
@@ -39,10 +55,13 @@ function errorFeatures(html: string): string[] {
  * outside this list fails the test; one the renderer drops simply stops appearing.
  */
 const REPORTED_RENDERER_FINDINGS: Readonly<Record<string, string>> = {
-  'white-space': 'styles.hbs .kpi-value, .data tbody/tfoot, .flag (nowrap): Outlook for Windows, Windows Mail, Samsung Email',
+  'white-space':
+    'styles.hbs .kpi-value, .data tbody/tfoot, .flag (nowrap): Outlook for Windows, Windows Mail, Samsung Email',
   'border-spacing': 'styles.hbs .kpis: Outlook for Windows, Windows Mail, Outlook for Mac',
-  '@media': 'styles-media.hbs phone and dark-mode queries: Gmail mobile webmail, Outlook for Windows, Windows Mail, SFR, Thunderbird',
-  '<body> element': 'layouts/email.hbs <body style>: Outlook apps, Yahoo/AOL apps, ProtonMail, Fastmail and others drop it (the wrapper table repeats the background)',
+  '@media':
+    'styles-media.hbs phone and dark-mode queries: Gmail mobile webmail, Outlook for Windows, Windows Mail, SFR, Thunderbird',
+  '<body> element':
+    'layouts/email.hbs <body style>: Outlook apps, Yahoo/AOL apps, ProtonMail, Fastmail and others drop it (the wrapper table repeats the background)',
   'lang attribute': 'layouts/email.hbs <html lang>: Orange webmail, HEY',
   'role attribute': 'role="presentation" on layout tables, role="note" on the banner: Orange, Windows Mail, HEY',
   'width attribute': 'juice applyWidthAttributes and <img width>: HEY',
@@ -52,14 +71,18 @@ const REPORTED_RENDERER_FINDINGS: Readonly<Record<string, string>> = {
 describe('the mail HTML of real briefings', () => {
   it('has no error-level finding beyond those reported on the renderer', () => {
     for (const archived of briefings) {
-      const unexpected = errorFeatures(mailHtml(archived, false)).filter((feature) => !(feature in REPORTED_RENDERER_FINDINGS));
+      const unexpected = errorFeatures(mailHtml(archived, false)).filter(
+        (feature) => !(feature in REPORTED_RENDERER_FINDINGS),
+      );
       expect(unexpected, `${archived.reportId} ${archived.audience}`).toEqual([]);
     }
   });
 
   it('gains no finding from the correction notice', () => {
     for (const archived of briefings) {
-      expect(errorFeatures(mailHtml(archived, true)), `${archived.reportId} ${archived.audience}`).toEqual(errorFeatures(mailHtml(archived, false)));
+      expect(errorFeatures(mailHtml(archived, true)), `${archived.reportId} ${archived.audience}`).toEqual(
+        errorFeatures(mailHtml(archived, false)),
+      );
     }
   });
 

@@ -7,7 +7,7 @@ import { DuckDbEngine } from '#adapters/engine/duckdb.ts';
 import { FsLake } from '#adapters/lake/fs-lake.ts';
 import { FsReportStore } from '#adapters/store/fs-store.ts';
 import type { Locale } from '#core/report-model.ts';
-import { runReport, type ArchivedReport } from '#core/report-run.ts';
+import { type ArchivedReport, runReport } from '#core/report-run.ts';
 import { createBriefingRenderer } from '#render/briefing-renderer.ts';
 import { drawChart } from '#render/charts/draw-chart.ts';
 import { writeHandMadeLake } from '../fixtures/hand-made-lake.ts';
@@ -17,7 +17,12 @@ export interface MailWorkspace {
   readonly lakeDir: string;
   readonly outDir: string;
   readonly store: FsReportStore;
-  archive(request: { reportId: string; periodId: string; audiences?: string[]; locale: (audience: string) => Locale }): Promise<ArchivedReport[]>;
+  archive(request: {
+    reportId: string;
+    periodId: string;
+    audiences?: string[];
+    locale: (audience: string) => Locale;
+  }): Promise<ArchivedReport[]>;
   remove(): Promise<void>;
 }
 
@@ -27,7 +32,10 @@ export async function openMailWorkspace(): Promise<MailWorkspace> {
   const outDir = join(root, 'out');
   await writeHandMadeLake(lakeDir);
   const store = new FsReportStore(outDir);
-  const renderers = { 'zh-CN': createBriefingRenderer({ locale: 'zh-CN', drawChart }), en: createBriefingRenderer({ locale: 'en', drawChart }) };
+  const renderers = {
+    'zh-CN': createBriefingRenderer({ locale: 'zh-CN', drawChart }),
+    en: createBriefingRenderer({ locale: 'en', drawChart }),
+  };
   return {
     root,
     lakeDir,
@@ -37,7 +45,13 @@ export async function openMailWorkspace(): Promise<MailWorkspace> {
       const engine = await DuckDbEngine.open({ lakeDir });
       try {
         const { archived } = await runReport(
-          { reportId: request.reportId, periodId: request.periodId, homeOperator: 'CMCC', audiences: request.audiences, generatedAt: new Date('2019-12-02T00:30:00Z') },
+          {
+            reportId: request.reportId,
+            periodId: request.periodId,
+            homeOperator: 'CMCC',
+            audiences: request.audiences,
+            generatedAt: new Date('2019-12-02T00:30:00Z'),
+          },
           { engine, inventory: new FsLake(lakeDir), store, renderers },
           { localeOf: request.locale },
         );

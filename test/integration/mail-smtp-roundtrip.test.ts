@@ -3,14 +3,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FileLedger } from '#adapters/ledger/file-ledger.ts';
 import { SmtpTransport } from '#adapters/mail/smtp-transport.ts';
-import { deliverAudienceReport, type DeliveryPorts } from '#core/delivery.ts';
+import { type DeliveryPorts, deliverAudienceReport } from '#core/delivery.ts';
 import type { HqWeeklyBriefing } from '#core/report-model.ts';
 import type { ArchivedReport } from '#core/report-run.ts';
 import { createBriefingMessageComposer } from '#render/mime/briefing-composer.ts';
 import { cidLinksOf } from '#render/mime/mail-safe-html.ts';
 import { FAST_RETRY, memoryLogger, parseMessage, recipientsFor } from '../unit/delivery-fixtures.ts';
-import { openMailWorkspace, type MailWorkspace } from './mail-pipeline.ts';
-import { startLoopbackSmtp, type LoopbackSmtp } from './mail-smtp-server.ts';
+import { type MailWorkspace, openMailWorkspace } from './mail-pipeline.ts';
+import { type LoopbackSmtp, startLoopbackSmtp } from './mail-smtp-server.ts';
 
 let workspace: MailWorkspace;
 let smtp: LoopbackSmtp;
@@ -70,7 +70,9 @@ describe('a briefing mailed over SMTP', () => {
     expect(mail.subject).toBe('【携号转网周报】2019年第48周');
     expect(mail.messageId).toBe(summary.recipients[0]!.messageId);
     expect(mail.date).toBeInstanceOf(Date);
-    expect(mail.headerLines.find((header) => header.key === 'list-id')?.line).toBe('List-ID: <mnp-briefings.example.com>');
+    expect(mail.headerLines.find((header) => header.key === 'list-id')?.line).toBe(
+      'List-ID: <mnp-briefings.example.com>',
+    );
   });
 
   it('carries both parts, and every cid: of the HTML resolves to an inline image', async () => {
@@ -107,7 +109,9 @@ describe('a briefing mailed over SMTP', () => {
     expect(mail.subject).toBe('MNP weekly briefing week 48 of 2019');
     const text = String(mail.text);
     // The text part wraps its sentences; the tables keep one row a line.
-    expect(text.replace(/\s+/g, ' ')).toContain('China Mobile received 2 port-ins and gave 3 port-outs this week, a net flow of −1');
+    expect(text.replace(/\s+/g, ' ')).toContain(
+      'China Mobile received 2 port-ins and gave 3 port-outs this week, a net flow of −1',
+    );
     expect(text).toMatch(/^ +China Mobile +2 +3 +−1 /m);
     expect(text).toMatch(/^ +China Telecom +3 +1 +\+2 /m);
     expect(text).toMatch(/^ +All completed ports: 6$/m);

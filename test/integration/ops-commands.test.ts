@@ -5,9 +5,9 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode } from '#cli/exit-codes.ts';
-import { openOpsWorkspace, type OpsWorkspace } from './ops-workspace.ts';
-import { startLoopbackSmtp, type LoopbackSmtp } from './mail-smtp-server.ts';
 import { parseMessage } from '../unit/delivery-fixtures.ts';
+import { type LoopbackSmtp, startLoopbackSmtp } from './mail-smtp-server.ts';
+import { type OpsWorkspace, openOpsWorkspace } from './ops-workspace.ts';
 
 let workspace: OpsWorkspace;
 let smtp: LoopbackSmtp;
@@ -26,12 +26,18 @@ beforeEach(() => smtp.reset());
 const out = (name: string) => join(workspace.root, name);
 const viaSmtp = () => ['--transport', 'smtp', '--smtp-url', smtp.url, '--rate', '200'];
 const recipientsReceived = () => smtp.received.map((mail) => mail.envelopeTo[0]!).sort();
-const countOf = (addresses: readonly string[]) => addresses.reduce((counts, address) => counts.set(address, (counts.get(address) ?? 0) + 1), new Map<string, number>());
+const countOf = (addresses: readonly string[]) =>
+  addresses.reduce((counts, address) => counts.set(address, (counts.get(address) ?? 0) + 1), new Map<string, number>());
 
 /** Every province's recipients, from the configuration the runs use. */
 async function provinceRecipients(): Promise<string[]> {
-  const config = JSON.parse(await readFile('config/recipients.json', 'utf8')) as { audiences: Record<string, { to: string[] }> };
-  return Object.entries(config.audiences).filter(([audience]) => audience !== 'hq').flatMap(([, audience]) => audience.to.map((to) => to.toLowerCase())).sort();
+  const config = JSON.parse(await readFile('config/recipients.json', 'utf8')) as {
+    audiences: Record<string, { to: string[] }>;
+  };
+  return Object.entries(config.audiences)
+    .filter(([audience]) => audience !== 'hq')
+    .flatMap(([, audience]) => audience.to.map((to) => to.toLowerCase()))
+    .sort();
 }
 
 /** Hides a partition's _SUCCESS marker; the returned function puts it back ("the marker lands"). */
@@ -45,13 +51,34 @@ describe('mnp-briefings rerun', () => {
   it('after a partial failure delivers exactly the recipients that were missing, once each', async () => {
     const everyone = await provinceRecipients();
     const refused = [everyone[3]!, everyone[40]!];
-    smtp.refuse = (address) => (refused.includes(address.toLowerCase()) ? { code: 550, text: '5.1.1 mailbox unavailable' } : undefined);
+    smtp.refuse = (address) =>
+      refused.includes(address.toLowerCase()) ? { code: 550, text: '5.1.1 mailbox unavailable' } : undefined;
 
-    const first = await workspace.cli('run', '--report', 'province-monthly', '--period', '2019-12', '--out', out('rerun'), ...viaSmtp());
+    const first = await workspace.cli(
+      'run',
+      '--report',
+      'province-monthly',
+      '--period',
+      '2019-12',
+      '--out',
+      out('rerun'),
+      ...viaSmtp(),
+    );
     const firstReceived = recipientsReceived();
     smtp.reset();
-    const rerun = await workspace.cli('rerun', '--report', 'province-monthly', '--period', '2019-12', '--out', out('rerun'), ...viaSmtp());
-    const status = JSON.parse((await workspace.cli('status', '--out', out('rerun'), '--report', 'province-monthly', '--json')).stdout);
+    const rerun = await workspace.cli(
+      'rerun',
+      '--report',
+      'province-monthly',
+      '--period',
+      '2019-12',
+      '--out',
+      out('rerun'),
+      ...viaSmtp(),
+    );
+    const status = JSON.parse(
+      (await workspace.cli('status', '--out', out('rerun'), '--report', 'province-monthly', '--json')).stdout,
+    );
 
     expect(first.code).toBe(ExitCode.DELIVERY_FAILED);
     expect(firstReceived).toEqual(everyone.filter((address) => !refused.includes(address)));
@@ -59,22 +86,60 @@ describe('mnp-briefings rerun', () => {
     expect(recipientsReceived()).toEqual([...refused].sort());
     expect(rerun.stdout).toContain(`delivery (smtp): 2 sent, ${everyone.length - 2} skipped, 0 failed`);
     expect([...countOf([...firstReceived, ...recipientsReceived()]).values()].every((count) => count === 1)).toBe(true);
-    expect(status.runs[0]).toMatchObject({ reportId: 'province-monthly', periodId: '2019-12', state: 'delivered', attempts: 2 });
-    const retried = status.runs[0].deliveries.filter((delivery: { recipient: string }) => refused.includes(delivery.recipient));
-    expect(retried.map((delivery: { status: string; attempts: number }) => [delivery.status, delivery.attempts])).toEqual([['sent', 2], ['sent', 2]]);
+    expect(status.runs[0]).toMatchObject({
+      reportId: 'province-monthly',
+      periodId: '2019-12',
+      state: 'delivered',
+      attempts: 2,
+    });
+    const retried = status.runs[0].deliveries.filter((delivery: { recipient: string }) =>
+      refused.includes(delivery.recipient),
+    );
+    expect(
+      retried.map((delivery: { status: string; attempts: number }) => [delivery.status, delivery.attempts]),
+    ).toEqual([
+      ['sent', 2],
+      ['sent', 2],
+    ]);
     // Two provincial runs of 31 reports each: over a minute on a loaded 2-core machine.
   }, 180_000);
 
   it('with --audience and --resend sends a correction to that audience only', async () => {
-    await workspace.cli('run', '--report', 'province-monthly', '--period', '2019-11', '--out', out('resend'), ...viaSmtp());
+    await workspace.cli(
+      'run',
+      '--report',
+      'province-monthly',
+      '--period',
+      '2019-11',
+      '--out',
+      out('resend'),
+      ...viaSmtp(),
+    );
     smtp.received.length = 0;
 
-    const resend = await workspace.cli('rerun', '--report', 'province-monthly', '--period', '2019-11', '--audience', '44', '--resend', '--reason', 'late load', '--out', out('resend'), ...viaSmtp());
+    const resend = await workspace.cli(
+      'rerun',
+      '--report',
+      'province-monthly',
+      '--period',
+      '2019-11',
+      '--audience',
+      '44',
+      '--resend',
+      '--reason',
+      'late load',
+      '--out',
+      out('resend'),
+      ...viaSmtp(),
+    );
 
     expect(resend.code).toBe(ExitCode.OK);
     expect(recipientsReceived()).toEqual(['branch-44-cx@example.com', 'branch-44-manager@example.com'].sort());
     const subjects = await Promise.all(smtp.received.map(async (mail) => (await parseMessage(mail.raw)).subject));
-    expect(subjects).toEqual(['【更正】【携号转网月度指导】广东省 2019年11月', '【更正】【携号转网月度指导】广东省 2019年11月']);
+    expect(subjects).toEqual([
+      '【更正】【携号转网月度指导】广东省 2019年11月',
+      '【更正】【携号转网月度指导】广东省 2019年11月',
+    ]);
   });
 });
 
@@ -82,7 +147,15 @@ describe('a report whose _SUCCESS marker is missing', () => {
   it('is held (exit 75, nothing sent, visible in status), then runs once the marker lands', async () => {
     const restore = await withoutMarker('port_requests', 'dt=2019-12-10');
 
-    const held = await workspace.cli('run', '--report', 'province-monthly', '--period', '2019-12', '--out', out('hold'));
+    const held = await workspace.cli(
+      'run',
+      '--report',
+      'province-monthly',
+      '--period',
+      '2019-12',
+      '--out',
+      out('hold'),
+    );
     const heldStatus = JSON.parse((await workspace.cli('status', '--out', out('hold'), '--json')).stdout);
     const heldOutbox = await workspace.outboxFiles(out('hold'));
     await restore();
@@ -93,7 +166,9 @@ describe('a report whose _SUCCESS marker is missing', () => {
     expect(held.stdout).toContain('held, nothing sent');
     expect(held.stdout).toContain('port_requests/dt=2019-12-10');
     expect(heldOutbox).toEqual([]);
-    expect(heldStatus.runs).toMatchObject([{ state: 'held', partitionsMissing: ['port_requests/dt=2019-12-10'], deliveries: [] }]);
+    expect(heldStatus.runs).toMatchObject([
+      { state: 'held', partitionsMissing: ['port_requests/dt=2019-12-10'], deliveries: [] },
+    ]);
     expect(ran.code).toBe(ExitCode.OK);
     expect(ranStatus.runs[0]).toMatchObject({ state: 'delivered', attempts: 2, partitionsMissing: [] });
     expect(await workspace.outboxFiles(out('hold'))).toHaveLength(62);
@@ -106,14 +181,19 @@ describe('a report whose _SUCCESS marker is missing', () => {
       // Seven hours later, past the weekly report's 6 h grace window.
       const statusFile = join(out('grace'), 'runs/hq-weekly/2019-W51/status.json');
       const status = JSON.parse(await readFile(statusFile, 'utf8'));
-      await writeFile(statusFile, JSON.stringify({ ...status, firstAttemptAt: new Date(Date.now() - 7 * 3_600_000).toISOString() }));
+      await writeFile(
+        statusFile,
+        JSON.stringify({ ...status, firstAttemptAt: new Date(Date.now() - 7 * 3_600_000).toISOString() }),
+      );
       const late = await workspace.cli('run', '--report', 'hq-weekly', '--period', '2019-W51', '--out', out('grace'));
       const briefing = JSON.parse(await readFile(join(out('grace'), 'hq-weekly/2019-W51/hq/briefing.json'), 'utf8'));
 
       expect(held.code).toBe(ExitCode.HELD);
       expect(late.code).toBe(ExitCode.OK);
       expect(briefing.dataQuality.partitionsMissing).toEqual(['port_requests/dt=2019-12-17']);
-      expect(await readFile(join(out('grace'), 'hq-weekly/2019-W51/hq/briefing.html'), 'utf8')).toMatch(/数据不完整|data incomplete/i);
+      expect(await readFile(join(out('grace'), 'hq-weekly/2019-W51/hq/briefing.html'), 'utf8')).toMatch(
+        /数据不完整|data incomplete/i,
+      );
     } finally {
       await restore();
     }
@@ -122,15 +202,53 @@ describe('a report whose _SUCCESS marker is missing', () => {
   it('stays held after the provincial grace window unless --allow-incomplete', async () => {
     const restore = await withoutMarker('port_requests', 'dt=2019-11-20');
     try {
-      await workspace.cli('run', '--report', 'province-monthly', '--period', '2019-11', '--audience', '44', '--out', out('stay'));
+      await workspace.cli(
+        'run',
+        '--report',
+        'province-monthly',
+        '--period',
+        '2019-11',
+        '--audience',
+        '44',
+        '--out',
+        out('stay'),
+      );
       const statusFile = join(out('stay'), 'runs/province-monthly/2019-11/status.json');
       const status = JSON.parse(await readFile(statusFile, 'utf8'));
-      await writeFile(statusFile, JSON.stringify({ ...status, firstAttemptAt: new Date(Date.now() - 49 * 3_600_000).toISOString() }));
-      const stays = await workspace.cli('run', '--report', 'province-monthly', '--period', '2019-11', '--audience', '44', '--out', out('stay'), '--json');
-      const forced = await workspace.cli('run', '--report', 'province-monthly', '--period', '2019-11', '--audience', '44', '--out', out('stay'), '--allow-incomplete');
+      await writeFile(
+        statusFile,
+        JSON.stringify({ ...status, firstAttemptAt: new Date(Date.now() - 49 * 3_600_000).toISOString() }),
+      );
+      const stays = await workspace.cli(
+        'run',
+        '--report',
+        'province-monthly',
+        '--period',
+        '2019-11',
+        '--audience',
+        '44',
+        '--out',
+        out('stay'),
+        '--json',
+      );
+      const forced = await workspace.cli(
+        'run',
+        '--report',
+        'province-monthly',
+        '--period',
+        '2019-11',
+        '--audience',
+        '44',
+        '--out',
+        out('stay'),
+        '--allow-incomplete',
+      );
 
       expect(stays.code).toBe(ExitCode.HELD);
-      expect(JSON.parse(stays.stdout)).toMatchObject({ state: 'held', partitionsMissing: ['port_requests/dt=2019-11-20'] });
+      expect(JSON.parse(stays.stdout)).toMatchObject({
+        state: 'held',
+        partitionsMissing: ['port_requests/dt=2019-11-20'],
+      });
       expect(JSON.parse(stays.stdout).retryAt).toBeUndefined();
       expect(forced.code).toBe(ExitCode.OK);
       expect(await workspace.outboxFiles(out('stay'))).toHaveLength(2);
@@ -144,10 +262,24 @@ describe('mnp-briefings backfill', () => {
   it('runs oldest first, and a second call after an interruption resumes without resending', async () => {
     // The last week's data is late: the weeks before it go out, it waits (its trend spans them all).
     const restore = await withoutMarker('port_requests', 'dt=2019-12-18');
-    const range = ['backfill', '--report', 'hq-weekly', '--from', '2019-W48', '--to', '2019-W51', '--send', '--out', out('backfill'), ...viaSmtp()];
+    const range = [
+      'backfill',
+      '--report',
+      'hq-weekly',
+      '--from',
+      '2019-W48',
+      '--to',
+      '2019-W51',
+      '--send',
+      '--out',
+      out('backfill'),
+      ...viaSmtp(),
+    ];
 
     const interrupted = await workspace.cli(...range, '--json');
-    const firstReceived = smtp.received.map((mail) => `${mail.envelopeTo[0]} ${/Subject: (.*)/.exec(mail.raw.toString('utf8'))?.[1]}`);
+    const firstReceived = smtp.received.map(
+      (mail) => `${mail.envelopeTo[0]} ${/Subject: (.*)/.exec(mail.raw.toString('utf8'))?.[1]}`,
+    );
     await restore();
     const resumed = await workspace.cli(...range);
 
@@ -168,17 +300,47 @@ describe('mnp-briefings backfill', () => {
     expect(firstReceived).toHaveLength(6);
     // Over both calls: each headquarters recipient got each of the four weeks exactly once.
     expect(smtp.received).toHaveLength(8);
-    expect([...countOf(smtp.received.map((mail) => `${mail.envelopeTo[0]} ${mail.raw.toString('utf8').match(/Message-ID: (.*)/i)?.[1]}`)).values()].every((count) => count === 1)).toBe(true);
+    expect(
+      [
+        ...countOf(
+          smtp.received.map(
+            (mail) => `${mail.envelopeTo[0]} ${mail.raw.toString('utf8').match(/Message-ID: (.*)/i)?.[1]}`,
+          ),
+        ).values(),
+      ].every((count) => count === 1),
+    ).toBe(true);
   });
 
   it('without --send archives only, and refuses a range that runs backwards', async () => {
-    const archived = await workspace.cli('backfill', '--report', 'province-monthly', '--from', '2019-11', '--to', '2019-12', '--out', out('archive-only'));
-    const backwards = await workspace.cli('backfill', '--report', 'province-monthly', '--from', '2019-12', '--to', '2019-11', '--out', out('archive-only'));
+    const archived = await workspace.cli(
+      'backfill',
+      '--report',
+      'province-monthly',
+      '--from',
+      '2019-11',
+      '--to',
+      '2019-12',
+      '--out',
+      out('archive-only'),
+    );
+    const backwards = await workspace.cli(
+      'backfill',
+      '--report',
+      'province-monthly',
+      '--from',
+      '2019-12',
+      '--to',
+      '2019-11',
+      '--out',
+      out('archive-only'),
+    );
 
     expect(archived.code).toBe(ExitCode.OK);
     expect(archived.stdout).toContain('2 period(s): 2 ran');
     expect(await workspace.outboxFiles(out('archive-only'))).toEqual([]);
-    expect(await readFile(join(out('archive-only'), 'province-monthly/2019-11/44/briefing.html'), 'utf8')).toContain('<html');
+    expect(await readFile(join(out('archive-only'), 'province-monthly/2019-11/44/briefing.html'), 'utf8')).toContain(
+      '<html',
+    );
     expect(backwards.code).toBe(ExitCode.USAGE);
     expect(backwards.stderr).toMatch(/2019-12 comes after 2019-11/);
   });
@@ -186,7 +348,8 @@ describe('mnp-briefings backfill', () => {
 
 describe('mnp-briefings status', () => {
   it('shows each run and each delivery with its failure reason, as a table and as JSON', async () => {
-    smtp.refuse = (address) => (address === 'strategy-office@example.com' ? { code: 550, text: '5.1.1 no such mailbox' } : undefined);
+    smtp.refuse = (address) =>
+      address === 'strategy-office@example.com' ? { code: 550, text: '5.1.1 no such mailbox' } : undefined;
     await workspace.cli('run', '--report', 'hq-weekly', '--period', '2019-W50', '--out', out('status'), ...viaSmtp());
 
     const table = await workspace.cli('status', '--out', out('status'), '--recipients');
@@ -196,16 +359,29 @@ describe('mnp-briefings status', () => {
     expect(table.code).toBe(ExitCode.OK);
     expect(table.stdout).toMatch(/hq-weekly +│ 2019-W50 +│ delivery-failed/);
     expect(table.stdout).toMatch(/strategy-office@example\.com +│ failed +│ 1 .*SMTP 550/);
-    expect(table.stdout).toMatch(/executive-office@example\.com +│ sent +│ 1 +│ \S+ +│ <hq-weekly\.2019-W50\.hq\.[0-9a-f]{16}@/);
+    expect(table.stdout).toMatch(
+      /executive-office@example\.com +│ sent +│ 1 +│ \S+ +│ <hq-weekly\.2019-W50\.hq\.[0-9a-f]{16}@/,
+    );
     expect(table.stdout).toContain('1 run(s); deliveries: 1 sent, 1 failed');
     // By default one line per period: 1 sent, 1 not delivered, nothing in flight, 1 attempt.
     expect(summary.stdout).toMatch(/hq-weekly +│ 2019-W50 +│ delivery-failed +│ 1 +│ 1 +│ 0 +│ 1 +│/);
     expect(summary.stdout).not.toContain('executive-office@example.com');
     expect(json.runs).toHaveLength(1);
-    expect(json.runs[0]).toMatchObject({ reportId: 'hq-weekly', periodId: '2019-W50', state: 'delivery-failed', message: expect.stringMatching(/^1 of 2 recipient\(s\) sent; not delivered to hq/) });
+    expect(json.runs[0]).toMatchObject({
+      reportId: 'hq-weekly',
+      periodId: '2019-W50',
+      state: 'delivery-failed',
+      message: expect.stringMatching(/^1 of 2 recipient\(s\) sent; not delivered to hq/),
+    });
     expect(json.runs[0].deliveries).toMatchObject([
       { audience: 'hq', recipient: 'executive-office@example.com', status: 'sent', attempts: 1 },
-      { audience: 'hq', recipient: 'strategy-office@example.com', status: 'failed', attempts: 1, reason: expect.stringContaining('550') },
+      {
+        audience: 'hq',
+        recipient: 'strategy-office@example.com',
+        status: 'failed',
+        attempts: 1,
+        reason: expect.stringContaining('550'),
+      },
     ]);
   });
 
@@ -219,7 +395,18 @@ describe('mnp-briefings status', () => {
 
 describe('mnp-briefings preview', () => {
   it('renders the report and its message into a folder of its own and sends nothing', async () => {
-    const preview = await workspace.cli('preview', '--report', 'province-monthly', '--period', '2019-12', '--audience', '44', '--out', out('preview'), '--json');
+    const preview = await workspace.cli(
+      'preview',
+      '--report',
+      'province-monthly',
+      '--period',
+      '2019-12',
+      '--audience',
+      '44',
+      '--out',
+      out('preview'),
+      '--json',
+    );
     const printed = JSON.parse(preview.stdout);
 
     expect(preview.code).toBe(ExitCode.OK);

@@ -2,12 +2,12 @@
 // servers, interrupted sends, recipients checked as a set, the audience option, the status
 // summary. Each test reproduces the misleading behaviour first reported, on a small real lake.
 import { readdir, rename } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileLedger } from '#adapters/ledger/file-ledger.ts';
 import { ExitCode } from '#cli/exit-codes.ts';
-import { openOpsWorkspace, type OpsWorkspace } from './ops-workspace.ts';
+import { type OpsWorkspace, openOpsWorkspace } from './ops-workspace.ts';
 
 let workspace: OpsWorkspace;
 
@@ -32,17 +32,28 @@ describe('a period no run can report on', () => {
     expect(await readdir(out('future')).catch(() => [])).not.toContain('runs');
   });
 
-  it('refuses a week before the lake\'s first partition', async () => {
+  it("refuses a week before the lake's first partition", async () => {
     const result = await workspace.cli('run', '--report', 'hq-weekly', '--period', '2019-W10', '--out', out('before'));
 
     expect(result.code).toBe(ExitCode.USAGE);
-    expect(result.stderr).toContain('2019-W10 (2019-03-04 to 2019-03-10) lies before the lake\'s first partition');
+    expect(result.stderr).toContain("2019-W10 (2019-03-04 to 2019-03-10) lies before the lake's first partition");
     expect(result.stderr).toContain(LAKE_RANGE);
     expect(await readdir(out('before')).catch(() => [])).not.toContain('runs');
   });
 
   it('lets backfill stop at the last complete period with a note instead of holding later ones', async () => {
-    const result = await workspace.cli('backfill', '--report', 'hq-weekly', '--from', '2019-W51', '--to', '2020-W10', '--out', out('backfill-clamped'), '--json');
+    const result = await workspace.cli(
+      'backfill',
+      '--report',
+      'hq-weekly',
+      '--from',
+      '2019-W51',
+      '--to',
+      '2020-W10',
+      '--out',
+      out('backfill-clamped'),
+      '--json',
+    );
 
     const json = JSON.parse(result.stdout) as { periods: { period: string; state: string }[]; notes: string[] };
     expect(result.code).toBe(ExitCode.OK);
@@ -50,21 +61,63 @@ describe('a period no run can report on', () => {
       ['2019-W51', 'archived'],
       ['2019-W52', 'archived'],
     ]);
-    expect(json.notes).toEqual([`stops at 2019-W52, the last complete period: 2020-W01 to 2020-W10 (10) not complete in the lake yet; ${LAKE_RANGE}`]);
+    expect(json.notes).toEqual([
+      `stops at 2019-W52, the last complete period: 2020-W01 to 2020-W10 (10) not complete in the lake yet; ${LAKE_RANGE}`,
+    ]);
   });
 });
 
 describe('one audience option', () => {
-  it('takes --audience on run, and a rerun of one audience keeps the period\'s audience list and its history', async () => {
-    const first = await workspace.cli('run', '--report', 'province-monthly', '--period', '2019-11', '--audience', '11', '12', '--out', out('audiences'));
-    const rerun = await workspace.cli('rerun', '--report', 'province-monthly', '--period', '2019-11', '--audience', '11', '--out', out('audiences'));
-    const status = JSON.parse((await workspace.cli('status', '--out', out('audiences'), '--report', 'province-monthly', '--json')).stdout);
+  it("takes --audience on run, and a rerun of one audience keeps the period's audience list and its history", async () => {
+    const first = await workspace.cli(
+      'run',
+      '--report',
+      'province-monthly',
+      '--period',
+      '2019-11',
+      '--audience',
+      '11',
+      '12',
+      '--out',
+      out('audiences'),
+    );
+    const rerun = await workspace.cli(
+      'rerun',
+      '--report',
+      'province-monthly',
+      '--period',
+      '2019-11',
+      '--audience',
+      '11',
+      '--out',
+      out('audiences'),
+    );
+    const status = JSON.parse(
+      (await workspace.cli('status', '--out', out('audiences'), '--report', 'province-monthly', '--json')).stdout,
+    );
 
     expect(first.code).toBe(ExitCode.OK);
     expect(rerun.code).toBe(ExitCode.OK);
     expect(status.runs[0].audiences).toEqual(['11', '12']);
-    expect(status.runs[0].history.map((attempt: { audiences: string[] }) => attempt.audiences)).toEqual([['11', '12'], ['11']]);
-    expect((await workspace.cli('run', '--report', 'province-monthly', '--period', '2019-11', '--province', '11', '--out', out('audiences'))).code).toBe(ExitCode.USAGE);
+    expect(status.runs[0].history.map((attempt: { audiences: string[] }) => attempt.audiences)).toEqual([
+      ['11', '12'],
+      ['11'],
+    ]);
+    expect(
+      (
+        await workspace.cli(
+          'run',
+          '--report',
+          'province-monthly',
+          '--period',
+          '2019-11',
+          '--province',
+          '11',
+          '--out',
+          out('audiences'),
+        )
+      ).code,
+    ).toBe(ExitCode.USAGE);
   });
 });
 
@@ -79,18 +132,34 @@ describe('a mail server that is down', () => {
     });
     const started = performance.now();
 
-    const result = await workspace.cli('run', '--report', 'province-monthly', '--period', '2019-12', '--out', out('dead-smtp'), '--transport', 'smtp', '--smtp-url', `smtp://127.0.0.1:${closedPort}`);
+    const result = await workspace.cli(
+      'run',
+      '--report',
+      'province-monthly',
+      '--period',
+      '2019-12',
+      '--out',
+      out('dead-smtp'),
+      '--transport',
+      'smtp',
+      '--smtp-url',
+      `smtp://127.0.0.1:${closedPort}`,
+    );
     const seconds = (performance.now() - started) / 1000;
     const status = JSON.parse((await workspace.cli('status', '--out', out('dead-smtp'), '--json')).stdout);
 
     expect(result.code).toBe(ExitCode.FAILED);
     expect(result.stderr.split('\n').filter((line) => line.startsWith('mnp-briefings:'))).toEqual([
-      expect.stringMatching(/^mnp-briefings: mail transport smtp is down: SMTP ESOCKET: connect ECONNREFUSED 127\.0\.0\.1:\d+; stopped at province-monthly 2019-12 11 with 2 recipient\(s\) not sent/),
+      expect.stringMatching(
+        /^mnp-briefings: mail transport smtp is down: SMTP ESOCKET: connect ECONNREFUSED 127\.0\.0\.1:\d+; stopped at province-monthly 2019-12 11 with 2 recipient\(s\) not sent/,
+      ),
     ]);
     // The report runs its queries and renders 31 provinces first; the sending part is one refused connection.
     expect(seconds).toBeLessThan(60);
     expect(status.runs[0]).toMatchObject({ state: 'failed' });
-    expect(status.runs[0].deliveries.filter((delivery: { status: string }) => delivery.status === 'sending')).toEqual([]);
+    expect(status.runs[0].deliveries.filter((delivery: { status: string }) => delivery.status === 'sending')).toEqual(
+      [],
+    );
   }, 120_000);
 });
 
@@ -98,16 +167,43 @@ describe('a send left in flight', () => {
   it('makes the run exit 3 and name the recipient instead of reporting 0 failed', async () => {
     const ledger = new FileLedger(join(out('in-flight'), 'ledger'));
     const leaseUntil = new Date(Date.now() + 10 * 60_000).toISOString();
-    await ledger.create({ reportId: 'hq-weekly', periodId: '2019-W50', audience: 'hq', recipient: 'strategy-office@example.com', status: 'sending', attempts: 0, messageId: '<m@example.com>', updatedAt: new Date().toISOString(), leaseUntil, correction: false, possibleDuplicate: false, dispatched: true, version: 1 });
+    await ledger.create({
+      reportId: 'hq-weekly',
+      periodId: '2019-W50',
+      audience: 'hq',
+      recipient: 'strategy-office@example.com',
+      status: 'sending',
+      attempts: 0,
+      messageId: '<m@example.com>',
+      updatedAt: new Date().toISOString(),
+      leaseUntil,
+      correction: false,
+      possibleDuplicate: false,
+      dispatched: true,
+      version: 1,
+    });
 
-    const result = await workspace.cli('backfill', '--report', 'hq-weekly', '--from', '2019-W50', '--to', '2019-W50', '--send', '--out', out('in-flight'));
+    const result = await workspace.cli(
+      'backfill',
+      '--report',
+      'hq-weekly',
+      '--from',
+      '2019-W50',
+      '--to',
+      '2019-W50',
+      '--send',
+      '--out',
+      out('in-flight'),
+    );
     const status = await workspace.cli('status', '--out', out('in-flight'));
 
     expect(result.code).toBe(ExitCode.DELIVERY_FAILED);
     expect(result.stderr).toContain('backfill: 1 period(s) with recipients not delivered, e.g. 2019-W50');
     expect(result.stderr).toContain(`a claim in flight until ${leaseUntil}`);
     expect(status.stdout).toContain('claims in flight: 1');
-    expect(status.stdout).toContain(`hq-weekly 2019-W50 hq strategy-office@example.com until ${leaseUntil}, handed over`);
+    expect(status.stdout).toContain(
+      `hq-weekly 2019-W50 hq strategy-office@example.com until ${leaseUntil}, handed over`,
+    );
   });
 });
 
@@ -116,16 +212,38 @@ describe('status', () => {
     const marker = join(workspace.lakeDir, 'port_requests', 'dt=2019-12-04', '_SUCCESS');
     await rename(marker, `${marker}.hidden`);
     try {
-      await workspace.cli('run', '--report', 'hq-weekly', '--period', '2019-W49', '--out', out('status-banner'), '--allow-incomplete');
+      await workspace.cli(
+        'run',
+        '--report',
+        'hq-weekly',
+        '--period',
+        '2019-W49',
+        '--out',
+        out('status-banner'),
+        '--allow-incomplete',
+      );
     } finally {
       await rename(`${marker}.hidden`, marker);
     }
-    await workspace.cli('run', '--report', 'hq-weekly', '--period', '2019-W50', '--out', out('status-banner'), '--no-deliver');
+    await workspace.cli(
+      'run',
+      '--report',
+      'hq-weekly',
+      '--period',
+      '2019-W50',
+      '--out',
+      out('status-banner'),
+      '--no-deliver',
+    );
 
     const delivered = await workspace.cli('status', '--out', out('status-banner'), '--state', 'delivered');
-    const archived = JSON.parse((await workspace.cli('status', '--out', out('status-banner'), '--state', 'archived', '--json')).stdout);
+    const archived = JSON.parse(
+      (await workspace.cli('status', '--out', out('status-banner'), '--state', 'archived', '--json')).stdout,
+    );
 
-    expect(delivered.stdout).toMatch(/hq-weekly +│ 2019-W49 +│ delivered +│ 2 +│ 0 +│ 0 +│ 1 +│ \S+ +│ sent with the "data incomplete" banner \(1 partition\(s\) missing\)/);
+    expect(delivered.stdout).toMatch(
+      /hq-weekly +│ 2019-W49 +│ delivered +│ 2 +│ 0 +│ 0 +│ 1 +│ \S+ +│ sent with the "data incomplete" banner \(1 partition\(s\) missing\)/,
+    );
     expect(delivered.stdout).not.toContain('2019-W50');
     expect(archived.runs.map((run: { periodId: string }) => run.periodId)).toEqual(['2019-W50']);
   });

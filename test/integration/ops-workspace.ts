@@ -28,13 +28,22 @@ const TAKES_LAKE = new Set(['run', 'rerun', 'backfill', 'preview']);
 export async function openOpsWorkspace(): Promise<OpsWorkspace> {
   const root = await mkdtemp(join(tmpdir(), 'mnp-ops-'));
   const lakeDir = join(root, 'lake');
-  await generateLake({ lakeDir, from: '2019-11-01', to: '2019-12-31', seed: 7, scale: 0.2, onProgress: () => undefined });
+  await generateLake({
+    lakeDir,
+    from: '2019-11-01',
+    to: '2019-12-31',
+    seed: 7,
+    scale: 0.2,
+    onProgress: () => undefined,
+  });
   return {
     root,
     lakeDir,
     async cli(...args) {
       const io = bufferIo();
-      const extra = TAKES_LAKE.has(args[0]!) ? ['--lake', lakeDir, '--recipients', resolve('config/recipients.json')] : [];
+      const extra = TAKES_LAKE.has(args[0]!)
+        ? ['--lake', lakeDir, '--recipients', resolve('config/recipients.json')]
+        : [];
       const code = await main([...args, ...extra], io);
       return { code, stdout: io.stdout.join('\n'), stderr: io.stderr.join('\n') };
     },

@@ -1,6 +1,6 @@
 // Privacy: subscriber hashes and exit-survey free text never leave the lake. Every file a run
 // writes and every line it prints is scanned for values seeded into the lake.
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,9 +25,26 @@ beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'mnp-privacy-'));
   const lakeDir = join(workDir, 'lake');
   await writeHandMadeLake(lakeDir);
-  await writePartition(lakeDir, 'exit_reasons', '2019-11-27', [
-    { response_id: 'CANARY-1', port_id: 'P1', msisdn_hash: CANARY_HASH, province_code: '44', operator_code: 'CMCC', category_code: 'PRICE', subcategory_code: null, collected_at: '2019-11-27 05:00:00', channel: 'call', verbatim: CANARY_VERBATIM },
-  ], { fileName: 'part-canary.parquet' });
+  await writePartition(
+    lakeDir,
+    'exit_reasons',
+    '2019-11-27',
+    [
+      {
+        response_id: 'CANARY-1',
+        port_id: 'P1',
+        msisdn_hash: CANARY_HASH,
+        province_code: '44',
+        operator_code: 'CMCC',
+        category_code: 'PRICE',
+        subcategory_code: null,
+        collected_at: '2019-11-27 05:00:00',
+        channel: 'call',
+        verbatim: CANARY_VERBATIM,
+      },
+    ],
+    { fileName: 'part-canary.parquet' },
+  );
   const io = bufferIo();
   for (const args of [
     ['run', '--report', 'hq-weekly', '--period', '2019-W48'],
@@ -38,7 +55,12 @@ beforeAll(async () => {
   }
   printed = [...io.stdout, ...io.stderr];
   const files = await filesUnder(join(workDir, 'out'));
-  outputs = await Promise.all(files.map(async (path) => ({ path, text: (await readFile(path)).toString('latin1') + (await readFile(path, 'utf8')) })));
+  outputs = await Promise.all(
+    files.map(async (path) => ({
+      path,
+      text: (await readFile(path)).toString('latin1') + (await readFile(path, 'utf8')),
+    })),
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -52,7 +74,10 @@ describe('privacy of a run', () => {
   });
 
   it('never writes or prints a subscriber hash', () => {
-    const hashes = [CANARY_HASH, ...[...portRequests, ...exitReasons, ...usageMonthly].map((row) => String(row['msisdn_hash']))];
+    const hashes = [
+      CANARY_HASH,
+      ...[...portRequests, ...exitReasons, ...usageMonthly].map((row) => String(row['msisdn_hash'])),
+    ];
     for (const hash of new Set(hashes)) {
       for (const output of outputs) expect(output.text.includes(hash), `${hash} in ${output.path}`).toBe(false);
       for (const line of printed) expect(line.includes(hash), `${hash} in output line`).toBe(false);

@@ -19,7 +19,13 @@ async function prepare(audiences?: string[]) {
   const engine = await DuckDbEngine.open({ lakeDir });
   try {
     const prepared = await prepareRun(
-      { reportId: 'province-monthly', periodId: '2019-11', homeOperator: 'CMCC', audiences, generatedAt: new Date('2019-12-03T01:00:00Z') },
+      {
+        reportId: 'province-monthly',
+        periodId: '2019-11',
+        homeOperator: 'CMCC',
+        audiences,
+        generatedAt: new Date('2019-12-03T01:00:00Z'),
+      },
       { engine, inventory: new FsLake(lakeDir) },
     );
     return { prepared, queries: engine.queryCount };
@@ -57,7 +63,13 @@ describe('province flows', () => {
 
   // 11: ins P4 (CTCC), P5 (CUCC), P9 (CTCC); outs P14 (CTCC), P10 (CUCC); P6 is CUCC -> CTCC.
   it('gives Beijing its flows with each other operator', () => {
-    expect(beijing.flows.home.current).toEqual({ portIns: 3, portOuts: 2, net: 1, subscriberBase: 500, portOutRate: 0.004 });
+    expect(beijing.flows.home.current).toEqual({
+      portIns: 3,
+      portOuts: 2,
+      net: 1,
+      subscriberBase: 500,
+      portOutRate: 0.004,
+    });
     expect(beijing.flows.totalCompleted).toBe(6);
     expect(beijing.flows.withOperators).toEqual([
       { operator: 'CUCC', portIns: 1, portOuts: 1, net: 0 },
@@ -66,7 +78,14 @@ describe('province flows', () => {
   });
 
   it('draws a 6-month trend ending with the report month', () => {
-    expect(beijing.flows.trend.map((point) => point.period)).toEqual(['2019-06', '2019-07', '2019-08', '2019-09', '2019-10', '2019-11']);
+    expect(beijing.flows.trend.map((point) => point.period)).toEqual([
+      '2019-06',
+      '2019-07',
+      '2019-08',
+      '2019-09',
+      '2019-10',
+      '2019-11',
+    ]);
     expect(beijing.flows.trend[5]).toMatchObject({ portIns: 3, portOuts: 2, net: 1, totalCompleted: 6 });
   });
 });
@@ -78,10 +97,42 @@ describe('province dissatisfaction against the national mix', () => {
   it('sets each category beside the national share', () => {
     expect(guangdong.dissatisfaction.responses).toBe(5);
     expect(guangdong.dissatisfaction.categories).toEqual([
-      { category: 'PRICE', count: 2, share: 0.4, previousShare: null, shareChange: null, nationalShare: 0.375, overIndex: 0.4 - 0.375 },
-      { category: 'BILLING', count: 1, share: 0.2, previousShare: null, shareChange: null, nationalShare: 0.125, overIndex: 0.2 - 0.125 },
-      { category: 'NETWORK', count: 1, share: 0.2, previousShare: null, shareChange: null, nationalShare: 0.375, overIndex: 0.2 - 0.375 },
-      { category: 'SERVICE', count: 1, share: 0.2, previousShare: null, shareChange: null, nationalShare: 0.125, overIndex: 0.2 - 0.125 },
+      {
+        category: 'PRICE',
+        count: 2,
+        share: 0.4,
+        previousShare: null,
+        shareChange: null,
+        nationalShare: 0.375,
+        overIndex: 0.4 - 0.375,
+      },
+      {
+        category: 'BILLING',
+        count: 1,
+        share: 0.2,
+        previousShare: null,
+        shareChange: null,
+        nationalShare: 0.125,
+        overIndex: 0.2 - 0.125,
+      },
+      {
+        category: 'NETWORK',
+        count: 1,
+        share: 0.2,
+        previousShare: null,
+        shareChange: null,
+        nationalShare: 0.375,
+        overIndex: 0.2 - 0.375,
+      },
+      {
+        category: 'SERVICE',
+        count: 1,
+        share: 0.2,
+        previousShare: null,
+        shareChange: null,
+        nationalShare: 0.125,
+        overIndex: 0.2 - 0.125,
+      },
     ]);
   });
 
@@ -122,10 +173,19 @@ describe('province rejections and value mirror', () => {
       leaverAverageFeeCny: 93,
       joiners: 0,
       joinerAverageFeeCny: null,
-      plans: [{ planCode: 'CMCC-128', leavers: 1, withUsage: 1, overpaying: 1, overpayingShare: 1, averageFeeCny: 128 }],
+      plans: [
+        { planCode: 'CMCC-128', leavers: 1, withUsage: 1, overpaying: 1, overpayingShare: 1, averageFeeCny: 128 },
+      ],
     });
     // 11: leavers P10, P14 without usage; joiners P4 38, P5 88, P9 58.
-    expect(beijing.valueMirror).toMatchObject({ leavers: 2, leaversWithUsage: 0, overpayingShare: null, joiners: 3, joinerAverageFeeCny: (38 + 88 + 58) / 3, plans: [] });
+    expect(beijing.valueMirror).toMatchObject({
+      leavers: 2,
+      leaversWithUsage: 0,
+      overpayingShare: null,
+      joiners: 3,
+      joinerAverageFeeCny: (38 + 88 + 58) / 3,
+      plans: [],
+    });
   });
 });
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bufferIo } from '#cli/io.ts';
 import { main } from '#cli/main.ts';
 import { hash, writeHandMadeLake } from '../fixtures/hand-made-lake.ts';
-import { writePartition, type FixtureRow } from '../support/lake-writer.ts';
+import { type FixtureRow, writePartition } from '../support/lake-writer.ts';
 import { filesUnder, parseEml } from './support/mail-scan.ts';
 import { createTally } from './support/tally.ts';
 
@@ -25,30 +25,68 @@ let outDir: string;
 /** A China Mobile leaver of W48 in Guangdong on the given plan, who used almost nothing for three months. */
 async function addOverpayingLeaver(lakeDir: string, label: string, plan: string): Promise<void> {
   const leaver: FixtureRow = {
-    port_id: `ESC-${label}`, msisdn_hash: hash(`esc-${label}`), province_code: '44', donor_operator: 'CMCC', recipient_operator: 'CTCC',
-    status: 'completed', reject_reason: null, requested_at: '2019-11-26 02:00:00', completed_at: '2019-11-27 02:00:00',
-    channel: 'app', tenure_months: 30, plan_code: plan, monthly_fee_cny: 199, updated_at: '2019-11-27 02:00:00',
+    port_id: `ESC-${label}`,
+    msisdn_hash: hash(`esc-${label}`),
+    province_code: '44',
+    donor_operator: 'CMCC',
+    recipient_operator: 'CTCC',
+    status: 'completed',
+    reject_reason: null,
+    requested_at: '2019-11-26 02:00:00',
+    completed_at: '2019-11-27 02:00:00',
+    channel: 'app',
+    tenure_months: 30,
+    plan_code: plan,
+    monthly_fee_cny: 199,
+    updated_at: '2019-11-27 02:00:00',
   };
   await writePartition(lakeDir, 'port_requests', '2019-11-26', [leaver], { fileName: `part-esc-${label}.parquet` });
   for (const month of ['2019-08', '2019-09', '2019-10']) {
-    await writePartition(lakeDir, 'usage_monthly', month, [{
-      msisdn_hash: hash(`esc-${label}`), province_code: '44', operator_code: 'CMCC', plan_code: plan, plan_fee_cny: 199,
-      data_allowance_mb: 30_000, data_used_mb: 100, voice_allowance_min: 1000, voice_used_min: 10,
-    }], { fileName: `part-esc-${label}.parquet` });
+    await writePartition(
+      lakeDir,
+      'usage_monthly',
+      month,
+      [
+        {
+          msisdn_hash: hash(`esc-${label}`),
+          province_code: '44',
+          operator_code: 'CMCC',
+          plan_code: plan,
+          plan_fee_cny: 199,
+          data_allowance_mb: 30_000,
+          data_used_mb: 100,
+          voice_allowance_min: 1000,
+          voice_used_min: 10,
+        },
+      ],
+      { fileName: `part-esc-${label}.parquet` },
+    );
   }
 }
 
 /** The text a browser shows: tags dropped, entities decoded. */
 function visibleText(html: string): string {
-  const withoutTags = html.replace(/<!--[\s\S]*?-->/g, '').replace(/<(style|script)\b[\s\S]*?<\/\1>/gi, '').replace(/<[^>]*>/g, ' ');
+  const withoutTags = html
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<(style|script)\b[\s\S]*?<\/\1>/gi, '')
+    .replace(/<[^>]*>/g, ' ');
   return withoutTags
     .replace(/&#x([0-9a-f]+);/gi, (_entity, hex: string) => String.fromCodePoint(parseInt(hex, 16)))
     .replace(/&#(\d+);/g, (_entity, decimal: string) => String.fromCodePoint(Number(decimal)))
-    .replace(/&(lt|gt|quot|apos|nbsp|amp);/g, (_entity, name: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', amp: '&' })[name]!);
+    .replace(
+      /&(lt|gt|quot|apos|nbsp|amp);/g,
+      (_entity, name: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', amp: '&' })[name]!,
+    );
 }
 
-interface HtmlPlace { readonly place: string; readonly html: string }
-interface TextPlace { readonly place: string; readonly text: string }
+interface HtmlPlace {
+  readonly place: string;
+  readonly html: string;
+}
+interface TextPlace {
+  readonly place: string;
+  readonly text: string;
+}
 let htmlPlaces: HtmlPlace[];
 let textPlaces: TextPlace[];
 
@@ -65,7 +103,10 @@ beforeAll(async () => {
     ['run', '--report', 'hq-weekly', '--period', '2019-W48'],
     ['run', '--report', 'province-monthly', '--period', '2019-11', '--audience', '44'],
   ]) {
-    const code = await main([...args, '--lake', lakeDir, '--out', outDir, '--locale', 'en', '--recipients', 'config/recipients.json'], io);
+    const code = await main(
+      [...args, '--lake', lakeDir, '--out', outDir, '--locale', 'en', '--recipients', 'config/recipients.json'],
+      io,
+    );
     expect(code, io.stderr.join('\n')).toBe(0);
   }
   htmlPlaces = [];
@@ -95,7 +136,9 @@ describe('a plan code with markup and braces', () => {
   });
 
   it('arrives as text in briefing.html and in the HTML part of every message', () => {
-    const unescaped = htmlPlaces.flatMap(({ place, html }) => PLANS.filter((plan) => html.includes(plan)).map((plan) => `${plan} in ${place}`));
+    const unescaped = htmlPlaces.flatMap(({ place, html }) =>
+      PLANS.filter((plan) => html.includes(plan)).map((plan) => `${plan} in ${place}`),
+    );
     tally.leaks(unescaped.length, htmlPlaces.length);
     expect(unescaped).toEqual([]);
     for (const { place, html } of htmlPlaces) {
@@ -112,7 +155,9 @@ describe('a plan code with markup and braces', () => {
   });
 
   it('is data in briefing.json, never evaluated: the braces reach no template', async () => {
-    const json = JSON.parse(await readFile(join(outDir, 'hq-weekly', '2019-W48', 'hq', 'briefing.json'), 'utf8')) as { valueMirror: { plans: { planCode: string }[] } };
+    const json = JSON.parse(await readFile(join(outDir, 'hq-weekly', '2019-W48', 'hq', 'briefing.json'), 'utf8')) as {
+      valueMirror: { plans: { planCode: string }[] };
+    };
     expect(json.valueMirror.plans.map((plan) => plan.planCode)).toEqual(expect.arrayContaining(PLANS));
   });
 });

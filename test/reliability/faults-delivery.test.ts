@@ -14,10 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileLedger } from '#adapters/ledger/file-ledger.ts';
 import { besideReport, FileTransport } from '#adapters/mail/file-transport.ts';
 import { FsReportStore } from '#adapters/store/fs-store.ts';
-import { openLocalRuntime, type LocalRuntime } from '#cli/local-runtime.ts';
+import { type LocalRuntime, openLocalRuntime } from '#cli/local-runtime.ts';
 import { runReportJob } from '#cli/report-job.ts';
+import { type DeliveryPorts, type DeliverySummary, deliverAudienceReport } from '#core/delivery.ts';
 import { MailSendError } from '#core/delivery-ports.ts';
-import { deliverAudienceReport, type DeliveryPorts, type DeliverySummary } from '#core/delivery.ts';
 import { ArchiveError, DeliveryError } from '#core/errors.ts';
 import type { ReportStore } from '#core/ports.ts';
 import { parseRecipients, type RecipientsConfig } from '#core/recipients.ts';
@@ -91,43 +91,81 @@ function recordMailboxes(counts: readonly MailboxCount[]) {
 describe('(b) a transport that refuses some recipients', () => {
   it('delivers the rest; a rerun completes the others; nobody gets two copies', async () => {
     const outDir = nextOutDir();
-    const { archived } = await archiveReports(lakeDir, outDir, { reportId: 'province-monthly', periodId: '2019-11', audiences: PROVINCES });
+    const { archived } = await archiveReports(lakeDir, outDir, {
+      reportId: 'province-monthly',
+      periodId: '2019-11',
+      audiences: PROVINCES,
+    });
     const refused = 'branch-13-cx@example.com';
     const unreachable = 'branch-44-manager@example.com';
     const faulty = new FaultyTransport(new FileTransport(besideReport(outDir)), (mail) =>
-      mail.to === refused ? new MailSendError('SMTP 550: 5.1.1 mailbox unavailable', false) : mail.to === unreachable ? new MailSendError('SMTP 451: 4.4.1 try again later', true) : undefined,
+      mail.to === refused
+        ? new MailSendError('SMTP 550: 5.1.1 mailbox unavailable', false)
+        : mail.to === unreachable
+          ? new MailSendError('SMTP 451: 4.4.1 try again later', true)
+          : undefined,
     );
 
     const first = await deliverAll(archived, deliveryPorts(outDir, { transport: faulty, now: GENERATED_AT }));
-    const second = await deliverAll(archived, deliveryPorts(outDir, { now: new Date(GENERATED_AT.getTime() + 30 * MINUTE) }));
-    const third = await deliverAll(archived, deliveryPorts(outDir, { now: new Date(GENERATED_AT.getTime() + 60 * MINUTE) }));
+    const second = await deliverAll(
+      archived,
+      deliveryPorts(outDir, { now: new Date(GENERATED_AT.getTime() + 30 * MINUTE) }),
+    );
+    const third = await deliverAll(
+      archived,
+      deliveryPorts(outDir, { now: new Date(GENERATED_AT.getTime() + 60 * MINUTE) }),
+    );
 
     tally.fault(faulty.injected);
     expect(totals(first)).toEqual({ sent: 4, skipped: 0, failed: 2 });
     // The permanent refusal is tried once; the transient one, once and twice more.
     expect(faulty.injected).toBe(1 + 3);
-    expect(first.flatMap((summary) => summary.recipients.filter((outcome) => outcome.status === 'failed').map((outcome) => outcome.recipient)).sort()).toEqual([refused, unreachable].sort());
+    expect(
+      first
+        .flatMap((summary) =>
+          summary.recipients.filter((outcome) => outcome.status === 'failed').map((outcome) => outcome.recipient),
+        )
+        .sort(),
+    ).toEqual([refused, unreachable].sort());
     expect(totals(second)).toEqual({ sent: 2, skipped: 4, failed: 0 });
-    expect(second.flatMap((summary) => summary.recipients.filter((outcome) => outcome.status === 'sent').map((outcome) => outcome.recipient)).sort()).toEqual([refused, unreachable].sort());
+    expect(
+      second
+        .flatMap((summary) =>
+          summary.recipients.filter((outcome) => outcome.status === 'sent').map((outcome) => outcome.recipient),
+        )
+        .sort(),
+    ).toEqual([refused, unreachable].sort());
     expect(totals(third)).toEqual({ sent: 0, skipped: 6, failed: 0 });
     const mailboxes = await countMailboxes(outDir);
     recordMailboxes(mailboxes);
     expect(mailboxes.map((mailbox) => [mailbox.audience, mailbox.recipient, mailbox.total, mailbox.flagged])).toEqual(
-      PROVINCES.flatMap((code) => [...recipients.audiences[code]!.to].sort().map((recipient) => [code, recipient, 1, 0])),
+      PROVINCES.flatMap((code) =>
+        [...recipients.audiences[code]!.to].sort().map((recipient) => [code, recipient, 1, 0]),
+      ),
     );
     // A recipient completed by the rerun gets the Message-ID the others got.
-    for (const code of PROVINCES) expect(new Set(mailboxes.filter((mailbox) => mailbox.audience === code).flatMap((mailbox) => mailbox.messageIds)).size, code).toBe(1);
+    for (const code of PROVINCES)
+      expect(
+        new Set(mailboxes.filter((mailbox) => mailbox.audience === code).flatMap((mailbox) => mailbox.messageIds)).size,
+        code,
+      ).toBe(1);
   });
 });
 
 describe('(c) a process that dies between sending and recording', () => {
   function dyingRun(outDir: string): Promise<number | null> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['bin/run-ts.js', 'test/reliability/support/dying-delivery.ts', lakeDir, outDir, GENERATED_AT.toISOString()], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(
+        process.execPath,
+        ['bin/run-ts.js', 'test/reliability/support/dying-delivery.ts', lakeDir, outDir, GENERATED_AT.toISOString()],
+        { stdio: ['ignore', 'ignore', 'pipe'] },
+      );
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       child.on('error', reject);
-      child.on('exit', (code) => (code === 137 ? resolve(code) : reject(new Error(`the dying run exited with ${code}: ${stderr}`))));
+      child.on('exit', (code) =>
+        code === 137 ? resolve(code) : reject(new Error(`the dying run exited with ${code}: ${stderr}`)),
+      );
     });
   }
 
@@ -144,13 +182,36 @@ describe('(c) a process that dies between sending and recording', () => {
     expect((await countMailboxes(outDir)).map((mailbox) => [mailbox.recipient, mailbox.total])).toEqual([[first, 1]]);
 
     const { archived } = await archiveReports(lakeDir, outDir, { reportId: 'hq-weekly', periodId: '2019-W48' });
-    const withinLease = await deliverAll(archived, deliveryPorts(outDir, { now: new Date(GENERATED_AT.getTime() + 5 * MINUTE) }));
-    const afterLease = await deliverAll(archived, deliveryPorts(outDir, { now: new Date(GENERATED_AT.getTime() + 16 * MINUTE) }));
-    const later = await deliverAll(archived, deliveryPorts(outDir, { now: new Date(GENERATED_AT.getTime() + 60 * MINUTE) }));
+    const withinLease = await deliverAll(
+      archived,
+      deliveryPorts(outDir, { now: new Date(GENERATED_AT.getTime() + 5 * MINUTE) }),
+    );
+    const afterLease = await deliverAll(
+      archived,
+      deliveryPorts(outDir, { now: new Date(GENERATED_AT.getTime() + 16 * MINUTE) }),
+    );
+    const later = await deliverAll(
+      archived,
+      deliveryPorts(outDir, { now: new Date(GENERATED_AT.getTime() + 60 * MINUTE) }),
+    );
 
     // Within the claim's lease the dead run still holds the first recipient; the second is sent.
-    expect(withinLease[0]!.recipients.map((outcome) => [outcome.recipient, outcome.status, outcome.skipped ?? null])).toEqual([[first, 'skipped', 'in-progress'], [second, 'sent', null]]);
-    expect(afterLease[0]!.recipients.map((outcome) => [outcome.recipient, outcome.status, outcome.possibleDuplicate ?? false])).toEqual([[first, 'sent', true], [second, 'skipped', false]]);
+    expect(
+      withinLease[0]!.recipients.map((outcome) => [outcome.recipient, outcome.status, outcome.skipped ?? null]),
+    ).toEqual([
+      [first, 'skipped', 'in-progress'],
+      [second, 'sent', null],
+    ]);
+    expect(
+      afterLease[0]!.recipients.map((outcome) => [
+        outcome.recipient,
+        outcome.status,
+        outcome.possibleDuplicate ?? false,
+      ]),
+    ).toEqual([
+      [first, 'sent', true],
+      [second, 'skipped', false],
+    ]);
     expect(totals(later)).toEqual({ sent: 0, skipped: 2, failed: 0 });
     const mailboxes = await countMailboxes(outDir);
     recordMailboxes(mailboxes);
@@ -169,10 +230,28 @@ describe('(d) an archive write that fails', () => {
     const ledger = new FileLedger(join(outDir, 'ledger'));
     try {
       const error = await runReportJob(
-        { reportId: 'province-monthly', periodId: '2019-11', audiences: PROVINCES, homeOperator: 'CMCC', locale: 'en', deliver: true },
-        { runtime: { ...runtime, store: store(runtime.store) } as unknown as LocalRuntime, recipients, ledger, transport: async () => transport, now: () => GENERATED_AT },
-      ).then(() => undefined, (failure: unknown) => failure);
-      const records = (await Promise.all(PROVINCES.map((code) => ledger.list('province-monthly', '2019-11', code)))).flat();
+        {
+          reportId: 'province-monthly',
+          periodId: '2019-11',
+          audiences: PROVINCES,
+          homeOperator: 'CMCC',
+          locale: 'en',
+          deliver: true,
+        },
+        {
+          runtime: { ...runtime, store: store(runtime.store) } as unknown as LocalRuntime,
+          recipients,
+          ledger,
+          transport: async () => transport,
+          now: () => GENERATED_AT,
+        },
+      ).then(
+        () => undefined,
+        (failure: unknown) => failure,
+      );
+      const records = (
+        await Promise.all(PROVINCES.map((code) => ledger.list('province-monthly', '2019-11', code)))
+      ).flat();
       return { error, transport, records };
     } finally {
       await runtime.close();
@@ -183,7 +262,10 @@ describe('(d) an archive write that fails', () => {
     const outDir = nextOutDir();
     let faulty: FaultyStore | undefined;
 
-    const run = await runProvinces(outDir, (inner) => (faulty = new FaultyStore(inner, (key) => key === 'province-monthly/2019-11/44/briefing.html')));
+    const run = await runProvinces(
+      outDir,
+      (inner) => (faulty = new FaultyStore(inner, (key) => key === 'province-monthly/2019-11/44/briefing.html')),
+    );
 
     tally.fault(faulty!.injected);
     expect(run.error).toBeInstanceOf(ArchiveError);
@@ -195,16 +277,30 @@ describe('(d) an archive write that fails', () => {
 
   it('of a message fails that audience before sending it; a rerun sends it, once', async () => {
     const outDir = nextOutDir();
-    const { archived } = await archiveReports(lakeDir, outDir, { reportId: 'province-monthly', periodId: '2019-11', audiences: ['13'] });
+    const { archived } = await archiveReports(lakeDir, outDir, {
+      reportId: 'province-monthly',
+      periodId: '2019-11',
+      audiences: ['13'],
+    });
     const transport = new FaultyTransport(new FileTransport(besideReport(outDir)), () => undefined);
     const store = new FaultyStore(new FsReportStore(outDir), (key) => key.endsWith('/message.eml'));
 
-    const failure = deliverAudienceReport(archived[0]!, recipients, deliveryPorts(outDir, { transport, store, now: GENERATED_AT }), FAST_RETRY);
+    const failure = deliverAudienceReport(
+      archived[0]!,
+      recipients,
+      deliveryPorts(outDir, { transport, store, now: GENERATED_AT }),
+      FAST_RETRY,
+    );
     await expect(failure).rejects.toBeInstanceOf(DeliveryError);
     await expect(failure).rejects.toThrow(/the message could not be built or archived/);
     tally.fault(store.injected);
     expect(transport.attempts).toEqual([]);
-    const rerun = await deliverAudienceReport(archived[0]!, recipients, deliveryPorts(outDir, { transport, now: GENERATED_AT }), FAST_RETRY);
+    const rerun = await deliverAudienceReport(
+      archived[0]!,
+      recipients,
+      deliveryPorts(outDir, { transport, now: GENERATED_AT }),
+      FAST_RETRY,
+    );
 
     expect(rerun.sent).toBe(2);
     const mailboxes = await countMailboxes(outDir);

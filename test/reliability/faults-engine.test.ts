@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTransientEngineError, retryingEngine } from '#adapters/engine/retrying-engine.ts';
 import { FileLedger } from '#adapters/ledger/file-ledger.ts';
 import { besideReport, FileTransport } from '#adapters/mail/file-transport.ts';
-import { openLocalRuntime, type LocalRuntime } from '#cli/local-runtime.ts';
+import { type LocalRuntime, openLocalRuntime } from '#cli/local-runtime.ts';
 import { runReportJob } from '#cli/report-job.ts';
 import { LakeError, QueryError } from '#core/errors.ts';
 import type { MetricQueryName, QueryEngine } from '#core/ports.ts';
@@ -53,14 +53,25 @@ async function runWeek(wrap: (engine: QueryEngine) => { engine: QueryEngine; fau
   const { engine, faulty } = wrap(runtime.engine);
   const transport = new FaultyTransport(new FileTransport(besideReport(outDir)), () => undefined);
   const ledger = new FileLedger(join(outDir, 'ledger'));
-  const ports = { runtime: { ...runtime, engine } as unknown as LocalRuntime, recipients, ledger, transport: async () => transport, now: () => GENERATED_AT };
+  const ports = {
+    runtime: { ...runtime, engine } as unknown as LocalRuntime,
+    recipients,
+    ledger,
+    transport: async () => transport,
+    now: () => GENERATED_AT,
+  };
   try {
-    const outcome = await runReportJob({ reportId: 'hq-weekly', periodId: '2019-W48', homeOperator: 'CMCC', locale: 'en', deliver: true }, ports).then(
+    const outcome = await runReportJob(
+      { reportId: 'hq-weekly', periodId: '2019-W48', homeOperator: 'CMCC', locale: 'en', deliver: true },
+      ports,
+    ).then(
       (result) => ({ result, error: undefined }),
       (error: unknown) => ({ result: undefined, error }),
     );
     tally.fault(faulty.injected);
-    const reports = (await filesUnder(join(outDir, 'hq-weekly'))).filter((path) => /briefing\.(html|json|txt)$|\.eml$/.test(path));
+    const reports = (await filesUnder(join(outDir, 'hq-weekly'))).filter((path) =>
+      /briefing\.(html|json|txt)$|\.eml$/.test(path),
+    );
     const records = await ledger.list('hq-weekly', '2019-W48', 'hq');
     return { ...outcome, faulty, transport, reports, records, logs };
   } finally {
@@ -68,17 +79,27 @@ async function runWeek(wrap: (engine: QueryEngine) => { engine: QueryEngine; fau
   }
 }
 
-const faultyAndRetrying = (fault: ConstructorParameters<typeof FaultyEngine>[1], onRetry?: (event: { name: MetricQueryName; attempt: number }) => void) => (inner: QueryEngine) => {
-  const faulty = new FaultyEngine(inner, fault);
-  return { faulty, engine: retryingEngine(faulty, { ...FAST, ...(onRetry ? { onRetry } : {}) }) };
-};
+const faultyAndRetrying =
+  (
+    fault: ConstructorParameters<typeof FaultyEngine>[1],
+    onRetry?: (event: { name: MetricQueryName; attempt: number }) => void,
+  ) =>
+  (inner: QueryEngine) => {
+    const faulty = new FaultyEngine(inner, fault);
+    return { faulty, engine: retryingEngine(faulty, { ...FAST, ...(onRetry ? { onRetry } : {}) }) };
+  };
 
 describe('an engine that throttles or finds a file busy, then recovers', () => {
   it('is retried with growing waits, and the run completes with the figures of an undisturbed run', async () => {
     const retried: string[] = [];
     const run = await runWeek(
       faultyAndRetrying(
-        (name, attempt) => (name === 'flows' && attempt <= 3 ? throttling() : name === 'data_quality' && attempt === 1 ? busyFile() : undefined),
+        (name, attempt) =>
+          name === 'flows' && attempt <= 3
+            ? throttling()
+            : name === 'data_quality' && attempt === 1
+              ? busyFile()
+              : undefined,
         ({ name, attempt }) => retried.push(`${name}#${attempt}`),
       ),
     );
@@ -91,7 +112,8 @@ describe('an engine that throttles or finds a file busy, then recovers', () => {
     const flows = run.faulty.calls.filter((call) => call.name === 'flows').map((call) => call.at);
     const waits = flows.slice(1).map((at, index) => at - flows[index]!);
     // p-retry: min * 2^(n-1), times a random factor between 1 and 2, capped at max.
-    for (const [index, wait] of waits.entries()) expect(wait, `wait before attempt ${index + 2}`).toBeGreaterThanOrEqual(0.9 * FAST.minDelayMs * 2 ** index);
+    for (const [index, wait] of waits.entries())
+      expect(wait, `wait before attempt ${index + 2}`).toBeGreaterThanOrEqual(0.9 * FAST.minDelayMs * 2 ** index);
     expect(run.result!.archived[0]!.model).toEqual(undisturbed);
     expect(run.transport.delivered.map((mail) => mail.to).sort()).toEqual([...recipients.audiences['hq']!.to].sort());
   });
@@ -99,7 +121,9 @@ describe('an engine that throttles or finds a file busy, then recovers', () => {
 
 describe('an engine that keeps failing mid-run', () => {
   it('fails the run after the retry limit: nothing archived, nothing sent, nothing recorded', async () => {
-    const run = await runWeek(faultyAndRetrying((name, _attempt, call) => (call >= 4 && name === 'value_mirror' ? throttling() : undefined)));
+    const run = await runWeek(
+      faultyAndRetrying((name, _attempt, call) => (call >= 4 && name === 'value_mirror' ? throttling() : undefined)),
+    );
 
     expect(run.error).toBeInstanceOf(QueryError);
     expect((run.error as Error).message).toBe('query value_mirror failed after 4 attempts: Rate exceeded');
@@ -110,7 +134,9 @@ describe('an engine that keeps failing mid-run', () => {
   });
 
   it('does not retry a failure no retry can fix, and fails at once', async () => {
-    const broken = new LakeError('port_requests/dt=2019-11-26/part-0.parquet: column tenure_months is VARCHAR, the data contract says integer');
+    const broken = new LakeError(
+      'port_requests/dt=2019-11-26/part-0.parquet: column tenure_months is VARCHAR, the data contract says integer',
+    );
     const run = await runWeek(faultyAndRetrying((name) => (name === 'requests' ? broken : undefined)));
 
     expect(run.error).toBe(broken);
@@ -121,7 +147,9 @@ describe('an engine that keeps failing mid-run', () => {
 
   it('without the retrying wrapper (the engine as wired today), fails on the first throttle, cleanly', async () => {
     const run = await runWeek((inner) => {
-      const faulty = new FaultyEngine(inner, (name, attempt) => (name === 'flows' && attempt === 1 ? throttling() : undefined));
+      const faulty = new FaultyEngine(inner, (name, attempt) =>
+        name === 'flows' && attempt === 1 ? throttling() : undefined,
+      );
       return { faulty, engine: faulty };
     });
 
@@ -136,11 +164,17 @@ describe('which engine failures are worth a retry', () => {
   it('are throttling, busy or exhausted resources, and errors that say so; not a broken lake or bad SQL', () => {
     const wrapped = (cause: unknown) => new QueryError('query flows failed in DuckDB: IO Error', 'flows', { cause });
     expect(isTransientEngineError(throttling())).toBe(true);
-    expect(isTransientEngineError(Object.assign(new Error('Too many requests'), { $metadata: { httpStatusCode: 429 } }))).toBe(true);
+    expect(
+      isTransientEngineError(Object.assign(new Error('Too many requests'), { $metadata: { httpStatusCode: 429 } })),
+    ).toBe(true);
     expect(isTransientEngineError(wrapped(busyFile()))).toBe(true);
-    expect(isTransientEngineError(wrapped(new Error('IO Error: Cannot open file "x.parquet": Too many open files')))).toBe(true);
+    expect(
+      isTransientEngineError(wrapped(new Error('IO Error: Cannot open file "x.parquet": Too many open files'))),
+    ).toBe(true);
     expect(isTransientEngineError(Object.assign(new Error('unavailable'), { transient: true }))).toBe(true);
-    expect(isTransientEngineError(new LakeError('x.parquet is not a readable Parquet file', { cause: busyFile() }))).toBe(false);
+    expect(
+      isTransientEngineError(new LakeError('x.parquet is not a readable Parquet file', { cause: busyFile() })),
+    ).toBe(false);
     expect(isTransientEngineError(wrapped(new Error('Binder Error: Referenced column "dt" not found')))).toBe(false);
     expect(isTransientEngineError(wrapped(new Error('Conversion Error: invalid timestamp field format')))).toBe(false);
     expect(isTransientEngineError('a string')).toBe(false);

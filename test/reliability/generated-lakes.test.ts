@@ -11,12 +11,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbEngine } from '#adapters/engine/duckdb.ts';
 import { FsLake } from '#adapters/lake/fs-lake.ts';
+import { reportDefinition } from '#core/report-definitions.ts';
 import type { HqWeeklyBriefing, ProvinceMonthlyBriefing } from '#core/report-model.ts';
 import { buildModel, prepareRun } from '#core/report-run.ts';
 import { generateLake } from '#lakegen/generate-lake.ts';
-import { reportDefinition } from '#core/report-definitions.ts';
 import { provinces } from '#reference/index.ts';
-import { readLakeRows, recompute, type LakeRows, type Recomputed, type ReportSpec } from './support/independent-figures.ts';
+import {
+  type LakeRows,
+  type Recomputed,
+  type ReportSpec,
+  readLakeRows,
+  recompute,
+} from './support/independent-figures.ts';
 import { createTally } from './support/tally.ts';
 
 const HOME = 'CMCC';
@@ -45,36 +51,92 @@ afterAll(async () => {
 });
 
 const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
-const countsOf = (map: Map<string, number>) => Object.fromEntries([...map.entries()].filter(([, count]) => count > 0).sort());
+const countsOf = (map: Map<string, number>) =>
+  Object.fromEntries([...map.entries()].filter(([, count]) => count > 0).sort());
 
 function expectDataQuality(dataQuality: HqWeeklyBriefing['dataQuality'], expected: Recomputed) {
-  expect(Object.fromEntries(dataQuality.quarantined.filter((entry) => entry.count > 0).map((entry) => [entry.reason, entry.count]).sort())).toEqual(countsOf(expected.quarantined));
+  expect(
+    Object.fromEntries(
+      dataQuality.quarantined
+        .filter((entry) => entry.count > 0)
+        .map((entry) => [entry.reason, entry.count])
+        .sort(),
+    ),
+  ).toEqual(countsOf(expected.quarantined));
   expect(dataQuality.rowsRead).toBe(expected.rowsRead);
   expect(dataQuality.supersededVersions).toBe(expected.superseded);
   expect(dataQuality.latestQuarantined).toBe(expected.latestQuarantined);
 }
 
 /** The figures both reports share: comparisons, trend, mix, rejection rate, value mirror. */
-function expectSharedFigures(briefing: HqWeeklyBriefing | ProvinceMonthlyBriefing, expected: Recomputed, label: string) {
-  const flow = (home: Recomputed['home']) => ({ portIns: home.ins, portOuts: home.outs, net: home.ins - home.outs, subscriberBase: home.base, portOutRate: home.base === null ? null : home.outs / home.base });
+function expectSharedFigures(
+  briefing: HqWeeklyBriefing | ProvinceMonthlyBriefing,
+  expected: Recomputed,
+  label: string,
+) {
+  const flow = (home: Recomputed['home']) => ({
+    portIns: home.ins,
+    portOuts: home.outs,
+    net: home.ins - home.outs,
+    subscriberBase: home.base,
+    portOutRate: home.base === null ? null : home.outs / home.base,
+  });
   expect(briefing.flows.home.current, label).toEqual(flow(expected.home));
   expect(briefing.flows.home.previous, label).toEqual(flow(expected.previousHome));
-  expect(briefing.flows.trend.map(({ portIns, portOuts, net, subscriberBase, portOutRate }) => ({ portIns, portOuts, net, subscriberBase, portOutRate })), label).toEqual(expected.trend.map(flow));
-  expect(briefing.rejections, label).toMatchObject({ requests: expected.requests, pending: expected.pending, rejected: expected.rejected });
+  expect(
+    briefing.flows.trend.map(({ portIns, portOuts, net, subscriberBase, portOutRate }) => ({
+      portIns,
+      portOuts,
+      net,
+      subscriberBase,
+      portOutRate,
+    })),
+    label,
+  ).toEqual(expected.trend.map(flow));
+  expect(briefing.rejections, label).toMatchObject({
+    requests: expected.requests,
+    pending: expected.pending,
+    rejected: expected.rejected,
+  });
   expect(briefing.rejections.rate ?? NaN, label).toBeCloseTo(expected.rejectionRate ?? NaN, 12);
   expect(briefing.rejections.previousRate ?? NaN, label).toBeCloseTo(expected.previousRejectionRate ?? NaN, 12);
-  expect(Object.fromEntries(briefing.rejections.reasons.map((reason) => [reason.reason, reason.count]).sort()), label).toEqual(countsOf(expected.rejectedByReason));
+  expect(
+    Object.fromEntries(briefing.rejections.reasons.map((reason) => [reason.reason, reason.count]).sort()),
+    label,
+  ).toEqual(countsOf(expected.rejectedByReason));
   expect(briefing.dissatisfaction.responses, label).toBe(expected.responses);
   expect(briefing.dissatisfaction.previousResponses, label).toBe(expected.previousResponses);
-  expect(Object.fromEntries(briefing.dissatisfaction.categories.filter((c) => c.count > 0).map((c) => [c.category, c.count]).sort()), label).toEqual(countsOf(expected.categories));
+  expect(
+    Object.fromEntries(
+      briefing.dissatisfaction.categories
+        .filter((c) => c.count > 0)
+        .map((c) => [c.category, c.count])
+        .sort(),
+    ),
+    label,
+  ).toEqual(countsOf(expected.categories));
   for (const category of briefing.dissatisfaction.categories) {
     const earlier = expected.previousCategories.get(category.category) ?? 0;
-    expect(category.previousShare ?? NaN, `${label} ${category.category}`).toBeCloseTo(expected.previousResponses > 0 ? earlier / expected.previousResponses : NaN, 12);
+    expect(category.previousShare ?? NaN, `${label} ${category.category}`).toBeCloseTo(
+      expected.previousResponses > 0 ? earlier / expected.previousResponses : NaN,
+      12,
+    );
   }
   const mirror = expected.valueMirror;
-  expect(briefing.valueMirror, label).toMatchObject({ leavers: mirror.leavers, leaversWithUsage: mirror.withUsage, overpaying: mirror.overpaying, joiners: mirror.joiners });
-  expect(briefing.valueMirror.leaverAverageFeeCny ?? NaN, label).toBeCloseTo(mirror.leavers > 0 ? mirror.leaverFeeSum / mirror.leavers : NaN, 6);
-  expect(briefing.valueMirror.joinerAverageFeeCny ?? NaN, label).toBeCloseTo(mirror.joiners > 0 ? mirror.joinerFeeSum / mirror.joiners : NaN, 6);
+  expect(briefing.valueMirror, label).toMatchObject({
+    leavers: mirror.leavers,
+    leaversWithUsage: mirror.withUsage,
+    overpaying: mirror.overpaying,
+    joiners: mirror.joiners,
+  });
+  expect(briefing.valueMirror.leaverAverageFeeCny ?? NaN, label).toBeCloseTo(
+    mirror.leavers > 0 ? mirror.leaverFeeSum / mirror.leavers : NaN,
+    6,
+  );
+  expect(briefing.valueMirror.joinerAverageFeeCny ?? NaN, label).toBeCloseTo(
+    mirror.joiners > 0 ? mirror.joinerFeeSum / mirror.joiners : NaN,
+    6,
+  );
 }
 
 describe.each(LAKES)('a generated lake (seed $seed, scale $scale)', ({ seed, scale }) => {
@@ -90,10 +152,18 @@ describe.each(LAKES)('a generated lake (seed $seed, scale $scale)', ({ seed, sca
     try {
       const inventory = new FsLake(lakeDir);
       const generatedAt = new Date('2020-01-02T00:00:00Z');
-      const week = await prepareRun({ reportId: 'hq-weekly', periodId: WEEK.id, homeOperator: HOME, generatedAt }, { engine, inventory });
+      const week = await prepareRun(
+        { reportId: 'hq-weekly', periodId: WEEK.id, homeOperator: HOME, generatedAt },
+        { engine, inventory },
+      );
       hq = buildModel(week, 'hq', 'en') as HqWeeklyBriefing;
-      const month = await prepareRun({ reportId: 'province-monthly', periodId: MONTH.id, homeOperator: HOME, generatedAt }, { engine, inventory });
-      byProvince = new Map(month.audiences.map((audience) => [audience, buildModel(month, audience, 'en') as ProvinceMonthlyBriefing]));
+      const month = await prepareRun(
+        { reportId: 'province-monthly', periodId: MONTH.id, homeOperator: HOME, generatedAt },
+        { engine, inventory },
+      );
+      byProvince = new Map(
+        month.audiences.map((audience) => [audience, buildModel(month, audience, 'en') as ProvinceMonthlyBriefing]),
+      );
     } finally {
       await engine.close();
     }
@@ -134,9 +204,24 @@ describe.each(LAKES)('a generated lake (seed $seed, scale $scale)', ({ seed, sca
     it('equals the independent recomputation, figure by figure', () => {
       const expected = recompute(rows, WEEKLY, HOME);
       expect(hq.flows.totalCompleted).toBe(expected.totalCompleted);
-      expect(Object.fromEntries(hq.flows.byOperator.map((flow) => [flow.operator, { ins: flow.portIns, outs: flow.portOuts }]))).toEqual(Object.fromEntries(expected.byOperator));
-      expect(Object.fromEntries(hq.flows.matrix.filter((cell) => cell.ports > 0).map((cell) => [`${cell.donor}>${cell.recipient}`, cell.ports]).sort())).toEqual(countsOf(expected.matrix));
-      const provinceFlows = Object.fromEntries(hq.flows.byProvince.filter((flow) => flow.portIns + flow.portOuts > 0).map((flow) => [flow.provinceCode, { ins: flow.portIns, outs: flow.portOuts }]));
+      expect(
+        Object.fromEntries(
+          hq.flows.byOperator.map((flow) => [flow.operator, { ins: flow.portIns, outs: flow.portOuts }]),
+        ),
+      ).toEqual(Object.fromEntries(expected.byOperator));
+      expect(
+        Object.fromEntries(
+          hq.flows.matrix
+            .filter((cell) => cell.ports > 0)
+            .map((cell) => [`${cell.donor}>${cell.recipient}`, cell.ports])
+            .sort(),
+        ),
+      ).toEqual(countsOf(expected.matrix));
+      const provinceFlows = Object.fromEntries(
+        hq.flows.byProvince
+          .filter((flow) => flow.portIns + flow.portOuts > 0)
+          .map((flow) => [flow.provinceCode, { ins: flow.portIns, outs: flow.portOuts }]),
+      );
       expect(provinceFlows).toEqual(Object.fromEntries(expected.byProvince));
       expectSharedFigures(hq, expected, 'hq');
       expectDataQuality(hq.dataQuality, expected);
@@ -151,7 +236,9 @@ describe.each(LAKES)('a generated lake (seed $seed, scale $scale)', ({ seed, sca
         const home = expected.byOperator.get(HOME) ?? { ins: 0, outs: 0 };
         expect(briefing.provinceCode, code).toBe(code);
         expect(briefing.flows.totalCompleted, code).toBe(expected.totalCompleted);
-        expect({ ins: briefing.flows.home.current.portIns, outs: briefing.flows.home.current.portOuts }, code).toEqual(home);
+        expect({ ins: briefing.flows.home.current.portIns, outs: briefing.flows.home.current.portOuts }, code).toEqual(
+          home,
+        );
         expect(briefing.flows.home.current.net, code).toBe(home.ins - home.outs);
         expectSharedFigures(briefing, expected, code);
         expectDataQuality(briefing.dataQuality, expected);
@@ -160,8 +247,12 @@ describe.each(LAKES)('a generated lake (seed $seed, scale $scale)', ({ seed, sca
 
     it('adds the flows of each province with the other operators up to its own ins and outs', () => {
       for (const [code, briefing] of byProvince) {
-        expect(sum(briefing.flows.withOperators.map((flow) => flow.portIns)), code).toBe(briefing.flows.home.current.portIns);
-        expect(sum(briefing.flows.withOperators.map((flow) => flow.portOuts)), code).toBe(briefing.flows.home.current.portOuts);
+        expect(sum(briefing.flows.withOperators.map((flow) => flow.portIns)), code).toBe(
+          briefing.flows.home.current.portIns,
+        );
+        expect(sum(briefing.flows.withOperators.map((flow) => flow.portOuts)), code).toBe(
+          briefing.flows.home.current.portOuts,
+        );
         for (const flow of briefing.flows.withOperators) expect(flow.net, code).toBe(flow.portIns - flow.portOuts);
       }
     });
@@ -171,7 +262,9 @@ describe.each(LAKES)('a generated lake (seed $seed, scale $scale)', ({ seed, sca
       const provincesTotal = sum([...byProvince.values()].map((briefing) => briefing.flows.totalCompleted));
       expect(provincesTotal).toBe(nation.totalCompleted);
       const home = nation.byOperator.get(HOME)!;
-      expect(sum([...byProvince.values()].map((briefing) => briefing.flows.home.current.net))).toBe(home.ins - home.outs);
+      expect(sum([...byProvince.values()].map((briefing) => briefing.flows.home.current.net))).toBe(
+        home.ins - home.outs,
+      );
     });
   });
 });

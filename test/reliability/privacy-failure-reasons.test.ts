@@ -12,13 +12,13 @@ import { FsLake } from '#adapters/lake/fs-lake.ts';
 import { MemoryLedger } from '#adapters/ledger/memory-ledger.ts';
 import { FsReportStore } from '#adapters/store/fs-store.ts';
 import { createRenderers } from '#cli/local-runtime.ts';
-import { MailSendError } from '#core/delivery-ports.ts';
 import { deliverAudienceReport, maskAddresses } from '#core/delivery.ts';
+import { MailSendError } from '#core/delivery-ports.ts';
 import { DeliveryError } from '#core/errors.ts';
 import type { ReportStore } from '#core/ports.ts';
 import { prepareRun } from '#core/report-run.ts';
-import { createBriefingMessageComposer } from '#render/mime/briefing-composer.ts';
 import { deliverStep } from '#handlers/steps/deliver-step.ts';
+import { createBriefingMessageComposer } from '#render/mime/briefing-composer.ts';
 import { writeHandMadeLake } from '../fixtures/hand-made-lake.ts';
 import { FAST_RETRY, memoryLogger, RecordingTransport } from '../unit/delivery-fixtures.ts';
 import { archiveReports, GENERATED_AT } from './support/briefing-runs.ts';
@@ -43,25 +43,48 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const refusing = (text: string) => new RecordingTransport((mail) => (mail.to === REFUSED ? new MailSendError(text, false) : undefined));
+const refusing = (text: string) =>
+  new RecordingTransport((mail) => (mail.to === REFUSED ? new MailSendError(text, false) : undefined));
 
 describe('masking the addresses in a text', () => {
   it('keeps the first letter and the domain of each address, and nothing else changes', () => {
-    expect(maskAddresses(SMTP_REJECTION)).toBe('SMTP 550: 5.1.1 <s***@example.com>: Recipient address rejected: User unknown in virtual mailbox table');
-    expect(maskAddresses('a@x.cn, Bob.Li+mnp@mail.example.com; no address here')).toBe('a***@x.cn, B***@mail.example.com; no address here');
+    expect(maskAddresses(SMTP_REJECTION)).toBe(
+      'SMTP 550: 5.1.1 <s***@example.com>: Recipient address rejected: User unknown in virtual mailbox table',
+    );
+    expect(maskAddresses('a@x.cn, Bob.Li+mnp@mail.example.com; no address here')).toBe(
+      'a***@x.cn, B***@mail.example.com; no address here',
+    );
   });
 });
 
-describe.each([['SMTP', SMTP_REJECTION], ['SES', SES_REJECTION]])('a refusal by %s that quotes the address', (_kind, text) => {
+describe.each([
+  ['SMTP', SMTP_REJECTION],
+  ['SES', SES_REJECTION],
+])('a refusal by %s that quotes the address', (_kind, text) => {
   it('leaves no full address in the reason, the ledger record error or the log', async () => {
     tally.fault();
-    const { archived } = await archiveReports(lakeDir, join(root, `out-${_kind}`), { reportId: 'hq-weekly', periodId: '2019-W48' });
+    const { archived } = await archiveReports(lakeDir, join(root, `out-${_kind}`), {
+      reportId: 'hq-weekly',
+      periodId: '2019-W48',
+    });
     const ledger = new MemoryLedger();
     const log = memoryLogger();
     const recipients = JSON.parse(await readFile('config/recipients.json', 'utf8'));
     const store = new FsReportStore(join(root, `out-${_kind}`));
 
-    const summary = await deliverAudienceReport(archived[0]!, recipients, { transport: refusing(text), ledger, store, clock: { now: () => GENERATED_AT }, log, composer: createBriefingMessageComposer() }, FAST_RETRY);
+    const summary = await deliverAudienceReport(
+      archived[0]!,
+      recipients,
+      {
+        transport: refusing(text),
+        ledger,
+        store,
+        clock: { now: () => GENERATED_AT },
+        log,
+        composer: createBriefingMessageComposer(),
+      },
+      FAST_RETRY,
+    );
 
     const failed = summary.recipients.find((outcome) => outcome.status === 'failed')!;
     expect(failed.recipient).toBe(REFUSED);
@@ -79,7 +102,10 @@ describe('the Deliver step of the state machine', () => {
     const store: ReportStore = new FsReportStore(join(root, 'aws'));
     const engine = await DuckDbEngine.open({ lakeDir });
     try {
-      const snapshot = await prepareRun({ reportId: 'hq-weekly', periodId: '2019-W48', homeOperator: 'CMCC', generatedAt: GENERATED_AT }, { engine, inventory: new FsLake(lakeDir) });
+      const snapshot = await prepareRun(
+        { reportId: 'hq-weekly', periodId: '2019-W48', homeOperator: 'CMCC', generatedAt: GENERATED_AT },
+        { engine, inventory: new FsLake(lakeDir) },
+      );
       await store.put('runs/hq-weekly/2019-W48/snapshot.json', JSON.stringify(snapshot), 'application/json');
     } finally {
       await engine.close();
@@ -94,11 +120,19 @@ describe('the Deliver step of the state machine', () => {
       {
         store,
         rendererFor: (locale) => renderers[locale],
-        delivery: { transport: refusing(SES_REJECTION), ledger: new MemoryLedger(), composer: createBriefingMessageComposer(), clock: { now: () => GENERATED_AT } },
+        delivery: {
+          transport: refusing(SES_REJECTION),
+          ledger: new MemoryLedger(),
+          composer: createBriefingMessageComposer(),
+          clock: { now: () => GENERATED_AT },
+        },
         log: memoryLogger(),
       },
       FAST_RETRY,
-    ).then(() => undefined, (error: unknown) => error);
+    ).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
 
     expect(failure).toBeInstanceOf(DeliveryError);
     const message = (failure as Error).message;

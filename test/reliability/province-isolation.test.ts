@@ -36,20 +36,71 @@ beforeAll(async () => {
   reportDir = join(outDir, 'province-monthly', PERIOD);
   await writeHandMadeLake(lakeDir);
   // A China Mobile leaver in Hebei in November, on the canary plan, who used almost nothing.
-  await writePartition(lakeDir, 'port_requests', '2019-11-12', [{
-    port_id: 'CANARY-13', msisdn_hash: hash('canary-13'), province_code: CANARY_PROVINCE, donor_operator: 'CMCC', recipient_operator: 'CUCC',
-    status: 'completed', reject_reason: null, requested_at: '2019-11-12 02:00:00', completed_at: '2019-11-13 02:00:00', channel: 'store',
-    tenure_months: 50, plan_code: CANARY, monthly_fee_cny: 288, updated_at: '2019-11-13 02:00:00',
-  }], { fileName: 'part-canary.parquet' });
+  await writePartition(
+    lakeDir,
+    'port_requests',
+    '2019-11-12',
+    [
+      {
+        port_id: 'CANARY-13',
+        msisdn_hash: hash('canary-13'),
+        province_code: CANARY_PROVINCE,
+        donor_operator: 'CMCC',
+        recipient_operator: 'CUCC',
+        status: 'completed',
+        reject_reason: null,
+        requested_at: '2019-11-12 02:00:00',
+        completed_at: '2019-11-13 02:00:00',
+        channel: 'store',
+        tenure_months: 50,
+        plan_code: CANARY,
+        monthly_fee_cny: 288,
+        updated_at: '2019-11-13 02:00:00',
+      },
+    ],
+    { fileName: 'part-canary.parquet' },
+  );
   for (const month of ['2019-08', '2019-09', '2019-10']) {
-    await writePartition(lakeDir, 'usage_monthly', month, [{
-      msisdn_hash: hash('canary-13'), province_code: CANARY_PROVINCE, operator_code: 'CMCC', plan_code: CANARY, plan_fee_cny: 288,
-      data_allowance_mb: 40_000, data_used_mb: 5, voice_allowance_min: 2000, voice_used_min: 3,
-    }], { fileName: 'part-canary.parquet' });
+    await writePartition(
+      lakeDir,
+      'usage_monthly',
+      month,
+      [
+        {
+          msisdn_hash: hash('canary-13'),
+          province_code: CANARY_PROVINCE,
+          operator_code: 'CMCC',
+          plan_code: CANARY,
+          plan_fee_cny: 288,
+          data_allowance_mb: 40_000,
+          data_used_mb: 5,
+          voice_allowance_min: 2000,
+          voice_used_min: 3,
+        },
+      ],
+      { fileName: 'part-canary.parquet' },
+    );
   }
   recipients = parseRecipients(JSON.parse(await readFile('config/recipients.json', 'utf8')));
   const io = bufferIo();
-  const code = await main(['run', '--report', 'province-monthly', '--period', PERIOD, '--lake', lakeDir, '--out', outDir, '--locale', 'en', '--recipients', 'config/recipients.json'], io);
+  const code = await main(
+    [
+      'run',
+      '--report',
+      'province-monthly',
+      '--period',
+      PERIOD,
+      '--lake',
+      lakeDir,
+      '--out',
+      outDir,
+      '--locale',
+      'en',
+      '--recipients',
+      'config/recipients.json',
+    ],
+    io,
+  );
   expect(code, io.stderr.join('\n')).toBe(ExitCode.OK);
 
   byAudience = new Map();
@@ -63,8 +114,16 @@ beforeAll(async () => {
       const mail = await parseEml(path);
       places.push(...mailParts(path, mail));
       if (basename(dirname(path)) === 'outbox') {
-        const to = (Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : []).flatMap((group) => group.value.map((address) => address.address ?? ''));
-        outboxMails.push({ audience, recipient: basename(path).replace(/(\.\d+)?\.eml$/, ''), to, subject: mail.subject ?? '', text: mail.text ?? '' });
+        const to = (Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : []).flatMap((group) =>
+          group.value.map((address) => address.address ?? ''),
+        );
+        outboxMails.push({
+          audience,
+          recipient: basename(path).replace(/(\.\d+)?\.eml$/, ''),
+          to,
+          subject: mail.subject ?? '',
+          text: mail.text ?? '',
+        });
       }
     }
     byAudience.set(audience, places);
@@ -80,7 +139,10 @@ describe('the canary of one province', () => {
   it('reaches every output of that province: page, JSON, text, each message', () => {
     const mine = byAudience.get(CANARY_PROVINCE)!;
     for (const suffix of ['briefing.html', 'briefing.json', 'briefing.txt', 'message.eml#html', 'message.eml#text']) {
-      expect(mine.some((place) => place.place.endsWith(suffix) && place.text.includes(CANARY)), suffix).toBe(true);
+      expect(
+        mine.some((place) => place.place.endsWith(suffix) && place.text.includes(CANARY)),
+        suffix,
+      ).toBe(true);
     }
     const mails = outboxMails.filter((mail) => mail.audience === CANARY_PROVINCE);
     expect(mails.length).toBe(recipients.audiences[CANARY_PROVINCE]!.to.length);
@@ -113,7 +175,9 @@ describe('the messages of each province', () => {
       copies.set(mail.recipient, (copies.get(mail.recipient) ?? 0) + 1);
     }
     tally.mailboxes([...copies.entries()].map(([recipient, total]) => ({ recipient, total, flagged: 0 })));
-    expect(outboxMails.length).toBe(provinces.reduce((sum, province) => sum + recipients.audiences[province.code]!.to.length, 0));
+    expect(outboxMails.length).toBe(
+      provinces.reduce((sum, province) => sum + recipients.audiences[province.code]!.to.length, 0),
+    );
     expect([...copies.values()].every((count) => count === 1)).toBe(true);
   });
 
@@ -121,8 +185,13 @@ describe('the messages of each province', () => {
     for (const mail of outboxMails) {
       const own = provinces.find((province) => province.code === mail.audience)!;
       expect(`${mail.subject}\n${mail.text}`, mail.audience).toContain(own.en);
-      const others = provinces.filter((province) => province.code !== mail.audience && !own.en.includes(province.en)).filter((province) => mail.text.includes(province.en));
-      expect(others.map((province) => province.en), `other provinces named in ${mail.audience}'s message`).toEqual([]);
+      const others = provinces
+        .filter((province) => province.code !== mail.audience && !own.en.includes(province.en))
+        .filter((province) => mail.text.includes(province.en));
+      expect(
+        others.map((province) => province.en),
+        `other provinces named in ${mail.audience}'s message`,
+      ).toEqual([]);
     }
   });
 });

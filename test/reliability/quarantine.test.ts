@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUARANTINE_REASONS, type QuarantineReason } from '#core/data-quality.ts';
 import type { Briefing } from '#core/report-model.ts';
 import { hash, writeHandMadeLake } from '../fixtures/hand-made-lake.ts';
-import { writePartition, type FixtureRow } from '../support/lake-writer.ts';
+import { type FixtureRow, writePartition } from '../support/lake-writer.ts';
 import { archiveReports, figuresOf, modelOf } from './support/briefing-runs.ts';
 import { createTally } from './support/tally.ts';
 
@@ -60,7 +60,13 @@ function port(id: string, extra: Partial<FixtureRow> = {}): FixtureRow {
 }
 
 const rejected = (id: string, extra: Partial<FixtureRow> = {}) =>
-  port(id, { status: 'rejected', reject_reason: 'ARREARS', completed_at: null, updated_at: '2019-11-26 05:00:00', ...extra });
+  port(id, {
+    status: 'rejected',
+    reject_reason: 'ARREARS',
+    completed_at: null,
+    updated_at: '2019-11-26 05:00:00',
+    ...extra,
+  });
 
 /** A NETWORK answer collected on Tuesday of W48. */
 function answer(id: string, extra: Partial<FixtureRow> = {}): FixtureRow {
@@ -99,16 +105,61 @@ function usage(extra: Partial<FixtureRow> = {}): FixtureRow {
 }
 
 /** November's base for Shanghai China Mobile (absent from the lake): it would change the port-out rate. */
-const base = (extra: Partial<FixtureRow> = {}): FixtureRow => ({ province_code: '31', operator_code: 'CMCC', subscribers: 600, ...extra });
+const base = (extra: Partial<FixtureRow> = {}): FixtureRow => ({
+  province_code: '31',
+  operator_code: 'CMCC',
+  subscribers: 600,
+  ...extra,
+});
 
-const portRow = (name: string, reason: QuarantineReason, bad: FixtureRow, twin: FixtureRow, partition = '2019-11-26', twinPartition?: string): BadRow => ({
-  name, reason, table: 'port_requests', partition, bad, twin, ...(twinPartition ? { twinPartition } : {}),
+const portRow = (
+  name: string,
+  reason: QuarantineReason,
+  bad: FixtureRow,
+  twin: FixtureRow,
+  partition = '2019-11-26',
+  twinPartition?: string,
+): BadRow => ({
+  name,
+  reason,
+  table: 'port_requests',
+  partition,
+  bad,
+  twin,
+  ...(twinPartition ? { twinPartition } : {}),
 });
-const exitRow = (name: string, reason: QuarantineReason, bad: FixtureRow, twin: FixtureRow, partition = '2019-11-26', twinPartition?: string): BadRow => ({
-  name, reason, table: 'exit_reasons', partition, bad, twin, ...(twinPartition ? { twinPartition } : {}),
+const exitRow = (
+  name: string,
+  reason: QuarantineReason,
+  bad: FixtureRow,
+  twin: FixtureRow,
+  partition = '2019-11-26',
+  twinPartition?: string,
+): BadRow => ({
+  name,
+  reason,
+  table: 'exit_reasons',
+  partition,
+  bad,
+  twin,
+  ...(twinPartition ? { twinPartition } : {}),
 });
-const usageRow = (name: string, reason: QuarantineReason, bad: FixtureRow): BadRow => ({ name, reason, table: 'usage_monthly', partition: '2019-11', bad, twin: usage() });
-const baseRow = (name: string, reason: QuarantineReason, bad: FixtureRow): BadRow => ({ name, reason, table: 'subscriber_base', partition: '2019-11', bad, twin: base() });
+const usageRow = (name: string, reason: QuarantineReason, bad: FixtureRow): BadRow => ({
+  name,
+  reason,
+  table: 'usage_monthly',
+  partition: '2019-11',
+  bad,
+  twin: usage(),
+});
+const baseRow = (name: string, reason: QuarantineReason, bad: FixtureRow): BadRow => ({
+  name,
+  reason,
+  table: 'subscriber_base',
+  partition: '2019-11',
+  bad,
+  twin: base(),
+});
 
 const BAD_ROWS: readonly BadRow[] = [
   // missing_key
@@ -116,7 +167,12 @@ const BAD_ROWS: readonly BadRow[] = [
   portRow('port: empty msisdn_hash', 'missing_key', port('Q-MK2', { msisdn_hash: '' }), port('Q-MK2')),
   portRow('port: no channel', 'missing_key', port('Q-MK3', { channel: null }), port('Q-MK3')),
   portRow('port: no plan_code', 'missing_key', port('Q-MK4', { plan_code: '' }), port('Q-MK4')),
-  portRow('port: rejected without a reason', 'missing_key', rejected('Q-MK5', { reject_reason: null }), rejected('Q-MK5')),
+  portRow(
+    'port: rejected without a reason',
+    'missing_key',
+    rejected('Q-MK5', { reject_reason: null }),
+    rejected('Q-MK5'),
+  ),
   exitRow('exit: no response_id', 'missing_key', answer('', {}), answer('Q-EMK1')),
   exitRow('exit: no category', 'missing_key', answer('Q-EMK2', { category_code: null }), answer('Q-EMK2')),
   usageRow('usage: no msisdn_hash', 'missing_key', usage({ msisdn_hash: null })),
@@ -124,21 +180,60 @@ const BAD_ROWS: readonly BadRow[] = [
   baseRow('base: no subscribers', 'missing_key', base({ subscribers: null })),
   // unknown_code
   portRow('port: province 99', 'unknown_code', port('Q-UC1', { province_code: '99' }), port('Q-UC1')),
-  portRow('port: recipient with a trailing space', 'unknown_code', port('Q-UC2', { recipient_operator: 'CUCC ' }), port('Q-UC2')),
+  portRow(
+    'port: recipient with a trailing space',
+    'unknown_code',
+    port('Q-UC2', { recipient_operator: 'CUCC ' }),
+    port('Q-UC2'),
+  ),
   portRow('port: unknown donor', 'unknown_code', port('Q-UC3', { donor_operator: 'CMCC-HK' }), port('Q-UC3')),
   portRow('port: unknown status', 'unknown_code', port('Q-UC4', { status: 'lost' }), port('Q-UC4')),
   portRow('port: unknown channel', 'unknown_code', port('Q-UC5', { channel: 'fax' }), port('Q-UC5')),
-  portRow('port: unknown reject reason', 'unknown_code', rejected('Q-UC6', { reject_reason: 'BAD_LUCK' }), rejected('Q-UC6')),
+  portRow(
+    'port: unknown reject reason',
+    'unknown_code',
+    rejected('Q-UC6', { reject_reason: 'BAD_LUCK' }),
+    rejected('Q-UC6'),
+  ),
   exitRow('exit: unknown operator', 'unknown_code', answer('Q-EUC2', { operator_code: 'XXXX' }), answer('Q-EUC2')),
   exitRow('exit: unknown channel', 'unknown_code', answer('Q-EUC3', { channel: 'email' }), answer('Q-EUC3')),
   usageRow('usage: unknown operator', 'unknown_code', usage({ operator_code: 'XXXX' })),
   baseRow('base: province 99', 'unknown_code', base({ province_code: '99' })),
   // malformed_timestamp
-  portRow('port: completed before requested', 'malformed_timestamp', port('Q-MT1', { completed_at: '2019-11-25 02:00:00', updated_at: '2019-11-26 03:00:00' }), port('Q-MT1')),
-  portRow('port: completed without completed_at', 'malformed_timestamp', port('Q-MT2', { completed_at: null }), port('Q-MT2')),
-  portRow('port: updated before requested', 'malformed_timestamp', port('Q-MT3', { updated_at: '2019-11-20 00:00:00' }), port('Q-MT3')),
-  portRow('port: filed three days from its request date', 'malformed_timestamp', port('Q-MT4'), port('Q-MT4'), '2019-11-29', '2019-11-26'),
-  exitRow('exit: filed three days from its collection date', 'malformed_timestamp', answer('Q-EMT1'), answer('Q-EMT1'), '2019-11-29', '2019-11-26'),
+  portRow(
+    'port: completed before requested',
+    'malformed_timestamp',
+    port('Q-MT1', { completed_at: '2019-11-25 02:00:00', updated_at: '2019-11-26 03:00:00' }),
+    port('Q-MT1'),
+  ),
+  portRow(
+    'port: completed without completed_at',
+    'malformed_timestamp',
+    port('Q-MT2', { completed_at: null }),
+    port('Q-MT2'),
+  ),
+  portRow(
+    'port: updated before requested',
+    'malformed_timestamp',
+    port('Q-MT3', { updated_at: '2019-11-20 00:00:00' }),
+    port('Q-MT3'),
+  ),
+  portRow(
+    'port: filed three days from its request date',
+    'malformed_timestamp',
+    port('Q-MT4'),
+    port('Q-MT4'),
+    '2019-11-29',
+    '2019-11-26',
+  ),
+  exitRow(
+    'exit: filed three days from its collection date',
+    'malformed_timestamp',
+    answer('Q-EMT1'),
+    answer('Q-EMT1'),
+    '2019-11-29',
+    '2019-11-26',
+  ),
   // negative_value
   portRow('port: negative fee', 'negative_value', port('Q-NV1', { monthly_fee_cny: -58 }), port('Q-NV1')),
   portRow('port: negative tenure', 'negative_value', port('Q-NV2', { tenure_months: -1 }), port('Q-NV2')),
@@ -148,7 +243,12 @@ const BAD_ROWS: readonly BadRow[] = [
   baseRow('base: negative subscribers', 'negative_value', base({ subscribers: -600 })),
   // donor_equals_recipient
   portRow('port: CUCC to CUCC', 'donor_equals_recipient', port('Q-DR1', { donor_operator: 'CUCC' }), port('Q-DR1')),
-  portRow('port: CMCC to CMCC, rejected', 'donor_equals_recipient', rejected('Q-DR2', { recipient_operator: 'CMCC' }), rejected('Q-DR2')),
+  portRow(
+    'port: CMCC to CMCC, rejected',
+    'donor_equals_recipient',
+    rejected('Q-DR2', { recipient_operator: 'CMCC' }),
+    rejected('Q-DR2'),
+  ),
 ];
 
 const tally = createTally('quarantine');
@@ -163,7 +263,10 @@ let labels: Record<string, string>;
  * again: the tests of this file run one after the other, and a copy of the lake per case costs
  * more than the case.
  */
-async function withRows<T>(rows: readonly { table: Table; partition: string; row: FixtureRow }[], act: (lakeDir: string) => Promise<T>): Promise<T> {
+async function withRows<T>(
+  rows: readonly { table: Table; partition: string; row: FixtureRow }[],
+  act: (lakeDir: string) => Promise<T>,
+): Promise<T> {
   const files: string[] = [];
   try {
     for (const [index, { table, partition, row }] of rows.entries()) {
@@ -180,7 +283,11 @@ beforeAll(async () => {
   baselineLake = join(root, 'baseline');
   await writeHandMadeLake(baselineLake);
   baseline = (await archiveReports(baselineLake, join(root, 'baseline-out'), SPEC)).archived[0]!.model;
-  labels = (JSON.parse(await readFile('templates/locales/en.json', 'utf8')) as { dataQuality: { reasons: Record<string, string> } }).dataQuality.reasons;
+  labels = (
+    JSON.parse(await readFile('templates/locales/en.json', 'utf8')) as {
+      dataQuality: { reasons: Record<string, string> };
+    }
+  ).dataQuality.reasons;
 }, 120_000);
 
 afterAll(async () => {
@@ -192,15 +299,25 @@ describe('the quarantine reasons of the data contract', () => {
   it('are the five reasons the product counts, each with bad rows below', () => {
     // data-contract.md: "an unknown code, a missing key column, a malformed timestamp, a
     // negative fee or count, or a donor equal to its recipient".
-    expect([...QUARANTINE_REASONS].sort()).toEqual(['donor_equals_recipient', 'malformed_timestamp', 'missing_key', 'negative_value', 'unknown_code']);
-    for (const reason of QUARANTINE_REASONS) expect(BAD_ROWS.filter((row) => row.reason === reason).length).toBeGreaterThan(0);
+    expect([...QUARANTINE_REASONS].sort()).toEqual([
+      'donor_equals_recipient',
+      'malformed_timestamp',
+      'missing_key',
+      'negative_value',
+      'unknown_code',
+    ]);
+    for (const reason of QUARANTINE_REASONS)
+      expect(BAD_ROWS.filter((row) => row.reason === reason).length).toBeGreaterThan(0);
     for (const reason of QUARANTINE_REASONS) expect(labels[reason], `label of ${reason}`).toBeTruthy();
   });
 });
 
 describe.each(BAD_ROWS.map((row) => [row.name, row] as const))('without its defect, %s', (_name, row) => {
   it('would change the figures (so leaving it out is not vacuous)', async () => {
-    const twin = await withRows([{ table: row.table, partition: row.twinPartition ?? row.partition, row: row.twin }], (lakeDir) => modelOf(lakeDir, SPEC));
+    const twin = await withRows(
+      [{ table: row.table, partition: row.twinPartition ?? row.partition, row: row.twin }],
+      (lakeDir) => modelOf(lakeDir, SPEC),
+    );
 
     expect(figuresOf(twin)).not.toEqual(figuresOf(baseline));
     expect(twin.dataQuality.quarantinedTotal).toBe(baseline.dataQuality.quarantinedTotal);
@@ -225,7 +342,8 @@ describe.each(QUARANTINE_REASONS.map((reason) => [reason] as const))('rows quara
   });
 
   it(`are counted under ${reason}, and under no other reason`, () => {
-    const count = (model: Briefing, which: string) => model.dataQuality.quarantined.find((entry) => entry.reason === which)?.count ?? 0;
+    const count = (model: Briefing, which: string) =>
+      model.dataQuality.quarantined.find((entry) => entry.reason === which)?.count ?? 0;
     for (const other of QUARANTINE_REASONS) {
       expect(count(briefing, other), other).toBe(count(baseline, other) + (other === reason ? rows.length : 0));
     }
@@ -239,12 +357,18 @@ describe.each(QUARANTINE_REASONS.map((reason) => [reason] as const))('rows quara
     for (const table of briefing.dataQuality.tables) {
       const before = baseline.dataQuality.tables.find((entry) => entry.table === table.table);
       const added = rows.filter((row) => row.table === table.table).length;
-      expect(table, table.table).toEqual({ ...before, table: table.table, rowsRead: (before?.rowsRead ?? 0) + added, quarantined: (before?.quarantined ?? 0) + added });
+      expect(table, table.table).toEqual({
+        ...before,
+        table: table.table,
+        rowsRead: (before?.rowsRead ?? 0) + added,
+        quarantined: (before?.quarantined ?? 0) + added,
+      });
     }
   });
 
   it('are reported in the data-quality line of the text part', () => {
-    const expected = (baseline.dataQuality.quarantined.find((entry) => entry.reason === reason)?.count ?? 0) + rows.length;
+    const expected =
+      (baseline.dataQuality.quarantined.find((entry) => entry.reason === reason)?.count ?? 0) + rows.length;
     const line = text.split('\n').find((candidate) => candidate.includes(labels[reason]!));
     expect(line, `a line naming ${labels[reason]}`).toBeDefined();
     expect(line!.trim().endsWith(String(expected))).toBe(true);

@@ -12,8 +12,8 @@ import { ExitCode } from '#cli/exit-codes.ts';
 import { bufferIo } from '#cli/io.ts';
 import { main } from '#cli/main.ts';
 import { ConfigurationError, PeriodError, QueryError } from '#core/errors.ts';
-import { METRIC_QUERIES, type MetricQueryName, type QueryEngine, type QueryParameters } from '#core/ports.ts';
 import { parsePeriod } from '#core/period.ts';
+import { METRIC_QUERIES, type MetricQueryName, type QueryEngine, type QueryParameters } from '#core/ports.ts';
 import { planQueries } from '#core/query-plan.ts';
 import { reportDefinition } from '#core/report-definitions.ts';
 import { prepareRun } from '#core/report-run.ts';
@@ -28,7 +28,11 @@ let lakeDir: string;
 /** A file an injected COPY statement would create: its absence shows nothing ran. */
 const pwned = join(tmpdir(), `mnp-injection-pwned-${process.pid}.csv`);
 
-const exists = (path: string) => stat(path).then(() => true, () => false);
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 function injections(): string[] {
   return [
@@ -36,7 +40,7 @@ function injections(): string[] {
     "2019-11' OR '1'='1",
     `2019-W48'); COPY (SELECT 42) TO '${pwned}'; --`,
     '2019-W48" OR "1"="1',
-    '2019-W48; ATTACH \'/tmp/x.db\' AS x',
+    "2019-W48; ATTACH '/tmp/x.db' AS x",
     '44 UNION SELECT msisdn_hash FROM port_requests',
   ];
 }
@@ -64,7 +68,10 @@ describe('the metric queries', () => {
       expect(compiled.sql, name).not.toContain('MARK');
       expect(compiled.sql, name).not.toContain('DROP TABLE');
       expect(compiled.values.length, name).toBeGreaterThan(0);
-      expect(compiled.values.every((value) => String(value).startsWith(marker)), name).toBe(true);
+      expect(
+        compiled.values.every((value) => String(value).startsWith(marker)),
+        name,
+      ).toBe(true);
     }
   });
 });
@@ -74,11 +81,25 @@ describe('the command line', () => {
     ['--period', ['run', '--report', 'hq-weekly', '--period', "2019-W48'; DROP TABLE port_requests; --"]],
     ['--period (a month)', ['run', '--report', 'province-monthly', '--period', "2019-11' OR '1'='1"]],
     ['--audience', ['run', '--report', 'province-monthly', '--period', '2019-11', '--audience', "44' OR '1'='1"]],
-    ['--audience (a union)', ['run', '--report', 'province-monthly', '--period', '2019-11', '--audience', '44 UNION SELECT msisdn_hash FROM port_requests']],
+    [
+      '--audience (a union)',
+      [
+        'run',
+        '--report',
+        'province-monthly',
+        '--period',
+        '2019-11',
+        '--audience',
+        '44 UNION SELECT msisdn_hash FROM port_requests',
+      ],
+    ],
     ['--report', ['run', '--report', "hq-weekly'; --", '--period', '2019-W48']],
     ['--home-operator', ['run', '--report', 'hq-weekly', '--period', '2019-W48', '--home-operator', "CMCC' OR '1'='1"]],
     ['rerun --audience', ['rerun', '--report', 'province-monthly', '--period', '2019-11', '--audience', "44'--"]],
-    ['preview --period', ['preview', '--report', 'hq-weekly', '--period', `2019-W48'); COPY (SELECT 42) TO 'x.csv'; --`]],
+    [
+      'preview --period',
+      ['preview', '--report', 'hq-weekly', '--period', `2019-W48'); COPY (SELECT 42) TO 'x.csv'; --`],
+    ],
   ];
 
   it.each(cases)('rejects an injection through %s with a usage error, before any work', async (option, args) => {
@@ -110,9 +131,18 @@ describe('the run API', () => {
     const ports = { engine, inventory: new FsLake(lakeDir) };
     const generatedAt = new Date('2019-12-02T00:00:00Z');
 
-    await expect(prepareRun({ reportId: 'hq-weekly', periodId: hostile, homeOperator: 'CMCC', generatedAt }, ports)).rejects.toBeInstanceOf(PeriodError);
-    await expect(prepareRun({ reportId: 'province-monthly', periodId: '2019-11', homeOperator: 'CMCC', audiences: [hostile], generatedAt }, ports)).rejects.toBeInstanceOf(ConfigurationError);
-    await expect(prepareRun({ reportId: hostile, periodId: '2019-W48', homeOperator: 'CMCC', generatedAt }, ports)).rejects.toBeInstanceOf(ConfigurationError);
+    await expect(
+      prepareRun({ reportId: 'hq-weekly', periodId: hostile, homeOperator: 'CMCC', generatedAt }, ports),
+    ).rejects.toBeInstanceOf(PeriodError);
+    await expect(
+      prepareRun(
+        { reportId: 'province-monthly', periodId: '2019-11', homeOperator: 'CMCC', audiences: [hostile], generatedAt },
+        ports,
+      ),
+    ).rejects.toBeInstanceOf(ConfigurationError);
+    await expect(
+      prepareRun({ reportId: hostile, periodId: '2019-W48', homeOperator: 'CMCC', generatedAt }, ports),
+    ).rejects.toBeInstanceOf(ConfigurationError);
     expect(engine.calls).toBe(0);
   });
 });
@@ -138,11 +168,13 @@ describe('the engine, given hostile parameter values directly', () => {
     for (const name of METRIC_QUERIES) {
       for (const key of Object.keys(plan[name])) {
         // A string compared with a string is harmless; cast to a timestamp it fails to convert.
-        attempts.push(engine.runMetric(name, { ...plan[name], [key]: hostile }).catch((error: unknown) => {
-          expect(error).toBeInstanceOf(QueryError);
-          expect((error as Error).message).toMatch(/Conversion Error|Could not convert|invalid|timestamp/i);
-          return 'refused';
-        }));
+        attempts.push(
+          engine.runMetric(name, { ...plan[name], [key]: hostile }).catch((error: unknown) => {
+            expect(error).toBeInstanceOf(QueryError);
+            expect((error as Error).message).toMatch(/Conversion Error|Could not convert|invalid|timestamp/i);
+            return 'refused';
+          }),
+        );
       }
     }
     await Promise.all(attempts);

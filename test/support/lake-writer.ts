@@ -3,7 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { lakeContract, sqlTypeOf, type LakeTableName } from '#reference/lake-schema.ts';
+import { type LakeTableName, lakeContract, sqlTypeOf } from '#reference/lake-schema.ts';
 
 export type FixtureRow = Record<string, string | number | null>;
 
@@ -62,7 +62,11 @@ export async function writePartition(
 }
 
 /** Empty partitions with markers, so that a hand-made lake has no "missing partition" noise. */
-export async function markEmptyPartitions(lakeDir: string, table: LakeTableName, values: readonly string[]): Promise<void> {
+export async function markEmptyPartitions(
+  lakeDir: string,
+  table: LakeTableName,
+  values: readonly string[],
+): Promise<void> {
   const { partition } = lakeContract[table];
   for (const value of values) {
     const dir = join(lakeDir, table, `${partition.column}=${value}`);

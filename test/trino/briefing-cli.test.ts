@@ -12,9 +12,19 @@ import { TEST_LAKES, type TestLakeName } from './support/lakes.ts';
 
 const RUNS: { lake: TestLakeName; report: string; period: string; audience: string }[] = [
   { lake: 'handmade', report: 'hq-weekly', period: TEST_LAKES.handmade.week, audience: 'hq' },
-  { lake: 'handmade', report: 'province-monthly', period: TEST_LAKES.handmade.month, audience: TEST_LAKES.handmade.province },
+  {
+    lake: 'handmade',
+    report: 'province-monthly',
+    period: TEST_LAKES.handmade.month,
+    audience: TEST_LAKES.handmade.province,
+  },
   { lake: 'generated', report: 'hq-weekly', period: TEST_LAKES.generated.week, audience: 'hq' },
-  { lake: 'generated', report: 'province-monthly', period: TEST_LAKES.generated.month, audience: TEST_LAKES.generated.province },
+  {
+    lake: 'generated',
+    report: 'province-monthly',
+    period: TEST_LAKES.generated.month,
+    audience: TEST_LAKES.generated.province,
+  },
 ];
 
 let workDir: string;
@@ -27,16 +37,37 @@ afterAll(async () => {
   await rm(workDir, { recursive: true, force: true });
 });
 
-async function briefingJson(run: (typeof RUNS)[number], engineArgs: readonly string[], outName: string): Promise<Record<string, unknown>> {
+async function briefingJson(
+  run: (typeof RUNS)[number],
+  engineArgs: readonly string[],
+  outName: string,
+): Promise<Record<string, unknown>> {
   const out = join(workDir, outName);
   const io = bufferIo();
-  const audienceArgs = run.audience === 'hq' ? [] : ['--province', run.audience];
+  const audienceArgs = run.audience === 'hq' ? [] : ['--audience', run.audience];
   const code = await main(
-    ['run', '--report', run.report, '--period', run.period, ...audienceArgs, '--lake', inject('trinoLakes')[run.lake], '--out', out, '--no-deliver', '--locale', 'en', ...engineArgs],
+    [
+      'run',
+      '--report',
+      run.report,
+      '--period',
+      run.period,
+      ...audienceArgs,
+      '--lake',
+      inject('trinoLakes')[run.lake],
+      '--out',
+      out,
+      '--no-deliver',
+      '--locale',
+      'en',
+      ...engineArgs,
+    ],
     io,
   );
   expect(code, io.stderr.join('\n')).toBe(ExitCode.OK);
-  const briefing = JSON.parse(await readFile(join(out, run.report, run.period, run.audience, 'briefing.json'), 'utf8')) as Record<string, unknown>;
+  const briefing = JSON.parse(
+    await readFile(join(out, run.report, run.period, run.audience, 'briefing.json'), 'utf8'),
+  ) as Record<string, unknown>;
   // The one field that differs between two runs whatever the engine.
   delete briefing['generatedAt'];
   return briefing;
@@ -46,7 +77,11 @@ describe.skipIf(trinoSkipReason !== '')('mnp-briefings run --engine trino', () =
   it.each(RUNS)('writes the same briefing.json as DuckDB for $report $period ($lake lake)', async (run) => {
     const schema = TEST_LAKES[run.lake].schema;
     const duckdb = await briefingJson(run, [], `duckdb-${run.lake}-${run.report}`);
-    const trino = await briefingJson(run, ['--engine', 'trino', '--trino-url', inject('trinoUrl'), '--trino-catalog', 'hive', '--trino-schema', schema], `trino-${run.lake}-${run.report}`);
+    const trino = await briefingJson(
+      run,
+      ['--engine', 'trino', '--trino-url', inject('trinoUrl'), '--trino-catalog', 'hive', '--trino-schema', schema],
+      `trino-${run.lake}-${run.report}`,
+    );
     expect(trino).toEqual(duckdb);
     expect(JSON.stringify(duckdb)).toMatch(/"flows"/);
   });

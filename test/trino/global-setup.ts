@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
 import { registerLakeTables } from '#adapters/engine/trino-tables.ts';
-import { TEST_LAKES, writeTestLake, type TestLakeName } from './support/lakes.ts';
+import { TEST_LAKES, type TestLakeName, writeTestLake } from './support/lakes.ts';
 
 const run = promisify(execFile);
 const SCRIPTS = resolve(import.meta.dirname, '../../scripts/trino');
@@ -67,7 +67,8 @@ export default async function setup(project: TestProject): Promise<(() => Promis
       return stdout.trim().split('\n').at(-1) ?? '';
     });
     const [how, address] = output.split(' ');
-    if (!address || (how !== 'started' && how !== 'reused')) throw new Error(`start-trino.sh printed ${JSON.stringify(output)}, expected "started URL" or "reused URL"`);
+    if (!address || (how !== 'started' && how !== 'reused'))
+      throw new Error(`start-trino.sh printed ${JSON.stringify(output)}, expected "started URL" or "reused URL"`);
     url = address;
     startedHere = how === 'started';
   } else {
@@ -81,7 +82,12 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     await step(`register the ${name} lake's tables in schema hive.${TEST_LAKES[name].schema}`, () =>
       registerLakeTables(
         { url, user: 'mnp-briefings-tests' },
-        { catalog: 'hive', schema: TEST_LAKES[name].schema, lakeLocation: `local://${lakes[name]}`, onStep: (description) => say(`  ${description}`) },
+        {
+          catalog: 'hive',
+          schema: TEST_LAKES[name].schema,
+          lakeLocation: `local://${lakes[name]}`,
+          onStep: (description) => say(`  ${description}`),
+        },
       ),
     );
   }
@@ -96,7 +102,6 @@ export default async function setup(project: TestProject): Promise<(() => Promis
         const { stderr } = await run(join(SCRIPTS, 'stop-trino.sh'));
         process.stderr.write(stderr);
       });
-    }
-    else say(`leaving the Trino at ${url} running (this run did not start it)`);
+    } else say(`leaving the Trino at ${url} running (this run did not start it)`);
   };
 }

@@ -2,11 +2,11 @@
 // engine Athena runs), over the same Parquet files: the hand-made lake, and a generated lake with
 // quarantined rows, status updates, a re-delivered file and instants at Beijing midnight.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { METRIC_QUERIES, type MetricQueryName } from '#core/ports.ts';
 import { parsePeriod } from '#core/period.ts';
+import { METRIC_QUERIES, type MetricQueryName } from '#core/ports.ts';
 import { planQueries } from '#core/query-plan.ts';
 import { reportDefinition } from '#core/report-definitions.ts';
-import { comparableRows, openEngines, trinoSkipReason, type EnginePair } from './support/engines.ts';
+import { comparableRows, type EnginePair, openEngines, trinoSkipReason } from './support/engines.ts';
 import { TEST_LAKES, type TestLakeName } from './support/lakes.ts';
 
 const CASES = (Object.keys(TEST_LAKES) as TestLakeName[]).flatMap((lake) => [

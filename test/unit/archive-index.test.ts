@@ -95,11 +95,17 @@ describe('the archive index', () => {
     const html = await writtenIndex();
     // assess
     expect(html).toContain('<h2 id="report-hq-weekly">携号转网周报 / <span lang="en">MNP weekly briefing</span></h2>');
-    expect(html).toContain('<h2 id="report-province-monthly">携号转网月度指导 / <span lang="en">MNP monthly guidance</span></h2>');
+    expect(html).toContain(
+      '<h2 id="report-province-monthly">携号转网月度指导 / <span lang="en">MNP monthly guidance</span></h2>',
+    );
     expect(html).toContain('<time datetime="2019-W52">2019年第52周<br><span lang="en">week 52 of 2019</span></time>');
     expect(html).toContain('<time datetime="2019-12">2019年12月<br><span lang="en">December 2019</span></time>');
-    expect(html).toContain('<a href="hq-weekly/2019-W52/hq/briefing.html">总部 / <span lang="en">Headquarters</span></a>');
-    expect(html).toContain('<a href="province-monthly/2019-12/44/briefing.html">广东省 / <span lang="en">Guangdong</span></a>');
+    expect(html).toContain(
+      '<a href="hq-weekly/2019-W52/hq/briefing.html">总部 / <span lang="en">Headquarters</span></a>',
+    );
+    expect(html).toContain(
+      '<a href="province-monthly/2019-12/44/briefing.html">广东省 / <span lang="en">Guangdong</span></a>',
+    );
   });
 
   it('puts headquarters first, then provinces by code', async () => {
@@ -120,7 +126,9 @@ describe('the archive index', () => {
     const html = await writtenIndex();
     const report = await validator.validateString(html);
     // assess
-    expect(report.results.flatMap((result) => result.messages.map((message) => `${message.ruleId}: ${message.message}`))).toEqual([]);
+    expect(
+      report.results.flatMap((result) => result.messages.map((message) => `${message.ruleId}: ${message.message}`)),
+    ).toEqual([]);
     expect(html).toMatch(/^<!DOCTYPE html>\n<html lang="zh-CN">/);
     expect(headingsOf(html)).toEqual([1, 2, 2]);
     expect(html.match(/<th scope="col">/g)).toHaveLength(4);
@@ -136,7 +144,10 @@ describe('the archive index', () => {
     // assess
     expect(html).not.toContain('<b>');
     expect(html).toContain('draft &lt;b&gt;&amp;&quot;x&quot;');
-    expect(hrefsOf(html)).toEqual(['hq-weekly/2019-W52/hq/briefing.html', 'hq-weekly/draft%20%3Cb%3E%26%22x%22/a%3Cb/briefing.html']);
+    expect(hrefsOf(html)).toEqual([
+      'hq-weekly/2019-W52/hq/briefing.html',
+      'hq-weekly/draft%20%3Cb%3E%26%22x%22/a%3Cb/briefing.html',
+    ]);
     expect((await validator.validateString(html)).valid).toBe(true);
   });
 

@@ -5,10 +5,10 @@ import {
   AthenaClient,
   GetQueryExecutionCommand,
   GetQueryResultsCommand,
+  type GetQueryResultsCommandOutput,
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
   TooManyRequestsException,
-  type GetQueryResultsCommandOutput,
 } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -41,8 +41,17 @@ function recordingLogger(lines: LogLine[]): Logger {
   };
 }
 
-function state(State: 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED', extra: Record<string, unknown> = {}) {
-  return { QueryExecution: { QueryExecutionId: 'q-1', Status: { State, ...extra }, Statistics: { DataScannedInBytes: 123_456_789, EngineExecutionTimeInMillis: 2100 } } };
+function state(
+  State: 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED',
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    QueryExecution: {
+      QueryExecutionId: 'q-1',
+      Status: { State, ...extra },
+      Statistics: { DataScannedInBytes: 123_456_789, EngineExecutionTimeInMillis: 2100 },
+    },
+  };
 }
 
 const FLOW_COLUMNS = [
@@ -57,7 +66,11 @@ function row(...values: (string | undefined)[]) {
   return { Data: values.map((value) => (value === undefined ? {} : { VarCharValue: value })) };
 }
 
-function page(rows: ReturnType<typeof row>[], nextToken?: string, columns = FLOW_COLUMNS): Partial<GetQueryResultsCommandOutput> {
+function page(
+  rows: ReturnType<typeof row>[],
+  nextToken?: string,
+  columns = FLOW_COLUMNS,
+): Partial<GetQueryResultsCommandOutput> {
   return { ResultSet: { ResultSetMetadata: { ColumnInfo: columns }, Rows: rows }, NextToken: nextToken };
 }
 
@@ -130,7 +143,9 @@ describe('Athena engine', () => {
       });
 
       const [flows, dataQuality] = athena.commandCalls(StartQueryExecutionCommand).map((call) => call.args[0].input);
-      expect(flows!.ResultReuseConfiguration).toEqual({ ResultReuseByAgeConfiguration: { Enabled: true, MaxAgeInMinutes: 60 } });
+      expect(flows!.ResultReuseConfiguration).toEqual({
+        ResultReuseByAgeConfiguration: { Enabled: true, MaxAgeInMinutes: 60 },
+      });
       expect(dataQuality!.ResultReuseConfiguration).toBeUndefined();
     });
   });
@@ -172,7 +187,14 @@ describe('Athena engine', () => {
       });
       athena.on(StopQueryExecutionCommand).resolves({});
       return {
-        engine: createEngine({ now: () => clock, sleep: async (ms) => { sleeps.push(ms); clock += ms; }, ...options }),
+        engine: createEngine({
+          now: () => clock,
+          sleep: async (ms) => {
+            sleeps.push(ms);
+            clock += ms;
+          },
+          ...options,
+        }),
         clock: () => clock,
       };
     };
@@ -180,7 +202,9 @@ describe('Athena engine', () => {
     it('counts the time spent in calls, not only the sleeps, against the timeout', async () => {
       const { engine: clocked, clock } = clockedEngine({ polling: { timeoutMs: 2000 } });
 
-      await expect(clocked.runMetric('flows', BASE_PARAMETERS)).rejects.toThrow(/still RUNNING in Athena after 2 s \(q-1\); stopped it/);
+      await expect(clocked.runMetric('flows', BASE_PARAMETERS)).rejects.toThrow(
+        /still RUNNING in Athena after 2 s \(q-1\); stopped it/,
+      );
 
       // Sleeps 250 + 375 + 375 (cut to the time left) and three calls of 400 ms: 2.2 s of wall
       // time, where the sleeps alone (1 s) would have let it run on.
@@ -192,7 +216,10 @@ describe('Athena engine', () => {
     it('stops the query before the Lambda runs out of time', async () => {
       // 12 s left when the query starts, 10 s kept in reserve: about 2 s to run.
       let remaining = 12_000;
-      const { engine: clocked, clock } = clockedEngine({ polling: { timeoutMs: 540_000 }, remainingTimeMs: () => remaining - clock() });
+      const { engine: clocked, clock } = clockedEngine({
+        polling: { timeoutMs: 540_000 },
+        remainingTimeMs: () => remaining - clock(),
+      });
       remaining += clock();
 
       await expect(clocked.runMetric('flows', BASE_PARAMETERS)).rejects.toThrow(/stopped it/);
@@ -206,8 +233,19 @@ describe('Athena engine', () => {
     it('pages through every page, skipping only the header of the first', async () => {
       athena
         .on(GetQueryResultsCommand)
-        .resolvesOnce(page([row('day', 'province_code', 'donor', 'recipient', 'ports'), row('2019-11-18', '44', 'CMCC', 'CTCC', '12'), row('2019-11-18', '44', 'CUCC', 'CTCC', '7')], 'page-2'))
-        .resolvesOnce(page([row('2019-11-19', '11', 'CMCC', 'CUCC', '3'), row('2019-11-19', '11', 'CTCC', 'CMCC', '1')], 'page-3'))
+        .resolvesOnce(
+          page(
+            [
+              row('day', 'province_code', 'donor', 'recipient', 'ports'),
+              row('2019-11-18', '44', 'CMCC', 'CTCC', '12'),
+              row('2019-11-18', '44', 'CUCC', 'CTCC', '7'),
+            ],
+            'page-2',
+          ),
+        )
+        .resolvesOnce(
+          page([row('2019-11-19', '11', 'CMCC', 'CUCC', '3'), row('2019-11-19', '11', 'CTCC', 'CMCC', '1')], 'page-3'),
+        )
         .resolvesOnce(page([row('2019-11-20', '31', 'CBN', 'CMCC', '2')]));
 
       const rows = await engine.runMetric('flows', BASE_PARAMETERS);
@@ -233,7 +271,16 @@ describe('Athena engine', () => {
       ];
       athena
         .on(GetQueryResultsCommand)
-        .resolves(page([row(...columns.map((c) => c.Name)), row('9007199254740991', '-4', '1.25E2', '1234.50', '中国移动', '2019-11-27', '', undefined, undefined)], undefined, columns));
+        .resolves(
+          page(
+            [
+              row(...columns.map((c) => c.Name)),
+              row('9007199254740991', '-4', '1.25E2', '1234.50', '中国移动', '2019-11-27', '', undefined, undefined),
+            ],
+            undefined,
+            columns,
+          ),
+        );
 
       const [result] = await engine.runMetric('flows', BASE_PARAMETERS);
 
@@ -256,7 +303,12 @@ describe('Athena engine', () => {
 
       expect(engine.queryCount).toBe(2);
       expect(lines.filter((line) => line.message === 'athena query done')).toHaveLength(2);
-      expect(lines[0]!.fields).toMatchObject({ query: 'flows', queryExecutionId: 'q-1', bytesScanned: 123_456_789, rows: 0 });
+      expect(lines[0]!.fields).toMatchObject({
+        query: 'flows',
+        queryExecutionId: 'q-1',
+        bytesScanned: 123_456_789,
+        rows: 0,
+      });
     });
   });
 
@@ -269,7 +321,10 @@ describe('Athena engine', () => {
         .rejectsOnce(new TooManyRequestsException({ message: 'Too many queries', $metadata: {} }))
         .resolves({ QueryExecutionId: 'q-1' });
       athena.on(GetQueryExecutionCommand).rejectsOnce(throttling).resolves(state('SUCCEEDED'));
-      athena.on(GetQueryResultsCommand).rejectsOnce(throttling).resolves(page([row('day', 'province_code', 'donor', 'recipient', 'ports')]));
+      athena
+        .on(GetQueryResultsCommand)
+        .rejectsOnce(throttling)
+        .resolves(page([row('day', 'province_code', 'donor', 'recipient', 'ports')]));
 
       const rows = await engine.runMetric('flows', BASE_PARAMETERS);
 
@@ -282,14 +337,22 @@ describe('Athena engine', () => {
 
     it('gives up after its attempts and says the query could not start', async () => {
       engine = createEngine({ throttling: { attempts: 3 } });
-      athena.on(StartQueryExecutionCommand).rejects(new TooManyRequestsException({ message: 'Too many queries', $metadata: {} }));
+      athena
+        .on(StartQueryExecutionCommand)
+        .rejects(new TooManyRequestsException({ message: 'Too many queries', $metadata: {} }));
 
-      await expect(engine.runMetric('flows', BASE_PARAMETERS)).rejects.toThrow(/query flows could not start in Athena: Too many queries/);
+      await expect(engine.runMetric('flows', BASE_PARAMETERS)).rejects.toThrow(
+        /query flows could not start in Athena: Too many queries/,
+      );
       expect(athena.commandCalls(StartQueryExecutionCommand)).toHaveLength(3);
     });
 
     it('does not retry an error that is not throttling', async () => {
-      athena.on(StartQueryExecutionCommand).rejects(Object.assign(new Error('Queries of this type are not supported'), { name: 'InvalidRequestException' }));
+      athena
+        .on(StartQueryExecutionCommand)
+        .rejects(
+          Object.assign(new Error('Queries of this type are not supported'), { name: 'InvalidRequestException' }),
+        );
 
       await expect(engine.runMetric('flows', BASE_PARAMETERS)).rejects.toBeInstanceOf(QueryError);
       expect(athena.commandCalls(StartQueryExecutionCommand)).toHaveLength(1);
@@ -299,7 +362,10 @@ describe('Athena engine', () => {
   describe('failures', () => {
     it('reports a FAILED query with the reason Athena gives', async () => {
       const reason = "COLUMN_NOT_FOUND: line 3:5: Column 'donor_operatr' cannot be resolved";
-      athena.on(GetQueryExecutionCommand).resolvesOnce(state('RUNNING')).resolves(state('FAILED', { StateChangeReason: reason }));
+      athena
+        .on(GetQueryExecutionCommand)
+        .resolvesOnce(state('RUNNING'))
+        .resolves(state('FAILED', { StateChangeReason: reason }));
 
       const error = await engine.runMetric('flows', BASE_PARAMETERS).catch((caught: unknown) => caught);
 
@@ -310,9 +376,13 @@ describe('Athena engine', () => {
     });
 
     it('reports a CANCELLED query as such', async () => {
-      athena.on(GetQueryExecutionCommand).resolves(state('CANCELLED', { StateChangeReason: 'Query cancelled by user' }));
+      athena
+        .on(GetQueryExecutionCommand)
+        .resolves(state('CANCELLED', { StateChangeReason: 'Query cancelled by user' }));
 
-      await expect(engine.runMetric('flows', BASE_PARAMETERS)).rejects.toThrow('query flows cancelled in Athena (q-1): Query cancelled by user');
+      await expect(engine.runMetric('flows', BASE_PARAMETERS)).rejects.toThrow(
+        'query flows cancelled in Athena (q-1): Query cancelled by user',
+      );
     });
   });
 });

@@ -2,7 +2,7 @@
 // same bytes, and a spec the chart cannot draw fails with a message that names the problem.
 import { describe, expect, it } from 'vitest';
 import type { GroupedBarChartSpec, TrendChartSpec } from '#render/charts/chart-spec.ts';
-import { ChartError, MissingGlyphError, createChartDrawer, drawChart } from '#render/charts/draw-chart.ts';
+import { ChartError, createChartDrawer, drawChart, MissingGlyphError } from '#render/charts/draw-chart.ts';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -45,16 +45,33 @@ const operatorSpec: GroupedBarChartSpec = {
   horizontal: true,
   legend: false,
   series: [
-    { name: 'Port-ins', color: '#595959', colors: ['#0072b2', '#d55e00', '#009e73'], values: [566, 462, 1010], valueLabels: ['Port-ins 566', 'Port-ins 462', 'Port-ins 1,010'] },
-    { name: 'Port-outs', color: '#595959', colors: ['#0072b2', '#d55e00', '#009e73'], values: [1179, 519, 340], valueLabels: ['Port-outs 1,179', 'Port-outs 519', 'Port-outs 340'], dashed: true },
+    {
+      name: 'Port-ins',
+      color: '#595959',
+      colors: ['#0072b2', '#d55e00', '#009e73'],
+      values: [566, 462, 1010],
+      valueLabels: ['Port-ins 566', 'Port-ins 462', 'Port-ins 1,010'],
+    },
+    {
+      name: 'Port-outs',
+      color: '#595959',
+      colors: ['#0072b2', '#d55e00', '#009e73'],
+      values: [1179, 519, 340],
+      valueLabels: ['Port-outs 1,179', 'Port-outs 519', 'Port-outs 340'],
+      dashed: true,
+    },
   ],
 };
 
 /** The texts of an SVG's <text> elements, entities decoded. */
 function svgTexts(svg: string): string[] {
-  return [...svg.matchAll(/<text[^>]*>([\s\S]*?)<\/text>/g)].flatMap((match) =>
-    [...match[1]!.matchAll(/<tspan[^>]*>([^<]*)<\/tspan>/g)].map((tspan) => tspan[1]!).concat(match[1]!.includes('<tspan') ? [] : [match[1]!]),
-  ).map((text) => text.replace(/&#39;/g, "'").replace(/&amp;/g, '&'));
+  return [...svg.matchAll(/<text[^>]*>([\s\S]*?)<\/text>/g)]
+    .flatMap((match) =>
+      [...match[1]!.matchAll(/<tspan[^>]*>([^<]*)<\/tspan>/g)]
+        .map((tspan) => tspan[1]!)
+        .concat(match[1]!.includes('<tspan') ? [] : [match[1]!]),
+    )
+    .map((text) => text.replace(/&#39;/g, "'").replace(/&amp;/g, '&'));
 }
 
 function pngSize(content: Uint8Array): { width: number; height: number } {
@@ -82,7 +99,11 @@ describe('drawChart', () => {
   it('gives a trend chart with level period labels its 260 px height and lying bars a height that grows with the labels', async () => {
     const trend = await drawChart(trendSpec);
     const fewBars = await drawChart(barSpec);
-    const manyBars = await drawChart({ ...barSpec, labels: [...barSpec.labels, ...barSpec.labels.map((l) => `${l}2`)], series: barSpec.series.map((s) => ({ ...s, values: [...s.values, ...s.values] })) });
+    const manyBars = await drawChart({
+      ...barSpec,
+      labels: [...barSpec.labels, ...barSpec.labels.map((l) => `${l}2`)],
+      series: barSpec.series.map((s) => ({ ...s, values: [...s.values, ...s.values] })),
+    });
 
     expect(trend.height).toBe(260);
     expect(manyBars.height).toBeGreaterThan(fewBars.height);
@@ -117,7 +138,8 @@ describe('drawChart', () => {
     const { svg } = await createChartDrawer().drawSvg(operatorSpec);
 
     const texts = svgTexts(svg);
-    for (const label of [...operatorSpec.labels, ...operatorSpec.series.flatMap((series) => series.valueLabels!)]) expect(texts).toContain(label);
+    for (const label of [...operatorSpec.labels, ...operatorSpec.series.flatMap((series) => series.valueLabels!)])
+      expect(texts).toContain(label);
     for (const color of ['#0072b2', '#d55e00', '#009e73']) {
       expect(svg).toContain(`fill="${color}"`);
       expect(svg).toContain(`<pattern id="hatch-${color.slice(1)}"`);
@@ -127,7 +149,10 @@ describe('drawChart', () => {
   });
 
   it('wraps a category label too long for its room instead of cutting it', async () => {
-    const spec = { ...barSpec, labels: ['Family or broadband bundle elsewhere', 'Tariff level', 'Relocation', 'Other'] };
+    const spec = {
+      ...barSpec,
+      labels: ['Family or broadband bundle elsewhere', 'Tariff level', 'Relocation', 'Other'],
+    };
 
     const { svg } = await createChartDrawer().drawSvg(spec);
 
@@ -138,7 +163,10 @@ describe('drawChart', () => {
   });
 
   it('refuses a bar text with a character the chart font lacks', async () => {
-    const spec = { ...operatorSpec, series: [{ ...operatorSpec.series[0]!, valueLabels: ['龘 566', '462', '1,010'] }, operatorSpec.series[1]!] };
+    const spec = {
+      ...operatorSpec,
+      series: [{ ...operatorSpec.series[0]!, valueLabels: ['龘 566', '462', '1,010'] }, operatorSpec.series[1]!],
+    };
 
     await expect(drawChart(spec)).rejects.toBeInstanceOf(MissingGlyphError);
   });

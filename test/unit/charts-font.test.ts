@@ -12,15 +12,20 @@ const fontPath = fileURLToPath(BUNDLED_CHART_FONT);
 function stringsOf(value: unknown): string[] {
   if (typeof value === 'string') return [value];
   if (Array.isArray(value)) return value.flatMap(stringsOf);
-  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([key, item]) => [key, ...stringsOf(item)]);
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).flatMap(([key, item]) => [key, ...stringsOf(item)]);
   return [];
 }
 
 function jsonStringsIn(folder: string): Map<string, string[]> {
   const dir = new URL(folder, repoRoot);
   if (!existsSync(dir)) return new Map();
-  const files = readdirSync(dir).filter((name) => name.endsWith('.json')).sort();
-  return new Map(files.map((name) => [`${folder}${name}`, stringsOf(JSON.parse(readFileSync(new URL(name, dir), 'utf8')))]));
+  const files = readdirSync(dir)
+    .filter((name) => name.endsWith('.json'))
+    .sort();
+  return new Map(
+    files.map((name) => [`${folder}${name}`, stringsOf(JSON.parse(readFileSync(new URL(name, dir), 'utf8')))]),
+  );
 }
 
 /** The labels of reference data that charts draw: names of operators, provinces, categories, reasons. */
@@ -67,10 +72,15 @@ describe('the bundled chart font', () => {
     const drawer = createChartDrawer();
     const labels = [...new Set(referenceLabels().filter((text) => /[^\x20-\x7e]/.test(text)))];
     const rowHeight = 20;
-    const texts = labels.map((label, row) => `<text x="4" y="${row * rowHeight + 15}" font-family="${drawer.fontFamily}" font-size="14px">${escapeXml(label)}</text>`);
+    const texts = labels.map(
+      (label, row) =>
+        `<text x="4" y="${row * rowHeight + 15}" font-family="${drawer.fontFamily}" font-size="14px">${escapeXml(label)}</text>`,
+    );
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="300" height="${labels.length * rowHeight}">${texts.join('')}</svg>`;
 
-    const image = new Resvg(svg, { font: { fontFiles: [fontPath], loadSystemFonts: false, defaultFontFamily: 'none' } }).render();
+    const image = new Resvg(svg, {
+      font: { fontFiles: [fontPath], loadSystemFonts: false, defaultFontFamily: 'none' },
+    }).render();
 
     // `pixels` copies the whole buffer on every read: read it once.
     const pixels = image.pixels;

@@ -73,7 +73,9 @@ function pairs<T>(items: readonly T[]): [T, T][] {
 
 describe('the operator colours', () => {
   it('each stand at least 3:1 against the white chart card', () => {
-    const weak = operators.filter((operator) => contrastWithWhite(operator.color) < 3).map((operator) => `${operator.code} ${operator.color}`);
+    const weak = operators
+      .filter((operator) => contrastWithWhite(operator.color) < 3)
+      .map((operator) => `${operator.code} ${operator.color}`);
 
     expect(weak).toEqual([]);
   });
@@ -86,7 +88,11 @@ describe('the operator colours', () => {
 
   it.each(Object.entries(SIMULATIONS))('stay apart with %s', (_, matrix) => {
     const close = pairs(operators)
-      .map(([a, b]) => ({ pair: `${a.code}/${b.code}`, apart: distance(a.color, b.color, matrix), main: MAIN_OPERATORS.includes(a.code) && MAIN_OPERATORS.includes(b.code) }))
+      .map(([a, b]) => ({
+        pair: `${a.code}/${b.code}`,
+        apart: distance(a.color, b.color, matrix),
+        main: MAIN_OPERATORS.includes(a.code) && MAIN_OPERATORS.includes(b.code),
+      }))
       .filter(({ apart, main }) => apart < (main ? MAIN_MIN_DISTANCE : ANY_MIN_DISTANCE))
       .map(({ pair, apart }) => `${pair}: ${apart.toFixed(0)}`);
 

@@ -1,7 +1,7 @@
 // The engine options of the local commands: one line and exit code 2 for each mistake.
 import { describe, expect, it } from 'vitest';
-import { ExitCode } from '#cli/exit-codes.ts';
 import { engineChoiceOf, parseS3Lake } from '#cli/engine-options.ts';
+import { ExitCode } from '#cli/exit-codes.ts';
 import { bufferIo } from '#cli/io.ts';
 import { main } from '#cli/main.ts';
 
@@ -17,9 +17,25 @@ describe('--engine', () => {
     ['a URL without trino', ['--trino-url', 'http://127.0.0.1:8080'], /--trino-url is for --engine trino/],
     ['an engine we do not have', ['--engine', 'spark'], /--engine/],
     ['an s3:// lake for DuckDB', ['--lake', 's3://mnp-lake/lake/'], /an s3:\/\/ lake needs --engine trino/],
-    ['a schema that is not a plain SQL name', ['--engine', 'trino', '--trino-url', 'http://127.0.0.1:8080', '--trino-schema', 'lake;drop'], /--trino-schema must be a plain lower-case SQL name/],
+    [
+      'a schema that is not a plain SQL name',
+      ['--engine', 'trino', '--trino-url', 'http://127.0.0.1:8080', '--trino-schema', 'lake;drop'],
+      /--trino-schema must be a plain lower-case SQL name/,
+    ],
   ])('refuses %s with exit code 2', async (_what, engineArgs, message) => {
-    const { code, stderr } = await cli('run', '--report', 'hq-weekly', '--period', '2019-W48', '--lake', '/nonexistent-lake', '--out', '/tmp/mnp-engine-options-out', '--no-deliver', ...engineArgs);
+    const { code, stderr } = await cli(
+      'run',
+      '--report',
+      'hq-weekly',
+      '--period',
+      '2019-W48',
+      '--lake',
+      '/nonexistent-lake',
+      '--out',
+      '/tmp/mnp-engine-options-out',
+      '--no-deliver',
+      ...engineArgs,
+    );
     expect(code).toBe(ExitCode.USAGE);
     expect(stderr).toHaveLength(1);
     expect(stderr[0]).toMatch(message);
@@ -27,7 +43,14 @@ describe('--engine', () => {
 
   it('chooses DuckDB unless told otherwise, and Trino with its catalog and schema', () => {
     expect(engineChoiceOf({})).toEqual({ kind: 'duckdb' });
-    expect(engineChoiceOf({ engine: 'trino', trinoUrl: 'http://t:8080', trinoCatalog: 'lakehouse', trinoSchema: 'mnp_lake_prod' })).toEqual({
+    expect(
+      engineChoiceOf({
+        engine: 'trino',
+        trinoUrl: 'http://t:8080',
+        trinoCatalog: 'lakehouse',
+        trinoSchema: 'mnp_lake_prod',
+      }),
+    ).toEqual({
       kind: 'trino',
       url: 'http://t:8080',
       catalog: 'lakehouse',

@@ -14,9 +14,18 @@ function corrected() {
   model.headline = { ...model.headline, net: -2_344 };
   model.flows.totalCompleted = 15_433;
   model.flows.home = { ...model.flows.home, current: { ...model.flows.home.current, portIns: 4_445, net: -2_344 } };
-  model.flows.withOperators = [{ operator: 'CUCC', portIns: 1_501, portOuts: 2_100, net: -599 }, model.flows.withOperators[1]!];
-  model.dissatisfaction.categories = model.dissatisfaction.categories.map((entry) => (entry.category === 'NETWORK' ? { ...entry, count: 701 } : entry));
-  model.rejections = { ...model.rejections, rejected: 1_218, reasons: [...model.rejections.reasons, { reason: 'ARREARS', count: 3, share: 3 / 1_218, nationalShare: 0.1 }] };
+  model.flows.withOperators = [
+    { operator: 'CUCC', portIns: 1_501, portOuts: 2_100, net: -599 },
+    model.flows.withOperators[1]!,
+  ];
+  model.dissatisfaction.categories = model.dissatisfaction.categories.map((entry) =>
+    entry.category === 'NETWORK' ? { ...entry, count: 701 } : entry,
+  );
+  model.rejections = {
+    ...model.rejections,
+    rejected: 1_218,
+    reasons: [...model.rejections.reasons, { reason: 'ARREARS', count: 3, share: 3 / 1_218, nationalShare: 0.1 }],
+  };
   return model;
 }
 
@@ -42,7 +51,12 @@ describe('the changed figures of a correction', () => {
   });
 
   it('reads in both languages, with the reason and the time of the mail it corrects', () => {
-    const note = { reason: 'late load', correctsSentAt: '2019-12-03T01:05:00.000Z', changes: changedFigures(provinceModel(), corrected()), otherFiguresChanged: false };
+    const note = {
+      reason: 'late load',
+      correctsSentAt: '2019-12-03T01:05:00.000Z',
+      changes: changedFigures(provinceModel(), corrected()),
+      otherFiguresChanged: false,
+    };
 
     const en = noticeView('en', 'MNP monthly guidance', note);
     const zh = noticeView('zh-CN', '携号转网月度指导', note);
@@ -56,6 +70,8 @@ describe('the changed figures of a correction', () => {
     expect(en.rows[3]).toEqual({ label: 'China Unicom: port-ins', before: '1,500', after: '1,501' });
     expect(zh.rows[2]).toEqual({ label: '全部运营商完成携转量', before: '15,432', after: '15,433' });
     expect(zh.sentence).toBeNull();
-    expect(noticeView('zh-CN', 'x', { ...note, changes: [] }).sentence).toBe('与2019年12月3日 09:05的邮件相比，摘要数据没有变化。');
+    expect(noticeView('zh-CN', 'x', { ...note, changes: [] }).sentence).toBe(
+      '与2019年12月3日 09:05的邮件相比，摘要数据没有变化。',
+    );
   });
 });

@@ -6,13 +6,26 @@ import { METRIC_QUERIES } from '#core/ports.ts';
 import { CURATED_TABLES, compileCuratedBuild, compileCuratedMetricQuery, readsCurated } from '#sql/curated-catalog.ts';
 
 const trino = new TrinoSQL();
-const errorsOf = (sql: string) => trino.validate(sql).map((error) => `${error.startLine}:${error.startColumn} ${error.message}`);
+const errorsOf = (sql: string) =>
+  trino.validate(sql).map((error) => `${error.startLine}:${error.startColumn} ${error.message}`);
 
 const build = {
-  requests_from_dt: '2019-10-31', requests_to_dt: '2019-12-01', target_from_dt: '2019-11-01', target_to_dt: '2019-11-30',
-  usage_from_month: '2019-07', usage_to_month: '2019-11',
+  requests_from_dt: '2019-10-31',
+  requests_to_dt: '2019-12-01',
+  target_from_dt: '2019-11-01',
+  target_to_dt: '2019-11-30',
+  usage_from_month: '2019-07',
+  usage_to_month: '2019-11',
 };
-const metric = { ...build, from_ts: '2019-10-31 16:00:00', to_ts: '2019-11-30 16:00:00', exits_from_dt: '2019-11-01', exits_to_dt: '2019-11-30', base_from_month: '2019-11', base_to_month: '2019-11' };
+const metric = {
+  ...build,
+  from_ts: '2019-10-31 16:00:00',
+  to_ts: '2019-11-30 16:00:00',
+  exits_from_dt: '2019-11-01',
+  exits_to_dt: '2019-11-30',
+  base_from_month: '2019-11',
+  base_to_month: '2019-11',
+};
 
 describe('curated SQL in the Athena (Trino) dialect', () => {
   it.each(CURATED_TABLES.map((table) => table.name))('the build of %s parses as Trino', (name) => {

@@ -1,11 +1,16 @@
 // Which curated units are stale (functions/core/curation.ts), worked out by hand on a small listing.
 import { describe, expect, it } from 'vitest';
-import { batchDates, planCuration, unitInputs, type RawListing, type UnitRecord } from '#core/curation.ts';
+import { batchDates, planCuration, type RawListing, type UnitRecord, unitInputs } from '#core/curation.ts';
 
 const file = (name: string, version = '1') => ({ name, size: 10, version });
 const day = (value: string, ...names: string[]) => ({ value, files: names.map((name) => file(name)) });
 const raw: RawListing = {
-  port_requests: [day('2019-11-29', 'a.parquet', '_SUCCESS'), day('2019-11-30', 'b.parquet', '_SUCCESS'), day('2019-12-01', 'c.parquet', '_SUCCESS'), day('2019-12-02', 'd.parquet')],
+  port_requests: [
+    day('2019-11-29', 'a.parquet', '_SUCCESS'),
+    day('2019-11-30', 'b.parquet', '_SUCCESS'),
+    day('2019-12-01', 'c.parquet', '_SUCCESS'),
+    day('2019-12-02', 'd.parquet'),
+  ],
   usage_monthly: [day('2019-08', 'u8.parquet', '_SUCCESS'), day('2019-11', 'u11.parquet', '_SUCCESS')],
 };
 
@@ -27,7 +32,13 @@ describe('planCuration', () => {
     const inputs = unitInputs({ kind: 'requests', value: '2019-12-01' }, raw);
     // days 11-30..12-02; usage months: 3 before November (the month of 11-30) to the month before
     // December (12-09's month): 2019-08..2019-11, of which 08 and 11 exist.
-    expect(Object.keys(inputs)).toEqual(['port_requests/dt=2019-11-30', 'port_requests/dt=2019-12-01', 'port_requests/dt=2019-12-02', 'usage_monthly/month=2019-08', 'usage_monthly/month=2019-11']);
+    expect(Object.keys(inputs)).toEqual([
+      'port_requests/dt=2019-11-30',
+      'port_requests/dt=2019-12-01',
+      'port_requests/dt=2019-12-02',
+      'usage_monthly/month=2019-08',
+      'usage_monthly/month=2019-11',
+    ]);
   });
 
   it('everything is new at first, nothing is stale the second time', () => {
@@ -38,16 +49,31 @@ describe('planCuration', () => {
   });
 
   it('a partition gaining _SUCCESS rebuilds itself and the day before it, nothing else', () => {
-    const landed: RawListing = { ...raw, port_requests: raw.port_requests.map((p) => (p.value === '2019-12-02' ? day('2019-12-02', 'd.parquet', '_SUCCESS') : p)) };
+    const landed: RawListing = {
+      ...raw,
+      port_requests: raw.port_requests.map((p) =>
+        p.value === '2019-12-02' ? day('2019-12-02', 'd.parquet', '_SUCCESS') : p,
+      ),
+    };
     const plan = planCuration(landed, recordsFor(raw), 'v1');
     expect(plan.build.map((unit) => unit.value)).toEqual(['2019-12-01', '2019-12-02']);
     expect(plan.build.every((unit) => unit.reason === 'raw changed')).toBe(true);
   });
 
   it('a corrected usage month rebuilds the days whose leavers read it; changed SQL rebuilds all; a vanished partition is removed', () => {
-    const corrected: RawListing = { ...raw, usage_monthly: [day('2019-08', 'u8.parquet', '_SUCCESS'), { value: '2019-11', files: [file('u11.parquet', '2'), file('_SUCCESS')] }] };
+    const corrected: RawListing = {
+      ...raw,
+      usage_monthly: [
+        day('2019-08', 'u8.parquet', '_SUCCESS'),
+        { value: '2019-11', files: [file('u11.parquet', '2'), file('_SUCCESS')] },
+      ],
+    };
     expect(planCuration(corrected, recordsFor(raw), 'v1').build.map((unit) => `${unit.kind} ${unit.value}`)).toEqual([
-      'requests 2019-11-29', 'requests 2019-11-30', 'requests 2019-12-01', 'requests 2019-12-02', 'usage 2019-11',
+      'requests 2019-11-29',
+      'requests 2019-11-30',
+      'requests 2019-12-01',
+      'requests 2019-12-02',
+      'usage 2019-11',
     ]);
     expect(planCuration(raw, recordsFor(raw), 'v2').build).toHaveLength(6);
     const shrunk: RawListing = { ...raw, port_requests: raw.port_requests.filter((p) => p.value !== '2019-11-29') };
@@ -55,7 +81,13 @@ describe('planCuration', () => {
   });
 
   it('batches consecutive days, at most the batch size', () => {
-    const dates = Array.from({ length: 40 }, (_unused, index) => new Date(Date.UTC(2019, 0, 1 + index)).toISOString().slice(0, 10));
-    expect(batchDates([...dates, '2019-03-01'], 31).map((batch) => [batch.from, batch.to])).toEqual([['2019-01-01', '2019-01-31'], ['2019-02-01', '2019-02-09'], ['2019-03-01', '2019-03-01']]);
+    const dates = Array.from({ length: 40 }, (_unused, index) =>
+      new Date(Date.UTC(2019, 0, 1 + index)).toISOString().slice(0, 10),
+    );
+    expect(batchDates([...dates, '2019-03-01'], 31).map((batch) => [batch.from, batch.to])).toEqual([
+      ['2019-01-01', '2019-01-31'],
+      ['2019-02-01', '2019-02-09'],
+      ['2019-03-01', '2019-03-01'],
+    ]);
   });
 });

@@ -24,9 +24,20 @@ describe('data-quality tables', () => {
   it('lists the tables in the lake order whatever the row or key order', () => {
     const forward = dataQualityFigures(rows, partitionsRead, [], {});
     const backward = dataQualityFigures([...rows].reverse(), partitionsRead, [], {});
-    expect(forward.tables.map((entry) => entry.table)).toEqual(['port_requests', 'exit_reasons', 'usage_monthly', 'subscriber_base']);
+    expect(forward.tables.map((entry) => entry.table)).toEqual([
+      'port_requests',
+      'exit_reasons',
+      'usage_monthly',
+      'subscriber_base',
+    ]);
     expect(backward.tables).toEqual(forward.tables);
     // port_requests: 12 clean + 1 quarantined read
-    expect(forward.tables[0]).toEqual({ table: 'port_requests', firstPartition: '2019-11-18', lastPartition: '2019-12-01', rowsRead: 13, quarantined: 1 });
+    expect(forward.tables[0]).toEqual({
+      table: 'port_requests',
+      firstPartition: '2019-11-18',
+      lastPartition: '2019-12-01',
+      rowsRead: 13,
+      quarantined: 1,
+    });
   });
 });

@@ -1,18 +1,22 @@
 // Small things the delivery tests share: a briefing rendered by hand (inline CSS, one chart as a
 // 1x1 PNG named by cid:), recipients for one audience, a store and a transport in memory, a
 // clock the test moves, and the real pipeline over the hand-made lake for the round trips.
+
+import { MemoryLedger } from '#adapters/ledger/memory-ledger.ts';
+import type { DeliveryPorts } from '#core/delivery.ts';
 import type { Clock, MailTransport, OutgoingMail } from '#core/delivery-ports.ts';
 import { MailSendError } from '#core/delivery-ports.ts';
-import type { DeliveryPorts } from '#core/delivery.ts';
 import type { Logger, ReportStore } from '#core/ports.ts';
 import type { RecipientsConfig } from '#core/recipients.ts';
 import type { Briefing } from '#core/report-model.ts';
-import { archiveKeys, type ArchivedReport } from '#core/report-run.ts';
+import { type ArchivedReport, archiveKeys } from '#core/report-run.ts';
 import { createBriefingMessageComposer } from '#render/mime/briefing-composer.ts';
-import { MemoryLedger } from '#adapters/ledger/memory-ledger.ts';
 
 export const ONE_PIXEL_PNG = Uint8Array.from(
-  Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'),
+  Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+    'base64',
+  ),
 );
 
 const period = {
@@ -42,9 +46,12 @@ export const HAND_MADE_HTML = `<!DOCTYPE html>
 </td></tr></table>
 </body></html>`;
 
-export const HAND_MADE_TEXT = 'MNP weekly briefing\n\nChina Mobile received 2 port-ins and gave 3 port-outs, a net flow of −1.\n';
+export const HAND_MADE_TEXT =
+  'MNP weekly briefing\n\nChina Mobile received 2 port-ins and gave 3 port-outs, a net flow of −1.\n';
 
-export function handMadeArchivedReport(overrides: { locale?: 'zh-CN' | 'en'; html?: string; audience?: string } = {}): ArchivedReport {
+export function handMadeArchivedReport(
+  overrides: { locale?: 'zh-CN' | 'en'; html?: string; audience?: string } = {},
+): ArchivedReport {
   const locale = overrides.locale ?? 'en';
   const audience = overrides.audience ?? 'hq';
   const prefix = `hq-weekly/2019-W48/${audience}`;
@@ -60,12 +67,23 @@ export function handMadeArchivedReport(overrides: { locale?: 'zh-CN' | 'en'; htm
       html: overrides.html ?? HAND_MADE_HTML,
       text: HAND_MADE_TEXT,
       pageHtml: '<html></html>',
-      images: [{ cid: 'chart-trend@mnp-briefings', fileName: 'chart-trend.png', content: ONE_PIXEL_PNG, alt: 'Trend: net flow −1' }],
+      images: [
+        {
+          cid: 'chart-trend@mnp-briefings',
+          fileName: 'chart-trend.png',
+          content: ONE_PIXEL_PNG,
+          alt: 'Trend: net flow −1',
+        },
+      ],
     },
   };
 }
 
-export function recipientsFor(to: readonly string[], audience = 'hq', allowedDomains = ['example.com']): RecipientsConfig {
+export function recipientsFor(
+  to: readonly string[],
+  audience = 'hq',
+  allowedDomains = ['example.com'],
+): RecipientsConfig {
   return {
     from: '携号转网简报 MNP Briefings <briefings@example.com>',
     replyTo: 'mnp-operations@example.com',
@@ -75,7 +93,8 @@ export function recipientsFor(to: readonly string[], audience = 'hq', allowedDom
   };
 }
 
-export const addresses = (count: number, prefix = 'reader') => Array.from({ length: count }, (_, index) => `${prefix}-${index + 1}@example.com`);
+export const addresses = (count: number, prefix = 'reader') =>
+  Array.from({ length: count }, (_, index) => `${prefix}-${index + 1}@example.com`);
 
 export class MemoryStore implements ReportStore {
   readonly objects = new Map<string, Uint8Array>();
@@ -148,7 +167,9 @@ export function memoryLogger(): Logger & { lines: LogLine[] } {
 }
 
 /** Delivery ports in memory; override any of them. */
-export function memoryPorts(overrides: Partial<DeliveryPorts> = {}): DeliveryPorts & { store: MemoryStore; clock: TestClock; log: ReturnType<typeof memoryLogger> } {
+export function memoryPorts(
+  overrides: Partial<DeliveryPorts> = {},
+): DeliveryPorts & { store: MemoryStore; clock: TestClock; log: ReturnType<typeof memoryLogger> } {
   return {
     transport: new RecordingTransport(),
     ledger: new MemoryLedger(),

@@ -39,7 +39,9 @@ describe('the message', () => {
     expect(mail.replyTo?.value[0]?.address).toBe('mnp-operations@example.com');
     expect(mail.date?.toISOString()).toBe('2019-12-02T01:00:00.000Z');
     expect(mail.messageId).toBe('<hq-weekly.2019-W48.hq.0123456789abcdef@example.com>');
-    expect(mail.headerLines.find((header) => header.key === 'list-id')?.line).toBe('List-ID: <mnp-briefings.example.com>');
+    expect(mail.headerLines.find((header) => header.key === 'list-id')?.line).toBe(
+      'List-ID: <mnp-briefings.example.com>',
+    );
     expect(mail.headers.get('auto-submitted')).toBe('auto-generated');
     expect(mail.headers.get('x-mnp-possible-duplicate')).toBeUndefined();
     expect(mail.headers.get('x-mnp-correction')).toBeUndefined();
@@ -54,7 +56,12 @@ describe('the message', () => {
     expect(mail.text).toContain('China Mobile received 2 port-ins and gave 3 port-outs, a net flow of −1.');
     expect(mail.html).toContain('src="cid:chart-trend@mnp-briefings"');
     expect(mail.attachments).toHaveLength(1);
-    expect(mail.attachments[0]).toMatchObject({ contentType: 'image/png', contentId: '<chart-trend@mnp-briefings>', contentDisposition: 'inline', related: true });
+    expect(mail.attachments[0]).toMatchObject({
+      contentType: 'image/png',
+      contentId: '<chart-trend@mnp-briefings>',
+      contentDisposition: 'inline',
+      related: true,
+    });
     expect(Uint8Array.from(mail.attachments[0]!.content)).toEqual(ONE_PIXEL_PNG);
   });
 
@@ -77,27 +84,41 @@ describe('the message', () => {
 
 describe('the HTML check', () => {
   const withHtml = (html: string, images = handMadeArchivedReport().rendered.images) =>
-    compose({ archived: { ...handMadeArchivedReport(), rendered: { ...handMadeArchivedReport().rendered, html, images } } });
+    compose({
+      archived: { ...handMadeArchivedReport(), rendered: { ...handMadeArchivedReport().rendered, html, images } },
+    });
 
   it('refuses a script', async () => {
-    await expect(withHtml(HAND_MADE_HTML.replace('</body>', '<script>track()</script></body>'))).rejects.toThrow(/contains <script>/);
+    await expect(withHtml(HAND_MADE_HTML.replace('</body>', '<script>track()</script></body>'))).rejects.toThrow(
+      /contains <script>/,
+    );
   });
 
   it('refuses an image fetched from outside', async () => {
-    await expect(withHtml(HAND_MADE_HTML.replace('cid:chart-trend@mnp-briefings', 'https://tracker.example.net/p.png'))).rejects.toThrow(/fetches from outside/);
+    await expect(
+      withHtml(HAND_MADE_HTML.replace('cid:chart-trend@mnp-briefings', 'https://tracker.example.net/p.png')),
+    ).rejects.toThrow(/fetches from outside/);
   });
 
   it('refuses CSS that fetches from outside', async () => {
-    await expect(withHtml(HAND_MADE_HTML.replace('color: #1a1a1a;', "background: url('https://x.example.net/b.png');"))).rejects.toThrow(/CSS that fetches/);
+    await expect(
+      withHtml(HAND_MADE_HTML.replace('color: #1a1a1a;', "background: url('https://x.example.net/b.png');")),
+    ).rejects.toThrow(/CSS that fetches/);
   });
 
   it('refuses CSS left in a <style> block outside media queries (not inlined)', async () => {
-    await expect(withHtml(HAND_MADE_HTML.replace('<style>', '<style>p { color: red; } '))).rejects.toThrow(/not inlined: p \{ color: red; \}/);
+    await expect(withHtml(HAND_MADE_HTML.replace('<style>', '<style>p { color: red; } '))).rejects.toThrow(
+      /not inlined: p \{ color: red; \}/,
+    );
   });
 
   it('refuses a cid: link without its image, and an image never shown', async () => {
-    await expect(withHtml(HAND_MADE_HTML.replace('cid:chart-trend@', 'cid:chart-matrix@'))).rejects.toThrow(MessageError);
-    await expect(withHtml(HAND_MADE_HTML.replace(/<img[^>]*>/, ''))).rejects.toThrow(/never shows the image chart-trend@mnp-briefings/);
+    await expect(withHtml(HAND_MADE_HTML.replace('cid:chart-trend@', 'cid:chart-matrix@'))).rejects.toThrow(
+      MessageError,
+    );
+    await expect(withHtml(HAND_MADE_HTML.replace(/<img[^>]*>/, ''))).rejects.toThrow(
+      /never shows the image chart-trend@mnp-briefings/,
+    );
   });
 
   it('refuses a message above the size limit', async () => {

@@ -1,5 +1,5 @@
 // The SES transport: the SES v2 request it builds, and how SES's answers map to the retry policy.
-import { MessageRejected, SendEmailCommand, SESv2Client, TooManyRequestsException } from '@aws-sdk/client-sesv2';
+import { MessageRejected, SESv2Client, SendEmailCommand, TooManyRequestsException } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryLedger } from '#adapters/ledger/memory-ledger.ts';
@@ -18,13 +18,18 @@ const mail = {
   raw: new TextEncoder().encode('Subject: hello\r\n\r\nbody\r\n'),
 };
 
-const throttled = () => new TooManyRequestsException({ message: 'Maximum sending rate exceeded.', $metadata: { httpStatusCode: 429 } });
-const rejected = () => new MessageRejected({ message: 'Email address is not verified.', $metadata: { httpStatusCode: 400 } });
+const throttled = () =>
+  new TooManyRequestsException({ message: 'Maximum sending rate exceeded.', $metadata: { httpStatusCode: 429 } });
+const rejected = () =>
+  new MessageRejected({ message: 'Email address is not verified.', $metadata: { httpStatusCode: 400 } });
 
 describe('the SES request', () => {
   it('is a SendEmail with the raw message, the sender, one recipient and the configuration set', async () => {
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
-    const transport = new SesTransport({ client: new SESv2Client({ region: 'cn-north-1' }), configurationSetName: 'mnp-briefings' });
+    const transport = new SesTransport({
+      client: new SESv2Client({ region: 'cn-north-1' }),
+      configurationSetName: 'mnp-briefings',
+    });
 
     const result = await transport.send(mail);
 
@@ -55,16 +60,46 @@ describe('the SES request', () => {
 describe('SES answers', () => {
   it('are transient for throttling and server errors, permanent for a rejection', () => {
     expect(classifySesError(throttled()).transient).toBe(true);
-    expect(classifySesError(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } })).transient).toBe(true);
-    expect(classifySesError(Object.assign(new Error('oops'), { name: 'InternalFailure', $fault: 'server', $metadata: { httpStatusCode: 500 } })).transient).toBe(true);
+    expect(
+      classifySesError(
+        Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }),
+      ).transient,
+    ).toBe(true);
+    expect(
+      classifySesError(
+        Object.assign(new Error('oops'), {
+          name: 'InternalFailure',
+          $fault: 'server',
+          $metadata: { httpStatusCode: 500 },
+        }),
+      ).transient,
+    ).toBe(true);
     expect(classifySesError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })).transient).toBe(true);
-    expect(classifySesError(rejected())).toMatchObject({ transient: false, message: 'SES MessageRejected (HTTP 400): Email address is not verified.' });
+    expect(classifySesError(rejected())).toMatchObject({
+      transient: false,
+      message: 'SES MessageRejected (HTTP 400): Email address is not verified.',
+    });
   });
 
   it('say SES is down for the run when it cannot be reached or the credentials are refused, not for one rejected address', () => {
-    expect(classifySesError(Object.assign(new Error('getaddrinfo ENOTFOUND email.cn-north-1.amazonaws.com.cn'), { code: 'ENOTFOUND' })).transportDown).toBe(true);
-    expect(classifySesError(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' })).transportDown).toBe(true);
-    expect(classifySesError(Object.assign(new Error('The security token included in the request is invalid.'), { name: 'UnrecognizedClientException', $metadata: { httpStatusCode: 403 } })).transportDown).toBe(true);
+    expect(
+      classifySesError(
+        Object.assign(new Error('getaddrinfo ENOTFOUND email.cn-north-1.amazonaws.com.cn'), { code: 'ENOTFOUND' }),
+      ).transportDown,
+    ).toBe(true);
+    expect(
+      classifySesError(
+        Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }),
+      ).transportDown,
+    ).toBe(true);
+    expect(
+      classifySesError(
+        Object.assign(new Error('The security token included in the request is invalid.'), {
+          name: 'UnrecognizedClientException',
+          $metadata: { httpStatusCode: 403 },
+        }),
+      ).transportDown,
+    ).toBe(true);
     expect(classifySesError(rejected()).transportDown).toBe(false);
     expect(classifySesError(throttled()).transportDown).toBe(false);
   });
@@ -74,7 +109,12 @@ describe('SES answers', () => {
     const ledger = new MemoryLedger();
     const transport = new SesTransport({ client: new SESv2Client({ region: 'cn-north-1' }) });
 
-    const summary = await deliverAudienceReport(handMadeArchivedReport(), recipientsFor(addresses(1)), memoryPorts({ transport, ledger }), FAST_RETRY);
+    const summary = await deliverAudienceReport(
+      handMadeArchivedReport(),
+      recipientsFor(addresses(1)),
+      memoryPorts({ transport, ledger }),
+      FAST_RETRY,
+    );
 
     expect(summary.recipients[0]).toMatchObject({ status: 'sent', attempts: 2 });
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(2);
@@ -86,7 +126,12 @@ describe('SES answers', () => {
     ses.on(SendEmailCommand, { Destination: { ToAddresses: ['reader-1@example.com'] } }).rejects(rejected());
     const transport = new SesTransport({ client: new SESv2Client({ region: 'cn-north-1' }) });
 
-    const summary = await deliverAudienceReport(handMadeArchivedReport(), recipientsFor(addresses(2)), memoryPorts({ transport }), FAST_RETRY);
+    const summary = await deliverAudienceReport(
+      handMadeArchivedReport(),
+      recipientsFor(addresses(2)),
+      memoryPorts({ transport }),
+      FAST_RETRY,
+    );
 
     expect(summary.recipients.map((outcome) => [outcome.status, outcome.attempts, outcome.reason])).toEqual([
       ['failed', 1, 'SES MessageRejected (HTTP 400): Email address is not verified.'],

@@ -31,12 +31,18 @@ describe('the mail configuration', () => {
 
   it('asks for a URL with the SMTP transport', () => {
     expect(() => parseMailConfig({ transport: 'smtp' }, 'mail options')).toThrow(ConfigurationError);
-    expect(() => parseMailConfig({ transport: 'smtp', smtpUrl: 'http://example.com' })).toThrow(/must look like smtp:\/\/host:port/);
-    expect(parseMailConfig({ transport: 'smtp', smtpUrl: 'smtp://127.0.0.1:2525' }).smtpUrl).toBe('smtp://127.0.0.1:2525');
+    expect(() => parseMailConfig({ transport: 'smtp', smtpUrl: 'http://example.com' })).toThrow(
+      /must look like smtp:\/\/host:port/,
+    );
+    expect(parseMailConfig({ transport: 'smtp', smtpUrl: 'smtp://127.0.0.1:2525' }).smtpUrl).toBe(
+      'smtp://127.0.0.1:2525',
+    );
   });
 
   it('builds the SES transport from a region and configuration set', async () => {
-    const transport = await createMailTransport(parseMailConfig({ transport: 'ses', sesRegion: 'cn-northwest-1', sesConfigurationSet: 'mnp' }));
+    const transport = await createMailTransport(
+      parseMailConfig({ transport: 'ses', sesRegion: 'cn-northwest-1', sesConfigurationSet: 'mnp' }),
+    );
 
     expect(transport.name).toBe('ses');
   });
@@ -49,10 +55,12 @@ describe('the send rate', () => {
     const started = performance.now();
 
     // As the delivery sends: a slot from ready(), then the message.
-    await Promise.all(Array.from({ length: 30 }, async (_, index) => {
-      await transport.ready?.();
-      await transport.send(mail(`reader-${index}@example.com`));
-    }));
+    await Promise.all(
+      Array.from({ length: 30 }, async (_, index) => {
+        await transport.ready?.();
+        await transport.send(mail(`reader-${index}@example.com`));
+      }),
+    );
 
     // 30 messages at 20 a second: the last leaves no earlier than about 1.4 s after the first.
     expect(performance.now() - started).toBeGreaterThan(1_300);
@@ -62,22 +70,48 @@ describe('the send rate', () => {
 
 describe('SMTP replies', () => {
   it('are transient for 4xx and connection trouble, permanent for 5xx', () => {
-    expect(classifySmtpError({ responseCode: 451, response: '451 4.3.0 try again later' })).toMatchObject({ transient: true, message: 'SMTP 451: 451 4.3.0 try again later' });
+    expect(classifySmtpError({ responseCode: 451, response: '451 4.3.0 try again later' })).toMatchObject({
+      transient: true,
+      message: 'SMTP 451: 451 4.3.0 try again later',
+    });
     expect(classifySmtpError({ responseCode: 550, response: '550 5.1.1 no such mailbox' }).transient).toBe(false);
-    expect(classifySmtpError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:2525'), { code: 'ECONNECTION' })).transient).toBe(true);
-    expect(classifySmtpError(Object.assign(new Error('Invalid login'), { code: 'EAUTH', responseCode: 535 })).transient).toBe(false);
+    expect(
+      classifySmtpError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:2525'), { code: 'ECONNECTION' }))
+        .transient,
+    ).toBe(true);
+    expect(
+      classifySmtpError(Object.assign(new Error('Invalid login'), { code: 'EAUTH', responseCode: 535 })).transient,
+    ).toBe(false);
   });
 
   it('say the server is down for a refused connection, an unknown host or a refused login, not for one mailbox', () => {
     // As nodemailer reports them (checked against a closed port and an .invalid host).
-    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ESOCKET', syscall: 'connect', errno: -111 });
-    const unknownHost = Object.assign(new Error('getaddrinfo ENOTFOUND smtp.invalid'), { code: 'EDNS', syscall: 'getaddrinfo' });
-    const login = Object.assign(new Error('Invalid login: 535 5.7.8 authentication failed'), { code: 'EAUTH', responseCode: 535, response: '535 5.7.8 authentication failed' });
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), {
+      code: 'ESOCKET',
+      syscall: 'connect',
+      errno: -111,
+    });
+    const unknownHost = Object.assign(new Error('getaddrinfo ENOTFOUND smtp.invalid'), {
+      code: 'EDNS',
+      syscall: 'getaddrinfo',
+    });
+    const login = Object.assign(new Error('Invalid login: 535 5.7.8 authentication failed'), {
+      code: 'EAUTH',
+      responseCode: 535,
+      response: '535 5.7.8 authentication failed',
+    });
 
-    expect([refused, unknownHost, login].map((error) => classifySmtpError(error).transportDown)).toEqual([true, true, true]);
+    expect([refused, unknownHost, login].map((error) => classifySmtpError(error).transportDown)).toEqual([
+      true,
+      true,
+      true,
+    ]);
     expect(classifySmtpError({ responseCode: 550, response: '550 5.1.1 no such mailbox' }).transportDown).toBe(false);
     expect(classifySmtpError({ responseCode: 451, response: '451 4.3.0 try again later' }).transportDown).toBe(false);
-    expect(classifySmtpError(Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION' })).transportDown).toBe(false);
+    expect(
+      classifySmtpError(Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION' }))
+        .transportDown,
+    ).toBe(false);
   });
 });
 
@@ -90,7 +124,10 @@ describe('the file transport', () => {
       await transport.send(mail('Reader@example.com'));
       await transport.send(mail('Reader@example.com'));
 
-      expect((await readdir(join(outbox, 'hq-weekly', '2019-W48', 'hq'))).sort()).toEqual(['reader@example.com.2.eml', 'reader@example.com.eml']);
+      expect((await readdir(join(outbox, 'hq-weekly', '2019-W48', 'hq'))).sort()).toEqual([
+        'reader@example.com.2.eml',
+        'reader@example.com.eml',
+      ]);
     } finally {
       await rm(outbox, { recursive: true, force: true });
     }

@@ -1,10 +1,18 @@
 // The guidance rules: which playbook entries a province sees.
 import { describe, expect, it } from 'vitest';
-import { guidanceFor, playbook, type Playbook } from '#core/guidance.ts';
+import { guidanceFor, type Playbook, playbook } from '#core/guidance.ts';
 import type { ProvinceCategoryFigure } from '#core/report-model.ts';
 
 function figure(category: string, count: number, share: number, nationalShare: number): ProvinceCategoryFigure {
-  return { category, count, share, previousShare: null, shareChange: null, nationalShare, overIndex: share - nationalShare };
+  return {
+    category,
+    count,
+    share,
+    previousShare: null,
+    shareChange: null,
+    nationalShare,
+    overIndex: share - nationalShare,
+  };
 }
 
 const overIndexOnly: Playbook = { ...playbook, defaultRule: { overIndexPoints: 0.03, topCategories: 0 } };
@@ -17,7 +25,12 @@ describe('guidance rules', () => {
   });
 
   it('leaves out a category that does not over-index and is not in the top categories', () => {
-    const categories = [figure('PRICE', 50, 0.5, 0.5), figure('NETWORK', 30, 0.3, 0.3), figure('SERVICE', 10, 0.1, 0.1), figure('BILLING', 10, 0.1, 0.11)];
+    const categories = [
+      figure('PRICE', 50, 0.5, 0.5),
+      figure('NETWORK', 30, 0.3, 0.3),
+      figure('SERVICE', 10, 0.1, 0.1),
+      figure('BILLING', 10, 0.1, 0.11),
+    ];
     expect(guidanceFor(categories, 'en').map((entry) => entry.category)).toEqual(['PRICE', 'NETWORK', 'SERVICE']);
   });
 

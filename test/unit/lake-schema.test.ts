@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { columnKind, decimalOf, lakeContract, sqlTypeOf } from '#reference/lake-schema.ts';
 
-const typeOf = (table: keyof typeof lakeContract, column: string) => lakeContract[table].columns.find((c) => c.name === column)?.type;
+const typeOf = (table: keyof typeof lakeContract, column: string) =>
+  lakeContract[table].columns.find((c) => c.name === column)?.type;
 
 describe('lake schema', () => {
   it('gives the integer widths and the decimal of the data contract', () => {

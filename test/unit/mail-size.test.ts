@@ -3,9 +3,9 @@
 // composer has no warning to give. Also what the slimming after juice keeps and drops.
 import { describe, expect, it } from 'vitest';
 import type { Briefing, Locale } from '#core/report-model.ts';
-import { archiveKeys, archivePrefix, type ArchivedReport } from '#core/report-run.ts';
-import type { ChartImage, ChartSpec } from '#render/charts/chart-spec.ts';
+import { type ArchivedReport, archiveKeys, archivePrefix } from '#core/report-run.ts';
 import { createBriefingRenderer } from '#render/briefing-renderer.ts';
+import type { ChartImage, ChartSpec } from '#render/charts/chart-spec.ts';
 import { slimMailHtml } from '#render/email-html.ts';
 import { createBriefingMessageComposer } from '#render/mime/briefing-composer.ts';
 import { fullHqModel, provinceModel } from './render-models.ts';
@@ -14,7 +14,14 @@ const GMAIL_CLIP_BYTES = 102_000;
 
 /** A stand-in for the chart drawer: the real alt text (which is in the HTML), a few bytes of PNG. */
 async function fakeDrawChart(spec: ChartSpec): Promise<ChartImage> {
-  return { cid: `chart-${spec.id}@mnp-briefings`, fileName: `chart-${spec.id}.png`, content: new Uint8Array([137, 80, 78, 71]), alt: spec.alt, width: 600, height: 300 };
+  return {
+    cid: `chart-${spec.id}@mnp-briefings`,
+    fileName: `chart-${spec.id}.png`,
+    content: new Uint8Array([137, 80, 78, 71]),
+    alt: spec.alt,
+    width: 600,
+    height: 300,
+  };
 }
 
 const CASES = (['zh-CN', 'en'] as const).flatMap((locale) => [
@@ -51,7 +58,16 @@ describe.each(CASES)('the mail HTML of $name in $locale', ({ locale, model }) =>
     const composer = createBriefingMessageComposer();
     for (const correction of [false, true]) {
       // act
-      const composed = await composer.compose({ archived, from: 'b <briefings@example.com>', to: ['r@example.com'], listId: 'l.example.com', messageId: '<m@example.com>', date: new Date('2019-12-02T01:00:00Z'), correction, possibleDuplicate: false });
+      const composed = await composer.compose({
+        archived,
+        from: 'b <briefings@example.com>',
+        to: ['r@example.com'],
+        listId: 'l.example.com',
+        messageId: '<m@example.com>',
+        date: new Date('2019-12-02T01:00:00Z'),
+        correction,
+        possibleDuplicate: false,
+      });
       // assess
       expect(composed.warnings).toEqual([]);
     }
@@ -63,14 +79,26 @@ describe('the composer', () => {
     // arrange
     const archived = await archivedOf(fullHqModel(), 'zh-CN');
     // act
-    const composed = await createBriefingMessageComposer({ warnHtmlBytes: 10_000 }).compose({ archived, from: 'b <briefings@example.com>', to: ['r@example.com'], listId: 'l.example.com', messageId: '<m@example.com>', date: new Date('2019-12-02T01:00:00Z'), correction: false, possibleDuplicate: false });
+    const composed = await createBriefingMessageComposer({ warnHtmlBytes: 10_000 }).compose({
+      archived,
+      from: 'b <briefings@example.com>',
+      to: ['r@example.com'],
+      listId: 'l.example.com',
+      messageId: '<m@example.com>',
+      date: new Date('2019-12-02T01:00:00Z'),
+      correction: false,
+      possibleDuplicate: false,
+    });
     // assess
-    expect(composed.warnings).toEqual([expect.stringMatching(/^the mail HTML is \d+ bytes, above 10000: Gmail shows it clipped$/)]);
+    expect(composed.warnings).toEqual([
+      expect.stringMatching(/^the mail HTML is \d+ bytes, above 10000: Gmail shows it clipped$/),
+    ]);
   });
 });
 
 describe('the slimming after juice', () => {
-  const css = '<style>@media (prefers-color-scheme: dark) {\n  .data td, .banner { color: #f0f0f0 !important; }\n}</style>';
+  const css =
+    '<style>@media (prefers-color-scheme: dark) {\n  .data td, .banner { color: #f0f0f0 !important; }\n}</style>';
 
   it('writes each inline style without spaces and keeps quoted values whole', () => {
     // act
@@ -81,7 +109,9 @@ describe('the slimming after juice', () => {
 
   it("keeps a cell's alignment once, as the attribute juice wrote beside the same CSS", () => {
     // act
-    const html = slimMailHtml('<table><tr><td style="padding: 6px; vertical-align: top; text-align: right;" valign="top" align="right">1</td><td style="text-align: left;" align="center">2</td></tr></table>');
+    const html = slimMailHtml(
+      '<table><tr><td style="padding: 6px; vertical-align: top; text-align: right;" valign="top" align="right">1</td><td style="text-align: left;" align="center">2</td></tr></table>',
+    );
     // assess
     expect(html).toContain('<td style="padding:6px" valign="top" align="right">1</td>');
     expect(html).toContain('<td style="text-align:left" align="center">2</td>');
@@ -89,16 +119,22 @@ describe('the slimming after juice', () => {
 
   it('keeps the classes the <style> block names and the content cell, and drops the others', () => {
     // act
-    const html = slimMailHtml(`<html><head>${css}</head><body><td class="content"><p class="banner lead">a</p><span class="fig">b</span></td></body></html>`);
+    const html = slimMailHtml(
+      `<html><head>${css}</head><body><td class="content"><p class="banner lead">a</p><span class="fig">b</span></td></body></html>`,
+    );
     // assess
     expect(html).toContain('<td class="content"><p class="banner">a</p><span>b</span></td>');
   });
 
   it('keeps the media queries whole, and the white space inside text', () => {
     // act
-    const html = slimMailHtml(`<html><head>${css}</head><body>\n<div>\n<p>one <span>two</span> <span>three</span></p>\n</div>\n</body></html>`);
+    const html = slimMailHtml(
+      `<html><head>${css}</head><body>\n<div>\n<p>one <span>two</span> <span>three</span></p>\n</div>\n</body></html>`,
+    );
     // assess
-    expect(html).toContain('<style>@media (prefers-color-scheme: dark){.data td,.banner{color:#f0f0f0 !important}}</style>');
+    expect(html).toContain(
+      '<style>@media (prefers-color-scheme: dark){.data td,.banner{color:#f0f0f0 !important}}</style>',
+    );
     expect(html).toContain('<body><div><p>one <span>two</span> <span>three</span></p></div></body>');
   });
 });

@@ -17,19 +17,61 @@ const plan = {
 
 describe('missing partitions', () => {
   it('names a period partition without its _SUCCESS marker (still loading)', () => {
-    expect(missingPartitions(plan, lake([['2019-11-01', true], ['2019-11-02', true], ['2019-11-03', true], ['2019-11-04', false]]), column)).toEqual(['port_requests/dt=2019-11-04']);
+    expect(
+      missingPartitions(
+        plan,
+        lake([
+          ['2019-11-01', true],
+          ['2019-11-02', true],
+          ['2019-11-03', true],
+          ['2019-11-04', false],
+        ]),
+        column,
+      ),
+    ).toEqual(['port_requests/dt=2019-11-04']);
   });
 
   it('names a period partition that is absent', () => {
-    expect(missingPartitions(plan, lake([['2019-11-01', true], ['2019-11-02', true], ['2019-11-03', true]]), column)).toEqual(['port_requests/dt=2019-11-04']);
+    expect(
+      missingPartitions(
+        plan,
+        lake([
+          ['2019-11-01', true],
+          ['2019-11-02', true],
+          ['2019-11-03', true],
+        ]),
+        column,
+      ),
+    ).toEqual(['port_requests/dt=2019-11-04']);
   });
 
   it('names a gap in the history, but not history before the lake begins', () => {
-    expect(missingPartitions(plan, lake([['2019-11-02', true], ['2019-11-04', true]]), column)).toEqual(['port_requests/dt=2019-11-03']);
-    expect(missingPartitions(plan, lake([['2019-11-03', true], ['2019-11-04', true]]), column)).toEqual([]);
+    expect(
+      missingPartitions(
+        plan,
+        lake([
+          ['2019-11-02', true],
+          ['2019-11-04', true],
+        ]),
+        column,
+      ),
+    ).toEqual(['port_requests/dt=2019-11-03']);
+    expect(
+      missingPartitions(
+        plan,
+        lake([
+          ['2019-11-03', true],
+          ['2019-11-04', true],
+        ]),
+        column,
+      ),
+    ).toEqual([]);
   });
 
   it('names every period partition of a table that has none', () => {
-    expect(missingPartitions(plan, lake([]), column)).toEqual(['port_requests/dt=2019-11-03', 'port_requests/dt=2019-11-04']);
+    expect(missingPartitions(plan, lake([]), column)).toEqual([
+      'port_requests/dt=2019-11-03',
+      'port_requests/dt=2019-11-04',
+    ]);
   });
 });

@@ -1,12 +1,24 @@
 // Periods in Beijing time: ISO weeks and months, their bounds, and their neighbours.
 import { describe, expect, it } from 'vitest';
-import { latestCompletePeriod, parsePeriod, periodContaining, periodsBetween, shiftPeriod, trailingPeriods } from '#core/period.ts';
 import { PeriodError } from '#core/errors.ts';
+import {
+  latestCompletePeriod,
+  parsePeriod,
+  periodContaining,
+  periodsBetween,
+  shiftPeriod,
+  trailingPeriods,
+} from '#core/period.ts';
 
 describe('ISO weeks', () => {
   it('runs Monday to Sunday, from Beijing midnight (16:00 UTC the day before)', () => {
     const week = parsePeriod('2019-W48');
-    expect([week.start, week.end, week.startUtc, week.endUtc]).toEqual(['2019-11-25', '2019-12-01', '2019-11-24T16:00:00Z', '2019-12-01T16:00:00Z']);
+    expect([week.start, week.end, week.startUtc, week.endUtc]).toEqual([
+      '2019-11-25',
+      '2019-12-01',
+      '2019-11-24T16:00:00Z',
+      '2019-12-01T16:00:00Z',
+    ]);
   });
 
   it('puts week 1 in the week of 4 January, even when it starts in December', () => {
@@ -25,7 +37,12 @@ describe('ISO weeks', () => {
 describe('months', () => {
   it('runs from the first to the last Beijing day', () => {
     const month = parsePeriod('2020-02');
-    expect([month.start, month.end, month.startUtc, month.endUtc]).toEqual(['2020-02-01', '2020-02-29', '2020-01-31T16:00:00Z', '2020-02-29T16:00:00Z']);
+    expect([month.start, month.end, month.startUtc, month.endUtc]).toEqual([
+      '2020-02-01',
+      '2020-02-29',
+      '2020-01-31T16:00:00Z',
+      '2020-02-29T16:00:00Z',
+    ]);
   });
 
   it('rejects a month that does not exist', () => {
@@ -40,7 +57,11 @@ describe('neighbouring periods', () => {
   });
 
   it('lists the trailing periods oldest first', () => {
-    expect(trailingPeriods(parsePeriod('2019-03'), 3).map((period) => period.id)).toEqual(['2019-01', '2019-02', '2019-03']);
+    expect(trailingPeriods(parsePeriod('2019-03'), 3).map((period) => period.id)).toEqual([
+      '2019-01',
+      '2019-02',
+      '2019-03',
+    ]);
   });
 
   it('finds the latest complete period for a last complete day', () => {
@@ -51,7 +72,12 @@ describe('neighbouring periods', () => {
   });
 
   it('lists a range of periods and refuses one that runs backwards', () => {
-    expect(periodsBetween(parsePeriod('2019-W51'), parsePeriod('2020-W02')).map((period) => period.id)).toEqual(['2019-W51', '2019-W52', '2020-W01', '2020-W02']);
+    expect(periodsBetween(parsePeriod('2019-W51'), parsePeriod('2020-W02')).map((period) => period.id)).toEqual([
+      '2019-W51',
+      '2019-W52',
+      '2020-W01',
+      '2020-W02',
+    ]);
     expect(() => periodsBetween(parsePeriod('2019-12'), parsePeriod('2019-10'))).toThrow(PeriodError);
   });
 });
@@ -61,7 +87,10 @@ describe('bad period ids', () => {
     expect(() => parsePeriod('2019-48')).toThrow('months run 01 to 12');
   });
 
-  it.each(['2019W48', '19-W48', '2019-1', '', 'latest', "2019-W48' OR 1=1 --"])('refuses %j with a message that shows the forms', (id) => {
-    expect(() => parsePeriod(id)).toThrow(/ISO week such as 2019-W48 or a month such as 2019-12/);
-  });
+  it.each(['2019W48', '19-W48', '2019-1', '', 'latest', "2019-W48' OR 1=1 --"])(
+    'refuses %j with a message that shows the forms',
+    (id) => {
+      expect(() => parsePeriod(id)).toThrow(/ISO week such as 2019-W48 or a month such as 2019-12/);
+    },
+  );
 });

@@ -13,16 +13,30 @@ describe('readiness', () => {
   });
 
   it('holds within the grace window and says when to try again', () => {
-    expect(decideReadiness(missing, policy, { firstAttemptAt: first, now: hours(1) })).toEqual({ action: 'hold', retryAt: hours(2), missing });
-    expect(decideReadiness(missing, policy, { firstAttemptAt: first, now: hours(5.5) })).toMatchObject({ action: 'hold', retryAt: hours(6) });
+    expect(decideReadiness(missing, policy, { firstAttemptAt: first, now: hours(1) })).toEqual({
+      action: 'hold',
+      retryAt: hours(2),
+      missing,
+    });
+    expect(decideReadiness(missing, policy, { firstAttemptAt: first, now: hours(5.5) })).toMatchObject({
+      action: 'hold',
+      retryAt: hours(6),
+    });
   });
 
   it('sends with a banner or stays held when the window closes, per report definition', () => {
-    expect(decideReadiness(missing, policy, { firstAttemptAt: first, now: hours(6) })).toEqual({ action: 'send-with-banner', missing });
-    expect(decideReadiness(missing, { ...policy, whenGraceEnds: 'hold' }, { firstAttemptAt: first, now: hours(7) })).toEqual({ action: 'stay-held', missing });
+    expect(decideReadiness(missing, policy, { firstAttemptAt: first, now: hours(6) })).toEqual({
+      action: 'send-with-banner',
+      missing,
+    });
+    expect(
+      decideReadiness(missing, { ...policy, whenGraceEnds: 'hold' }, { firstAttemptAt: first, now: hours(7) }),
+    ).toEqual({ action: 'stay-held', missing });
   });
 
   it('sends with a banner at once when an operator allows incomplete data', () => {
-    expect(decideReadiness(missing, policy, { firstAttemptAt: first, now: first, allowIncomplete: true })).toMatchObject({ action: 'send-with-banner' });
+    expect(
+      decideReadiness(missing, policy, { firstAttemptAt: first, now: first, allowIncomplete: true }),
+    ).toMatchObject({ action: 'send-with-banner' });
   });
 });

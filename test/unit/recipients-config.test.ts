@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '#core/errors.ts';
 import { parseRecipients } from '#core/recipients.ts';
 
-const sample = () => JSON.parse(readFileSync('config/recipients.json', 'utf8')) as { audiences: Record<string, { to: string[] }> };
+const sample = () =>
+  JSON.parse(readFileSync('config/recipients.json', 'utf8')) as { audiences: Record<string, { to: string[] }> };
 
 describe('recipients configuration', () => {
   it('accepts the sample configuration', () => {
@@ -26,7 +27,9 @@ describe('recipients configuration', () => {
     const config = sample();
     config.audiences['hq']!.to.push('Strategy-Office@Example.com');
 
-    expect(() => parseRecipients(config, 'recipients.json')).toThrow(/^recipients\.json: audiences\.hq\.to\[2\]: Strategy-Office@Example\.com repeats audiences\.hq\.to\[1\]/);
+    expect(() => parseRecipients(config, 'recipients.json')).toThrow(
+      /^recipients\.json: audiences\.hq\.to\[2\]: Strategy-Office@Example\.com repeats audiences\.hq\.to\[1\]/,
+    );
   });
 
   it('lets one address receive two audiences', () => {

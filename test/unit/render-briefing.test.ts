@@ -1,16 +1,19 @@
 // The rendered briefing: the mail HTML, the archive page and the text part, from one model.
 import { HtmlValidate } from 'html-validate';
 import { describe, expect, it } from 'vitest';
-import type { ChartImage, ChartSpec } from '#render/charts/chart-spec.ts';
-import { createBriefingRenderer } from '#render/briefing-renderer.ts';
-import { RenderError } from '#render/render-error.ts';
 import { provinces } from '#reference/index.ts';
+import { createBriefingRenderer } from '#render/briefing-renderer.ts';
+import type { ChartImage, ChartSpec } from '#render/charts/chart-spec.ts';
+import { RenderError } from '#render/render-error.ts';
 import { readBriefingPage } from '../support/briefing-page.ts';
 import { fullHqModel, hqModelWithNulls, provinceModel, smallHqModel } from './render-models.ts';
 
 /** The first line of the text part that starts with `label` (a table row or a headline line), trimmed. */
 function textRow(text: string, label: string): string | undefined {
-  return text.split('\n').map((line) => line.trim()).find((line) => line.startsWith(label));
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .find((line) => line.startsWith(label));
 }
 
 // The mail HTML is validated with the recommended preset, less two rules that email needs:
@@ -28,12 +31,21 @@ const pageValidator = new HtmlValidate({ extends: ['html-validate:recommended'] 
 
 async function problemsOf(validator: HtmlValidate, html: string): Promise<string[]> {
   const report = await validator.validateString(html);
-  return report.results.flatMap((result) => result.messages.map((message) => `${message.ruleId} line ${message.line}: ${message.message}`));
+  return report.results.flatMap((result) =>
+    result.messages.map((message) => `${message.ruleId} line ${message.line}: ${message.message}`),
+  );
 }
 
 /** A stand-in for the chart drawer: a few bytes per chart, named as the real drawer names them. */
 async function fakeDrawChart(spec: ChartSpec): Promise<ChartImage> {
-  return { cid: `chart-${spec.id}@mnp-briefings`, fileName: `chart-${spec.id}.png`, content: new Uint8Array([137, 80, 78, 71]), alt: spec.alt, width: 600, height: 300 };
+  return {
+    cid: `chart-${spec.id}@mnp-briefings`,
+    fileName: `chart-${spec.id}.png`,
+    content: new Uint8Array([137, 80, 78, 71]),
+    alt: spec.alt,
+    width: 600,
+    height: 300,
+  };
 }
 
 describe('the language of a briefing', () => {
@@ -69,7 +81,9 @@ describe('figures in the mail', () => {
     expect(page.rows("Leavers' plans and use").get("Leavers' average plan fee")).toEqual(['¥128.50']);
     // and the same rows of the text part
     expect(textRow(text, 'Port-out rate')).toMatch(/^Port-out rate +0\.200% /);
-    expect(textRow(text, 'Main reason for leaving')).toBe('Main reason for leaving: Network coverage and quality 57.6% (vs earlier +2.5 pt)');
+    expect(textRow(text, 'Main reason for leaving')).toBe(
+      'Main reason for leaving: Network coverage and quality 57.6% (vs earlier +2.5 pt)',
+    );
     expect(textRow(text, "Leavers' average plan fee")).toMatch(/ ¥128\.50$/);
     for (const part of [html, text]) expect(part).not.toContain('CN¥');
   });
@@ -92,7 +106,9 @@ describe('figures in the mail', () => {
     // assess: the text part wraps its prose, so compare with the line breaks read as spaces
     const text = rendered.text.replace(/\s+/g, ' ');
     expect(text).toContain('with port-outs up vs last week (+12.0%)');
-    expect(text).toContain('\u201cNetwork coverage and quality\u201d is the largest category at 57.6%, up on earlier periods (+2.5 pt)');
+    expect(text).toContain(
+      '\u201cNetwork coverage and quality\u201d is the largest category at 57.6%, up on earlier periods (+2.5 pt)',
+    );
     expect(text).not.toMatch(/battle|\bwin|\bloss|rank/i);
   });
 
@@ -164,11 +180,19 @@ describe('the mail HTML', () => {
 
   it('refers to the charts by cid, with alt text that states the numbers', async () => {
     // act
-    const { html, images } = await createBriefingRenderer({ locale: 'en', drawChart: fakeDrawChart }).render(smallHqModel());
+    const { html, images } = await createBriefingRenderer({ locale: 'en', drawChart: fakeDrawChart }).render(
+      smallHqModel(),
+    );
     // assess
-    expect(images.map((image) => image.cid)).toEqual(['chart-operators@mnp-briefings', 'chart-trend@mnp-briefings', 'chart-categories@mnp-briefings']);
+    expect(images.map((image) => image.cid)).toEqual([
+      'chart-operators@mnp-briefings',
+      'chart-trend@mnp-briefings',
+      'chart-categories@mnp-briefings',
+    ]);
     for (const image of images) expect(html).toContain(`src="cid:${image.cid}"`);
-    expect(html).toContain('alt="Line chart of China Mobile port-ins, port-outs (dashed) and net flow per week: W47 port-ins 4,046, port-outs 5,070, net \u22121,024; W48');
+    expect(html).toContain(
+      'alt="Line chart of China Mobile port-ins, port-outs (dashed) and net flow per week: W47 port-ins 4,046, port-outs 5,070, net \u22121,024; W48',
+    );
   });
 
   it('has no image and no chart when no drawer is given, and keeps every table', async () => {
@@ -245,9 +269,13 @@ describe('a province report', () => {
   it('names no other province', async () => {
     for (const locale of ['zh-CN', 'en'] as const) {
       // act
-      const { html, pageHtml, text } = await createBriefingRenderer({ locale, drawChart: fakeDrawChart }).render(provinceModel());
+      const { html, pageHtml, text } = await createBriefingRenderer({ locale, drawChart: fakeDrawChart }).render(
+        provinceModel(),
+      );
       // assess
-      const others = provinces.filter((province) => province.code !== '44').map((province) => (locale === 'en' ? province.en : province.zh));
+      const others = provinces
+        .filter((province) => province.code !== '44')
+        .map((province) => (locale === 'en' ? province.en : province.zh));
       for (const part of [html, pageHtml, text]) {
         expect(others.filter((name) => part.includes(name))).toEqual([]);
       }
@@ -266,7 +294,9 @@ describe('a province report', () => {
     const { html, text } = await createBriefingRenderer({ locale: 'en' }).render(provinceModel());
     // assess
     expect(html).toContain('Tariff level <span class="flag"');
-    expect(text.replace(/\s+/g, ' ')).toContain('categories weighing more here than nationally: Tariff level, Staff and service handling');
+    expect(text.replace(/\s+/g, ' ')).toContain(
+      'categories weighing more here than nationally: Tariff level, Staff and service handling',
+    );
   });
 
   it('shows headquarters guidance with its why and actions', async () => {

@@ -8,7 +8,11 @@ import { provinceModel, smallHqModel } from './render-models.ts';
 
 describe('headquarters charts', () => {
   it('are the port-ins and port-outs per operator, the trend and the category mix', () => {
-    expect(chartSpecsOf(smallHqModel(), 'zh-CN').map((spec) => `${spec.id}:${spec.kind}`)).toEqual(['operators:grouped-bars', 'trend:trend', 'categories:grouped-bars']);
+    expect(chartSpecsOf(smallHqModel(), 'zh-CN').map((spec) => `${spec.id}:${spec.kind}`)).toEqual([
+      'operators:grouped-bars',
+      'trend:trend',
+      'categories:grouped-bars',
+    ]);
   });
 
   it('draw the home operator trend with port-outs dashed, in the operator colour', () => {
@@ -27,11 +31,15 @@ describe('headquarters charts', () => {
 
   it('name each operator beside its bars, in its reference colour, each bar saying what it counts', () => {
     // act
-    const operators = chartSpecsOf(smallHqModel(), 'zh-CN').find((spec) => spec.id === 'operators') as GroupedBarChartSpec;
+    const operators = chartSpecsOf(smallHqModel(), 'zh-CN').find(
+      (spec) => spec.id === 'operators',
+    ) as GroupedBarChartSpec;
     // assess
     const colors = ['CMCC', 'CUCC', 'CTCC'].map((code) => operatorByCode.get(code)!.color);
     expect(operators).toMatchObject({ labels: ['中国移动', '中国联通', '中国电信'], horizontal: true, legend: false });
-    expect(operators.series.map((series) => [series.name, series.colors, series.values, series.dashed === true])).toEqual([
+    expect(
+      operators.series.map((series) => [series.name, series.colors, series.values, series.dashed === true]),
+    ).toEqual([
       ['携入', colors, [4_444, 2_222, 3_210], false],
       ['携出', colors, [5_678, 2_577, 1_621], true],
     ]);
@@ -43,7 +51,9 @@ describe('headquarters charts', () => {
 
   it('set the category shares against earlier periods, hatched', () => {
     // act
-    const categories = chartSpecsOf(smallHqModel(), 'en').find((spec) => spec.id === 'categories') as GroupedBarChartSpec;
+    const categories = chartSpecsOf(smallHqModel(), 'en').find(
+      (spec) => spec.id === 'categories',
+    ) as GroupedBarChartSpec;
     // assess
     expect(categories).toMatchObject({ valueFormat: 'percent', horizontal: true });
     expect(categories.series.map((series) => [series.name, series.values, series.dashed === true])).toEqual([
@@ -68,7 +78,9 @@ describe('province charts', () => {
     const counterparts = specs.find((spec) => spec.id === 'operators') as GroupedBarChartSpec;
     const categories = specs.find((spec) => spec.id === 'categories') as GroupedBarChartSpec;
     expect(counterparts.labels).toEqual(['China Unicom', 'China Telecom']);
-    expect(counterparts.series.map((series) => series.colors)).toEqual([0, 1].map(() => ['CUCC', 'CTCC'].map((code) => operatorByCode.get(code)!.color)));
+    expect(counterparts.series.map((series) => series.colors)).toEqual(
+      [0, 1].map(() => ['CUCC', 'CTCC'].map((code) => operatorByCode.get(code)!.color)),
+    );
     expect(categories.series.map((series) => [series.name, series.values])).toEqual([
       ['Province', [0.41, 0.35, 0.24]],
       ['National', [0.312, 0.576, 0.112]],

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Briefing, Locale } from '#core/report-model.ts';
 import { categoryByCode, operatorByCode, provinceByCode, rejectReasonByCode } from '#reference/index.ts';
 import { createBriefingRenderer } from '#render/briefing-renderer.ts';
-import { createFormatter, NOT_AVAILABLE, type Formatter } from '#render/format.ts';
+import { createFormatter, type Formatter, NOT_AVAILABLE } from '#render/format.ts';
 import { periodNames } from '#render/period-label.ts';
 import { fullHqModel, hqModelWithNulls, provinceModel, smallHqModel } from './render-models.ts';
 
@@ -31,7 +31,11 @@ function leavesOf(node: unknown, path = ''): Leaf[] {
   if (node !== null && typeof node === 'object') {
     return Object.entries(node).flatMap(([key, value]) => leavesOf(value, path === '' ? key : `${path}.${key}`));
   }
-  const key = path.split('.').filter((part) => !/^\d+$/.test(part)).at(-1) ?? path;
+  const key =
+    path
+      .split('.')
+      .filter((part) => !/^\d+$/.test(part))
+      .at(-1) ?? path;
   return [{ path, key, value: node }];
 }
 
@@ -59,9 +63,16 @@ const NUMBER = /[+\u2212-]?\d(?:[\d,]*\d)?(?:\.\d+)?/g;
 function allowedNumbers(model: Briefing, locale: Locale): Set<string> {
   const format = createFormatter(locale);
   const names = periodNames(locale, format);
-  const strings = leavesOf(model).filter((leaf) => typeof leaf.value === 'string').map((leaf) => leaf.value as string);
+  const strings = leavesOf(model)
+    .filter((leaf) => typeof leaf.value === 'string')
+    .map((leaf) => leaf.value as string);
   const periods = [model.period.id, ...model.flows.trend.map((point) => point.period)];
-  const references = [...operatorByCode.values(), ...provinceByCode.values(), ...categoryByCode.values(), ...rejectReasonByCode.values()].map((entry) => `${entry.zh} ${entry.en}`);
+  const references = [
+    ...operatorByCode.values(),
+    ...provinceByCode.values(),
+    ...categoryByCode.values(),
+    ...rejectReasonByCode.values(),
+  ].map((entry) => `${entry.zh} ${entry.en}`);
   const allowed = [
     ...figuresOf(model, format).map((figure) => figure.written),
     ...strings,
@@ -81,17 +92,26 @@ const cases = [
 ] as const;
 
 describe.each(cases)('the figures of %s', (_, makeModel) => {
-  it.each(['zh-CN', 'en'] as const)('all appear, as written by the formatter, in the %s HTML and text', async (locale) => {
-    // prepare
-    const model = makeModel();
-    const figures = figuresOf(model, createFormatter(locale));
-    // act
-    const { html, text } = await createBriefingRenderer({ locale }).render(model);
-    // assess
-    const shown = visibleText(html);
-    expect(figures.filter((figure) => !shown.includes(figure.written)).map((figure) => `${figure.path}: ${figure.written}`)).toEqual([]);
-    expect(figures.filter((figure) => !text.includes(figure.written)).map((figure) => `${figure.path}: ${figure.written}`)).toEqual([]);
-  });
+  it.each(['zh-CN', 'en'] as const)(
+    'all appear, as written by the formatter, in the %s HTML and text',
+    async (locale) => {
+      // prepare
+      const model = makeModel();
+      const figures = figuresOf(model, createFormatter(locale));
+      // act
+      const { html, text } = await createBriefingRenderer({ locale }).render(model);
+      // assess
+      const shown = visibleText(html);
+      expect(
+        figures
+          .filter((figure) => !shown.includes(figure.written))
+          .map((figure) => `${figure.path}: ${figure.written}`),
+      ).toEqual([]);
+      expect(
+        figures.filter((figure) => !text.includes(figure.written)).map((figure) => `${figure.path}: ${figure.written}`),
+      ).toEqual([]);
+    },
+  );
 
   it.each(['zh-CN', 'en'] as const)('are the only numbers in the %s HTML and text', async (locale) => {
     // prepare

@@ -72,7 +72,16 @@ describe('amounts and dates', () => {
 describe('missing figures', () => {
   it('shows a null figure as an em dash, never 0 or NaN', () => {
     // act
-    const written = [en.count(null), en.signed(null), en.share(null), en.rate(null), en.change(null), en.points(null), en.cny(null), en.share(Number.NaN)];
+    const written = [
+      en.count(null),
+      en.signed(null),
+      en.share(null),
+      en.rate(null),
+      en.change(null),
+      en.points(null),
+      en.cny(null),
+      en.share(Number.NaN),
+    ];
     // assess
     expect(new Set(written)).toEqual(new Set([NOT_AVAILABLE]));
     expect(NOT_AVAILABLE).toBe('\u2014');

@@ -32,7 +32,12 @@ describe('locale files', () => {
 
   it('have no empty message', () => {
     for (const locale of LOCALES) {
-      const empty = keysOf(messagesOf(locale)).filter((key) => key.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], messagesOf(locale)) === '');
+      const empty = keysOf(messagesOf(locale)).filter(
+        (key) =>
+          key
+            .split('.')
+            .reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], messagesOf(locale)) === '',
+      );
       expect(empty, locale).toEqual([]);
     }
   });
@@ -40,7 +45,9 @@ describe('locale files', () => {
   it('hold every key the templates name', () => {
     // prepare
     const keys = new Set(keysOf(messagesOf('zh-CN')));
-    const named = templateFiles.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/\(?t "([^"]+)"/g)].map((match) => match[1]!));
+    const named = templateFiles.flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/\(?t "([^"]+)"/g)].map((match) => match[1]!),
+    );
     // act
     const missing = named.filter((key) => !keys.has(key));
     // assess
@@ -69,8 +76,12 @@ describe('words outside the locale files', () => {
   });
 
   it('appear in no render module: no Chinese characters in functions/render', () => {
-    const modules = filesUnder('functions/render', '.ts').filter((file) => !file.includes(`${join('render', 'charts')}`));
-    const withChinese = modules.filter((file) => CJK.test(readFileSync(file, 'utf8').replace(/^\s*(\/\/|\*|\/\*\*).*$/gm, '')));
+    const modules = filesUnder('functions/render', '.ts').filter(
+      (file) => !file.includes(`${join('render', 'charts')}`),
+    );
+    const withChinese = modules.filter((file) =>
+      CJK.test(readFileSync(file, 'utf8').replace(/^\s*(\/\/|\*|\/\*\*).*$/gm, '')),
+    );
     expect(withChinese).toEqual([]);
   });
 
@@ -78,7 +89,13 @@ describe('words outside the locale files', () => {
     // Outside tags and {{expressions}}, templates hold only punctuation and rules.
     const withWords = templateFiles
       .filter((file) => !file.includes('styles'))
-      .filter((file) => /[A-Za-z]{2,}/.test(readFileSync(file, 'utf8').replace(/\{\{[^}]*\}\}/g, '').replace(/<[^>]*>/g, '')));
+      .filter((file) =>
+        /[A-Za-z]{2,}/.test(
+          readFileSync(file, 'utf8')
+            .replace(/\{\{[^}]*\}\}/g, '')
+            .replace(/<[^>]*>/g, ''),
+        ),
+      );
     expect(withWords).toEqual([]);
   });
 });

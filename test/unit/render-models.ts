@@ -17,8 +17,20 @@ const quality = {
   supersededVersions: 7,
   latestQuarantined: 0,
   tables: [
-    { table: 'port_requests', firstPartition: '2019-09-30', lastPartition: '2019-12-01', rowsRead: 10_000, quarantined: 44 },
-    { table: 'exit_reasons', firstPartition: '2019-10-28', lastPartition: '2019-12-01', rowsRead: 2_345, quarantined: 1 },
+    {
+      table: 'port_requests',
+      firstPartition: '2019-09-30',
+      lastPartition: '2019-12-01',
+      rowsRead: 10_000,
+      quarantined: 44,
+    },
+    {
+      table: 'exit_reasons',
+      firstPartition: '2019-10-28',
+      lastPartition: '2019-12-01',
+      rowsRead: 2_345,
+      quarantined: 1,
+    },
   ],
   partitionsMissing: [],
 };
@@ -31,7 +43,15 @@ export function smallHqModel(): HqWeeklyBriefing {
     locale: 'zh-CN',
     generatedAt: '2019-12-02T00:30:00.000Z',
     homeOperator: 'CMCC',
-    period: { id: '2019-W48', kind: 'week', start: '2019-11-25', end: '2019-12-01', timezone: 'Asia/Shanghai', startUtc: '2019-11-24T16:00:00Z', endUtc: '2019-12-01T16:00:00Z' },
+    period: {
+      id: '2019-W48',
+      kind: 'week',
+      start: '2019-11-25',
+      end: '2019-12-01',
+      timezone: 'Asia/Shanghai',
+      startUtc: '2019-11-24T16:00:00Z',
+      endUtc: '2019-12-01T16:00:00Z',
+    },
     dataIncomplete: false,
     headline: {
       net: -1_234,
@@ -53,9 +73,30 @@ export function smallHqModel(): HqWeeklyBriefing {
         portOutRateChange: 0.0004,
       },
       byOperator: [
-        { operator: 'CMCC', portIns: 4_444, portOuts: 5_678, net: -1_234, shareOfPortIns: 0.45, shareOfPortOuts: 0.5749 },
-        { operator: 'CUCC', portIns: 2_222, portOuts: 2_577, net: -355, shareOfPortIns: 0.225, shareOfPortOuts: 0.2609 },
-        { operator: 'CTCC', portIns: 3_210, portOuts: 1_621, net: 1_589, shareOfPortIns: 0.325, shareOfPortOuts: 0.1641 },
+        {
+          operator: 'CMCC',
+          portIns: 4_444,
+          portOuts: 5_678,
+          net: -1_234,
+          shareOfPortIns: 0.45,
+          shareOfPortOuts: 0.5749,
+        },
+        {
+          operator: 'CUCC',
+          portIns: 2_222,
+          portOuts: 2_577,
+          net: -355,
+          shareOfPortIns: 0.225,
+          shareOfPortOuts: 0.2609,
+        },
+        {
+          operator: 'CTCC',
+          portIns: 3_210,
+          portOuts: 1_621,
+          net: 1_589,
+          shareOfPortIns: 0.325,
+          shareOfPortOuts: 0.1641,
+        },
       ],
       matrix: [
         { donor: 'CMCC', recipient: 'CUCC', ports: 1_900 },
@@ -66,8 +107,24 @@ export function smallHqModel(): HqWeeklyBriefing {
         { donor: 'CTCC', recipient: 'CUCC', ports: 322 },
       ],
       byProvince: [
-        { provinceCode: '44', portIns: 300, portOuts: 1_300, net: -1_000, previousNet: -700, netChange: -300, portOutRate: 0.0031 },
-        { provinceCode: '11', portIns: 4_144, portOuts: 4_378, net: -234, previousNet: -324, netChange: 90, portOutRate: 0.0019 },
+        {
+          provinceCode: '44',
+          portIns: 300,
+          portOuts: 1_300,
+          net: -1_000,
+          previousNet: -700,
+          netChange: -300,
+          portOutRate: 0.0031,
+        },
+        {
+          provinceCode: '11',
+          portIns: 4_144,
+          portOuts: 4_378,
+          net: -234,
+          previousNet: -324,
+          netChange: 90,
+          portOutRate: 0.0019,
+        },
       ],
       attention: [
         { provinceCode: '44', reason: 'largest_net_decline', net: -1_000, netChange: -300 },
@@ -75,8 +132,24 @@ export function smallHqModel(): HqWeeklyBriefing {
         { provinceCode: '44', reason: 'largest_net_outflow', net: -1_000, netChange: -300 },
       ],
       trend: [
-        { period: '2019-W47', totalCompleted: 8_555, portIns: 4_046, portOuts: 5_070, net: -1_024, subscriberBase: 3_168_750, portOutRate: 0.0016 },
-        { period: '2019-W48', totalCompleted: 9_876, portIns: 4_444, portOuts: 5_678, net: -1_234, subscriberBase: 2_839_000, portOutRate: 0.002 },
+        {
+          period: '2019-W47',
+          totalCompleted: 8_555,
+          portIns: 4_046,
+          portOuts: 5_070,
+          net: -1_024,
+          subscriberBase: 3_168_750,
+          portOutRate: 0.0016,
+        },
+        {
+          period: '2019-W48',
+          totalCompleted: 9_876,
+          portIns: 4_444,
+          portOuts: 5_678,
+          net: -1_234,
+          subscriberBase: 2_839_000,
+          portOutRate: 0.002,
+        },
       ],
     },
     dissatisfaction: {
@@ -110,8 +183,22 @@ export function smallHqModel(): HqWeeklyBriefing {
       joiners: 4_444,
       joinerAverageFeeCny: 96.25,
       plans: [
-        { planCode: '4G-188', leavers: 1_210, withUsage: 1_100, overpaying: 803, overpayingShare: 0.73, averageFeeCny: 188 },
-        { planCode: '<b>{{oops}}</b>', leavers: 96, withUsage: 90, overpaying: 33, overpayingShare: 0.3667, averageFeeCny: 58.8 },
+        {
+          planCode: '4G-188',
+          leavers: 1_210,
+          withUsage: 1_100,
+          overpaying: 803,
+          overpayingShare: 0.73,
+          averageFeeCny: 188,
+        },
+        {
+          planCode: '<b>{{oops}}</b>',
+          leavers: 96,
+          withUsage: 90,
+          overpaying: 33,
+          overpayingShare: 0.3667,
+          averageFeeCny: 58.8,
+        },
       ],
     },
     dataQuality: structuredClone(quality),
@@ -121,7 +208,13 @@ export function smallHqModel(): HqWeeklyBriefing {
 /** A week with empty bases: the shares, rates and changes the model leaves null. */
 export function hqModelWithNulls(): HqWeeklyBriefing {
   const model = smallHqModel();
-  model.headline = { ...model.headline, portOutsChange: null, portOutRate: null, portOutRateChange: null, topCategory: null };
+  model.headline = {
+    ...model.headline,
+    portOutsChange: null,
+    portOutRate: null,
+    portOutRateChange: null,
+    topCategory: null,
+  };
   model.flows.home = {
     ...model.flows.home,
     current: { ...model.flows.home.current, subscriberBase: null, portOutRate: null },
@@ -132,15 +225,43 @@ export function hqModelWithNulls(): HqWeeklyBriefing {
   return model;
 }
 
-const CATEGORY_CODES = ['NETWORK', 'PRICE', 'BILLING', 'SERVICE', 'CONTRACT', 'OFFER', 'BUNDLE', 'RELATION', 'RELOCATION', 'OTHER'];
-const REASON_CODES = ['ARREARS', 'CONTRACT_ACTIVE', 'TENURE_TOO_SHORT', 'REAL_NAME_MISMATCH', 'NUMBER_SUSPENDED', 'PENDING_DISPUTE', 'OTHER'];
+const CATEGORY_CODES = [
+  'NETWORK',
+  'PRICE',
+  'BILLING',
+  'SERVICE',
+  'CONTRACT',
+  'OFFER',
+  'BUNDLE',
+  'RELATION',
+  'RELOCATION',
+  'OTHER',
+];
+const REASON_CODES = [
+  'ARREARS',
+  'CONTRACT_ACTIVE',
+  'TENURE_TOO_SHORT',
+  'REAL_NAME_MISMATCH',
+  'NUMBER_SUSPENDED',
+  'PENDING_DISPUTE',
+  'OTHER',
+];
 
 /** A full-size week: every province, four operators, eight trend weeks, every category and reason. */
 export function fullHqModel(): HqWeeklyBriefing {
   const model = smallHqModel();
   const operators = ['CMCC', 'CUCC', 'CTCC', 'CBN'];
-  model.flows.byOperator = operators.map((operator, i) => ({ operator, portIns: 10_000 + i * 1_111, portOuts: 9_000 + i * 777, net: 1_000 + i * 334, shareOfPortIns: 0.25 + i * 0.01, shareOfPortOuts: 0.24 - i * 0.01 }));
-  model.flows.matrix = operators.flatMap((donor, d) => operators.filter((r) => r !== donor).map((recipient, r) => ({ donor, recipient, ports: 1_000 * (d + 1) + r })));
+  model.flows.byOperator = operators.map((operator, i) => ({
+    operator,
+    portIns: 10_000 + i * 1_111,
+    portOuts: 9_000 + i * 777,
+    net: 1_000 + i * 334,
+    shareOfPortIns: 0.25 + i * 0.01,
+    shareOfPortOuts: 0.24 - i * 0.01,
+  }));
+  model.flows.matrix = operators.flatMap((donor, d) =>
+    operators.filter((r) => r !== donor).map((recipient, r) => ({ donor, recipient, ports: 1_000 * (d + 1) + r })),
+  );
   model.flows.byProvince = provinces.map((province, i) => ({
     provinceCode: province.code,
     portIns: 1_000 + i,
@@ -159,9 +280,22 @@ export function fullHqModel(): HqWeeklyBriefing {
     subscriberBase: 2_800_000 + i * 1_000,
     portOutRate: 0.0018 + i / 10_000,
   }));
-  model.dissatisfaction.categories = CATEGORY_CODES.map((category, i) => ({ category, count: 300 - i * 20, share: 0.19 - i * 0.01, previousShare: 0.18 - i * 0.01, shareChange: 0.01 }));
+  model.dissatisfaction.categories = CATEGORY_CODES.map((category, i) => ({
+    category,
+    count: 300 - i * 20,
+    share: 0.19 - i * 0.01,
+    previousShare: 0.18 - i * 0.01,
+    shareChange: 0.01,
+  }));
   model.rejections.reasons = REASON_CODES.map((reason, i) => ({ reason, count: 400 - i * 30, share: 0.2 - i * 0.02 }));
-  model.valueMirror.plans = Array.from({ length: 5 }, (_, i) => ({ planCode: `PLAN-${i}`, leavers: 900 - i, withUsage: 800 - i, overpaying: 500 - i, overpayingShare: 0.6 - i / 100, averageFeeCny: 100 + i }));
+  model.valueMirror.plans = Array.from({ length: 5 }, (_, i) => ({
+    planCode: `PLAN-${i}`,
+    leavers: 900 - i,
+    withUsage: 800 - i,
+    overpaying: 500 - i,
+    overpayingShare: 0.6 - i / 100,
+    averageFeeCny: 100 + i,
+  }));
   return model;
 }
 
@@ -175,9 +309,25 @@ export function provinceModel(): ProvinceMonthlyBriefing {
     locale: 'zh-CN',
     generatedAt: '2019-12-03T01:00:00.000Z',
     homeOperator: 'CMCC',
-    period: { id: '2019-11', kind: 'month', start: '2019-11-01', end: '2019-11-30', timezone: 'Asia/Shanghai', startUtc: '2019-10-31T16:00:00Z', endUtc: '2019-11-30T16:00:00Z' },
+    period: {
+      id: '2019-11',
+      kind: 'month',
+      start: '2019-11-01',
+      end: '2019-11-30',
+      timezone: 'Asia/Shanghai',
+      startUtc: '2019-10-31T16:00:00Z',
+      endUtc: '2019-11-30T16:00:00Z',
+    },
     dataIncomplete: false,
-    headline: { net: -2_345, netChange: -45, portOuts: 6_789, portOutsChange: -0.034, portOutRate: 0.0123, portOutRateChange: -0.0011, topCategory: { category: 'PRICE', share: 0.41, shareChange: 0.013, tiedWith: [] } },
+    headline: {
+      net: -2_345,
+      netChange: -45,
+      portOuts: 6_789,
+      portOutsChange: -0.034,
+      portOutRate: 0.0123,
+      portOutRateChange: -0.0011,
+      topCategory: { category: 'PRICE', share: 0.41, shareChange: 0.013, tiedWith: [] },
+    },
     flows: {
       totalCompleted: 15_432,
       home: {
@@ -193,17 +343,57 @@ export function provinceModel(): ProvinceMonthlyBriefing {
         { operator: 'CTCC', portIns: 2_944, portOuts: 4_689, net: -1_745 },
       ],
       trend: [
-        { period: '2019-10', totalCompleted: 14_001, portIns: 4_728, portOuts: 7_028, net: -2_300, subscriberBase: 523_692, portOutRate: 0.0134 },
-        { period: '2019-11', totalCompleted: 15_432, portIns: 4_444, portOuts: 6_789, net: -2_345, subscriberBase: 551_951, portOutRate: 0.0123 },
+        {
+          period: '2019-10',
+          totalCompleted: 14_001,
+          portIns: 4_728,
+          portOuts: 7_028,
+          net: -2_300,
+          subscriberBase: 523_692,
+          portOutRate: 0.0134,
+        },
+        {
+          period: '2019-11',
+          totalCompleted: 15_432,
+          portIns: 4_444,
+          portOuts: 6_789,
+          net: -2_345,
+          subscriberBase: 551_951,
+          portOutRate: 0.0123,
+        },
       ],
     },
     dissatisfaction: {
       responses: 2_000,
       previousResponses: 1_900,
       categories: [
-        { category: 'PRICE', count: 820, share: 0.41, previousShare: 0.397, shareChange: 0.013, nationalShare: 0.312, overIndex: 0.098 },
-        { category: 'NETWORK', count: 700, share: 0.35, previousShare: 0.362, shareChange: -0.012, nationalShare: 0.576, overIndex: -0.226 },
-        { category: 'SERVICE', count: 480, share: 0.24, previousShare: 0.241, shareChange: -0.001, nationalShare: 0.112, overIndex: 0.128 },
+        {
+          category: 'PRICE',
+          count: 820,
+          share: 0.41,
+          previousShare: 0.397,
+          shareChange: 0.013,
+          nationalShare: 0.312,
+          overIndex: 0.098,
+        },
+        {
+          category: 'NETWORK',
+          count: 700,
+          share: 0.35,
+          previousShare: 0.362,
+          shareChange: -0.012,
+          nationalShare: 0.576,
+          overIndex: -0.226,
+        },
+        {
+          category: 'SERVICE',
+          count: 480,
+          share: 0.24,
+          previousShare: 0.241,
+          shareChange: -0.001,
+          nationalShare: 0.112,
+          overIndex: 0.128,
+        },
       ],
     },
     rejections: {
@@ -219,10 +409,28 @@ export function provinceModel(): ProvinceMonthlyBriefing {
         { reason: 'TENURE_TOO_SHORT', count: 486, share: 0.4, nationalShare: 0.0412 },
       ],
     },
-    valueMirror: { ...hq.valueMirror, leavers: 6_789, leaversWithUsage: 6_001, overpaying: 2_222, overpayingShare: 0.3703 },
+    valueMirror: {
+      ...hq.valueMirror,
+      leavers: 6_789,
+      leaversWithUsage: 6_001,
+      overpaying: 2_222,
+      overpayingShare: 0.3703,
+    },
     guidance: [
-      { category: 'PRICE', reasons: ['over_index', 'top_category'], title: '资费水平', why: '离网用户认为套餐价格偏高。', actions: ['核对高套餐低使用的用户，主动推荐更合适的套餐。', '在营业厅公示套餐对比。'] },
-      { category: 'SERVICE', reasons: ['over_index'], title: '服务与办理', why: '营业厅与客服热线的办理体验有待改进。', actions: ['复盘投诉工单，缩短办理时长。'] },
+      {
+        category: 'PRICE',
+        reasons: ['over_index', 'top_category'],
+        title: '资费水平',
+        why: '离网用户认为套餐价格偏高。',
+        actions: ['核对高套餐低使用的用户，主动推荐更合适的套餐。', '在营业厅公示套餐对比。'],
+      },
+      {
+        category: 'SERVICE',
+        reasons: ['over_index'],
+        title: '服务与办理',
+        why: '营业厅与客服热线的办理体验有待改进。',
+        actions: ['复盘投诉工单，缩短办理时长。'],
+      },
     ],
     dataQuality: structuredClone(quality),
   };

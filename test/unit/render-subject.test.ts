@@ -26,7 +26,11 @@ describe('the subject of a province month', () => {
 
 describe('a correction', () => {
   it('carries the correction prefix before the subject', () => {
-    expect(subjectOf(provinceModel(), 'zh-CN', { correction: true })).toBe('【更正】【携号转网月度指导】广东省 2019年11月');
-    expect(subjectOf(smallHqModel(), 'en', { correction: true })).toBe('[Correction] MNP weekly briefing week 48 of 2019');
+    expect(subjectOf(provinceModel(), 'zh-CN', { correction: true })).toBe(
+      '【更正】【携号转网月度指导】广东省 2019年11月',
+    );
+    expect(subjectOf(smallHqModel(), 'en', { correction: true })).toBe(
+      '[Correction] MNP weekly briefing week 48 of 2019',
+    );
   });
 });

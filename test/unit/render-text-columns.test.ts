@@ -13,8 +13,14 @@ describe('text columns', () => {
   it('line up figures on the right, whatever the script of the labels', () => {
     // prepare
     const rows = [
-      [{ text: '运营商', right: false }, { text: 'Port-ins', right: true }],
-      [{ text: '中国移动', right: false }, { text: '4,444', right: true }],
+      [
+        { text: '运营商', right: false },
+        { text: 'Port-ins', right: true },
+      ],
+      [
+        { text: '中国移动', right: false },
+        { text: '4,444', right: true },
+      ],
     ];
     // act
     const table = layOutColumns(rows);

@@ -20,7 +20,20 @@ afterEach(async () => {
 });
 
 function record(recipient: string, status: DeliveryRecord['status'], error?: string): DeliveryRecord {
-  return { reportId: 'hq-weekly', periodId: '2019-W50', audience: 'hq', recipient, status, attempts: 1, messageId: '<m@x>', updatedAt: '2019-12-16T01:00:00Z', correction: false, possibleDuplicate: false, version: 2, ...(error ? { error } : {}) };
+  return {
+    reportId: 'hq-weekly',
+    periodId: '2019-W50',
+    audience: 'hq',
+    recipient,
+    status,
+    attempts: 1,
+    messageId: '<m@x>',
+    updatedAt: '2019-12-16T01:00:00Z',
+    correction: false,
+    possibleDuplicate: false,
+    version: 2,
+    ...(error ? { error } : {}),
+  };
 }
 
 describe('run lifecycle', () => {
@@ -35,40 +48,102 @@ describe('run lifecycle', () => {
     const store = new FsReportStore(dir);
     const definition = reportDefinition('hq-weekly');
     const now = new Date('2019-12-16T01:00:00Z');
-    const question = { definition, period: parsePeriod('2019-W50'), audiences: ['hq'], missing: ['port_requests/dt=2019-12-15'], firstAttemptAt: now, now, allowIncomplete: false, hint: 'HINT', journal: true };
+    const question = {
+      definition,
+      period: parsePeriod('2019-W50'),
+      audiences: ['hq'],
+      missing: ['port_requests/dt=2019-12-15'],
+      firstAttemptAt: now,
+      now,
+      allowIncomplete: false,
+      hint: 'HINT',
+      journal: true,
+    };
 
     const held = await decideHold(question, { store, log: quiet });
 
-    expect(held).toMatchObject({ held: true, retryAt: new Date(now.getTime() + definition.dataIncomplete.retryEveryMinutes * 60_000) });
-    expect(held.held && held.message).toMatch(/^1 partition\(s\) without a _SUCCESS marker, e\.g\. port_requests\/dt=2019-12-15; try again after .*; HINT$/);
-    expect(await readRunStatus(store, 'hq-weekly', '2019-W50')).toMatchObject({ state: 'held', attempts: 1, partitionsMissing: ['port_requests/dt=2019-12-15'] });
-    expect(await decideHold({ ...question, allowIncomplete: true }, { store, log: quiet })).toMatchObject({ held: false });
-    expect(await decideHold({ ...question, journal: false, missing: ['x'] }, { store: new FsReportStore(join(dir, 'none')), log: quiet })).toMatchObject({ held: true });
+    expect(held).toMatchObject({
+      held: true,
+      retryAt: new Date(now.getTime() + definition.dataIncomplete.retryEveryMinutes * 60_000),
+    });
+    expect(held.held && held.message).toMatch(
+      /^1 partition\(s\) without a _SUCCESS marker, e\.g\. port_requests\/dt=2019-12-15; try again after .*; HINT$/,
+    );
+    expect(await readRunStatus(store, 'hq-weekly', '2019-W50')).toMatchObject({
+      state: 'held',
+      attempts: 1,
+      partitionsMissing: ['port_requests/dt=2019-12-15'],
+    });
+    expect(await decideHold({ ...question, allowIncomplete: true }, { store, log: quiet })).toMatchObject({
+      held: false,
+    });
+    expect(
+      await decideHold(
+        { ...question, journal: false, missing: ['x'] },
+        { store: new FsReportStore(join(dir, 'none')), log: quiet },
+      ),
+    ).toMatchObject({ held: true });
     expect(await readRunStatus(new FsReportStore(join(dir, 'none')), 'hq-weekly', '2019-W50')).toBeUndefined();
   });
 
   it('derives an audience outcome from its ledger records: a claim in flight is not delivered', () => {
     const to = ['a@example.com', 'B@example.com'];
-    expect(audienceOutcomeFromLedger('hq', to, [record('a@example.com', 'sent'), record('b@example.com', 'sent')]).status).toBe('delivered');
+    expect(
+      audienceOutcomeFromLedger('hq', to, [record('a@example.com', 'sent'), record('b@example.com', 'sent')]).status,
+    ).toBe('delivered');
     expect(audienceOutcomeFromLedger('hq', to, []).status).toBe('archived');
-    const inFlight = audienceOutcomeFromLedger('hq', to, [record('a@example.com', 'sent'), record('b@example.com', 'sending')]);
-    expect(inFlight).toMatchObject({ status: 'failed', recipients: { expected: 2, sent: 1, notDelivered: ['B@example.com'] } });
+    const inFlight = audienceOutcomeFromLedger('hq', to, [
+      record('a@example.com', 'sent'),
+      record('b@example.com', 'sending'),
+    ]);
+    expect(inFlight).toMatchObject({
+      status: 'failed',
+      recipients: { expected: 2, sent: 1, notDelivered: ['B@example.com'] },
+    });
   });
 
   it('ends a run in one state for both drivers', () => {
     const delivered = { audience: '11', status: 'delivered' as const };
-    expect(finalRunState({ outcome: 'finished', audiences: [delivered, { audience: '12', status: 'delivered' }] }).state).toBe('delivered');
-    expect(finalRunState({ outcome: 'finished', audiences: [{ audience: '11', status: 'archived' }] }).state).toBe('archived');
-    const failed = finalRunState({ outcome: 'finished', audiences: [delivered, { audience: '44', status: 'failed', reason: 'SMTP 550' }] });
-    expect(failed).toEqual({ state: 'delivery-failed', message: 'not delivered to 44 (of 2), e.g. 44: SMTP 550; run again: the ledger skips what was sent' });
-    expect(finalRunState({ outcome: 'failed', error: { name: 'QueryError', message: 'boom\nstack' } })).toEqual({ state: 'failed', message: 'QueryError: boom' });
+    expect(
+      finalRunState({ outcome: 'finished', audiences: [delivered, { audience: '12', status: 'delivered' }] }).state,
+    ).toBe('delivered');
+    expect(finalRunState({ outcome: 'finished', audiences: [{ audience: '11', status: 'archived' }] }).state).toBe(
+      'archived',
+    );
+    const failed = finalRunState({
+      outcome: 'finished',
+      audiences: [delivered, { audience: '44', status: 'failed', reason: 'SMTP 550' }],
+    });
+    expect(failed).toEqual({
+      state: 'delivery-failed',
+      message: 'not delivered to 44 (of 2), e.g. 44: SMTP 550; run again: the ledger skips what was sent',
+    });
+    expect(finalRunState({ outcome: 'failed', error: { name: 'QueryError', message: 'boom\nstack' } })).toEqual({
+      state: 'failed',
+      message: 'QueryError: boom',
+    });
     expect(finalRunState({ outcome: 'held', hint: 'HINT' }).state).toBe('held');
   });
 
   it('reads a snapshot through its schema and names what does not match', () => {
-    const snapshot = { reportId: 'hq-weekly', periodId: '2019-W50', homeOperator: 'CMCC', generatedAt: '2019-12-16T01:00:00.000Z', audiences: ['hq'], queryCount: 6, partitionsMissing: [], rows: { flows: [], requests: [], categories: [], base: [], valueMirror: [], dataQuality: [] } };
+    const snapshot = {
+      reportId: 'hq-weekly',
+      periodId: '2019-W50',
+      homeOperator: 'CMCC',
+      generatedAt: '2019-12-16T01:00:00.000Z',
+      audiences: ['hq'],
+      queryCount: 6,
+      partitionsMissing: [],
+      rows: { flows: [], requests: [], categories: [], base: [], valueMirror: [], dataQuality: [] },
+    };
     expect(parseRunSnapshot(JSON.stringify(snapshot), 's3://x').periodId).toBe('2019-W50');
-    const broken = { ...snapshot, rows: { ...snapshot.rows, flows: [{ day: '2019-12-09', provinceCode: '11', donor: 'CMCC', recipient: 'CTCC', ports: '3' }] } };
+    const broken = {
+      ...snapshot,
+      rows: {
+        ...snapshot.rows,
+        flows: [{ day: '2019-12-09', provinceCode: '11', donor: 'CMCC', recipient: 'CTCC', ports: '3' }],
+      },
+    };
     expect(() => parseRunSnapshot(JSON.stringify(broken), 's3://x')).toThrow(ArchiveError);
     expect(() => parseRunSnapshot(JSON.stringify(broken), 's3://x')).toThrow(/rows\.flows\.0\.ports/);
     expect(() => parseRunSnapshot('{', 's3://x')).toThrow(/not JSON/);

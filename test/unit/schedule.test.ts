@@ -10,28 +10,37 @@ const iso = (dates: Date[]) => dates.map((date) => date.toISOString());
 
 describe('an EventBridge schedule', () => {
   it('runs the weekly briefing on Mondays at 08:30 Beijing, for the ISO week that ended the day before', () => {
-    const runs = beijing('cron(30 8 ? * MON *)').runsBetween(new Date('2019-12-02T00:30:00Z'), new Date('2019-12-16T00:30:00Z'));
+    const runs = beijing('cron(30 8 ? * MON *)').runsBetween(
+      new Date('2019-12-02T00:30:00Z'),
+      new Date('2019-12-16T00:30:00Z'),
+    );
 
     expect(iso(runs)).toEqual(['2019-12-02T00:30:00.000Z', '2019-12-09T00:30:00.000Z', '2019-12-16T00:30:00.000Z']);
     expect(runs.map((run) => periodOfScheduledRun('week', run).id)).toEqual(['2019-W48', '2019-W49', '2019-W50']);
   });
 
   it('runs the monthly guidance on the 3rd at 09:00 Beijing, for the month before, across a year end', () => {
-    const runs = beijing('cron(0 9 3 * ? *)').runsBetween(new Date('2019-12-01T00:00:00Z'), new Date('2020-02-03T01:00:00Z'));
+    const runs = beijing('cron(0 9 3 * ? *)').runsBetween(
+      new Date('2019-12-01T00:00:00Z'),
+      new Date('2020-02-03T01:00:00Z'),
+    );
 
     expect(iso(runs)).toEqual(['2019-12-03T01:00:00.000Z', '2020-01-03T01:00:00.000Z', '2020-02-03T01:00:00.000Z']);
     expect(runs.map((run) => periodOfScheduledRun('month', run).id)).toEqual(['2019-11', '2019-12', '2020-01']);
   });
 
   it('numbers the days of the week from Sunday = 1, as EventBridge does', () => {
-    expect(beijing('cron(0 9 ? * 2 *)').nextAfter(new Date('2019-11-27T00:00:00Z'))?.toISOString()).toBe('2019-12-02T01:00:00.000Z');
+    expect(beijing('cron(0 9 ? * 2 *)').nextAfter(new Date('2019-11-27T00:00:00Z'))?.toISOString()).toBe(
+      '2019-12-02T01:00:00.000Z',
+    );
   });
 
   it('keeps to its year field', () => {
-    expect(iso(beijing('cron(0 9 3 * ? 2020)').runsBetween(new Date('2019-11-01T00:00:00Z'), new Date('2020-02-04T00:00:00Z')))).toEqual([
-      '2020-01-03T01:00:00.000Z',
-      '2020-02-03T01:00:00.000Z',
-    ]);
+    expect(
+      iso(
+        beijing('cron(0 9 3 * ? 2020)').runsBetween(new Date('2019-11-01T00:00:00Z'), new Date('2020-02-04T00:00:00Z')),
+      ),
+    ).toEqual(['2020-01-03T01:00:00.000Z', '2020-02-03T01:00:00.000Z']);
   });
 
   it.each([
@@ -45,6 +54,7 @@ describe('an EventBridge schedule', () => {
   });
 
   it('parses every schedule of config/reports.json', () => {
-    for (const definition of reportDefinitions) expect(parseSchedule(definition.schedule).nextAfter(new Date('2020-01-01T00:00:00Z'))).not.toBeNull();
+    for (const definition of reportDefinitions)
+      expect(parseSchedule(definition.schedule).nextAfter(new Date('2020-01-01T00:00:00Z'))).not.toBeNull();
   });
 });

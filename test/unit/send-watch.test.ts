@@ -37,7 +37,9 @@ describe('a send phase', () => {
 
     expect(aborted).toBe(true);
     expect(watch.interrupted).toBe(true);
-    expect(io.stderr).toEqual(['mnp-briefings: interrupted: 1 of 2 recipient(s) of hq-weekly 2019-W50 done; finishing the sends already handed over, starting no more (Ctrl-C again quits at once)']);
+    expect(io.stderr).toEqual([
+      'mnp-briefings: interrupted: 1 of 2 recipient(s) of hq-weekly 2019-W50 done; finishing the sends already handed over, starting no more (Ctrl-C again quits at once)',
+    ]);
     expect(process.listenerCount('SIGINT')).toBe(0);
   });
 });

@@ -14,7 +14,12 @@ describe('the SQL catalog', () => {
 
   it('keeps values out of the SQL text, even hostile ones', () => {
     const hostile = "2019-11-25' OR '1'='1";
-    const query = compileMetricQuery('flows', { requests_from_dt: hostile, requests_to_dt: hostile, from_ts: hostile, to_ts: hostile });
+    const query = compileMetricQuery('flows', {
+      requests_from_dt: hostile,
+      requests_to_dt: hostile,
+      from_ts: hostile,
+      to_ts: hostile,
+    });
     expect(query.sql).not.toContain(hostile);
     expect(query.values.every((value) => value === hostile)).toBe(true);
   });

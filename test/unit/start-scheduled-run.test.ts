@@ -11,7 +11,11 @@ const silent = { info() {}, warn() {}, error() {}, withContext() {} };
 const PREFIX = 'arn:aws:states:ap-southeast-1:111122223333:stateMachine:mnp-briefings-dev-';
 
 function starter() {
-  return createStartHandler({ config: { STATE_MACHINE_ARN_PREFIX: PREFIX }, sfn: new SFNClient({ region: 'ap-southeast-1' }), log: silent });
+  return createStartHandler({
+    config: { STATE_MACHINE_ARN_PREFIX: PREFIX },
+    sfn: new SFNClient({ region: 'ap-southeast-1' }),
+    log: silent,
+  });
 }
 
 describe('starting a scheduled run', () => {
@@ -41,7 +45,9 @@ describe('starting a scheduled run', () => {
   });
 
   it('starts nothing new when the tick is repeated after its execution ended', async () => {
-    sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }));
+    sfn
+      .on(StartExecutionCommand)
+      .rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }));
 
     const output = await starter()({ reportId: 'hq-weekly', scheduledTime: '2019-12-02T00:30:00Z' });
 

@@ -3,11 +3,13 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { QueryError } from '#core/errors.ts';
+import { boundStatement, TrinoEngine, toQueryRows } from '#adapters/engine/trino.ts';
 import { runTrinoStatement, TrinoStatementError } from '#adapters/engine/trino-http.ts';
-import { boundStatement, toQueryRows, TrinoEngine } from '#adapters/engine/trino.ts';
+import { QueryError } from '#core/errors.ts';
 
-type Reply = { status?: number; body: unknown } | ((request: IncomingMessage, body: string) => { status?: number; body: unknown });
+type Reply =
+  | { status?: number; body: unknown }
+  | ((request: IncomingMessage, body: string) => { status?: number; body: unknown });
 
 let server: Server | undefined;
 const seen: { method: string; url: string; headers: IncomingMessage['headers']; body: string }[] = [];
@@ -43,14 +45,30 @@ describe('the Trino protocol module', () => {
   it('posts the statement with the session headers and collects every page', async () => {
     const url = await serve([
       { body: { id: 'q1', nextUri: '{origin}/v1/statement/q1/1' } },
-      { body: { id: 'q1', nextUri: '{origin}/v1/statement/q1/2', columns: [{ name: 'n', type: 'bigint' }], data: [[1], [2]] } },
+      {
+        body: {
+          id: 'q1',
+          nextUri: '{origin}/v1/statement/q1/2',
+          columns: [{ name: 'n', type: 'bigint' }],
+          data: [[1], [2]],
+        },
+      },
       { body: { id: 'q1', data: [[3]] } },
     ]);
     const result = await runTrinoStatement(connection(url), 'SELECT 1');
     expect(result).toEqual({ queryId: 'q1', columns: [{ name: 'n', type: 'bigint' }], rows: [[1], [2], [3]] });
-    expect(seen.map((request) => `${request.method} ${request.url}`)).toEqual(['POST /v1/statement', 'GET /v1/statement/q1/1', 'GET /v1/statement/q1/2']);
+    expect(seen.map((request) => `${request.method} ${request.url}`)).toEqual([
+      'POST /v1/statement',
+      'GET /v1/statement/q1/1',
+      'GET /v1/statement/q1/2',
+    ]);
     expect(seen[0]!.body).toBe('SELECT 1');
-    expect(seen[0]!.headers).toMatchObject({ 'x-trino-user': 'tester', 'x-trino-catalog': 'hive', 'x-trino-schema': 'lake', 'x-trino-time-zone': 'UTC' });
+    expect(seen[0]!.headers).toMatchObject({
+      'x-trino-user': 'tester',
+      'x-trino-catalog': 'hive',
+      'x-trino-schema': 'lake',
+      'x-trino-time-zone': 'UTC',
+    });
   });
 
   it('retries a busy answer (503) and goes on', async () => {
@@ -68,7 +86,16 @@ describe('the Trino protocol module', () => {
   it('fails with the error Trino reports, named and with the query id', async () => {
     const url = await serve([
       { body: { id: 'q3', nextUri: '{origin}/v1/statement/q3/1' } },
-      { body: { id: 'q3', error: { message: "line 1:8: Column 'x' cannot be resolved", errorName: 'COLUMN_NOT_FOUND', errorType: 'USER_ERROR' } } },
+      {
+        body: {
+          id: 'q3',
+          error: {
+            message: "line 1:8: Column 'x' cannot be resolved",
+            errorName: 'COLUMN_NOT_FOUND',
+            errorType: 'USER_ERROR',
+          },
+        },
+      },
     ]);
     const failure = runTrinoStatement(connection(url), 'SELECT x');
     await expect(failure).rejects.toThrow("COLUMN_NOT_FOUND: line 1:8: Column 'x' cannot be resolved");
@@ -76,13 +103,26 @@ describe('the Trino protocol module', () => {
   });
 
   it('marks a shortage of resources as transient, for the engine retry', async () => {
-    const url = await serve([{ body: { id: 'q4', error: { message: 'Query exceeded memory', errorName: 'EXCEEDED_GLOBAL_MEMORY_LIMIT', errorType: 'INSUFFICIENT_RESOURCES' } } }]);
+    const url = await serve([
+      {
+        body: {
+          id: 'q4',
+          error: {
+            message: 'Query exceeded memory',
+            errorName: 'EXCEEDED_GLOBAL_MEMORY_LIMIT',
+            errorType: 'INSUFFICIENT_RESOURCES',
+          },
+        },
+      },
+    ]);
     await expect(runTrinoStatement(connection(url), 'SELECT 1')).rejects.toMatchObject({ transient: true });
   });
 
   it('does not retry a refused statement (400) and says what the server answered', async () => {
     const url = await serve([{ status: 400, body: 'bad header' }]);
-    await expect(runTrinoStatement(connection(url), 'SELECT 1', { retries: 3 })).rejects.toThrow(/answered 400: bad header/);
+    await expect(runTrinoStatement(connection(url), 'SELECT 1', { retries: 3 })).rejects.toThrow(
+      /answered 400: bad header/,
+    );
     expect(seen).toHaveLength(1);
   });
 
@@ -102,7 +142,9 @@ describe('binding values as Athena does', () => {
   });
 
   it('quotes the statement and passes each value as a SQL literal', () => {
-    expect(boundStatement("SELECT * FROM t WHERE dt BETWEEN ? AND ? AND s = 'x' AND n > ?", ['2019-11-18', "O'Brien", 5])).toBe(
+    expect(
+      boundStatement("SELECT * FROM t WHERE dt BETWEEN ? AND ? AND s = 'x' AND n > ?", ['2019-11-18', "O'Brien", 5]),
+    ).toBe(
       "EXECUTE IMMEDIATE 'SELECT * FROM t WHERE dt BETWEEN ? AND ? AND s = ''x'' AND n > ?' USING '2019-11-18', 'O''Brien', 5",
     );
   });
@@ -117,17 +159,32 @@ describe('result values', () => {
       { name: 'share', type: 'double' },
       { name: 'reason', type: 'varchar(20)' },
     ];
-    expect(toQueryRows(columns, [['2019-11-25', 3, '58.35', 0.5, null]])).toEqual([{ day: '2019-11-25', ports: 3, fee: 58.35, share: 0.5, reason: null }]);
+    expect(toQueryRows(columns, [['2019-11-25', 3, '58.35', 0.5, null]])).toEqual([
+      { day: '2019-11-25', ports: 3, fee: 58.35, share: 0.5, reason: null },
+    ]);
   });
 });
 
 describe('the Trino engine', () => {
   it('turns a failed query into a QueryError naming the query and the Trino query id', async () => {
-    const url = await serve([{ body: { id: 'q6', error: { message: 'Table hive.lake.port_requests does not exist', errorName: 'TABLE_NOT_FOUND', errorType: 'USER_ERROR' } } }]);
+    const url = await serve([
+      {
+        body: {
+          id: 'q6',
+          error: {
+            message: 'Table hive.lake.port_requests does not exist',
+            errorName: 'TABLE_NOT_FOUND',
+            errorType: 'USER_ERROR',
+          },
+        },
+      },
+    ]);
     const engine = new TrinoEngine({ url, schema: 'lake' });
     const failure = engine.runMetric('subscriber_base', { base_from_month: '2019-10', base_to_month: '2019-11' });
     await expect(failure).rejects.toBeInstanceOf(QueryError);
-    await expect(failure).rejects.toThrow('query subscriber_base failed in Trino (q6): TABLE_NOT_FOUND: Table hive.lake.port_requests does not exist');
+    await expect(failure).rejects.toThrow(
+      'query subscriber_base failed in Trino (q6): TABLE_NOT_FOUND: Table hive.lake.port_requests does not exist',
+    );
     expect(seen[0]!.body).toMatch(/^EXECUTE IMMEDIATE 'SELECT/);
     expect(seen[0]!.body).toMatch(/USING '2019-10', '2019-11'$/);
   });

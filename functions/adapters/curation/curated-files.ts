@@ -3,8 +3,8 @@
 // a curated table over the files of a scan window (typed even when no file is there).
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CURATED_SCAN_PARAMETERS, CURATED_TABLES, type CuratedTable } from '#sql/curated-catalog.ts';
 import type { QueryParameters } from '#core/ports.ts';
+import { CURATED_SCAN_PARAMETERS, CURATED_TABLES, type CuratedTable } from '#sql/curated-catalog.ts';
 
 export const RECORDS_FOLDER = '_built_from';
 
@@ -17,11 +17,22 @@ async function namesIn(dir: string): Promise<string[]> {
   }
 }
 
-export async function curatedDataFiles(curatedDir: string, table: CuratedTable, from: string, to: string): Promise<string[]> {
+export async function curatedDataFiles(
+  curatedDir: string,
+  table: CuratedTable,
+  from: string,
+  to: string,
+): Promise<string[]> {
   const prefix = `${table.partitionColumn}=`;
-  const folders = (await namesIn(join(curatedDir, table.name))).filter((name) => name.startsWith(prefix) && name.slice(prefix.length) >= from && name.slice(prefix.length) <= to);
+  const folders = (await namesIn(join(curatedDir, table.name))).filter(
+    (name) => name.startsWith(prefix) && name.slice(prefix.length) >= from && name.slice(prefix.length) <= to,
+  );
   const files = await Promise.all(
-    folders.map(async (folder) => (await namesIn(join(curatedDir, table.name, folder))).filter((name) => name.endsWith('.parquet')).map((name) => join(curatedDir, table.name, folder, name))),
+    folders.map(async (folder) =>
+      (await namesIn(join(curatedDir, table.name, folder)))
+        .filter((name) => name.endsWith('.parquet'))
+        .map((name) => join(curatedDir, table.name, folder, name)),
+    ),
   );
   return files.flat();
 }
@@ -41,7 +52,11 @@ export function curatedViewSql(table: CuratedTable, files: readonly string[]): s
 }
 
 /** CREATE OR REPLACE TEMP VIEW statements for every curated table, over the query's scan window; with the files bound. */
-export async function curatedViewStatements(curatedDir: string, parameters: QueryParameters, sql: string): Promise<{ statements: string[]; files: string[] }> {
+export async function curatedViewStatements(
+  curatedDir: string,
+  parameters: QueryParameters,
+  sql: string,
+): Promise<{ statements: string[]; files: string[] }> {
   const statements: string[] = [];
   const files: string[] = [];
   // Only the tables the query names: the files bound are the files it opens.
@@ -49,7 +64,8 @@ export async function curatedViewStatements(curatedDir: string, parameters: Quer
     const [fromKey, toKey] = CURATED_SCAN_PARAMETERS[table.name]!;
     const from = parameters[fromKey];
     const to = parameters[toKey];
-    const tableFiles = from === undefined || to === undefined ? [] : await curatedDataFiles(curatedDir, table, String(from), String(to));
+    const tableFiles =
+      from === undefined || to === undefined ? [] : await curatedDataFiles(curatedDir, table, String(from), String(to));
     files.push(...tableFiles);
     statements.push(`CREATE OR REPLACE TEMP VIEW ${table.name} AS ${curatedViewSql(table, tableFiles)}`);
   }

@@ -6,11 +6,21 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { batchDates, planCuration, requestsReadRange, unitKey, usageReadRange, type CuratedUnit, type RawListing, type RawPartitionFiles, type UnitRecord } from '#core/curation.ts';
+import {
+  batchDates,
+  type CuratedUnit,
+  planCuration,
+  type RawListing,
+  type RawPartitionFiles,
+  requestsReadRange,
+  type UnitRecord,
+  unitKey,
+  usageReadRange,
+} from '#core/curation.ts';
 import { LakeError } from '#core/errors.ts';
 import type { QueryParameters } from '#core/ports.ts';
-import { CURATED_TABLES, compileCuratedBuild } from '#sql/curated-catalog.ts';
 import { lakeContract } from '#reference/index.ts';
+import { CURATED_TABLES, compileCuratedBuild } from '#sql/curated-catalog.ts';
 import { DuckDbEngine } from '../engine/duckdb.ts';
 import { assertLakeFolder } from '../lake/fs-lake.ts';
 import { RECORDS_FOLDER } from './curated-files.ts';
@@ -42,7 +52,10 @@ const SUCCESS = '_SUCCESS';
 async function listRawTable(lakeDir: string, table: 'port_requests' | 'usage_monthly'): Promise<RawPartitionFiles[]> {
   const column = lakeContract[table].partition.column;
   const tableDir = join(lakeDir, table);
-  const folders = (await readdir(tableDir, { withFileTypes: true }).catch(() => [])).filter((entry) => entry.isDirectory() && entry.name.startsWith(`${column}=`)).map((entry) => entry.name).sort();
+  const folders = (await readdir(tableDir, { withFileTypes: true }).catch(() => []))
+    .filter((entry) => entry.isDirectory() && entry.name.startsWith(`${column}=`))
+    .map((entry) => entry.name)
+    .sort();
   return Promise.all(
     folders.map(async (folder) => {
       const names = (await readdir(join(tableDir, folder))).filter((name) => !name.startsWith('.')).sort();
@@ -52,17 +65,24 @@ async function listRawTable(lakeDir: string, table: 'port_requests' | 'usage_mon
           return { name, size: info.size, version: String(Math.trunc(info.mtimeMs)) };
         }),
       );
-      return { value: folder.slice(column.length + 1), files: files.filter((file) => file.name === SUCCESS || !file.name.startsWith('_')) };
+      return {
+        value: folder.slice(column.length + 1),
+        files: files.filter((file) => file.name === SUCCESS || !file.name.startsWith('_')),
+      };
     }),
   );
 }
 
 export async function listRaw(lakeDir: string): Promise<RawListing> {
-  const [portRequests, usage] = await Promise.all([listRawTable(lakeDir, 'port_requests'), listRawTable(lakeDir, 'usage_monthly')]);
+  const [portRequests, usage] = await Promise.all([
+    listRawTable(lakeDir, 'port_requests'),
+    listRawTable(lakeDir, 'usage_monthly'),
+  ]);
   return { port_requests: portRequests, usage_monthly: usage };
 }
 
-const recordPath = (curatedDir: string, unit: CuratedUnit) => join(curatedDir, RECORDS_FOLDER, unit.kind, `${unitKey(unit)}.json`);
+const recordPath = (curatedDir: string, unit: CuratedUnit) =>
+  join(curatedDir, RECORDS_FOLDER, unit.kind, `${unitKey(unit)}.json`);
 
 export async function readRecords(curatedDir: string): Promise<Map<string, UnitRecord>> {
   const records = new Map<string, UnitRecord>();
@@ -89,14 +109,22 @@ const TEMP = { port_requests_placed: 'curated_placed', leaver_usage: 'curated_le
 const buildFile = (table: string) => `curated/build/${table}.sql`;
 
 const SAMPLE_PARAMETERS: QueryParameters = {
-  requests_from_dt: '2000-01-01', requests_to_dt: '2000-01-01', target_from_dt: '2000-01-01', target_to_dt: '2000-01-01',
-  usage_from_month: '2000-01', usage_to_month: '2000-01',
+  requests_from_dt: '2000-01-01',
+  requests_to_dt: '2000-01-01',
+  target_from_dt: '2000-01-01',
+  target_to_dt: '2000-01-01',
+  usage_from_month: '2000-01',
+  usage_to_month: '2000-01',
 };
 
 /** A hash of every build text as the engine receives it (reference code lists included). */
 export function curatedSqlVersion(): string {
   const hash = createHash('sha256');
-  for (const file of [BUILD_FILES.placed, BUILD_FILES.leaverUsage, ...CURATED_TABLES.map((table) => buildFile(table.name))]) {
+  for (const file of [
+    BUILD_FILES.placed,
+    BUILD_FILES.leaverUsage,
+    ...CURATED_TABLES.map((table) => buildFile(table.name)),
+  ]) {
     hash.update(file).update(compileCuratedBuild(file, SAMPLE_PARAMETERS).sql);
   }
   return hash.digest('hex').slice(0, 16);
@@ -128,10 +156,13 @@ export async function curateLake(options: CurateOptions): Promise<CurateSummary>
   const [raw, records] = await Promise.all([listRaw(options.lakeDir), readRecords(options.curatedDir)]);
   const sqlVersion = curatedSqlVersion();
   const plan = planCuration(raw, records, sqlVersion, { rebuild: options.rebuild === true });
-  const rawIncomplete = [...raw.port_requests, ...raw.usage_monthly].filter((partition) => !partition.files.some((file) => file.name === SUCCESS)).length;
+  const rawIncomplete = [...raw.port_requests, ...raw.usage_monthly].filter(
+    (partition) => !partition.files.some((file) => file.name === SUCCESS),
+  ).length;
   for (const unit of plan.remove) {
     const tables = CURATED_TABLES.filter((table) => (table.follows === 'port_requests') === (unit.kind === 'requests'));
-    for (const table of tables) await rm(join(options.curatedDir, table.name, unitKey(unit)), { recursive: true, force: true });
+    for (const table of tables)
+      await rm(join(options.curatedDir, table.name, unitKey(unit)), { recursive: true, force: true });
     await rm(recordPath(options.curatedDir, unit), { force: true });
   }
   const requestUnits = new Map(plan.build.filter((unit) => unit.kind === 'requests').map((unit) => [unit.value, unit]));
@@ -149,10 +180,16 @@ export async function curateLake(options: CurateOptions): Promise<CurateSummary>
   if (total === 0) return summary(0);
 
   await mkdir(options.curatedDir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-    throw new LakeError(`cannot write the curated layer at ${options.curatedDir} (${error.code}): give a writable place with --curated DIR`, { cause: error });
+    throw new LakeError(
+      `cannot write the curated layer at ${options.curatedDir} (${error.code}): give a writable place with --curated DIR`,
+      { cause: error },
+    );
   });
   const stagingDir = join(options.curatedDir, `.staging-${process.pid}`);
-  const engine = await DuckDbEngine.open({ lakeDir: options.lakeDir, ...(options.memoryLimit ? { memoryLimit: options.memoryLimit } : {}) });
+  const engine = await DuckDbEngine.open({
+    lakeDir: options.lakeDir,
+    ...(options.memoryLimit ? { memoryLimit: options.memoryLimit } : {}),
+  });
   let done = 0;
   options.onProgress?.({ done, total, label: 'starting' });
   try {
@@ -160,15 +197,24 @@ export async function curateLake(options: CurateOptions): Promise<CurateSummary>
       const days = requestsReadRange(batch.from, batch.to);
       const months = usageReadRange(batch.from, batch.to);
       const parameters: QueryParameters = {
-        requests_from_dt: days.from, requests_to_dt: days.to, target_from_dt: batch.from, target_to_dt: batch.to,
-        usage_from_month: months.from, usage_to_month: months.to,
+        requests_from_dt: days.from,
+        requests_to_dt: days.to,
+        target_from_dt: batch.from,
+        target_to_dt: batch.to,
+        usage_from_month: months.from,
+        usage_to_month: months.to,
       };
       await rm(stagingDir, { recursive: true, force: true });
       await mkdir(stagingDir, { recursive: true });
       await engine.runStatements(parameters, async (connection) => {
         const placed = compileCuratedBuild(BUILD_FILES.placed, parameters);
-        await connection.run(`CREATE OR REPLACE TEMP TABLE ${TEMP.port_requests_placed} AS ${placed.sql}`, placed.values);
-        const usage = compileCuratedBuild(BUILD_FILES.leaverUsage, parameters, { port_requests_placed: TEMP.port_requests_placed });
+        await connection.run(
+          `CREATE OR REPLACE TEMP TABLE ${TEMP.port_requests_placed} AS ${placed.sql}`,
+          placed.values,
+        );
+        const usage = compileCuratedBuild(BUILD_FILES.leaverUsage, parameters, {
+          port_requests_placed: TEMP.port_requests_placed,
+        });
         await connection.run(`CREATE OR REPLACE TEMP TABLE ${TEMP.leaver_usage} AS ${usage.sql}`, usage.values);
         for (const table of CURATED_TABLES.filter((candidate) => candidate.follows === 'port_requests')) {
           const build = compileCuratedBuild(buildFile(table.name), parameters, TEMP);
@@ -178,9 +224,15 @@ export async function curateLake(options: CurateOptions): Promise<CurateSummary>
         await connection.run(`DROP TABLE ${TEMP.leaver_usage}`);
       });
       for (const date of batch.dates) {
-        for (const table of CURATED_TABLES.filter((candidate) => candidate.follows === 'port_requests')) await swapPartition(stagingDir, options.curatedDir, table.name, `dt=${date}`);
+        for (const table of CURATED_TABLES.filter((candidate) => candidate.follows === 'port_requests'))
+          await swapPartition(stagingDir, options.curatedDir, table.name, `dt=${date}`);
         const unit = requestUnits.get(date)!;
-        await writeRecord(options.curatedDir, { unit: { kind: 'requests', value: date }, sqlVersion, inputs: unit.inputs, builtAt: new Date().toISOString() });
+        await writeRecord(options.curatedDir, {
+          unit: { kind: 'requests', value: date },
+          sqlVersion,
+          inputs: unit.inputs,
+          builtAt: new Date().toISOString(),
+        });
       }
       done += batch.dates.length;
       options.onProgress?.({ done, total, label: `dt ${batch.from}..${batch.to}` });
@@ -195,8 +247,14 @@ export async function curateLake(options: CurateOptions): Promise<CurateSummary>
           await connection.run(copyTo(build.sql, join(stagingDir, table.name), table.partitionColumn), build.values);
         }
       });
-      for (const table of CURATED_TABLES.filter((candidate) => candidate.follows === 'usage_monthly')) await swapPartition(stagingDir, options.curatedDir, table.name, `month=${unit.value}`);
-      await writeRecord(options.curatedDir, { unit: { kind: 'usage', value: unit.value }, sqlVersion, inputs: unit.inputs, builtAt: new Date().toISOString() });
+      for (const table of CURATED_TABLES.filter((candidate) => candidate.follows === 'usage_monthly'))
+        await swapPartition(stagingDir, options.curatedDir, table.name, `month=${unit.value}`);
+      await writeRecord(options.curatedDir, {
+        unit: { kind: 'usage', value: unit.value },
+        sqlVersion,
+        inputs: unit.inputs,
+        builtAt: new Date().toISOString(),
+      });
       done += 1;
       options.onProgress?.({ done, total, label: `month ${unit.value}` });
     }

@@ -15,18 +15,32 @@ export interface BackoffOptions {
   readonly maxMs?: number;
 }
 
-const THROTTLING_NAMES = new Set(['TooManyRequestsException', 'ThrottlingException', 'Throttling', 'RequestLimitExceeded']);
+const THROTTLING_NAMES = new Set([
+  'TooManyRequestsException',
+  'ThrottlingException',
+  'Throttling',
+  'RequestLimitExceeded',
+]);
 
 export function isThrottling(error: unknown): boolean {
   if (!error || typeof error !== 'object') return false;
-  const candidate = error as { name?: string; $metadata?: { httpStatusCode?: number }; $retryable?: { throttling?: boolean } };
+  const candidate = error as {
+    name?: string;
+    $metadata?: { httpStatusCode?: number };
+    $retryable?: { throttling?: boolean };
+  };
   return (
-    THROTTLING_NAMES.has(candidate.name ?? '') || candidate.$metadata?.httpStatusCode === 429 || candidate.$retryable?.throttling === true
+    THROTTLING_NAMES.has(candidate.name ?? '') ||
+    candidate.$metadata?.httpStatusCode === 429 ||
+    candidate.$retryable?.throttling === true
   );
 }
 
 /** Runs `call`, retrying only throttling errors; any other error, or the last throttle, is thrown. */
-export async function retryThrottled<T>(call: () => Promise<T>, options: BackoffOptions & { sleep: Sleep; random?: () => number }): Promise<T> {
+export async function retryThrottled<T>(
+  call: () => Promise<T>,
+  options: BackoffOptions & { sleep: Sleep; random?: () => number },
+): Promise<T> {
   const attempts = options.attempts ?? 6;
   const base = options.baseMs ?? 500;
   const max = options.maxMs ?? 8000;

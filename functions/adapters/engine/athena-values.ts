@@ -5,7 +5,17 @@ import type { ColumnInfo, Row } from '@aws-sdk/client-athena';
 import type { QueryRow } from '#core/ports.ts';
 import type { SqlValue } from '#sql/catalog.ts';
 
-const NUMERIC_TYPES = new Set(['tinyint', 'smallint', 'integer', 'int', 'bigint', 'real', 'float', 'double', 'decimal']);
+const NUMERIC_TYPES = new Set([
+  'tinyint',
+  'smallint',
+  'integer',
+  'int',
+  'bigint',
+  'real',
+  'float',
+  'double',
+  'decimal',
+]);
 
 /** One positional parameter as the SQL literal Athena substitutes for its `?`. */
 export function toExecutionParameter(value: SqlValue): string {

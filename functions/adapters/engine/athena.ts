@@ -2,19 +2,26 @@
 // same SQL files as the DuckDB engine. Values reach Athena only as ExecutionParameters; the
 // workgroup decides where results go and how much a query may scan (it enforces its settings).
 import {
+  type AthenaClient,
   GetQueryExecutionCommand,
   GetQueryResultsCommand,
-  StartQueryExecutionCommand,
-  StopQueryExecutionCommand,
-  type AthenaClient,
   type QueryExecution,
   type ResultReuseConfiguration,
+  StartQueryExecutionCommand,
+  StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
 import { QueryError } from '#core/errors.ts';
 import type { Logger, MetricQueryName, QueryEngine, QueryParameters, QueryRow } from '#core/ports.ts';
-import { compileMetricQuery, type CompiledQuery } from '#sql/catalog.ts';
-import { defaultSleep, pollingDelays, retryThrottled, type BackoffOptions, type PollingOptions, type Sleep } from './athena-retry.ts';
-import { resultColumns, toExecutionParameter, toQueryRow, type ResultColumn } from './athena-values.ts';
+import { type CompiledQuery, compileMetricQuery } from '#sql/catalog.ts';
+import {
+  type BackoffOptions,
+  defaultSleep,
+  type PollingOptions,
+  pollingDelays,
+  retryThrottled,
+  type Sleep,
+} from './athena-retry.ts';
+import { type ResultColumn, resultColumns, toExecutionParameter, toQueryRow } from './athena-values.ts';
 
 export interface AthenaEngineOptions {
   readonly client: AthenaClient;
@@ -107,7 +114,10 @@ export class AthenaEngine implements QueryEngine {
           new StartQueryExecutionCommand({
             QueryString: query.sql,
             WorkGroup: this.options.workGroup,
-            QueryExecutionContext: { Database: this.options.database, Catalog: this.options.catalog ?? 'AwsDataCatalog' },
+            QueryExecutionContext: {
+              Database: this.options.database,
+              Catalog: this.options.catalog ?? 'AwsDataCatalog',
+            },
             ...(query.values.length > 0 ? { ExecutionParameters: query.values.map(toExecutionParameter) } : {}),
             ...(reuse ? { ResultReuseConfiguration: reuse } : {}),
           }),
@@ -117,7 +127,9 @@ export class AthenaEngine implements QueryEngine {
       this.queryCount += 1;
       return output.QueryExecutionId;
     } catch (error) {
-      throw new QueryError(`query ${query.name} could not start in Athena: ${(error as Error).message}`, query.name, { cause: error });
+      throw new QueryError(`query ${query.name} could not start in Athena: ${(error as Error).message}`, query.name, {
+        cause: error,
+      });
     }
   }
 
@@ -126,7 +138,9 @@ export class AthenaEngine implements QueryEngine {
     const now = this.options.now ?? Date.now;
     const byTimeout = (this.options.polling?.timeoutMs ?? 540_000) - (now() - startedAt);
     const remaining = this.options.remainingTimeMs?.();
-    return remaining === undefined ? byTimeout : Math.min(byTimeout, remaining - (this.options.deadlineMarginMs ?? 10_000));
+    return remaining === undefined
+      ? byTimeout
+      : Math.min(byTimeout, remaining - (this.options.deadlineMarginMs ?? 10_000));
   }
 
   private async waitForCompletion(query: CompiledQuery, queryExecutionId: string): Promise<QueryExecution> {
@@ -141,13 +155,20 @@ export class AthenaEngine implements QueryEngine {
       const state: QueryState | undefined = execution?.Status?.State;
       if (state === 'SUCCEEDED') return execution!;
       if (state === 'FAILED' || state === 'CANCELLED') {
-        const reason = execution?.Status?.StateChangeReason ?? execution?.Status?.AthenaError?.ErrorMessage ?? 'no reason given';
-        throw new QueryError(`query ${query.name} ${state.toLowerCase()} in Athena (${queryExecutionId}): ${reason}`, query.name);
+        const reason =
+          execution?.Status?.StateChangeReason ?? execution?.Status?.AthenaError?.ErrorMessage ?? 'no reason given';
+        throw new QueryError(
+          `query ${query.name} ${state.toLowerCase()} in Athena (${queryExecutionId}): ${reason}`,
+          query.name,
+        );
       }
       if (this.timeLeft(startedAt) <= 0) {
         await this.stop(queryExecutionId);
         const waited = now() - startedAt;
-        throw new QueryError(`query ${query.name} still ${state ?? 'unknown'} in Athena after ${Math.round(waited / 1000)} s (${queryExecutionId}); stopped it`, query.name);
+        throw new QueryError(
+          `query ${query.name} still ${state ?? 'unknown'} in Athena after ${Math.round(waited / 1000)} s (${queryExecutionId}); stopped it`,
+          query.name,
+        );
       }
     }
     throw new Error('unreachable: polling delays never end');
@@ -171,10 +192,18 @@ export class AthenaEngine implements QueryEngine {
       const token = nextToken;
       const page = await this.call(() =>
         this.options.client.send(
-          new GetQueryResultsCommand({ QueryExecutionId: queryExecutionId, MaxResults: this.options.pageSize ?? 1000, NextToken: token }),
+          new GetQueryResultsCommand({
+            QueryExecutionId: queryExecutionId,
+            MaxResults: this.options.pageSize ?? 1000,
+            NextToken: token,
+          }),
         ),
       ).catch((error: unknown) => {
-        throw new QueryError(`results of query ${query.name} could not be read (${queryExecutionId}): ${(error as Error).message}`, query.name, { cause: error });
+        throw new QueryError(
+          `results of query ${query.name} could not be read (${queryExecutionId}): ${(error as Error).message}`,
+          query.name,
+          { cause: error },
+        );
       });
       columns ??= resultColumns(page.ResultSet?.ResultSetMetadata?.ColumnInfo);
       const pageRows = page.ResultSet?.Rows ?? [];

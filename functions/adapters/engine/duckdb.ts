@@ -9,21 +9,21 @@
 import { rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ConfigurationError, LakeError, QueryError } from '#core/errors.ts';
 import {
-  TABLE_SCAN_PARAMETERS,
   type LakeTable,
   type MetricQueryName,
   type QueryEngine,
   type QueryParameters,
   type QueryRow,
+  TABLE_SCAN_PARAMETERS,
 } from '#core/ports.ts';
-import { compileMetricQuery } from '#sql/catalog.ts';
 import { lakeContract, sqlTypeOf } from '#reference/lake-schema.ts';
+import { compileMetricQuery } from '#sql/catalog.ts';
 import { compileCuratedMetricQuery, readsCurated } from '#sql/curated-catalog.ts';
 import { curatedViewStatements } from '../curation/curated-files.ts';
-import { FsLake, assertLakeFolder } from '../lake/fs-lake.ts';
+import { assertLakeFolder, FsLake } from '../lake/fs-lake.ts';
 import { checkFileSchema, type FileColumns } from './parquet-schema.ts';
 
 export interface DuckDbEngineOptions {
@@ -51,7 +51,8 @@ export const DEFAULT_MEMORY_LIMIT = '600MB';
 let enginesOpened = 0;
 const MEMORY_LIMIT = /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
 
-const NUMERIC_TYPE = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL)/;
+const NUMERIC_TYPE =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL)/;
 
 function quoteLiteral(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
@@ -77,7 +78,10 @@ export class DuckDbEngine implements QueryEngine {
   static async open(options: DuckDbEngineOptions): Promise<DuckDbEngine> {
     await assertLakeFolder(options.lakeDir);
     const memoryLimit = options.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
-    if (!MEMORY_LIMIT.test(memoryLimit)) throw new ConfigurationError(`DuckDB memory limit ${JSON.stringify(memoryLimit)}: expected a size such as 600MB or 2GB`);
+    if (!MEMORY_LIMIT.test(memoryLimit))
+      throw new ConfigurationError(
+        `DuckDB memory limit ${JSON.stringify(memoryLimit)}: expected a size such as 600MB or 2GB`,
+      );
     enginesOpened += 1;
     const spillDir = join(tmpdir(), `mnp-duckdb-${process.pid}-${enginesOpened}`);
     const instance = await DuckDBInstance.create(':memory:', {
@@ -113,8 +117,14 @@ export class DuckDbEngine implements QueryEngine {
     const explain = this.queue.then(async () => {
       const query = this.compile(name, parameters);
       await this.bindTableViews(parameters, this.readsCurated(name), query.sql);
-      const reader = await this.connection.runAndReadAll(`EXPLAIN ${format === 'json' ? '(ANALYZE, FORMAT json)' : 'ANALYZE'} ${query.sql}`, [...query.values]);
-      return reader.getRowObjectsJson().map((row) => String(row['explain_value'] ?? Object.values(row).at(-1))).join('\n');
+      const reader = await this.connection.runAndReadAll(
+        `EXPLAIN ${format === 'json' ? '(ANALYZE, FORMAT json)' : 'ANALYZE'} ${query.sql}`,
+        [...query.values],
+      );
+      return reader
+        .getRowObjectsJson()
+        .map((row) => String(row['explain_value'] ?? Object.values(row).at(-1)))
+        .join('\n');
     });
     this.queue = explain.catch(() => undefined);
     return explain;
@@ -130,10 +140,13 @@ export class DuckDbEngine implements QueryEngine {
       const rows = toPlainRows(reader.getRowObjectsJson(), reader.columnNames(), reader.columnTypes().map(String));
       const ms = Math.round(performance.now() - started);
       // The Parquet bytes of the partition files the query opened: the proxy for Athena's scanned bytes.
-      if (this.options.onQuery) this.options.onQuery({ name, rows: rows.length, ms, files, bytes: await sizeOf(this.boundFiles) });
+      if (this.options.onQuery)
+        this.options.onQuery({ name, rows: rows.length, ms, files, bytes: await sizeOf(this.boundFiles) });
       return rows;
     } catch (error) {
-      throw new QueryError(`query ${name} failed in DuckDB: ${(error as Error).message.split('\n')[0]}`, name, { cause: error });
+      throw new QueryError(`query ${name} failed in DuckDB: ${(error as Error).message.split('\n')[0]}`, name, {
+        cause: error,
+      });
     }
   }
 
@@ -149,7 +162,10 @@ export class DuckDbEngine implements QueryEngine {
    * Runs statements (e.g. the curated layer's build) over the raw views of the given scan
    * bounds, in the engine's queue. For the curation writer, not for reports.
    */
-  runStatements(parameters: QueryParameters, statements: (connection: DuckDBConnection) => Promise<void>): Promise<void> {
+  runStatements(
+    parameters: QueryParameters,
+    statements: (connection: DuckDBConnection) => Promise<void>,
+  ): Promise<void> {
     const run = this.queue.then(async () => {
       await this.bindTableViews(parameters, false);
       await statements(this.connection);
@@ -180,7 +196,8 @@ export class DuckDbEngine implements QueryEngine {
     const [fromKey, toKey] = TABLE_SCAN_PARAMETERS[table];
     const from = parameters[fromKey];
     const to = parameters[toKey];
-    const files = from === undefined || to === undefined ? [] : await this.lake.dataFiles(table, String(from), String(to));
+    const files =
+      from === undefined || to === undefined ? [] : await this.lake.dataFiles(table, String(from), String(to));
     await this.checkFiles(table, files);
     await this.connection.run(`CREATE OR REPLACE TEMP VIEW ${table} AS ${this.viewSql(table, files)}`);
     this.boundFiles.push(...files);
@@ -232,10 +249,16 @@ export class DuckDbEngine implements QueryEngine {
 
   private async describeFile(file: string): Promise<FileColumns> {
     try {
-      const reader = await this.connection.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${quoteLiteral(file)}, hive_partitioning = false)`);
-      return new Map(reader.getRowObjectsJson().map((row) => [String(row['column_name']).toLowerCase(), String(row['column_type'])]));
+      const reader = await this.connection.runAndReadAll(
+        `DESCRIBE SELECT * FROM read_parquet(${quoteLiteral(file)}, hive_partitioning = false)`,
+      );
+      return new Map(
+        reader.getRowObjectsJson().map((row) => [String(row['column_name']).toLowerCase(), String(row['column_type'])]),
+      );
     } catch (error) {
-      throw new LakeError(`${file} is not a readable Parquet file: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+      throw new LakeError(`${file} is not a readable Parquet file: ${(error as Error).message.split('\n')[0]}`, {
+        cause: error,
+      });
     }
   }
 
@@ -283,7 +306,9 @@ async function sizeOf(files: readonly string[]): Promise<number> {
 /** The raw lake tables a SQL text reads (a curated table's name, e.g. port_requests_current, is another word). */
 function rawTablesNamed(sql: string): Set<string> {
   const code = sql.replace(/'[^']*'/g, "''"); // a table name in a string literal ('port_requests' AS table_name) is no read
-  return new Set((Object.keys(TABLE_SCAN_PARAMETERS) as LakeTable[]).filter((table) => new RegExp(`\\b${table}\\b`).test(code)));
+  return new Set(
+    (Object.keys(TABLE_SCAN_PARAMETERS) as LakeTable[]).filter((table) => new RegExp(`\\b${table}\\b`).test(code)),
+  );
 }
 
 function toPlainRows(rows: Record<string, unknown>[], names: string[], types: string[]): QueryRow[] {

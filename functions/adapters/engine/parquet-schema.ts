@@ -4,7 +4,7 @@
 // contract's type stops the run with an error naming the file and the column.
 import { LakeError } from '#core/errors.ts';
 import type { LakeTable } from '#core/ports.ts';
-import { columnKind, lakeContract, type ColumnKind } from '#reference/lake-schema.ts';
+import { type ColumnKind, columnKind, lakeContract } from '#reference/lake-schema.ts';
 
 export type FileColumns = ReadonlyMap<string, string>;
 

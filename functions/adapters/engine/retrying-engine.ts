@@ -23,13 +23,27 @@ export interface EngineRetryOptions {
   readonly onRetry?: (event: { name: MetricQueryName; attempt: number; retriesLeft: number; error: string }) => void;
 }
 
-const TRANSIENT_CODES = new Set(['EBUSY', 'EAGAIN', 'EMFILE', 'ENFILE', 'ETIMEDOUT', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE']);
+const TRANSIENT_CODES = new Set([
+  'EBUSY',
+  'EAGAIN',
+  'EMFILE',
+  'ENFILE',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+]);
 /** DuckDB's words for a read that failed on the way, not on the data. */
-const TRANSIENT_MESSAGE = /^IO Error: .*(Resource temporarily unavailable|Too many open files|Device or resource busy|Interrupted system call)/m;
+const TRANSIENT_MESSAGE =
+  /^IO Error: .*(Resource temporarily unavailable|Too many open files|Device or resource busy|Interrupted system call)/m;
 
 function causes(error: unknown): unknown[] {
   const chain: unknown[] = [];
-  for (let current = error; current !== undefined && current !== null && chain.length < 8; current = (current as { cause?: unknown }).cause) {
+  for (
+    let current = error;
+    current !== undefined && current !== null && chain.length < 8;
+    current = (current as { cause?: unknown }).cause
+  ) {
     chain.push(current);
   }
   return chain;
@@ -75,13 +89,16 @@ export function retryingEngine(inner: QueryEngine, options: EngineRetryOptions =
             randomize: true,
             shouldRetry: ({ error }) => isTransient(error),
             onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-              if (retriesLeft > 0 && isTransient(error)) options.onRetry?.({ name, attempt: attemptNumber, retriesLeft, error: firstLine(error) });
+              if (retriesLeft > 0 && isTransient(error))
+                options.onRetry?.({ name, attempt: attemptNumber, retriesLeft, error: firstLine(error) });
             },
           },
         );
       } catch (error) {
         if (attempts <= 1 || !isTransient(error)) throw error;
-        throw new QueryError(`query ${name} failed after ${attempts} attempts: ${firstLine(error)}`, name, { cause: error });
+        throw new QueryError(`query ${name} failed after ${attempts} attempts: ${firstLine(error)}`, name, {
+          cause: error,
+        });
       }
     },
     close: () => inner.close(),

@@ -64,20 +64,39 @@ interface QueryResults {
 }
 
 const BUSY_STATUSES = new Set([429, 502, 503, 504]);
-const TRANSIENT_ERROR_NAMES = new Set(['SERVER_STARTING_UP', 'SERVER_SHUTTING_DOWN', 'CLUSTER_OUT_OF_MEMORY', 'EXCEEDED_GLOBAL_MEMORY_LIMIT']);
+const TRANSIENT_ERROR_NAMES = new Set([
+  'SERVER_STARTING_UP',
+  'SERVER_SHUTTING_DOWN',
+  'CLUSTER_OUT_OF_MEMORY',
+  'EXCEEDED_GLOBAL_MEMORY_LIMIT',
+]);
 
 /** Runs one statement to its end and returns every row. */
-export async function runTrinoStatement(connection: TrinoConnection, sql: string, options: TrinoStatementOptions = {}): Promise<TrinoResult> {
+export async function runTrinoStatement(
+  connection: TrinoConnection,
+  sql: string,
+  options: TrinoStatementOptions = {},
+): Promise<TrinoResult> {
   const deadline = Date.now() + (options.timeoutMs ?? 540_000);
-  const request = (url: string, init: RequestInit, retryNetworkErrors: boolean) => requestPage(url, init, retryNetworkErrors, options);
-  let page = await request(`${connection.url.replace(/\/+$/, '')}/v1/statement`, { method: 'POST', body: sql, headers: headersOf(connection) }, false);
+  const request = (url: string, init: RequestInit, retryNetworkErrors: boolean) =>
+    requestPage(url, init, retryNetworkErrors, options);
+  let page = await request(
+    `${connection.url.replace(/\/+$/, '')}/v1/statement`,
+    { method: 'POST', body: sql, headers: headersOf(connection) },
+    false,
+  );
   const queryId = page.id;
   let columns = page.columns;
   const rows: (readonly unknown[])[] = [...(page.data ?? [])];
   while (page.nextUri) {
     if (Date.now() > deadline) {
       await cancel(page.nextUri, connection, options);
-      throw new TrinoStatementError(`Trino query ${queryId} still running after ${Math.round((options.timeoutMs ?? 540_000) / 1000)} s; cancelled it`, queryId, 'TIMEOUT', false);
+      throw new TrinoStatementError(
+        `Trino query ${queryId} still running after ${Math.round((options.timeoutMs ?? 540_000) / 1000)} s; cancelled it`,
+        queryId,
+        'TIMEOUT',
+        false,
+      );
     }
     page = await request(page.nextUri, { method: 'GET', headers: headersOf(connection) }, true);
     columns ??= page.columns;
@@ -85,7 +104,8 @@ export async function runTrinoStatement(connection: TrinoConnection, sql: string
   }
   if (page.error) {
     const { message = 'no message', errorName, errorType } = page.error;
-    const transient = errorType === 'INSUFFICIENT_RESOURCES' || (errorName !== undefined && TRANSIENT_ERROR_NAMES.has(errorName));
+    const transient =
+      errorType === 'INSUFFICIENT_RESOURCES' || (errorName !== undefined && TRANSIENT_ERROR_NAMES.has(errorName));
     throw new TrinoStatementError(`${errorName ?? 'error'}: ${message}`, queryId, errorName, transient);
   }
   return { queryId, columns: columns ?? [], rows };
@@ -103,7 +123,12 @@ function headersOf(connection: TrinoConnection): Record<string, string> {
   };
 }
 
-async function requestPage(url: string, init: RequestInit, retryNetworkErrors: boolean, options: TrinoStatementOptions): Promise<QueryResults> {
+async function requestPage(
+  url: string,
+  init: RequestInit,
+  retryNetworkErrors: boolean,
+  options: TrinoStatementOptions,
+): Promise<QueryResults> {
   const doFetch = options.fetch ?? fetch;
   return pRetry(
     async () => {
@@ -112,20 +137,46 @@ async function requestPage(url: string, init: RequestInit, retryNetworkErrors: b
         response = await doFetch(url, { ...init, signal: AbortSignal.timeout(options.requestTimeoutMs ?? 60_000) });
       } catch (error) {
         // A POST that may have reached the server is not repeated: it would start the query twice.
-        const failure = new TrinoStatementError(`cannot reach Trino at ${origin(url)}: ${(error as Error).message}`, undefined, undefined, true, { cause: error });
+        const failure = new TrinoStatementError(
+          `cannot reach Trino at ${origin(url)}: ${(error as Error).message}`,
+          undefined,
+          undefined,
+          true,
+          { cause: error },
+        );
         throw retryNetworkErrors ? failure : new AbortError(failure);
       }
       if (BUSY_STATUSES.has(response.status)) {
-        throw new TrinoStatementError(`Trino at ${origin(url)} answered ${response.status} (busy)`, undefined, undefined, true);
+        throw new TrinoStatementError(
+          `Trino at ${origin(url)} answered ${response.status} (busy)`,
+          undefined,
+          undefined,
+          true,
+        );
       }
       const text = await response.text();
       if (response.status !== 200) {
-        throw new AbortError(new TrinoStatementError(`Trino at ${origin(url)} answered ${response.status}: ${text.slice(0, 300)}`, undefined, undefined, false));
+        throw new AbortError(
+          new TrinoStatementError(
+            `Trino at ${origin(url)} answered ${response.status}: ${text.slice(0, 300)}`,
+            undefined,
+            undefined,
+            false,
+          ),
+        );
       }
       try {
         return JSON.parse(text) as QueryResults;
       } catch (error) {
-        throw new AbortError(new TrinoStatementError(`Trino at ${origin(url)} answered with something that is not JSON: ${text.slice(0, 120)}`, undefined, undefined, false, { cause: error }));
+        throw new AbortError(
+          new TrinoStatementError(
+            `Trino at ${origin(url)} answered with something that is not JSON: ${text.slice(0, 120)}`,
+            undefined,
+            undefined,
+            false,
+            { cause: error },
+          ),
+        );
       }
     },
     { retries: options.retries ?? 6, minTimeout: 100, maxTimeout: 5_000, randomize: true },
@@ -134,7 +185,11 @@ async function requestPage(url: string, init: RequestInit, retryNetworkErrors: b
 
 async function cancel(nextUri: string, connection: TrinoConnection, options: TrinoStatementOptions): Promise<void> {
   try {
-    await (options.fetch ?? fetch)(nextUri, { method: 'DELETE', headers: headersOf(connection), signal: AbortSignal.timeout(10_000) });
+    await (options.fetch ?? fetch)(nextUri, {
+      method: 'DELETE',
+      headers: headersOf(connection),
+      signal: AbortSignal.timeout(10_000),
+    });
   } catch {
     // The query was given up anyway; Trino abandons it when no client polls.
   }

@@ -2,7 +2,7 @@
 // of the lake schema (reference/lake-schema.ts), over <lake location>/<table>/, and its
 // partitions found by system.sync_partition_metadata. The test Trino registers its lakes this
 // way; an operator can print the same statements for a cluster of their own (docs/aws.md).
-import { lakeContract, lakeTables, sqlTypeOf, type LakeTableName } from '#reference/lake-schema.ts';
+import { type LakeTableName, lakeContract, lakeTables, sqlTypeOf } from '#reference/lake-schema.ts';
 import { runTrinoStatement, type TrinoConnection, type TrinoStatementOptions } from './trino-http.ts';
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
@@ -50,10 +50,16 @@ export async function registerLakeTables(connection: TrinoConnection, options: R
       throw new Error(`Trino step "${description}" failed: ${(error as Error).message}`, { cause: error });
     }
   };
-  await run(`create schema ${catalog}.${schema}`, `CREATE SCHEMA IF NOT EXISTS ${identifier(catalog)}.${identifier(schema)}`);
+  await run(
+    `create schema ${catalog}.${schema}`,
+    `CREATE SCHEMA IF NOT EXISTS ${identifier(catalog)}.${identifier(schema)}`,
+  );
   for (const table of lakeTables) {
     const location = `${options.lakeLocation.replace(/\/+$/, '')}/${table}`;
-    await run(`drop table ${schema}.${table}`, `DROP TABLE IF EXISTS ${identifier(catalog)}.${identifier(schema)}.${table}`);
+    await run(
+      `drop table ${schema}.${table}`,
+      `DROP TABLE IF EXISTS ${identifier(catalog)}.${identifier(schema)}.${table}`,
+    );
     await run(`create table ${schema}.${table} over ${location}`, lakeTableDdl(catalog, schema, table, location));
     await run(
       `sync partitions of ${schema}.${table}`,

@@ -6,7 +6,13 @@ import { QueryError } from '#core/errors.ts';
 import type { Logger, MetricQueryName, QueryEngine, QueryParameters, QueryRow } from '#core/ports.ts';
 import { compileMetricQuery, type SqlValue } from '#sql/catalog.ts';
 import { isNumericType, toExecutionParameter } from './athena-values.ts';
-import { runTrinoStatement, TrinoStatementError, type TrinoColumn, type TrinoConnection, type TrinoStatementOptions } from './trino-http.ts';
+import {
+  runTrinoStatement,
+  type TrinoColumn,
+  type TrinoConnection,
+  TrinoStatementError,
+  type TrinoStatementOptions,
+} from './trino-http.ts';
 
 export interface TrinoEngineOptions {
   /** The coordinator, e.g. http://trino.internal:8080 */
@@ -61,14 +67,27 @@ export class TrinoEngine implements QueryEngine {
     const query = compileMetricQuery(name, parameters);
     const started = Date.now();
     try {
-      const result = await runTrinoStatement(this.connection, boundStatement(query.sql, query.values), this.options.statement);
+      const result = await runTrinoStatement(
+        this.connection,
+        boundStatement(query.sql, query.values),
+        this.options.statement,
+      );
       this.queryCount += 1;
       const rows = toQueryRows(result.columns, result.rows);
-      this.options.log?.info('trino query done', { query: name, queryId: result.queryId, rows: rows.length, ms: Date.now() - started });
+      this.options.log?.info('trino query done', {
+        query: name,
+        queryId: result.queryId,
+        rows: rows.length,
+        ms: Date.now() - started,
+      });
       return rows;
     } catch (error) {
       const queryId = error instanceof TrinoStatementError && error.queryId ? ` (${error.queryId})` : '';
-      throw new QueryError(`query ${name} failed in Trino${queryId}: ${(error as Error).message.split('\n')[0]}`, name, { cause: error });
+      throw new QueryError(
+        `query ${name} failed in Trino${queryId}: ${(error as Error).message.split('\n')[0]}`,
+        name,
+        { cause: error },
+      );
     }
   }
 

@@ -24,7 +24,9 @@ async function entriesOf(dir: string) {
 export async function assertLakeFolder(lakeDir: string): Promise<void> {
   const info = await stat(lakeDir).catch(() => undefined);
   if (!info?.isDirectory()) {
-    throw new LakeNotFoundError(`no lake at ${lakeDir}: create one with "mnp-briefings generate --lake ${lakeDir}" or pass --lake`);
+    throw new LakeNotFoundError(
+      `no lake at ${lakeDir}: create one with "mnp-briefings generate --lake ${lakeDir}" or pass --lake`,
+    );
   }
 }
 

@@ -22,7 +22,8 @@ export class S3LakeInventory implements LakeInventory {
 
   constructor(private readonly options: S3LakeInventoryOptions) {
     this.prefix = options.prefix ?? '';
-    if (this.prefix !== '' && !this.prefix.endsWith('/')) throw new LakeError(`lake prefix ${this.prefix} must end with "/"`);
+    if (this.prefix !== '' && !this.prefix.endsWith('/'))
+      throw new LakeError(`lake prefix ${this.prefix} must end with "/"`);
   }
 
   tablePrefix(table: LakeTable): string {
@@ -35,14 +36,22 @@ export class S3LakeInventory implements LakeInventory {
     // Keys sort as their partition values do (ISO dates and months): the range starts right
     // after "<table prefix><from>", and a key past "<to>/" ends it.
     const end = `${tablePrefix}${within.to}/\uffff`;
-    const inRange = await this.statesOf(table, tablePrefix, this.keysUnder(tablePrefix, `${tablePrefix}${within.from}`, (key) => key > end));
+    const inRange = await this.statesOf(
+      table,
+      tablePrefix,
+      this.keysUnder(tablePrefix, `${tablePrefix}${within.from}`, (key) => key > end),
+    );
     const first = await this.firstValue(tablePrefix);
     if (first === undefined || first >= within.from) return inRange;
     const [firstState] = await this.statesOf(table, tablePrefix, this.keysUnder(`${tablePrefix}${first}/`));
     return firstState ? [firstState, ...inRange] : inRange;
   }
 
-  private async statesOf(table: LakeTable, tablePrefix: string, keys: AsyncIterable<string>): Promise<PartitionState[]> {
+  private async statesOf(
+    table: LakeTable,
+    tablePrefix: string,
+    keys: AsyncIterable<string>,
+  ): Promise<PartitionState[]> {
     const complete = new Map<string, boolean>();
     for await (const key of keys) {
       const value = this.valueOf(tablePrefix, key);
@@ -70,16 +79,27 @@ export class S3LakeInventory implements LakeInventory {
     return undefined;
   }
 
-  private async *keysUnder(prefix: string, startAfter?: string, isPastEnd?: (key: string) => boolean): AsyncGenerator<string> {
+  private async *keysUnder(
+    prefix: string,
+    startAfter?: string,
+    isPastEnd?: (key: string) => boolean,
+  ): AsyncGenerator<string> {
     let continuationToken: string | undefined;
     do {
       let page: ListObjectsV2CommandOutput;
       try {
         page = await this.options.client.send(
-          new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: prefix, ContinuationToken: continuationToken, ...(startAfter ? { StartAfter: startAfter } : {}) }),
+          new ListObjectsV2Command({
+            Bucket: this.options.bucket,
+            Prefix: prefix,
+            ContinuationToken: continuationToken,
+            ...(startAfter ? { StartAfter: startAfter } : {}),
+          }),
         );
       } catch (error) {
-        throw new LakeError(`could not list s3://${this.options.bucket}/${prefix}: ${(error as Error).message}`, { cause: error });
+        throw new LakeError(`could not list s3://${this.options.bucket}/${prefix}: ${(error as Error).message}`, {
+          cause: error,
+        });
       }
       for (const object of page.Contents ?? []) {
         if (!object.Key) continue;

@@ -62,13 +62,19 @@ export class DynamoDbLedger implements DeliveryLedger {
   }
 
   private failure(action: string, error: unknown): DeliveryError {
-    return new DeliveryError(`delivery ledger ${this.props.tableName}: ${action} failed: ${(error as Error).message}`, { cause: error });
+    return new DeliveryError(`delivery ledger ${this.props.tableName}: ${action} failed: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 
   async get(key: DeliveryKey): Promise<DeliveryRecord | undefined> {
     try {
       const output = await this.documents.send(
-        new GetCommand({ TableName: this.props.tableName, Key: { pk: partitionKeyOf(key.reportId, key.periodId, key.audience), sk: key.recipient.toLowerCase() }, ConsistentRead: true }),
+        new GetCommand({
+          TableName: this.props.tableName,
+          Key: { pk: partitionKeyOf(key.reportId, key.periodId, key.audience), sk: key.recipient.toLowerCase() },
+          ConsistentRead: true,
+        }),
       );
       return output.Item ? recordOf(output.Item) : undefined;
     } catch (error) {
@@ -113,10 +119,16 @@ export class DynamoDbLedger implements DeliveryLedger {
 
   private async conditionalPut(record: DeliveryRecord, condition: Partial<PutCommand['input']>): Promise<boolean> {
     try {
-      await this.documents.send(new PutCommand({ TableName: this.props.tableName, Item: itemOf(record), ...condition }));
+      await this.documents.send(
+        new PutCommand({ TableName: this.props.tableName, Item: itemOf(record), ...condition }),
+      );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') return false;
+      if (
+        error instanceof ConditionalCheckFailedException ||
+        (error as Error).name === 'ConditionalCheckFailedException'
+      )
+        return false;
       throw this.failure('put', error);
     }
   }

@@ -55,7 +55,9 @@ export class FileLedger implements DeliveryLedger {
   async list(reportId: string, periodId: string, audience: string): Promise<DeliveryRecord[]> {
     const dir = this.audienceDir(reportId, periodId, audience);
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-    const records = await Promise.all(entries.filter((entry) => entry.isDirectory()).map((entry) => this.readLatest(join(dir, entry.name))));
+    const records = await Promise.all(
+      entries.filter((entry) => entry.isDirectory()).map((entry) => this.readLatest(join(dir, entry.name))),
+    );
     return records.filter((record): record is DeliveryRecord => record !== undefined);
   }
 
@@ -78,12 +80,17 @@ export class FileLedger implements DeliveryLedger {
     const temporary = join(dir, `.${record.version}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
     try {
       await mkdir(dir, { recursive: true });
-      await writeFile(temporary, `${JSON.stringify({ ...record, recipient: record.recipient.toLowerCase() }, null, 2)}\n`);
+      await writeFile(
+        temporary,
+        `${JSON.stringify({ ...record, recipient: record.recipient.toLowerCase() }, null, 2)}\n`,
+      );
       await link(temporary, path);
       return true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw new DeliveryError(`could not write the delivery ledger at ${dir}: ${(error as Error).message}`, { cause: error });
+      throw new DeliveryError(`could not write the delivery ledger at ${dir}: ${(error as Error).message}`, {
+        cause: error,
+      });
     } finally {
       await unlink(temporary).catch(() => undefined);
     }

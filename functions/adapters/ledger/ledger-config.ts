@@ -10,6 +10,9 @@ export async function createLedger(config: LedgerConfig): Promise<DeliveryLedger
   if (config.kind === 'file') return new FileLedger(config.dir);
   const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
   const { DynamoDbLedger } = await import('./dynamodb-ledger.ts');
-  const client = new DynamoDBClient({ ...(config.region ? { region: config.region } : {}), ...(config.endpoint ? { endpoint: config.endpoint } : {}) });
+  const client = new DynamoDBClient({
+    ...(config.region ? { region: config.region } : {}),
+    ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+  });
   return new DynamoDbLedger({ client, tableName: config.tableName });
 }

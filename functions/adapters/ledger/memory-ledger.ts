@@ -2,7 +2,8 @@
 // for unit tests and for previews that must leave no trace.
 import type { DeliveryKey, DeliveryLedger, DeliveryRecord } from '#core/delivery-ports.ts';
 
-const keyOf = (key: DeliveryKey) => [key.reportId, key.periodId, key.audience, key.recipient.toLowerCase()].join('\u0000');
+const keyOf = (key: DeliveryKey) =>
+  [key.reportId, key.periodId, key.audience, key.recipient.toLowerCase()].join('\u0000');
 
 export class MemoryLedger implements DeliveryLedger {
   readonly records = new Map<string, DeliveryRecord>();
@@ -14,7 +15,9 @@ export class MemoryLedger implements DeliveryLedger {
   }
 
   async list(reportId: string, periodId: string, audience: string): Promise<DeliveryRecord[]> {
-    return [...this.records.values()].filter((record) => record.reportId === reportId && record.periodId === periodId && record.audience === audience);
+    return [...this.records.values()].filter(
+      (record) => record.reportId === reportId && record.periodId === periodId && record.audience === audience,
+    );
   }
 
   async create(record: DeliveryRecord): Promise<boolean> {

@@ -13,7 +13,8 @@ export function maskEmail(text: string): string {
 function masked(value: unknown): unknown {
   if (typeof value === 'string') return maskEmail(value);
   if (Array.isArray(value)) return value.map(masked);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, masked(inner)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, masked(inner)]));
   return value;
 }
 
@@ -21,7 +22,13 @@ export function createJsonLogger(options: { level?: Level; service?: string; sin
   const threshold = ORDER[options.level ?? 'WARN'];
   const write = (level: Exclude<Level, 'SILENT'>, message: string, fields?: Record<string, unknown>) => {
     if (ORDER[level] < threshold) return;
-    const entry = { level, message: maskEmail(message), timestamp: new Date().toISOString(), service: options.service ?? 'mnp-briefings', ...(masked(fields ?? {}) as object) };
+    const entry = {
+      level,
+      message: maskEmail(message),
+      timestamp: new Date().toISOString(),
+      service: options.service ?? 'mnp-briefings',
+      ...(masked(fields ?? {}) as object),
+    };
     options.sink(JSON.stringify(entry));
   };
   return {

@@ -15,12 +15,21 @@ function safeName(part: string): string {
 
 /** OUT/<report>/<period>/<audience>/outbox/<recipient>.eml, beside the archived report. */
 export function besideReport(outDir: string): OutboxLayout {
-  return (key) => join(outDir, safeName(key.reportId), safeName(key.periodId), safeName(key.audience), 'outbox', safeName(key.recipient));
+  return (key) =>
+    join(
+      outDir,
+      safeName(key.reportId),
+      safeName(key.periodId),
+      safeName(key.audience),
+      'outbox',
+      safeName(key.recipient),
+    );
 }
 
 /** <outbox>/<report>/<period>/<audience>/<recipient>.eml, in a folder of its own. */
 export function inOutboxFolder(outbox: string): OutboxLayout {
-  return (key) => join(outbox, safeName(key.reportId), safeName(key.periodId), safeName(key.audience), safeName(key.recipient));
+  return (key) =>
+    join(outbox, safeName(key.reportId), safeName(key.periodId), safeName(key.audience), safeName(key.recipient));
 }
 
 export class FileTransport implements MailTransport {
@@ -45,7 +54,11 @@ export class FileTransport implements MailTransport {
         }
       }
     } catch (error) {
-      throw new MailSendError(`could not write the message for ${mail.key.audience}: ${(error as Error).message}`, false, { cause: error });
+      throw new MailSendError(
+        `could not write the message for ${mail.key.audience}: ${(error as Error).message}`,
+        false,
+        { cause: error },
+      );
     } finally {
       await unlink(temporary).catch(() => undefined);
     }

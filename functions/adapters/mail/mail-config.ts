@@ -19,7 +19,10 @@ export const mailConfigSchema = z
     /** smtp: smtp://host:port (smtps:// for TLS from the start). */
     smtpUrl: z.string().optional(),
     /** ses: the region; the SDK's own lookup when absent. */
-    sesRegion: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as cn-north-1').optional(),
+    sesRegion: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as cn-north-1')
+      .optional(),
     /** ses: another endpoint, e.g. a local SES emulator. */
     sesEndpoint: z.url().optional(),
     sesConfigurationSet: z.string().min(1).optional(),
@@ -29,7 +32,11 @@ export const mailConfigSchema = z
   .superRefine((config, context) => {
     if (config.transport !== 'smtp') return;
     if (!config.smtpUrl) {
-      context.addIssue({ code: 'custom', path: ['smtpUrl'], message: 'is needed with --transport smtp, e.g. smtp://127.0.0.1:2525' });
+      context.addIssue({
+        code: 'custom',
+        path: ['smtpUrl'],
+        message: 'is needed with --transport smtp, e.g. smtp://127.0.0.1:2525',
+      });
     } else if (!/^smtps?:\/\/[^/\s]+/.test(config.smtpUrl)) {
       context.addIssue({ code: 'custom', path: ['smtpUrl'], message: 'must look like smtp://host:port' });
     }
@@ -40,7 +47,9 @@ export type MailConfig = z.infer<typeof mailConfigSchema>;
 export function parseMailConfig(raw: unknown, source = 'mail configuration'): MailConfig {
   const parsed = mailConfigSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  throw new ConfigurationError(`${source}: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'} ${issue.message}`).join('; ')}`);
+  throw new ConfigurationError(
+    `${source}: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'} ${issue.message}`).join('; ')}`,
+  );
 }
 
 async function baseTransport(config: MailConfig): Promise<MailTransport> {
@@ -60,7 +69,10 @@ async function baseTransport(config: MailConfig): Promise<MailTransport> {
         ...(config.sesRegion ? { region: config.sesRegion } : {}),
         ...(config.sesEndpoint ? { endpoint: config.sesEndpoint } : {}),
       });
-      return new SesTransport({ client, ...(config.sesConfigurationSet ? { configurationSetName: config.sesConfigurationSet } : {}) });
+      return new SesTransport({
+        client,
+        ...(config.sesConfigurationSet ? { configurationSetName: config.sesConfigurationSet } : {}),
+      });
     }
   }
 }

@@ -2,7 +2,7 @@
 // with the report, period and audience for the configuration set's event destinations. Build
 // the client with maxAttempts: 1 so that the delivery's own retry (and its attempt count) is
 // the only one; SES throttling and server errors are transient, a rejection permanent.
-import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { MailTransport, OutgoingMail } from '#core/delivery-ports.ts';
 import { MailSendError } from '#core/delivery-ports.ts';
 
@@ -13,20 +13,52 @@ export interface SesTransportProps {
   readonly configurationSetName?: string;
 }
 
-const TRANSIENT_NAMES = new Set(['TooManyRequestsException', 'ThrottlingException', 'Throttling', 'InternalServiceErrorException', 'InternalFailure', 'ServiceUnavailable', 'RequestTimeout', 'TimeoutError']);
+const TRANSIENT_NAMES = new Set([
+  'TooManyRequestsException',
+  'ThrottlingException',
+  'Throttling',
+  'InternalServiceErrorException',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'RequestTimeout',
+  'TimeoutError',
+]);
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND']);
 
 /** No recipient can get past these: SES unreachable, or the caller's credentials or region unusable. */
-const DOWN_NAMES = new Set(['CredentialsProviderError', 'UnrecognizedClientException', 'InvalidClientTokenId', 'SignatureDoesNotMatch', 'ExpiredToken', 'ExpiredTokenException']);
+const DOWN_NAMES = new Set([
+  'CredentialsProviderError',
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'ExpiredTokenException',
+]);
 const DOWN_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
 export function classifySesError(error: unknown): MailSendError {
-  const failure = error as { name?: string; message?: string; code?: string; $fault?: string; $metadata?: { httpStatusCode?: number } };
+  const failure = error as {
+    name?: string;
+    message?: string;
+    code?: string;
+    $fault?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
   const status = failure.$metadata?.httpStatusCode;
   const transient =
-    TRANSIENT_NAMES.has(failure.name ?? '') || failure.$fault === 'server' || (status !== undefined && status >= 500) || NETWORK_CODES.has(failure.code ?? '');
-  const transportDown = DOWN_NAMES.has(failure.name ?? '') || DOWN_CODES.has(failure.code ?? '') || /region is missing/i.test(failure.message ?? '');
-  return new MailSendError(`SES ${failure.name ?? 'error'}${status ? ` (HTTP ${status})` : ''}: ${failure.message ?? String(error)}`, transient && !transportDown, { cause: error, transportDown });
+    TRANSIENT_NAMES.has(failure.name ?? '') ||
+    failure.$fault === 'server' ||
+    (status !== undefined && status >= 500) ||
+    NETWORK_CODES.has(failure.code ?? '');
+  const transportDown =
+    DOWN_NAMES.has(failure.name ?? '') ||
+    DOWN_CODES.has(failure.code ?? '') ||
+    /region is missing/i.test(failure.message ?? '');
+  return new MailSendError(
+    `SES ${failure.name ?? 'error'}${status ? ` (HTTP ${status})` : ''}: ${failure.message ?? String(error)}`,
+    transient && !transportDown,
+    { cause: error, transportDown },
+  );
 }
 
 const tagValue = (value: string) => value.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 256);

@@ -19,27 +19,56 @@ export interface SmtpTransportProps {
   readonly timeoutMs?: number;
 }
 
-const NETWORK_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETLS']);
+const NETWORK_CODES = new Set([
+  'ECONNECTION',
+  'ETIMEDOUT',
+  'ESOCKET',
+  'EDNS',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETLS',
+]);
 /** Failures no recipient can get past: an unknown host, a refused connection, a refused login. */
 const DOWN_CODES = new Set(['EDNS', 'EAUTH', 'ENOAUTH']);
 const UNREACHABLE = /\b(ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN)\b/;
 
 function isTransportDown(failure: { code?: string; message?: string; syscall?: string }): boolean {
   if (failure.code !== undefined && DOWN_CODES.has(failure.code)) return true;
-  return (failure.code === 'ESOCKET' || failure.code === 'ECONNECTION') && (failure.syscall === 'connect' || UNREACHABLE.test(failure.message ?? ''));
+  return (
+    (failure.code === 'ESOCKET' || failure.code === 'ECONNECTION') &&
+    (failure.syscall === 'connect' || UNREACHABLE.test(failure.message ?? ''))
+  );
 }
 
 /** Names the server's reply, and says whether trying again later may help. */
 export function classifySmtpError(error: unknown): MailSendError {
-  const failure = error as { responseCode?: number; response?: string; code?: string; message?: string; syscall?: string };
+  const failure = error as {
+    responseCode?: number;
+    response?: string;
+    code?: string;
+    message?: string;
+    syscall?: string;
+  };
   // A refused login comes with a reply code (535) but fails every recipient alike.
-  if (failure.code === 'EAUTH') return new MailSendError(`SMTP login refused: ${(failure.response ?? failure.message ?? '').trim()}`, false, { cause: error, transportDown: true });
+  if (failure.code === 'EAUTH')
+    return new MailSendError(`SMTP login refused: ${(failure.response ?? failure.message ?? '').trim()}`, false, {
+      cause: error,
+      transportDown: true,
+    });
   if (typeof failure.responseCode === 'number') {
     const transient = failure.responseCode >= 400 && failure.responseCode < 500;
-    return new MailSendError(`SMTP ${failure.responseCode}: ${(failure.response ?? failure.message ?? '').trim()}`, transient, { cause: error });
+    return new MailSendError(
+      `SMTP ${failure.responseCode}: ${(failure.response ?? failure.message ?? '').trim()}`,
+      transient,
+      { cause: error },
+    );
   }
   const transient = failure.code !== undefined && NETWORK_CODES.has(failure.code);
-  return new MailSendError(`SMTP ${failure.code ?? 'error'}: ${failure.message ?? String(error)}`, transient, { cause: error, transportDown: isTransportDown(failure) });
+  return new MailSendError(`SMTP ${failure.code ?? 'error'}: ${failure.message ?? String(error)}`, transient, {
+    cause: error,
+    transportDown: isTransportDown(failure),
+  });
 }
 
 export class SmtpTransport implements MailTransport {
@@ -49,7 +78,8 @@ export class SmtpTransport implements MailTransport {
   constructor(props: SmtpTransportProps) {
     const timeout = props.timeoutMs ?? 10_000;
     const url = new URL(props.url);
-    if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new MailSendError(`not an SMTP URL: ${url.protocol}//${url.host}`, false);
+    if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:')
+      throw new MailSendError(`not an SMTP URL: ${url.protocol}//${url.host}`, false);
     this.transporter = nodemailer.createTransport({
       url: props.url,
       pool: props.pool ?? true,
@@ -61,7 +91,10 @@ export class SmtpTransport implements MailTransport {
 
   async send(mail: OutgoingMail): Promise<{ providerMessageId: string }> {
     try {
-      const info = await this.transporter.sendMail({ envelope: { from: mail.from, to: [mail.to] }, raw: Buffer.from(mail.raw) });
+      const info = await this.transporter.sendMail({
+        envelope: { from: mail.from, to: [mail.to] },
+        raw: Buffer.from(mail.raw),
+      });
       return { providerMessageId: info.response };
     } catch (error) {
       throw classifySmtpError(error);

@@ -7,7 +7,10 @@ import type { MailTransport, OutgoingMail } from '#core/delivery-ports.ts';
 export function throttledTransport(inner: MailTransport, perSecond: number): MailTransport {
   if (!(perSecond > 0)) throw new RangeError(`a send rate must be above 0 per second, not ${perSecond}`);
   // Below one per second: one message per 1/rate seconds.
-  const limits = perSecond >= 1 ? { limit: Math.floor(perSecond), interval: 1000 } : { limit: 1, interval: Math.ceil(1000 / perSecond) };
+  const limits =
+    perSecond >= 1
+      ? { limit: Math.floor(perSecond), interval: 1000 }
+      : { limit: 1, interval: Math.ceil(1000 / perSecond) };
   // The throttle hands out slots; the delivery awaits one (ready) before it marks a claim handed
   // over, so a message still waiting for its turn when a run stops counts as not sent.
   const slot = pThrottle({ ...limits, strict: true })(() => undefined);

@@ -1,6 +1,6 @@
 // The report archive as a local folder (OUT/<report>/<period>/<audience>/...). Writes go to a
 // temporary file first and are renamed into place, so a reader never sees half a report.
-import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { ArchiveError } from '#core/errors.ts';
 import type { ReportStore } from '#core/ports.ts';
@@ -9,7 +9,8 @@ export class FsReportStore implements ReportStore {
   constructor(readonly rootDir: string) {}
 
   private pathOf(key: string): string {
-    if (key.split('/').some((part) => part === '..' || part === '')) throw new ArchiveError(`invalid archive key ${key}`);
+    if (key.split('/').some((part) => part === '..' || part === ''))
+      throw new ArchiveError(`invalid archive key ${key}`);
     return join(this.rootDir, ...key.split('/'));
   }
 
@@ -38,7 +39,10 @@ export class FsReportStore implements ReportStore {
     // Walk only the folder the prefix names (an audience's sent/ versions, say), not the whole archive.
     const folder = prefix.slice(0, prefix.lastIndexOf('/') + 1);
     if (folder.split('/').some((part) => part === '..')) throw new ArchiveError(`invalid archive prefix ${prefix}`);
-    const entries = await readdir(join(this.rootDir, ...folder.split('/').filter(Boolean)), { recursive: true, withFileTypes: true }).catch(() => []);
+    const entries = await readdir(join(this.rootDir, ...folder.split('/').filter(Boolean)), {
+      recursive: true,
+      withFileTypes: true,
+    }).catch(() => []);
     return entries
       .filter((entry) => entry.isFile() && !entry.name.endsWith('.tmp'))
       .map((entry) => relative(this.rootDir, join(entry.parentPath, entry.name)).split(sep).join('/'))

@@ -17,7 +17,9 @@ export interface S3ReportStoreOptions {
 
 function isMissing(error: unknown): boolean {
   const candidate = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return candidate?.name === 'NoSuchKey' || candidate?.name === 'NotFound' || candidate?.$metadata?.httpStatusCode === 404;
+  return (
+    candidate?.name === 'NoSuchKey' || candidate?.name === 'NotFound' || candidate?.$metadata?.httpStatusCode === 404
+  );
 }
 
 export class S3ReportStore implements ReportStore {
@@ -25,18 +27,22 @@ export class S3ReportStore implements ReportStore {
 
   constructor(private readonly options: S3ReportStoreOptions) {
     this.prefix = options.prefix ?? '';
-    if (this.prefix !== '' && !this.prefix.endsWith('/')) throw new ArchiveError(`archive prefix ${this.prefix} must end with "/"`);
+    if (this.prefix !== '' && !this.prefix.endsWith('/'))
+      throw new ArchiveError(`archive prefix ${this.prefix} must end with "/"`);
   }
 
   private objectKey(key: string): string {
-    if (key.split('/').some((part) => part === '..' || part === '' || part === '.')) throw new ArchiveError(`invalid archive key ${key}`);
+    if (key.split('/').some((part) => part === '..' || part === '' || part === '.'))
+      throw new ArchiveError(`invalid archive key ${key}`);
     return `${this.prefix}${key}`;
   }
 
   async put(key: string, body: string | Uint8Array, contentType: string): Promise<void> {
     const objectKey = this.objectKey(key);
     try {
-      await this.options.client.send(new PutObjectCommand({ Bucket: this.options.bucket, Key: objectKey, Body: body, ContentType: contentType }));
+      await this.options.client.send(
+        new PutObjectCommand({ Bucket: this.options.bucket, Key: objectKey, Body: body, ContentType: contentType }),
+      );
     } catch (error) {
       throw new ArchiveError(`could not write ${this.locate(key)}: ${(error as Error).message}`, { cause: error });
     }
@@ -44,7 +50,9 @@ export class S3ReportStore implements ReportStore {
 
   async get(key: string): Promise<Uint8Array | undefined> {
     try {
-      const output = await this.options.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: this.objectKey(key) }));
+      const output = await this.options.client.send(
+        new GetObjectCommand({ Bucket: this.options.bucket, Key: this.objectKey(key) }),
+      );
       return output.Body ? await output.Body.transformToByteArray() : new Uint8Array();
     } catch (error) {
       if (isMissing(error)) return undefined;
@@ -58,7 +66,11 @@ export class S3ReportStore implements ReportStore {
     let continuationToken: string | undefined;
     do {
       const page = await this.options.client.send(
-        new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: `${this.prefix}${prefix}`, ContinuationToken: continuationToken }),
+        new ListObjectsV2Command({
+          Bucket: this.options.bucket,
+          Prefix: `${this.prefix}${prefix}`,
+          ContinuationToken: continuationToken,
+        }),
       );
       for (const object of page.Contents ?? []) {
         if (object.Key && !object.Key.endsWith('/')) keys.push(object.Key.slice(this.prefix.length));

@@ -8,19 +8,24 @@ import type { Command } from 'commander';
 import { MailTransportDownError } from '#core/delivery-ports.ts';
 import { ConfigurationError, DataNotReadyError, DeliveryError, MnpError } from '#core/errors.ts';
 import { lakeRange } from '#core/lake-calendar.ts';
-import { parsePeriod, periodsBetween, type Period } from '#core/period.ts';
+import { type Period, parsePeriod, periodsBetween } from '#core/period.ts';
 import type { ReportStore } from '#core/ports.ts';
 import { reportDefinition } from '#core/report-definitions.ts';
-import { readRunStatus, type RunState, type RunStatus } from '#core/run-journal.ts';
+import { type RunState, type RunStatus, readRunStatus } from '#core/run-journal.ts';
 import { reportableRange } from '#core/run-lifecycle.ts';
+import {
+  DEFAULT_BACKFILL_CONCURRENCY,
+  inBoundedBatches,
+  type WaitOptions,
+  waitForExecution,
+} from '../aws-executions.ts';
 import { awsRunInput, executionName } from '../aws-run-input.ts';
 import type { AwsClients, AwsTarget } from '../aws-target.ts';
-import { DEFAULT_BACKFILL_CONCURRENCY, inBoundedBatches, waitForExecution, type WaitOptions } from '../aws-executions.ts';
 import { withDeliveryOptions, withLakeOptions, withTargetOptions } from '../command-options.ts';
 import type { CliIo } from '../io.ts';
-import { backfillOptionsSchema, validateOptions, type BackfillOptions } from '../options.ts';
-import { runReportJob, type JobResult } from '../report-job.ts';
 import { openJobsFor } from '../local-jobs.ts';
+import { type BackfillOptions, backfillOptionsSchema, validateOptions } from '../options.ts';
+import { type JobResult, runReportJob } from '../report-job.ts';
 
 export interface BackfillRow {
   readonly period: string;
@@ -43,7 +48,8 @@ export function isDone(status: RunStatus | undefined, send: boolean): boolean {
 }
 
 function rowOf(period: string, result: JobResult, seconds: number): BackfillRow {
-  const total = (pick: (summary: NonNullable<JobResult['deliveries']>[number]) => number) => (result.deliveries ?? []).reduce((sum, summary) => sum + pick(summary), 0);
+  const total = (pick: (summary: NonNullable<JobResult['deliveries']>[number]) => number) =>
+    (result.deliveries ?? []).reduce((sum, summary) => sum + pick(summary), 0);
   return {
     period,
     action: 'ran',
@@ -66,7 +72,12 @@ interface Progress {
 /** A bar on an interactive terminal; one line per period on stderr otherwise (logs, CI, tests). */
 function progressFor(io: CliIo, total: number, json: boolean): Progress {
   if (io.isTty && process.stderr.isTTY && !json) {
-    const bar = new SingleBar({ format: 'backfill [{bar}] {value}/{total} {label}', stream: process.stderr, hideCursor: true, clearOnComplete: false });
+    const bar = new SingleBar({
+      format: 'backfill [{bar}] {value}/{total} {label}',
+      stream: process.stderr,
+      hideCursor: true,
+      clearOnComplete: false,
+    });
     bar.start(total, 0, { label: '' });
     return { tick: (label) => bar.increment(1, { label }), stop: () => bar.stop() };
   }
@@ -79,27 +90,57 @@ function progressFor(io: CliIo, total: number, json: boolean): Progress {
 }
 
 function printTable(rows: readonly BackfillRow[], io: CliIo): void {
-  const table = new Table({ head: ['period', 'action', 'state', 'reports', 'sent', 'skipped', 'failed', 'seconds', 'note'], style: { head: [], border: [] } });
-  for (const row of rows) table.push([row.period, row.action, row.state, row.reports, row.sent, row.skipped, row.failed, row.seconds.toFixed(1), row.note ?? '']);
+  const table = new Table({
+    head: ['period', 'action', 'state', 'reports', 'sent', 'skipped', 'failed', 'seconds', 'note'],
+    style: { head: [], border: [] },
+  });
+  for (const row of rows)
+    table.push([
+      row.period,
+      row.action,
+      row.state,
+      row.reports,
+      row.sent,
+      row.skipped,
+      row.failed,
+      row.seconds.toFixed(1),
+      row.note ?? '',
+    ]);
   io.out(table.toString());
   const count = (action: BackfillRow['action']) => rows.filter((row) => row.action === action).length;
-  io.out(`${rows.length} period(s): ${count('ran')} ran, ${count('skipped')} skipped as done, ${count('started')} started, ${count('failed')} failed`);
+  io.out(
+    `${rows.length} period(s): ${count('ran')} ran, ${count('skipped')} skipped as done, ${count('started')} started, ${count('failed')} failed`,
+  );
 }
 
 /** The exit a script acts on: failures first, then undelivered recipients, then held periods. */
 function assertBackfillDone(rows: readonly BackfillRow[]): void {
   const failed = rows.filter((row) => row.action === 'failed');
-  if (failed.length > 0) throw new MnpError(`backfill: ${failed.length} period(s) failed, e.g. ${failed[0]!.period}: ${failed[0]!.note ?? ''}; run the same command again to resume`);
+  if (failed.length > 0)
+    throw new MnpError(
+      `backfill: ${failed.length} period(s) failed, e.g. ${failed[0]!.period}: ${failed[0]!.note ?? ''}; run the same command again to resume`,
+    );
   const undelivered = rows.filter((row) => row.state === 'delivery-failed' || (row.action === 'ran' && row.failed > 0));
   if (undelivered.length > 0) {
     const first = undelivered[0]!;
-    throw new DeliveryError(`backfill: ${undelivered.length} period(s) with recipients not delivered, e.g. ${first.period}: ${first.note ?? `${first.failed} not delivered`}; run the same command again to resume`);
+    throw new DeliveryError(
+      `backfill: ${undelivered.length} period(s) with recipients not delivered, e.g. ${first.period}: ${first.note ?? `${first.failed} not delivered`}; run the same command again to resume`,
+    );
   }
   const held = rows.filter((row) => row.state === 'held');
-  if (held.length > 0) throw new DataNotReadyError(`backfill: ${held.length} period(s) held for missing data, e.g. ${held[0]!.period}`, []);
+  if (held.length > 0)
+    throw new DataNotReadyError(
+      `backfill: ${held.length} period(s) held for missing data, e.g. ${held[0]!.period}`,
+      [],
+    );
 }
 
-async function backfillLocally(options: BackfillOptions, range: readonly Period[], io: CliIo, notes: string[]): Promise<BackfillRow[]> {
+async function backfillLocally(
+  options: BackfillOptions,
+  range: readonly Period[],
+  io: CliIo,
+  notes: string[],
+): Promise<BackfillRow[]> {
   const definition = reportDefinition(options.report);
   const send = options.send === true;
   const jobs = await openJobsFor(options, io);
@@ -119,18 +160,46 @@ async function backfillLocally(options: BackfillOptions, range: readonly Period[
       const started = performance.now();
       const status = await readRunStatus(jobs.runtime.store, definition.id, period);
       if (isDone(status, send) && !options.dryRun) {
-        rows.push({ period, action: 'skipped', state: status!.state, reports: 0, sent: 0, skipped: 0, failed: 0, seconds: 0, note: `done ${status!.updatedAt}` });
+        rows.push({
+          period,
+          action: 'skipped',
+          state: status!.state,
+          reports: 0,
+          sent: 0,
+          skipped: 0,
+          failed: 0,
+          seconds: 0,
+          note: `done ${status!.updatedAt}`,
+        });
       } else {
         try {
           const result = await runReportJob(
-            { reportId: definition.id, periodId: period, homeOperator: options.homeOperator, locale: options.locale, deliver: send, dryRun: options.dryRun, allowIncomplete: options.allowIncomplete },
+            {
+              reportId: definition.id,
+              periodId: period,
+              homeOperator: options.homeOperator,
+              locale: options.locale,
+              deliver: send,
+              dryRun: options.dryRun,
+              allowIncomplete: options.allowIncomplete,
+            },
             jobs,
           );
           rows.push(rowOf(period, result, (performance.now() - started) / 1000));
         } catch (error) {
           // Wrong arguments, configuration or a mail transport that is down fail every period alike: stop at once.
           if (error instanceof ConfigurationError || error instanceof MailTransportDownError) throw error;
-          rows.push({ period, action: 'failed', state: 'failed', reports: 0, sent: 0, skipped: 0, failed: 0, seconds: (performance.now() - started) / 1000, note: (error as Error).message.split('\n')[0]! });
+          rows.push({
+            period,
+            action: 'failed',
+            state: 'failed',
+            reports: 0,
+            sent: 0,
+            skipped: 0,
+            failed: 0,
+            seconds: (performance.now() - started) / 1000,
+            note: (error as Error).message.split('\n')[0]!,
+          });
         }
       }
       progress.tick(`${period} ${rows.at(-1)!.state}`);
@@ -147,7 +216,15 @@ async function backfillLocally(options: BackfillOptions, range: readonly Period[
 }
 
 /** At most --concurrency executions at a time (aws-executions.ts), each waited for until it ends. */
-async function backfillInAws(options: BackfillOptions, range: readonly Period[], io: CliIo, target: AwsTarget, clients: AwsClients, notes: string[], wait: WaitOptions = {}): Promise<BackfillRow[]> {
+async function backfillInAws(
+  options: BackfillOptions,
+  range: readonly Period[],
+  io: CliIo,
+  target: AwsTarget,
+  clients: AwsClients,
+  notes: string[],
+  wait: WaitOptions = {},
+): Promise<BackfillRow[]> {
   const definition = reportDefinition(options.report);
   const reportable = reportableRange(range, new Date());
   const periods = reportable.periods.map((period) => period.id);
@@ -155,22 +232,43 @@ async function backfillInAws(options: BackfillOptions, range: readonly Period[],
   const send = options.send === true;
   const store: ReportStore = await target.archive(definition.id);
   let ended = 0;
-  return inBoundedBatches(periods, options.concurrency ?? DEFAULT_BACKFILL_CONCURRENCY, async (period): Promise<BackfillRow> => {
-    const status = await readRunStatus(store, definition.id, period);
-    const base = { period, reports: 0, sent: 0, skipped: 0, failed: 0, seconds: 0 };
-    if (isDone(status, send)) return { ...base, action: 'skipped', state: status!.state, note: `done ${status!.updatedAt}` };
-    const input = awsRunInput(definition.id, { periodId: period, archiveOnly: !send, sendDespiteMissingData: options.allowIncomplete });
-    const name = executionName('backfill', input, new Date());
-    if (options.dryRun) return { ...base, action: 'planned', state: 'planned', note: `would start ${name} with ${JSON.stringify(input)}` };
-    const started = Date.now();
-    const executionArn = await target.startRun(input, name);
-    io.err(`backfill ${period} started`);
-    const outcome = await waitForExecution(clients.sfn, executionArn, wait);
-    ended += 1;
-    io.err(`backfill ${ended}/${periods.length} ${period} ${outcome.toLowerCase()}`);
-    const state = outcome === 'SUCCEEDED' ? 'succeeded' : 'failed';
-    return { ...base, action: state === 'failed' ? 'failed' : 'started', state, seconds: (Date.now() - started) / 1000, note: state === 'failed' ? `${outcome}: ${executionArn}` : executionArn };
-  });
+  return inBoundedBatches(
+    periods,
+    options.concurrency ?? DEFAULT_BACKFILL_CONCURRENCY,
+    async (period): Promise<BackfillRow> => {
+      const status = await readRunStatus(store, definition.id, period);
+      const base = { period, reports: 0, sent: 0, skipped: 0, failed: 0, seconds: 0 };
+      if (isDone(status, send))
+        return { ...base, action: 'skipped', state: status!.state, note: `done ${status!.updatedAt}` };
+      const input = awsRunInput(definition.id, {
+        periodId: period,
+        archiveOnly: !send,
+        sendDespiteMissingData: options.allowIncomplete,
+      });
+      const name = executionName('backfill', input, new Date());
+      if (options.dryRun)
+        return {
+          ...base,
+          action: 'planned',
+          state: 'planned',
+          note: `would start ${name} with ${JSON.stringify(input)}`,
+        };
+      const started = Date.now();
+      const executionArn = await target.startRun(input, name);
+      io.err(`backfill ${period} started`);
+      const outcome = await waitForExecution(clients.sfn, executionArn, wait);
+      ended += 1;
+      io.err(`backfill ${ended}/${periods.length} ${period} ${outcome.toLowerCase()}`);
+      const state = outcome === 'SUCCEEDED' ? 'succeeded' : 'failed';
+      return {
+        ...base,
+        action: state === 'failed' ? 'failed' : 'started',
+        state,
+        seconds: (Date.now() - started) / 1000,
+        note: state === 'failed' ? `${outcome}: ${executionArn}` : executionArn,
+      };
+    },
+  );
 }
 
 /** For tests: how long the AWS backfill waits between status checks. */
@@ -186,24 +284,40 @@ async function awsTargetAndClients(options: BackfillOptions): Promise<[AwsTarget
 export function registerBackfill(program: Command, io: CliIo): void {
   const command = program
     .command('backfill')
-    .description('run every period of a range, oldest first, to the archive (and send with --send); a second call resumes')
+    .description(
+      'run every period of a range, oldest first, to the archive (and send with --send); a second call resumes',
+    )
     .requiredOption('--report <id>', 'report id: hq-weekly or province-monthly')
     .requiredOption('--from <period>', 'first period: ISO week (2019-W40) or month (2019-06)')
     .requiredOption('--to <period>', 'last period, included')
     .option('--send', 'deliver each period too (the ledger skips whoever was sent to)')
-    .option('--concurrency <n>', `with --target aws: executions at a time, each waited for (default ${DEFAULT_BACKFILL_CONCURRENCY})`);
+    .option(
+      '--concurrency <n>',
+      `with --target aws: executions at a time, each waited for (default ${DEFAULT_BACKFILL_CONCURRENCY})`,
+    );
   withTargetOptions(withDeliveryOptions(withLakeOptions(command))).action(async (raw: Record<string, unknown>) => {
     const options = validateOptions(backfillOptionsSchema, raw);
     const definition = reportDefinition(options.report);
     const [from, to] = [parsePeriod(options.from), parsePeriod(options.to)];
-    if (from.kind !== definition.periodKind) throw new ConfigurationError(`--from ${from.id}: ${definition.id} is a ${definition.periodKind}ly report`);
+    if (from.kind !== definition.periodKind)
+      throw new ConfigurationError(`--from ${from.id}: ${definition.id} is a ${definition.periodKind}ly report`);
     const range = periodsBetween(from, to);
     const notes: string[] = [];
     const rows =
       options.target === 'aws'
         ? await backfillInAws(options, range, io, ...(await awsTargetAndClients(options)), notes, backfillWaiting)
         : await backfillLocally(options, range, io, notes);
-    if (options.json) io.out(JSON.stringify({ report: definition.id, from: from.id, to: to.id, send: options.send === true, periods: rows, notes }));
+    if (options.json)
+      io.out(
+        JSON.stringify({
+          report: definition.id,
+          from: from.id,
+          to: to.id,
+          send: options.send === true,
+          periods: rows,
+          notes,
+        }),
+      );
     else {
       printTable(rows, io);
       for (const note of notes) io.out(`note: backfill ${note}`);

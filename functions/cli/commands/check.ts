@@ -11,7 +11,7 @@ import { FileLedger } from '#adapters/ledger/file-ledger.ts';
 import { FsReportStore } from '#adapters/store/fs-store.ts';
 import type { DeliveryLedger } from '#core/delivery-ports.ts';
 import { OverdueReportsError } from '#core/errors.ts';
-import { checkSchedules, findingLine, type CheckReport } from '#core/overdue.ts';
+import { type CheckReport, checkSchedules, findingLine } from '#core/overdue.ts';
 import { beijingMidnightUtc, isCalendarDate } from '#core/period.ts';
 import type { ReportStore } from '#core/ports.ts';
 import { reportDefinition, reportDefinitions } from '#core/report-definitions.ts';
@@ -26,7 +26,10 @@ const dateOrInstant = z.string().transform((value, context) => {
   if (isCalendarDate(value)) return new Date(`${beijingMidnightUtc(value).replace(' ', 'T')}Z`);
   const instant = z.iso.datetime({ offset: true }).safeParse(value);
   if (instant.success) return new Date(value);
-  context.addIssue({ code: 'custom', message: `must be a date such as 2019-12-01 (Beijing) or an instant such as 2019-12-09T08:00:00Z, not "${value}"` });
+  context.addIssue({
+    code: 'custom',
+    message: `must be a date such as 2019-12-01 (Beijing) or an instant such as 2019-12-09T08:00:00Z, not "${value}"`,
+  });
   return z.NEVER;
 });
 
@@ -40,36 +43,57 @@ const checkOptionsSchema = z
     now: dateOrInstant.optional(),
     json: z.boolean().optional(),
     target: z.enum(['local', 'aws']),
-    stage: z.string().regex(/^[a-z][a-z0-9-]*$/).optional(),
+    stage: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]*$/)
+      .optional(),
     region: z.string().optional(),
   })
-  .refine((options) => options.target !== 'aws' || options.stage !== undefined, { message: 'is needed with --target aws, e.g. --stage prod', path: ['stage'] });
+  .refine((options) => options.target !== 'aws' || options.stage !== undefined, {
+    message: 'is needed with --target aws, e.g. --stage prod',
+    path: ['stage'],
+  });
 
 type CheckCliOptions = z.infer<typeof checkOptionsSchema>;
 
-async function sourcesOf(options: CheckCliOptions, reportId: string): Promise<{ store: ReportStore; ledger: DeliveryLedger }> {
+async function sourcesOf(
+  options: CheckCliOptions,
+  reportId: string,
+): Promise<{ store: ReportStore; ledger: DeliveryLedger }> {
   if (options.target === 'aws') {
     const target = new AwsTarget(options.stage!, defaultAwsClients(options.region));
     return { store: await target.archive(reportId), ledger: target.ledger() };
   }
-  return { store: new FsReportStore(options.out), ledger: new FileLedger(options.ledger ?? join(options.out, 'ledger')) };
+  return {
+    store: new FsReportStore(options.out),
+    ledger: new FileLedger(options.ledger ?? join(options.out, 'ledger')),
+  };
 }
 
 function printReport(report: CheckReport, io: CliIo): void {
   for (const finding of report.findings) io.out(findingLine(finding));
   const overdue = report.findings.filter((finding) => finding.overdue).length;
-  io.out(overdue === 0 ? `nothing overdue between ${report.since} and ${report.now}` : `${overdue} overdue between ${report.since} and ${report.now}`);
+  io.out(
+    overdue === 0
+      ? `nothing overdue between ${report.since} and ${report.now}`
+      : `${overdue} overdue between ${report.since} and ${report.now}`,
+  );
 }
 
 export function registerCheck(program: Command, io: CliIo): void {
   const command = program
     .command('check')
-    .description('list scheduled briefings that are overdue: missed, held past deadline, partially delivered or failed (exit 5 when any)')
+    .description(
+      'list scheduled briefings that are overdue: missed, held past deadline, partially delivered or failed (exit 5 when any)',
+    )
     .option('--out <dir>', 'output folder holding the archive and run journal', 'out')
     .option('--ledger <dir>', 'the delivery ledger folder (default: OUT/ledger)')
     .option('--recipients <file>', 'recipients configuration: who should have each report', DEFAULT_RECIPIENTS_FILE)
     .option('--report <id>', 'only this report: hq-weekly or province-monthly')
-    .option('--since <date|instant>', 'scheduled times from this Beijing date or instant on (default: the first period in the journal)')
+    .option(
+      '--since <date|instant>',
+      'scheduled times from this Beijing date or instant on (default: the first period in the journal)',
+    )
     .option('--now <instant>', 'check as of this instant (default: now)')
     .option('--json', 'print JSON for scripts');
   withTargetOptions(command).action(async (raw: Record<string, unknown>) => {
@@ -84,6 +108,9 @@ export function registerCheck(program: Command, io: CliIo): void {
     if (options.json) io.out(JSON.stringify(report));
     else printReport(report, io);
     const overdue = report.findings.filter((finding) => finding.overdue);
-    if (overdue.length > 0) throw new OverdueReportsError(`${overdue.length} scheduled report period(s) overdue, e.g. ${findingLine(overdue[0]!)}`);
+    if (overdue.length > 0)
+      throw new OverdueReportsError(
+        `${overdue.length} scheduled report period(s) overdue, e.g. ${findingLine(overdue[0]!)}`,
+      );
   });
 }

@@ -5,7 +5,7 @@
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { curatedDirOf } from '#adapters/curation/curated-location.ts';
-import { curateLake, type CurateSummary } from '#adapters/curation/duckdb-curator.ts';
+import { type CurateSummary, curateLake } from '#adapters/curation/duckdb-curator.ts';
 import type { CliIo } from '../io.ts';
 
 interface CurateOptions {
@@ -18,10 +18,14 @@ interface CurateOptions {
 function summaryLine(summary: CurateSummary, curatedDir: string): string {
   const built = summary.built.requests + summary.built.usage;
   const parts = [
-    built === 0 ? 'curated layer up to date' : `built ${summary.built.requests} day partition(s) and ${summary.built.usage} month partition(s)`,
+    built === 0
+      ? 'curated layer up to date'
+      : `built ${summary.built.requests} day partition(s) and ${summary.built.usage} month partition(s)`,
     `${summary.fresh} fresh`,
     ...(summary.removed > 0 ? [`${summary.removed} removed (raw partition gone)`] : []),
-    ...(summary.rawIncomplete > 0 ? [`${summary.rawIncomplete} raw partition(s) without _SUCCESS (curated as they are; reports still hold them)`] : []),
+    ...(summary.rawIncomplete > 0
+      ? [`${summary.rawIncomplete} raw partition(s) without _SUCCESS (curated as they are; reports still hold them)`]
+      : []),
     `${(summary.ms / 1000).toFixed(1)} s`,
   ];
   return `${parts.join(', ')}; in ${curatedDir}`;
@@ -30,7 +34,9 @@ function summaryLine(summary: CurateSummary, curatedDir: string): string {
 export function registerCurate(program: Command, io: CliIo): void {
   program
     .command('curate')
-    .description('build the curated layer the reports read (current state of each request, daily rollups, leaver usage, quarantine counts): only what is stale')
+    .description(
+      'build the curated layer the reports read (current state of each request, daily rollups, leaver usage, quarantine counts): only what is stale',
+    )
     .option('--lake <dir>', 'lake folder (read only)', 'lake')
     .option('--curated <dir>', 'where the curated layer lives (default: MNP_CURATED_DIR, else <lake>/_curated)')
     .option('--rebuild', 'rebuild every curated partition from the raw lake')
@@ -47,7 +53,12 @@ export function registerCurate(program: Command, io: CliIo): void {
             if (done > 0) io.err(`curate ${done}/${total} ${label}`);
             return;
           }
-          bar ??= new SingleBar({ format: 'curate [{bar}] {value}/{total} {label}', stream: process.stderr, hideCursor: true, clearOnComplete: false });
+          bar ??= new SingleBar({
+            format: 'curate [{bar}] {value}/{total} {label}',
+            stream: process.stderr,
+            hideCursor: true,
+            clearOnComplete: false,
+          });
           if (done === 0) bar.start(total, 0, { label });
           else bar.update(done, { label });
         },

@@ -5,13 +5,13 @@ import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { latestCompletePeriodInLake } from '#core/lake-calendar.ts';
 import { reportDefinition } from '#core/report-definitions.ts';
+import { DEFAULT_RECIPIENTS_FILE } from '../command-options.ts';
 import type { CliIo } from '../io.ts';
+import { assertJobDone, printJobResult } from '../job-output.ts';
+import { openJobsFor } from '../local-jobs.ts';
 import { runOptionsSchema, validateOptions } from '../options.ts';
 import { runReportJob } from '../report-job.ts';
 import { DEFAULT_SEED, generateSampleLake } from './generate.ts';
-import { DEFAULT_RECIPIENTS_FILE } from '../command-options.ts';
-import { assertJobDone, printJobResult } from '../job-output.ts';
-import { openJobsFor } from '../local-jobs.ts';
 
 export function registerDemo(program: Command, io: CliIo): void {
   program
@@ -21,20 +21,34 @@ export function registerDemo(program: Command, io: CliIo): void {
     .option('--out <dir>', 'output folder', 'out')
     .action(async (raw: { lake: string; out: string }) => {
       const started = performance.now();
-      const lakeExists = await stat(raw.lake).then((info) => info.isDirectory(), () => false);
+      const lakeExists = await stat(raw.lake).then(
+        (info) => info.isDirectory(),
+        () => false,
+      );
       if (!lakeExists) await generateSampleLake({ lake: raw.lake, seed: DEFAULT_SEED, scale: 1 }, io);
-      const options = validateOptions(runOptionsSchema, { report: 'hq-weekly', lake: raw.lake, out: raw.out, homeOperator: 'CMCC', recipients: DEFAULT_RECIPIENTS_FILE });
+      const options = validateOptions(runOptionsSchema, {
+        report: 'hq-weekly',
+        lake: raw.lake,
+        out: raw.out,
+        homeOperator: 'CMCC',
+        recipients: DEFAULT_RECIPIENTS_FILE,
+      });
       const jobs = await openJobsFor(options, io);
       try {
         const results = [];
         for (const reportId of ['hq-weekly', 'province-monthly']) {
           const definition = reportDefinition(reportId);
           const periodId = (await latestCompletePeriodInLake(jobs.runtime.inventory, definition.periodKind)).id;
-          const result = await runReportJob({ reportId, periodId, homeOperator: options.homeOperator, deliver: true }, jobs);
+          const result = await runReportJob(
+            { reportId, periodId, homeOperator: options.homeOperator, deliver: true },
+            jobs,
+          );
           printJobResult(result, io, (key) => jobs.runtime.store.locate(key));
           results.push(result);
         }
-        io.out(`Done in ${((performance.now() - started) / 1000).toFixed(1)} s. Open ${jobs.runtime.store.locate('index.html')} in a browser.`);
+        io.out(
+          `Done in ${((performance.now() - started) / 1000).toFixed(1)} s. Open ${jobs.runtime.store.locate('index.html')} in a browser.`,
+        );
         for (const result of results) assertJobDone(result);
       } finally {
         await jobs.close();

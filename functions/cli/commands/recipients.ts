@@ -17,16 +17,26 @@ export interface AudienceListing {
   readonly to: readonly string[];
 }
 
-export function listAudiences(config: Awaited<ReturnType<typeof loadRecipients>>, only?: readonly string[]): AudienceListing[] {
-  const keys = ['hq', ...provinces.map((province) => province.code)].filter((key) => config.audiences[key] && (!only || only.includes(key)));
+export function listAudiences(
+  config: Awaited<ReturnType<typeof loadRecipients>>,
+  only?: readonly string[],
+): AudienceListing[] {
+  const keys = ['hq', ...provinces.map((province) => province.code)].filter(
+    (key) => config.audiences[key] && (!only || only.includes(key)),
+  );
   const unknown = (only ?? []).filter((key) => !config.audiences[key]);
-  if (unknown.length > 0) throw new ConfigurationError(`--audience ${unknown.join(', ')}: no such audience (hq, or a province code such as 44)`);
+  if (unknown.length > 0)
+    throw new ConfigurationError(
+      `--audience ${unknown.join(', ')}: no such audience (hq, or a province code such as 44)`,
+    );
   return keys.map((key) => {
     const province = provinces.find((candidate) => candidate.code === key);
     return {
       audience: key,
       name: province ? `${province.zh} ${province.en}` : 'headquarters',
-      reports: reportDefinitions.filter((definition) => (definition.audience === 'hq') === (key === 'hq')).map((definition) => definition.id),
+      reports: reportDefinitions
+        .filter((definition) => (definition.audience === 'hq') === (key === 'hq'))
+        .map((definition) => definition.id),
       locale: config.audiences[key]!.locale,
       to: config.audiences[key]!.to,
     };
@@ -47,8 +57,12 @@ export function registerRecipients(program: Command, io: CliIo): void {
         io.out(JSON.stringify({ from: config.from, audiences: listing }));
         return;
       }
-      const table = new Table({ head: ['audience', 'name', 'reports', 'locale', 'recipients'], style: { head: [], border: [] } });
-      for (const entry of listing) table.push([entry.audience, entry.name, entry.reports.join(' '), entry.locale, entry.to.join('\n')]);
+      const table = new Table({
+        head: ['audience', 'name', 'reports', 'locale', 'recipients'],
+        style: { head: [], border: [] },
+      });
+      for (const entry of listing)
+        table.push([entry.audience, entry.name, entry.reports.join(' '), entry.locale, entry.to.join('\n')]);
       io.out(`from ${config.from}`);
       io.out(table.toString());
       io.out(`${listing.length} audience(s), ${listing.reduce((sum, entry) => sum + entry.to.length, 0)} address(es)`);

@@ -5,15 +5,14 @@
 // if its figures differ from those sent it sends nothing to that audience and exits with 4.
 import type { Command } from 'commander';
 import { reportDefinition } from '#core/report-definitions.ts';
+import { startAwsRun } from '../aws-run.ts';
+import { awsRunInput } from '../aws-run-input.ts';
 import { withDeliveryOptions, withLakeOptions, withTargetOptions } from '../command-options.ts';
 import type { CliIo } from '../io.ts';
-import { rerunOptionsSchema, validateOptions } from '../options.ts';
-import { assertFiguresAsSent, runReportJob } from '../report-job.ts';
-import { awsRunInput } from '../aws-run-input.ts';
-import { startAwsRun } from '../aws-run.ts';
 import { assertJobDone, printJobResult } from '../job-output.ts';
 import { openJobsFor } from '../local-jobs.ts';
-
+import { rerunOptionsSchema, validateOptions } from '../options.ts';
+import { assertFiguresAsSent, runReportJob } from '../report-job.ts';
 
 export function registerRerun(program: Command, io: CliIo): void {
   const command = program
@@ -23,7 +22,10 @@ export function registerRerun(program: Command, io: CliIo): void {
     .requiredOption('--period <id>', 'ISO week (2019-W48) or month (2019-12)')
     .option('--audience <code...>', 'limit the rerun to these audiences: hq, or province codes such as 44 (repeatable)')
     .option('--resend', 'send again to recipients already sent to, marked as a correction (needs --reason)')
-    .option('--reason <text>', 'why the correction is sent: shown at the top of the correction, kept in the ledger and the journal');
+    .option(
+      '--reason <text>',
+      'why the correction is sent: shown at the top of the correction, kept in the ledger and the journal',
+    );
   withTargetOptions(withDeliveryOptions(withLakeOptions(command))).action(async (raw: Record<string, unknown>) => {
     const options = validateOptions(rerunOptionsSchema, raw);
     const definition = reportDefinition(options.report);

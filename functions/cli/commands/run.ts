@@ -3,8 +3,8 @@
 import type { Command } from 'commander';
 import { latestCompletePeriodInLake } from '#core/lake-calendar.ts';
 import { reportDefinition } from '#core/report-definitions.ts';
-import { awsRunInput } from '../aws-run-input.ts';
 import { startAwsRun } from '../aws-run.ts';
+import { awsRunInput } from '../aws-run-input.ts';
 import { withDeliveryOptions, withLakeOptions, withTargetOptions } from '../command-options.ts';
 import type { CliIo } from '../io.ts';
 import { assertJobDone, printJobResult } from '../job-output.ts';
@@ -17,11 +17,17 @@ export function registerRun(program: Command, io: CliIo): void {
     .command('run')
     .description('run one report for one period: hold if its data is not ready, else archive it and deliver it')
     .requiredOption('--report <id>', 'report id: hq-weekly or province-monthly')
-    .option('--period <id>', 'ISO week (2019-W48) or month (2019-12), Beijing time; default: the latest complete one in the lake')
+    .option(
+      '--period <id>',
+      'ISO week (2019-W48) or month (2019-12), Beijing time; default: the latest complete one in the lake',
+    )
     .option('--audience <code...>', 'only these audiences: hq, or province codes such as 44 (repeatable)')
     .option('--no-deliver', 'archive the reports only, send nothing')
     .option('--resend', 'send again to recipients already sent to, marked as a correction (needs --reason)')
-    .option('--reason <text>', 'why the correction is sent: shown at the top of the correction, kept in the ledger and the journal');
+    .option(
+      '--reason <text>',
+      'why the correction is sent: shown at the top of the correction, kept in the ledger and the journal',
+    );
   withTargetOptions(withDeliveryOptions(withLakeOptions(command))).action(async (raw: Record<string, unknown>) => {
     const options = validateOptions(runOptionsSchema, raw);
     const definition = reportDefinition(options.report);
@@ -39,7 +45,8 @@ export function registerRun(program: Command, io: CliIo): void {
     }
     const jobs = await openJobsFor(options, io);
     try {
-      const periodId = options.period ?? (await latestCompletePeriodInLake(jobs.runtime.inventory, definition.periodKind)).id;
+      const periodId =
+        options.period ?? (await latestCompletePeriodInLake(jobs.runtime.inventory, definition.periodKind)).id;
       const result = await runReportJob(
         {
           reportId: definition.id,

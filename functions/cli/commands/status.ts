@@ -8,17 +8,17 @@ import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { FileLedger } from '#adapters/ledger/file-ledger.ts';
 import { FsReportStore } from '#adapters/store/fs-store.ts';
-import { listClaimsInFlight, type ClaimInFlight } from '#core/delivery-in-flight.ts';
+import { type ClaimInFlight, listClaimsInFlight } from '#core/delivery-in-flight.ts';
 import type { DeliveryLedger, DeliveryRecord } from '#core/delivery-ports.ts';
 import type { ReportStore } from '#core/ports.ts';
 import { reportDefinition, reportDefinitions } from '#core/report-definitions.ts';
 import { audiencesOf } from '#core/report-run.ts';
 import { listRunStatuses, type RunStatus } from '#core/run-journal.ts';
-import { openAwsTarget } from '../open-aws-target.ts';
 import { withTargetOptions } from '../command-options.ts';
-import { lineageOfRuns } from '../lineage.ts';
 import type { CliIo } from '../io.ts';
-import { statusOptionsSchema, validateOptions, type StatusOptions } from '../options.ts';
+import { lineageOfRuns } from '../lineage.ts';
+import { openAwsTarget } from '../open-aws-target.ts';
+import { type StatusOptions, statusOptionsSchema, validateOptions } from '../options.ts';
 
 export interface DeliveryLine {
   readonly audience: string;
@@ -37,9 +37,17 @@ export interface RunLine extends RunStatus {
   readonly claimsInFlight: readonly ClaimInFlight[];
 }
 
-export async function collectStatus(store: ReportStore, ledger: DeliveryLedger, filter: Pick<StatusOptions, 'report' | 'period' | 'audience' | 'state'>, now: Date): Promise<RunLine[]> {
+export async function collectStatus(
+  store: ReportStore,
+  ledger: DeliveryLedger,
+  filter: Pick<StatusOptions, 'report' | 'period' | 'audience' | 'state'>,
+  now: Date,
+): Promise<RunLine[]> {
   if (filter.report) reportDefinition(filter.report);
-  const listed = await listRunStatuses(store, { ...(filter.report ? { reportId: filter.report } : {}), ...(filter.period ? { periodId: filter.period } : {}) });
+  const listed = await listRunStatuses(store, {
+    ...(filter.report ? { reportId: filter.report } : {}),
+    ...(filter.period ? { periodId: filter.period } : {}),
+  });
   const statuses = listed.filter((status) => !filter.state || filter.state.includes(status.state));
   // Newest period first within each report, reports in their declared order.
   const order = (status: RunStatus) => reportDefinitions.findIndex((definition) => definition.id === status.reportId);
@@ -47,7 +55,9 @@ export async function collectStatus(store: ReportStore, ledger: DeliveryLedger, 
   const lines: RunLine[] = [];
   for (const status of statuses) {
     const definition = reportDefinitions.find((candidate) => candidate.id === status.reportId);
-    const audiences = (definition ? audiencesOf(definition) : status.audiences).filter((candidate) => !filter.audience || filter.audience.includes(candidate));
+    const audiences = (definition ? audiencesOf(definition) : status.audiences).filter(
+      (candidate) => !filter.audience || filter.audience.includes(candidate),
+    );
     const deliveries: DeliveryLine[] = [];
     for (const audience of audiences) {
       const records = await ledger.list(status.reportId, status.periodId, audience);
@@ -65,21 +75,28 @@ export async function collectStatus(store: ReportStore, ledger: DeliveryLedger, 
         });
       }
     }
-    lines.push({ ...status, deliveries, claimsInFlight: await listClaimsInFlight(ledger, status.reportId, status.periodId, audiences, now) });
+    lines.push({
+      ...status,
+      deliveries,
+      claimsInFlight: await listClaimsInFlight(ledger, status.reportId, status.periodId, audiences, now),
+    });
   }
   return lines;
 }
 
 /** The deliveries of a period counted: sent, not delivered (failed, unconfirmed, queued), in flight (sending). */
 function countsOf(line: RunLine) {
-  const of = (...statuses: DeliveryRecord['status'][]) => line.deliveries.filter((delivery) => statuses.includes(delivery.status)).length;
+  const of = (...statuses: DeliveryRecord['status'][]) =>
+    line.deliveries.filter((delivery) => statuses.includes(delivery.status)).length;
   return { sent: of('sent'), notDelivered: of('failed', 'unconfirmed', 'queued'), inFlight: of('sending') };
 }
 
 /** What the note column says first: that the report went out with the "data incomplete" banner. */
 function noteOf(line: RunLine): string {
   const banner = line.partitionsMissing.length > 0 && ['archived', 'delivered', 'delivery-failed'].includes(line.state);
-  const flag = banner ? `sent with the "data incomplete" banner (${line.partitionsMissing.length} partition(s) missing)` : '';
+  const flag = banner
+    ? `sent with the "data incomplete" banner (${line.partitionsMissing.length} partition(s) missing)`
+    : '';
   return [flag, line.message ?? ''].filter(Boolean).join('; ');
 }
 
@@ -88,23 +105,63 @@ function printStatus(lines: readonly RunLine[], io: CliIo, options: { recipients
     io.out('no runs recorded yet');
     return;
   }
-  const runs = new Table({ head: ['report', 'period', 'state', 'sent', 'not delivered', 'in flight', 'attempts', 'updated', 'note'], style: { head: [], border: [] } });
+  const runs = new Table({
+    head: ['report', 'period', 'state', 'sent', 'not delivered', 'in flight', 'attempts', 'updated', 'note'],
+    style: { head: [], border: [] },
+  });
   for (const line of lines) {
     const counts = countsOf(line);
-    runs.push([line.reportId, line.periodId, line.state, counts.sent, counts.notDelivered, counts.inFlight, line.attempts, line.updatedAt, noteOf(line)]);
+    runs.push([
+      line.reportId,
+      line.periodId,
+      line.state,
+      counts.sent,
+      counts.notDelivered,
+      counts.inFlight,
+      line.attempts,
+      line.updatedAt,
+      noteOf(line),
+    ]);
   }
   io.out(runs.toString());
   if (options.recipients) {
-    const sends = new Table({ head: ['report', 'period', 'audience', 'recipient', 'status', 'attempts', 'time', 'message id', 'reason'], style: { head: [], border: [] } });
+    const sends = new Table({
+      head: ['report', 'period', 'audience', 'recipient', 'status', 'attempts', 'time', 'message id', 'reason'],
+      style: { head: [], border: [] },
+    });
     for (const line of lines) {
       for (const delivery of line.deliveries) {
-        const flags = [delivery.correction ? 'correction' : '', delivery.possibleDuplicate ? 'possible duplicate' : ''].filter(Boolean).join(', ');
-        sends.push([line.reportId, line.periodId, delivery.audience, delivery.recipient, delivery.status, delivery.attempts, delivery.updatedAt, delivery.messageId, [delivery.reason ?? '', flags].filter(Boolean).join('; ')]);
+        const flags = [delivery.correction ? 'correction' : '', delivery.possibleDuplicate ? 'possible duplicate' : '']
+          .filter(Boolean)
+          .join(', ');
+        sends.push([
+          line.reportId,
+          line.periodId,
+          delivery.audience,
+          delivery.recipient,
+          delivery.status,
+          delivery.attempts,
+          delivery.updatedAt,
+          delivery.messageId,
+          [delivery.reason ?? '', flags].filter(Boolean).join('; '),
+        ]);
       }
     }
     if (sends.length > 0) io.out(sends.toString());
-    const attempts = new Table({ head: ['report', 'period', 'attempt at', 'state', 'audiences', 'message'], style: { head: [], border: [] } });
-    for (const line of lines) for (const attempt of line.history) attempts.push([line.reportId, line.periodId, attempt.at, attempt.state, attempt.audiences.join(' '), attempt.message ?? '']);
+    const attempts = new Table({
+      head: ['report', 'period', 'attempt at', 'state', 'audiences', 'message'],
+      style: { head: [], border: [] },
+    });
+    for (const line of lines)
+      for (const attempt of line.history)
+        attempts.push([
+          line.reportId,
+          line.periodId,
+          attempt.at,
+          attempt.state,
+          attempt.audiences.join(' '),
+          attempt.message ?? '',
+        ]);
     if (attempts.length > 0) io.out(attempts.toString());
   }
   const inFlight = lines.flatMap((line) => line.claimsInFlight);
@@ -115,9 +172,13 @@ function printStatus(lines: readonly RunLine[], io: CliIo, options: { recipients
       io.out(`  ${claim.reportId} ${claim.periodId} ${claim.audience} ${claim.recipient} ${state}`);
     }
   }
-  const count = (status: DeliveryRecord['status']) => lines.reduce((sum, line) => sum + line.deliveries.filter((delivery) => delivery.status === status).length, 0);
-  io.out(`${lines.length} run(s); deliveries: ${count('sent')} sent, ${count('failed')} failed, ${count('sending')} sending, ${count('queued')} queued, ${count('unconfirmed')} unconfirmed`);
-  if (!options.recipients && lines.some((line) => line.deliveries.length > 0)) io.out('per recipient and per attempt: --recipients');
+  const count = (status: DeliveryRecord['status']) =>
+    lines.reduce((sum, line) => sum + line.deliveries.filter((delivery) => delivery.status === status).length, 0);
+  io.out(
+    `${lines.length} run(s); deliveries: ${count('sent')} sent, ${count('failed')} failed, ${count('sending')} sending, ${count('queued')} queued, ${count('unconfirmed')} unconfirmed`,
+  );
+  if (!options.recipients && lines.some((line) => line.deliveries.length > 0))
+    io.out('per recipient and per attempt: --recipients');
 }
 
 export function registerStatus(program: Command, io: CliIo): void {
@@ -127,7 +188,10 @@ export function registerStatus(program: Command, io: CliIo): void {
     .option('--report <id>', 'only this report: hq-weekly or province-monthly')
     .option('--period <id>', 'only this period: ISO week (2019-W48) or month (2019-12)')
     .option('--audience <code...>', 'only these audiences: hq, or province codes such as 44 (repeatable)')
-    .option('--state <state...>', 'only runs in these states: held, archived, delivered, delivery-failed, failed (repeatable)')
+    .option(
+      '--state <state...>',
+      'only runs in these states: held, archived, delivered, delivery-failed, failed (repeatable)',
+    )
     .option('--recipients', 'also a row per recipient and per attempt')
     .option('--out <dir>', 'output folder holding the archive and run journal', 'out')
     .option('--ledger <dir>', 'the delivery ledger folder (default: OUT/ledger)')
@@ -145,9 +209,17 @@ export function registerStatus(program: Command, io: CliIo): void {
       ledger = new FileLedger(options.ledger ?? join(options.out, 'ledger'));
     }
     const lines = await collectStatus(store, ledger, options, new Date());
-    const lineage = await lineageOfRuns(store, lines.map((line) => ({ reportId: line.reportId, periodId: line.periodId, audiences: audiencesOf(reportDefinition(line.reportId)) })));
+    const lineage = await lineageOfRuns(
+      store,
+      lines.map((line) => ({
+        reportId: line.reportId,
+        periodId: line.periodId,
+        audiences: audiencesOf(reportDefinition(line.reportId)),
+      })),
+    );
     if (options.json) io.out(JSON.stringify({ runs: lines, lineage: lineage.byRun }));
     else printStatus(lines, io, { recipients: options.recipients === true });
-    if (!options.json && lineage.lines.length > 0) io.out(['sent and corrected:', ...lineage.lines.map((line) => `  ${line}`)].join('\n'));
+    if (!options.json && lineage.lines.length > 0)
+      io.out(['sent and corrected:', ...lineage.lines.map((line) => `  ${line}`)].join('\n'));
   });
 }

@@ -7,7 +7,7 @@
 // which its alarm treats as breaching.
 import type { DeliveryLedger } from '#core/delivery-ports.ts';
 import { ArchiveError } from '#core/errors.ts';
-import { checkSchedules, findingLine, type CheckReport } from '#core/overdue.ts';
+import { type CheckReport, checkSchedules, findingLine } from '#core/overdue.ts';
 import type { Logger, ReportStore } from '#core/ports.ts';
 import { parseRecipients } from '#core/recipients.ts';
 import type { ReportDefinition } from '#core/report-definitions.ts';
@@ -39,7 +39,10 @@ export interface CheckStepOptions {
 export async function checkStep(ports: CheckStepPorts, options: CheckStepOptions): Promise<CheckReport> {
   const body = await ports.store.get(options.recipientsKey);
   if (!body) throw new ArchiveError(`the recipients file ${ports.store.locate(options.recipientsKey)} is missing`);
-  const recipients = parseRecipients(JSON.parse(new TextDecoder().decode(body)), ports.store.locate(options.recipientsKey));
+  const recipients = parseRecipients(
+    JSON.parse(new TextDecoder().decode(body)),
+    ports.store.locate(options.recipientsKey),
+  );
   const now = ports.now();
   const report = await checkSchedules(
     { store: ports.store, ledger: ports.ledger, recipients },
@@ -48,8 +51,16 @@ export async function checkStep(ports: CheckStepPorts, options: CheckStepOptions
   );
   for (const finding of report.findings) {
     const line = findingLine(finding);
-    if (finding.overdue) ports.log.error('report overdue', { report: finding.reportId, period: finding.periodId, state: finding.state, lacking: finding.lacking, line });
-    else ports.log.warn('report sent with incomplete data', { report: finding.reportId, period: finding.periodId, line });
+    if (finding.overdue)
+      ports.log.error('report overdue', {
+        report: finding.reportId,
+        period: finding.periodId,
+        state: finding.state,
+        lacking: finding.lacking,
+        line,
+      });
+    else
+      ports.log.warn('report sent with incomplete data', { report: finding.reportId, period: finding.periodId, line });
   }
   await ports.publish(
     options.definitions.flatMap((definition) => [

@@ -5,18 +5,27 @@
 // step as a DeliveryError, so that the state machine retries it and, in the end, records it.
 import * as z from 'zod/mini';
 import '#reference/schema.ts';
-import { deliverAudienceReport, maskAddress, type DeliveryOptions, type DeliveryPorts, type DeliverySummary } from '#core/delivery.ts';
+import {
+  type DeliveryOptions,
+  type DeliveryPorts,
+  type DeliverySummary,
+  deliverAudienceReport,
+  maskAddress,
+} from '#core/delivery.ts';
 import { ArchiveError, ConfigurationError, DeliveryError } from '#core/errors.ts';
 import type { BriefingRenderer, Logger, ReportStore } from '#core/ports.ts';
 import { parseRecipients, recipientsOf } from '#core/recipients.ts';
 import type { Locale } from '#core/report-model.ts';
 import { archiveAudienceReport } from '#core/report-run.ts';
 import { parseRunSnapshot } from '#core/run-snapshot.ts';
-import { decideSend, planAudienceArchive, recordDelivery } from '#core/sent-archive.ts';
 import { assertSenderInDomain } from '#core/sending-domain.ts';
+import { decideSend, planAudienceArchive, recordDelivery } from '#core/sent-archive.ts';
 
 /** Beside the figures, Prepare stores the run's id and, for a resend, its reason. */
-const runExtrasSchema = z.object({ runId: z.optional(z.string()), correction: z.optional(z.object({ reason: z.string() })) });
+const runExtrasSchema = z.object({
+  runId: z.optional(z.string()),
+  correction: z.optional(z.object({ reason: z.string() })),
+});
 
 export const deliverEventSchema = z.object({
   snapshotKey: z.string().check(z.minLength(1)),
@@ -58,7 +67,12 @@ export interface RecipientsSource {
  * A JSON object of the archive. A missing one is an ArchiveError (retried: the snapshot may be
  * a moment behind), or the given error for a file that only an operator can put there.
  */
-async function readJson(store: ReportStore, key: string, what: string, whenMissing?: (message: string) => Error): Promise<unknown> {
+async function readJson(
+  store: ReportStore,
+  key: string,
+  what: string,
+  whenMissing?: (message: string) => Error,
+): Promise<unknown> {
   const body = await store.get(key);
   if (!body) {
     const message = `${what} ${store.locate(key)} is missing`;
@@ -78,43 +92,86 @@ function unfinished(summary: DeliverySummary): string[] {
     .map((outcome) => `${maskAddress(outcome.recipient)}: ${outcome.reason ?? outcome.status}`);
 }
 
-export async function deliverStep(event: DeliverEvent, source: RecipientsSource, ports: DeliverPorts, options: DeliveryOptions = {}): Promise<DeliverOutput> {
+export async function deliverStep(
+  event: DeliverEvent,
+  source: RecipientsSource,
+  ports: DeliverPorts,
+  options: DeliveryOptions = {},
+): Promise<DeliverOutput> {
   const body = await ports.store.get(event.snapshotKey);
   if (!body) throw new ArchiveError(`run snapshot ${ports.store.locate(event.snapshotKey)} is missing`);
   const snapshot = parseRunSnapshot(body, ports.store.locate(event.snapshotKey));
   const extras = runExtrasSchema.parse(JSON.parse(new TextDecoder().decode(body)));
   if (!snapshot.audiences.includes(event.audience)) {
-    throw new ConfigurationError(`audience ${event.audience} is not part of the run ${snapshot.reportId} ${snapshot.periodId}`);
+    throw new ConfigurationError(
+      `audience ${event.audience} is not part of the run ${snapshot.reportId} ${snapshot.periodId}`,
+    );
   }
   // No retry brings the recipients file: an operator uploads it (docs/aws.md), so it fails at once.
   const missingFile = (message: string) => new ConfigurationError(`${message}: upload it (docs/aws.md, "Deploying")`);
   const recipientsFile = ports.store.locate(source.key);
-  const recipients = parseRecipients(await readJson(ports.store, source.key, 'recipients file', missingFile), recipientsFile);
+  const recipients = parseRecipients(
+    await readJson(ports.store, source.key, 'recipients file', missingFile),
+    recipientsFile,
+  );
   assertSenderInDomain(recipients.from, source.sendingDomain, recipientsFile);
   const { locale } = recipientsOf(recipients, event.audience);
   // What went out stays as it went out: once a version was sent, the render is a draft.
-  const plan = await planAudienceArchive(ports.store, snapshot.reportId, snapshot.periodId, event.audience, { dryRun: options.dryRun === true });
-  const archived = await archiveAudienceReport(snapshot, event.audience, locale, { renderer: ports.rendererFor(locale), store: ports.store }, plan.prefix ? { prefix: plan.prefix } : {});
-  const nothingSent = { reportId: snapshot.reportId, periodId: snapshot.periodId, html: ports.store.locate(archived.keys.html), sent: 0, skipped: 0, recipients: [] };
+  const plan = await planAudienceArchive(ports.store, snapshot.reportId, snapshot.periodId, event.audience, {
+    dryRun: options.dryRun === true,
+  });
+  const archived = await archiveAudienceReport(
+    snapshot,
+    event.audience,
+    locale,
+    { renderer: ports.rendererFor(locale), store: ports.store },
+    plan.prefix ? { prefix: plan.prefix } : {},
+  );
+  const nothingSent = {
+    reportId: snapshot.reportId,
+    periodId: snapshot.periodId,
+    html: ports.store.locate(archived.keys.html),
+    sent: 0,
+    skipped: 0,
+    recipients: [],
+  };
   if (event.archiveOnly) return { audience: event.audience, status: 'archived', ...nothingSent };
   const resend = event.resend === true || options.resend === true;
   const reason = extras.correction?.reason;
   const decision = decideSend(archived, plan.lastSent, { resend, reason });
   if (decision.action === 'figures-changed') {
-    ports.log.warn('figures changed since sent', { report: snapshot.reportId, period: snapshot.periodId, audience: event.audience, sentAt: decision.sentAt });
+    ports.log.warn('figures changed since sent', {
+      report: snapshot.reportId,
+      period: snapshot.periodId,
+      audience: event.audience,
+      sentAt: decision.sentAt,
+    });
     return { audience: event.audience, status: 'figures-changed', ...nothingSent };
   }
   const correctionNote = decision.correctionNote ? { correctionNote: decision.correctionNote } : {};
-  const summary = await deliverAudienceReport(archived, recipients, { ...ports.delivery, store: ports.store, log: ports.log }, { ...options, resend, ...correctionNote });
+  const summary = await deliverAudienceReport(
+    archived,
+    recipients,
+    { ...ports.delivery, store: ports.store, log: ports.log },
+    { ...options, resend, ...correctionNote },
+  );
   const messageId = summary.recipients.find((outcome) => outcome.status === 'sent')?.messageId;
-  await recordDelivery(ports.store, archived, { sent: summary.sent, messageKey: summary.messageKey, resend, dryRun: summary.dryRun, messageId }, plan.lastSent, {
-    runId: extras.runId ?? `execution-${snapshot.generatedAt}`,
-    at: ports.delivery.clock.now(),
-    reason,
-  });
+  await recordDelivery(
+    ports.store,
+    archived,
+    { sent: summary.sent, messageKey: summary.messageKey, resend, dryRun: summary.dryRun, messageId },
+    plan.lastSent,
+    {
+      runId: extras.runId ?? `execution-${snapshot.generatedAt}`,
+      at: ports.delivery.clock.now(),
+      reason,
+    },
+  );
   const open = unfinished(summary);
   if (open.length > 0) {
-    throw new DeliveryError(`${snapshot.reportId} ${snapshot.periodId} ${event.audience}: ${open.length} recipient(s) not confirmed sent: ${open.join('; ')}`);
+    throw new DeliveryError(
+      `${snapshot.reportId} ${snapshot.periodId} ${event.audience}: ${open.length} recipient(s) not confirmed sent: ${open.join('; ')}`,
+    );
   }
   return {
     audience: event.audience,

@@ -10,11 +10,12 @@ import type { LakeInventory, Logger, QueryEngine, ReportStore } from '#core/port
 import { planQueries } from '#core/query-plan.ts';
 import { audiencesOf, prepareRun } from '#core/report-run.ts';
 import { decideHold } from '#core/run-lifecycle.ts';
-import { resolveRun, type RunEvent } from '../support/run-input.ts';
+import { type RunEvent, resolveRun } from '../support/run-input.ts';
 import { snapshotKey } from '../support/run-keys.ts';
 
 /** How an operator sends a held report anyway in AWS. */
-export const SEND_ANYWAY = 'start the run again with "sendDespiteMissingData": true to send it with a "data incomplete" banner';
+export const SEND_ANYWAY =
+  'start the run again with "sendDespiteMissingData": true to send it with a "data incomplete" banner';
 
 export interface PreparePorts {
   readonly engine: QueryEngine;
@@ -57,12 +58,25 @@ export async function prepareStep(event: RunEvent, homeOperator: string, ports: 
     ports,
   );
   if (hold.held) throw new DataNotReadyError(`${definition.id} ${period.id}: ${hold.message}`, missing);
-  const snapshot = await prepareRun({ reportId: definition.id, periodId: period.id, homeOperator, audiences, generatedAt: ports.now() }, ports);
+  const snapshot = await prepareRun(
+    { reportId: definition.id, periodId: period.id, homeOperator, audiences, generatedAt: ports.now() },
+    ports,
+  );
   const key = snapshotKey(snapshot.reportId, snapshot.periodId);
   // The Deliver steps read the correction's reason and the run's id beside the figures.
   const correction = event.request.resend && event.request.reason ? { reason: event.request.reason } : undefined;
-  await ports.store.put(key, JSON.stringify({ ...snapshot, runId: `execution-${event.startedAt}`, ...(correction ? { correction } : {}) }), 'application/json');
-  ports.log.info('snapshot stored', { report: snapshot.reportId, period: snapshot.periodId, key, audiences: snapshot.audiences.length, queries: snapshot.queryCount });
+  await ports.store.put(
+    key,
+    JSON.stringify({ ...snapshot, runId: `execution-${event.startedAt}`, ...(correction ? { correction } : {}) }),
+    'application/json',
+  );
+  ports.log.info('snapshot stored', {
+    report: snapshot.reportId,
+    period: snapshot.periodId,
+    key,
+    audiences: snapshot.audiences.length,
+    queries: snapshot.queryCount,
+  });
   return {
     reportId: snapshot.reportId,
     periodId: snapshot.periodId,

@@ -5,10 +5,16 @@
 import * as z from 'zod/mini';
 import '#reference/schema.ts';
 import type { Logger, ReportStore } from '#core/ports.ts';
-import { writeArchiveIndex } from '#render/archive-index.ts';
-import { readRunStatus, recordRunStatus, runStatusKey, type CorrectionEntry, type RunState } from '#core/run-journal.ts';
-import { finalRunState, type AudienceOutcome, type RunEnding } from '#core/run-lifecycle.ts';
+import {
+  type CorrectionEntry,
+  type RunState,
+  readRunStatus,
+  recordRunStatus,
+  runStatusKey,
+} from '#core/run-journal.ts';
+import { type AudienceOutcome, finalRunState, type RunEnding } from '#core/run-lifecycle.ts';
 import { parseRunSnapshot } from '#core/run-snapshot.ts';
+import { writeArchiveIndex } from '#render/archive-index.ts';
 import { resolveRun, runEventSchema } from '../support/run-input.ts';
 import { SEND_ANYWAY } from './prepare-step.ts';
 
@@ -24,7 +30,9 @@ const deliveryResultSchema = z.looseObject({
 
 export const recordEventSchema = z.extend(runEventSchema, {
   outcome: z.enum(['finished', 'held', 'failed']),
-  prepared: z.optional(z.looseObject({ periodId: z.string(), snapshotKey: z.string(), audiences: z.array(z.string()) })),
+  prepared: z.optional(
+    z.looseObject({ periodId: z.string(), snapshotKey: z.string(), audiences: z.array(z.string()) }),
+  ),
   deliveries: z.optional(z.array(deliveryResultSchema)),
   /** The failed audiences' second attempt (after a redrive, their last one): each replaces its failure. */
   redeliveries: z.optional(z.array(deliveryResultSchema)),
@@ -60,7 +68,11 @@ function periodOf(event: RecordEvent): string {
   }
 }
 
-async function partitionsMissingOf(store: ReportStore, event: RecordEvent, previous: readonly string[]): Promise<readonly string[]> {
+async function partitionsMissingOf(
+  store: ReportStore,
+  event: RecordEvent,
+  previous: readonly string[],
+): Promise<readonly string[]> {
   if (!event.prepared) return previous;
   const body = await store.get(event.prepared.snapshotKey);
   return body ? parseRunSnapshot(body, store.locate(event.prepared.snapshotKey)).partitionsMissing : previous;
@@ -69,10 +81,18 @@ async function partitionsMissingOf(store: ReportStore, event: RecordEvent, previ
 /** The Map state's results as the lifecycle's audience outcomes. */
 function endingOf(event: RecordEvent): RunEnding {
   if (event.outcome === 'held') return { outcome: 'held', hint: SEND_ANYWAY };
-  if (event.outcome === 'failed') return { outcome: 'failed', error: event.error ? describeError(event.error) : { name: 'Error', message: 'unknown failure' } };
+  if (event.outcome === 'failed')
+    return {
+      outcome: 'failed',
+      error: event.error ? describeError(event.error) : { name: 'Error', message: 'unknown failure' },
+    };
   const audiences: AudienceOutcome[] = (event.deliveries ?? []).map((delivery) =>
     delivery.status === 'failed'
-      ? { audience: delivery.audience, status: 'failed', reason: describeError({ Error: delivery.error ?? 'Error', Cause: delivery.cause }).message }
+      ? {
+          audience: delivery.audience,
+          status: 'failed',
+          reason: describeError({ Error: delivery.error ?? 'Error', Cause: delivery.cause }).message,
+        }
       : // An audience whose figures changed since sent got nothing new: what it holds was delivered.
         { audience: delivery.audience, status: delivery.status === 'figures-changed' ? 'delivered' : delivery.status },
   );
@@ -81,9 +101,18 @@ function endingOf(event: RecordEvent): RunEnding {
 
 /** A resend's reason in the journal, for the audiences it reached (the run id as Prepare names it). */
 function correctionOf(event: RecordEvent, now: Date): { correction?: CorrectionEntry } {
-  const audiences = (event.deliveries ?? []).filter((delivery) => delivery.status === 'delivered').map((delivery) => delivery.audience);
+  const audiences = (event.deliveries ?? [])
+    .filter((delivery) => delivery.status === 'delivered')
+    .map((delivery) => delivery.audience);
   if (!event.request.resend || !event.request.reason || audiences.length === 0) return {};
-  return { correction: { at: now.toISOString(), reason: event.request.reason, runId: `execution-${event.startedAt}`, audiences } };
+  return {
+    correction: {
+      at: now.toISOString(),
+      reason: event.request.reason,
+      runId: `execution-${event.startedAt}`,
+      audiences,
+    },
+  };
 }
 
 /** The deliveries with each redelivered audience's outcome in place of its failure. */
@@ -93,11 +122,16 @@ function withRedeliveries(event: RecordEvent): RecordEvent {
   return { ...event, deliveries: (event.deliveries ?? []).map((delivery) => again.get(delivery.audience) ?? delivery) };
 }
 
-export async function recordStep(received: RecordEvent, ports: { store: ReportStore; log: Logger; now: () => Date }): Promise<RecordOutput> {
+export async function recordStep(
+  received: RecordEvent,
+  ports: { store: ReportStore; log: Logger; now: () => Date },
+): Promise<RecordOutput> {
   const event = withRedeliveries(received);
   const reportId = event.request.reportId;
   const periodId = periodOf(event);
-  const failedAudiences = (event.deliveries ?? []).filter((delivery) => delivery.status === 'failed').map((delivery) => delivery.audience);
+  const failedAudiences = (event.deliveries ?? [])
+    .filter((delivery) => delivery.status === 'failed')
+    .map((delivery) => delivery.audience);
   const { state, message } = finalRunState(endingOf(event));
   const previous = await readRunStatus(ports.store, reportId, periodId).catch(() => undefined);
   const status = await recordRunStatus(
@@ -114,7 +148,15 @@ export async function recordStep(received: RecordEvent, ports: { store: ReportSt
     ports.now(),
   );
   // The archive's front page lists the new reports; a failure here must not lose the record.
-  await writeArchiveIndex(ports.store).catch((error: Error) => ports.log.warn('archive index not written', { errorMessage: error.message }));
-  ports.log[state === 'delivered' ? 'info' : 'warn']('run recorded', { report: reportId, period: periodId, state, attempts: status.attempts, failedAudiences });
+  await writeArchiveIndex(ports.store).catch((error: Error) =>
+    ports.log.warn('archive index not written', { errorMessage: error.message }),
+  );
+  ports.log[state === 'delivered' ? 'info' : 'warn']('run recorded', {
+    report: reportId,
+    period: periodId,
+    state,
+    attempts: status.attempts,
+    failedAudiences,
+  });
   return { state, statusKey: runStatusKey(reportId, periodId), failed: failedAudiences.length, failedAudiences };
 }

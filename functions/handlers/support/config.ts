@@ -47,7 +47,11 @@ export const recordConfigSchema = z.object({
 
 export const startConfigSchema = z.object({
   /** The ARN of a report's state machine less its report id: "arn:…:stateMachine:mnp-briefings-dev-". */
-  STATE_MACHINE_ARN_PREFIX: z.string().check(z.regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]+-$/, 'a state machine ARN prefix')),
+  STATE_MACHINE_ARN_PREFIX: z
+    .string()
+    .check(
+      z.regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]+-$/, 'a state machine ARN prefix'),
+    ),
 });
 
 /** The missed-run check (infra/constructs/missed-run-check.ts). */
@@ -75,7 +79,9 @@ export type FunctionEnvironment<Schema extends z.ZodMiniObject> = { readonly [Ke
 export function readConfig<T>(schema: z.ZodMiniType<T>, env: NodeJS.ProcessEnv = process.env): T {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    throw new ConfigurationError(`function environment: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+    throw new ConfigurationError(
+      `function environment: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+    );
   }
   return parsed.data;
 }

@@ -23,7 +23,7 @@ export interface LambdaLogger extends Logger {
 /** POWERTOOLS_SERVICE_NAME and POWERTOOLS_LOG_LEVEL (set by the stack) configure it. */
 export function createLambdaLogger(serviceName = 'mnp-briefings'): LambdaLogger {
   const logger = new PowertoolsLogger({ serviceName });
-  const fields = (extra?: Record<string, unknown>) => (masked(extra ?? {}) as Record<string, unknown>);
+  const fields = (extra?: Record<string, unknown>) => masked(extra ?? {}) as Record<string, unknown>;
   return {
     info: (message, extra) => logger.info(maskEmail(message), fields(extra)),
     warn: (message, extra) => logger.warn(maskEmail(message), fields(extra)),

@@ -5,7 +5,12 @@
 // earlier run did, and a resend (or freshResults) always reads the lake as it is now.
 import type { RunInput } from './run-input.ts';
 
-export function resultReuseMinutesFor(configuredMinutes: number, request: RunInput, startedAt: Date, now: Date): number {
+export function resultReuseMinutesFor(
+  configuredMinutes: number,
+  request: RunInput,
+  startedAt: Date,
+  now: Date,
+): number {
   if (configuredMinutes <= 0 || request.freshResults === true || request.resend === true) return 0;
   const executionAgeMinutes = Math.floor((now.getTime() - startedAt.getTime()) / 60_000);
   return Math.max(0, Math.min(configuredMinutes, executionAgeMinutes));

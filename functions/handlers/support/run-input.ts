@@ -6,7 +6,7 @@ import * as z from 'zod/mini';
 import '#reference/schema.ts';
 import { ConfigurationError } from '#core/errors.ts';
 import { addDays, latestCompletePeriod, type Period } from '#core/period.ts';
-import { reportDefinition, type ReportDefinition } from '#core/report-definitions.ts';
+import { type ReportDefinition, reportDefinition } from '#core/report-definitions.ts';
 import { reportPeriod } from '#core/run-lifecycle.ts';
 
 export const runInputSchema = z.object({
@@ -43,7 +43,9 @@ export type RunEvent = z.infer<typeof runEventSchema>;
 export function parseEvent<T>(schema: z.ZodMiniType<T>, event: unknown, what: string): T {
   const parsed = schema.safeParse(event);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`).join('; ');
+    const issues = parsed.error.issues
+      .map((issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`)
+      .join('; ');
     throw new ConfigurationError(`${what}: ${issues}`);
   }
   return parsed.data;

@@ -150,7 +150,12 @@ export const CATEGORY_LABEL_WIDTH = Math.round(DISPLAY_WIDTH * 0.36);
  * A label in lines no wider than maxWidth: at spaces where it has them, else between any two
  * characters (Chinese). Nothing is cut: a single word wider than the room keeps its own line.
  */
-export function wrapLabel(label: string, maxWidth: number, measure: MeasureText, fontSize: number = LABEL_FONT_SIZE): string[] {
+export function wrapLabel(
+  label: string,
+  maxWidth: number,
+  measure: MeasureText,
+  fontSize: number = LABEL_FONT_SIZE,
+): string[] {
   if (measure(label, fontSize) <= maxWidth) return [label];
   const spaced = label.includes(' ');
   const pieces = spaced ? label.split(' ') : [...label];

@@ -58,7 +58,13 @@ function readTableDirectory(view: DataView, source: string): TableOffsets {
     if (offset === undefined) throw new Error(`${source} is not a TrueType font with a '${tag}' table`);
     return offset;
   };
-  return { cmap: offsetOf('cmap'), head: offsetOf('head'), hhea: offsetOf('hhea'), hmtx: offsetOf('hmtx'), name: offsetOf('name') };
+  return {
+    cmap: offsetOf('cmap'),
+    head: offsetOf('head'),
+    hhea: offsetOf('hhea'),
+    hmtx: offsetOf('hmtx'),
+    name: offsetOf('name'),
+  };
 }
 
 /** Glyph lookup from the best Unicode subtable: format 12 (full range) before format 4 (BMP). */

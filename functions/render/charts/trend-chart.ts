@@ -2,16 +2,16 @@
 // a gap where a value is missing, dashed series dashed, and one legend under the plot.
 import type { TrendChartSpec } from './chart-spec.ts';
 import {
+  type ChartLayout,
   COUNT_FORMAT,
+  chartFrame,
   INNER_WIDTH,
   LABEL_FONT_SIZE,
-  chartFrame,
   legendExtraHeight,
   legendLayout,
+  type MeasureText,
   titleLayout,
   xLabelLayout,
-  type ChartLayout,
-  type MeasureText,
 } from './chart-theme.ts';
 
 const BASE_HEIGHT = 260;

@@ -37,7 +37,10 @@ function build(mail: Mail.Options): Promise<Buffer> {
 function withOurHeaderSpelling(message: Buffer): Buffer {
   const end = message.indexOf('\r\n\r\n');
   if (end < 0) return message;
-  const head = message.subarray(0, end).toString('latin1').replace(/^X-Mnp-/gm, 'X-MNP-');
+  const head = message
+    .subarray(0, end)
+    .toString('latin1')
+    .replace(/^X-Mnp-/gm, 'X-MNP-');
   return Buffer.concat([Buffer.from(head, 'latin1'), message.subarray(end)]);
 }
 
@@ -47,8 +50,12 @@ export function mailOptionsOf(request: ComposeRequest): Mail.Options & { subject
   assertMailSafeHtml(archived.rendered, label);
   const original = subjectOf(archived.model, archived.locale);
   const subject = request.correction ? subjectOf(archived.model, archived.locale, { correction: true }) : original;
-  const html = request.correction ? withHtmlNotice(archived.rendered.html, archived.locale, original, request.correctionNote) : archived.rendered.html;
-  const text = request.correction ? withTextNotice(archived.rendered.text, archived.locale, original, request.correctionNote) : archived.rendered.text;
+  const html = request.correction
+    ? withHtmlNotice(archived.rendered.html, archived.locale, original, request.correctionNote)
+    : archived.rendered.html;
+  const text = request.correction
+    ? withTextNotice(archived.rendered.text, archived.locale, original, request.correctionNote)
+    : archived.rendered.text;
   const references = request.references ?? [];
   return {
     from: request.from,
@@ -88,9 +95,15 @@ export function createBriefingMessageComposer(options: BriefingComposerOptions =
       const { archived } = request;
       const label = `${archived.reportId} ${archived.periodId} ${archived.audience}`;
       const htmlBytes = Buffer.byteLength(String(mail.html), 'utf8');
-      const warnings = htmlBytes > warnHtmlBytes ? [`the mail HTML is ${htmlBytes} bytes, above ${warnHtmlBytes}: Gmail shows it clipped`] : [];
+      const warnings =
+        htmlBytes > warnHtmlBytes
+          ? [`the mail HTML is ${htmlBytes} bytes, above ${warnHtmlBytes}: Gmail shows it clipped`]
+          : [];
       const raw = withOurHeaderSpelling(await build(mail));
-      if (raw.length > maxMessageBytes) throw new MessageError(`${label}: the message is ${raw.length} bytes, above ${maxMessageBytes}; make the charts or the HTML smaller`);
+      if (raw.length > maxMessageBytes)
+        throw new MessageError(
+          `${label}: the message is ${raw.length} bytes, above ${maxMessageBytes}; make the charts or the HTML smaller`,
+        );
       return { raw: new Uint8Array(raw.buffer, raw.byteOffset, raw.length), subject: mail.subject, warnings };
     },
   };

@@ -9,7 +9,7 @@ import Handlebars from 'handlebars';
 import type { ChangedFigure, CorrectionNote } from '#core/correction-diff.ts';
 import type { Locale } from '#core/report-model.ts';
 import { createFormatter, type Formatter } from '../format.ts';
-import { createTranslator, labelsOf, type Labels, type Translate } from '../locale.ts';
+import { createTranslator, type Labels, labelsOf, type Translate } from '../locale.ts';
 import { rejectReasonNameOf } from '../sentences.ts';
 import { DEFAULT_TEMPLATES_DIR } from '../template-engine.ts';
 
@@ -54,11 +54,18 @@ function subjectName(change: ChangedFigure, labels: Labels, t: Translate): strin
 
 function labelOf(change: ChangedFigure, labels: Labels, t: Translate): string {
   const measure = change.group === 'rejectReason' && change.subject ? 'rejectedFor' : change.measure;
-  return t(`correction.measures.${change.group}.${measure}`, change.subject ? { subject: subjectName(change, labels, t) } : {});
+  return t(
+    `correction.measures.${change.group}.${measure}`,
+    change.subject ? { subject: subjectName(change, labels, t) } : {},
+  );
 }
 
 function formattedValue(change: ChangedFigure, value: number | null, format: Formatter): string {
-  return change.format === 'signed' ? format.signed(value) : change.format === 'rate' ? format.rate(value) : format.count(value);
+  return change.format === 'signed'
+    ? format.signed(value)
+    : change.format === 'rate'
+      ? format.rate(value)
+      : format.count(value);
 }
 
 /** What the partial shows, in the reader's language. */
@@ -67,9 +74,18 @@ export function noticeView(locale: Locale, originalSubject: string, note?: Corre
   const format = createFormatter(locale);
   const labels = labelsOf(locale);
   const sentAt = note ? format.dateTime(note.correctsSentAt) : '';
-  const body = note ? t('correction.body', { subject: originalSubject, sentAt }) : t('correction.bodyEarlier', { subject: originalSubject });
-  const rows = (note?.changes ?? []).map((change) => ({ label: labelOf(change, labels, t), before: formattedValue(change, change.before, format), after: formattedValue(change, change.after, format) }));
-  const sentence = !note || rows.length > 0 ? null : t(note.otherFiguresChanged ? 'correction.unchangedSummary' : 'correction.unchanged', { sentAt });
+  const body = note
+    ? t('correction.body', { subject: originalSubject, sentAt })
+    : t('correction.bodyEarlier', { subject: originalSubject });
+  const rows = (note?.changes ?? []).map((change) => ({
+    label: labelOf(change, labels, t),
+    before: formattedValue(change, change.before, format),
+    after: formattedValue(change, change.after, format),
+  }));
+  const sentence =
+    !note || rows.length > 0
+      ? null
+      : t(note.otherFiguresChanged ? 'correction.unchangedSummary' : 'correction.unchanged', { sentAt });
   return {
     notice: `${t('correction.title')}${t('correction.separator')}${body}`,
     separator: t('correction.separator'),

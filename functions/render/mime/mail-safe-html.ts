@@ -2,8 +2,9 @@
 // <style> block), no script, nothing fetched from outside (every image is an inline part named
 // by cid:), and every inline image referred to. The renderer is meant to guarantee all this;
 // checking here means a template change cannot mail a broken or tracking-prone page.
-import type { RenderedBriefing } from '#core/ports.ts';
+
 import { DeliveryError } from '#core/errors.ts';
+import type { RenderedBriefing } from '#core/ports.ts';
 
 /** The briefing's HTML or images cannot go out as a mail. */
 export class MessageError extends DeliveryError {}
@@ -16,7 +17,10 @@ const CID_LINK = /\bcid:([^"'\s)>]+)/gi;
 /** The contents of the <style> blocks with their @media rules removed: what juice left behind. */
 export function cssOutsideMediaQueries(html: string): string {
   const blocks = [...html.matchAll(/<style\b[^>]*>([\s\S]*?)<\/style>/gi)].map((match) => match[1] ?? '');
-  return blocks.map((css) => withoutMediaRules(css.replace(/\/\*[\s\S]*?\*\//g, ''))).join('').trim();
+  return blocks
+    .map((css) => withoutMediaRules(css.replace(/\/\*[\s\S]*?\*\//g, '')))
+    .join('')
+    .trim();
 }
 
 function withoutMediaRules(css: string): string {
@@ -51,11 +55,13 @@ export function assertMailSafeHtml(rendered: Pick<RenderedBriefing, 'html' | 'im
   const forbidden = FORBIDDEN_ELEMENTS.exec(html);
   if (forbidden) throw problem(`contains <${forbidden[1]!.toLowerCase()}>, which mail must not carry`);
   const external = EXTERNAL_ATTRIBUTE.exec(html);
-  if (external) throw problem(`fetches from outside (${external[0].trim()}...); images must be inline parts named by cid:`);
+  if (external)
+    throw problem(`fetches from outside (${external[0].trim()}...); images must be inline parts named by cid:`);
   const externalCss = EXTERNAL_CSS.exec(html);
   if (externalCss) throw problem(`has CSS that fetches from outside (${externalCss[0]})`);
   const leftover = cssOutsideMediaQueries(html);
-  if (leftover) throw problem(`has CSS outside media queries in a <style> block, not inlined: ${leftover.slice(0, 60)}...`);
+  if (leftover)
+    throw problem(`has CSS outside media queries in a <style> block, not inlined: ${leftover.slice(0, 60)}...`);
   const cids = new Set(images.map((image) => image.cid));
   const links = cidLinksOf(html);
   const unresolved = links.filter((cid) => !cids.has(cid));

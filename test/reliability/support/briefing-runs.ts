@@ -8,7 +8,7 @@ import { FsLake } from '#adapters/lake/fs-lake.ts';
 import { FsReportStore } from '#adapters/store/fs-store.ts';
 import { createRenderers } from '#cli/local-runtime.ts';
 import type { Briefing } from '#core/report-model.ts';
-import { buildModel, prepareRun, runReport, type ArchivedReport } from '#core/report-run.ts';
+import { type ArchivedReport, buildModel, prepareRun, runReport } from '#core/report-run.ts';
 
 export const GENERATED_AT = new Date('2019-12-02T00:30:00Z');
 
@@ -25,7 +25,13 @@ export async function modelOf(lakeDir: string, spec: RunSpec): Promise<Briefing>
   try {
     const audience = spec.audience ?? 'hq';
     const snapshot = await prepareRun(
-      { reportId: spec.reportId, periodId: spec.periodId, homeOperator: spec.homeOperator ?? 'CMCC', audiences: [audience], generatedAt: GENERATED_AT },
+      {
+        reportId: spec.reportId,
+        periodId: spec.periodId,
+        homeOperator: spec.homeOperator ?? 'CMCC',
+        audiences: [audience],
+        generatedAt: GENERATED_AT,
+      },
       { engine, inventory: new FsLake(lakeDir) },
     );
     return buildModel(snapshot, audience, 'en');
@@ -42,15 +48,26 @@ export interface ArchivedFiles {
 }
 
 /** Renders and archives the audiences' reports into outDir, in English. */
-export async function archiveReports(lakeDir: string, outDir: string, spec: RunSpec & { audiences?: string[] }): Promise<ArchivedFiles> {
+export async function archiveReports(
+  lakeDir: string,
+  outDir: string,
+  spec: RunSpec & { audiences?: string[] },
+): Promise<ArchivedFiles> {
   const engine = await DuckDbEngine.open({ lakeDir });
   try {
     const { archived } = await runReport(
-      { reportId: spec.reportId, periodId: spec.periodId, homeOperator: spec.homeOperator ?? 'CMCC', audiences: spec.audiences ?? (spec.audience ? [spec.audience] : undefined), generatedAt: GENERATED_AT },
+      {
+        reportId: spec.reportId,
+        periodId: spec.periodId,
+        homeOperator: spec.homeOperator ?? 'CMCC',
+        audiences: spec.audiences ?? (spec.audience ? [spec.audience] : undefined),
+        generatedAt: GENERATED_AT,
+      },
       { engine, inventory: new FsLake(lakeDir), store: new FsReportStore(outDir), renderers: createRenderers() },
       { localeOf: () => 'en' },
     );
-    const file = (audience: string, name: string) => readFile(join(outDir, spec.reportId, spec.periodId, audience, name), 'utf8');
+    const file = (audience: string, name: string) =>
+      readFile(join(outDir, spec.reportId, spec.periodId, audience, name), 'utf8');
     return {
       archived,
       json: async (audience) => JSON.parse(await file(audience, 'briefing.json')) as Briefing,

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { FileLedger } from '#adapters/ledger/file-ledger.ts';
 import { besideReport, FileTransport } from '#adapters/mail/file-transport.ts';
 import { FsReportStore } from '#adapters/store/fs-store.ts';
-import type { MailTransport } from '#core/delivery-ports.ts';
 import { deliverAudienceReport } from '#core/delivery.ts';
+import type { MailTransport } from '#core/delivery-ports.ts';
 import { parseRecipients } from '#core/recipients.ts';
 import { createBriefingMessageComposer } from '#render/mime/briefing-composer.ts';
 import { archiveReports } from './briefing-runs.ts';
@@ -31,7 +31,14 @@ const silent = { info: () => undefined, warn: () => undefined, error: () => unde
 await deliverAudienceReport(
   archived[0]!,
   recipients,
-  { transport: dying, ledger: new FileLedger(join(outDir, 'ledger')), store: new FsReportStore(outDir), clock: { now: () => new Date(nowIso) }, log: silent, composer: createBriefingMessageComposer() },
+  {
+    transport: dying,
+    ledger: new FileLedger(join(outDir, 'ledger')),
+    store: new FsReportStore(outDir),
+    clock: { now: () => new Date(nowIso) },
+    log: silent,
+    composer: createBriefingMessageComposer(),
+  },
   { concurrency: 1 },
 );
 // Reaching this line means the process did not die where it should have.

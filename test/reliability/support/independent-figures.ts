@@ -16,20 +16,51 @@ const DAY_MS = 86_400_000;
 const BEIJING_MS = 8 * 3_600_000;
 
 export interface PortRow {
-  port_id: string | null; msisdn_hash: string | null; province_code: string | null; donor_operator: string | null;
-  recipient_operator: string | null; status: string | null; reject_reason: string | null; requested_at: number | null;
-  completed_at: number | null; updated_at: number | null; channel: string | null; tenure_months: number | null;
-  plan_code: string | null; monthly_fee_cny: number | null; dt: string;
+  port_id: string | null;
+  msisdn_hash: string | null;
+  province_code: string | null;
+  donor_operator: string | null;
+  recipient_operator: string | null;
+  status: string | null;
+  reject_reason: string | null;
+  requested_at: number | null;
+  completed_at: number | null;
+  updated_at: number | null;
+  channel: string | null;
+  tenure_months: number | null;
+  plan_code: string | null;
+  monthly_fee_cny: number | null;
+  dt: string;
 }
 export interface ExitRow {
-  response_id: string | null; msisdn_hash: string | null; province_code: string | null; operator_code: string | null;
-  category_code: string | null; subcategory_code: string | null; collected_at: number | null; channel: string | null; dt: string;
+  response_id: string | null;
+  msisdn_hash: string | null;
+  province_code: string | null;
+  operator_code: string | null;
+  category_code: string | null;
+  subcategory_code: string | null;
+  collected_at: number | null;
+  channel: string | null;
+  dt: string;
 }
 export interface UsageRow {
-  msisdn_hash: string | null; province_code: string | null; operator_code: string | null; plan_code: string | null; plan_fee_cny: number | null;
-  data_allowance_mb: number | null; data_used_mb: number | null; voice_allowance_min: number | null; voice_used_min: number | null; month: string;
+  msisdn_hash: string | null;
+  province_code: string | null;
+  operator_code: string | null;
+  plan_code: string | null;
+  plan_fee_cny: number | null;
+  data_allowance_mb: number | null;
+  data_used_mb: number | null;
+  voice_allowance_min: number | null;
+  voice_used_min: number | null;
+  month: string;
 }
-export interface BaseRow { province_code: string | null; operator_code: string | null; subscribers: number | null; month: string }
+export interface BaseRow {
+  province_code: string | null;
+  operator_code: string | null;
+  subscribers: number | null;
+  month: string;
+}
 
 export interface LakeRows {
   ports: PortRow[];
@@ -39,17 +70,36 @@ export interface LakeRows {
 }
 
 const TIMESTAMPS = new Set(['requested_at', 'completed_at', 'updated_at', 'collected_at']);
-const NUMERIC = new Set([...TIMESTAMPS, 'tenure_months', 'monthly_fee_cny', 'plan_fee_cny', 'data_allowance_mb', 'data_used_mb', 'voice_allowance_min', 'voice_used_min', 'subscribers']);
+const NUMERIC = new Set([
+  ...TIMESTAMPS,
+  'tenure_months',
+  'monthly_fee_cny',
+  'plan_fee_cny',
+  'data_allowance_mb',
+  'data_used_mb',
+  'voice_allowance_min',
+  'voice_used_min',
+  'subscribers',
+]);
 
-async function readTable(connection: Awaited<ReturnType<DuckDBInstance['connect']>>, lakeDir: string, table: string, columns: readonly string[], partition: string) {
-  const select = columns.map((column) => (TIMESTAMPS.has(column) ? `epoch_ms("${column}") AS "${column}"` : `"${column}"`));
+async function readTable(
+  connection: Awaited<ReturnType<DuckDBInstance['connect']>>,
+  lakeDir: string,
+  table: string,
+  columns: readonly string[],
+  partition: string,
+) {
+  const select = columns.map((column) =>
+    TIMESTAMPS.has(column) ? `epoch_ms("${column}") AS "${column}"` : `"${column}"`,
+  );
   const glob = join(lakeDir, table, '*', '*.parquet').replaceAll("'", "''");
   const reader = await connection.runAndReadAll(
     `SELECT ${select.join(', ')}, "${partition}" FROM read_parquet('${glob}', hive_partitioning = true, hive_types = {'${partition}': VARCHAR})`,
   );
   return reader.getRowObjectsJson().map((row) => {
     const plain: Record<string, string | number | null> = {};
-    for (const [key, value] of Object.entries(row)) plain[key] = value === null ? null : NUMERIC.has(key) ? Number(value) : String(value);
+    for (const [key, value] of Object.entries(row))
+      plain[key] = value === null ? null : NUMERIC.has(key) ? Number(value) : String(value);
     return plain;
   });
 }
@@ -59,11 +109,74 @@ export async function readLakeRows(lakeDir: string): Promise<LakeRows> {
   const connection = await instance.connect();
   try {
     await connection.run("SET TimeZone = 'UTC'");
-    const ports = await readTable(connection, lakeDir, 'port_requests', ['port_id', 'msisdn_hash', 'province_code', 'donor_operator', 'recipient_operator', 'status', 'reject_reason', 'requested_at', 'completed_at', 'updated_at', 'channel', 'tenure_months', 'plan_code', 'monthly_fee_cny'], 'dt');
-    const exits = await readTable(connection, lakeDir, 'exit_reasons', ['response_id', 'msisdn_hash', 'province_code', 'operator_code', 'category_code', 'subcategory_code', 'collected_at', 'channel'], 'dt');
-    const usage = await readTable(connection, lakeDir, 'usage_monthly', ['msisdn_hash', 'province_code', 'operator_code', 'plan_code', 'plan_fee_cny', 'data_allowance_mb', 'data_used_mb', 'voice_allowance_min', 'voice_used_min'], 'month');
-    const base = await readTable(connection, lakeDir, 'subscriber_base', ['province_code', 'operator_code', 'subscribers'], 'month');
-    return { ports: ports as unknown as PortRow[], exits: exits as unknown as ExitRow[], usage: usage as unknown as UsageRow[], base: base as unknown as BaseRow[] };
+    const ports = await readTable(
+      connection,
+      lakeDir,
+      'port_requests',
+      [
+        'port_id',
+        'msisdn_hash',
+        'province_code',
+        'donor_operator',
+        'recipient_operator',
+        'status',
+        'reject_reason',
+        'requested_at',
+        'completed_at',
+        'updated_at',
+        'channel',
+        'tenure_months',
+        'plan_code',
+        'monthly_fee_cny',
+      ],
+      'dt',
+    );
+    const exits = await readTable(
+      connection,
+      lakeDir,
+      'exit_reasons',
+      [
+        'response_id',
+        'msisdn_hash',
+        'province_code',
+        'operator_code',
+        'category_code',
+        'subcategory_code',
+        'collected_at',
+        'channel',
+      ],
+      'dt',
+    );
+    const usage = await readTable(
+      connection,
+      lakeDir,
+      'usage_monthly',
+      [
+        'msisdn_hash',
+        'province_code',
+        'operator_code',
+        'plan_code',
+        'plan_fee_cny',
+        'data_allowance_mb',
+        'data_used_mb',
+        'voice_allowance_min',
+        'voice_used_min',
+      ],
+      'month',
+    );
+    const base = await readTable(
+      connection,
+      lakeDir,
+      'subscriber_base',
+      ['province_code', 'operator_code', 'subscribers'],
+      'month',
+    );
+    return {
+      ports: ports as unknown as PortRow[],
+      exits: exits as unknown as ExitRow[],
+      usage: usage as unknown as UsageRow[],
+      base: base as unknown as BaseRow[],
+    };
   } finally {
     connection.closeSync();
     instance.closeSync();
@@ -80,7 +193,9 @@ const STATUSES = new Set(channels.statuses);
 const REQUEST_CHANNELS = new Set(channels.port_requests);
 const EXIT_CHANNELS = new Set(channels.exit_reasons);
 /** "Subcategories refine them": a subcategory of the answer's own category. */
-const SUBCATEGORIES = new Set(dissatisfactionCategories.flatMap((c) => c.subcategories.map((sub) => `${c.code}/${sub.code}`)));
+const SUBCATEGORIES = new Set(
+  dissatisfactionCategories.flatMap((c) => c.subcategories.map((sub) => `${c.code}/${sub.code}`)),
+);
 
 const absent = (value: unknown) => value === null || value === undefined || value === '';
 const unknown = (value: unknown, known: Set<string>) => !known.has(String(value));
@@ -92,40 +207,83 @@ export function beijingDay(epochMs: number): string {
 
 export function portQuarantine(row: PortRow): string | null {
   if (
-    absent(row.port_id) || absent(row.msisdn_hash) || absent(row.plan_code) ||
-    [row.province_code, row.donor_operator, row.recipient_operator, row.status, row.requested_at, row.updated_at, row.channel, row.tenure_months, row.monthly_fee_cny].some((value) => value === null) ||
+    absent(row.port_id) ||
+    absent(row.msisdn_hash) ||
+    absent(row.plan_code) ||
+    [
+      row.province_code,
+      row.donor_operator,
+      row.recipient_operator,
+      row.status,
+      row.requested_at,
+      row.updated_at,
+      row.channel,
+      row.tenure_months,
+      row.monthly_fee_cny,
+    ].some((value) => value === null) ||
     (row.status === 'rejected' && row.reject_reason === null)
-  ) return 'missing_key';
+  )
+    return 'missing_key';
   if (
-    unknown(row.province_code, PROVINCES) || unknown(row.donor_operator, OPERATORS) || unknown(row.recipient_operator, OPERATORS) ||
-    unknown(row.status, STATUSES) || unknown(row.channel, REQUEST_CHANNELS) || (row.status === 'rejected' && unknown(row.reject_reason, REJECT_REASONS))
-  ) return 'unknown_code';
+    unknown(row.province_code, PROVINCES) ||
+    unknown(row.donor_operator, OPERATORS) ||
+    unknown(row.recipient_operator, OPERATORS) ||
+    unknown(row.status, STATUSES) ||
+    unknown(row.channel, REQUEST_CHANNELS) ||
+    (row.status === 'rejected' && unknown(row.reject_reason, REJECT_REASONS))
+  )
+    return 'unknown_code';
   const requested = row.requested_at!;
   if (
     (row.status === 'completed' && row.completed_at === null) ||
     (row.completed_at !== null && (row.completed_at < requested || row.completed_at > requested + 7 * DAY_MS)) ||
     row.updated_at! < requested ||
     row.dt !== beijingDay(requested)
-  ) return 'malformed_timestamp';
+  )
+    return 'malformed_timestamp';
   if (row.monthly_fee_cny! < 0 || row.tenure_months! < 0) return 'negative_value';
   if (row.donor_operator === row.recipient_operator) return 'donor_equals_recipient';
   return null;
 }
 
 export function exitQuarantine(row: ExitRow): string | null {
-  if (absent(row.response_id) || absent(row.msisdn_hash) || [row.province_code, row.operator_code, row.category_code, row.collected_at, row.channel].some((value) => value === null)) return 'missing_key';
   if (
-    unknown(row.province_code, PROVINCES) || unknown(row.operator_code, OPERATORS) || unknown(row.category_code, CATEGORIES) || unknown(row.channel, EXIT_CHANNELS) ||
+    absent(row.response_id) ||
+    absent(row.msisdn_hash) ||
+    [row.province_code, row.operator_code, row.category_code, row.collected_at, row.channel].some(
+      (value) => value === null,
+    )
+  )
+    return 'missing_key';
+  if (
+    unknown(row.province_code, PROVINCES) ||
+    unknown(row.operator_code, OPERATORS) ||
+    unknown(row.category_code, CATEGORIES) ||
+    unknown(row.channel, EXIT_CHANNELS) ||
     (row.subcategory_code !== null && !SUBCATEGORIES.has(`${row.category_code}/${row.subcategory_code}`))
-  ) return 'unknown_code';
+  )
+    return 'unknown_code';
   if (row.dt !== beijingDay(row.collected_at!)) return 'malformed_timestamp';
   return null;
 }
 
-const USAGE_NUMBERS = ['plan_fee_cny', 'data_allowance_mb', 'data_used_mb', 'voice_allowance_min', 'voice_used_min'] as const;
+const USAGE_NUMBERS = [
+  'plan_fee_cny',
+  'data_allowance_mb',
+  'data_used_mb',
+  'voice_allowance_min',
+  'voice_used_min',
+] as const;
 
 export function usageQuarantine(row: UsageRow): string | null {
-  if (absent(row.msisdn_hash) || absent(row.plan_code) || row.province_code === null || row.operator_code === null || USAGE_NUMBERS.some((column) => row[column] === null)) return 'missing_key';
+  if (
+    absent(row.msisdn_hash) ||
+    absent(row.plan_code) ||
+    row.province_code === null ||
+    row.operator_code === null ||
+    USAGE_NUMBERS.some((column) => row[column] === null)
+  )
+    return 'missing_key';
   if (unknown(row.province_code, PROVINCES) || unknown(row.operator_code, OPERATORS)) return 'unknown_code';
   if (USAGE_NUMBERS.some((column) => row[column]! < 0)) return 'negative_value';
   return null;
@@ -152,13 +310,23 @@ export interface CurrentState {
 }
 
 const sameVersion = (a: PortRow, b: PortRow) =>
-  (['status', 'reject_reason', 'completed_at', 'donor_operator', 'recipient_operator', 'province_code', 'plan_code', 'monthly_fee_cny'] as const).every(
-    (column) => a[column] === b[column],
-  ) && portQuarantine(a) === portQuarantine(b);
+  (
+    [
+      'status',
+      'reject_reason',
+      'completed_at',
+      'donor_operator',
+      'recipient_operator',
+      'province_code',
+      'plan_code',
+      'monthly_fee_cny',
+    ] as const
+  ).every((column) => a[column] === b[column]) && portQuarantine(a) === portQuarantine(b);
 
 export function currentState(ports: readonly PortRow[]): CurrentState {
   const byPort = new Map<string, PortRow[]>();
-  for (const row of ports) if (!absent(row.port_id)) byPort.set(row.port_id!, [...(byPort.get(row.port_id!) ?? []), row]);
+  for (const row of ports)
+    if (!absent(row.port_id)) byPort.set(row.port_id!, [...(byPort.get(row.port_id!) ?? []), row]);
   const requests: PortRow[] = [];
   const superseded = new Set<PortRow>();
   const latestQuarantined: PortRow[] = [];
@@ -175,7 +343,8 @@ export function currentState(ports: readonly PortRow[]): CurrentState {
       continue;
     }
     if (portQuarantine(current) === null) requests.push(current);
-    else if (versions.some((row) => portQuarantine(row) === null)) latestQuarantined.push(versions.find((row) => portQuarantine(row) === null)!);
+    else if (versions.some((row) => portQuarantine(row) === null))
+      latestQuarantined.push(versions.find((row) => portQuarantine(row) === null)!);
   }
   return { requests, superseded, latestQuarantined, ambiguous };
 }
@@ -183,13 +352,19 @@ export function currentState(ports: readonly PortRow[]): CurrentState {
 /** Clean answers, one per response_id (the id is unique: further rows are copies); differing copies are ambiguous. */
 export function currentAnswers(exits: readonly ExitRow[]): { answers: ExitRow[]; ambiguous: string[] } {
   const byId = new Map<string, ExitRow[]>();
-  for (const row of exits) if (exitQuarantine(row) === null) byId.set(row.response_id!, [...(byId.get(row.response_id!) ?? []), row]);
+  for (const row of exits)
+    if (exitQuarantine(row) === null) byId.set(row.response_id!, [...(byId.get(row.response_id!) ?? []), row]);
   const answers: ExitRow[] = [];
   const ambiguous: string[] = [];
   for (const [id, copies] of byId) {
     const latestAt = Math.max(...copies.map((row) => row.collected_at!));
     const latest = copies.filter((row) => row.collected_at === latestAt);
-    const differ = latest.some((row) => row.category_code !== latest[0]!.category_code || row.operator_code !== latest[0]!.operator_code || row.province_code !== latest[0]!.province_code);
+    const differ = latest.some(
+      (row) =>
+        row.category_code !== latest[0]!.category_code ||
+        row.operator_code !== latest[0]!.operator_code ||
+        row.province_code !== latest[0]!.province_code,
+    );
     if (differ) ambiguous.push(id);
     else answers.push(latest[0]!);
   }
@@ -199,7 +374,12 @@ export function currentAnswers(exits: readonly ExitRow[]): { answers: ExitRow[];
 /** Base rows of one month, province and operator: copies that agree count once; disagreeing ones not at all. */
 function baseVersions(base: readonly BaseRow[]) {
   const byKey = new Map<string, BaseRow[]>();
-  for (const row of base) if (baseQuarantine(row) === null) byKey.set(`${row.month}|${row.province_code}|${row.operator_code}`, [...(byKey.get(`${row.month}|${row.province_code}|${row.operator_code}`) ?? []), row]);
+  for (const row of base)
+    if (baseQuarantine(row) === null)
+      byKey.set(`${row.month}|${row.province_code}|${row.operator_code}`, [
+        ...(byKey.get(`${row.month}|${row.province_code}|${row.operator_code}`) ?? []),
+        row,
+      ]);
   const kept: BaseRow[] = [];
   const copies = new Set<BaseRow>();
   const conflicting = new Set<BaseRow>();
@@ -229,15 +409,18 @@ export interface ReportSpec {
 }
 
 const inWindow = (day: string, window: Window) => day >= window.start && day <= window.end;
-const shiftDay = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-const addMonths = (month: string, count: number) => new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1 + count, 1)).toISOString().slice(0, 7);
+const shiftDay = (day: string, days: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+const addMonths = (month: string, count: number) =>
+  new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1 + count, 1)).toISOString().slice(0, 7);
 const lastDayOf = (month: string) => shiftDay(`${addMonths(month, 1)}-01`, -1);
 
 /** The `count` periods ending with the report period, oldest first. */
 export function periodsEndingWith(spec: ReportSpec, count: number): Window[] {
   return Array.from({ length: count }, (_, index) => {
     const back = count - 1 - index;
-    if (spec.kind === 'week') return { start: shiftDay(spec.period.start, -7 * back), end: shiftDay(spec.period.end, -7 * back) };
+    if (spec.kind === 'week')
+      return { start: shiftDay(spec.period.start, -7 * back), end: shiftDay(spec.period.end, -7 * back) };
     const month = addMonths(spec.period.start.slice(0, 7), -back);
     return { start: `${month}-01`, end: lastDayOf(month) };
   });
@@ -245,7 +428,11 @@ export function periodsEndingWith(spec: ReportSpec, count: number): Window[] {
 
 // --- figures --------------------------------------------------------------------------------
 
-export interface HomeFlow { ins: number; outs: number; base: number | null }
+export interface HomeFlow {
+  ins: number;
+  outs: number;
+  base: number | null;
+}
 
 export interface Recomputed {
   totalCompleted: number;
@@ -268,7 +455,14 @@ export interface Recomputed {
   categories: Map<string, number>;
   previousResponses: number;
   previousCategories: Map<string, number>;
-  valueMirror: { leavers: number; withUsage: number; overpaying: number; leaverFeeSum: number; joiners: number; joinerFeeSum: number };
+  valueMirror: {
+    leavers: number;
+    withUsage: number;
+    overpaying: number;
+    leaverFeeSum: number;
+    joiners: number;
+    joinerFeeSum: number;
+  };
   quarantined: Map<string, number>;
   rowsRead: number;
   superseded: number;
@@ -287,8 +481,15 @@ const ratioOf = (part: number, whole: number) => (whole > 0 ? part / whole : nul
 const settledCache = new WeakMap<LakeRows, ReturnType<typeof settle>>();
 function settle(rows: LakeRows) {
   const usageByNumber = new Map<string, UsageRow[]>();
-  for (const row of rows.usage) if (usageQuarantine(row) === null) usageByNumber.set(row.msisdn_hash!, [...(usageByNumber.get(row.msisdn_hash!) ?? []), row]);
-  return { state: currentState(rows.ports), answers: currentAnswers(rows.exits), base: baseVersions(rows.base), usageByNumber };
+  for (const row of rows.usage)
+    if (usageQuarantine(row) === null)
+      usageByNumber.set(row.msisdn_hash!, [...(usageByNumber.get(row.msisdn_hash!) ?? []), row]);
+  return {
+    state: currentState(rows.ports),
+    answers: currentAnswers(rows.exits),
+    base: baseVersions(rows.base),
+    usageByNumber,
+  };
 }
 function settled(rows: LakeRows) {
   let value = settledCache.get(rows);
@@ -306,14 +507,21 @@ export function recompute(rows: LakeRows, spec: ReportSpec, home: string, provin
   const { answers, ambiguous: ambiguousAnswers } = current_;
   const requests = state.requests.filter((row) => scoped(row.province_code));
   const window = spec.period;
-  const completedIn = (period: Window) => requests.filter((row) => row.status === 'completed' && inWindow(beijingDay(row.completed_at!), period));
+  const completedIn = (period: Window) =>
+    requests.filter((row) => row.status === 'completed' && inWindow(beijingDay(row.completed_at!), period));
   const baseOf = (period: Window): number | null => {
-    const matching = base.kept.filter((row) => row.month === period.start.slice(0, 7) && row.operator_code === home && scoped(row.province_code));
+    const matching = base.kept.filter(
+      (row) => row.month === period.start.slice(0, 7) && row.operator_code === home && scoped(row.province_code),
+    );
     return matching.length === 0 ? null : matching.reduce((sum, row) => sum + row.subscribers!, 0);
   };
   const homeFlowOf = (period: Window): HomeFlow => {
     const completed = completedIn(period);
-    return { ins: completed.filter((row) => row.recipient_operator === home).length, outs: completed.filter((row) => row.donor_operator === home).length, base: baseOf(period) };
+    return {
+      ins: completed.filter((row) => row.recipient_operator === home).length,
+      outs: completed.filter((row) => row.donor_operator === home).length,
+      base: baseOf(period),
+    };
   };
 
   const completed = completedIn(window);
@@ -324,7 +532,10 @@ export function recompute(rows: LakeRows, spec: ReportSpec, home: string, provin
     const donor = row.donor_operator!;
     const recipient = row.recipient_operator!;
     byOperator.set(donor, { ins: byOperator.get(donor)?.ins ?? 0, outs: (byOperator.get(donor)?.outs ?? 0) + 1 });
-    byOperator.set(recipient, { ins: (byOperator.get(recipient)?.ins ?? 0) + 1, outs: byOperator.get(recipient)?.outs ?? 0 });
+    byOperator.set(recipient, {
+      ins: (byOperator.get(recipient)?.ins ?? 0) + 1,
+      outs: byOperator.get(recipient)?.outs ?? 0,
+    });
     bump(matrix, `${donor}>${recipient}`);
     if (donor === home || recipient === home) {
       const entry = byProvince.get(row.province_code!) ?? { ins: 0, outs: 0 };
@@ -337,17 +548,26 @@ export function recompute(rows: LakeRows, spec: ReportSpec, home: string, provin
   const trend = flowPeriods.map(homeFlowOf);
 
   const [previousRejectionWindow] = periodsEndingWith(spec, spec.trend.rejections).slice(-2);
-  const asked = (period: Window) => requests.filter((row) => row.donor_operator === home && inWindow(beijingDay(row.requested_at!), period));
-  const decidedRate = (rowsOf: PortRow[]) => ratioOf(rowsOf.filter((row) => row.status === 'rejected').length, rowsOf.filter((row) => row.status !== 'pending').length);
+  const asked = (period: Window) =>
+    requests.filter((row) => row.donor_operator === home && inWindow(beijingDay(row.requested_at!), period));
+  const decidedRate = (rowsOf: PortRow[]) =>
+    ratioOf(
+      rowsOf.filter((row) => row.status === 'rejected').length,
+      rowsOf.filter((row) => row.status !== 'pending').length,
+    );
   const current = asked(window);
   const rejectedByReason = new Map<string, number>();
-  for (const row of current.filter((candidate) => candidate.status === 'rejected')) bump(rejectedByReason, row.reject_reason!);
+  for (const row of current.filter((candidate) => candidate.status === 'rejected'))
+    bump(rejectedByReason, row.reject_reason!);
 
   const categoryPeriods = periodsEndingWith(spec, spec.trend.categories);
   const leaving = answers.filter((row) => row.operator_code === home && scoped(row.province_code));
   const categoriesIn = (periods: Window[]) => {
     const counts = new Map<string, number>();
-    for (const row of leaving.filter((answer) => periods.some((period) => inWindow(beijingDay(answer.collected_at!), period)))) bump(counts, row.category_code!);
+    for (const row of leaving.filter((answer) =>
+      periods.some((period) => inWindow(beijingDay(answer.collected_at!), period)),
+    ))
+      bump(counts, row.category_code!);
     return counts;
   };
   const categories = categoriesIn([window]);
@@ -360,12 +580,19 @@ export function recompute(rows: LakeRows, spec: ReportSpec, home: string, provin
   let overpaying = 0;
   for (const leaver of leavers) {
     const leaveMonth = beijingDay(leaver.completed_at!).slice(0, 7);
-    const months = (usageByNumber.get(leaver.msisdn_hash!) ?? []).filter((row) => row.operator_code === home && row.month >= addMonths(leaveMonth, -3) && row.month < leaveMonth);
+    const months = (usageByNumber.get(leaver.msisdn_hash!) ?? []).filter(
+      (row) => row.operator_code === home && row.month >= addMonths(leaveMonth, -3) && row.month < leaveMonth,
+    );
     if (months.length === 0) continue;
     withUsage += 1;
     const used = (column: 'data_used_mb' | 'voice_used_min') => months.reduce((sum, row) => sum + row[column]!, 0);
-    const allowed = (column: 'data_allowance_mb' | 'voice_allowance_min') => months.reduce((sum, row) => sum + row[column]!, 0);
-    if (used('data_used_mb') * 2 < allowed('data_allowance_mb') && used('voice_used_min') * 2 < allowed('voice_allowance_min')) overpaying += 1;
+    const allowed = (column: 'data_allowance_mb' | 'voice_allowance_min') =>
+      months.reduce((sum, row) => sum + row[column]!, 0);
+    if (
+      used('data_used_mb') * 2 < allowed('data_allowance_mb') &&
+      used('voice_used_min') * 2 < allowed('voice_allowance_min')
+    )
+      overpaying += 1;
   }
   const joiners = completed.filter((row) => row.recipient_operator === home);
   const feeSum = (list: PortRow[]) => list.reduce((sum, row) => sum + row.monthly_fee_cny!, 0);
@@ -373,7 +600,10 @@ export function recompute(rows: LakeRows, spec: ReportSpec, home: string, provin
   // Data quality: every row the report's figures could have drawn on, i.e. every partition of
   // its periods (trend and comparisons), with the 7-day completion lookback and the usage months.
   const firstPeriod = (count: number) => periodsEndingWith(spec, count)[0]!;
-  const portFrom = [shiftDay(firstPeriod(spec.trend.flows).start, -7), firstPeriod(spec.trend.rejections).start].sort()[0]!;
+  const portFrom = [
+    shiftDay(firstPeriod(spec.trend.flows).start, -7),
+    firstPeriod(spec.trend.rejections).start,
+  ].sort()[0]!;
   const exitFrom = firstPeriod(spec.trend.categories).start;
   const usageFrom = addMonths(window.start.slice(0, 7), -3);
   const usageTo = addMonths(window.end.slice(0, 7), -1);
@@ -384,15 +614,30 @@ export function recompute(rows: LakeRows, spec: ReportSpec, home: string, provin
     rowsRead += 1;
     if (reason !== null) bump(quarantined, reason);
   };
-  const spannedPorts = rows.ports.filter((row) => row.dt >= portFrom && row.dt <= window.end && scoped(row.province_code));
+  const spannedPorts = rows.ports.filter(
+    (row) => row.dt >= portFrom && row.dt <= window.end && scoped(row.province_code),
+  );
   for (const row of spannedPorts) count(portQuarantine(row));
-  for (const row of rows.exits.filter((candidate) => candidate.dt >= exitFrom && candidate.dt <= window.end && scoped(candidate.province_code))) count(exitQuarantine(row));
-  for (const row of rows.usage.filter((candidate) => candidate.month >= usageFrom && candidate.month <= usageTo && scoped(candidate.province_code))) count(usageQuarantine(row));
-  const spannedBase = rows.base.filter((candidate) => candidate.month >= baseFrom && candidate.month <= window.start.slice(0, 7) && scoped(candidate.province_code));
-  for (const row of spannedBase) count(baseQuarantine(row) ?? (base.conflicting.has(row) ? 'conflicting_versions' : null));
+  for (const row of rows.exits.filter(
+    (candidate) => candidate.dt >= exitFrom && candidate.dt <= window.end && scoped(candidate.province_code),
+  ))
+    count(exitQuarantine(row));
+  for (const row of rows.usage.filter(
+    (candidate) => candidate.month >= usageFrom && candidate.month <= usageTo && scoped(candidate.province_code),
+  ))
+    count(usageQuarantine(row));
+  const spannedBase = rows.base.filter(
+    (candidate) =>
+      candidate.month >= baseFrom && candidate.month <= window.start.slice(0, 7) && scoped(candidate.province_code),
+  );
+  for (const row of spannedBase)
+    count(baseQuarantine(row) ?? (base.conflicting.has(row) ? 'conflicting_versions' : null));
   const superseded =
-    spannedPorts.filter((row) => portQuarantine(row) === null && state.superseded.has(row)).length + spannedBase.filter((row) => base.copies.has(row)).length;
-  const latestQuarantined = state.latestQuarantined.filter((row) => row.dt >= portFrom && row.dt <= window.end && scoped(row.province_code)).length;
+    spannedPorts.filter((row) => portQuarantine(row) === null && state.superseded.has(row)).length +
+    spannedBase.filter((row) => base.copies.has(row)).length;
+  const latestQuarantined = state.latestQuarantined.filter(
+    (row) => row.dt >= portFrom && row.dt <= window.end && scoped(row.province_code),
+  ).length;
 
   const home_ = homeFlowOf(window);
   return {
@@ -414,7 +659,14 @@ export function recompute(rows: LakeRows, spec: ReportSpec, home: string, provin
     categories,
     previousResponses: total(previousCategories),
     previousCategories,
-    valueMirror: { leavers: leavers.length, withUsage, overpaying, leaverFeeSum: feeSum(leavers), joiners: joiners.length, joinerFeeSum: feeSum(joiners) },
+    valueMirror: {
+      leavers: leavers.length,
+      withUsage,
+      overpaying,
+      leaverFeeSum: feeSum(leavers),
+      joiners: joiners.length,
+      joinerFeeSum: feeSum(joiners),
+    },
     quarantined,
     rowsRead,
     superseded,

@@ -3,7 +3,7 @@
 // headers, inline images), so that a scan for a seeded value cannot be fooled by an encoding.
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import { type ParsedMail, simpleParser } from 'mailparser';
 
 export interface ScannedPlace {
   /** A file path, a file path with #part for a mail part, or "log:<n>". */
@@ -13,7 +13,10 @@ export interface ScannedPlace {
 
 export async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name)).sort();
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
 }
 
 export async function parseEml(path: string): Promise<ParsedMail> {
@@ -22,7 +25,10 @@ export async function parseEml(path: string): Promise<ParsedMail> {
 
 /** The decoded parts of one message: headers, subject, text, HTML, each attachment. */
 export function mailParts(path: string, mail: ParsedMail): ScannedPlace[] {
-  const headers = [...mail.headerLines.map((line) => line.line), ...[...mail.headers.entries()].map(([key, value]) => `${key}: ${JSON.stringify(value)}`)].join('\n');
+  const headers = [
+    ...mail.headerLines.map((line) => line.line),
+    ...[...mail.headers.entries()].map(([key, value]) => `${key}: ${JSON.stringify(value)}`),
+  ].join('\n');
   return [
     { place: `${path}#headers`, text: headers },
     { place: `${path}#subject`, text: mail.subject ?? '' },
@@ -73,7 +79,10 @@ export interface MailboxCount {
  * <recipient>.eml, a second copy <recipient>.2.eml, and so on. One entry per recipient.
  */
 export async function countMailboxes(outDir: string): Promise<MailboxCount[]> {
-  const counts = new Map<string, { audience: string; recipient: string; total: number; flagged: number; messageIds: string[] }>();
+  const counts = new Map<
+    string,
+    { audience: string; recipient: string; total: number; flagged: number; messageIds: string[] }
+  >();
   for (const path of await filesUnder(outDir)) {
     if (!path.endsWith('.eml') || basename(dirname(path)) !== 'outbox') continue;
     const recipient = basename(path).replace(/(\.\d+)?\.eml$/, '');
@@ -86,5 +95,7 @@ export async function countMailboxes(outDir: string): Promise<MailboxCount[]> {
     entry.messageIds.push(mail.messageId ?? '');
     counts.set(key, entry);
   }
-  return [...counts.values()].sort((a, b) => a.audience.localeCompare(b.audience) || a.recipient.localeCompare(b.recipient));
+  return [...counts.values()].sort(
+    (a, b) => a.audience.localeCompare(b.audience) || a.recipient.localeCompare(b.recipient),
+  );
 }

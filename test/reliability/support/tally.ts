@@ -37,7 +37,15 @@ export interface Tally {
 }
 
 function empty(): TallyFigures {
-  return { badInputKinds: [], faultsInjected: 0, duplicatesSeen: 0, flaggedDuplicates: 0, leaksSeen: 0, placesScanned: 0, lakesChecked: 0 };
+  return {
+    badInputKinds: [],
+    faultsInjected: 0,
+    duplicatesSeen: 0,
+    flaggedDuplicates: 0,
+    leaksSeen: 0,
+    placesScanned: 0,
+    lakesChecked: 0,
+  };
 }
 
 export function createTally(name: string): Tally {
@@ -93,5 +101,9 @@ export async function mergeTallies(): Promise<TallyFigures & { files: string[]; 
     total.placesScanned += part.placesScanned;
     total.lakesChecked += part.lakesChecked;
   }
-  return { files: names.map((file) => file.replace(/\.json$/, '')), ...total, badInputKindCount: total.badInputKinds.length };
+  return {
+    files: names.map((file) => file.replace(/\.json$/, '')),
+    ...total,
+    badInputKindCount: total.badInputKinds.length,
+  };
 }

@@ -2,7 +2,7 @@
 // either side of Beijing midnight at the bounds of 2019-W50 and December 2019, a value-mirror
 // leaver with cents in the fee, and a re-delivered file (the same rows again in a second file).
 import { hash } from '../../fixtures/hand-made-lake.ts';
-import { writePartition, type FixtureRow } from '../../support/lake-writer.ts';
+import { type FixtureRow, writePartition } from '../../support/lake-writer.ts';
 
 /** UTC instants of Beijing midnights: 2019-12-09 00:00 and 2019-12-16 00:00 (W50), 2019-12-01 and 2020-01-01. */
 const MIDNIGHTS_UTC = ['2019-12-08 16:00:00', '2019-12-15 16:00:00', '2019-11-30 16:00:00', '2019-12-31 16:00:00'];
@@ -92,7 +92,12 @@ function edgeExits(): FixtureRow[] {
   );
 }
 
-async function writeByPartition(lakeDir: string, table: 'port_requests' | 'exit_reasons', rows: readonly FixtureRow[], fileName: string) {
+async function writeByPartition(
+  lakeDir: string,
+  table: 'port_requests' | 'exit_reasons',
+  rows: readonly FixtureRow[],
+  fileName: string,
+) {
   const byDate = new Map<string, FixtureRow[]>();
   for (const row of rows) byDate.set(String(row['dt']), [...(byDate.get(String(row['dt'])) ?? []), row]);
   for (const [dt, partitionRows] of byDate) await writePartition(lakeDir, table, dt, partitionRows, { fileName });

@@ -19,7 +19,12 @@ export interface EnginePair {
 export async function openEngines(lake: TestLakeName): Promise<EnginePair> {
   const lakeDir = inject('trinoLakes')[lake];
   const duckdb = await DuckDbEngine.open({ lakeDir });
-  const trino = new TrinoEngine({ url: inject('trinoUrl'), catalog: 'hive', schema: TEST_LAKES[lake].schema, user: 'mnp-briefings-tests' });
+  const trino = new TrinoEngine({
+    url: inject('trinoUrl'),
+    catalog: 'hive',
+    schema: TEST_LAKES[lake].schema,
+    user: 'mnp-briefings-tests',
+  });
   return { lakeDir, duckdb, trino, close: () => duckdb.close() };
 }
 
@@ -30,6 +35,12 @@ function comparable(value: string | number | null): string | number | null {
 
 export function comparableRows(rows: readonly QueryRow[]): Record<string, string | number | null>[] {
   return rows
-    .map((row) => Object.fromEntries(Object.keys(row).sort().map((key) => [key, comparable(row[key] ?? null)])))
+    .map((row) =>
+      Object.fromEntries(
+        Object.keys(row)
+          .sort()
+          .map((key) => [key, comparable(row[key] ?? null)]),
+      ),
+    )
     .sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
 }
