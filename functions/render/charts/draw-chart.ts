@@ -4,15 +4,15 @@
 // the font cannot draw fails here, by name, instead of mailing boxes.
 import { fileURLToPath } from 'node:url';
 import { renderAsync } from '@resvg/resvg-js';
-import * as vega from 'vega';
 import { compile } from 'vega-lite';
 import { assetUrl } from '#asset-root';
 import { MnpError } from '#core/errors.ts';
 import type { ChartImage, ChartSpec } from './chart-spec.ts';
 import { DEVICE_SCALE, DISPLAY_WIDTH, type MeasureText } from './chart-theme.ts';
-import { loadFontMetrics, missingGlyphsIn, type FontMetrics } from './font-metrics.ts';
+import { type FontMetrics, loadFontMetrics, missingGlyphsIn } from './font-metrics.ts';
 import { groupedBarChart } from './grouped-bar-chart.ts';
 import { trendChart } from './trend-chart.ts';
+import * as vega from './vega-runtime.ts';
 import { useFontForTextWidth } from './vega-text-width.ts';
 
 /** The subset font committed with the code; build it with scripts/build-chart-font.sh. */
@@ -68,7 +68,10 @@ export function createChartDrawer(options: ChartDrawerOptions = {}): ChartDrawer
 
   async function drawSvg(spec: ChartSpec): Promise<ChartSvg> {
     checkSpec(spec, metrics);
-    const layout = spec.kind === 'trend' ? trendChart(spec, metrics.family, measure) : groupedBarChart(spec, metrics.family, measure);
+    const layout =
+      spec.kind === 'trend'
+        ? trendChart(spec, metrics.family, measure)
+        : groupedBarChart(spec, metrics.family, measure);
     const view = new vega.View(vega.parse(compile(layout.vegaLite).spec), { renderer: 'none' });
     try {
       const svg = await view.toSVG();
@@ -86,7 +89,9 @@ export function createChartDrawer(options: ChartDrawerOptions = {}): ChartDrawer
       background: 'white',
     });
     if (image.width !== width * DEVICE_SCALE || image.height !== height * DEVICE_SCALE) {
-      throw new ChartError(`chart "${spec.id}" came out ${image.width}x${image.height} px, not ${width}x${height} at ${DEVICE_SCALE}x`);
+      throw new ChartError(
+        `chart "${spec.id}" came out ${image.width}x${image.height} px, not ${width}x${height} at ${DEVICE_SCALE}x`,
+      );
     }
     return {
       cid: `chart-${spec.id}@mnp-briefings`,
@@ -121,25 +126,33 @@ export function missingGlyphs(text: string): string[] {
 /** The texts a chart draws, besides its numbers. */
 export function chartTexts(spec: ChartSpec): string[] {
   const labels = spec.kind === 'trend' ? [...spec.xLabels, spec.yTitle] : [...spec.labels];
-  const barTexts = spec.series.flatMap((series) => ('valueLabels' in series ? (series.valueLabels ?? []) : []).filter((text): text is string => text !== null));
+  const barTexts = spec.series.flatMap((series) =>
+    ('valueLabels' in series ? (series.valueLabels ?? []) : []).filter((text): text is string => text !== null),
+  );
   return [spec.title, ...labels, ...spec.series.map((series) => series.name), ...barTexts];
 }
 
 // Numbers are drawn with ASCII digits, separators, '%' and U+2212 (d3's minus), all in the font.
 function checkSpec(spec: ChartSpec, metrics: FontMetrics): void {
-  if (!/^[A-Za-z0-9_-]+$/.test(spec.id)) throw new ChartError(`chart id "${spec.id}" must be letters, digits, '-' or '_'`);
+  if (!/^[A-Za-z0-9_-]+$/.test(spec.id))
+    throw new ChartError(`chart id "${spec.id}" must be letters, digits, '-' or '_'`);
   const count = spec.kind === 'trend' ? spec.xLabels.length : spec.labels.length;
   const names = new Set<string>();
   for (const series of spec.series) {
     if (series.values.length !== count) {
-      throw new ChartError(`chart "${spec.id}": series "${series.name}" has ${series.values.length} values for ${count} labels`);
+      throw new ChartError(
+        `chart "${spec.id}": series "${series.name}" has ${series.values.length} values for ${count} labels`,
+      );
     }
     if (names.has(series.name)) throw new ChartError(`chart "${spec.id}": two series are named "${series.name}"`);
     for (const color of [series.color, ...(series.colors ?? [])]) {
-      if (!/^#[0-9a-fA-F]{6}$/.test(color)) throw new ChartError(`chart "${spec.id}": colour "${color}" is not #rrggbb`);
+      if (!/^#[0-9a-fA-F]{6}$/.test(color))
+        throw new ChartError(`chart "${spec.id}": colour "${color}" is not #rrggbb`);
     }
     if (series.colors !== undefined && series.colors.length !== count) {
-      throw new ChartError(`chart "${spec.id}": series "${series.name}" has ${series.colors.length} colours for ${count} labels`);
+      throw new ChartError(
+        `chart "${spec.id}": series "${series.name}" has ${series.colors.length} colours for ${count} labels`,
+      );
     }
     names.add(series.name);
   }
