@@ -2,7 +2,7 @@
 // them, the runtime files each handler reads at the same relative paths, error class names kept
 // for the state machine's Retry/Catch, and each bundle loads as an ES module.
 import { execFile, execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -10,14 +10,14 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3ReportStore } from '#adapters/store/s3-store.ts';
 import { parsePeriod } from '#core/period.ts';
-import { METRIC_QUERIES, type LakeTable } from '#core/ports.ts';
+import { type LakeTable, METRIC_QUERIES } from '#core/ports.ts';
 import { planQueries } from '#core/query-plan.ts';
 import { reportDefinition } from '#core/report-definitions.ts';
 import { prepareRun } from '#core/report-run.ts';
 import { cannedQueryRows } from '../integration/aws-canned-metrics.ts';
-import { startS3Server, type S3Server } from '../integration/aws-s3rver.ts';
-import { startLoopbackDynamoDb, type LoopbackDynamoDb } from '../support/loopback-dynamodb.ts';
-import { synthApp, type SynthesisedApp } from './synth-app.ts';
+import { type S3Server, startS3Server } from '../integration/aws-s3rver.ts';
+import { type LoopbackDynamoDb, startLoopbackDynamoDb } from '../support/loopback-dynamodb.ts';
+import { type SynthesisedApp, synthApp } from './synth-app.ts';
 
 const RUN_BUNDLED_DELIVER = fileURLToPath(new URL('./run-bundled-deliver.mjs', import.meta.url));
 const RUN_BUNDLED_PREPARE = fileURLToPath(new URL('./run-bundled-prepare.mjs', import.meta.url));
@@ -46,16 +46,26 @@ describe('Lambda bundles', () => {
 
   beforeAll(() => {
     app = synthApp({ bundle: true });
-    const functions = app.briefingsTemplate.findResources('AWS::Lambda::Function') as Record<string, { Properties: { Code: { S3Key: string } } }>;
+    const functions = app.briefingsTemplate.findResources('AWS::Lambda::Function') as Record<
+      string,
+      { Properties: { Code: { S3Key: string } } }
+    >;
     const byName = (name: string): Bundle => {
       const [, fn] = Object.entries(functions).find(([id]) => id.startsWith(`${name}Function`))!;
       const dir = join(app.outdir, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
       return { name, dir, files: filesUnder(dir) };
     };
-    bundles = { Prepare: byName('Prepare'), Deliver: byName('Deliver'), Record: byName('Record'), StartScheduledRun: byName('StartScheduledRun') };
+    bundles = {
+      Prepare: byName('Prepare'),
+      Deliver: byName('Deliver'),
+      Record: byName('Record'),
+      StartScheduledRun: byName('StartScheduledRun'),
+    };
     for (const bundle of Object.values(bundles)) {
       // Reported for the deployment notes: the handler file and the whole unzipped folder.
-      console.info(`${bundle.name}: index.mjs ${kb(statSync(join(bundle.dir, 'index.mjs')).size)}, folder ${kb(bytesOf(bundle.dir, bundle.files))}, ${bundle.files.length} files`);
+      console.info(
+        `${bundle.name}: index.mjs ${kb(statSync(join(bundle.dir, 'index.mjs')).size)}, folder ${kb(bytesOf(bundle.dir, bundle.files))}, ${bundle.files.length} files`,
+      );
     }
   }, 240_000);
 
@@ -63,7 +73,10 @@ describe('Lambda bundles', () => {
     for (const bundle of Object.values(bundles)) {
       expect(bundle.files.filter((file) => /duckdb/i.test(file))).toEqual([]);
       for (const file of bundle.files.filter((f) => /\.(m?js|json)$/.test(f))) {
-        expect({ file, duckdb: readFileSync(join(bundle.dir, file), 'utf8').includes('@duckdb') }).toEqual({ file, duckdb: false });
+        expect({ file, duckdb: readFileSync(join(bundle.dir, file), 'utf8').includes('@duckdb') }).toEqual({
+          file,
+          duckdb: false,
+        });
       }
     }
   });
@@ -77,13 +90,21 @@ describe('Lambda bundles', () => {
     expect(bundles.Deliver.files).toContain('assets/fonts/chart-cjk-subset.ttf');
     expect(bundles.Deliver.files.some((file) => file.startsWith('templates/'))).toBe(true);
     expect(bundles.Deliver.files).toContain('node_modules/@resvg/resvg-js/index.js');
-    expect(bundles.Deliver.files.some((file) => /^node_modules\/@resvg\/resvg-js-linux-(x64|arm64)-gnu\/.+\.node$/.test(file))).toBe(true);
+    expect(
+      bundles.Deliver.files.some((file) =>
+        /^node_modules\/@resvg\/resvg-js-linux-(x64|arm64)-gnu\/.+\.node$/.test(file),
+      ),
+    ).toBe(true);
   });
 
   it('carries zod/mini, never the classic zod, in any bundle', () => {
     for (const bundle of Object.values(bundles)) {
       const code = readFileSync(join(bundle.dir, 'index.mjs'), 'utf8');
-      expect({ bundle: bundle.name, mini: code.includes('"ZodMiniObject"'), classic: code.includes('"ZodObject"') }).toEqual({ bundle: bundle.name, mini: true, classic: false });
+      expect({
+        bundle: bundle.name,
+        mini: code.includes('"ZodMiniObject"'),
+        classic: code.includes('"ZodObject"'),
+      }).toEqual({ bundle: bundle.name, mini: true, classic: false });
     }
   });
 
@@ -104,15 +125,22 @@ describe('Lambda bundles', () => {
     expect(code).toContain('ConfigurationError');
   });
 
-  it.each(['Prepare', 'Deliver', 'Record', 'StartScheduledRun'] as const)('loads the %s bundle as an ES module exporting handler', (name) => {
-    const { dir } = bundles[name];
-    const output = execFileSync(process.execPath, ['--input-type=module', '-e', "const m = await import('./index.mjs'); console.log(typeof m.handler);"], {
-      cwd: dir,
-      env: { ...process.env, LAMBDA_TASK_ROOT: dir },
-      encoding: 'utf8',
-    });
-    expect(output.trim()).toBe('function');
-  });
+  it.each(['Prepare', 'Deliver', 'Record', 'StartScheduledRun'] as const)(
+    'loads the %s bundle as an ES module exporting handler',
+    (name) => {
+      const { dir } = bundles[name];
+      const output = execFileSync(
+        process.execPath,
+        ['--input-type=module', '-e', "const m = await import('./index.mjs'); console.log(typeof m.handler);"],
+        {
+          cwd: dir,
+          env: { ...process.env, LAMBDA_TASK_ROOT: dir },
+          encoding: 'utf8',
+        },
+      );
+      expect(output.trim()).toBe('function');
+    },
+  );
 
   describe('the bundled handlers on loopback servers', () => {
     let s3Server: S3Server;
@@ -123,16 +151,34 @@ describe('Lambda bundles', () => {
       dynamo = await startLoopbackDynamoDb();
       await dynamo.createLedgerTable('ledger');
       const s3 = s3Server.client();
-      await s3.send(new PutObjectCommand({ Bucket: 'archive', Key: 'config/recipients.json', Body: readFileSync(new URL('../../config/recipients.json', import.meta.url)) }));
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: 'archive',
+          Key: 'config/recipients.json',
+          Body: readFileSync(new URL('../../config/recipients.json', import.meta.url)),
+        }),
+      );
       const { partitionsRead } = planQueries(parsePeriod('2019-W48'), reportDefinition('hq-weekly').trend);
       const snapshot = await prepareRun(
-        { reportId: 'hq-weekly', periodId: '2019-W48', homeOperator: 'CMCC', generatedAt: new Date('2019-12-02T00:31:00Z') },
+        {
+          reportId: 'hq-weekly',
+          periodId: '2019-W48',
+          homeOperator: 'CMCC',
+          generatedAt: new Date('2019-12-02T00:31:00Z'),
+        },
         {
           engine: { runMetric: async (name) => cannedQueryRows(name), close: async () => undefined },
-          inventory: { listPartitions: async (table: LakeTable) => partitionsRead[table].map((value) => ({ table, value, complete: true })) },
+          inventory: {
+            listPartitions: async (table: LakeTable) =>
+              partitionsRead[table].map((value) => ({ table, value, complete: true })),
+          },
         },
       );
-      await new S3ReportStore({ client: s3, bucket: 'archive' }).put('runs/hq-weekly/2019-W48/snapshot.json', JSON.stringify(snapshot), 'application/json');
+      await new S3ReportStore({ client: s3, bucket: 'archive' }).put(
+        'runs/hq-weekly/2019-W48/snapshot.json',
+        JSON.stringify(snapshot),
+        'application/json',
+      );
       const lake = new S3ReportStore({ client: s3, bucket: 'lake' });
       for (const [table, values] of Object.entries(partitionsRead)) {
         const column = table === 'usage_monthly' || table === 'subscriber_base' ? 'month' : 'dt';
@@ -148,27 +194,47 @@ describe('Lambda bundles', () => {
     it('runs Prepare from its bundle with the SQL files beside it', async () => {
       const event = { request: { reportId: 'hq-weekly', periodId: '2019-W47' }, startedAt: '2019-12-02T00:30:00.000Z' };
 
-      const { stdout } = await promisify(execFile)(process.execPath, [RUN_BUNDLED_PREPARE, s3Server.endpoint, JSON.stringify(event)], {
-        env: { ...process.env, LAMBDA_TASK_ROOT: bundles.Prepare.dir, NODE_NO_WARNINGS: '1' },
-      });
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [RUN_BUNDLED_PREPARE, s3Server.endpoint, JSON.stringify(event)],
+        {
+          env: { ...process.env, LAMBDA_TASK_ROOT: bundles.Prepare.dir, NODE_NO_WARNINGS: '1' },
+        },
+      );
 
-      const { result, queries } = JSON.parse(stdout) as { result: { snapshotKey: string; queryCount: number }; queries: { sql: string; parameters: string[] }[] };
+      const { result, queries } = JSON.parse(stdout) as {
+        result: { snapshotKey: string; queryCount: number };
+        queries: { sql: string; parameters: string[] }[];
+      };
       expect(result).toMatchObject({ snapshotKey: 'runs/hq-weekly/2019-W47/snapshot.json', queryCount: 6 });
       expect(queries).toHaveLength(6);
-      expect(queries.every((query) => query.sql.includes('SELECT') && query.parameters.every((value) => /^'.*'$/.test(value)))).toBe(true);
+      expect(
+        queries.every(
+          (query) => query.sql.includes('SELECT') && query.parameters.every((value) => /^'.*'$/.test(value)),
+        ),
+      ).toBe(true);
     });
 
     it('renders with the bundled templates, font and rasteriser, archives and sends', async () => {
       const event = { snapshotKey: 'runs/hq-weekly/2019-W48/snapshot.json', audience: 'hq' };
 
-      const { stdout } = await promisify(execFile)(process.execPath, [RUN_BUNDLED_DELIVER, s3Server.endpoint, dynamo.endpoint, 'ledger', JSON.stringify(event)], {
-        env: { ...process.env, LAMBDA_TASK_ROOT: bundles.Deliver.dir, NODE_NO_WARNINGS: '1' },
-      });
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [RUN_BUNDLED_DELIVER, s3Server.endpoint, dynamo.endpoint, 'ledger', JSON.stringify(event)],
+        {
+          env: { ...process.env, LAMBDA_TASK_ROOT: bundles.Deliver.dir, NODE_NO_WARNINGS: '1' },
+        },
+      );
 
-      const { result, sent } = JSON.parse(stdout) as { result: { status: string; sent: number }; sent: { to: string[]; bytes: number }[] };
+      const { result, sent } = JSON.parse(stdout) as {
+        result: { status: string; sent: number };
+        sent: { to: string[]; bytes: number }[];
+      };
       expect(result).toMatchObject({ status: 'delivered', sent: 2 });
       expect(sent).toHaveLength(2);
-      const archived = await new S3ReportStore({ client: s3Server.client(), bucket: 'archive' }).list('hq-weekly/2019-W48/hq/');
+      const archived = await new S3ReportStore({ client: s3Server.client(), bucket: 'archive' }).list(
+        'hq-weekly/2019-W48/hq/',
+      );
       expect(archived.filter((key) => key.endsWith('.png')).length).toBeGreaterThan(0);
       expect(archived).toContain('hq-weekly/2019-W48/hq/message.eml');
     });
