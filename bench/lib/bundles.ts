@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
 import { BUNDLE_ALIASES, BUNDLE_TARGET, ESM_REQUIRE_BANNER } from '../../infra/constructs/briefing-function.ts';
-import { summarise, type Summary } from './stats.ts';
+import { type Summary, summarise } from './stats.ts';
 
 const run = promisify(execFile);
 
@@ -66,7 +66,8 @@ async function cdkOutAssets(repoRoot: string): Promise<{ asset: string; bytes: n
   const assets: { asset: string; bytes: number }[] = [];
   for (const entry of await readdir(dir)) {
     const bundle = join(dir, entry, 'index.mjs');
-    if (entry.startsWith('asset.') && existsSync(bundle)) assets.push({ asset: entry, bytes: (await stat(bundle)).size });
+    if (entry.startsWith('asset.') && existsSync(bundle))
+      assets.push({ asset: entry, bytes: (await stat(bundle)).size });
   }
   return assets;
 }
@@ -88,7 +89,10 @@ function heaviestSources(metafile: Metafile, top: number): { source: string; byt
       bytes.set(source, (bytes.get(source) ?? 0) + bytesInOutput);
     }
   }
-  return [...bytes.entries()].map(([source, size]) => ({ source, bytes: size })).sort((a, b) => b.bytes - a.bytes).slice(0, top);
+  return [...bytes.entries()]
+    .map(([source, size]) => ({ source, bytes: size }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, top);
 }
 
 interface BuiltBundle {
@@ -123,21 +127,31 @@ async function bundle(repoRoot: string, handler: string, variant: BundleVariant,
   return { file, bytes: (await stat(file)).size, external, heaviest: heaviestSources(metafile, 8) };
 }
 
-const IMPORT_PROBE = 'const t = performance.now(); await import(process.argv[1]); process.stdout.write(String(performance.now() - t));';
+const IMPORT_PROBE =
+  'const t = performance.now(); await import(process.argv[1]); process.stdout.write(String(performance.now() - t));';
 
 async function timeImports(file: string, repeats: number): Promise<{ importMs: Summary; processMs: Summary }> {
   const imports: number[] = [];
   const processes: number[] = [];
   for (let i = 0; i < repeats; i += 1) {
     const started = performance.now();
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', IMPORT_PROBE, pathToFileURL(file).href], { env: { ...process.env, NODE_OPTIONS: '' } });
+    const { stdout } = await run(
+      process.execPath,
+      ['--input-type=module', '-e', IMPORT_PROBE, pathToFileURL(file).href],
+      { env: { ...process.env, NODE_OPTIONS: '' } },
+    );
     processes.push(performance.now() - started);
     imports.push(Number(stdout));
   }
   return { importMs: summarise(imports), processMs: summarise(processes) };
 }
 
-export async function measureBundles(repoRoot: string, cacheDir: string, repeats: number, say: (line: string) => void): Promise<BundleReport> {
+export async function measureBundles(
+  repoRoot: string,
+  cacheDir: string,
+  repeats: number,
+  say: (line: string) => void,
+): Promise<BundleReport> {
   const handlersDir = join(repoRoot, 'functions/handlers');
   if (!existsSync(handlersDir)) return { handlersDir, found: false, bundles: [], besideBundle: {} };
   const handlers = (await readdir(handlersDir)).filter((name) => name.endsWith('.ts')).sort();
@@ -148,14 +162,24 @@ export async function measureBundles(repoRoot: string, cacheDir: string, repeats
     for (const variant of BUNDLE_VARIANTS) {
       const built = await bundle(repoRoot, handler, variant, outDir);
       const timing = await timeImports(built.file, repeats);
-      bundles.push({ handler, variant, bytes: built.bytes, external: built.external, heaviest: built.heaviest, ...timing });
-      say(`  ${handler} (${variant}): ${(built.bytes / 1024).toFixed(0)} KiB, import ${timing.importMs.median.toFixed(0)} ms`);
+      bundles.push({
+        handler,
+        variant,
+        bytes: built.bytes,
+        external: built.external,
+        heaviest: built.heaviest,
+        ...timing,
+      });
+      say(
+        `  ${handler} (${variant}): ${(built.bytes / 1024).toFixed(0)} KiB, import ${timing.importMs.median.toFixed(0)} ms`,
+      );
     }
   }
   const besideBundle: Record<string, number> = {};
   for (const handler of handlers) {
     let total = 0;
-    for (const path of BESIDE[handler] ?? []) if (existsSync(join(repoRoot, path))) total += await bytesOf(join(repoRoot, path));
+    for (const path of BESIDE[handler] ?? [])
+      if (existsSync(join(repoRoot, path))) total += await bytesOf(join(repoRoot, path));
     besideBundle[handler] = total;
   }
   const cdkOut = await cdkOutAssets(repoRoot);
