@@ -28,7 +28,7 @@ module.exports = {
       to: {
         path: [
           '^(node:)?(fs|fs/promises|child_process|net|http|https|http2|dgram|dns|tls|worker_threads|cluster)$',
-          '^node_modules/(@aws-sdk|@duckdb|handlebars|nodemailer|juice|vega|vega-lite|@resvg)/',
+          '^node_modules/(@aws-sdk|@duckdb|handlebars|nodemailer|juice|vega[a-z-]*|@resvg)/',
         ],
       },
     },

@@ -112,6 +112,13 @@ describe('Lambda bundles', () => {
     expect(statSync(join(bundles[name].dir, 'index.mjs')).size).toBeLessThanOrEqual(1.5 * 1024 * 1024);
   });
 
+  // Not yet under 1.5 MB (see docs/performance.md, "Deliver is still over 1.5 MB"): held at what it
+  // weighs now, so that the umbrella vega (+130 kB) or a second copy of entities (+56 kB) coming
+  // back fails here. Lower this as the Vega-Lite compile and the Handlebars compiler leave the bundle.
+  it('keeps the Deliver bundle at 2.18 MB at most, without the umbrella vega', () => {
+    expect(statSync(join(bundles.Deliver.dir, 'index.mjs')).size).toBeLessThanOrEqual(2_180_000);
+  });
+
   it('keeps error class names through minification', () => {
     const code = readFileSync(join(bundles.Prepare.dir, 'index.mjs'), 'utf8');
     expect(code).toContain('DataNotReadyError');

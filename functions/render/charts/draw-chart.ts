@@ -4,7 +4,6 @@
 // the font cannot draw fails here, by name, instead of mailing boxes.
 import { fileURLToPath } from 'node:url';
 import { renderAsync } from '@resvg/resvg-js';
-import * as vega from 'vega';
 import { compile } from 'vega-lite';
 import { assetUrl } from '#asset-root';
 import { MnpError } from '#core/errors.ts';
@@ -13,6 +12,7 @@ import { DEVICE_SCALE, DISPLAY_WIDTH, type MeasureText } from './chart-theme.ts'
 import { type FontMetrics, loadFontMetrics, missingGlyphsIn } from './font-metrics.ts';
 import { groupedBarChart } from './grouped-bar-chart.ts';
 import { trendChart } from './trend-chart.ts';
+import * as vega from './vega-runtime.ts';
 import { useFontForTextWidth } from './vega-text-width.ts';
 
 /** The subset font committed with the code; build it with scripts/build-chart-font.sh. */

@@ -3,8 +3,9 @@
 // and clipped at the image edge. Vega documents a user-defined textMetrics.width for this case
 // (vl-convert uses it); the hook is process-wide, so it looks the font up by the item's family
 // and keeps Vega's estimate for any other font.
-import * as vega from 'vega';
+
 import type { FontMetrics } from './font-metrics.ts';
+import * as vega from './vega-runtime.ts';
 
 interface TextItem {
   readonly font?: string;
