@@ -16,6 +16,12 @@ export interface ClaimInFlight {
   readonly possibleDuplicate: boolean;
 }
 
+/** One claim as `status` and `check` print it: whose, whose lease, whether its message left. */
+export function claimLine(claim: ClaimInFlight): string {
+  const lease = `${claim.expired ? 'lease ended' : 'until'} ${claim.leaseUntil ?? '?'}`;
+  return `${claim.reportId} ${claim.periodId} ${claim.audience} ${claim.recipient} ${lease}, ${claim.handedOver ? 'handed over' : 'not handed over'}`;
+}
+
 export async function listClaimsInFlight(
   ledger: DeliveryLedger,
   reportId: string,

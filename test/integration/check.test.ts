@@ -6,7 +6,9 @@
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FileLedger } from '#adapters/ledger/file-ledger.ts';
 import { ExitCode } from '#cli/exit-codes.ts';
+import { claimRecord } from '#core/delivery-records.ts';
 import { type LoopbackSmtp, startLoopbackSmtp } from './mail-smtp-server.ts';
 import { type OpsWorkspace, openOpsWorkspace } from './ops-workspace.ts';
 
@@ -86,6 +88,48 @@ describe('mnp-briefings check', () => {
       ['2019-W49', 'sent-incomplete', 0],
       ['2019-W51', 'missed', 2],
       ['2019-W52', 'partial', 1],
+    ]);
+  });
+
+  it('lists a send still claimed by a run that stopped, with its lease and whether the message left', async () => {
+    smtp.refuse = (address) =>
+      address === 'strategy-office@example.com' ? { code: 550, text: '5.1.1 mailbox unavailable' } : undefined;
+    await runWeek('claimed', '2019-W50');
+    // A run killed between claiming and handing over: the failed recipient's record becomes a
+    // claim whose lease runs to 2019-12-16T09:00Z and whose message never reached the transport.
+    const ledger = new FileLedger(join(out('claimed'), 'ledger'));
+    const failed = (await ledger.list('hq-weekly', '2019-W50', 'hq')).find((record) => record.status === 'failed')!;
+    const claimedAt = new Date('2019-12-16T08:59:00Z');
+    await ledger.replace(
+      claimRecord(
+        failed,
+        failed,
+        failed.messageId!,
+        { correction: false, possibleDuplicate: false },
+        claimedAt,
+        60_000,
+      ),
+    );
+
+    const check = await workspace.cli(
+      'check',
+      '--out',
+      out('claimed'),
+      '--report',
+      'hq-weekly',
+      '--since',
+      '2019-12-16',
+      '--now',
+      '2019-12-16T08:00:00Z',
+    );
+
+    expect(check.code).toBe(ExitCode.OVERDUE);
+    expect(check.stdout.split('\n')).toEqual([
+      'hq-weekly 2019-W50 partially delivered: 1 of 2 recipient(s) lack it (due 2019-12-16T00:30:00Z, deadline 2019-12-16T07:30:00Z)',
+      'claims in flight: 1',
+      `  hq-weekly 2019-W50 hq ${failed.recipient} until 2019-12-16T09:00:00.000Z, not handed over`,
+      // --since 2019-12-16 is Beijing midnight: 2019-12-15T16:00Z.
+      '1 overdue between 2019-12-15T16:00:00.000Z and 2019-12-16T08:00:00.000Z',
     ]);
   });
 

@@ -9,13 +9,14 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { FileLedger } from '#adapters/ledger/file-ledger.ts';
 import { FsReportStore } from '#adapters/store/fs-store.ts';
+import { type ClaimInFlight, claimLine, listClaimsInFlight } from '#core/delivery-in-flight.ts';
 import type { DeliveryLedger } from '#core/delivery-ports.ts';
 import { OverdueReportsError } from '#core/errors.ts';
 import { type CheckReport, checkSchedules, findingLine } from '#core/overdue.ts';
 import { beijingMidnightUtc, isCalendarDate } from '#core/period.ts';
 import type { ReportStore } from '#core/ports.ts';
 import { reportDefinition, reportDefinitions } from '#core/report-definitions.ts';
-import { AwsTarget, defaultAwsClients } from '../aws-target.ts';
+import { audiencesOf } from '#core/report-run.ts';
 import { DEFAULT_RECIPIENTS_FILE, withTargetOptions } from '../command-options.ts';
 import type { CliIo } from '../io.ts';
 import { validateOptions } from '../options.ts';
@@ -61,6 +62,8 @@ async function sourcesOf(
   reportId: string,
 ): Promise<{ store: ReportStore; ledger: DeliveryLedger }> {
   if (options.target === 'aws') {
+    // Loaded only here: check runs locally, and --help starts, without the AWS SDK.
+    const { AwsTarget, defaultAwsClients } = await import('../aws-target.ts');
     const target = new AwsTarget(options.stage!, defaultAwsClients(options.region));
     return { store: await target.archive(reportId), ledger: target.ledger() };
   }
@@ -70,8 +73,29 @@ async function sourcesOf(
   };
 }
 
-function printReport(report: CheckReport, io: CliIo): void {
+/** Sends still claimed in the periods not delivered to everyone: a run may be sending them now, or have stopped. */
+async function claimsOf(report: CheckReport, ledger: DeliveryLedger, now: Date): Promise<ClaimInFlight[]> {
+  const undelivered = report.findings.filter((finding) => finding.state === 'partial' || finding.state === 'failed');
+  const claims = await Promise.all(
+    undelivered.map((finding) =>
+      listClaimsInFlight(
+        ledger,
+        finding.reportId,
+        finding.periodId,
+        audiencesOf(reportDefinition(finding.reportId)),
+        now,
+      ),
+    ),
+  );
+  return claims.flat();
+}
+
+function printReport(report: CheckReport, claims: readonly ClaimInFlight[], io: CliIo): void {
   for (const finding of report.findings) io.out(findingLine(finding));
+  if (claims.length > 0) {
+    io.out(`claims in flight: ${claims.length}`);
+    for (const claim of claims) io.out(`  ${claimLine(claim)}`);
+  }
   const overdue = report.findings.filter((finding) => finding.overdue).length;
   io.out(
     overdue === 0
@@ -105,8 +129,9 @@ export function registerCheck(program: Command, io: CliIo): void {
       { ...sources, recipients },
       { definitions, now: options.now ?? new Date(), ...(options.since ? { since: options.since } : {}) },
     );
-    if (options.json) io.out(JSON.stringify(report));
-    else printReport(report, io);
+    const claimsInFlight = await claimsOf(report, sources.ledger, options.now ?? new Date());
+    if (options.json) io.out(JSON.stringify({ ...report, claimsInFlight }));
+    else printReport(report, claimsInFlight, io);
     const overdue = report.findings.filter((finding) => finding.overdue);
     if (overdue.length > 0)
       throw new OverdueReportsError(

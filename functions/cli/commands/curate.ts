@@ -5,7 +5,7 @@
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { curatedDirOf } from '#adapters/curation/curated-location.ts';
-import { type CurateSummary, curateLake } from '#adapters/curation/duckdb-curator.ts';
+import type { CurateSummary } from '#adapters/curation/duckdb-curator.ts';
 import type { CliIo } from '../io.ts';
 
 interface CurateOptions {
@@ -44,6 +44,8 @@ export function registerCurate(program: Command, io: CliIo): void {
     .action(async (options: CurateOptions) => {
       const curatedDir = curatedDirOf(options.lake, options.curated);
       let bar: SingleBar | undefined;
+      // Loaded on use: DuckDB is a native module that --help and argument errors need not load.
+      const { curateLake } = await import('#adapters/curation/duckdb-curator.ts');
       const summary = await curateLake({
         lakeDir: options.lake,
         curatedDir,

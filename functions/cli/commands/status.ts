@@ -8,7 +8,7 @@ import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { FileLedger } from '#adapters/ledger/file-ledger.ts';
 import { FsReportStore } from '#adapters/store/fs-store.ts';
-import { type ClaimInFlight, listClaimsInFlight } from '#core/delivery-in-flight.ts';
+import { type ClaimInFlight, claimLine, listClaimsInFlight } from '#core/delivery-in-flight.ts';
 import type { DeliveryLedger, DeliveryRecord } from '#core/delivery-ports.ts';
 import type { ReportStore } from '#core/ports.ts';
 import { reportDefinition, reportDefinitions } from '#core/report-definitions.ts';
@@ -167,10 +167,7 @@ function printStatus(lines: readonly RunLine[], io: CliIo, options: { recipients
   const inFlight = lines.flatMap((line) => line.claimsInFlight);
   if (inFlight.length > 0) {
     io.out(`claims in flight: ${inFlight.length}`);
-    for (const claim of inFlight) {
-      const state = `${claim.expired ? 'lease ended' : 'until'} ${claim.leaseUntil ?? '?'}, ${claim.handedOver ? 'handed over' : 'not handed over'}`;
-      io.out(`  ${claim.reportId} ${claim.periodId} ${claim.audience} ${claim.recipient} ${state}`);
-    }
+    for (const claim of inFlight) io.out(`  ${claimLine(claim)}`);
   }
   const count = (status: DeliveryRecord['status']) =>
     lines.reduce((sum, line) => sum + line.deliveries.filter((delivery) => delivery.status === status).length, 0);
