@@ -29,21 +29,3 @@ export async function waitForExecution(
     await sleep(options.pollMs ?? 15_000);
   }
 }
-
-/** Runs the work for each item, at most `limit` at a time, results in the items' order. */
-export async function inBoundedBatches<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
-}

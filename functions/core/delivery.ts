@@ -4,6 +4,7 @@
 // send. A claim is a `sending` record with a lease; a run that finds an expired one (its run
 // crashed between sending and recording) sends again, flagged as a possible duplicate, once.
 // The record transitions are delivery-records.ts (pure), the retrying send delivery-send.ts.
+import pMap from 'p-map';
 import { describeFailure, maskAddress } from './address-masking.ts';
 import type { CorrectionNote } from './correction-diff.ts';
 import {
@@ -126,19 +127,6 @@ export interface DeliverySummary {
   readonly inProgress: number;
   /** Of the failed, those left unsent because the run stopped (interrupted, transport down). */
   readonly notSent: number;
-}
-
-async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
 }
 
 /** Another run took the claim over between this run's claim and its hand-over. */
@@ -492,14 +480,18 @@ export async function deliverAudienceReport(
       warning,
     });
   if (options.resend && !options.dryRun)
-    await mapLimited(configured, options.concurrency ?? 4, (recipient) => run.queueCorrection(recipient));
+    await pMap(configured, (recipient) => run.queueCorrection(recipient), { concurrency: options.concurrency ?? 4 });
   let done = 0;
-  const outcomes = await mapLimited(configured, options.concurrency ?? 4, async (recipient) => {
-    const outcome = await run.deliver(recipient);
-    done += 1;
-    options.onProgress?.({ audience: archived.audience, done, total: configured.length });
-    return outcome;
-  });
+  const outcomes = await pMap(
+    configured,
+    async (recipient) => {
+      const outcome = await run.deliver(recipient);
+      done += 1;
+      options.onProgress?.({ audience: archived.audience, done, total: configured.length });
+      return outcome;
+    },
+    { concurrency: options.concurrency ?? 4 },
+  );
   const summary: DeliverySummary = {
     reportId: archived.reportId,
     periodId: archived.periodId,

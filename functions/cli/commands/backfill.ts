@@ -5,6 +5,7 @@
 import { SingleBar } from 'cli-progress';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
+import pMap from 'p-map';
 import { MailTransportDownError } from '#core/delivery-ports.ts';
 import { ConfigurationError, DataNotReadyError, DeliveryError, MnpError } from '#core/errors.ts';
 import { lakeRange } from '#core/lake-calendar.ts';
@@ -13,12 +14,7 @@ import type { ReportStore } from '#core/ports.ts';
 import { reportDefinition } from '#core/report-definitions.ts';
 import { type RunState, type RunStatus, readRunStatus } from '#core/run-journal.ts';
 import { reportableRange } from '#core/run-lifecycle.ts';
-import {
-  DEFAULT_BACKFILL_CONCURRENCY,
-  inBoundedBatches,
-  type WaitOptions,
-  waitForExecution,
-} from '../aws-executions.ts';
+import { DEFAULT_BACKFILL_CONCURRENCY, type WaitOptions, waitForExecution } from '../aws-executions.ts';
 import { awsRunInput, executionName } from '../aws-run-input.ts';
 import type { AwsClients, AwsTarget } from '../aws-target.ts';
 import { withDeliveryOptions, withLakeOptions, withTargetOptions } from '../command-options.ts';
@@ -232,9 +228,8 @@ async function backfillInAws(
   const send = options.send === true;
   const store: ReportStore = await target.archive(definition.id);
   let ended = 0;
-  return inBoundedBatches(
+  return pMap(
     periods,
-    options.concurrency ?? DEFAULT_BACKFILL_CONCURRENCY,
     async (period): Promise<BackfillRow> => {
       const status = await readRunStatus(store, definition.id, period);
       const base = { period, reports: 0, sent: 0, skipped: 0, failed: 0, seconds: 0 };
@@ -268,6 +263,7 @@ async function backfillInAws(
         note: state === 'failed' ? `${outcome}: ${executionArn}` : executionArn,
       };
     },
+    { concurrency: options.concurrency ?? DEFAULT_BACKFILL_CONCURRENCY },
   );
 }
 
