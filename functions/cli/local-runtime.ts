@@ -6,6 +6,7 @@ import { curateLake } from '#adapters/curation/duckdb-curator.ts';
 import { retryingEngine } from '#adapters/engine/retrying-engine.ts';
 import { createJsonLogger } from '#adapters/log/json-logger.ts';
 import { FsReportStore } from '#adapters/store/fs-store.ts';
+import { ConfigurationError } from '#core/errors.ts';
 import type { BriefingRenderer, LakeInventory, Logger, QueryEngine } from '#core/ports.ts';
 import type { Locale } from '#core/report-model.ts';
 import { createBriefingRenderer } from '#render/briefing-renderer.ts';
@@ -52,6 +53,8 @@ async function curateFirst(lakeDir: string, log: Logger, memoryLimit: string | u
     log.info('curated layer up to date', { curatedDir, ...summary });
     return curatedDir;
   } catch (error) {
+    // A bad setting (a memory limit that is not a size) is the operator's to fix, not a reason to fall back.
+    if (error instanceof ConfigurationError) throw error;
     log.warn('curated layer not updated: this run reads the raw feed', {
       curatedDir,
       reason: (error as Error).message.split('\n')[0],
