@@ -111,6 +111,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
+    // What the tools write (the benchmark's bundles and lakes, cdk.out) is output, not code: git ignores it too.
+    exclude: { path: '(^|/)(\\.cache|cdk\\.out|test/\\.artifacts)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     // Resolves the package.json "imports" aliases (#core/*, …) as Node does.
