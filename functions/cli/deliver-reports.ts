@@ -2,7 +2,7 @@
 // path by which the CLI (run, rerun, backfill, preview, demo) and the bench build and send mail.
 
 import type { CorrectionNote } from '#core/correction-diff.ts';
-import { type DeliverySummary, deliverAudienceReport } from '#core/delivery.ts';
+import { type DeliveryOptions, type DeliverySummary, deliverAudienceReport } from '#core/delivery.ts';
 import type { DeliveryLedger, MailTransport } from '#core/delivery-ports.ts';
 import type { Logger, ReportStore } from '#core/ports.ts';
 import type { RecipientsConfig } from '#core/recipients.ts';
@@ -17,13 +17,9 @@ export interface DeliverReportsPorts {
   readonly recipients: RecipientsConfig;
   readonly now: () => Date;
   /** Ctrl-C: start no further send. */
-  readonly signal?: AbortSignal;
+  readonly signal?: DeliveryOptions['signal'];
   /** Called as each recipient is done. */
-  readonly onProgress?: (progress: {
-    readonly audience: string;
-    readonly done: number;
-    readonly total: number;
-  }) => void;
+  readonly onProgress?: DeliveryOptions['onProgress'];
 }
 
 export async function deliverArchivedReports(
