@@ -8,32 +8,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportDefinition } from '#core/report-definitions.ts';
 import type { HqWeeklyBriefing } from '#core/report-model.ts';
-import { hash, subscriberBase, writeHandMadeLake } from '../fixtures/hand-made-lake.ts';
+import { hash, subscriberBase, w48Port, writeHandMadeLake } from '../fixtures/hand-made-lake.ts';
 import { archiveReports, modelOf } from '../reliability/support/briefing-runs.ts';
 import { type ReportSpec, readLakeRows, recompute } from '../reliability/support/independent-figures.ts';
 import { readBriefingPage } from '../support/briefing-page.ts';
 import { type FixtureRow, writePartition } from '../support/lake-writer.ts';
 
-/** A CMCC -> CUCC port in Guangdong, requested Tuesday 26 Nov 10:00 Beijing, completed the next day. */
-function port(id: string, extra: Partial<FixtureRow> = {}): FixtureRow {
-  return {
-    port_id: id,
-    msisdn_hash: hash(`cs-${id}`),
-    province_code: '44',
-    donor_operator: 'CMCC',
-    recipient_operator: 'CUCC',
-    status: 'completed',
-    reject_reason: null,
-    requested_at: '2019-11-26 02:00:00',
-    completed_at: '2019-11-27 02:00:00',
-    channel: 'online',
-    tenure_months: 24,
-    plan_code: 'CMCC-58',
-    monthly_fee_cny: 58,
-    updated_at: '2019-11-27 02:00:00',
-    ...extra,
-  };
-}
+/** A W48 CMCC -> CUCC port in Guangdong (see w48Port), numbered apart from other tests'. */
+const port = (id: string, extra: Partial<FixtureRow> = {}) => w48Port(id, 'cs', extra);
 
 const lakes: string[] = [];
 async function handMadeLakeWith(extra: (lakeDir: string) => Promise<void>): Promise<string> {

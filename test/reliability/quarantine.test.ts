@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUARANTINE_REASONS, type QuarantineReason } from '#core/data-quality.ts';
 import type { Briefing } from '#core/report-model.ts';
-import { hash, writeHandMadeLake } from '../fixtures/hand-made-lake.ts';
+import { hash, w48Port, writeHandMadeLake } from '../fixtures/hand-made-lake.ts';
 import { type FixtureRow, writePartition } from '../support/lake-writer.ts';
 import { archiveReports, figuresOf, modelOf } from './support/briefing-runs.ts';
 import { createTally } from './support/tally.ts';
@@ -38,26 +38,8 @@ interface BadRow {
   readonly twinPartition?: string;
 }
 
-/** A CMCC -> CUCC port completed on Wednesday of W48 (Beijing), filed under its request date. */
-function port(id: string, extra: Partial<FixtureRow> = {}): FixtureRow {
-  return {
-    port_id: id,
-    msisdn_hash: hash(`q-${id}`),
-    province_code: '44',
-    donor_operator: 'CMCC',
-    recipient_operator: 'CUCC',
-    status: 'completed',
-    reject_reason: null,
-    requested_at: '2019-11-26 02:00:00',
-    completed_at: '2019-11-27 02:00:00',
-    channel: 'online',
-    tenure_months: 24,
-    plan_code: 'CMCC-58',
-    monthly_fee_cny: 58,
-    updated_at: '2019-11-27 02:00:00',
-    ...extra,
-  };
-}
+/** A W48 CMCC -> CUCC port in Guangdong (see w48Port), numbered apart from other tests'. */
+const port = (id: string, extra: Partial<FixtureRow> = {}) => w48Port(id, 'q', extra);
 
 const rejected = (id: string, extra: Partial<FixtureRow> = {}) =>
   port(id, {
