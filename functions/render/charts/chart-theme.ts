@@ -1,10 +1,12 @@
 // The look every chart shares: sizes in CSS pixels at display size, greys, the white card and the
-// bundled font, as a Vega-Lite config; plus the layout sums (legend rows, label rotation, label
-// wrapping) that need real text widths, which Vega itself cannot know in Node.
+// bundled font (the Vega-Lite config built from these is in functions/chartgen); plus the layout
+// sums (legend rows, label rotation, label wrapping) that need real text widths, which Vega itself
+// cannot know in Node.
 //
 // The size is set for a phone: a 400 px chart shown in the 347 px column of a 375 px screen
 // keeps its 14 px labels at 12 px. A desktop page shows it somewhat larger, a mail at its size.
-import type { Config, TopLevelSpec } from 'vega-lite';
+import type { ChartVariant } from './chart-variants.ts';
+import type { SlotValues } from './vega-template.ts';
 
 export const DISPLAY_WIDTH = 400;
 /** The PNG is drawn at twice the display size, for sharp screens. */
@@ -16,18 +18,19 @@ export const TITLE_FONT_SIZE = 16;
 export const PADDING = { left: 10, right: 14, top: 10, bottom: 10 } as const;
 
 export const TEXT_COLOR = '#333333';
-const MUTED = '#5f5f5f';
-const GRID = '#e5e5e5';
-const DOMAIN = '#9e9e9e';
+export const MUTED = '#5f5f5f';
+export const GRID = '#e5e5e5';
+export const DOMAIN = '#9e9e9e';
 
 /** Legend geometry, shared by the config and the row count below. */
 const SYMBOL_WIDTH = 22;
-const SYMBOL_LABEL_GAP = 6;
-const LEGEND_COLUMN_GAP = 18;
+export const SYMBOL_LABEL_GAP = 6;
+export const LEGEND_COLUMN_GAP = 18;
 
-/** A chart kind's Vega-Lite spec and what the drawer needs besides. */
-export interface ChartLayout {
-  readonly vegaLite: TopLevelSpec;
+/** A chart's layout: its variant, the values its template takes, and what the drawer needs besides. */
+export interface ChartLayout<V extends ChartVariant, P extends SlotValues> {
+  readonly variant: V;
+  readonly params: P;
   /** Display height in CSS pixels. */
   readonly height: number;
   /** SVG definitions (patterns) the spec refers to, to add to Vega's SVG; may be empty. */
@@ -36,61 +39,6 @@ export interface ChartLayout {
 
 /** Measures a text's width in CSS pixels at a font size, with the chart font. */
 export type MeasureText = (text: string, fontSize: number) => number;
-
-/** The top-level fields every chart spec shares: schema, size, padding and the theme. */
-export function chartFrame(height: number, fontFamily: string) {
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    width: DISPLAY_WIDTH,
-    height,
-    autosize: { type: 'fit', contains: 'padding' },
-    padding: PADDING,
-    config: chartConfig(fontFamily),
-  } as const;
-}
-
-export function chartConfig(fontFamily: string): Config {
-  return {
-    font: fontFamily,
-    background: 'white',
-    view: { stroke: null },
-    title: {
-      anchor: 'start',
-      fontSize: TITLE_FONT_SIZE,
-      lineHeight: TITLE_FONT_SIZE + 4,
-      fontWeight: 'normal',
-      color: '#1a1a1a',
-      subtitleFontSize: LABEL_FONT_SIZE,
-      subtitleColor: MUTED,
-      subtitlePadding: 4,
-      offset: 12,
-    },
-    axis: {
-      labelFontSize: LABEL_FONT_SIZE,
-      labelColor: TEXT_COLOR,
-      titleFontSize: LABEL_FONT_SIZE,
-      titleFontWeight: 'normal',
-      titleColor: MUTED,
-      domainColor: DOMAIN,
-      tickColor: DOMAIN,
-      gridColor: GRID,
-      labelPadding: 4,
-    },
-    legend: {
-      orient: 'bottom',
-      direction: 'horizontal',
-      title: null,
-      labelFontSize: LABEL_FONT_SIZE,
-      labelColor: TEXT_COLOR,
-      symbolSize: 120,
-      symbolStrokeWidth: 2,
-      labelOffset: SYMBOL_LABEL_GAP,
-      columnPadding: LEGEND_COLUMN_GAP,
-      rowPadding: 6,
-      offset: 14,
-    },
-  };
-}
 
 /** Width the drawing has inside the padding. */
 export const INNER_WIDTH = DISPLAY_WIDTH - PADDING.left - PADDING.right;
@@ -117,7 +65,8 @@ export function legendExtraHeight(layout: LegendLayout): number {
 }
 
 export interface XLabelLayout {
-  readonly angle: number;
+  /** Turned by TURNED_LABEL_ANGLE, else level. */
+  readonly turned: boolean;
   readonly labelLimit: number;
   /** Turned labels stand clear of each other down to a slot of about two lines. */
   readonly labelOverlap: false | 'parity';
@@ -125,6 +74,8 @@ export interface XLabelLayout {
   readonly extraHeight: number;
 }
 
+/** Labels that do not fit level turn by this many degrees. */
+export const TURNED_LABEL_ANGLE = -45;
 const LONGEST_TURNED_LABEL = 240;
 /** Height a level label row takes, already inside the base heights. */
 const LEVEL_LABEL_HEIGHT = 16;
@@ -133,10 +84,11 @@ const LEVEL_LABEL_HEIGHT = 16;
 export function xLabelLayout(labels: readonly string[], plotWidth: number, measure: MeasureText): XLabelLayout {
   const slot = plotWidth / Math.max(1, labels.length);
   const widest = Math.max(0, ...labels.map((label) => measure(label, LABEL_FONT_SIZE)));
-  if (widest + 6 <= slot) return { angle: 0, labelLimit: Math.ceil(widest) + 2, labelOverlap: false, extraHeight: 0 };
+  if (widest + 6 <= slot)
+    return { turned: false, labelLimit: Math.ceil(widest) + 2, labelOverlap: false, extraHeight: 0 };
   const labelLimit = Math.ceil(Math.min(widest, LONGEST_TURNED_LABEL)) + 2;
   return {
-    angle: -45,
+    turned: true,
     labelLimit,
     labelOverlap: slot >= 2 * LABEL_FONT_SIZE ? false : 'parity',
     extraHeight: Math.max(0, Math.ceil(labelLimit * Math.SQRT1_2) - LEVEL_LABEL_HEIGHT),

@@ -1,25 +1,27 @@
-// Draws a chart spec as a PNG for an inline mail image: Vega-Lite to SVG in Node (no browser),
-// then resvg to PNG at twice the display size. Text uses only the bundled subset font, never a
+// Draws a chart spec as a PNG for an inline mail image: the layout's values filled into its
+// variant's Vega template (compiled from Vega-Lite at build time), Vega to SVG in Node (no
+// browser), then resvg to PNG at twice the display size. Text uses only the bundled subset font, never a
 // system font, so the same spec gives the same bytes on every machine and in Lambda, and a label
 // the font cannot draw fails here, by name, instead of mailing boxes.
 import { fileURLToPath } from 'node:url';
 import { renderAsync } from '@resvg/resvg-js';
-import { compile } from 'vega-lite';
 import { assetUrl } from '#asset-root';
-import { MnpError } from '#core/errors.ts';
+import { ChartError } from './chart-error.ts';
 import type { ChartImage, ChartSpec } from './chart-spec.ts';
 import { DEVICE_SCALE, DISPLAY_WIDTH, type MeasureText } from './chart-theme.ts';
+import { variantKey } from './chart-variants.ts';
 import { type FontMetrics, loadFontMetrics, missingGlyphsIn } from './font-metrics.ts';
-import { groupedBarChart } from './grouped-bar-chart.ts';
-import { trendChart } from './trend-chart.ts';
+import { type BarLayout, groupedBarChart } from './grouped-bar-chart.ts';
+import { type TrendLayout, trendChart } from './trend-chart.ts';
 import * as vega from './vega-runtime.ts';
+import { fillVegaTemplate, type VegaTemplate } from './vega-template.ts';
+import compiledTemplates from './vega-templates.json' with { type: 'json' };
 import { useFontForTextWidth } from './vega-text-width.ts';
+
+export { ChartError };
 
 /** The subset font committed with the code; build it with scripts/build-chart-font.sh. */
 export const BUNDLED_CHART_FONT = assetUrl('assets/fonts/chart-cjk-subset.ttf');
-
-/** A chart spec that cannot be drawn as given. */
-export class ChartError extends MnpError {}
 
 /** A chart text needs a character the chart font has no glyph for. */
 export class MissingGlyphError extends ChartError {
@@ -68,11 +70,10 @@ export function createChartDrawer(options: ChartDrawerOptions = {}): ChartDrawer
 
   async function drawSvg(spec: ChartSpec): Promise<ChartSvg> {
     checkSpec(spec, metrics);
-    const layout =
-      spec.kind === 'trend'
-        ? trendChart(spec, metrics.family, measure)
-        : groupedBarChart(spec, metrics.family, measure);
-    const view = new vega.View(vega.parse(compile(layout.vegaLite).spec), { renderer: 'none' });
+    const layout = chartLayout(spec, metrics.family, measure);
+    const view = new vega.View(vega.parse(fillVegaTemplate(templateOf(variantKey(layout.variant)), layout.params)), {
+      renderer: 'none',
+    });
     try {
       const svg = await view.toSVG();
       return { svg: withDefs(svg, layout.svgDefs), width: DISPLAY_WIDTH, height: layout.height };
@@ -104,6 +105,19 @@ export function createChartDrawer(options: ChartDrawerOptions = {}): ChartDrawer
   }
 
   return { draw, drawSvg, missingGlyphs: (text) => missingGlyphsIn(metrics, text), fontFamily: metrics.family };
+}
+
+/** A spec's layout: its variant and the values its template takes. */
+export function chartLayout(spec: ChartSpec, fontFamily: string, measure: MeasureText): TrendLayout | BarLayout {
+  return spec.kind === 'trend' ? trendChart(spec, fontFamily, measure) : groupedBarChart(spec, fontFamily, measure);
+}
+
+const VEGA_TEMPLATES: Readonly<Record<string, VegaTemplate>> = compiledTemplates;
+
+function templateOf(key: string): VegaTemplate {
+  const template = VEGA_TEMPLATES[key];
+  if (template === undefined) throw new ChartError(`no compiled chart template "${key}": run npm run charts:compile`);
+  return template;
 }
 
 let defaultDrawer: ChartDrawer | undefined;

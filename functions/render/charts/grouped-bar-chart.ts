@@ -1,14 +1,14 @@
-// The grouped-bar chart as Vega-Lite: per category label one bar per series side by side, lying
+// The grouped-bar chart's layout: per category label one bar per series side by side, lying
 // (labels on the left, read on a phone without turning the head) or upright. A dashed series gets
 // hatched bars, drawn by SVG patterns that the drawer adds to Vega's output. Bars may carry their
 // own colour (an operator's) and a text at their end (its figure, in the reader's language); a
-// chart whose bars all carry a text draws no value axis, and long labels wrap, never cut.
+// chart whose bars all carry a text draws no value axis, and long labels wrap, never cut. The
+// Vega-Lite spec these values fill is functions/chartgen/grouped-bar-spec.ts.
 import type { ChartSeries, GroupedBarChartSpec } from './chart-spec.ts';
 import {
   CATEGORY_LABEL_WIDTH,
   type ChartLayout,
   COUNT_FORMAT,
-  chartFrame,
   DISPLAY_WIDTH,
   INNER_WIDTH,
   LABEL_FONT_SIZE,
@@ -18,28 +18,28 @@ import {
   type MeasureText,
   PADDING,
   PERCENT_FORMAT,
-  TEXT_COLOR,
   TITLE_FONT_SIZE,
   titleLayout,
   wrapLabel,
   xLabelLayout,
 } from './chart-theme.ts';
+import type { BarVariant } from './chart-variants.ts';
 
 const UPRIGHT_HEIGHT = 280;
 /** Room the value axis labels take beside upright bars. */
 const VALUE_AXIS_WIDTH = 50;
 /** A lying bar is as thick as a line of its text. */
 const BAR_THICKNESS = LABEL_FONT_SIZE + 4;
-const BAND_PADDING = 0.28;
-const LABEL_PADDING = 6;
+export const BAND_PADDING = 0.28;
+export const LABEL_PADDING = 6;
 /** Gap between a bar's end and its text. */
-const TEXT_GAP = 5;
+export const TEXT_GAP = 5;
 /** Height of the title block, the value axis and a legend row, at the label and title sizes. */
 const TITLE_BLOCK = TITLE_FONT_SIZE + 14;
 const VALUE_AXIS_BLOCK = LABEL_FONT_SIZE + 12;
 const LEGEND_BLOCK = LABEL_FONT_SIZE + 22;
 
-interface BarDatum {
+export interface BarDatum {
   readonly label: string;
   readonly series: string;
   readonly value: number | null;
@@ -48,7 +48,32 @@ interface BarDatum {
   readonly text: string;
 }
 
-export function groupedBarChart(spec: GroupedBarChartSpec, fontFamily: string, measure: MeasureText): ChartLayout {
+/** What a grouped-bar template takes from the data. */
+export type BarParams = {
+  readonly height: number;
+  readonly font: string;
+  readonly titleLines: readonly string[];
+  readonly data: readonly BarDatum[];
+  /** The category labels in order, as drawn (wrapped lines joined by LINE_BREAK). */
+  readonly categoryOrder: readonly string[];
+  readonly categoryLabelLimit: number;
+  /** Upright bars only. */
+  readonly categoryLabelOverlap: false | 'parity';
+  /** End of the value scale beside lying bars with texts (0 where the scale finds its own). */
+  readonly valueEnd: number;
+  readonly valueFormat: string;
+  readonly tickMinStep: number;
+  /** Series names in order, with the fills and outlines of their legend entries. */
+  readonly names: readonly string[];
+  readonly fills: readonly string[];
+  readonly strokes: readonly string[];
+  readonly legendColumns: number;
+  readonly legendLabelLimit: number;
+};
+
+export type BarLayout = ChartLayout<BarVariant, BarParams>;
+
+export function groupedBarChart(spec: GroupedBarChartSpec, fontFamily: string, measure: MeasureText): BarLayout {
   const names = spec.series.map((series) => series.name);
   const showLegend = spec.legend ?? true;
   const legend = legendLayout(names, measure);
@@ -80,80 +105,33 @@ export function groupedBarChart(spec: GroupedBarChartSpec, fontFamily: string, m
       : UPRIGHT_HEIGHT + (showLegend ? legendExtraHeight(legend) : -LEGEND_BLOCK) + xLabels.extraHeight);
   const data = barData(spec, shownLabels);
   const labelWidth = Math.max(0, ...labels.flat().map((line) => measure(line, LABEL_FONT_SIZE)));
-  const category = {
-    field: 'label',
-    type: 'nominal',
-    sort: shownLabels,
-    scale: { paddingInner: BAND_PADDING, paddingOuter: BAND_PADDING / 2 },
-    axis: spec.horizontal
-      ? {
-          title: null,
-          ticks: false,
-          labelLimit: Math.ceil(labelWidth) + 4,
-          labelPadding: LABEL_PADDING,
-          labelExpr: "split(datum.value, '\\n')",
-          labelLineHeight: LABEL_FONT_SIZE + 2,
-        }
-      : {
-          title: null,
-          ticks: false,
-          labelAngle: xLabels.angle,
-          labelLimit: xLabels.labelLimit,
-          labelOverlap: xLabels.labelOverlap,
-        },
-  } as const;
-  const format = spec.valueFormat === 'percent' ? PERCENT_FORMAT : COUNT_FORMAT;
-  const value = {
-    field: 'value',
-    type: 'quantitative',
-    scale:
-      labelled && spec.horizontal
-        ? { domain: [0, valueRoom(spec, data, labelWidth, measure)], nice: false, zero: true }
-        : { zero: true },
-    axis:
-      labelled && spec.horizontal
-        ? null
-        : {
-            title: null,
-            format,
-            tickMinStep: spec.valueFormat === 'percent' ? 0.01 : 1,
-            domain: false,
-            ticks: false,
-            tickCount: 5,
-          },
-  } as const;
-  const offset = { field: 'series', type: 'nominal', sort: names, scale: { paddingInner: 0.06 } } as const;
-  const position = spec.horizontal
-    ? { y: category, x: value, yOffset: offset }
-    : { x: category, y: value, xOffset: offset };
-  const text = spec.horizontal
-    ? { type: 'text', align: 'left', baseline: 'middle', dx: TEXT_GAP, fontSize: LABEL_FONT_SIZE, color: TEXT_COLOR }
-    : {
-        type: 'text',
-        align: 'center',
-        baseline: 'bottom',
-        dy: -TEXT_GAP,
-        fontSize: LABEL_FONT_SIZE,
-        color: TEXT_COLOR,
-      };
   return {
+    variant: {
+      kind: 'grouped-bars',
+      horizontal: spec.horizontal,
+      turnedLabels: !spec.horizontal && xLabels.turned,
+      valueTexts: labelled,
+      legend: showLegend,
+    },
     height,
     svgDefs: hatchPatterns(spec.series),
-    vegaLite: {
-      ...chartFrame(height, fontFamily),
-      title: { text: title.lines },
-      data: { values: data },
-      encoding: position,
-      layer: [
-        {
-          mark: { type: 'bar', strokeWidth: 1, invalid: 'filter' },
-          encoding: barColours(spec, names, showLegend, legend),
-        },
-        ...(labelled
-          ? [{ mark: { ...text, invalid: 'filter' }, encoding: { text: { field: 'text', type: 'nominal' } } }]
-          : []),
-      ],
-    } as ChartLayout['vegaLite'],
+    params: {
+      height,
+      font: fontFamily,
+      titleLines: title.lines,
+      data,
+      categoryOrder: shownLabels,
+      categoryLabelLimit: spec.horizontal ? Math.ceil(labelWidth) + 4 : xLabels.labelLimit,
+      categoryLabelOverlap: spec.horizontal ? false : xLabels.labelOverlap,
+      valueEnd: labelled && spec.horizontal ? valueRoom(spec, data, labelWidth, measure) : 0,
+      valueFormat: spec.valueFormat === 'percent' ? PERCENT_FORMAT : COUNT_FORMAT,
+      tickMinStep: spec.valueFormat === 'percent' ? 0.01 : 1,
+      names,
+      fills: spec.series.map((series) => (series.dashed ? `url(#${hatchId(series.color)})` : series.color)),
+      strokes: spec.series.map((series) => series.color),
+      legendColumns: legend.columns,
+      legendLabelLimit: legend.labelLimit,
+    },
   };
 }
 
@@ -191,39 +169,6 @@ function valueRoom(
   });
   const end = Math.max(largest, ...needed);
   return end > 0 ? end : spec.valueFormat === 'percent' ? 0.01 : 1;
-}
-
-/** Series colours through a scale with a legend, or each bar's own colour without one. */
-function barColours(
-  spec: GroupedBarChartSpec,
-  names: readonly string[],
-  showLegend: boolean,
-  legend: ReturnType<typeof legendLayout>,
-): object {
-  if (!showLegend) {
-    return {
-      color: { field: 'fill', type: 'nominal', scale: null, legend: null },
-      stroke: { field: 'stroke', type: 'nominal', scale: null, legend: null },
-    };
-  }
-  return {
-    color: {
-      field: 'series',
-      type: 'nominal',
-      sort: names,
-      scale: {
-        domain: names,
-        range: spec.series.map((series) => (series.dashed ? `url(#${hatchId(series.color)})` : series.color)),
-      },
-      legend: { symbolType: 'square', symbolSize: 160, columns: legend.columns, labelLimit: legend.labelLimit },
-    },
-    stroke: {
-      field: 'series',
-      type: 'nominal',
-      sort: names,
-      scale: { domain: names, range: spec.series.map((series) => series.color) },
-    },
-  };
 }
 
 function hatchId(color: string): string {

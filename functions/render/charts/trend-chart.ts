@@ -1,10 +1,9 @@
-// The trend chart as Vega-Lite: a line with points per series over the period labels in order,
-// a gap where a value is missing, dashed series dashed, and one legend under the plot.
+// The trend chart's layout: a line with points per series over the period labels in order, a gap
+// where a value is missing, dashed series dashed, and one legend under the plot. The Vega-Lite
+// spec these values fill is functions/chartgen/trend-spec.ts.
 import type { TrendChartSpec } from './chart-spec.ts';
 import {
   type ChartLayout,
-  COUNT_FORMAT,
-  chartFrame,
   INNER_WIDTH,
   LABEL_FONT_SIZE,
   legendExtraHeight,
@@ -13,65 +12,66 @@ import {
   titleLayout,
   xLabelLayout,
 } from './chart-theme.ts';
+import type { TrendVariant } from './chart-variants.ts';
 
 const BASE_HEIGHT = 260;
 const DASH = [6, 4];
-const SOLID = [1, 0];
+/** A solid line as a dash pattern (the points of every series are solid). */
+export const SOLID = [1, 0];
 
-export function trendChart(spec: TrendChartSpec, fontFamily: string, measure: MeasureText): ChartLayout {
+export interface TrendDatum {
+  readonly label: string;
+  readonly series: string;
+  readonly value: number | null;
+}
+
+/** What the trend template takes from the data. */
+export type TrendParams = {
+  readonly height: number;
+  readonly font: string;
+  readonly titleLines: readonly string[];
+  readonly subtitle: string;
+  readonly data: readonly TrendDatum[];
+  /** The period labels in order. */
+  readonly xOrder: readonly string[];
+  readonly xLabelLimit: number;
+  readonly xLabelOverlap: false | 'parity';
+  /** Series names in order, their colours and dash patterns. */
+  readonly names: readonly string[];
+  readonly colors: readonly string[];
+  readonly dashes: readonly (readonly number[])[];
+  readonly legendColumns: number;
+  readonly legendLabelLimit: number;
+};
+
+export type TrendLayout = ChartLayout<TrendVariant, TrendParams>;
+
+export function trendChart(spec: TrendChartSpec, fontFamily: string, measure: MeasureText): TrendLayout {
   const names = spec.series.map((series) => series.name);
   const legend = legendLayout(names, measure);
   const xLabels = xLabelLayout(spec.xLabels, plotWidth(spec, measure), measure);
   const title = titleLayout(spec.title, measure);
   const height = BASE_HEIGHT + title.extraHeight + legendExtraHeight(legend) + xLabels.extraHeight;
-  const values = spec.series.flatMap((series) =>
-    spec.xLabels.map((label, index) => ({ label, series: series.name, value: series.values[index] ?? null })),
-  );
-  const series = { field: 'series', type: 'nominal', sort: names } as const;
   return {
+    variant: { kind: 'trend', turnedLabels: xLabels.turned },
     height,
     svgDefs: '',
-    vegaLite: {
-      ...chartFrame(height, fontFamily),
-      title: { text: title.lines, subtitle: spec.yTitle },
-      data: { values },
-      encoding: {
-        x: {
-          field: 'label',
-          type: 'ordinal',
-          sort: [...spec.xLabels],
-          scale: { padding: 0.4 },
-          axis: {
-            title: null,
-            labelAngle: xLabels.angle,
-            labelOverlap: xLabels.labelOverlap,
-            labelLimit: xLabels.labelLimit,
-          },
-        },
-        y: {
-          field: 'value',
-          type: 'quantitative',
-          axis: { title: null, format: COUNT_FORMAT, tickMinStep: 1, domain: false, ticks: false, tickCount: 5 },
-        },
-        color: {
-          ...series,
-          scale: { domain: names, range: spec.series.map((s) => s.color) },
-          legend: {
-            symbolType: 'stroke',
-            symbolSize: 400,
-            columns: legend.columns,
-            labelLimit: legend.labelLimit,
-          },
-        },
-        strokeDash: {
-          ...series,
-          scale: { domain: names, range: spec.series.map((s) => (s.dashed ? DASH : SOLID)) },
-        },
-      },
-      layer: [
-        { mark: { type: 'line', strokeWidth: 2, invalid: 'break-paths-show-domains' } },
-        { mark: { type: 'point', filled: true, size: 30, opacity: 1 }, encoding: { strokeDash: { value: SOLID } } },
-      ],
+    params: {
+      height,
+      font: fontFamily,
+      titleLines: title.lines,
+      subtitle: spec.yTitle,
+      data: spec.series.flatMap((series) =>
+        spec.xLabels.map((label, index) => ({ label, series: series.name, value: series.values[index] ?? null })),
+      ),
+      xOrder: [...spec.xLabels],
+      xLabelLimit: xLabels.labelLimit,
+      xLabelOverlap: xLabels.labelOverlap,
+      names,
+      colors: spec.series.map((series) => series.color),
+      dashes: spec.series.map((series) => (series.dashed ? DASH : SOLID)),
+      legendColumns: legend.columns,
+      legendLabelLimit: legend.labelLimit,
     },
   };
 }
