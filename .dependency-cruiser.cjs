@@ -12,11 +12,11 @@ module.exports = {
     {
       name: 'core-imports-no-outer-layer',
       comment:
-        'functions/core is the pure centre: the adapters, render, sql, CLI, handlers, the lake generator and infra ' +
+        'functions/core is the pure centre: the adapters, render, sql, CLI, handlers, the generators and infra ' +
         'depend on it, never the other way round. Declare a port in core/ports.ts instead.',
       severity: 'error',
       from: { path: '^functions/core/' },
-      to: { path: '^(functions/(adapters|render|sql|cli|handlers|lakegen)/|infra/)' },
+      to: { path: '^(functions/(adapters|render|sql|cli|handlers|lakegen|chartgen)/|infra/)' },
     },
     {
       name: 'core-does-no-io',
@@ -82,6 +82,22 @@ module.exports = {
       severity: 'error',
       from: { path: '^infra/' },
       to: { path: '^functions/lakegen/' },
+    },
+    {
+      name: 'only-chart-generator-imports-vega-lite',
+      comment:
+        'The charts fill Vega templates compiled from Vega-Lite at build time (functions/chartgen, npm run ' +
+        'charts:compile): no Lambda bundle and no CLI run loads the compiler. Tests may, to check the templates.',
+      severity: 'error',
+      from: { path: '^(functions|infra|bin)/', pathNot: '^functions/chartgen/' },
+      to: { path: '^node_modules/vega-lite/' },
+    },
+    {
+      name: 'runtime-imports-no-chart-generator',
+      comment: 'functions/chartgen is a build step (it imports vega-lite); what runs reports fills its output.',
+      severity: 'error',
+      from: { path: '^(functions/(core|sql|render|adapters|handlers|cli|lakegen)/|infra/|bin/)' },
+      to: { path: '^functions/chartgen/' },
     },
     {
       name: 'code-imports-no-tool',

@@ -47,6 +47,22 @@ const PROBES = [
     expected: ['functions/lakegen/generate-lake.ts infra-imports-no-lake-generator'],
   },
   {
+    path: `functions/render/layer-probe-${RUN}-vega-lite.ts`,
+    imports: ['vega-lite'],
+    expected: ['node_modules/vega-lite/build/index.d.ts only-chart-generator-imports-vega-lite'],
+  },
+  {
+    path: `functions/cli/layer-probe-${RUN}-chartgen.ts`,
+    imports: ['#chartgen/vega-templates.ts'],
+    expected: ['functions/chartgen/vega-templates.ts runtime-imports-no-chart-generator'],
+  },
+  {
+    // The chart generator compiles Vega-Lite from the render layer's layouts.
+    path: `functions/chartgen/layer-probe-${RUN}-allowed.ts`,
+    imports: ['vega-lite', '#render/charts/chart-theme.ts'],
+    expected: [],
+  },
+  {
     // What the core may import: itself and the reference data.
     path: `functions/core/layer-probe-${RUN}-allowed.ts`,
     imports: ['#core/errors.ts', '../../reference/index.ts'],
