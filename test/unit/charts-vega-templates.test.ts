@@ -10,7 +10,7 @@ import type { ChartSpec } from '#render/charts/chart-spec.ts';
 import { CHART_VARIANTS, variantKey } from '#render/charts/chart-variants.ts';
 import { BUNDLED_CHART_FONT, chartLayout } from '#render/charts/draw-chart.ts';
 import { loadFontMetrics } from '#render/charts/font-metrics.ts';
-import { fillVegaTemplate, type VegaTemplate } from '#render/charts/vega-template.ts';
+import { fillVegaTemplate, numberSlot, slotMarker, type VegaTemplate } from '#render/charts/vega-template.ts';
 import committedTemplates from '#render/charts/vega-templates.json' with { type: 'json' };
 import { CHART_VARIANT_SPECS } from '../support/chart-variants.ts';
 import { provinceModel, smallHqModel } from './render-models.ts';
@@ -50,4 +50,61 @@ describe('compiled chart templates', () => {
       expect(JSON.stringify(filled)).toBe(compiled);
     },
   );
+});
+
+describe('fillVegaTemplate', () => {
+  const template: VegaTemplate = {
+    numberSlots: { [String(numberSlot(0))]: 'height' },
+    vega: {
+      height: numberSlot(0),
+      title: [slotMarker('title')],
+      font: slotMarker('font'),
+      transform: [
+        { expr: `datum["label"]===${JSON.stringify(slotMarker('order'))} ? 0 : 1` },
+        { expr: `indexof([${JSON.stringify(slotMarker('order'))}], datum['label'])` },
+        { signal: `format(datum["value"], ${JSON.stringify(slotMarker('format'))})` },
+      ],
+    },
+  };
+
+  it('writes each slot as Vega-Lite writes the value, sort orders spelled out', () => {
+    const filled = fillVegaTemplate(template, {
+      height: 312,
+      title: ['Two', 'lines'],
+      font: 'Chart Sans',
+      order: ['a', 'b\n"c"'],
+      format: '~%',
+    });
+
+    expect(filled).toEqual({
+      height: 312,
+      title: ['Two', 'lines'],
+      font: 'Chart Sans',
+      transform: [
+        { expr: 'datum["label"]==="a" ? 0 : datum["label"]==="b\\n\\"c\\"" ? 1 : 2' },
+        { expr: 'indexof(["a","b\\n\\"c\\""], datum[\'label\'])' },
+        { signal: 'format(datum["value"], "~%")' },
+      ],
+    });
+  });
+
+  it('never reads a filled-in text as a slot', () => {
+    const filled = fillVegaTemplate(template, {
+      height: 1,
+      title: [slotMarker('font')],
+      font: slotMarker('height'),
+      order: [slotMarker('format')],
+      format: ',~f',
+    }) as { title: unknown; font: unknown; transform: { expr?: string }[] };
+
+    expect(filled.title).toEqual([slotMarker('font')]);
+    expect(filled.font).toBe(slotMarker('height'));
+    expect(filled.transform[0]!.expr).toBe(`datum["label"]===${JSON.stringify(slotMarker('format'))} ? 0 : 1`);
+  });
+
+  it('refuses a template slot the values do not fill, naming it', () => {
+    expect(() => fillVegaTemplate(template, { height: 1, title: [], font: 'x', order: [] })).toThrow(
+      /slot "format" that no value fills/,
+    );
+  });
 });

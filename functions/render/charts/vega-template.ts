@@ -35,12 +35,17 @@ export function numberSlot(index: number): number {
   return 987_000_000.125 + index;
 }
 
-const MARKER = new RegExp(`^${OPEN}([A-Za-z]+)${CLOSE}$`);
-/** A list slot inside an expression, e.g. Vega-Lite's `indexof(["a","b"], datum['f'])`. */
-const QUOTED_LIST_MARKER = new RegExp(`\\["${OPEN}([A-Za-z]+)${CLOSE}"\\]`, 'g');
-const QUOTED_MARKER = new RegExp(`"${OPEN}([A-Za-z]+)${CLOSE}"`, 'g');
-/** Vega-Lite's sort-index expression for a one-entry sort order whose entry is a marker. */
-const SORT_INDEX = new RegExp(`(datum\\[[^\\]]+\\])==="${OPEN}([A-Za-z]+)${CLOSE}" \\? 0 : 1`, 'g');
+const NAME = '([A-Za-z]+)';
+const MARKER = new RegExp(`^${OPEN}${NAME}${CLOSE}$`);
+/**
+ * A slot inside an expression, in one pass (so that a filled-in text is never read as a marker):
+ * Vega-Lite's sort-index test of a one-entry order, a list (`indexof(["a","b"], datum['f'])`),
+ * or a quoted string.
+ */
+const IN_EXPRESSION = new RegExp(
+  `(datum\\[[^\\]]+\\])==="${OPEN}${NAME}${CLOSE}" \\? 0 : 1|\\["${OPEN}${NAME}${CLOSE}"\\]|"${OPEN}${NAME}${CLOSE}"`,
+  'g',
+);
 
 /** The template's Vega with every slot filled; fails, naming it, on a slot the values lack. */
 export function fillVegaTemplate(template: VegaTemplate, values: SlotValues): object {
@@ -53,12 +58,14 @@ export function fillVegaTemplate(template: VegaTemplate, values: SlotValues): ob
     const whole = MARKER.exec(text);
     if (whole) return slotValue(whole[1]!);
     if (!text.includes(OPEN)) return text;
-    return text
-      .replace(SORT_INDEX, (_, field: string, name: string) =>
-        sortIndexExpression(field, listOf(name, slotValue(name))),
-      )
-      .replace(QUOTED_LIST_MARKER, (_, name: string) => JSON.stringify(listOf(name, slotValue(name))))
-      .replace(QUOTED_MARKER, (_, name: string) => JSON.stringify(slotValue(name)));
+    return text.replace(
+      IN_EXPRESSION,
+      (_, sortField?: string, sortName?: string, listName?: string, stringName?: string) => {
+        if (sortField !== undefined) return sortIndexExpression(sortField, listOf(sortName!, slotValue(sortName!)));
+        if (listName !== undefined) return JSON.stringify(listOf(listName, slotValue(listName)));
+        return JSON.stringify(slotValue(stringName!));
+      },
+    );
   };
   const fill = (node: unknown): unknown => {
     if (typeof node === 'string') return fillString(node);
