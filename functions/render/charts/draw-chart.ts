@@ -1,8 +1,8 @@
 // Draws a chart spec as a PNG for an inline mail image: the layout's values filled into its
 // variant's Vega template (compiled from Vega-Lite at build time), Vega to SVG in Node (no
-// browser), then resvg to PNG at twice the display size. Text uses only the bundled subset font, never a
-// system font, so the same spec gives the same bytes on every machine and in Lambda, and a label
-// the font cannot draw fails here, by name, instead of mailing boxes.
+// browser), then resvg to PNG at twice the display size. Text uses only the bundled subset font,
+// never a system font, so the same spec gives the same bytes on every machine and in Lambda, and
+// a label the font cannot draw fails here, by name, instead of mailing boxes.
 import { fileURLToPath } from 'node:url';
 import { renderAsync } from '@resvg/resvg-js';
 import { assetUrl } from '#asset-root';
