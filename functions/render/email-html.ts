@@ -1,9 +1,11 @@
-// Mail clients drop <style> blocks or parts of them, so the mail HTML carries its CSS inline
-// (juice). Only the rules that cannot be inline stay in a <style> block: the media queries for
-// phones and for dark mode, which override the inline styles with !important.
+// Mail clients drop <style> blocks or parts of them, so the mail HTML carries its CSS inline.
+// The inlining is done once, at build time, on the email templates (scripts/inline-mail-css.ts
+// runs juice and writes templates/email-inlined/); only the rules that cannot be inline stay in
+// a <style> block: the media queries for phones and for dark mode, which override the inline
+// styles with !important.
 //
 // Gmail clips a message whose HTML passes about 102 KB, and a full headquarters week has some
-// 550 table cells, each with the same long inline style. After inlining, the HTML is slimmed
+// 550 table cells, each with the same long inline style. After rendering, the HTML is slimmed
 // without changing what any client shows:
 // - each style attribute is written without the spaces and the last semicolon juice leaves;
 // - a cell's inline text-align or vertical-align that juice also wrote as an align or valign
@@ -13,21 +15,8 @@
 //   work when juice inlined them), except "content", where the correction notice goes;
 // - the <style> block loses its comments, indentation and spaces, and the line breaks between
 //   blocks and table parts go (white space there shows in no client).
-import juice from 'juice';
-
-export function inlineEmailCss(html: string): string {
-  const inlined = juice(html, {
-    preserveMediaQueries: true,
-    removeStyleTags: true,
-    preserveImportant: false,
-    // Width and align attributes beside the inline CSS, for Outlook's Word engine.
-    applyWidthAttributes: true,
-    // Not heights: the CSS height is "auto" (charts scale with the width), no valid attribute.
-    applyHeightAttributes: false,
-    applyAttributesTableElements: true,
-  });
-  return slimMailHtml(inlined);
-}
+// It stays at run time: it works on the rendered HTML (white space from loops, the classes of
+// every row), a few regular expressions over the text, far cheaper than parsing it.
 
 /** Classes kept even when no CSS names them: correction-notice.ts finds the content cell by it. */
 const ANCHOR_CLASSES: ReadonlySet<string> = new Set(['content']);
