@@ -2,7 +2,7 @@
 // listed too; the measured bundles are built here with esbuild's JS API in two variants:
 //   deployed      the options of infra/constructs/briefing-function.ts (the AWS SDK inside the
 //                 bundle, names kept, the createRequire banner, native packages left external,
-//                 cheerio aliased to its htmlparser2-only entry point, vega to vega-util:
+//                 vega aliased to vega-util:
 //                 BUNDLE_ALIASES, resolved from the working directory, so run it from the root)
 //   sdk-external  the same with the AWS SDK left to the Lambda runtime's copy (what the bundle
 //                 would weigh with bundleAwsSDK: false)

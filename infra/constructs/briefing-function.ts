@@ -24,15 +24,14 @@ export type NativePackage = '@resvg/resvg-js';
 
 /**
  * The esbuild settings of every handler bundle, exported so that the benchmark builds the same
- * bundles it measures. juice parses with htmlparser2 only (it always passes cheerio's xml
- * options), so cheerio's htmlparser2-only entry point is the same code path without parse5,
- * undici and iconv-lite: about 600 kB less in the Deliver bundle and a faster cold start.
+ * bundles it measures. (No bundle carries juice and cheerio any more: the mail CSS is inlined at
+ * build time, scripts/inline-mail-css.ts, so the alias of cheerio to its slim entry point went.)
  * The charts load only the Vega modules they use (functions/render/charts/vega-runtime.ts), but
  * vega-lite's build imports four helpers of vega-util through the umbrella `vega` package, which
  * registers every transform (geo, force, hierarchy, ...): pointing `vega` at vega-util keeps
  * them out, about 130 kB less in Deliver. Nothing else in a bundle imports `vega`.
  */
-export const BUNDLE_ALIASES: Readonly<Record<string, string>> = { cheerio: 'cheerio/slim', vega: 'vega-util' };
+export const BUNDLE_ALIASES: Readonly<Record<string, string>> = { vega: 'vega-util' };
 export const BUNDLE_TARGET = 'node22';
 /** CommonJS dependencies inside an ESM bundle still call require() for Node built-ins. */
 export const ESM_REQUIRE_BANNER =
