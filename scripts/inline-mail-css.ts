@@ -18,6 +18,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import juice from 'juice';
+import { compactCss, slimMailTags } from '../functions/render/email-html.ts';
 
 /** The juice settings the mail has always been inlined with. */
 export const MAIL_JUICE_OPTIONS: juice.Options = {
@@ -140,13 +141,15 @@ export function inlineMailTemplates(templatesDir: string): Map<string, string> {
     },
   );
   if (keptCss.length !== 1) throw new Error(`the inlined email layout has ${keptCss.length} <style> blocks, not one`);
+  // The tags are slimmed here too (email-html.ts): each depends only on itself and the kept CSS.
+  const css = keptCss[0]!;
   const files = new Map<string, string>([
-    ['layouts/email.hbs', GENERATED_HEADER + layoutWithoutCss],
-    [`partials/${KEPT_STYLES_PARTIAL}.hbs`, GENERATED_HEADER + keptCss[0]],
+    ['layouts/email.hbs', GENERATED_HEADER + slimMailTags(layoutWithoutCss, css)],
+    [`partials/${KEPT_STYLES_PARTIAL}.hbs`, GENERATED_HEADER + compactCss(css)],
   ]);
   for (const [name, body] of [...inlinedPartials].sort(([a], [b]) => a.localeCompare(b))) {
     const path = reports.has(name) ? `reports/${name}.html.hbs` : `partials/${name}.hbs`;
-    files.set(path, GENERATED_HEADER + body);
+    files.set(path, GENERATED_HEADER + slimMailTags(body, css));
   }
   return files;
 }

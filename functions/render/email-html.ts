@@ -15,8 +15,8 @@
 //   work when juice inlined them), except "content", where the correction notice goes;
 // - the <style> block loses its comments, indentation and spaces, and the line breaks between
 //   blocks and table parts go (white space there shows in no client).
-// It stays at run time: it works on the rendered HTML (white space from loops, the classes of
-// every row), a few regular expressions over the text, far cheaper than parsing it.
+// The tags and the <style> block are slimmed at build time with the inlining (slimMailTags,
+// compactCss); only the white space, which the templates' loops write, is removed at run time.
 
 /** Classes kept even when no CSS names them: correction-notice.ts finds the content cell by it. */
 const ANCHOR_CLASSES: ReadonlySet<string> = new Set(['content']);
@@ -29,14 +29,22 @@ const ATTRIBUTE = /\s+([^\s"'>/=]+)(?:\s*=\s*"([^"]*)")?/g;
 /** The mail HTML after juice, smaller and showing the same in every client (see above). */
 export function slimMailHtml(html: string): string {
   const css = [...html.matchAll(STYLE_BLOCK)].map((match) => match[1] ?? '').join('\n');
+  return withoutLayoutWhitespace(slimMailTags(html, css)).replace(STYLE_BLOCK, (block, body: string) =>
+    block.replace(body, compactCss(body)),
+  );
+}
+
+/**
+ * The slimming of the tags alone (style, align, class), given the CSS of the <style> block. It
+ * depends only on each tag, so scripts/inline-mail-css.ts applies it to the inlined templates
+ * at build time, and the renderer only removes the white space (withoutLayoutWhitespace).
+ */
+export function slimMailTags(html: string, css: string): string {
   const usedClasses = new Set([...css.matchAll(/\.(-?[_a-zA-Z][\w-]*)/g)].map((match) => match[1]!));
-  const slimmed = html.replace(START_TAG, (tag, name: string, attributes: string, selfClosing: string) => {
+  return html.replace(START_TAG, (tag, name: string, attributes: string, selfClosing: string) => {
     const slim = slimAttributes(name.toLowerCase(), attributes, usedClasses);
     return slim === null ? tag : `<${name}${slim}${selfClosing ? ' /' : ''}>`;
   });
-  return withoutLayoutWhitespace(slimmed).replace(STYLE_BLOCK, (block, body: string) =>
-    block.replace(body, compactCss(body)),
-  );
 }
 
 /** Elements whose start or end makes the white space next to it invisible (blocks and table parts). */
@@ -69,7 +77,7 @@ const TAG_THEN_SPACE =
   /(<\/?([a-zA-Z][a-zA-Z0-9]*)(?:\s+[^\s"'>/=]+(?:\s*=\s*"[^"]*")?)*\s*\/?>)\s+(?=<\/?([a-zA-Z][a-zA-Z0-9]*)[\s/>])/g;
 
 /** The line breaks between tags where no client shows them: beside a block or a table part. */
-function withoutLayoutWhitespace(html: string): string {
+export function withoutLayoutWhitespace(html: string): string {
   return html.replace(TAG_THEN_SPACE, (whole, tag: string, before: string, after: string) =>
     BLOCK_ELEMENTS.has(before.toLowerCase()) || BLOCK_ELEMENTS.has(after.toLowerCase()) ? tag : whole,
   );
@@ -154,7 +162,7 @@ function declarationsOf(style: string): Declaration[] {
 }
 
 /** The preserved media queries without comments, indentation and line breaks. */
-function compactCss(css: string): string {
+export function compactCss(css: string): string {
   return css
     .replace(/\/\*[\s\S]*?\*\//g, '')
     .replace(/\s+/g, ' ')
