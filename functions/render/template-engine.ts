@@ -1,7 +1,9 @@
-// The Handlebars side of rendering: two isolated instances (never the global one), one for HTML
-// (escaping on, so model text such as a plan code arrives as text) and one for the plain-text
-// part (escaping off: entities would be noise in a terminal). Both get the same helpers, so a
-// figure reads the same in either part. Templates and partials are read once, at creation.
+// The Handlebars side of rendering: isolated instances (never the global one), for HTML (escaping
+// on, so model text such as a plan code arrives as text) and for the plain-text part (escaping
+// off: entities would be noise in a terminal). The mail HTML has an HTML instance of its own,
+// on the email templates whose CSS was inlined at build time (scripts/inline-mail-css.ts).
+// All get the same helpers, so a figure reads the same in every part. Templates and partials
+// are read once, at creation.
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,8 +99,8 @@ function hbsFiles(dir: string): string[] {
     .sort();
 }
 
-/** Where the email templates with their CSS inlined live (scripts/inline-mail-css.ts writes them). */
-const INLINED_EMAIL_DIR = 'email-inlined';
+/** The folder of the templates dir with the email templates, CSS inlined (scripts/inline-mail-css.ts writes it). */
+export const INLINED_EMAIL_DIR = 'email-inlined';
 
 /**
  * One isolated instance: its helpers, the partials of one folder and the report bodies of one

@@ -9,13 +9,13 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Briefing, HqWeeklyBriefing } from '#core/report-model.ts';
 import { createBriefingRenderer } from '#render/briefing-renderer.ts';
-import { DEFAULT_TEMPLATES_DIR } from '#render/template-engine.ts';
-import { INLINED_DIR_NAME, inlineMailTemplates } from '../../scripts/inline-mail-css.ts';
+import { DEFAULT_TEMPLATES_DIR, INLINED_EMAIL_DIR } from '#render/template-engine.ts';
+import { inlineMailTemplates } from '../../scripts/inline-mail-css.ts';
 import { fakeDrawChart, mailHtmlInlinedAtRunTime } from '../support/mail-inlining-reference.ts';
 import { fullHqModel, hqModelWithNulls, provinceModel, smallHqModel } from './render-models.ts';
 
 function committedInlinedTemplates(): Map<string, string> {
-  const dir = join(DEFAULT_TEMPLATES_DIR, INLINED_DIR_NAME);
+  const dir = join(DEFAULT_TEMPLATES_DIR, INLINED_EMAIL_DIR);
   return new Map(
     readdirSync(dir, { recursive: true, withFileTypes: true })
       .filter((entry) => entry.isFile())
