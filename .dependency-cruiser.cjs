@@ -61,6 +61,17 @@ module.exports = {
       to: { path: '^functions/(cli|handlers)/' },
     },
     {
+      name: 'runtime-imports-no-css-inliner',
+      comment:
+        'The mail CSS is inlined once, at build time, by scripts/inline-mail-css.ts (npm run build:mail-css): ' +
+        'nothing under functions/ (the CLI and the Lambdas) imports juice or its HTML parser, so no bundle carries them.',
+      severity: 'error',
+      from: { path: '^functions/' },
+      to: {
+        path: '^node_modules/(juice|cheerio|cheerio-select|htmlparser2|css-select|domhandler|domutils|mensch|web-resource-inliner)/',
+      },
+    },
+    {
       name: 'runtime-imports-no-lake-generator',
       comment: 'functions/lakegen is a test-data tool: nothing that runs reports (and no Lambda bundle) may import it.',
       severity: 'error',

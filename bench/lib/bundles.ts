@@ -1,9 +1,8 @@
 // Lambda bundle sizes and module load times. If a synthesised cdk.out/ exists its assets are
 // listed too; the measured bundles are built here with esbuild's JS API in two variants:
 //   deployed      the options of infra/constructs/briefing-function.ts (the AWS SDK inside the
-//                 bundle, names kept, the createRequire banner, native packages left external,
-//                 cheerio aliased to its htmlparser2-only entry point:
-//                 BUNDLE_ALIASES, resolved from the working directory, so run it from the root)
+//                 bundle, names kept, the createRequire banner, native packages left external;
+//                 resolved from the working directory, so run it from the root)
 //   sdk-external  the same with the AWS SDK left to the Lambda runtime's copy (what the bundle
 //                 would weigh with bundleAwsSDK: false)
 // Each bundle's import() is then timed in fresh Node processes.
@@ -14,7 +13,11 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
-import { BUNDLE_ALIASES, BUNDLE_TARGET, ESM_REQUIRE_BANNER } from '../../infra/constructs/briefing-function.ts';
+import {
+  BUNDLE_TARGET,
+  ESM_REQUIRE_BANNER,
+  UNREACHED_CREDENTIAL_PROVIDERS,
+} from '../../infra/constructs/briefing-function.ts';
 import { type Summary, summarise } from './stats.ts';
 
 const run = promisify(execFile);
@@ -44,8 +47,8 @@ export interface BundleReport {
   readonly besideBundle: Record<string, number>;
 }
 
-/** Native packages cannot be inlined: infra copies them beside the bundle. */
-const NATIVE = ['@resvg/resvg-js', '@duckdb/*'];
+/** Left out of every bundle: native packages (infra copies them beside it) and the unreached credential providers. */
+const NATIVE = ['@resvg/resvg-js', '@duckdb/*', ...UNREACHED_CREDENTIAL_PROVIDERS];
 /** What infra copies beside each handler's bundle (see infra/stacks/briefings-stack.ts). */
 const BESIDE: Record<string, readonly string[]> = {
   'prepare.ts': ['functions/sql/metrics', 'functions/sql/fragments'],
@@ -116,7 +119,6 @@ async function bundle(repoRoot: string, handler: string, variant: BundleVariant,
     mainFields: ['module', 'main'],
     minify: true,
     keepNames: true,
-    alias: BUNDLE_ALIASES,
     banner: { js: ESM_REQUIRE_BANNER },
     external,
     tsconfig: join(repoRoot, 'tsconfig.json'),

@@ -8,7 +8,7 @@ import type { Briefing, Locale } from '#core/report-model.ts';
 import { asBriefing } from './briefing-guard.ts';
 import { chartSpecsOf } from './chart-specs.ts';
 import type { ChartImage, ChartSpec } from './charts/chart-spec.ts';
-import { inlineEmailCss } from './email-html.ts';
+import { withoutLayoutWhitespace } from './email-html.ts';
 import { renderContextOf } from './render-context.ts';
 import { loadTemplates } from './template-engine.ts';
 import { briefingView, type PlacedChart } from './view-model.ts';
@@ -63,7 +63,8 @@ export function createBriefingRenderer(options: BriefingRendererOptions = {}): B
         ).charts,
       };
       return {
-        html: inlineEmailCss(templates.email(mailView)),
+        // The email templates carry their CSS inline, slimmed, already (scripts/inline-mail-css.ts).
+        html: withoutLayoutWhitespace(templates.email(mailView)),
         pageHtml: templates.page(pageView),
         text: templates.text(mailView),
         images: drawn.map(({ image }) => ({

@@ -1,10 +1,12 @@
-// Mail clients drop <style> blocks or parts of them, so the mail HTML carries its CSS inline
-// (juice). Only the rules that cannot be inline stay in a <style> block: the media queries for
-// phones and for dark mode, which override the inline styles with !important.
+// Mail clients drop <style> blocks or parts of them, so the mail HTML carries its CSS inline.
+// The inlining is done once, at build time, on the email templates (scripts/inline-mail-css.ts
+// runs juice and writes templates/email-inlined/); only the rules that cannot be inline stay in
+// a <style> block: the media queries for phones and for dark mode, which override the inline
+// styles with !important.
 //
 // Gmail clips a message whose HTML passes about 102 KB, and a full headquarters week has some
-// 550 table cells, each with the same long inline style. After inlining, the HTML is slimmed
-// without changing what any client shows:
+// 550 table cells, each with the same long inline style. The HTML is slimmed without changing
+// what any client shows:
 // - each style attribute is written without the spaces and the last semicolon juice leaves;
 // - a cell's inline text-align or vertical-align that juice also wrote as an align or valign
 //   attribute is dropped from the style: the attribute says the same in fewer bytes, and every
@@ -13,21 +15,8 @@
 //   work when juice inlined them), except "content", where the correction notice goes;
 // - the <style> block loses its comments, indentation and spaces, and the line breaks between
 //   blocks and table parts go (white space there shows in no client).
-import juice from 'juice';
-
-export function inlineEmailCss(html: string): string {
-  const inlined = juice(html, {
-    preserveMediaQueries: true,
-    removeStyleTags: true,
-    preserveImportant: false,
-    // Width and align attributes beside the inline CSS, for Outlook's Word engine.
-    applyWidthAttributes: true,
-    // Not heights: the CSS height is "auto" (charts scale with the width), no valid attribute.
-    applyHeightAttributes: false,
-    applyAttributesTableElements: true,
-  });
-  return slimMailHtml(inlined);
-}
+// The tags and the <style> block are slimmed at build time with the inlining (slimMailTags,
+// compactCss); only the white space, which the templates' loops write, is removed at run time.
 
 /** Classes kept even when no CSS names them: correction-notice.ts finds the content cell by it. */
 const ANCHOR_CLASSES: ReadonlySet<string> = new Set(['content']);
@@ -37,17 +26,28 @@ const STYLE_BLOCK = /<style\b[^>]*>([\s\S]*?)<\/style>/gi;
 const START_TAG = /<([a-zA-Z][a-zA-Z0-9]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*"[^"]*")?)*)\s*(\/?)>/g;
 const ATTRIBUTE = /\s+([^\s"'>/=]+)(?:\s*=\s*"([^"]*)")?/g;
 
-/** The mail HTML after juice, smaller and showing the same in every client (see above). */
+/**
+ * The mail HTML after juice, smaller and showing the same in every client (see above): all the
+ * steps at once, as they were run after juice at run time (the tests' reference).
+ */
 export function slimMailHtml(html: string): string {
   const css = [...html.matchAll(STYLE_BLOCK)].map((match) => match[1] ?? '').join('\n');
+  return withoutLayoutWhitespace(slimMailTags(html, css)).replace(STYLE_BLOCK, (block, body: string) =>
+    block.replace(body, compactCss(body)),
+  );
+}
+
+/**
+ * The slimming of the tags alone (style, align, class), given the CSS of the <style> block. It
+ * depends only on each tag, so scripts/inline-mail-css.ts applies it to the inlined templates
+ * at build time, and the renderer only removes the white space (withoutLayoutWhitespace).
+ */
+export function slimMailTags(html: string, css: string): string {
   const usedClasses = new Set([...css.matchAll(/\.(-?[_a-zA-Z][\w-]*)/g)].map((match) => match[1]!));
-  const slimmed = html.replace(START_TAG, (tag, name: string, attributes: string, selfClosing: string) => {
+  return html.replace(START_TAG, (tag, name: string, attributes: string, selfClosing: string) => {
     const slim = slimAttributes(name.toLowerCase(), attributes, usedClasses);
     return slim === null ? tag : `<${name}${slim}${selfClosing ? ' /' : ''}>`;
   });
-  return withoutLayoutWhitespace(slimmed).replace(STYLE_BLOCK, (block, body: string) =>
-    block.replace(body, compactCss(body)),
-  );
 }
 
 /** Elements whose start or end makes the white space next to it invisible (blocks and table parts). */
@@ -80,7 +80,7 @@ const TAG_THEN_SPACE =
   /(<\/?([a-zA-Z][a-zA-Z0-9]*)(?:\s+[^\s"'>/=]+(?:\s*=\s*"[^"]*")?)*\s*\/?>)\s+(?=<\/?([a-zA-Z][a-zA-Z0-9]*)[\s/>])/g;
 
 /** The line breaks between tags where no client shows them: beside a block or a table part. */
-function withoutLayoutWhitespace(html: string): string {
+export function withoutLayoutWhitespace(html: string): string {
   return html.replace(TAG_THEN_SPACE, (whole, tag: string, before: string, after: string) =>
     BLOCK_ELEMENTS.has(before.toLowerCase()) || BLOCK_ELEMENTS.has(after.toLowerCase()) ? tag : whole,
   );
@@ -165,7 +165,7 @@ function declarationsOf(style: string): Declaration[] {
 }
 
 /** The preserved media queries without comments, indentation and line breaks. */
-function compactCss(css: string): string {
+export function compactCss(css: string): string {
   return css
     .replace(/\/\*[\s\S]*?\*\//g, '')
     .replace(/\s+/g, ' ')

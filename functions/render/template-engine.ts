@@ -1,7 +1,9 @@
-// The Handlebars side of rendering: two isolated instances (never the global one), one for HTML
-// (escaping on, so model text such as a plan code arrives as text) and one for the plain-text
-// part (escaping off: entities would be noise in a terminal). Both get the same helpers, so a
-// figure reads the same in either part. Templates and partials are read once, at creation.
+// The Handlebars side of rendering: isolated instances (never the global one), for HTML (escaping
+// on, so model text such as a plan code arrives as text) and for the plain-text part (escaping
+// off: entities would be noise in a terminal). The mail HTML has an HTML instance of its own,
+// on the email templates whose CSS was inlined at build time (scripts/inline-mail-css.ts).
+// All get the same helpers, so a figure reads the same in every part. Templates and partials
+// are read once, at creation.
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,14 +76,16 @@ function registerHelpers(hbs: Instance, locale: Locale): void {
     guidanceReasons: (reasons: readonly string[]) =>
       reasons.map((reason) => t(`guidance.reasons.${reason}`)).join(t('words.and')),
     isPositive: (value: unknown) => typeof value === 'number' && value > 0,
-    /** A column heading that may wrap between words but never inside "port-ins". */
-    keepWhole: (text: string) =>
+    /**
+     * A column heading that may wrap between words but never inside "port-ins": the block is the
+     * markup of one hyphenated word, {{#keepWhole (t "...")}}<span class="fig">{{this}}</span>{{/keepWhole}},
+     * written in the template so that the mail's CSS inlining (at build time) sees it.
+     */
+    keepWhole: (text: string, options: Handlebars.HelperOptions) =>
       new hbs.SafeString(
         text
           .split(' ')
-          .map((word) =>
-            word.includes('-') ? `<span class="fig">${hbs.escapeExpression(word)}</span>` : hbs.escapeExpression(word),
-          )
+          .map((word) => (word.includes('-') ? options.fn(word) : hbs.escapeExpression(word)))
           .join(' '),
       ),
     /** A rule line of a display width, for text headings: {{rule 72}} or {{rule 72 "="}}. */
@@ -95,10 +99,18 @@ function hbsFiles(dir: string): string[] {
     .sort();
 }
 
+/** The folder of the templates dir with the email templates, CSS inlined (scripts/inline-mail-css.ts writes it). */
+export const INLINED_EMAIL_DIR = 'email-inlined';
+
+/**
+ * One isolated instance: its helpers, the partials of one folder and the report bodies of one
+ * folder (the source templates, or the email ones with their CSS inlined at build time).
+ */
 function createInstance(
-  templatesDir: string,
   locale: Locale,
   flavour: 'html' | 'text',
+  partialsDir: string,
+  reportsDir: string,
 ): { hbs: Instance; compile(file: string): Template } {
   const hbs = Handlebars.create();
   // strict: a field a template names must exist in the view (null is fine), so a typo fails loudly.
@@ -106,20 +118,37 @@ function createInstance(
   const compile = (file: string): Template => hbs.compile<BriefingView>(readFileSync(file, 'utf8'), options);
   registerHelpers(hbs, locale);
   if (flavour === 'text') registerTextHelpers(hbs);
-  const partialsDir = join(templatesDir, 'partials', flavour);
   for (const name of hbsFiles(partialsDir))
     hbs.registerPartial(basename(name, '.hbs'), compile(join(partialsDir, name)));
-  const reportsDir = join(templatesDir, 'reports');
   for (const name of hbsFiles(reportsDir).filter((file) => file.endsWith(`.${flavour}.hbs`))) {
     hbs.registerPartial(basename(name, `.${flavour}.hbs`), compile(join(reportsDir, name)));
   }
   return { hbs, compile };
 }
 
-export function loadTemplates(locale: Locale, templatesDir: string = DEFAULT_TEMPLATES_DIR): BriefingTemplates {
-  const html = createInstance(templatesDir, locale, 'html');
-  const text = createInstance(templatesDir, locale, 'text');
-  const email = html.compile(join(templatesDir, 'layouts', 'email.hbs'));
+export interface TemplateOptions {
+  /**
+   * The email from the source templates, its CSS not inlined: what the build-time inlining starts
+   * from (the tests compare the two). Never used to send.
+   * @default false
+   */
+  readonly emailBeforeInlining?: boolean;
+}
+
+export function loadTemplates(
+  locale: Locale,
+  templatesDir: string = DEFAULT_TEMPLATES_DIR,
+  options: TemplateOptions = {},
+): BriefingTemplates {
+  const reportsDir = join(templatesDir, 'reports');
+  const html = createInstance(locale, 'html', join(templatesDir, 'partials', 'html'), reportsDir);
+  const text = createInstance(locale, 'text', join(templatesDir, 'partials', 'text'), reportsDir);
+  const inlinedDir = join(templatesDir, INLINED_EMAIL_DIR);
+  const email = options.emailBeforeInlining
+    ? html.compile(join(templatesDir, 'layouts', 'email.hbs'))
+    : createInstance(locale, 'html', join(inlinedDir, 'partials'), join(inlinedDir, 'reports')).compile(
+        join(inlinedDir, 'layouts', 'email.hbs'),
+      );
   const page = html.compile(join(templatesDir, 'layouts', 'page.hbs'));
   const plain = text.compile(join(templatesDir, 'layouts', 'text.hbs'));
   return { email: (view) => email(view), page: (view) => page(view), text: (view) => plain(view) };

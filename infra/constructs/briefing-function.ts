@@ -24,15 +24,24 @@ export type NativePackage = '@resvg/resvg-js';
 
 /**
  * The esbuild settings of every handler bundle, exported so that the benchmark builds the same
- * bundles it measures. juice parses with htmlparser2 only (it always passes cheerio's xml
- * options), so cheerio's htmlparser2-only entry point is the same code path without parse5,
- * undici and iconv-lite: about 600 kB less in the Deliver bundle and a faster cold start.
- * The charts load only the Vega modules they use (functions/render/charts/vega-runtime.ts) and
- * fill templates compiled from Vega-Lite at build time, so no bundle imports vega-lite, whose
- * build reached the umbrella `vega` (every transform: geo, force, hierarchy, ...).
+ * bundles it measures. No bundle carries juice or Vega-Lite: the mail CSS is inlined at build time
+ * (scripts/inline-mail-css.ts) and the charts fill Vega templates compiled from Vega-Lite at build
+ * time (functions/chartgen).
  */
-export const BUNDLE_ALIASES: Readonly<Record<string, string>> = { cheerio: 'cheerio/slim' };
 export const BUNDLE_TARGET = 'node22';
+/**
+ * The SDK's credential providers that a Lambda never reaches, left to the runtime's own copy of
+ * the SDK: Lambda puts the role's credentials in the environment, so the default chain stops at
+ * fromEnv, and the chain loads these (SSO, shared ini files, process, web identity, and the STS
+ * and SSO clients they use) only by import() after fromEnv has failed. About 100 kB of every
+ * bundle; test/infra/bundles.test.ts checks that they are only ever imported dynamically.
+ */
+export const UNREACHED_CREDENTIAL_PROVIDERS: readonly string[] = [
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-web-identity',
+];
 /** CommonJS dependencies inside an ESM bundle still call require() for Node built-ins. */
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __mnpCreateRequire } from 'node:module'; const require = __mnpCreateRequire(import.meta.url);";
@@ -130,8 +139,7 @@ export class BriefingFunction extends Construct {
         sourceMap: false,
         // The SDK clients travel in the bundle, at the versions the tests ran against.
         bundleAwsSDK: true,
-        externalModules: [...(props.nativePackages ?? [])],
-        esbuildArgs: { '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`) },
+        externalModules: [...(props.nativePackages ?? []), ...UNREACHED_CREDENTIAL_PROVIDERS],
         tsconfig: join(REPO_ROOT, 'tsconfig.json'),
         banner: ESM_REQUIRE_BANNER,
         commandHooks: {

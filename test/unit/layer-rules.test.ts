@@ -63,6 +63,14 @@ const PROBES = [
     expected: [],
   },
   {
+    path: `functions/render/layer-probe-${RUN}.ts`,
+    imports: ['juice', 'cheerio'],
+    expected: [
+      'node_modules/juice/index.js runtime-imports-no-css-inliner',
+      'node_modules/cheerio/dist/esm/index.d.ts runtime-imports-no-css-inliner',
+    ],
+  },
+  {
     // What the core may import: itself and the reference data.
     path: `functions/core/layer-probe-${RUN}-allowed.ts`,
     imports: ['#core/errors.ts', '../../reference/index.ts'],

@@ -1,0 +1,39 @@
+// The mail HTML as it was made before the CSS was inlined at build time: the source email
+// templates rendered, then juice at run time with the same settings, then the same slimming.
+// The tests hold the renderer's output (templates inlined by scripts/inline-mail-css.ts) to
+// this, byte for byte.
+import juice from 'juice';
+import type { Briefing, Locale } from '#core/report-model.ts';
+import { chartSpecsOf } from '#render/chart-specs.ts';
+import type { ChartImage, ChartSpec } from '#render/charts/chart-spec.ts';
+import { slimMailHtml } from '#render/email-html.ts';
+import { renderContextOf } from '#render/render-context.ts';
+import { loadTemplates } from '#render/template-engine.ts';
+import { briefingView } from '#render/view-model.ts';
+import { MAIL_JUICE_OPTIONS } from '../../scripts/inline-mail-css.ts';
+
+/** A stand-in chart drawer: the real spec's alt text and names, a few bytes of PNG. */
+export async function fakeDrawChart(spec: ChartSpec): Promise<ChartImage> {
+  return {
+    cid: `chart-${spec.id}@mnp-briefings`,
+    fileName: `chart-${spec.id}.png`,
+    content: new Uint8Array([137, 80, 78, 71]),
+    alt: spec.alt,
+    width: 600,
+    height: 300,
+  };
+}
+
+/** The mail HTML of a model with its CSS inlined by juice after rendering (the old way). */
+export async function mailHtmlInlinedAtRunTime(model: Briefing, locale: Locale, withCharts: boolean): Promise<string> {
+  const specs = withCharts ? chartSpecsOf(model, locale) : [];
+  const charts = await Promise.all(
+    specs.map(async (spec) => {
+      const image = await fakeDrawChart(spec);
+      return { spec, image, src: `cid:${image.cid}` };
+    }),
+  );
+  const view = briefingView(model, renderContextOf(model, locale), charts);
+  const source = loadTemplates(locale, undefined, { emailBeforeInlining: true }).email(view);
+  return slimMailHtml(juice(source, MAIL_JUICE_OPTIONS));
+}
