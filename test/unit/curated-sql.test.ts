@@ -2,8 +2,9 @@
 // and every curated metric query must parse as Trino (dt-sql-parser, Trino's own grammar).
 import { TrinoSQL } from 'dt-sql-parser';
 import { describe, expect, it } from 'vitest';
+import { CURATED_TABLES } from '#core/curated-tables.ts';
 import { METRIC_QUERIES } from '#core/ports.ts';
-import { CURATED_TABLES, compileCuratedBuild, compileCuratedMetricQuery, readsCurated } from '#sql/curated-catalog.ts';
+import { compileCuratedBuild, compileCuratedMetricQuery, readsCurated } from '#sql/curated-catalog.ts';
 
 const trino = new TrinoSQL();
 const errorsOf = (sql: string) =>

@@ -3,8 +3,8 @@
 // a curated table over the files of a scan window (typed even when no file is there).
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CURATED_SCAN_PARAMETERS, CURATED_TABLES, type CuratedTable } from '#core/curated-tables.ts';
 import type { QueryParameters } from '#core/ports.ts';
-import { CURATED_SCAN_PARAMETERS, CURATED_TABLES, type CuratedTable } from '#sql/curated-catalog.ts';
 
 export const RECORDS_FOLDER = '_built_from';
 

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CURATED_TABLES } from '#core/curated-tables.ts';
 import {
   batchDates,
   type CuratedUnit,
@@ -20,7 +21,7 @@ import {
 import { LakeError } from '#core/errors.ts';
 import type { QueryParameters } from '#core/ports.ts';
 import { lakeContract } from '#reference/index.ts';
-import { CURATED_TABLES, compileCuratedBuild } from '#sql/curated-catalog.ts';
+import { compileCuratedBuild } from '#sql/curated-catalog.ts';
 import { DuckDbEngine } from '../engine/duckdb.ts';
 import { assertLakeFolder } from '../lake/fs-lake.ts';
 import { RECORDS_FOLDER } from './curated-files.ts';
