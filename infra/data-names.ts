@@ -10,6 +10,10 @@ export interface DataNames {
   /** True when the lake bucket exists outside this app (context lakeBucketName). */
   readonly lakeBucketIsExternal: boolean;
   readonly archiveBucket: string;
+  /** The curated layer (docs/curated-layer.md): derived from the lake, never written into it (the lake may be read-only). */
+  readonly curatedBucket: string;
+  /** The folder of the curated table folders and their freshness records: the bucket is the layer's own. */
+  readonly curatedPrefix: string;
   readonly athenaResultsBucket: string;
   readonly accessLogsBucket: string;
   readonly ledgerTable: string;
@@ -25,6 +29,8 @@ export function dataNames(stage: Stage, lakeBucketName?: string): DataNames {
     lakeBucket: lakeBucketName ?? bucketName(stage, 'lake'),
     lakeBucketIsExternal: lakeBucketName !== undefined,
     archiveBucket: bucketName(stage, 'archive'),
+    curatedBucket: bucketName(stage, 'curated'),
+    curatedPrefix: '',
     athenaResultsBucket: bucketName(stage, 'athena-results'),
     accessLogsBucket: bucketName(stage, 'access-logs'),
     ledgerTable: `mnp-briefings-${stage}-delivery-ledger`,

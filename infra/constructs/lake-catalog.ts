@@ -43,6 +43,20 @@ export function monthRangeOf(dateRange: string): string {
   return `${first.slice(0, 7)},${last.startsWith('NOW') ? 'NOW' : last.slice(0, 7)}`;
 }
 
+/**
+ * The projection of a `dt` (Beijing date) or `month` partition column over the lake's date range:
+ * the raw tables and the curated ones (curated-catalog.ts) find their partitions the same way.
+ */
+export function partitionProjection(column: 'dt' | 'month', dateRange: string): glue.PartitionProjectionConfiguration {
+  return column === 'dt'
+    ? glue.PartitionProjectionConfiguration.date({ format: 'yyyy-MM-dd', ...rangeOf(dateRange) })
+    : glue.PartitionProjectionConfiguration.date({
+        format: 'yyyy-MM',
+        step: { interval: 1, intervalUnit: glue.DateIntervalUnit.MONTHS },
+        ...rangeOf(monthRangeOf(dateRange)),
+      });
+}
+
 export class LakeCatalog extends Construct {
   readonly database: glue.Database;
   readonly tables: Readonly<Record<LakeTable, glue.S3Table>>;
@@ -61,14 +75,7 @@ export class LakeCatalog extends Construct {
     const { columns, partition } = lakeContract[name];
     const column = partition.column;
     const location = `s3://${props.bucket.bucketName}/${props.prefix}${name}/`;
-    const projection =
-      column === 'dt'
-        ? glue.PartitionProjectionConfiguration.date({ format: 'yyyy-MM-dd', ...rangeOf(props.dateRange) })
-        : glue.PartitionProjectionConfiguration.date({
-            format: 'yyyy-MM',
-            step: { interval: 1, intervalUnit: glue.DateIntervalUnit.MONTHS },
-            ...rangeOf(monthRangeOf(props.dateRange)),
-          });
+    const projection = partitionProjection(column, props.dateRange);
     return new glue.S3Table(this, name, {
       tableName: name,
       description: `${name} of the porting lake; partitioned by ${column} (Beijing date), see data-contract.md`,

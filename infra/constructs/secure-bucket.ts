@@ -20,6 +20,12 @@ export interface SecureBucketProps {
    * @default - kept for ever
    */
   readonly noncurrentVersionExpiration?: Duration;
+  /**
+   * Send the bucket's events to EventBridge (the lake: a _SUCCESS marker starts the curation).
+   * Set on the bucket resource itself, not through CDK's notifications custom resource (a
+   * Lambda function of its own, with a managed policy). @default false
+   */
+  readonly eventBridgeEnabled?: boolean;
 }
 
 export class SecureBucket extends Construct {
@@ -48,5 +54,10 @@ export class SecureBucket extends Construct {
       lifecycleRules,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
+    if (props.eventBridgeEnabled) {
+      (this.bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = {
+        eventBridgeConfiguration: { eventBridgeEnabled: true },
+      };
+    }
   }
 }

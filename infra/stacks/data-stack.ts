@@ -1,5 +1,5 @@
 // The stateful stack: what must outlive any deployment of the code. The lake (created, or an
-// existing bucket by name) and its Glue catalog, the archive of rendered reports and run
+// existing bucket by name) and its Glue catalog, the curated layer's bucket and tables, the archive of rendered reports and run
 // snapshots, the delivery ledger, the Athena results bucket, the access-log bucket, and the
 // SES sending identity (its DKIM records live in DNS). Names come from data-names.ts, so the
 // stateless stack finds these resources without cross-stack references and can be replaced freely.
@@ -7,6 +7,7 @@ import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cd
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
+import { CuratedCatalog } from '../constructs/curated-catalog.ts';
 import { DeliveryLedger } from '../constructs/delivery-ledger.ts';
 import { LakeCatalog } from '../constructs/lake-catalog.ts';
 import { SecureBucket } from '../constructs/secure-bucket.ts';
@@ -25,6 +26,8 @@ export interface DataStackProps extends StackProps {
 export class DataStack extends Stack {
   readonly lakeBucket: s3.IBucket;
   readonly catalog: LakeCatalog;
+  readonly curatedBucket: s3.Bucket;
+  readonly curatedCatalog: CuratedCatalog;
   readonly archiveBucket: s3.Bucket;
   readonly athenaResultsBucket: s3.Bucket;
   readonly ledger: DeliveryLedger;
@@ -51,11 +54,26 @@ export class DataStack extends Stack {
           // A reloaded partition replaces its files; the replaced versions are kept 90 days, for a recovery.
           noncurrentVersionExpiration: Duration.days(90),
           accessLogs: { bucket: accessLogs, prefix: 'lake/' },
+          // A partition's _SUCCESS marker starts the Curate function (an external lake's owner turns this on: docs/aws.md).
+          eventBridgeEnabled: true,
         }).bucket;
     this.catalog = new LakeCatalog(this, 'LakeCatalog', {
       databaseName: names.glueDatabase,
       bucket: this.lakeBucket,
       prefix: props.lakePrefix,
+      dateRange: props.lakeDateRange,
+    });
+
+    // The curated layer is derived from the lake and rebuilt from it at will (curate --rebuild):
+    // no versions to keep, and its own bucket, since an external lake may be read-only to us.
+    this.curatedBucket = new SecureBucket(this, 'Curated', {
+      bucketName: names.curatedBucket,
+      accessLogs: { bucket: accessLogs, prefix: 'curated/' },
+    }).bucket;
+    this.curatedCatalog = new CuratedCatalog(this, 'CuratedCatalog', {
+      database: this.catalog.database,
+      bucket: this.curatedBucket,
+      prefix: names.curatedPrefix,
       dateRange: props.lakeDateRange,
     });
 
