@@ -35,6 +35,15 @@ export interface RunSnapshot {
   /** Partitions not ready; when any, every report of the run carries a "data incomplete" banner. */
   readonly partitionsMissing: readonly string[];
   readonly rows: MetricRows;
+  /**
+   * What the metric queries read, where a curated layer exists: the curated layer, or the raw
+   * feed with the stale curated units that made it so (docs/curated-layer.md).
+   */
+  readonly source?: {
+    readonly read: 'curated' | 'raw';
+    readonly staleUnits?: readonly string[];
+    readonly reason?: string;
+  };
 }
 
 export interface ArchivedReport {

@@ -61,6 +61,13 @@ export const runSnapshotSchema = z.object({
   queryCount: z.int().check(z.minimum(0)),
   partitionsMissing: z.array(z.string()),
   rows: metricRowsSchema,
+  source: z.optional(
+    z.object({
+      read: z.enum(['curated', 'raw']),
+      staleUnits: z.optional(z.array(z.string())),
+      reason: z.optional(z.string()),
+    }),
+  ),
 }) satisfies z.ZodMiniType<RunSnapshot>;
 
 /** A stored snapshot, parsed and checked; `where` names it in the error (its archive location). */

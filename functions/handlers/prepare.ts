@@ -46,7 +46,14 @@ export function createPrepareHandler(deps: PrepareDependencies) {
         polling: { timeoutMs: config.ATHENA_QUERY_TIMEOUT_SECONDS * 1000 },
         ...(context ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {}),
       });
-      return await prepareStep(runEvent, config.HOME_OPERATOR, { engine, inventory, store, log: deps.log, now });
+      return await prepareStep(runEvent, config.HOME_OPERATOR, {
+        engineFor: () => engine,
+        inventory,
+        store,
+        log: deps.log,
+        now,
+        ...(context ? { remainingMs: () => context.getRemainingTimeInMillis() } : {}),
+      });
     } catch (error) {
       // Waiting for late data is expected (logged as a warning by the step); anything else is not.
       if (!(error instanceof DataNotReadyError)) {

@@ -23,6 +23,8 @@ export interface MonitoredFunction {
    * @default - Lambda's Errors metric
    */
   readonly errorsFromLogs?: { readonly logGroup: logs.ILogGroup; readonly expectedErrors: readonly string[] };
+  /** Alarm when the function is throttled; off where throttling is the design (one instance at a time). @default true */
+  readonly alarmOnThrottles?: boolean;
 }
 
 export interface OperationsAlarmsProps {
@@ -64,6 +66,7 @@ export class OperationsAlarms extends Construct {
         ? this.errorLinesMetric(monitored, props.metricNamespace)
         : monitored.function.metricErrors({ period: Duration.minutes(5) });
       this.atLeastOne(`${monitored.name}-errors`, errors, `The ${monitored.name} function reported errors`);
+      if (monitored.alarmOnThrottles === false) continue;
       this.atLeastOne(
         `${monitored.name}-throttles`,
         monitored.function.metricThrottles({ period: Duration.minutes(5) }),

@@ -1,6 +1,7 @@
 // cdk-nag's AwsSolutions-IAM5 flags every "*" in an IAM policy. Some are the narrowest form
 // AWS offers, and this aspect acknowledges exactly those, each with its reason: the action
-// groups of CDK's grant helpers, object ARNs under a prefix named here, a function's versions,
+// groups of CDK's grant helpers, object ARNs under a prefix named here, Glue tables matching a
+// name pattern named here (the curated tables and their staging tables), a function's versions,
 // "*" for the few actions that have no resource-level permissions (X-Ray, log delivery), and
 // SES identity/* when the statement holds the sender to a domain with ses:FromAddress.
 // Any other wildcard stays a finding and fails the check.
@@ -15,6 +16,8 @@ const GRANT_ACTION_GROUPS: Record<string, string> = {
     'CDK grantRead: GetObject, GetObjectVersion, GetObjectTagging... on the objects of this statement only',
   's3:GetBucket*': 'CDK grantRead: GetBucketLocation and friends, on the bucket of this statement only',
   's3:List*': 'CDK grantRead: ListBucket (and multipart listings) on the bucket of this statement only',
+  's3:DeleteObject*':
+    'CDK grantDelete: DeleteObject and DeleteObjectVersion, on the objects of this statement only (the curated layer replaces its partitions)',
   's3:Abort*':
     'CDK grantPut: AbortMultipartUpload, so that a failed upload can be cleaned up, on the objects of this statement only',
 };
@@ -45,8 +48,17 @@ export interface ObjectGrant {
   readonly reason: string;
 }
 
+/** Glue tables of one database whose names match a pattern ("flows_daily*"). */
+export interface GlueTableGrant {
+  readonly databaseName: string;
+  readonly pattern: string;
+  readonly reason: string;
+}
+
 export interface ExpectedWildcardsProps {
   readonly objectGrants: readonly ObjectGrant[];
+  /** @default none */
+  readonly glueTableGrants?: readonly GlueTableGrant[];
 }
 
 interface Statement {
@@ -114,6 +126,12 @@ export class ExpectedWildcards implements IAspect {
     const grant = objectArns.get(resource);
     if (grant && actions.every((action) => action.startsWith('s3:'))) {
       return `Objects under "${grant.prefix}" of this bucket only: ${grant.reason}`;
+    }
+    const tables = (this.props.glueTableGrants ?? []).find((candidate) =>
+      resource.endsWith(`:table/${candidate.databaseName}/${candidate.pattern}`),
+    );
+    if (tables && resource.includes(':glue:') && actions.every((action) => action.startsWith('glue:'))) {
+      return `Glue tables "${tables.pattern}" of ${tables.databaseName} only: ${tables.reason}`;
     }
     return undefined;
   }

@@ -1,5 +1,6 @@
 // The stateless stack: the code and its wiring, replaceable at any time without losing data.
-// The Athena workgroup, the three functions (Prepare, Deliver, Record), each a construct that
+// The Athena workgroup, the run's three functions (Prepare, Deliver, Record) and the Curate
+// function that keeps the curated layer fresh, each a construct that
 // builds its environment from its handler's config schema and makes its own grants, one state
 // machine per report, the schedules read from the report definitions, the SES configuration
 // set, and what operations see (topics, the schedules' dead-letter queue, alarms).
@@ -10,9 +11,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { CURATED_TABLES } from '#core/curated-tables.ts';
 import { DataNotReadyError, DeliveryError } from '#core/errors.ts';
 import type { ReportDefinition } from '#core/report-definitions.ts';
 import { BriefingsWorkGroup, RESULTS_PREFIX } from '../constructs/athena-workgroup.ts';
+import { type CuratedStore, CurateFunction, curatedTablePatterns } from '../constructs/curate-function.ts';
 import { DeliverFunction } from '../constructs/deliver-function.ts';
 import { type LakeReadAccess, lakeTablePrefixes } from '../constructs/lake-access.ts';
 import { LAKE_TABLES } from '../constructs/lake-catalog.ts';
@@ -44,6 +47,7 @@ export class BriefingsStack extends Stack {
   readonly prepare: PrepareFunction;
   readonly deliver: DeliverFunction;
   readonly record: RecordFunction;
+  readonly curate: CurateFunction;
   readonly starter: StartScheduledRunFunction;
   /** Read access to the lake, for any function that reads it (e.g. a curation function). */
   readonly lake: LakeReadAccess;
@@ -56,6 +60,10 @@ export class BriefingsStack extends Stack {
     const lakeBucket = s3.Bucket.fromBucketName(this, 'LakeBucket', names.lakeBucket);
     const archiveBucket = s3.Bucket.fromBucketName(this, 'ArchiveBucket', names.archiveBucket);
     const athenaResultsBucket = s3.Bucket.fromBucketName(this, 'AthenaResultsBucket', names.athenaResultsBucket);
+    const curated: CuratedStore = {
+      bucket: s3.Bucket.fromBucketName(this, 'CuratedBucket', names.curatedBucket),
+      prefix: names.curatedPrefix,
+    };
     const ledgerTable = dynamodb.TableV2.fromTableName(this, 'LedgerTable', names.ledgerTable);
 
     const notifications = new OperationsNotifications(this, 'Notifications', {
@@ -80,12 +88,21 @@ export class BriefingsStack extends Stack {
       tableNames: LAKE_TABLES,
       ...(settings.lakeKmsKeyArn ? { key: kms.Key.fromKeyArn(this, 'LakeKey', settings.lakeKmsKeyArn) } : {}),
     };
+    this.curate = new CurateFunction(this, 'Curate', {
+      namePrefix,
+      workGroup: this.workGroup,
+      lake: { ...this.lake, databaseName: names.glueDatabase },
+      curated,
+      failureQueue: failedScheduleStarts,
+    });
     this.prepare = new PrepareFunction(this, 'Prepare', {
       workGroup: this.workGroup,
       lake: { ...this.lake, databaseName: names.glueDatabase },
       archiveBucket,
       resultReuseMinutes: settings.resultReuseMinutes,
       homeOperator: settings.homeOperator,
+      curated: { ...curated, tableNames: CURATED_TABLES.map((table) => table.name) },
+      curate: this.curate.function,
     });
     this.deliver = new DeliverFunction(this, 'Deliver', {
       archiveBucket,
@@ -153,9 +170,10 @@ export class BriefingsStack extends Stack {
     });
 
     this.acknowledgeExpectedWildcards(
-      { lake: lakeBucket, archive: archiveBucket, results: athenaResultsBucket },
+      { lake: lakeBucket, archive: archiveBucket, results: athenaResultsBucket, curated: curated.bucket },
       lakeTablePrefixes(this.lake),
       props.reportDefinitions.map((definition) => definition.id),
+      { databaseName: names.glueDatabase, curatedPrefix: curated.prefix },
     );
 
     const alarms = new OperationsAlarms(this, 'Alarms', {
@@ -180,6 +198,8 @@ export class BriefingsStack extends Stack {
         { name: 'record', function: this.record.function },
         { name: 'start-scheduled-run', function: this.starter.function },
         { name: 'missed-run-check', function: missedRunCheck.checker.function },
+        // Throttles are its design (one writer at a time): a throttled event waits and is retried by Lambda.
+        { name: 'curate', function: this.curate.function, alarmOnThrottles: false },
       ],
     });
     notifications.allowAlarmsToPublish([
@@ -201,13 +221,24 @@ export class BriefingsStack extends Stack {
   }
 
   private acknowledgeExpectedWildcards(
-    buckets: { lake: s3.IBucket; archive: s3.IBucket; results: s3.IBucket },
+    buckets: { lake: s3.IBucket; archive: s3.IBucket; results: s3.IBucket; curated: s3.IBucket },
     lakeTablePrefixes: readonly string[],
     reportIds: readonly string[],
+    curatedLayer: { databaseName: string; curatedPrefix: string },
   ): void {
     Aspects.of(this).add(
       new ExpectedWildcards({
+        glueTableGrants: curatedTablePatterns().map((pattern) => ({
+          databaseName: curatedLayer.databaseName,
+          pattern,
+          reason: 'a curated table and the staging tables the Curate function names after it, never a raw table',
+        })),
         objectGrants: [
+          {
+            bucket: buckets.curated,
+            prefix: curatedLayer.curatedPrefix,
+            reason: 'the curated layer: its partitions, staging folders and freshness records',
+          },
           ...lakeTablePrefixes.map((prefix) => ({
             bucket: buckets.lake,
             prefix,

@@ -1,8 +1,10 @@
 // The stateless stack: the Athena workgroup enforces its settings, the schedules are exactly
-// the report definitions, each function has its own narrow role, and each state machine holds,
-// retries and records as its report definition says.
+// the report definitions, each function has its own narrow role, each state machine holds,
+// retries and records as its report definition says, and the Curate function keeps the curated
+// layer fresh (started by the lake's _SUCCESS markers and an hourly catch-up, one at a time).
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CURATED_TABLES } from '#core/curated-tables.ts';
 import { ConfigurationError, PeriodError } from '#core/errors.ts';
 import { reportDefinitions } from '#core/report-definitions.ts';
 import { prodContext, type SynthesisedApp, synthApp } from './synth-app.ts';
@@ -117,9 +119,14 @@ describe('briefings stack', () => {
   describe('schedules', () => {
     it('has exactly one schedule per report definition, in Beijing time, with its expression', () => {
       const schedules = Object.values(app.briefingsTemplate.findResources('AWS::Scheduler::Schedule')) as Resource[];
-      // Beside them, the check of missed runs has a schedule of its own (infra/constructs/missed-run-check.ts).
+      // Beside them, the check of missed runs (infra/constructs/missed-run-check.ts) and the curated
+      // layer's catch-up (infra/constructs/curate-function.ts) have a schedule of their own.
       expect(schedules.map((s) => s.Properties['Name']).sort()).toEqual(
-        [...reportDefinitions.map((d) => `mnp-briefings-dev-${d.id}`), 'mnp-briefings-dev-missed-run-check'].sort(),
+        [
+          ...reportDefinitions.map((d) => `mnp-briefings-dev-${d.id}`),
+          'mnp-briefings-dev-missed-run-check',
+          'mnp-briefings-dev-curate-catch-up',
+        ].sort(),
       );
       for (const definition of reportDefinitions) {
         const schedule = schedules.find((s) => s.Properties['Name'] === `mnp-briefings-dev-${definition.id}`)!;
@@ -156,8 +163,8 @@ describe('briefings stack', () => {
           .map((machine) => app.briefings.getLogicalId(machine.stateMachine.node.defaultChild as never))
           .sort(),
       );
-      // The two functions a schedule invokes asynchronously: the starter and the missed-run check.
-      app.briefingsTemplate.resourceCountIs('AWS::Lambda::EventInvokeConfig', 2);
+      // The functions invoked asynchronously: the starter, the missed-run check and Curate (events, catch-up).
+      app.briefingsTemplate.resourceCountIs('AWS::Lambda::EventInvokeConfig', 3);
       app.briefingsTemplate.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
         FunctionName: { Ref: Match.stringLikeRegexp('^StartScheduledRunFunction') },
         MaximumRetryAttempts: 0,
@@ -188,7 +195,8 @@ describe('briefings stack', () => {
       const states = Object.values(prod.briefingsTemplate.findResources('AWS::Scheduler::Schedule')).map(
         (s: any) => s.Properties.State,
       );
-      expect(states).toEqual([...reportDefinitions.map(() => 'ENABLED'), 'ENABLED']);
+      // The reports', the missed-run check's and the curated layer's catch-up.
+      expect(states).toEqual([...reportDefinitions.map(() => 'ENABLED'), 'ENABLED', 'ENABLED']);
     });
   });
 
@@ -247,8 +255,8 @@ describe('briefings stack', () => {
   describe('functions', () => {
     it('runs every function on Node 22 with JSON logs, and no failed-invocations queue (Step Functions invokes synchronously)', () => {
       const functions = Object.values(app.briefingsTemplate.findResources('AWS::Lambda::Function')) as Resource[];
-      // Prepare, Deliver, Record, the schedules' starter and the missed-run check.
-      expect(functions).toHaveLength(5);
+      // Prepare, Deliver, Record, the schedules' starter, the missed-run check and Curate.
+      expect(functions).toHaveLength(6);
       for (const fn of functions) {
         expect(fn.Properties['Runtime']).toBe('nodejs22.x');
         expect(fn.Properties['LoggingConfig']).toMatchObject({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO' });
@@ -283,7 +291,7 @@ describe('briefings stack', () => {
       const roles = (Object.values(app.briefingsTemplate.findResources('AWS::Lambda::Function')) as Resource[]).map(
         (fn) => flat(fn.Properties['Role']),
       );
-      expect(new Set(roles).size).toBe(5);
+      expect(new Set(roles).size).toBe(6);
       for (const role of Object.values(app.briefingsTemplate.findResources('AWS::IAM::Role')) as Resource[]) {
         expect(role.Properties['ManagedPolicyArns']).toBeUndefined();
       }
@@ -311,7 +319,7 @@ describe('briefings stack', () => {
       }
     });
 
-    it('lets Prepare query only its workgroup, database and tables, and read only the lake', () => {
+    it('lets Prepare query only its workgroup, database and tables, and read only the lake and the curated layer', () => {
       const statements = statementsOfRole(app, 'Prepare');
       expect(resourcesFor(statements, 'athena:StartQueryExecution')).toEqual([
         'arn:<AWS::Partition>:athena:<AWS::Region>:<AWS::AccountId>:workgroup/mnp-briefings-dev',
@@ -324,6 +332,7 @@ describe('briefings stack', () => {
           'table/mnp_lake_dev/port_requests',
           'table/mnp_lake_dev/subscriber_base',
           'table/mnp_lake_dev/usage_monthly',
+          ...CURATED_TABLES.map((table) => `table/mnp_lake_dev/${table.name}`),
         ]
           .map((suffix) => `arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:${suffix}`)
           .sort(),
@@ -336,6 +345,8 @@ describe('briefings stack', () => {
           `${bucket('archive')}/runs/*`,
           bucket('athena-results'),
           `${bucket('athena-results')}/results/*`,
+          bucket('curated'),
+          `${bucket('curated')}/*`,
           bucket('lake'),
           ...['port_requests', 'exit_reasons', 'usage_monthly', 'subscriber_base'].map(
             (table) => `${bucket('lake')}/${table}/*`,
@@ -348,6 +359,21 @@ describe('briefings stack', () => {
       );
       expect(resourcesFor(statements, 'ses:SendEmail')).toEqual([]);
       expect(resourcesFor(statements, 'dynamodb:PutItem')).toEqual([]);
+      // It never writes the curated layer nor its tables: a stale partition is Curate's to rebuild.
+      expect(resourcesFor(statements, 's3:DeleteObject*')).toEqual([]);
+      expect(resourcesFor(statements, 'glue:CreateTable')).toEqual([]);
+    });
+
+    it('lets Prepare invoke the Curate function and no other', () => {
+      const statements = statementsOfRole(app, 'Prepare');
+
+      const invoke = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('lambda:')));
+
+      expect(invoke.flatMap((s) => asArray(s.Action))).toEqual(['lambda:InvokeFunction']);
+      expect(invoke.flatMap((s) => asArray(s.Resource)).map(flat)).toEqual([
+        expect.stringMatching(/^<CurateFunction[A-Z0-9]+\.Arn>$/),
+        expect.stringMatching(/^<CurateFunction[A-Z0-9]+\.Arn>:\*$/),
+      ]);
     });
 
     it('lets Deliver write only the report folders, send only through the briefings identity, and use only the ledger', () => {
@@ -390,6 +416,125 @@ describe('briefings stack', () => {
         `${archive}/index.html`,
         `${archive}/runs/*`,
       ]);
+    });
+  });
+
+  describe('the Curate function', () => {
+    const curateFunction = (of: SynthesisedApp) =>
+      Object.entries(of.briefingsTemplate.findResources('AWS::Lambda::Function')).find(([id]) =>
+        id.startsWith('CurateFunction'),
+      ) as [string, Resource];
+
+    it('runs one instance at a time for up to 15 minutes', () => {
+      const [, fn] = curateFunction(app);
+
+      expect(fn.Properties['ReservedConcurrentExecutions']).toBe(1);
+      expect(fn.Properties['Timeout']).toBe(900);
+      expect(fn.Properties['Environment'].Variables).toMatchObject({
+        ATHENA_DATABASE: 'mnp_lake_dev',
+        ATHENA_WORKGROUP: 'mnp-briefings-dev',
+        CURATED_PREFIX: '',
+        LAKE_PREFIX: '',
+      });
+    });
+
+    it.each([
+      ['our lake', {}, ''],
+      ['an external lake', { lakeBucketName: 'operator-porting-lake', lakePrefix: 'mnp/' }, 'mnp/'],
+    ] as const)("starts on a _SUCCESS marker of the followed tables' folders of %s", (_name, context, prefix) => {
+      const synthesised = Object.keys(context).length === 0 ? app : synthApp({ context });
+      const [id] = curateFunction(synthesised);
+
+      const rules = Object.values(synthesised.briefingsTemplate.findResources('AWS::Events::Rule')) as Resource[];
+
+      expect(rules).toHaveLength(1);
+      const pattern = rules[0]!.Properties['EventPattern'];
+      expect(pattern.source).toEqual(['aws.s3']);
+      expect(pattern['detail-type']).toEqual(['Object Created']);
+      expect(flat(pattern.detail.bucket.name[0])).toContain(
+        prefix ? 'operator-porting-lake' : 'mnp-briefings-dev-lake-',
+      );
+      expect(pattern.detail.object.key).toEqual(
+        ['port_requests', 'exit_reasons', 'usage_monthly'].map((table) => ({
+          wildcard: `${prefix}${table}/*/_SUCCESS`,
+        })),
+      );
+      expect(rules[0]!.Properties['Targets']).toEqual([
+        expect.objectContaining({ Arn: { 'Fn::GetAtt': [id, 'Arn'] }, RetryPolicy: expect.anything() }),
+      ]);
+    });
+
+    it('catches up hourly, for late files, corrections and a pass that stopped for time', () => {
+      const [id] = curateFunction(app);
+
+      app.briefingsTemplate.hasResourceProperties('AWS::Scheduler::Schedule', {
+        Name: 'mnp-briefings-dev-curate-catch-up',
+        ScheduleExpression: 'rate(1 hour)',
+        State: 'ENABLED',
+        Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [id, 'Arn'] }, Input: '{}' }),
+      });
+    });
+
+    it('queries in the workgroup, writes only the curated tables and bucket, and reads only the lake tables', () => {
+      const statements = statementsOfRole(app, 'Curate');
+      const glue = (suffix: string) => `arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:${suffix}`;
+      const bucket = (name: string) =>
+        `arn:<AWS::Partition>:s3:::mnp-briefings-dev-${name}-<AWS::AccountId>-<AWS::Region>`;
+
+      expect(resourcesFor(statements, 'athena:StartQueryExecution')).toEqual([
+        'arn:<AWS::Partition>:athena:<AWS::Region>:<AWS::AccountId>:workgroup/mnp-briefings-dev',
+      ]);
+      // Create and drop: the curated tables and the staging tables named after them, never a raw table.
+      for (const action of ['glue:CreateTable', 'glue:DeleteTable']) {
+        expect(resourcesFor(statements, action).sort()).toEqual(
+          [
+            glue('catalog'),
+            glue('database/mnp_lake_dev'),
+            ...CURATED_TABLES.map((table) => glue(`table/mnp_lake_dev/${table.name}*`)),
+          ].sort(),
+        );
+      }
+      // The statement of grantReadWrite names the bucket too (for its listing); the objects deleted are the curated layer's.
+      expect(resourcesFor(statements, 's3:DeleteObject*').filter((r) => r.endsWith('/*'))).toEqual([
+        `${bucket('curated')}/*`,
+      ]);
+      expect(
+        resourcesFor(statements, 's3:PutObject')
+          .filter((r) => r.endsWith('/*'))
+          .sort(),
+      ).toEqual([`${bucket('athena-results')}/results/*`, `${bucket('curated')}/*`].sort());
+      const lakeObjects = resourcesFor(statements, 's3:GetObject*').filter((r) => r.startsWith(`${bucket('lake')}/`));
+      expect(lakeObjects.sort()).toEqual(
+        ['port_requests', 'exit_reasons', 'usage_monthly', 'subscriber_base']
+          .map((t) => `${bucket('lake')}/${t}/*`)
+          .sort(),
+      );
+      expect(resourcesFor(statements, 'kms:Decrypt')).toEqual([]);
+      expect(resourcesFor(statements, 'lambda:InvokeFunction')).toEqual([]);
+    });
+
+    it("sets Prepare's curated layer and Curate function in its environment", () => {
+      const [curateId] = curateFunction(app);
+      const [, prepare] = Object.entries(app.briefingsTemplate.findResources('AWS::Lambda::Function')).find(([id]) =>
+        id.startsWith('PrepareFunction'),
+      ) as [string, Resource];
+
+      const variables = prepare.Properties['Environment'].Variables;
+
+      expect(variables['CURATE_FUNCTION_NAME']).toEqual({ Ref: curateId });
+      expect(flat(variables['CURATED_BUCKET'])).toBe('mnp-briefings-dev-curated-<AWS::AccountId>-<AWS::Region>');
+      expect(variables['CURATED_PREFIX']).toBe('');
+    });
+
+    it('alarms on its errors, to the operations topic', () => {
+      const [id] = curateFunction(app);
+
+      app.briefingsTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: id } }],
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^NotificationsAlarmTopic') }],
+      });
     });
   });
 
@@ -526,9 +671,10 @@ describe('briefings stack', () => {
       const metrics = alarms.map((a) => `${a.Properties['Namespace']}/${a.Properties['MetricName']}`);
       expect(metrics.filter((m) => m === 'AWS/States/ExecutionsFailed')).toHaveLength(reportDefinitions.length);
       expect(metrics.filter((m) => m === 'AWS/SQS/ApproximateNumberOfMessagesVisible')).toHaveLength(1);
+      // Every function but Curate, whose throttles are its design (one writer at a time, retried by Lambda).
       expect(metrics.filter((m) => m === 'AWS/Lambda/Throttles')).toHaveLength(5);
-      // Prepare and Deliver count their errors from log lines; Record, the starter and the check by the Lambda metric.
-      expect(metrics.filter((m) => m === 'AWS/Lambda/Errors')).toHaveLength(3);
+      // Prepare and Deliver count their errors from log lines; Record, the starter, the check and Curate by the Lambda metric.
+      expect(metrics.filter((m) => m === 'AWS/Lambda/Errors')).toHaveLength(4);
       expect(metrics).toContain('MnpBriefings/prepare-error-lines');
       expect(metrics).toContain('MnpBriefings/deliver-error-lines');
       const filters = Object.values(app.briefingsTemplate.findResources('AWS::Logs::MetricFilter')) as Resource[];

@@ -1,7 +1,8 @@
 // What a fresh AWS account would have found in the first week, checked on the synthesized
 // templates of both stages, with and without an external lake: alarms that CloudWatch may
 // publish, sends that SES authorizes from the sending domain only, a sender checked against
-// that domain at synth, Deliver's concurrency from the SES rate, and an SSE-KMS lake readable.
+// that domain at synth, Deliver's concurrency from the SES rate, an SSE-KMS lake readable, and
+// the curated layer started by the lake's markers.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deliverConcurrency } from '../../infra/constructs/deliver-function.ts';
 import { readSettings } from '../../infra/settings.ts';
@@ -134,11 +135,24 @@ describe.each(Object.entries(VARIANTS))('first week in a fresh account (%s)', (_
     ).toEqual(['/hq-weekly/*"]]}', '/province-monthly/*"]]}', '/runs/*"]]}']);
   });
 
-  it('lets Prepare decrypt the lake only when the lake has a KMS key', () => {
-    const decrypt = roleStatements(app, 'Prepare').filter((s) => asArray(s.Action).includes('kms:Decrypt'));
+  it.each(['Prepare', 'Curate'])('lets %s decrypt the lake only when the lake has a KMS key', (role) => {
+    const decrypt = roleStatements(app, role).filter((s) => asArray(s.Action).includes('kms:Decrypt'));
 
     const key = (context as { lakeKmsKeyArn?: string }).lakeKmsKeyArn;
     expect(decrypt.flatMap((s) => asArray(s.Resource))).toEqual(key ? [key] : []);
+  });
+
+  it("starts the Curate function on the lake's _SUCCESS markers under the lake prefix, one instance at a time", () => {
+    const prefix = (context as { lakePrefix?: string }).lakePrefix ?? '';
+    const [rule] = Object.values(app.briefingsTemplate.findResources('AWS::Events::Rule')) as Resource[];
+    const curate = Object.entries(app.briefingsTemplate.findResources('AWS::Lambda::Function')).find(([id]) =>
+      id.startsWith('CurateFunction'),
+    )![1] as Resource;
+
+    expect(rule!.Properties['EventPattern'].detail.object.key).toContainEqual({
+      wildcard: `${prefix}port_requests/*/_SUCCESS`,
+    });
+    expect(curate.Properties['ReservedConcurrentExecutions']).toBe(1);
   });
 
   it("lets Prepare read the lake's four table folders and nothing else of the lake", () => {

@@ -4,6 +4,7 @@
 // variables are exactly the schema's keys, which the handler then parses without error.
 import { describe, expect, it } from 'vitest';
 import {
+  curateConfigSchema,
   deliverConfigSchema,
   type FunctionEnvironment,
   prepareConfigSchema,
@@ -20,6 +21,7 @@ const SCHEMAS = {
   Deliver: deliverConfigSchema,
   Record: recordConfigSchema,
   StartScheduledRun: startConfigSchema,
+  Curate: curateConfigSchema,
 } as const;
 
 describe('function environments', () => {

@@ -3,7 +3,9 @@
 // metric queries once, and store the snapshot for the per-audience Deliver steps. The _SUCCESS
 // markers are checked before any query runs, so waiting for late data costs S3 listings, not
 // scans. While the report is held, the run journal (runs/<report>/<period>/status.json) says so
-// and DataNotReadyError tells the state machine to try again later.
+// and DataNotReadyError tells the state machine to try again later. Once ready, the run reads the
+// curated layer if every curated unit it needs is fresh (rebuilt first when time allows), the raw
+// feed otherwise (read-source.ts); the snapshot says which.
 import { findMissingPartitions } from '#core/collect-metrics.ts';
 import { DataNotReadyError } from '#core/errors.ts';
 import type { LakeInventory, Logger, QueryEngine, ReportStore } from '#core/ports.ts';
@@ -12,13 +14,19 @@ import { audiencesOf, prepareRun } from '#core/report-run.ts';
 import { decideHold } from '#core/run-lifecycle.ts';
 import { type RunEvent, resolveRun } from '../support/run-input.ts';
 import { snapshotKey } from '../support/run-keys.ts';
+import { type CuratedLayer, chooseReadSource, curatedRangeOf, type ReadSource } from './read-source.ts';
 
 /** How an operator sends a held report anyway in AWS. */
 export const SEND_ANYWAY =
   'start the run again with "sendDespiteMissingData": true to send it with a "data incomplete" banner';
 
 export interface PreparePorts {
-  readonly engine: QueryEngine;
+  /** The metric queries over the curated layer or over the raw feed. */
+  readonly engineFor: (source: ReadSource) => QueryEngine;
+  /** @default - no curated layer: the raw feed */
+  readonly curated?: CuratedLayer;
+  /** The invocation's time left; @default - unbounded */
+  readonly remainingMs?: () => number;
   readonly inventory: LakeInventory;
   readonly store: ReportStore;
   readonly log: Logger;
@@ -33,6 +41,8 @@ export interface PrepareOutput {
   readonly dataIncomplete: boolean;
   readonly partitionsMissing: number;
   readonly queryCount: number;
+  /** What the metric queries read: the curated layer or the raw feed. */
+  readonly source: ReadSource;
   /** Passed on to each Deliver: the run's delivery mode, from the execution input. */
   readonly resend: boolean;
   readonly archiveOnly: boolean;
@@ -41,7 +51,8 @@ export interface PrepareOutput {
 export async function prepareStep(event: RunEvent, homeOperator: string, ports: PreparePorts): Promise<PrepareOutput> {
   const { definition, period } = resolveRun(event.request, new Date(event.startedAt));
   const audiences = audiencesOf(definition, event.request.audiences);
-  const missing = await findMissingPartitions(ports.inventory, planQueries(period, definition.trend));
+  const plan = planQueries(period, definition.trend);
+  const missing = await findMissingPartitions(ports.inventory, plan);
   const hold = await decideHold(
     {
       definition,
@@ -58,10 +69,23 @@ export async function prepareStep(event: RunEvent, homeOperator: string, ports: 
     ports,
   );
   if (hold.held) throw new DataNotReadyError(`${definition.id} ${period.id}: ${hold.message}`, missing);
-  const snapshot = await prepareRun(
+  const source = await chooseReadSource(curatedRangeOf(plan), {
+    ...(ports.curated ? { curated: ports.curated } : {}),
+    remainingMs: ports.remainingMs ?? (() => Number.POSITIVE_INFINITY),
+    log: ports.log,
+  });
+  const prepared = await prepareRun(
     { reportId: definition.id, periodId: period.id, homeOperator, audiences, generatedAt: ports.now() },
-    ports,
+    { ...ports, engine: ports.engineFor(source.read) },
   );
+  const snapshot = {
+    ...prepared,
+    source: {
+      read: source.read,
+      ...(source.staleUnits.length > 0 ? { staleUnits: source.staleUnits } : {}),
+      ...(source.reason ? { reason: source.reason } : {}),
+    },
+  };
   const key = snapshotKey(snapshot.reportId, snapshot.periodId);
   // The Deliver steps read the correction's reason and the run's id beside the figures.
   const correction = event.request.resend && event.request.reason ? { reason: event.request.reason } : undefined;
@@ -76,6 +100,7 @@ export async function prepareStep(event: RunEvent, homeOperator: string, ports: 
     key,
     audiences: snapshot.audiences.length,
     queries: snapshot.queryCount,
+    source: source.read,
   });
   return {
     reportId: snapshot.reportId,
@@ -86,6 +111,7 @@ export async function prepareStep(event: RunEvent, homeOperator: string, ports: 
     dataIncomplete: snapshot.partitionsMissing.length > 0,
     partitionsMissing: snapshot.partitionsMissing.length,
     queryCount: snapshot.queryCount,
+    source: source.read,
     resend: event.request.resend === true,
     archiveOnly: event.request.archiveOnly === true,
   };

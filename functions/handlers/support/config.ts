@@ -22,6 +22,24 @@ export const prepareConfigSchema = z.object({
   /** Stop polling a query this long after it started (keep under the function timeout). */
   ATHENA_QUERY_TIMEOUT_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(10)), 540),
   HOME_OPERATOR: z._default(z.string().check(z.regex(/^[A-Z]+$/)), 'CMCC'),
+  /** The curated layer's bucket; unset (with CURATE_FUNCTION_NAME), every run reads the raw feed. */
+  CURATED_BUCKET: z.optional(bucketName),
+  CURATED_PREFIX: prefix,
+  /** The Curate function, invoked when a curated partition a run reads is stale. */
+  CURATE_FUNCTION_NAME: z.optional(text),
+});
+
+/** The Curate function (infra/constructs/curate-function.ts): builds the curated layer in Athena. */
+export const curateConfigSchema = z.object({
+  LAKE_BUCKET: bucketName,
+  LAKE_PREFIX: prefix,
+  CURATED_BUCKET: bucketName,
+  CURATED_PREFIX: prefix,
+  ATHENA_WORKGROUP: text,
+  /** The lake's database: the curated tables live beside the raw ones. */
+  ATHENA_DATABASE: text,
+  /** Stop polling a build query this long after it started (keep under the function timeout). */
+  ATHENA_QUERY_TIMEOUT_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(10)), 780),
 });
 
 export const deliverConfigSchema = z.object({
@@ -69,6 +87,7 @@ export type DeliverConfig = z.infer<typeof deliverConfigSchema>;
 export type RecordConfig = z.infer<typeof recordConfigSchema>;
 export type StartConfig = z.infer<typeof startConfigSchema>;
 export type CheckConfig = z.infer<typeof checkConfigSchema>;
+export type CurateConfig = z.infer<typeof curateConfigSchema>;
 
 /**
  * The environment variables a schema reads, every one as text and no other: what the stack must
