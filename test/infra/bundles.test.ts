@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3ReportStore } from '#adapters/store/s3-store.ts';
+import { CURATED_TABLES } from '#core/curated-tables.ts';
 import { parsePeriod } from '#core/period.ts';
 import { type LakeTable, METRIC_QUERIES } from '#core/ports.ts';
 import { planQueries } from '#core/query-plan.ts';
@@ -43,7 +44,7 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
 
 describe('Lambda bundles', () => {
   let app: SynthesisedApp;
-  let bundles: Record<'Prepare' | 'Deliver' | 'Record' | 'StartScheduledRun', Bundle>;
+  let bundles: Record<'Prepare' | 'Deliver' | 'Record' | 'StartScheduledRun' | 'Curate', Bundle>;
   /** Every function of the stack bundled from functions/handlers (named by logical id). */
   let everyHandlerBundle: Bundle[];
 
@@ -68,6 +69,7 @@ describe('Lambda bundles', () => {
       Deliver: byName('Deliver'),
       Record: byName('Record'),
       StartScheduledRun: byName('StartScheduledRun'),
+      Curate: byName('Curate'),
     };
     for (const bundle of Object.values(bundles)) {
       // Reported for the deployment notes: the handler file and the whole unzipped folder.
@@ -92,6 +94,13 @@ describe('Lambda bundles', () => {
   it('carries the SQL of every metric query in the Prepare bundle', () => {
     for (const name of METRIC_QUERIES) expect(bundles.Prepare.files).toContain(`functions/sql/metrics/${name}.sql`);
     expect(bundles.Prepare.files).toContain('functions/sql/fragments/port_requests_checked.sql');
+  });
+
+  it("carries the curated layer's build SQL in the Curate bundle, and the curated metric queries in Prepare's", () => {
+    for (const table of CURATED_TABLES)
+      expect(bundles.Curate.files).toContain(`functions/sql/curated/build/${table.name}.sql`);
+    expect(bundles.Curate.files).toContain('functions/sql/fragments/port_requests_checked.sql');
+    expect(bundles.Prepare.files).toContain('functions/sql/curated/metrics/flows.sql');
   });
 
   it('carries the templates, the chart font and the native rasteriser in the Deliver bundle', () => {
