@@ -1,0 +1,167 @@
+// The SQL writer of the curated layer on a real Trino: every curated table it writes holds, row
+// for row and column for column, what the DuckDB writer (curateLake) writes for the same lake;
+// a second curate builds nothing; a changed raw file rebuilds its unit and its neighbours only;
+// a writer out of time stops between batches and records nothing it did not build.
+import { cp, mkdtemp, rm, utimes } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { curatedDataFiles } from '#adapters/curation/curated-files.ts';
+import { curateLake } from '#adapters/curation/duckdb-curator.ts';
+import { fsCurationObjects } from '#adapters/curation/fs-curation-objects.ts';
+import { curateWithSql, planSqlCuration } from '#adapters/curation/sql-curator.ts';
+import { TrinoEngine } from '#adapters/engine/trino.ts';
+import { runTrinoStatement } from '#adapters/engine/trino-http.ts';
+import { registerLakeTables } from '#adapters/engine/trino-tables.ts';
+import { CURATED_TABLES, type CuratedTable } from '#core/curated-tables.ts';
+import { trinoSkipReason } from './support/engines.ts';
+import { TEST_LAKES, type TestLakeName } from './support/lakes.ts';
+
+const connection = () => ({ url: inject('trinoUrl'), user: 'mnp-briefings-tests', catalog: 'hive', schema: 'default' });
+
+/** A copy of a test lake in its own Trino schema, free to change. */
+async function lakeCopy(lake: TestLakeName, root: string, schema: string): Promise<string> {
+  const lakeDir = join(root, schema);
+  await cp(inject('trinoLakes')[lake], lakeDir, { recursive: true });
+  await registerLakeTables(connection(), { catalog: 'hive', schema, lakeLocation: `local://${lakeDir}` });
+  return lakeDir;
+}
+
+/** Timestamps as both engines print them: Trino keeps .000, DuckDB drops it. */
+const plain = (value: unknown) =>
+  value === null || value === undefined ? null : String(value).replace(/(\d\d:\d\d:\d\d)\.?0*$/, '$1');
+
+const sortedRows = (rows: (string | null)[][]) => rows.map((row) => JSON.stringify(row)).sort();
+
+async function trinoRows(schema: string, table: CuratedTable): Promise<string[]> {
+  const columns = [...table.columns.map(([name]) => name), table.partitionColumn];
+  const result = await runTrinoStatement(
+    connection(),
+    `SELECT ${columns.map((name) => `CAST("${name}" AS VARCHAR)`).join(', ')} FROM hive.${schema}.${table.name}`,
+  );
+  return sortedRows(result.rows.map((row) => row.map(plain)));
+}
+
+async function duckdbRows(curatedDir: string, table: CuratedTable): Promise<string[]> {
+  const files = await curatedDataFiles(curatedDir, table, '0000', '9999');
+  if (files.length === 0) return [];
+  const instance = await DuckDBInstance.create(':memory:');
+  const db = await instance.connect();
+  try {
+    const columns = [...table.columns.map(([name]) => name), table.partitionColumn];
+    const reader = await db.runAndReadAll(
+      `SELECT ${columns.map((name) => `CAST("${name}" AS VARCHAR)`).join(', ')} FROM read_parquet([${files
+        .map((file) => `'${file}'`)
+        .join(', ')}], hive_partitioning = true, hive_types = {'${table.partitionColumn}': VARCHAR})`,
+    );
+    return sortedRows(reader.getRows().map((row) => row.map(plain)));
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+  }
+}
+
+const engineFor = (schema: string) =>
+  new TrinoEngine({ url: inject('trinoUrl'), catalog: 'hive', schema, user: 'mnp-briefings-tests' });
+
+describe.skipIf(trinoSkipReason !== '')('the curated layer written by Trino', () => {
+  let root: string;
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'mnp-sql-curator-'));
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  describe.each(Object.keys(TEST_LAKES) as TestLakeName[])('on the %s lake', (lake) => {
+    const schema = `sqlc_${lake}`;
+    let lakeDir: string;
+    let sqlCurated: string;
+    let duckdbCurated: string;
+
+    beforeAll(async () => {
+      lakeDir = await lakeCopy(lake, root, schema);
+      sqlCurated = join(root, `${schema}_curated`);
+      duckdbCurated = join(root, `${schema}_duckdb`);
+      await curateLake({ lakeDir, curatedDir: duckdbCurated });
+      await curateWithSql({
+        engine: engineFor(schema),
+        objects: fsCurationObjects({ lakeDir, curatedDir: sqlCurated }),
+        schema: `hive.${schema}`,
+        curatedLocation: `local://${sqlCurated}/`,
+      });
+    }, 600_000);
+
+    it.each(CURATED_TABLES.map((table) => [table.name, table] as const))(
+      '%s holds the rows DuckDB writes',
+      async (_name, table) => {
+        const expected = await duckdbRows(duckdbCurated, table);
+        expect(expected.length).toBeGreaterThan(0);
+        expect(await trinoRows(schema, table)).toEqual(expected);
+      },
+    );
+
+    it('builds nothing the second time', async () => {
+      const summary = await curateWithSql({
+        engine: engineFor(schema),
+        objects: fsCurationObjects({ lakeDir, curatedDir: sqlCurated }),
+        schema: `hive.${schema}`,
+        curatedLocation: `local://${sqlCurated}/`,
+      });
+      expect(summary.built).toEqual({ requests: 0, usage: 0 });
+      expect(summary.fresh).toBeGreaterThan(0);
+    });
+
+    it('rebuilds a changed raw partition and its neighbours only', async () => {
+      const objects = fsCurationObjects({ lakeDir, curatedDir: sqlCurated });
+      const days = (await objects.listRaw()).port_requests.map((partition) => partition.value);
+      const changed = days[Math.floor(days.length / 2)]!;
+      const file = (await objects.listRaw()).port_requests
+        .find((p) => p.value === changed)!
+        .files.find((f) => f.name !== '_SUCCESS')!;
+      const later = new Date(Date.now() + 60_000);
+      await utimes(join(lakeDir, 'port_requests', `dt=${changed}`, file.name), later, later);
+      const neighbours = days.filter((day) => {
+        const gap = Math.abs(Date.parse(day) - Date.parse(changed)) / 86_400_000;
+        return gap <= 1;
+      });
+      expect((await planSqlCuration(objects)).build.map((unit) => unit.value).sort()).toEqual(neighbours.sort());
+      const summary = await curateWithSql({
+        engine: engineFor(schema),
+        objects,
+        schema: `hive.${schema}`,
+        curatedLocation: `local://${sqlCurated}/`,
+      });
+      expect(summary.built).toEqual({ requests: neighbours.length, usage: 0 });
+      expect((await planSqlCuration(objects)).build).toEqual([]);
+    });
+  });
+
+  it('stops between batches when time runs out, recording only what it built', async () => {
+    const schema = 'sqlc_cut';
+    const lakeDir = await lakeCopy('generated', root, schema);
+    const curatedDir = join(root, `${schema}_curated`);
+    const objects = fsCurationObjects({ lakeDir, curatedDir });
+    const total = (await planSqlCuration(objects)).build.length;
+    let calls = 0;
+    const summary = await curateWithSql({
+      engine: engineFor(schema),
+      objects,
+      schema: `hive.${schema}`,
+      curatedLocation: `local://${curatedDir}/`,
+      // Time enough for the first batch only.
+      remainingMs: () => (calls++ === 0 ? 3_600_000 : 0),
+    });
+    expect(summary.batches).toBe(1);
+    expect(summary.stale).toBeGreaterThan(0);
+    expect(summary.built.requests + summary.built.usage + summary.stale).toBe(total);
+    const left = (await planSqlCuration(objects)).build;
+    expect(left.length).toBe(summary.stale);
+    // No curated partition of an unbuilt unit is there.
+    const table = CURATED_TABLES.find((candidate) => candidate.follows === 'port_requests')!;
+    const built = await trinoRows(schema, table);
+    for (const unit of left.filter((candidate) => candidate.kind === 'requests'))
+      expect(built.some((row) => row.endsWith(`"${unit.value}"]`))).toBe(false);
+  }, 600_000);
+});
