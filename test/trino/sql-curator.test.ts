@@ -49,9 +49,10 @@ async function duckdbRows(curatedDir: string, table: CuratedTable): Promise<stri
   const instance = await DuckDBInstance.create(':memory:');
   const db = await instance.connect();
   try {
-    const columns = [...table.columns.map(([name]) => name), table.partitionColumn];
+    // Typed as the DuckDB reader types them (curatedViewSql): the files may hold a wider type.
+    const columns = [...table.columns, [table.partitionColumn, 'VARCHAR'] as const];
     const reader = await db.runAndReadAll(
-      `SELECT ${columns.map((name) => `CAST("${name}" AS VARCHAR)`).join(', ')} FROM read_parquet([${files
+      `SELECT ${columns.map(([name, type]) => `CAST(CAST("${name}" AS ${type}) AS VARCHAR)`).join(', ')} FROM read_parquet([${files
         .map((file) => `'${file}'`)
         .join(', ')}], hive_partitioning = true, hive_types = {'${table.partitionColumn}': VARCHAR})`,
     );
@@ -97,7 +98,8 @@ describe.skipIf(trinoSkipReason !== '')('the curated layer written by Trino', ()
       '%s holds the rows DuckDB writes',
       async (_name, table) => {
         const expected = await duckdbRows(duckdbCurated, table);
-        expect(expected.length).toBeGreaterThan(0);
+        // Every table has rows on the hand-made lake (the generated one has no spread request).
+        if (lake === 'handmade') expect(expected.length).toBeGreaterThan(0);
         expect(await trinoRows(schema, table)).toEqual(expected);
       },
     );

@@ -61,6 +61,13 @@ async function deleteKeys(client: S3Client, bucket: string, keys: readonly strin
   }
 }
 
+/** A key as CopySource wants it: URL-encoded, '/' and the '=' of partition folders kept. */
+const copySourceKey = (key: string) =>
+  key
+    .split('/')
+    .map((part) => encodeURIComponent(part).replaceAll('%3D', '='))
+    .join('/');
+
 /** The raw lake and the curated layer in S3 as CurationObjects. */
 export function s3CurationObjects(options: S3CurationObjectsOptions): CurationObjects {
   const { client, lakeBucket, curatedBucket } = options;
@@ -141,7 +148,7 @@ export function s3CurationObjects(options: S3CurationObjectsOptions): CurationOb
           new CopyObjectCommand({
             Bucket: curatedBucket,
             Key: `${target}${object.key.slice(stagedPrefix.length)}`,
-            CopySource: `${curatedBucket}/${object.key.split('/').map(encodeURIComponent).join('/')}`,
+            CopySource: `${curatedBucket}/${copySourceKey(object.key)}`,
           }),
         );
       }
