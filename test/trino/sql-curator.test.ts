@@ -11,11 +11,17 @@ import { curatedDataFiles } from '#adapters/curation/curated-files.ts';
 import { curateLake } from '#adapters/curation/duckdb-curator.ts';
 import { fsCurationObjects } from '#adapters/curation/fs-curation-objects.ts';
 import { curateWithSql, planSqlCuration } from '#adapters/curation/sql-curator.ts';
+import { DuckDbEngine } from '#adapters/engine/duckdb.ts';
 import { TrinoEngine } from '#adapters/engine/trino.ts';
 import { runTrinoStatement } from '#adapters/engine/trino-http.ts';
 import { registerLakeTables } from '#adapters/engine/trino-tables.ts';
 import { CURATED_TABLES, type CuratedTable } from '#core/curated-tables.ts';
-import { trinoSkipReason } from './support/engines.ts';
+import { parsePeriod } from '#core/period.ts';
+import { METRIC_QUERIES } from '#core/ports.ts';
+import { planQueries } from '#core/query-plan.ts';
+import { reportDefinition } from '#core/report-definitions.ts';
+import { readsCurated } from '#sql/curated-catalog.ts';
+import { comparableRows, trinoSkipReason } from './support/engines.ts';
 import { TEST_LAKES, type TestLakeName } from './support/lakes.ts';
 
 const connection = () => ({ url: inject('trinoUrl'), user: 'mnp-briefings-tests', catalog: 'hive', schema: 'default' });
@@ -103,6 +109,30 @@ describe.skipIf(trinoSkipReason !== '')('the curated layer written by Trino', ()
         expect(await trinoRows(schema, table)).toEqual(expected);
       },
     );
+
+    it.each(
+      (['hq-weekly', 'province-monthly'] as const).flatMap((report) =>
+        METRIC_QUERIES.filter(readsCurated).map((name) => [report, name] as const),
+      ),
+    )('%s %s read from the curated tables gives the raw feed rows', async (report, name) => {
+      const period = report === 'hq-weekly' ? TEST_LAKES[lake].week : TEST_LAKES[lake].month;
+      const parameters = planQueries(parsePeriod(period), reportDefinition(report).trend).queries[name];
+      const curated = new TrinoEngine({
+        url: inject('trinoUrl'),
+        catalog: 'hive',
+        schema,
+        user: 'mnp-briefings-tests',
+        curated: true,
+      });
+      const raw = await DuckDbEngine.open({ lakeDir });
+      try {
+        const expected = await raw.runMetric(name, parameters);
+        expect(expected.length).toBeGreaterThan(0);
+        expect(comparableRows(await curated.runMetric(name, parameters))).toEqual(comparableRows(expected));
+      } finally {
+        await raw.close();
+      }
+    });
 
     it('builds nothing the second time', async () => {
       const summary = await curateWithSql({

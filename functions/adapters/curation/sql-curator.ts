@@ -131,8 +131,12 @@ export async function curateWithSql(options: SqlCurateOptions): Promise<CurateSu
   // tables with partition projection, made by the stack.
   if (dialect === 'trino') {
     await options.objects.ensureFolders(CURATED_TABLES.map((table) => table.name));
-    for (const table of CURATED_TABLES)
+    // Re-created each time (external tables: the files stay) so that they lie over this
+    // curatedLocation, whatever an earlier curate of the schema gave them.
+    for (const table of CURATED_TABLES) {
+      await engine.execute(`DROP TABLE IF EXISTS ${qualifiedName(dialect, schema, table.name)}`);
       await engine.execute(curatedTableDdl(dialect, schema, table, `${root}/${table.name}`));
+    }
   }
   const summary = await runCuration({
     objects: options.objects,
