@@ -20,6 +20,10 @@ export const engineOptions = {
   trinoCatalog: sqlName.default('hive'),
   trinoSchema: sqlName.default('default'),
   trinoUser: z.string().min(1).default('mnp-briefings'),
+  trinoCurated: z
+    .string()
+    .regex(/^(local:\/\/\/|s3:\/\/[a-z0-9])\S*$/, 'must look like local:///dir or s3://bucket/prefix')
+    .optional(),
 };
 
 export function withEngineOptions(command: Command): Command {
@@ -32,7 +36,11 @@ export function withEngineOptions(command: Command): Command {
     .option('--trino-url <url>', 'the Trino coordinator for --engine trino, e.g. http://127.0.0.1:8080')
     .option('--trino-catalog <catalog>', 'the catalog holding the lake tables, for --engine trino', 'hive')
     .option('--trino-schema <schema>', 'the schema holding the lake tables, for --engine trino', 'default')
-    .option('--trino-user <user>', 'the user Trino runs the queries as', 'mnp-briefings');
+    .option('--trino-user <user>', 'the user Trino runs the queries as', 'mnp-briefings')
+    .option(
+      '--trino-curated <location>',
+      'with --engine trino: curate the lake with Trino into local:///dir or s3://bucket/prefix (what is stale), then read the curated tables',
+    );
 }
 
 export type EngineChoice =
@@ -43,6 +51,8 @@ export type EngineChoice =
       readonly catalog: string;
       readonly schema: string;
       readonly user: string;
+      /** Where Trino writes the curated layer (local:///dir or s3://bucket/prefix/); absent: the raw feed. */
+      readonly curated?: string;
     };
 
 type EngineOptionValues = {
@@ -51,12 +61,15 @@ type EngineOptionValues = {
   trinoCatalog?: string | undefined;
   trinoSchema?: string | undefined;
   trinoUser?: string | undefined;
+  trinoCurated?: string | undefined;
 };
 
 export function engineChoiceOf(options: EngineOptionValues): EngineChoice {
   if (options.engine !== 'trino') {
     if (options.trinoUrl)
       throw new ConfigurationError('--trino-url is for --engine trino; add --engine trino or drop --trino-url');
+    if (options.trinoCurated)
+      throw new ConfigurationError('--trino-curated is for --engine trino; add --engine trino or drop --trino-curated');
     return { kind: 'duckdb' };
   }
   if (!options.trinoUrl)
@@ -67,6 +80,7 @@ export function engineChoiceOf(options: EngineOptionValues): EngineChoice {
     catalog: options.trinoCatalog ?? 'hive',
     schema: options.trinoSchema ?? 'default',
     user: options.trinoUser ?? 'mnp-briefings',
+    ...(options.trinoCurated ? { curated: options.trinoCurated } : {}),
   };
 }
 
@@ -82,7 +96,14 @@ export async function openEngine(
 ): Promise<CountingEngine> {
   if (choice.kind === 'trino') {
     const { TrinoEngine } = await import('#adapters/engine/trino.ts');
-    return new TrinoEngine({ url: choice.url, catalog: choice.catalog, schema: choice.schema, user: choice.user, log });
+    return new TrinoEngine({
+      url: choice.url,
+      catalog: choice.catalog,
+      schema: choice.schema,
+      user: choice.user,
+      log,
+      curated: choice.curated !== undefined,
+    });
   }
   const { DuckDbEngine } = await import('#adapters/engine/duckdb.ts');
   const memoryLimit = process.env.MNP_DUCKDB_MEMORY_LIMIT?.trim();

@@ -11,7 +11,7 @@ import type { BriefingRenderer, LakeInventory, Logger, QueryEngine } from '#core
 import type { Locale } from '#core/report-model.ts';
 import { createBriefingRenderer } from '#render/briefing-renderer.ts';
 import { drawChart } from '#render/charts/draw-chart.ts';
-import { type EngineChoice, openEngine, openLakeInventory } from './engine-options.ts';
+import { type EngineChoice, openEngine, openLakeInventory, parseS3Lake } from './engine-options.ts';
 
 export interface LocalRuntime {
   /** DuckDB or Trino, with transient failures (a busy file, a busy cluster) retried with backoff. */
@@ -63,11 +63,66 @@ async function curateFirst(lakeDir: string, log: Logger, memoryLimit: string | u
   }
 }
 
+/**
+ * --engine trino --trino-curated LOCATION: Trino builds what is stale of the curated layer at
+ * LOCATION (docs/curated-layer.md, "Written by SQL"), then the run reads the curated tables. A
+ * curate that fails fails the run: reading curated tables left stale would give wrong figures.
+ */
+async function curateWithTrino(
+  choice: Extract<EngineChoice, { kind: 'trino' }> & { curated: string },
+  lake: string,
+  log: Logger,
+): Promise<void> {
+  const [{ curateWithSql }, { TrinoEngine }] = await Promise.all([
+    import('#adapters/curation/sql-curator.ts'),
+    import('#adapters/engine/trino.ts'),
+  ]);
+  const curatedS3 = parseS3Lake(choice.curated);
+  const lakeS3 = parseS3Lake(lake);
+  let objects: import('#adapters/curation/curation-run.ts').CurationObjects;
+  if (curatedS3) {
+    if (!lakeS3)
+      throw new ConfigurationError(`--trino-curated ${choice.curated}: an s3:// curated layer needs an s3:// --lake`);
+    const [{ S3Client }, { s3CurationObjects }] = await Promise.all([
+      import('@aws-sdk/client-s3'),
+      import('#adapters/curation/s3-curation-objects.ts'),
+    ]);
+    objects = s3CurationObjects({
+      client: new S3Client({}),
+      lakeBucket: lakeS3.bucket,
+      lakePrefix: lakeS3.prefix,
+      curatedBucket: curatedS3.bucket,
+      curatedPrefix: curatedS3.prefix,
+    });
+  } else {
+    if (lakeS3)
+      throw new ConfigurationError(`--trino-curated ${choice.curated}: a local:/// curated layer needs a lake folder`);
+    const { fsCurationObjects } = await import('#adapters/curation/fs-curation-objects.ts');
+    objects = fsCurationObjects({ lakeDir: lake, curatedDir: choice.curated.slice('local://'.length) });
+  }
+  const engine = new TrinoEngine({
+    url: choice.url,
+    catalog: choice.catalog,
+    schema: choice.schema,
+    user: choice.user,
+    log,
+  });
+  const summary = await curateWithSql({
+    engine,
+    objects,
+    schema: `${choice.catalog}.${choice.schema}`,
+    curatedLocation: choice.curated,
+  });
+  log.info('curated layer up to date (Trino)', { curated: choice.curated, ...summary });
+}
+
 export async function openLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const log = createJsonLogger({ level: options.verbose ? 'INFO' : 'WARN', sink: options.logSink });
   const choice = options.engine ?? { kind: 'duckdb' };
   const inventory = await openLakeInventory(options.lakeDir, choice);
-  // The curated layer is DuckDB's: a Trino cluster reads the lake's tables as they are.
+  // DuckDB curates its own layer; Trino curates only with --trino-curated, else reads the raw tables.
+  if (choice.kind === 'trino' && choice.curated !== undefined)
+    await curateWithTrino({ ...choice, curated: choice.curated }, options.lakeDir, log);
   const curatedDir =
     choice.kind === 'duckdb'
       ? await curateFirst(options.lakeDir, log, process.env.MNP_DUCKDB_MEMORY_LIMIT?.trim())

@@ -160,3 +160,27 @@ export function batchDates(
   }
   return batches;
 }
+
+/** A curate's outcome, whichever engine wrote it. */
+export interface CurateSummary {
+  readonly built: { readonly requests: number; readonly usage: number };
+  readonly removed: number;
+  readonly fresh: number;
+  readonly batches: number;
+  readonly ms: number;
+  /** Raw partitions without _SUCCESS: curated from what is there, still held by the reports. */
+  readonly rawIncomplete: number;
+}
+
+/**
+ * The plan's builds limited to a dt range (a run's fallback curates only what its reports read):
+ * requests units whose dt, usage units whose month, falls in it. The others stay stale.
+ */
+export function planWithinRange(plan: CurationPlan, range: { from: string; to: string }): CurationPlan {
+  if (range.from > range.to) throw new Error(`curation range ${range.from}..${range.to} ends before it starts`);
+  const months = { from: monthOf(range.from), to: monthOf(range.to) };
+  return {
+    ...plan,
+    build: plan.build.filter((unit) => inRange(unit.value, unit.kind === 'requests' ? range : months)),
+  };
+}

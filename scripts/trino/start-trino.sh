@@ -87,7 +87,7 @@ hive.metastore.catalog.dir=local://$TRINO_STATE_DIR/metastore
 fs.native-local.enabled=true
 local.location=/
 hive.parquet.time-zone=UTC
-hive.non-managed-table-writes-enabled=false
+hive.non-managed-table-writes-enabled=true
 CATALOG
 
 step "starting trino-server $TRINO_VERSION on $url (heap $heap; log $TRINO_STATE_DIR/data/var/log/server.log)"

@@ -12,7 +12,8 @@ import {
 } from '@aws-sdk/client-athena';
 import { QueryError } from '#core/errors.ts';
 import type { Logger, MetricQueryName, QueryEngine, QueryParameters, QueryRow } from '#core/ports.ts';
-import { type CompiledQuery, compileMetricQuery } from '#sql/catalog.ts';
+import { type CompiledQuery, compileMetricQuery, type SqlValue } from '#sql/catalog.ts';
+import { compileCuratedMetricQuery, readsCurated } from '#sql/curated-catalog.ts';
 import {
   type BackoffOptions,
   defaultSleep,
@@ -30,6 +31,12 @@ export interface AthenaEngineOptions {
   readonly database: string;
   /** @default 'AwsDataCatalog' */
   readonly catalog?: string;
+  /**
+   * Read the curated tables of the same database for the queries that have a curated form
+   * (docs/curated-layer.md); the others, and every query when false, read the raw feed.
+   * @default false
+   */
+  readonly curated?: boolean;
   readonly log?: Logger;
   /**
    * Serve an identical query (same text, same parameters) from a result at most this old.
@@ -63,7 +70,11 @@ export interface AthenaEngineOptions {
 
 type QueryState = NonNullable<NonNullable<QueryExecution['Status']>['State']>;
 
+/** A statement that is no metric query (a curated table's DDL or INSERT): named in errors. */
+type Statement = Omit<CompiledQuery, 'name' | 'parameterNames'> & { readonly name: string };
+
 export class AthenaEngine implements QueryEngine {
+  readonly dialect = 'athena' as const;
   /** Queries started by this engine (each StartQueryExecution that Athena accepted). */
   queryCount = 0;
   private readonly sleep: Sleep;
@@ -73,9 +84,12 @@ export class AthenaEngine implements QueryEngine {
   }
 
   async runMetric(name: MetricQueryName, parameters: QueryParameters): Promise<QueryRow[]> {
-    const query = compileMetricQuery(name, parameters);
+    const query =
+      this.options.curated && readsCurated(name)
+        ? compileCuratedMetricQuery(name, parameters)
+        : compileMetricQuery(name, parameters);
     const started = Date.now();
-    const queryExecutionId = await this.start(query);
+    const queryExecutionId = await this.start(query, this.reuseFor(name));
     const execution = await this.waitForCompletion(query, queryExecutionId);
     const rows = await this.readResults(query, queryExecutionId);
     const statistics = execution.Statistics;
@@ -89,6 +103,19 @@ export class AthenaEngine implements QueryEngine {
       ms: Date.now() - started,
     });
     return rows;
+  }
+
+  /** Runs one statement (DDL or INSERT) to its end, values as ExecutionParameters; no rows read. */
+  async execute(sql: string, values: readonly SqlValue[] = []): Promise<void> {
+    const statement: Statement = { name: `statement ${sql.trim().split(/\s+/, 2).join(' ')}`, sql, values };
+    const started = Date.now();
+    const queryExecutionId = await this.start(statement, undefined);
+    await this.waitForCompletion(statement, queryExecutionId);
+    this.options.log?.info('athena statement done', {
+      statement: statement.name,
+      queryExecutionId,
+      ms: Date.now() - started,
+    });
   }
 
   async close(): Promise<void> {
@@ -106,8 +133,7 @@ export class AthenaEngine implements QueryEngine {
     return { ResultReuseByAgeConfiguration: { Enabled: true, MaxAgeInMinutes: minutes } };
   }
 
-  private async start(query: CompiledQuery): Promise<string> {
-    const reuse = this.reuseFor(query.name);
+  private async start(query: Statement, reuse: ResultReuseConfiguration | undefined): Promise<string> {
     try {
       const output = await this.call(() =>
         this.options.client.send(
@@ -143,7 +169,7 @@ export class AthenaEngine implements QueryEngine {
       : Math.min(byTimeout, remaining - (this.options.deadlineMarginMs ?? 10_000));
   }
 
-  private async waitForCompletion(query: CompiledQuery, queryExecutionId: string): Promise<QueryExecution> {
+  private async waitForCompletion(query: Statement, queryExecutionId: string): Promise<QueryExecution> {
     const now = this.options.now ?? Date.now;
     const startedAt = now();
     for (const delay of pollingDelays(this.options.polling)) {

@@ -5,6 +5,7 @@
 import { QueryError } from '#core/errors.ts';
 import type { Logger, MetricQueryName, QueryEngine, QueryParameters, QueryRow } from '#core/ports.ts';
 import { compileMetricQuery, type SqlValue } from '#sql/catalog.ts';
+import { compileCuratedMetricQuery, readsCurated } from '#sql/curated-catalog.ts';
 import { isNumericType, toExecutionParameter } from './athena-values.ts';
 import {
   runTrinoStatement,
@@ -21,6 +22,12 @@ export interface TrinoEngineOptions {
   readonly catalog?: string;
   /** The schema holding port_requests, exit_reasons, ... @default 'default' */
   readonly schema?: string;
+  /**
+   * Read the curated tables of the same schema for the queries that have a curated form
+   * (docs/curated-layer.md); the others, and every query when false, read the raw feed.
+   * @default false
+   */
+  readonly curated?: boolean;
   /** @default 'mnp-briefings' */
   readonly user?: string;
   readonly log?: Logger;
@@ -50,6 +57,7 @@ export function toQueryRows(columns: readonly TrinoColumn[], rows: readonly (rea
 }
 
 export class TrinoEngine implements QueryEngine {
+  readonly dialect = 'trino' as const;
   /** Queries this engine ran to their end. */
   queryCount = 0;
   private readonly connection: TrinoConnection;
@@ -64,7 +72,10 @@ export class TrinoEngine implements QueryEngine {
   }
 
   async runMetric(name: MetricQueryName, parameters: QueryParameters): Promise<QueryRow[]> {
-    const query = compileMetricQuery(name, parameters);
+    const query =
+      this.options.curated && readsCurated(name)
+        ? compileCuratedMetricQuery(name, parameters)
+        : compileMetricQuery(name, parameters);
     const started = Date.now();
     try {
       const result = await runTrinoStatement(
@@ -87,6 +98,26 @@ export class TrinoEngine implements QueryEngine {
         `query ${name} failed in Trino${queryId}: ${(error as Error).message.split('\n')[0]}`,
         name,
         { cause: error },
+      );
+    }
+  }
+
+  /** Runs one statement (DDL or INSERT) to its end, values bound as for a metric query; no rows kept. */
+  async execute(sql: string, values: readonly SqlValue[] = []): Promise<void> {
+    const started = Date.now();
+    try {
+      const result = await runTrinoStatement(this.connection, boundStatement(sql, values), this.options.statement);
+      this.queryCount += 1;
+      this.options.log?.info('trino statement done', { queryId: result.queryId, ms: Date.now() - started });
+    } catch (error) {
+      const queryId = error instanceof TrinoStatementError && error.queryId ? ` (${error.queryId})` : '';
+      const statement = sql.trim().split(/\s+/, 3).join(' ');
+      throw new QueryError(
+        `statement "${statement} ..." failed in Trino${queryId}: ${(error as Error).message.split('\n')[0]}`,
+        'statement',
+        {
+          cause: error,
+        },
       );
     }
   }

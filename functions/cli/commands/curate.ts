@@ -5,7 +5,7 @@
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { curatedDirOf } from '#adapters/curation/curated-location.ts';
-import type { CurateSummary } from '#adapters/curation/duckdb-curator.ts';
+import type { CurateSummary } from '#core/curation.ts';
 import type { CliIo } from '../io.ts';
 
 interface CurateOptions {

@@ -1,0 +1,100 @@
+// The curated layer's objects on a local file system: the raw lake folder (only read) and the
+// curated folder with its records under _built_from/. Used by the DuckDB writer, and by the SQL
+// writer over a Trino catalog whose locations are local:///absolute/path.
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CuratedUnit, RawListing, RawPartitionFiles, UnitRecord } from '#core/curation.ts';
+import { unitKey } from '#core/curation.ts';
+import { lakeContract } from '#reference/index.ts';
+import { RECORDS_FOLDER } from './curated-files.ts';
+import type { CurationObjects } from './curation-run.ts';
+
+const SUCCESS = '_SUCCESS';
+
+async function listRawTable(lakeDir: string, table: 'port_requests' | 'usage_monthly'): Promise<RawPartitionFiles[]> {
+  const column = lakeContract[table].partition.column;
+  const tableDir = join(lakeDir, table);
+  const folders = (await readdir(tableDir, { withFileTypes: true }).catch(() => []))
+    .filter((entry) => entry.isDirectory() && entry.name.startsWith(`${column}=`))
+    .map((entry) => entry.name)
+    .sort();
+  return Promise.all(
+    folders.map(async (folder) => {
+      const names = (await readdir(join(tableDir, folder))).filter((name) => !name.startsWith('.')).sort();
+      const files = await Promise.all(
+        names.map(async (name) => {
+          const info = await stat(join(tableDir, folder, name));
+          return { name, size: info.size, version: String(Math.trunc(info.mtimeMs)) };
+        }),
+      );
+      return {
+        value: folder.slice(column.length + 1),
+        files: files.filter((file) => file.name === SUCCESS || !file.name.startsWith('_')),
+      };
+    }),
+  );
+}
+
+export async function listRaw(lakeDir: string): Promise<RawListing> {
+  const [portRequests, usage] = await Promise.all([
+    listRawTable(lakeDir, 'port_requests'),
+    listRawTable(lakeDir, 'usage_monthly'),
+  ]);
+  return { port_requests: portRequests, usage_monthly: usage };
+}
+
+const recordPath = (curatedDir: string, unit: CuratedUnit) =>
+  join(curatedDir, RECORDS_FOLDER, unit.kind, `${unitKey(unit)}.json`);
+
+export async function readRecords(curatedDir: string): Promise<Map<string, UnitRecord>> {
+  const records = new Map<string, UnitRecord>();
+  for (const kind of ['requests', 'usage'] as const) {
+    const dir = join(curatedDir, RECORDS_FOLDER, kind);
+    const names = await readdir(dir).catch(() => [] as string[]);
+    for (const name of names.filter((file) => file.endsWith('.json'))) {
+      try {
+        const record = JSON.parse(await readFile(join(dir, name), 'utf8')) as UnitRecord;
+        records.set(`${record.unit.kind}/${unitKey(record.unit)}`, record);
+      } catch {
+        // an unreadable record is no record: the unit is rebuilt
+      }
+    }
+  }
+  return records;
+}
+
+/** A local raw lake and curated folder as CurationObjects. */
+export function fsCurationObjects(options: { lakeDir: string; curatedDir: string }): CurationObjects {
+  const { lakeDir, curatedDir } = options;
+  return {
+    listRaw: () => listRaw(lakeDir),
+    readRecords: () => readRecords(curatedDir),
+    async writeRecord(record) {
+      const path = recordPath(curatedDir, record.unit);
+      await mkdir(join(curatedDir, RECORDS_FOLDER, record.unit.kind), { recursive: true });
+      await writeFile(`${path}.tmp`, `${JSON.stringify(record, null, 1)}\n`);
+      await rename(`${path}.tmp`, path);
+    },
+    async removeRecord(unit) {
+      await rm(recordPath(curatedDir, unit), { force: true });
+    },
+    async removePartition(table, partition) {
+      await rm(join(curatedDir, table, partition), { recursive: true, force: true });
+    },
+    async replacePartition(staging, table, partition) {
+      const target = join(curatedDir, table, partition);
+      await rm(target, { recursive: true, force: true });
+      const staged = join(curatedDir, staging, table, partition);
+      if (await stat(staged).catch(() => undefined)) {
+        await mkdir(join(curatedDir, table), { recursive: true });
+        await rename(staged, target);
+      }
+    },
+    async removeStaging(staging) {
+      await rm(join(curatedDir, staging), { recursive: true, force: true });
+    },
+    async ensureFolders(folders) {
+      for (const folder of folders) await mkdir(join(curatedDir, folder), { recursive: true });
+    },
+  };
+}

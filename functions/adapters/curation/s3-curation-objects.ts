@@ -1,0 +1,168 @@
+// The curated layer's objects in S3: the raw lake's files listed with their ETags, the unit
+// records under <curated prefix>_built_from/, and the curated partitions, replaced by copying the
+// staged objects into place (S3 has no rename). One writer per curated prefix at a time.
+import {
+  CopyObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import type { CuratedUnit, RawListing, RawPartitionFiles, UnitRecord } from '#core/curation.ts';
+import { unitKey } from '#core/curation.ts';
+import { lakeContract } from '#reference/index.ts';
+import { RECORDS_FOLDER } from './curated-files.ts';
+import type { CurationObjects } from './curation-run.ts';
+
+export interface S3CurationObjectsOptions {
+  readonly client: S3Client;
+  readonly lakeBucket: string;
+  /** The folder holding the raw table folders, e.g. 'lake/' ('' for the bucket's root). */
+  readonly lakePrefix: string;
+  readonly curatedBucket: string;
+  /** The curated layer's folder, e.g. 'curated/'. */
+  readonly curatedPrefix: string;
+}
+
+const folderOf = (prefix: string) => (prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`);
+
+interface ListedObject {
+  readonly key: string;
+  readonly size: number;
+  readonly etag: string;
+}
+
+async function listObjects(client: S3Client, bucket: string, prefix: string): Promise<ListedObject[]> {
+  const objects: ListedObject[] = [];
+  let token: string | undefined;
+  do {
+    const page = await client.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }),
+    );
+    for (const object of page.Contents ?? [])
+      if (object.Key)
+        objects.push({ key: object.Key, size: object.Size ?? 0, etag: (object.ETag ?? '').replaceAll('"', '') });
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return objects;
+}
+
+async function deleteKeys(client: S3Client, bucket: string, keys: readonly string[]): Promise<void> {
+  for (let start = 0; start < keys.length; start += 1000) {
+    const output = await client.send(
+      new DeleteObjectsCommand({
+        Bucket: bucket,
+        Delete: { Objects: keys.slice(start, start + 1000).map((key) => ({ Key: key })), Quiet: true },
+      }),
+    );
+    if (output.Errors?.length)
+      throw new Error(`could not delete s3://${bucket}/${output.Errors[0]!.Key}: ${output.Errors[0]!.Message}`);
+  }
+}
+
+/** A key as CopySource wants it: URL-encoded, '/' and the '=' of partition folders kept. */
+const copySourceKey = (key: string) =>
+  key
+    .split('/')
+    .map((part) => encodeURIComponent(part).replaceAll('%3D', '='))
+    .join('/');
+
+/** The raw lake and the curated layer in S3 as CurationObjects. */
+export function s3CurationObjects(options: S3CurationObjectsOptions): CurationObjects {
+  const { client, lakeBucket, curatedBucket } = options;
+  const lakePrefix = folderOf(options.lakePrefix);
+  const curatedPrefix = folderOf(options.curatedPrefix);
+  const recordKey = (unit: CuratedUnit) => `${curatedPrefix}${RECORDS_FOLDER}/${unit.kind}/${unitKey(unit)}.json`;
+
+  async function listRawTable(table: 'port_requests' | 'usage_monthly'): Promise<RawPartitionFiles[]> {
+    const column = lakeContract[table].partition.column;
+    const tablePrefix = `${lakePrefix}${table}/`;
+    const partitions = new Map<string, RawPartitionFiles['files'][number][]>();
+    for (const object of await listObjects(client, lakeBucket, tablePrefix)) {
+      const [folder, name, ...deeper] = object.key.slice(tablePrefix.length).split('/');
+      if (!folder?.startsWith(`${column}=`) || !name || deeper.length > 0) continue;
+      if (name.startsWith('.') || (name.startsWith('_') && name !== '_SUCCESS')) continue;
+      const value = folder.slice(column.length + 1);
+      const files = partitions.get(value) ?? [];
+      files.push({ name, size: object.size, version: object.etag });
+      partitions.set(value, files);
+    }
+    return [...partitions.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([value, files]) => ({
+        value,
+        files: files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+      }));
+  }
+
+  const removeUnder = async (prefix: string) =>
+    deleteKeys(
+      client,
+      curatedBucket,
+      (await listObjects(client, curatedBucket, prefix)).map((object) => object.key),
+    );
+
+  return {
+    async listRaw(): Promise<RawListing> {
+      const [portRequests, usage] = await Promise.all([listRawTable('port_requests'), listRawTable('usage_monthly')]);
+      return { port_requests: portRequests, usage_monthly: usage };
+    },
+    async readRecords() {
+      const records = new Map<string, UnitRecord>();
+      const objects = await listObjects(client, curatedBucket, `${curatedPrefix}${RECORDS_FOLDER}/`);
+      for (const object of objects.filter((candidate) => candidate.key.endsWith('.json'))) {
+        try {
+          const output = await client.send(new GetObjectCommand({ Bucket: curatedBucket, Key: object.key }));
+          const record = JSON.parse((await output.Body?.transformToString('utf8')) ?? '') as UnitRecord;
+          records.set(`${record.unit.kind}/${unitKey(record.unit)}`, record);
+        } catch {
+          // an unreadable record is no record: the unit is rebuilt
+        }
+      }
+      return records;
+    },
+    async writeRecord(record) {
+      await client.send(
+        new PutObjectCommand({
+          Bucket: curatedBucket,
+          Key: recordKey(record.unit),
+          Body: `${JSON.stringify(record, null, 1)}\n`,
+          ContentType: 'application/json',
+        }),
+      );
+    },
+    async removeRecord(unit) {
+      await deleteKeys(client, curatedBucket, [recordKey(unit)]);
+    },
+    async removePartition(table, partition) {
+      await removeUnder(`${curatedPrefix}${table}/${partition}/`);
+    },
+    async replacePartition(staging, table, partition) {
+      const target = `${curatedPrefix}${table}/${partition}/`;
+      await removeUnder(target);
+      const stagedPrefix = `${curatedPrefix}${folderOf(staging)}${table}/${partition}/`;
+      const staged = await listObjects(client, curatedBucket, stagedPrefix);
+      for (const object of staged) {
+        await client.send(
+          new CopyObjectCommand({
+            Bucket: curatedBucket,
+            Key: `${target}${object.key.slice(stagedPrefix.length)}`,
+            CopySource: `${curatedBucket}/${copySourceKey(object.key)}`,
+          }),
+        );
+      }
+      await deleteKeys(
+        client,
+        curatedBucket,
+        staged.map((object) => object.key),
+      );
+    },
+    async removeStaging(staging) {
+      await removeUnder(`${curatedPrefix}${folderOf(staging)}`);
+    },
+    async ensureFolders() {
+      // S3 has no folders: a key's prefix is there as soon as an object is.
+    },
+  };
+}
