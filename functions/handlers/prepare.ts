@@ -1,14 +1,21 @@
-// Lambda entry point of the Prepare step: wires the Athena engine, the S3 lake inventory and
+// Lambda entry point of the Prepare step: wires the Athena engines (curated and raw), the S3 lake
+// inventory, the curated layer's freshness check and its rebuild through the Curate function, and
 // the S3 archive from the environment, then runs prepareStep. DataNotReadyError leaves the
 // function by name, so that the state machine can hold and retry on it.
 import { AthenaClient } from '@aws-sdk/client-athena';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
+import { curateThroughFunction } from '#adapters/curation/curate-invoker.ts';
+import { s3CurationObjects } from '#adapters/curation/s3-curation-objects.ts';
+import { planSqlCuration } from '#adapters/curation/sql-curator.ts';
 import { AthenaEngine } from '#adapters/engine/athena.ts';
 import { S3LakeInventory } from '#adapters/lake/s3-lake.ts';
 import { S3ReportStore } from '#adapters/store/s3-store.ts';
+import { unitKey } from '#core/curation.ts';
 import { DataNotReadyError } from '#core/errors.ts';
 import { type PrepareOutput, prepareStep } from './steps/prepare-step.ts';
+import type { CuratedLayer, ReadSource } from './steps/read-source.ts';
 import { type PrepareConfig, prepareConfigSchema, readConfig } from './support/config.ts';
 import { createLambdaLogger, type LambdaLogger } from './support/lambda-logger.ts';
 import { resultReuseMinutesFor } from './support/result-reuse.ts';
@@ -19,35 +26,62 @@ export interface PrepareDependencies {
   readonly config: PrepareConfig;
   readonly athena: AthenaClient;
   readonly s3: S3Client;
+  /** Invokes the Curate function; @default - no curated layer: every run reads the raw feed */
+  readonly lambda?: LambdaClient;
   readonly log: LambdaLogger;
   readonly now?: () => Date;
+}
+
+/** The curated layer where the stage has one: stale units from its records, rebuilt by the Curate function. */
+function curatedLayerOf(deps: PrepareDependencies): CuratedLayer | undefined {
+  const { config } = deps;
+  if (!deps.lambda || !config.CURATED_BUCKET || !config.CURATE_FUNCTION_NAME) return undefined;
+  const objects = s3CurationObjects({
+    client: deps.s3,
+    lakeBucket: config.LAKE_BUCKET,
+    lakePrefix: config.LAKE_PREFIX,
+    curatedBucket: config.CURATED_BUCKET,
+    curatedPrefix: config.CURATED_PREFIX,
+  });
+  return {
+    stale: async (range) => {
+      const plan = await planSqlCuration(objects, range);
+      // A unit to remove (its raw partition is gone) would be read as stale data all the same.
+      return [...plan.build, ...plan.remove].map(unitKey);
+    },
+    curate: curateThroughFunction({ client: deps.lambda, functionName: config.CURATE_FUNCTION_NAME }),
+  };
 }
 
 export function createPrepareHandler(deps: PrepareDependencies) {
   const { config } = deps;
   const inventory = new S3LakeInventory({ client: deps.s3, bucket: config.LAKE_BUCKET, prefix: config.LAKE_PREFIX });
   const store = new S3ReportStore({ client: deps.s3, bucket: config.ARCHIVE_BUCKET });
+  const curated = curatedLayerOf(deps);
   return async (event: unknown, context?: Context): Promise<PrepareOutput> => {
     deps.log.withContext(context);
     try {
       const runEvent = parseEvent(runEventSchema, event, 'Prepare event');
       const now = deps.now ?? (() => new Date());
-      const engine = new AthenaEngine({
-        client: deps.athena,
-        workGroup: config.ATHENA_WORKGROUP,
-        database: config.ATHENA_DATABASE,
-        log: deps.log,
-        resultReuseMinutes: resultReuseMinutesFor(
-          config.ATHENA_RESULT_REUSE_MINUTES,
-          runEvent.request,
-          new Date(runEvent.startedAt),
-          now(),
-        ),
-        polling: { timeoutMs: config.ATHENA_QUERY_TIMEOUT_SECONDS * 1000 },
-        ...(context ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {}),
-      });
+      const engineOf = (source: ReadSource) =>
+        new AthenaEngine({
+          client: deps.athena,
+          curated: source === 'curated',
+          workGroup: config.ATHENA_WORKGROUP,
+          database: config.ATHENA_DATABASE,
+          log: deps.log,
+          resultReuseMinutes: resultReuseMinutesFor(
+            config.ATHENA_RESULT_REUSE_MINUTES,
+            runEvent.request,
+            new Date(runEvent.startedAt),
+            now(),
+          ),
+          polling: { timeoutMs: config.ATHENA_QUERY_TIMEOUT_SECONDS * 1000 },
+          ...(context ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {}),
+        });
       return await prepareStep(runEvent, config.HOME_OPERATOR, {
-        engineFor: () => engine,
+        engineFor: engineOf,
+        ...(curated ? { curated } : {}),
         inventory,
         store,
         log: deps.log,
@@ -75,6 +109,7 @@ export const handler = (event: unknown, context: Context): Promise<PrepareOutput
     config: readConfig(prepareConfigSchema),
     athena: new AthenaClient({}),
     s3: new S3Client({}),
+    lambda: new LambdaClient({}),
     log: createLambdaLogger(),
   });
   return cached(event, context);
