@@ -105,8 +105,9 @@ describe.skipIf(trinoSkipReason !== '')('the curated layer written by Trino', ()
       '%s holds the rows DuckDB writes',
       async (_name, table) => {
         const expected = await duckdbRows(duckdbCurated, table);
-        // Rows to compare: every table has some, but the hand-made lake has no spread request.
-        if (lake === 'generated' || table.name !== 'port_requests_spread') expect(expected.length).toBeGreaterThan(0);
+        // Rows to compare: every table has some, but spread requests (a version misfiled a day
+        // off) are not certain in these lakes; their rows are compared when there are any.
+        if (table.name !== 'port_requests_spread') expect(expected.length).toBeGreaterThan(0);
         expect(await trinoRows(schema, table)).toEqual(expected);
       },
     );
