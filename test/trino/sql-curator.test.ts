@@ -2,7 +2,7 @@
 // for row and column for column, what the DuckDB writer (curateLake) writes for the same lake;
 // a second curate builds nothing; a changed raw file rebuilds its unit and its neighbours only;
 // a writer out of time stops between batches and records nothing it did not build.
-import { cp, mkdtemp, readFile, rm, utimes } from 'node:fs/promises';
+import { cp, mkdtemp, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -15,15 +15,13 @@ import { DuckDbEngine } from '#adapters/engine/duckdb.ts';
 import { TrinoEngine } from '#adapters/engine/trino.ts';
 import { runTrinoStatement } from '#adapters/engine/trino-http.ts';
 import { registerLakeTables } from '#adapters/engine/trino-tables.ts';
-import { ExitCode } from '#cli/exit-codes.ts';
-import { bufferIo } from '#cli/io.ts';
-import { main } from '#cli/main.ts';
 import { CURATED_TABLES, type CuratedTable } from '#core/curated-tables.ts';
 import { parsePeriod } from '#core/period.ts';
 import { METRIC_QUERIES } from '#core/ports.ts';
 import { planQueries } from '#core/query-plan.ts';
 import { reportDefinition } from '#core/report-definitions.ts';
 import { readsCurated } from '#sql/curated-catalog.ts';
+import { runBriefingJson } from './support/briefing-run.ts';
 import { comparableRows, trinoSkipReason } from './support/engines.ts';
 import { TEST_LAKES, type TestLakeName } from './support/lakes.ts';
 
@@ -107,8 +105,9 @@ describe.skipIf(trinoSkipReason !== '')('the curated layer written by Trino', ()
       '%s holds the rows DuckDB writes',
       async (_name, table) => {
         const expected = await duckdbRows(duckdbCurated, table);
-        // Rows to compare: every table has some, but the hand-made lake has no spread request.
-        if (lake === 'generated' || table.name !== 'port_requests_spread') expect(expected.length).toBeGreaterThan(0);
+        // Rows to compare: every table has some, but spread requests (a version misfiled a day
+        // off) are not certain in these lakes; their rows are compared when there are any.
+        if (table.name !== 'port_requests_spread') expect(expected.length).toBeGreaterThan(0);
         expect(await trinoRows(schema, table)).toEqual(expected);
       },
     );
@@ -211,25 +210,8 @@ describe.skipIf(trinoSkipReason !== '')('the curated layer written by Trino', ()
       audience: TEST_LAKES.generated.province,
     },
   ] as const)('run --engine trino --trino-curated, $report $period ($lake lake)', (run) => {
-    const briefing = async (lakeDir: string, out: string, engineArgs: readonly string[]) => {
-      const io = bufferIo();
-      const audience = run.audience === 'hq' ? [] : ['--audience', run.audience];
-      const code = await main(
-        ['run', '--report', run.report, '--period', run.period, ...audience, '--lake', lakeDir, '--out', out].concat([
-          '--no-deliver',
-          '--locale',
-          'en',
-          ...engineArgs,
-        ]),
-        io,
-      );
-      expect(code, io.stderr.join('\n')).toBe(ExitCode.OK);
-      const json = JSON.parse(
-        await readFile(join(out, run.report, run.period, run.audience, 'briefing.json'), 'utf8'),
-      ) as Record<string, unknown>;
-      delete json['generatedAt'];
-      return json;
-    };
+    const briefing = (lakeDir: string, out: string, engineArgs: readonly string[]) =>
+      runBriefingJson(run, lakeDir, out, engineArgs);
 
     it('writes the briefing.json DuckDB writes', async () => {
       const schema = `sqlc_cli_${run.lake}_${run.report.replace('-', '_')}`;

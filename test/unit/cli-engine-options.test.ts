@@ -18,6 +18,16 @@ describe('--engine', () => {
     ['an engine we do not have', ['--engine', 'spark'], /--engine/],
     ['an s3:// lake for DuckDB', ['--lake', 's3://mnp-lake/lake/'], /an s3:\/\/ lake needs --engine trino/],
     [
+      'a curated location without trino',
+      ['--trino-curated', 'local:///tmp/c'],
+      /--trino-curated is for --engine trino/,
+    ],
+    [
+      'a curated location that is neither local:/// nor s3://',
+      ['--engine', 'trino', '--trino-url', 'http://127.0.0.1:8080', '--trino-curated', '/tmp/c'],
+      /--trino-curated must look like local:\/\/\/dir or s3:\/\/bucket\/prefix/,
+    ],
+    [
       'a schema that is not a plain SQL name',
       ['--engine', 'trino', '--trino-url', 'http://127.0.0.1:8080', '--trino-schema', 'lake;drop'],
       /--trino-schema must be a plain lower-case SQL name/,
@@ -65,5 +75,11 @@ describe('--engine', () => {
     expect(parseS3Lake('s3://mnp-lake-prod')).toEqual({ bucket: 'mnp-lake-prod', prefix: '' });
     expect(parseS3Lake('lake')).toBeUndefined();
     expect(parseS3Lake('/data/s3://x')).toBeUndefined();
+  });
+
+  it('keeps the --trino-curated location in the Trino choice, and none without it', () => {
+    const trino = { engine: 'trino' as const, trinoUrl: 'http://127.0.0.1:8080' };
+    expect(engineChoiceOf({ ...trino, trinoCurated: 's3://b/curated/' })).toMatchObject({ curated: 's3://b/curated/' });
+    expect(engineChoiceOf(trino)).not.toHaveProperty('curated');
   });
 });

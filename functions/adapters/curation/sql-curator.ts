@@ -1,11 +1,10 @@
 // Writes the curated layer with a SQL engine, Trino or Athena (docs/curated-layer.md, "Written
 // by SQL"): the same build texts as DuckDB, with the fragments inlined (no temp tables). Per batch
-// and curated table: a staging table over <curated>/_staging/<run>/<table>/, INSERT INTO it the
+// and curated table: a staging table over <curated>/_staging/<table>/, INSERT INTO it the
 // build SQL, DROP it (an external table: its files stay), then the shared run moves each staged
 // partition into the curated table's place and writes the unit's record last. One writer per
 // curated prefix at a time: two would move each other's partitions. Must not import DuckDB (it
 // goes into a Lambda bundle).
-import { randomBytes } from 'node:crypto';
 import type { CuratedTable } from '#core/curated-tables.ts';
 import { CURATED_TABLES } from '#core/curated-tables.ts';
 import type { CurateSummary, CurationPlan } from '#core/curation.ts';
@@ -123,8 +122,9 @@ export async function curateWithSql(options: SqlCurateOptions): Promise<CurateSu
   const { engine, schema } = options;
   const dialect = engine.dialect;
   const root = rootOf(options.curatedLocation);
-  const run = randomBytes(4).toString('hex');
-  const staging = `_staging/${run}`;
+  // Fixed names (one writer per curated prefix and schema): a curate finds and clears what an
+  // interrupted one left, staged files and staging tables alike.
+  const staging = '_staging';
   qualifiedName(dialect, schema, 'curated');
   locationLiteral(`${root}/`);
   // Trino's Hive catalog holds the curated tables the reports read; in Athena they are Glue
@@ -149,7 +149,7 @@ export async function curateWithSql(options: SqlCurateOptions): Promise<CurateSu
       close: async () => {},
       async build(batch) {
         for (const table of tablesOfUnit(batch.kind)) {
-          const stagingTable = { ...table, name: `${table.name}_staging_${run}` };
+          const stagingTable = { ...table, name: `${table.name}_staging` };
           const name = qualifiedName(dialect, schema, stagingTable.name);
           const build = compileCuratedBuild(buildFile(table.name), batch.parameters);
           await engine.execute(`DROP TABLE IF EXISTS ${name}`);
