@@ -22,6 +22,7 @@ import {
 } from '#core/curation.ts';
 import type { QueryParameters } from '#core/ports.ts';
 import { compileCuratedBuild } from '#sql/curated-catalog.ts';
+import { isDataFileName, SUCCESS_MARKER } from '../lake/fs-lake.ts';
 
 /** The object-store side of a curated layer: raw listing, unit records, curated partitions. */
 export interface CurationObjects {
@@ -43,6 +44,9 @@ export interface CurationObjects {
   /** Makes folders under the curated root exist where a store needs them to (a file system; S3 has none). */
   ensureFolders(folders: readonly string[]): Promise<void>;
 }
+
+/** The raw files a unit's record tracks: the data files and the _SUCCESS marker (it gates the reports). */
+export const tracksRawFile = (name: string): boolean => name === SUCCESS_MARKER || isDataFileName(name);
 
 export const BUILD_FILES = {
   placed: 'curated/fragments/port_requests_placed.sql',
@@ -159,7 +163,7 @@ export async function runCuration(options: CurationRunOptions): Promise<CurateSu
     ...(options.range ? { range: options.range } : {}),
   });
   const rawIncomplete = [...raw.port_requests, ...raw.usage_monthly].filter(
-    (partition) => !partition.files.some((file) => file.name === '_SUCCESS'),
+    (partition) => !partition.files.some((file) => file.name === SUCCESS_MARKER),
   ).length;
   for (const unit of plan.remove) {
     for (const table of tablesOfUnit(unit.kind)) await objects.removePartition(table.name, unitKey(unit));

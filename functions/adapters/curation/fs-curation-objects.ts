@@ -7,9 +7,7 @@ import type { CuratedUnit, RawListing, RawPartitionFiles, UnitRecord } from '#co
 import { unitKey } from '#core/curation.ts';
 import { lakeContract } from '#reference/index.ts';
 import { RECORDS_FOLDER } from './curated-files.ts';
-import type { CurationObjects } from './curation-run.ts';
-
-const SUCCESS = '_SUCCESS';
+import { type CurationObjects, tracksRawFile } from './curation-run.ts';
 
 async function listRawTable(lakeDir: string, table: 'port_requests' | 'usage_monthly'): Promise<RawPartitionFiles[]> {
   const column = lakeContract[table].partition.column;
@@ -20,7 +18,7 @@ async function listRawTable(lakeDir: string, table: 'port_requests' | 'usage_mon
     .sort();
   return Promise.all(
     folders.map(async (folder) => {
-      const names = (await readdir(join(tableDir, folder))).filter((name) => !name.startsWith('.')).sort();
+      const names = (await readdir(join(tableDir, folder))).filter(tracksRawFile).sort();
       const files = await Promise.all(
         names.map(async (name) => {
           const info = await stat(join(tableDir, folder, name));
@@ -29,7 +27,7 @@ async function listRawTable(lakeDir: string, table: 'port_requests' | 'usage_mon
       );
       return {
         value: folder.slice(column.length + 1),
-        files: files.filter((file) => file.name === SUCCESS || !file.name.startsWith('_')),
+        files,
       };
     }),
   );

@@ -13,7 +13,7 @@ import type { CuratedUnit, RawListing, RawPartitionFiles, UnitRecord } from '#co
 import { unitKey } from '#core/curation.ts';
 import { lakeContract } from '#reference/index.ts';
 import { RECORDS_FOLDER } from './curated-files.ts';
-import type { CurationObjects } from './curation-run.ts';
+import { type CurationObjects, tracksRawFile } from './curation-run.ts';
 
 export interface S3CurationObjectsOptions {
   readonly client: S3Client;
@@ -82,7 +82,7 @@ export function s3CurationObjects(options: S3CurationObjectsOptions): CurationOb
     for (const object of await listObjects(client, lakeBucket, tablePrefix)) {
       const [folder, name, ...deeper] = object.key.slice(tablePrefix.length).split('/');
       if (!folder?.startsWith(`${column}=`) || !name || deeper.length > 0) continue;
-      if (name.startsWith('.') || (name.startsWith('_') && name !== '_SUCCESS')) continue;
+      if (!tracksRawFile(name)) continue;
       const value = folder.slice(column.length + 1);
       const files = partitions.get(value) ?? [];
       files.push({ name, size: object.size, version: object.etag });

@@ -5,6 +5,7 @@
 // given) and stops cleanly between batches when its time runs short: the next call continues.
 import * as z from 'zod/mini';
 import '#reference/schema.ts';
+import type { CurateSummary } from '#core/curation.ts';
 import type { Logger } from '#core/ports.ts';
 import { parseEvent } from '../support/run-input.ts';
 
@@ -14,17 +15,8 @@ export interface CurateRange {
   readonly to: string;
 }
 
-/** What a curation pass reports (the SQL writer's summary). */
-export interface CurateResult {
-  readonly built: { readonly requests: number; readonly usage: number };
-  readonly removed: number;
-  readonly fresh: number;
-  /** Units still stale when the pass stopped (for time): the next call builds them. */
-  readonly stale: number;
-  readonly batches: number;
-  readonly ms: number;
-  readonly rawIncomplete: number;
-}
+/** What a curation pass reports: the writer's summary, and the units still stale when it stopped for time (the next call builds them). */
+export type CurateResult = CurateSummary & { readonly stale: number };
 
 export interface CurateRequest {
   readonly range?: CurateRange;
