@@ -4,6 +4,14 @@
 
 export type CuratedColumnType = 'VARCHAR' | 'TIMESTAMP' | 'BIGINT' | 'DECIMAL(12,2)';
 
+/** Each column type as Hive (Glue, Athena's DDL) writes it. */
+export const HIVE_TYPES: Readonly<Record<CuratedColumnType, string>> = {
+  VARCHAR: 'string',
+  TIMESTAMP: 'timestamp',
+  BIGINT: 'bigint',
+  'DECIMAL(12,2)': 'decimal(12,2)',
+};
+
 export interface CuratedTable {
   readonly name: string;
   /** The raw table whose partitions it follows: port_requests (dt) or usage_monthly (month). */

@@ -5,7 +5,7 @@
 import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { CURATED_TABLES, type CuratedColumnType, type CuratedTable } from '#core/curated-tables.ts';
+import { CURATED_TABLES, type CuratedTable, HIVE_TYPES } from '#core/curated-tables.ts';
 import { partitionProjection } from './lake-catalog.ts';
 
 export interface CuratedCatalogProps {
@@ -16,20 +16,6 @@ export interface CuratedCatalogProps {
   readonly prefix: string;
   /** Projection range of the dt partitions, the raw tables' (e.g. "2019-01-01,NOW+1DAYS"). */
   readonly dateRange: string;
-}
-
-/** The Glue (Hive) column type of a curated column type. */
-function glueType(type: CuratedColumnType): glue.Type {
-  switch (type) {
-    case 'VARCHAR':
-      return glue.Schema.STRING;
-    case 'TIMESTAMP':
-      return glue.Schema.TIMESTAMP;
-    case 'BIGINT':
-      return glue.Schema.BIG_INT;
-    case 'DECIMAL(12,2)':
-      return glue.Schema.decimal(12, 2);
-  }
 }
 
 export class CuratedCatalog extends Construct {
@@ -52,7 +38,10 @@ export class CuratedCatalog extends Construct {
       dataFormat: glue.DataFormat.PARQUET,
       // Encrypted server-side (SSE-S3); this flag is for client-side encryption only.
       hasEncryptedData: false,
-      columns: table.columns.map(([name, type]) => ({ name, type: glueType(type) })),
+      columns: table.columns.map(([name, type]) => ({
+        name,
+        type: { inputString: HIVE_TYPES[type], isPrimitive: true },
+      })),
       partitionKeys: [{ name: column, type: glue.Schema.STRING }],
       partitionProjection: { [column]: partitionProjection(column, props.dateRange) },
       parameters: {

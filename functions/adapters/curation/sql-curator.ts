@@ -6,7 +6,7 @@
 // curated prefix at a time: two would move each other's partitions. Must not import DuckDB (it
 // goes into a Lambda bundle).
 import type { CuratedTable } from '#core/curated-tables.ts';
-import { CURATED_TABLES } from '#core/curated-tables.ts';
+import { CURATED_TABLES, HIVE_TYPES } from '#core/curated-tables.ts';
 import type { CurateSummary, CurationPlan } from '#core/curation.ts';
 import type { SqlValue } from '#sql/catalog.ts';
 import { compileCuratedBuild } from '#sql/curated-catalog.ts';
@@ -55,13 +55,6 @@ function locationLiteral(location: string): string {
   return `'${location}'`;
 }
 
-const ATHENA_TYPES: Readonly<Record<CuratedTable['columns'][number][1], string>> = {
-  VARCHAR: 'string',
-  TIMESTAMP: 'timestamp',
-  BIGINT: 'bigint',
-  'DECIMAL(12,2)': 'decimal(12,2)',
-};
-
 /** CREATE TABLE (if not there) of a curated table: Parquet over `location`, partitioned like its raw table. */
 export function curatedTableDdl(
   dialect: CuratedSqlEngine['dialect'],
@@ -80,7 +73,7 @@ export function curatedTableDdl(
     );
   }
   // Athena's DDL is Hive's: backquoted names, Hive types, the partition column apart.
-  const columns = table.columns.map(([column, type]) => `  \`${column}\` ${ATHENA_TYPES[type]}`).join(',\n');
+  const columns = table.columns.map(([column, type]) => `  \`${column}\` ${HIVE_TYPES[type]}`).join(',\n');
   return (
     `CREATE EXTERNAL TABLE IF NOT EXISTS ${name} (\n${columns}\n)\n` +
     `PARTITIONED BY (\`${table.partitionColumn}\` string)\nSTORED AS PARQUET\nLOCATION ${locationLiteral(location)}\n` +
