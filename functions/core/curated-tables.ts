@@ -14,8 +14,8 @@ export const HIVE_TYPES: Readonly<Record<CuratedColumnType, string>> = {
 
 export interface CuratedTable {
   readonly name: string;
-  /** The raw table whose partitions it follows: port_requests (dt) or usage_monthly (month). */
-  readonly follows: 'port_requests' | 'usage_monthly';
+  /** The raw table whose partitions it follows: port_requests or exit_reasons (dt), usage_monthly (month). */
+  readonly follows: 'port_requests' | 'exit_reasons' | 'usage_monthly';
   readonly partitionColumn: 'dt' | 'month';
   /** Columns in file order, the partition column excluded (it lives in the folder name). */
   readonly columns: readonly (readonly [name: string, type: CuratedColumnType])[];
@@ -42,6 +42,13 @@ const planAndQuarantine: readonly (readonly [string, CuratedColumnType])[] = [
   ['plan_code', 'VARCHAR'],
   ['monthly_fee_cny', 'DECIMAL(12,2)'],
   ['quarantine_reason', 'VARCHAR'],
+];
+/** An exit answer's group as exit_categories counts it: the Beijing day of collection and its codes. */
+const exitAnswerGroup: readonly (readonly [string, CuratedColumnType])[] = [
+  ['day', 'VARCHAR'],
+  ['province_code', 'VARCHAR'],
+  ['operator_code', 'VARCHAR'],
+  ['category_code', 'VARCHAR'],
 ];
 
 export const CURATED_TABLES: readonly CuratedTable[] = [
@@ -93,6 +100,28 @@ export const CURATED_TABLES: readonly CuratedTable[] = [
     ],
   },
   {
+    name: 'exit_answers_daily',
+    follows: 'exit_reasons',
+    partitionColumn: 'dt',
+    columns: [...exitAnswerGroup, ['responses', 'BIGINT']],
+  },
+  {
+    name: 'exit_answers_superseded',
+    follows: 'exit_reasons',
+    partitionColumn: 'dt',
+    columns: [...exitAnswerGroup, ['responses', 'BIGINT']],
+  },
+  {
+    name: 'exit_reasons_quality',
+    follows: 'exit_reasons',
+    partitionColumn: 'dt',
+    columns: [
+      ['province_code', 'VARCHAR'],
+      ['outcome', 'VARCHAR'],
+      ['row_count', 'BIGINT'],
+    ],
+  },
+  {
     name: 'usage_quality',
     follows: 'usage_monthly',
     partitionColumn: 'month',
@@ -117,5 +146,8 @@ export const CURATED_SCAN_PARAMETERS: Readonly<Record<string, readonly [from: st
   flows_daily: ['requests_from_dt', 'requests_to_dt'],
   requests_daily: ['requests_from_dt', 'requests_to_dt'],
   port_requests_quality: ['requests_from_dt', 'requests_to_dt'],
+  exit_answers_daily: ['exits_from_dt', 'exits_to_dt'],
+  exit_answers_superseded: ['exits_from_dt', 'exits_to_dt'],
+  exit_reasons_quality: ['exits_from_dt', 'exits_to_dt'],
   usage_quality: ['usage_from_month', 'usage_to_month'],
 };

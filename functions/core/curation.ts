@@ -1,7 +1,9 @@
 // Which curated partitions are stale, and what each is built from (docs/curated-layer.md).
 // Pure: given the raw lake's files and the record kept beside each curated partition, it says
 // which to build, which to remove, and how to batch the builds. Adapters list, build and write.
+import { createHash } from 'node:crypto';
 import { addDays, addMonths, monthOf } from './period.ts';
+import type { QueryParameters } from './ports.ts';
 
 /** A raw file as the freshness record keeps it: a data file or a marker such as _SUCCESS. */
 export interface RawFileStamp {
@@ -16,18 +18,30 @@ export interface RawPartitionFiles {
   readonly files: readonly RawFileStamp[];
 }
 
-/** The raw partitions the curated layer follows, in order of value. */
-export interface RawListing {
-  readonly port_requests: readonly RawPartitionFiles[];
-  readonly usage_monthly: readonly RawPartitionFiles[];
+/** The raw tables the curated layer follows. */
+export type FollowedTable = 'port_requests' | 'exit_reasons' | 'usage_monthly';
+
+/** The raw partitions the curated layer follows, per table, in order of value. */
+export type RawListing = Readonly<Record<FollowedTable, readonly RawPartitionFiles[]>>;
+
+/** Lists every followed raw table at once, with an adapter's `list`. */
+export async function listFollowedTables(
+  list: (table: FollowedTable) => Promise<readonly RawPartitionFiles[]>,
+): Promise<RawListing> {
+  const [requests, exits, usage] = await Promise.all([
+    list('port_requests'),
+    list('exit_reasons'),
+    list('usage_monthly'),
+  ]);
+  return { port_requests: requests, exit_reasons: exits, usage_monthly: usage };
 }
 
 /**
  * A curated unit: the curated partitions built together from one raw partition's point of view.
- * 'requests' units (dt) hold the partitions of every table that follows port_requests; 'usage'
- * units (month) those that follow usage_monthly.
+ * 'requests' units (dt) hold the partitions of every table that follows port_requests; 'exits'
+ * units (dt) those that follow exit_reasons; 'usage' units (month) those that follow usage_monthly.
  */
-export type CuratedUnitKind = 'requests' | 'usage';
+export type CuratedUnitKind = 'requests' | 'exits' | 'usage';
 
 export interface CuratedUnit {
   readonly kind: CuratedUnitKind;
@@ -37,7 +51,7 @@ export interface CuratedUnit {
 /** What a curated unit was built from: kept beside it, compared on every curate. */
 export interface UnitRecord {
   readonly unit: CuratedUnit;
-  /** A hash of the SQL that built it: changed SQL makes every unit stale. */
+  /** A hash of the SQL that built it: changed SQL makes every unit of its kind stale. */
   readonly sqlVersion: string;
   /** Raw partitions read ("port_requests/dt=2019-11-01") and their files, in order. */
   readonly inputs: Readonly<Record<string, readonly RawFileStamp[]>>;
@@ -60,8 +74,6 @@ const USAGE_MONTHS = 3;
  */
 export const MAX_BATCH_DAYS = 16;
 
-export const unitKey = (unit: CuratedUnit): string => `${unit.kind === 'requests' ? 'dt' : 'month'}=${unit.value}`;
-
 /** The raw partitions a requests unit's dates read: the targets and NEIGHBOUR_DAYS either side (the placed SQL's RANGE). */
 export function requestsReadRange(from: string, to: string): { readonly from: string; readonly to: string } {
   return { from: addDays(from, -NEIGHBOUR_DAYS), to: addDays(to, NEIGHBOUR_DAYS) };
@@ -81,21 +93,105 @@ export function usageReadRange(from: string, to: string): { readonly from: strin
 
 const inRange = (value: string, range: { from: string; to: string }) => value >= range.from && value <= range.to;
 
+type Inputs = Record<string, readonly RawFileStamp[]>;
+
+function addPartitions(inputs: Inputs, raw: RawListing, table: FollowedTable, range: { from: string; to: string }) {
+  const column = table === 'usage_monthly' ? 'month' : 'dt';
+  for (const partition of raw[table].filter((p) => inRange(p.value, range)))
+    inputs[`${table}/${column}=${partition.value}`] = partition.files;
+}
+
+/**
+ * Every raw partition before `value`, as one stamp: an exits unit subtracts the copies its
+ * answers supersede, which may lie in any earlier partition (the contract does not bound how
+ * late an answer is re-delivered), so any change before it makes it stale. One digest keeps the
+ * record small.
+ */
+function earlierPartitionsStamp(partitions: readonly RawPartitionFiles[], value: string): RawFileStamp {
+  const earlier = partitions.filter((p) => p.value < value);
+  const hash = createHash('sha256');
+  for (const partition of earlier) hash.update(JSON.stringify(partition));
+  return {
+    name: `${earlier.length} earlier partitions`,
+    size: earlier.reduce((n, p) => n + p.files.length, 0),
+    version: hash.digest('hex').slice(0, 32),
+  };
+}
+
+/** What each unit kind follows, reads and takes as build parameters: the one place for them. */
+export interface UnitKindRule {
+  readonly follows: FollowedTable;
+  readonly partition: 'dt' | 'month';
+  /** Consecutive units built in one batch at most. */
+  readonly maxBatch: number;
+  /** The raw files a unit depends on, as they are now. */
+  inputs(value: string, raw: RawListing): Inputs;
+  /** The build parameters of a batch of consecutive units from..to (their partitions, in the curated SQL's names). */
+  parameters(from: string, to: string, raw: RawListing): QueryParameters;
+}
+
+export const UNIT_KINDS: Readonly<Record<CuratedUnitKind, UnitKindRule>> = {
+  requests: {
+    follows: 'port_requests',
+    partition: 'dt',
+    maxBatch: MAX_BATCH_DAYS,
+    inputs(value, raw) {
+      const inputs: Inputs = {};
+      addPartitions(inputs, raw, 'port_requests', requestsReadRange(value, value));
+      addPartitions(inputs, raw, 'usage_monthly', usageReadRange(value, value));
+      return inputs;
+    },
+    parameters(from, to) {
+      const days = requestsReadRange(from, to);
+      const months = usageReadRange(from, to);
+      return {
+        requests_from_dt: days.from,
+        requests_to_dt: days.to,
+        target_from_dt: from,
+        target_to_dt: to,
+        usage_from_month: months.from,
+        usage_to_month: months.to,
+      };
+    },
+  },
+  exits: {
+    follows: 'exit_reasons',
+    partition: 'dt',
+    maxBatch: MAX_BATCH_DAYS,
+    inputs(value, raw) {
+      const inputs: Inputs = { [`exit_reasons/dt<${value}`]: [earlierPartitionsStamp(raw.exit_reasons, value)] };
+      addPartitions(inputs, raw, 'exit_reasons', { from: value, to: value });
+      return inputs;
+    },
+    parameters(from, to, raw) {
+      return {
+        exits_from_dt: raw.exit_reasons[0]?.value ?? from,
+        exits_to_dt: to,
+        target_from_dt: from,
+        target_to_dt: to,
+      };
+    },
+  },
+  usage: {
+    follows: 'usage_monthly',
+    partition: 'month',
+    maxBatch: 1,
+    inputs(value, raw) {
+      const inputs: Inputs = {};
+      addPartitions(inputs, raw, 'usage_monthly', { from: value, to: value });
+      return inputs;
+    },
+    parameters: (from, to) => ({ usage_from_month: from, usage_to_month: to }),
+  },
+};
+
+export const UNIT_KIND_NAMES = Object.keys(UNIT_KINDS) as readonly CuratedUnitKind[];
+
+export const unitKey = (unit: CuratedUnit): string => `${UNIT_KINDS[unit.kind].partition}=${unit.value}`;
+
 /** The raw files a unit depends on, as they are now. */
 export function unitInputs(unit: CuratedUnit, raw: RawListing): Record<string, readonly RawFileStamp[]> {
-  const inputs: Record<string, readonly RawFileStamp[]> = {};
-  if (unit.kind === 'usage') {
-    for (const partition of raw.usage_monthly.filter((p) => p.value === unit.value))
-      inputs[`usage_monthly/month=${partition.value}`] = partition.files;
-    return inputs;
-  }
-  const days = requestsReadRange(unit.value, unit.value);
-  const months = usageReadRange(unit.value, unit.value);
-  for (const partition of raw.port_requests.filter((p) => inRange(p.value, days)))
-    inputs[`port_requests/dt=${partition.value}`] = partition.files;
-  for (const partition of raw.usage_monthly.filter((p) => inRange(p.value, months)))
-    inputs[`usage_monthly/month=${partition.value}`] = partition.files;
-  return inputs;
+  return UNIT_KINDS[unit.kind].inputs(unit.value, raw);
 }
 
 const sameInputs = (a: UnitRecord['inputs'], b: UnitRecord['inputs']) => JSON.stringify(a) === JSON.stringify(b);
@@ -114,13 +210,13 @@ export interface CurationPlan {
 export function planCuration(
   raw: RawListing,
   records: ReadonlyMap<string, UnitRecord>,
-  sqlVersion: string,
+  /** The hash of each kind's build SQL as it is now (one string: the same for every kind). */
+  sqlVersion: string | Readonly<Record<CuratedUnitKind, string>>,
   options: { rebuild?: boolean } = {},
 ): CurationPlan {
-  const expected: CuratedUnit[] = [
-    ...raw.port_requests.map((p) => ({ kind: 'requests' as const, value: p.value })),
-    ...raw.usage_monthly.map((p) => ({ kind: 'usage' as const, value: p.value })),
-  ];
+  const expected: CuratedUnit[] = UNIT_KIND_NAMES.flatMap((kind) =>
+    raw[UNIT_KINDS[kind].follows].map((p) => ({ kind, value: p.value })),
+  );
   const build: CurationPlan['build'][number][] = [];
   let fresh = 0;
   for (const unit of expected) {
@@ -128,7 +224,7 @@ export function planCuration(
     const record = records.get(`${unit.kind}/${unitKey(unit)}`);
     const reason = !record
       ? 'new'
-      : record.sqlVersion !== sqlVersion
+      : record.sqlVersion !== (typeof sqlVersion === 'string' ? sqlVersion : sqlVersion[unit.kind])
         ? 'sql changed'
         : !sameInputs(record.inputs, inputs)
           ? 'raw changed'
@@ -163,7 +259,8 @@ export function batchDates(
 
 /** A curate's outcome, whichever engine wrote it. */
 export interface CurateSummary {
-  readonly built: { readonly requests: number; readonly usage: number };
+  /** Units built, per kind. */
+  readonly built: Readonly<Record<CuratedUnitKind, number>>;
   readonly removed: number;
   readonly fresh: number;
   readonly batches: number;
@@ -174,13 +271,13 @@ export interface CurateSummary {
 
 /**
  * The plan's builds limited to a dt range (a run's fallback curates only what its reports read):
- * requests units whose dt, usage units whose month, falls in it. The others stay stale.
+ * units whose dt, or month, falls in it. The others stay stale.
  */
 export function planWithinRange(plan: CurationPlan, range: { from: string; to: string }): CurationPlan {
   if (range.from > range.to) throw new Error(`curation range ${range.from}..${range.to} ends before it starts`);
   const months = { from: monthOf(range.from), to: monthOf(range.to) };
   return {
     ...plan,
-    build: plan.build.filter((unit) => inRange(unit.value, unit.kind === 'requests' ? range : months)),
+    build: plan.build.filter((unit) => inRange(unit.value, UNIT_KINDS[unit.kind].partition === 'dt' ? range : months)),
   };
 }

@@ -205,9 +205,10 @@ describe('curate: idempotent, incremental, never writing the raw lake', () => {
     const first = await curateLake({ lakeDir, curatedDir });
     const rawDays = (await readdir(join(lakeDir, 'port_requests'))).length;
     expect(first.built.requests).toBe(rawDays);
+    expect(first.built.exits).toBe((await readdir(join(lakeDir, 'exit_reasons'))).length);
     const second = await curateLake({ lakeDir, curatedDir });
-    expect(second.built).toEqual({ requests: 0, usage: 0 });
-    expect(second.fresh).toBe(first.built.requests + first.built.usage);
+    expect(second.built).toEqual({ requests: 0, exits: 0, usage: 0 });
+    expect(second.fresh).toBe(first.built.requests + first.built.exits + first.built.usage);
   }, 120_000);
 
   it('a changed raw partition rebuilds its own unit and its neighbours a day away, nothing else', async () => {
@@ -232,11 +233,42 @@ describe('curate: idempotent, incremental, never writing the raw lake', () => {
       { fileName: 'late.parquet' },
     );
     const summary = await curateLake({ lakeDir, curatedDir });
-    expect(summary.built).toEqual({ requests: 3, usage: 0 });
+    expect(summary.built).toEqual({ requests: 3, exits: 0, usage: 0 });
     expect(await recordTime('dt=2019-11-26')).toBeGreaterThan(before.d26);
     expect(await recordTime('dt=2019-11-27')).toBeGreaterThan(before.d27);
     expect(await recordTime('dt=2019-11-24')).toBe(before.d24);
     expect(await recordTime('dt=2019-11-28')).toBe(before.d28);
+  }, 120_000);
+
+  it('a late exit-answer file rebuilds its day and every later day, nothing before', async () => {
+    const exitsRecord = async (day: string) =>
+      (await stat(join(curatedDir, '_built_from', 'exits', `dt=${day}.json`))).mtimeMs;
+    const before = { d29: await exitsRecord('2019-11-29'), d30: await exitsRecord('2019-11-30') };
+    const laterDays = (await readdir(join(lakeDir, 'exit_reasons'))).filter((folder) => folder >= 'dt=2019-11-30');
+    await writePartition(
+      lakeDir,
+      'exit_reasons',
+      '2019-11-30',
+      [
+        {
+          response_id: 'LATE-ANSWER',
+          port_id: null,
+          msisdn_hash: hash('late-answer'),
+          province_code: '44',
+          operator_code: 'CMCC',
+          category_code: 'PRICE',
+          subcategory_code: null,
+          collected_at: '2019-11-30 02:00:00',
+          channel: 'call',
+          verbatim: 'fixture verbatim text',
+        },
+      ],
+      { fileName: 'late.parquet' },
+    );
+    const summary = await curateLake({ lakeDir, curatedDir });
+    expect(summary.built).toEqual({ requests: 0, exits: laterDays.length, usage: 0 });
+    expect(await exitsRecord('2019-11-30')).toBeGreaterThan(before.d30);
+    expect(await exitsRecord('2019-11-29')).toBe(before.d29);
   }, 120_000);
 
   it('a raw partition gaining _SUCCESS is a change too', async () => {

@@ -39,6 +39,7 @@ describe('s3CurationObjects', () => {
     await put(LAKE, 'lake/port_requests/dt=2019-11-25/_temporary', 'a writer marker');
     await put(LAKE, 'lake/port_requests/dt=2019-11-25/nested/x.parquet', 'not of the partition');
     await put(LAKE, 'lake/usage_monthly/month=2019-10/u.parquet', 'usage');
+    await put(LAKE, 'lake/exit_reasons/dt=2019-11-25/e.parquet', 'answers');
     await put(LAKE, 'elsewhere/port_requests/dt=2019-11-27/p.parquet', 'another prefix');
   }, 60_000);
 
@@ -58,6 +59,7 @@ describe('s3CurationObjects', () => {
         },
         { value: '2019-11-26', files: [{ name: 'part-1.parquet', size: 10, version: md5('second day') }] },
       ],
+      exit_reasons: [{ value: '2019-11-25', files: [{ name: 'e.parquet', size: 7, version: md5('answers') }] }],
       usage_monthly: [{ value: '2019-10', files: [{ name: 'u.parquet', size: 5, version: md5('usage') }] }],
     });
   });

@@ -106,8 +106,11 @@ describe.skipIf(trinoSkipReason !== '')('the curated layer written by Trino', ()
       async (_name, table) => {
         const expected = await duckdbRows(duckdbCurated, table);
         // Rows to compare: every table has some, but spread requests (a version misfiled a day
-        // off) are not certain in these lakes; their rows are compared when there are any.
-        if (table.name !== 'port_requests_spread') expect(expected.length).toBeGreaterThan(0);
+        // off) are not certain in these lakes, and only the generated lake has answers
+        // re-delivered on a later day; their rows are compared when there are any.
+        const mayBeEmpty =
+          table.name === 'port_requests_spread' || (table.name === 'exit_answers_superseded' && lake === 'handmade');
+        if (!mayBeEmpty) expect(expected.length).toBeGreaterThan(0);
         expect(await trinoRows(schema, table)).toEqual(expected);
       },
     );
@@ -143,7 +146,7 @@ describe.skipIf(trinoSkipReason !== '')('the curated layer written by Trino', ()
         schema: `hive.${schema}`,
         curatedLocation: `local://${sqlCurated}/`,
       });
-      expect(summary.built).toEqual({ requests: 0, usage: 0 });
+      expect(summary.built).toEqual({ requests: 0, exits: 0, usage: 0 });
       expect(summary.fresh).toBeGreaterThan(0);
     });
 
@@ -168,7 +171,7 @@ describe.skipIf(trinoSkipReason !== '')('the curated layer written by Trino', ()
         schema: `hive.${schema}`,
         curatedLocation: `local://${sqlCurated}/`,
       });
-      expect(summary.built).toEqual({ requests: neighbours.length, usage: 0 });
+      expect(summary.built).toEqual({ requests: neighbours.length, exits: 0, usage: 0 });
       expect((await planSqlCuration(objects)).build).toEqual([]);
     });
   });
@@ -190,7 +193,7 @@ describe.skipIf(trinoSkipReason !== '')('the curated layer written by Trino', ()
     });
     expect(summary.batches).toBe(1);
     expect(summary.stale).toBeGreaterThan(0);
-    expect(summary.built.requests + summary.built.usage + summary.stale).toBe(total);
+    expect(summary.built.requests + summary.built.exits + summary.built.usage + summary.stale).toBe(total);
     const left = (await planSqlCuration(objects)).build;
     expect(left.length).toBe(summary.stale);
     // No curated partition of an unbuilt unit is there.
@@ -234,7 +237,7 @@ describe.skipIf(trinoSkipReason !== '')('the curated layer written by Trino', ()
       // Trino wrote the curated layer it read: a record per raw partition.
       const records = await fsCurationObjects({ lakeDir, curatedDir }).readRecords();
       const raw = await fsCurationObjects({ lakeDir, curatedDir }).listRaw();
-      expect(records.size).toBe(raw.port_requests.length + raw.usage_monthly.length);
+      expect(records.size).toBe(raw.port_requests.length + raw.exit_reasons.length + raw.usage_monthly.length);
     }, 600_000);
   });
 });

@@ -42,7 +42,7 @@ describe('Curate handler', () => {
       curate: async (request: CurateRequest) => {
         seen.push(request.remainingMs());
         return {
-          built: { requests: 1, usage: 0 },
+          built: { requests: 1, exits: 0, usage: 0 },
           removed: 0,
           fresh: 3,
           stale: 0,

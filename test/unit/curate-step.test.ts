@@ -21,7 +21,7 @@ function fakeWorld(options: { units: number; functionMs: number }) {
       request.onProgress({ done: built, total: options.units, label: `batch ${built}` });
     }
     return {
-      built: { requests: built, usage: 0 },
+      built: { requests: built, exits: 0, usage: 0 },
       removed: 0,
       fresh: 10,
       stale: options.units - built,

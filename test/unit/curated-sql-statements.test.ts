@@ -7,12 +7,13 @@ import type { CurationObjects } from '#adapters/curation/curation-run.ts';
 import { type CuratedSqlEngine, curatedTableDdl, curateWithSql } from '#adapters/curation/sql-curator.ts';
 import { AthenaEngine } from '#adapters/engine/athena.ts';
 import { CURATED_TABLES, curatedTable } from '#core/curated-tables.ts';
-import type { RawListing, UnitRecord } from '#core/curation.ts';
+import { type RawListing, type UnitRecord, unitKey } from '#core/curation.ts';
 import type { SqlValue } from '#sql/catalog.ts';
 
 const stamp = (name: string) => ({ name, size: 10, version: '1' });
 const RAW: RawListing = {
   port_requests: [{ value: '2019-11-25', files: [stamp('a.parquet'), stamp('_SUCCESS')] }],
+  exit_reasons: [{ value: '2019-11-25', files: [stamp('e.parquet'), stamp('_SUCCESS')] }],
   usage_monthly: [{ value: '2019-10', files: [stamp('u.parquet'), stamp('_SUCCESS')] }],
 };
 
@@ -25,10 +26,7 @@ function memoryObjects(): CurationObjects & { records: Map<string, UnitRecord>; 
     listRaw: async () => RAW,
     readRecords: async () => new Map(records),
     writeRecord: async (record) => {
-      records.set(
-        `${record.unit.kind}/${record.unit.kind === 'requests' ? 'dt' : 'month'}=${record.unit.value}`,
-        record,
-      );
+      records.set(`${record.unit.kind}/${unitKey(record.unit)}`, record);
     },
     removeRecord: async () => {},
     removePartition: async () => {},
@@ -90,7 +88,7 @@ describe.each(['athena', 'trino'] as const)('curateWithSql on %s', (dialect) => 
     const { engine, statements } = recordingEngine(dialect);
     const objects = memoryObjects();
     const summary = await curateWithSql({ engine, objects, schema, curatedLocation: 's3://bucket/curated/' });
-    expect(summary.built).toEqual({ requests: 1, usage: 1 });
+    expect(summary.built).toEqual({ requests: 1, exits: 1, usage: 1 });
     expect(summary.stale).toBe(0);
 
     const inserts = statements.filter((statement) => statement.sql.startsWith('INSERT INTO'));
@@ -104,7 +102,10 @@ describe.each(['athena', 'trino'] as const)('curateWithSql on %s', (dialect) => 
     }
     const requestsInsert = inserts.find((insert) => insert.sql.includes('port_requests_current_staging'))!;
     expect(requestsInsert.values).toContain('2019-11-25');
-    expect(requestsInsert.sql).not.toMatch(/\{\{|curated_placed/); // fragments inlined, no temp tables
+    expect(requestsInsert.sql).not.toMatch(/\{\{|curated_port_requests_placed/); // fragments inlined, no temp tables
+    const exitsInsert = inserts.find((insert) => insert.sql.includes('exit_answers_superseded_staging'))!;
+    expect(exitsInsert.values).toContain('2019-11-25');
+    expect(exitsInsert.sql).not.toMatch(/\{\{|curated_exit_answers_chained/);
 
     // Each staging table: dropped if left over, created over the staging folder, filled, dropped.
     const table = 'flows_daily';
@@ -124,7 +125,11 @@ describe.each(['athena', 'trino'] as const)('curateWithSql on %s', (dialect) => 
         /^_staging\/usage_quality\/month=2019-10 -> usage_quality\/month=2019-10$/.test(move),
       ),
     ).toBe(true);
-    expect([...objects.records.keys()].sort()).toEqual(['requests/dt=2019-11-25', 'usage/month=2019-10']);
+    expect([...objects.records.keys()].sort()).toEqual([
+      'exits/dt=2019-11-25',
+      'requests/dt=2019-11-25',
+      'usage/month=2019-10',
+    ]);
 
     const curatedDdl = statements.filter((statement) =>
       /^CREATE TABLE IF NOT EXISTS "hive"."lake"."[a-z_]+(?<!_staging)" \(/.test(statement.sql),
@@ -145,7 +150,7 @@ describe.each(['athena', 'trino'] as const)('curateWithSql on %s', (dialect) => 
     await expect(curateWithSql({ engine, objects, schema, curatedLocation: 's3://bucket/curated/' })).rejects.toThrow(
       'engine down',
     );
-    expect([...objects.records.keys()]).toEqual(['requests/dt=2019-11-25']);
+    expect([...objects.records.keys()]).toEqual(['requests/dt=2019-11-25', 'exits/dt=2019-11-25']);
   });
 });
 

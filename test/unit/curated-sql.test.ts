@@ -13,6 +13,8 @@ const errorsOf = (sql: string) =>
 const build = {
   requests_from_dt: '2019-10-31',
   requests_to_dt: '2019-12-01',
+  exits_from_dt: '2019-01-01',
+  exits_to_dt: '2019-11-30',
   target_from_dt: '2019-11-01',
   target_to_dt: '2019-11-30',
   usage_from_month: '2019-07',
@@ -37,7 +39,13 @@ describe('curated SQL in the Athena (Trino) dialect', () => {
     expect(errorsOf(compileCuratedMetricQuery(name, metric).sql)).toEqual([]);
   });
 
-  it('flows, requests, value_mirror and data_quality have a curated form', () => {
-    expect(METRIC_QUERIES.filter(readsCurated).sort()).toEqual(['data_quality', 'flows', 'requests', 'value_mirror']);
+  it('every metric query but the subscriber base has a curated form', () => {
+    expect(METRIC_QUERIES.filter(readsCurated).sort()).toEqual([
+      'data_quality',
+      'exit_categories',
+      'flows',
+      'requests',
+      'value_mirror',
+    ]);
   });
 });

@@ -1,6 +1,15 @@
 // Which curated units are stale (functions/core/curation.ts), worked out by hand on a small listing.
 import { describe, expect, it } from 'vitest';
-import { batchDates, planCuration, type RawListing, type UnitRecord, unitInputs } from '#core/curation.ts';
+import {
+  batchDates,
+  planCuration,
+  type RawListing,
+  UNIT_KIND_NAMES,
+  UNIT_KINDS,
+  type UnitRecord,
+  unitInputs,
+  unitKey,
+} from '#core/curation.ts';
 
 const file = (name: string, version = '1') => ({ name, size: 10, version });
 const day = (value: string, ...names: string[]) => ({ value, files: names.map((name) => file(name)) });
@@ -11,18 +20,17 @@ const raw: RawListing = {
     day('2019-12-01', 'c.parquet', '_SUCCESS'),
     day('2019-12-02', 'd.parquet'),
   ],
+  exit_reasons: [day('2019-11-30', 'e30.parquet', '_SUCCESS'), day('2019-12-01', 'e1.parquet', '_SUCCESS')],
   usage_monthly: [day('2019-08', 'u8.parquet', '_SUCCESS'), day('2019-11', 'u11.parquet', '_SUCCESS')],
 };
 
 function recordsFor(listing: RawListing, sqlVersion = 'v1'): Map<string, UnitRecord> {
   const records = new Map<string, UnitRecord>();
-  for (const partition of listing.port_requests) {
-    const unit = { kind: 'requests' as const, value: partition.value };
-    records.set(`requests/dt=${partition.value}`, { unit, sqlVersion, inputs: unitInputs(unit, listing) });
-  }
-  for (const partition of listing.usage_monthly) {
-    const unit = { kind: 'usage' as const, value: partition.value };
-    records.set(`usage/month=${partition.value}`, { unit, sqlVersion, inputs: unitInputs(unit, listing) });
+  for (const kind of UNIT_KIND_NAMES) {
+    for (const partition of listing[UNIT_KINDS[kind].follows]) {
+      const unit = { kind, value: partition.value };
+      records.set(`${kind}/${unitKey(unit)}`, { unit, sqlVersion, inputs: unitInputs(unit, listing) });
+    }
   }
   return records;
 }
@@ -42,10 +50,10 @@ describe('planCuration', () => {
   });
 
   it('everything is new at first, nothing is stale the second time', () => {
-    expect(planCuration(raw, new Map(), 'v1').build).toHaveLength(6);
+    expect(planCuration(raw, new Map(), 'v1').build).toHaveLength(8);
     const again = planCuration(raw, recordsFor(raw), 'v1');
     expect(again.build).toEqual([]);
-    expect(again.fresh).toBe(6);
+    expect(again.fresh).toBe(8);
   });
 
   it('a partition gaining _SUCCESS rebuilds itself and the day before it, nothing else', () => {
@@ -75,9 +83,47 @@ describe('planCuration', () => {
       'requests 2019-12-02',
       'usage 2019-11',
     ]);
-    expect(planCuration(raw, recordsFor(raw), 'v2').build).toHaveLength(6);
+    expect(planCuration(raw, recordsFor(raw), 'v2').build).toHaveLength(8);
     const shrunk: RawListing = { ...raw, port_requests: raw.port_requests.filter((p) => p.value !== '2019-11-29') };
     expect(planCuration(shrunk, recordsFor(raw), 'v1').remove).toEqual([{ kind: 'requests', value: '2019-11-29' }]);
+  });
+
+  it('an exit-answer day depends on its own partition and on every earlier one, as one stamp', () => {
+    const inputs = unitInputs({ kind: 'exits', value: '2019-12-01' }, raw);
+    expect(Object.keys(inputs)).toEqual(['exit_reasons/dt<2019-12-01', 'exit_reasons/dt=2019-12-01']);
+    expect(inputs['exit_reasons/dt<2019-12-01']).toEqual([
+      expect.objectContaining({ name: '1 earlier partitions', size: 2 }),
+    ]);
+    expect(unitInputs({ kind: 'exits', value: '2019-11-30' }, raw)['exit_reasons/dt<2019-11-30']).toEqual([
+      expect.objectContaining({ name: '0 earlier partitions', size: 0 }),
+    ]);
+  });
+
+  it('a late exit-answer file rebuilds its day and every later one; a new day only itself', () => {
+    const late: RawListing = {
+      ...raw,
+      exit_reasons: [
+        { value: '2019-11-30', files: [file('e30.parquet'), file('late.parquet'), file('_SUCCESS')] },
+        raw.exit_reasons[1]!,
+      ],
+    };
+    expect(planCuration(late, recordsFor(raw), 'v1').build.map((unit) => `${unit.kind} ${unit.value}`)).toEqual([
+      'exits 2019-11-30',
+      'exits 2019-12-01',
+    ]);
+    const next: RawListing = { ...raw, exit_reasons: [...raw.exit_reasons, day('2019-12-02', 'e2.parquet')] };
+    expect(planCuration(next, recordsFor(raw), 'v1').build.map((unit) => `${unit.kind} ${unit.value}`)).toEqual([
+      'exits 2019-12-02',
+    ]);
+  });
+
+  it("changed SQL of one kind rebuilds that kind's units only", () => {
+    const records = recordsFor(raw, 'v1');
+    const plan = planCuration(raw, records, { requests: 'v1', exits: 'v2', usage: 'v1' });
+    expect(plan.build.map((unit) => `${unit.kind} ${unit.value} ${unit.reason}`)).toEqual([
+      'exits 2019-11-30 sql changed',
+      'exits 2019-12-01 sql changed',
+    ]);
   });
 
   it('batches consecutive days, at most the batch size', () => {

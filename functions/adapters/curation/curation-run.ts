@@ -15,10 +15,10 @@ import {
   planCuration,
   planWithinRange,
   type RawListing,
-  requestsReadRange,
+  UNIT_KIND_NAMES,
+  UNIT_KINDS,
   type UnitRecord,
   unitKey,
-  usageReadRange,
 } from '#core/curation.ts';
 import type { QueryParameters } from '#core/ports.ts';
 import { compileCuratedBuild } from '#sql/curated-catalog.ts';
@@ -48,43 +48,55 @@ export interface CurationObjects {
 /** The raw files a unit's record tracks: the data files and the _SUCCESS marker (it gates the reports). */
 export const tracksRawFile = (name: string): boolean => name === SUCCESS_MARKER || isDataFileName(name);
 
-export const BUILD_FILES = {
-  placed: 'curated/fragments/port_requests_placed.sql',
-  leaverUsage: 'curated/fragments/leaver_usage.sql',
-} as const;
+/**
+ * The fragments that several tables of a kind read, in order (a later one may read an earlier
+ * one): DuckDB materialises each once per batch in a temp table; the SQL writer inlines them.
+ */
+export const SHARED_FRAGMENTS: Readonly<Record<CuratedUnitKind, readonly string[]>> = {
+  requests: ['port_requests_placed', 'leaver_usage'],
+  exits: ['exit_answers_chained'],
+  usage: [],
+};
+export const fragmentFile = (fragment: string) => `curated/fragments/${fragment}.sql`;
 export const buildFile = (table: string) => `curated/build/${table}.sql`;
 
 const SAMPLE_PARAMETERS: QueryParameters = {
   requests_from_dt: '2000-01-01',
   requests_to_dt: '2000-01-01',
+  exits_from_dt: '2000-01-01',
+  exits_to_dt: '2000-01-01',
   target_from_dt: '2000-01-01',
   target_to_dt: '2000-01-01',
   usage_from_month: '2000-01',
   usage_to_month: '2000-01',
 };
 
-/** A hash of every build text as the engine receives it (reference code lists included). */
-export function curatedSqlVersion(): string {
-  const hash = createHash('sha256');
-  for (const file of [
-    BUILD_FILES.placed,
-    BUILD_FILES.leaverUsage,
-    ...CURATED_TABLES.map((table) => buildFile(table.name)),
-  ]) {
-    hash.update(file).update(compileCuratedBuild(file, SAMPLE_PARAMETERS).sql);
-  }
-  return hash.digest('hex').slice(0, 16);
+/**
+ * Per unit kind, a hash of its build texts as the engine receives them (fragments and reference
+ * code lists included): changed SQL rebuilds the units of its own kind only.
+ */
+export function curatedSqlVersion(): Record<CuratedUnitKind, string> {
+  const version = (kind: CuratedUnitKind) => {
+    const hash = createHash('sha256');
+    for (const file of [
+      ...SHARED_FRAGMENTS[kind].map(fragmentFile),
+      ...tablesOfUnit(kind).map((t) => buildFile(t.name)),
+    ])
+      hash.update(file).update(compileCuratedBuild(file, SAMPLE_PARAMETERS).sql);
+    return hash.digest('hex').slice(0, 16);
+  };
+  return Object.fromEntries(UNIT_KIND_NAMES.map((kind) => [kind, version(kind)])) as Record<CuratedUnitKind, string>;
 }
 
-/** The curated tables a unit kind holds: those following port_requests (dt) or usage_monthly (month). */
+/** The curated tables a unit kind holds: those following its raw table. */
 export function tablesOfUnit(kind: CuratedUnitKind): CuratedTable[] {
-  return CURATED_TABLES.filter((table) => table.follows === (kind === 'requests' ? 'port_requests' : 'usage_monthly'));
+  return CURATED_TABLES.filter((table) => table.follows === UNIT_KINDS[kind].follows);
 }
 
-/** One build: requests units of consecutive days, or one usage month, with the build parameters. */
+/** One build: units of one kind and consecutive days (or one month), with the build parameters. */
 export interface CurationBatch {
   readonly kind: CuratedUnitKind;
-  /** dt values (requests) or the one month (usage). */
+  /** dt values, or the one month. */
   readonly values: readonly string[];
   readonly parameters: QueryParameters;
   readonly label: string;
@@ -122,36 +134,23 @@ export async function planStaleUnits(
   return { plan: options.range ? planWithinRange(plan, options.range) : plan, raw };
 }
 
-function batchesOf(plan: CurationPlan, batchDays: number | undefined): CurationBatch[] {
-  const requestDates = plan.build.filter((unit) => unit.kind === 'requests').map((unit) => unit.value);
-  const requests = batchDates(requestDates, batchDays).map((batch): CurationBatch => {
-    const days = requestsReadRange(batch.from, batch.to);
-    const months = usageReadRange(batch.from, batch.to);
-    return {
-      kind: 'requests',
-      values: batch.dates,
-      label: `dt ${batch.from}..${batch.to}`,
-      parameters: {
-        requests_from_dt: days.from,
-        requests_to_dt: days.to,
-        target_from_dt: batch.from,
-        target_to_dt: batch.to,
-        usage_from_month: months.from,
-        usage_to_month: months.to,
-      },
-    };
-  });
-  const usage = plan.build
-    .filter((unit) => unit.kind === 'usage')
-    .map(
-      (unit): CurationBatch => ({
-        kind: 'usage',
-        values: [unit.value],
-        label: `month ${unit.value}`,
-        parameters: { usage_from_month: unit.value, usage_to_month: unit.value },
+function batchesOf(plan: CurationPlan, raw: RawListing, batchDays: number | undefined): CurationBatch[] {
+  return UNIT_KIND_NAMES.flatMap((kind) => {
+    const rule = UNIT_KINDS[kind];
+    const values = plan.build.filter((unit) => unit.kind === kind).map((unit) => unit.value);
+    const runs =
+      rule.partition === 'dt'
+        ? batchDates(values, batchDays ?? rule.maxBatch)
+        : values.sort().map((value) => ({ from: value, to: value, dates: [value] }));
+    return runs.map(
+      (run): CurationBatch => ({
+        kind,
+        values: run.dates,
+        label: `${kind} ${rule.partition} ${run.from === run.to ? run.from : `${run.from}..${run.to}`}`,
+        parameters: rule.parameters(run.from, run.to, raw),
       }),
     );
-  return [...requests, ...usage];
+  });
 }
 
 export async function runCuration(options: CurationRunOptions): Promise<CurateSummary & { readonly stale: number }> {
@@ -162,7 +161,7 @@ export async function runCuration(options: CurationRunOptions): Promise<CurateSu
     ...(options.rebuild ? { rebuild: true } : {}),
     ...(options.range ? { range: options.range } : {}),
   });
-  const rawIncomplete = [...raw.port_requests, ...raw.usage_monthly].filter(
+  const rawIncomplete = UNIT_KIND_NAMES.flatMap((kind) => raw[UNIT_KINDS[kind].follows]).filter(
     (partition) => !partition.files.some((file) => file.name === SUCCESS_MARKER),
   ).length;
   for (const unit of plan.remove) {
@@ -170,9 +169,10 @@ export async function runCuration(options: CurationRunOptions): Promise<CurateSu
     await objects.removeRecord(unit);
   }
   const inputsOf = new Map(plan.build.map((unit) => [`${unit.kind}/${unit.value}`, unit.inputs]));
-  const batches = batchesOf(plan, options.batchDays);
+  const batches = batchesOf(plan, raw, options.batchDays);
   const total = plan.build.length;
-  const built = { requests: 0, usage: 0 };
+  const built = Object.fromEntries(UNIT_KIND_NAMES.map((kind) => [kind, 0])) as Record<CuratedUnitKind, number>;
+  const builtCount = () => Object.values(built).reduce((sum, count) => sum + count, 0);
   let batchesRun = 0;
   const summary = () => ({
     built: { ...built },
@@ -181,7 +181,7 @@ export async function runCuration(options: CurationRunOptions): Promise<CurateSu
     batches: batchesRun,
     ms: Math.round(performance.now() - started),
     rawIncomplete,
-    stale: total - built.requests - built.usage,
+    stale: total - builtCount(),
   });
   if (total === 0) return summary();
 
@@ -202,7 +202,7 @@ export async function runCuration(options: CurationRunOptions): Promise<CurateSu
           await objects.replacePartition(staging, table.name, unitKey(unit));
         await objects.writeRecord({
           unit,
-          sqlVersion,
+          sqlVersion: sqlVersion[batch.kind],
           inputs: inputsOf.get(`${batch.kind}/${value}`)!,
           builtAt: new Date().toISOString(),
         });
@@ -210,7 +210,7 @@ export async function runCuration(options: CurationRunOptions): Promise<CurateSu
       }
       batchesRun += 1;
       longestBatchMs = Math.max(longestBatchMs, performance.now() - batchStarted);
-      options.onProgress?.({ done: built.requests + built.usage, total, label: batch.label });
+      options.onProgress?.({ done: builtCount(), total, label: batch.label });
     }
   } finally {
     await writer.close();

@@ -10,7 +10,7 @@ import { LakeError } from '#core/errors.ts';
 import { compileCuratedBuild } from '#sql/curated-catalog.ts';
 import { DuckDbEngine } from '../engine/duckdb.ts';
 import { assertLakeFolder } from '../lake/fs-lake.ts';
-import { BUILD_FILES, buildFile, runCuration, tablesOfUnit } from './curation-run.ts';
+import { buildFile, fragmentFile, runCuration, SHARED_FRAGMENTS, tablesOfUnit } from './curation-run.ts';
 import { fsCurationObjects } from './fs-curation-objects.ts';
 
 export type { CurateSummary } from '#core/curation.ts';
@@ -22,13 +22,13 @@ export interface CurateOptions {
   /** Rebuild every unit, fresh or not. */
   readonly rebuild?: boolean;
   readonly memoryLimit?: string;
-  /** Days built in one DuckDB pass at most (default MAX_BATCH_DAYS). */
+  /** Days built in one DuckDB pass at most (default: each unit kind's maxBatch). */
   readonly batchDays?: number;
   /** Called before the work starts (total units) and after each batch (units done). */
   readonly onProgress?: (event: { done: number; total: number; label: string }) => void;
 }
 
-const TEMP = { port_requests_placed: 'curated_placed', leaver_usage: 'curated_leaver_usage' } as const;
+const tempTableOf = (fragment: string) => `curated_${fragment}`;
 
 const copyTo = (sql: string, dir: string, column: string) =>
   `COPY (${sql}) TO '${dir.replaceAll("'", "''")}' (FORMAT parquet, COMPRESSION snappy, PARTITION_BY ("${column}"), OVERWRITE_OR_IGNORE)`;
@@ -57,18 +57,15 @@ export async function curateLake(options: CurateOptions): Promise<CurateSummary>
         async build(batch, staging) {
           const stagingDir = join(options.curatedDir, staging);
           await engine.runStatements(batch.parameters, async (connection) => {
-            // DuckDB materialises the fragments every requests table reads once per batch.
-            const replaced = batch.kind === 'requests' ? TEMP : undefined;
-            if (replaced) {
-              const placed = compileCuratedBuild(BUILD_FILES.placed, batch.parameters);
+            // The fragments several tables of the kind read are materialised once per batch.
+            const replaced: Record<string, string> = {};
+            for (const fragment of SHARED_FRAGMENTS[batch.kind]) {
+              const built = compileCuratedBuild(fragmentFile(fragment), batch.parameters, replaced);
               await connection.run(
-                `CREATE OR REPLACE TEMP TABLE ${TEMP.port_requests_placed} AS ${placed.sql}`,
-                placed.values,
+                `CREATE OR REPLACE TEMP TABLE ${tempTableOf(fragment)} AS ${built.sql}`,
+                built.values,
               );
-              const usage = compileCuratedBuild(BUILD_FILES.leaverUsage, batch.parameters, {
-                port_requests_placed: TEMP.port_requests_placed,
-              });
-              await connection.run(`CREATE OR REPLACE TEMP TABLE ${TEMP.leaver_usage} AS ${usage.sql}`, usage.values);
+              replaced[fragment] = tempTableOf(fragment);
             }
             for (const table of tablesOfUnit(batch.kind)) {
               const build = compileCuratedBuild(buildFile(table.name), batch.parameters, replaced);
@@ -77,10 +74,7 @@ export async function curateLake(options: CurateOptions): Promise<CurateSummary>
                 build.values,
               );
             }
-            if (replaced) {
-              await connection.run(`DROP TABLE ${TEMP.port_requests_placed}`);
-              await connection.run(`DROP TABLE ${TEMP.leaver_usage}`);
-            }
+            for (const temp of Object.values(replaced)) await connection.run(`DROP TABLE ${temp}`);
           });
         },
       };

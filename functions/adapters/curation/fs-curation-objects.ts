@@ -3,13 +3,13 @@
 // writer over a Trino catalog whose locations are local:///absolute/path.
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CuratedUnit, RawListing, RawPartitionFiles, UnitRecord } from '#core/curation.ts';
-import { unitKey } from '#core/curation.ts';
+import type { CuratedUnit, FollowedTable, RawListing, RawPartitionFiles, UnitRecord } from '#core/curation.ts';
+import { listFollowedTables, UNIT_KIND_NAMES, unitKey } from '#core/curation.ts';
 import { lakeContract } from '#reference/index.ts';
 import { RECORDS_FOLDER } from './curated-files.ts';
 import { type CurationObjects, tracksRawFile } from './curation-run.ts';
 
-async function listRawTable(lakeDir: string, table: 'port_requests' | 'usage_monthly'): Promise<RawPartitionFiles[]> {
+async function listRawTable(lakeDir: string, table: FollowedTable): Promise<RawPartitionFiles[]> {
   const column = lakeContract[table].partition.column;
   const tableDir = join(lakeDir, table);
   const folders = (await readdir(tableDir, { withFileTypes: true }).catch(() => []))
@@ -33,20 +33,15 @@ async function listRawTable(lakeDir: string, table: 'port_requests' | 'usage_mon
   );
 }
 
-export async function listRaw(lakeDir: string): Promise<RawListing> {
-  const [portRequests, usage] = await Promise.all([
-    listRawTable(lakeDir, 'port_requests'),
-    listRawTable(lakeDir, 'usage_monthly'),
-  ]);
-  return { port_requests: portRequests, usage_monthly: usage };
-}
+export const listRaw = (lakeDir: string): Promise<RawListing> =>
+  listFollowedTables((table) => listRawTable(lakeDir, table));
 
 const recordPath = (curatedDir: string, unit: CuratedUnit) =>
   join(curatedDir, RECORDS_FOLDER, unit.kind, `${unitKey(unit)}.json`);
 
 export async function readRecords(curatedDir: string): Promise<Map<string, UnitRecord>> {
   const records = new Map<string, UnitRecord>();
-  for (const kind of ['requests', 'usage'] as const) {
+  for (const kind of UNIT_KIND_NAMES) {
     const dir = join(curatedDir, RECORDS_FOLDER, kind);
     const names = await readdir(dir).catch(() => [] as string[]);
     for (const name of names.filter((file) => file.endsWith('.json'))) {

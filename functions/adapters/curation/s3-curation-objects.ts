@@ -9,8 +9,8 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import type { CuratedUnit, RawListing, RawPartitionFiles, UnitRecord } from '#core/curation.ts';
-import { unitKey } from '#core/curation.ts';
+import type { CuratedUnit, FollowedTable, RawListing, RawPartitionFiles, UnitRecord } from '#core/curation.ts';
+import { listFollowedTables, unitKey } from '#core/curation.ts';
 import { lakeContract } from '#reference/index.ts';
 import { RECORDS_FOLDER } from './curated-files.ts';
 import { type CurationObjects, tracksRawFile } from './curation-run.ts';
@@ -24,6 +24,8 @@ export interface S3CurationObjectsOptions {
   /** The curated layer's folder, e.g. 'curated/'. */
   readonly curatedPrefix: string;
 }
+
+const RECORD_READS_AT_ONCE = 32;
 
 const folderOf = (prefix: string) => (prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`);
 
@@ -75,7 +77,7 @@ export function s3CurationObjects(options: S3CurationObjectsOptions): CurationOb
   const curatedPrefix = folderOf(options.curatedPrefix);
   const recordKey = (unit: CuratedUnit) => `${curatedPrefix}${RECORDS_FOLDER}/${unit.kind}/${unitKey(unit)}.json`;
 
-  async function listRawTable(table: 'port_requests' | 'usage_monthly'): Promise<RawPartitionFiles[]> {
+  async function listRawTable(table: FollowedTable): Promise<RawPartitionFiles[]> {
     const column = lakeContract[table].partition.column;
     const tablePrefix = `${lakePrefix}${table}/`;
     const partitions = new Map<string, RawPartitionFiles['files'][number][]>();
@@ -104,21 +106,24 @@ export function s3CurationObjects(options: S3CurationObjectsOptions): CurationOb
     );
 
   return {
-    async listRaw(): Promise<RawListing> {
-      const [portRequests, usage] = await Promise.all([listRawTable('port_requests'), listRawTable('usage_monthly')]);
-      return { port_requests: portRequests, usage_monthly: usage };
-    },
+    listRaw: (): Promise<RawListing> => listFollowedTables(listRawTable),
     async readRecords() {
       const records = new Map<string, UnitRecord>();
-      const objects = await listObjects(client, curatedBucket, `${curatedPrefix}${RECORDS_FOLDER}/`);
-      for (const object of objects.filter((candidate) => candidate.key.endsWith('.json'))) {
+      const keys = (await listObjects(client, curatedBucket, `${curatedPrefix}${RECORDS_FOLDER}/`))
+        .map((object) => object.key)
+        .filter((key) => key.endsWith('.json'));
+      const read = async (key: string) => {
         try {
-          const output = await client.send(new GetObjectCommand({ Bucket: curatedBucket, Key: object.key }));
-          const record = JSON.parse((await output.Body?.transformToString('utf8')) ?? '') as UnitRecord;
-          records.set(`${record.unit.kind}/${unitKey(record.unit)}`, record);
+          const output = await client.send(new GetObjectCommand({ Bucket: curatedBucket, Key: key }));
+          return JSON.parse((await output.Body?.transformToString('utf8')) ?? '') as UnitRecord;
         } catch {
-          // an unreadable record is no record: the unit is rebuilt
+          return undefined; // an unreadable record is no record: the unit is rebuilt
         }
+      };
+      // A year is about a thousand records: read them RECORD_READS_AT_ONCE at a time, not one by one.
+      for (let start = 0; start < keys.length; start += RECORD_READS_AT_ONCE) {
+        for (const record of await Promise.all(keys.slice(start, start + RECORD_READS_AT_ONCE).map(read)))
+          if (record) records.set(`${record.unit.kind}/${unitKey(record.unit)}`, record);
       }
       return records;
     },

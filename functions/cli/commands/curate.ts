@@ -16,11 +16,11 @@ interface CurateOptions {
 }
 
 function summaryLine(summary: CurateSummary, curatedDir: string): string {
-  const built = summary.built.requests + summary.built.usage;
+  const { requests, exits, usage } = summary.built;
   const parts = [
-    built === 0
+    requests + exits + usage === 0
       ? 'curated layer up to date'
-      : `built ${summary.built.requests} day partition(s) and ${summary.built.usage} month partition(s)`,
+      : `built ${requests} request day(s), ${exits} exit-answer day(s) and ${usage} usage month(s)`,
     `${summary.fresh} fresh`,
     ...(summary.removed > 0 ? [`${summary.removed} removed (raw partition gone)`] : []),
     ...(summary.rawIncomplete > 0

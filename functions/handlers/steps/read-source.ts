@@ -41,9 +41,9 @@ export function curationEstimateMs(staleUnits: number): number {
   return CURATE_FIXED_MS + staleUnits * CURATE_MS_PER_UNIT;
 }
 
-/** The requests partitions a run reads, as the dt range of the curated units it needs. */
+/** The request and exit-answer partitions a run reads, as the dt range of the curated units it needs. */
 export function curatedRangeOf(plan: QueryPlan): CurateRange {
-  const days = [...plan.partitionsRead.port_requests].sort();
+  const days = [...plan.partitionsRead.port_requests, ...plan.partitionsRead.exit_reasons].sort();
   return { from: days[0]!, to: days.at(-1)! };
 }
 

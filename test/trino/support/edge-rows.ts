@@ -1,6 +1,7 @@
 // Rows added to a generated lake where two engines could part ways: instants a millisecond
 // either side of Beijing midnight at the bounds of 2019-W50 and December 2019, a value-mirror
-// leaver with cents in the fee, and a re-delivered file (the same rows again in a second file).
+// leaver with cents in the fee, answers re-delivered a day later, and a re-delivered file (the
+// same rows again in a second file).
 import { hash } from '../../fixtures/hand-made-lake.ts';
 import { type FixtureRow, writePartition } from '../../support/lake-writer.ts';
 
@@ -92,6 +93,20 @@ function edgeExits(): FixtureRow[] {
   );
 }
 
+/**
+ * Answers of the last millisecond of a Beijing day re-delivered 25 hours later, in another
+ * category: a window holding both days counts the later copy only (the curated layer's
+ * exit_answers_superseded), a window ending on the first day the earlier one.
+ */
+function edgeRedeliveredExits(): FixtureRow[] {
+  return edgeExits()
+    .filter((row) => String(row['response_id']).endsWith('A') && !String(row['response_id']).startsWith('EDGE-E3'))
+    .map((row) => {
+      const collected = utcMillis(String(row['collected_at'])) + 25 * 3_600_000;
+      return { ...row, category_code: 'SERVICE', collected_at: sqlTimestamp(collected), dt: beijingDate(collected) };
+    });
+}
+
 async function writeByPartition(
   lakeDir: string,
   table: 'port_requests' | 'exit_reasons',
@@ -107,6 +122,6 @@ async function writeByPartition(
 export async function addEdgeRows(lakeDir: string): Promise<void> {
   for (const fileName of ['edges-0.parquet', 'edges-1.parquet']) {
     await writeByPartition(lakeDir, 'port_requests', [...edgePorts(), ...edgeRejections()], fileName);
-    await writeByPartition(lakeDir, 'exit_reasons', edgeExits(), fileName);
+    await writeByPartition(lakeDir, 'exit_reasons', [...edgeExits(), ...edgeRedeliveredExits()], fileName);
   }
 }

@@ -1,8 +1,8 @@
 -- The data-quality line from the curated layer (see metrics/data_quality.sql on the raw feed for
 -- what each outcome means). port_requests: the partitions' counts kept by curate, plus the
 -- spread requests' superseded versions and left-out requests ranked over this scan window;
--- usage_monthly: the months' counts kept by curate; the exit answers and the subscriber base
--- are small and still read raw. Same rows as the raw-feed form.
+-- exit_reasons and usage_monthly: the partitions' counts kept by curate; the subscriber base is
+-- small and still read raw. Same rows as the raw-feed form.
 WITH spread_ranked AS (
   SELECT v.port_id, v.province_code, v.quarantine_reason, v.version_rank
   FROM {{spread_versions}} v
@@ -30,9 +30,10 @@ SELECT 'port_requests' AS table_name, p.province_code, p.outcome, sum(p.row_coun
 FROM port_request_counts p
 GROUP BY p.province_code, p.outcome
 UNION ALL
-SELECT 'exit_reasons' AS table_name, c.province_code, coalesce(c.quarantine_reason, 'clean') AS outcome, count(*) AS row_count
-FROM {{exit_reasons_checked}} c
-GROUP BY c.province_code, coalesce(c.quarantine_reason, 'clean')
+SELECT 'exit_reasons' AS table_name, e.province_code, e.outcome, sum(e.row_count) AS row_count
+FROM exit_reasons_quality e
+WHERE e.dt BETWEEN :exits_from_dt AND :exits_to_dt
+GROUP BY e.province_code, e.outcome
 UNION ALL
 SELECT 'usage_monthly' AS table_name, u.province_code, u.outcome, sum(u.row_count) AS row_count
 FROM usage_quality u
