@@ -108,15 +108,29 @@ function addPartitions(inputs: Inputs, raw: RawListing, table: FollowedTable, ra
  * record small.
  */
 function earlierPartitionsStamp(partitions: readonly RawPartitionFiles[], value: string): RawFileStamp {
-  const earlier = partitions.filter((p) => p.value < value);
-  const hash = createHash('sha256');
-  for (const partition of earlier) hash.update(JSON.stringify(partition));
-  return {
-    name: `${earlier.length} earlier partitions`,
-    size: earlier.reduce((n, p) => n + p.files.length, 0),
-    version: hash.digest('hex').slice(0, 32),
-  };
+  let stamps = earlierStampsOf.get(partitions);
+  if (!stamps) {
+    // One pass over the listing for all its units (a digest per unit would be quadratic).
+    stamps = [];
+    const hash = createHash('sha256');
+    let files = 0;
+    for (const [index, partition] of [...partitions].sort((a, b) => (a.value < b.value ? -1 : 1)).entries()) {
+      stamps.push({ before: partition.value, partitions: index, files, version: hash.copy().digest('hex') });
+      hash.update(JSON.stringify(partition));
+      files += partition.files.length;
+    }
+    stamps.push({ before: '\uffff', partitions: partitions.length, files, version: hash.digest('hex') });
+    earlierStampsOf.set(partitions, stamps);
+  }
+  const stamp = stamps.find((candidate) => candidate.before >= value)!;
+  return { name: `${stamp.partitions} earlier partitions`, size: stamp.files, version: stamp.version.slice(0, 32) };
 }
+
+/** Per listing, the digest of the partitions before each value, in order. */
+const earlierStampsOf = new WeakMap<
+  readonly RawPartitionFiles[],
+  { before: string; partitions: number; files: number; version: string }[]
+>();
 
 /** What each unit kind follows, reads and takes as build parameters: the one place for them. */
 export interface UnitKindRule {
