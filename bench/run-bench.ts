@@ -126,13 +126,14 @@ async function child<T>(mode: string, args: readonly string[]): Promise<Measured
 /**
  * The curated layer's costs on the one-year lake: curate from nothing (which leaves the layer the
  * reports then read), the bare DuckDB dedup pass it is measured against, and one new day: the
- * lake's last port_requests partition loses its _SUCCESS, is curated so, and regains it.
+ * lake's last port_requests and exit_reasons partitions lose their _SUCCESS, are curated so, and
+ * regain it.
  */
 async function measureCuration(config: BenchConfig, lakes: { oneYear: LakeRecord; threeYear: LakeRecord }) {
   say(`\nCurated layer (one-year lake): the year from nothing, a bare DuckDB dedup pass, one new day:`);
   const year = await child<CurateChild>('curate', ['--lake', lakes.oneYear.dir, '--rebuild']);
   say(
-    `  curate from nothing: ${seconds(year.result.wallMs)} (${year.result.summary.built.requests} days, ${year.result.summary.built.usage} months, ${(year.result.maxRssKb / 1024).toFixed(0)} MiB)`,
+    `  curate from nothing: ${seconds(year.result.wallMs)} (${year.result.summary.built.requests} request days, ${year.result.summary.built.exits} exit-answer days, ${year.result.summary.built.usage} months, ${(year.result.maxRssKb / 1024).toFixed(0)} MiB)`,
   );
   const bare = await child<BareChild>('bare-dedup', [
     '--lake',
@@ -143,21 +144,28 @@ async function measureCuration(config: BenchConfig, lakes: { oneYear: LakeRecord
   say(
     `  bare dedup pass: ${seconds(bare.result.wallMs)} (${bare.result.rows.toLocaleString('en')} requests, ${(bare.result.maxRssKb / 1024).toFixed(0)} MiB)`,
   );
-  const days = (await readdir(join(lakes.oneYear.dir, 'port_requests')))
-    .filter((name) => name.startsWith('dt='))
-    .sort();
-  const marker = join(lakes.oneYear.dir, 'port_requests', days.at(-1)!, '_SUCCESS');
+  // A day lands in both day-partitioned tables: its requests and its exit answers.
+  const lastDay = async (table: string) =>
+    (await readdir(join(lakes.oneYear.dir, table)))
+      .filter((name) => name.startsWith('dt='))
+      .sort()
+      .at(-1)!;
+  const markers = [
+    join(lakes.oneYear.dir, 'port_requests', await lastDay('port_requests'), '_SUCCESS'),
+    join(lakes.oneYear.dir, 'exit_reasons', await lastDay('exit_reasons'), '_SUCCESS'),
+  ];
   const newDay: Measured<CurateChild>[] = [];
   for (let run = 1; run <= config.newDayRuns; run += 1) {
-    await rename(marker, `${marker}.bench-held`);
+    for (const marker of markers) await rename(marker, `${marker}.bench-held`);
     try {
       await child<CurateChild>('curate', ['--lake', lakes.oneYear.dir]);
     } finally {
-      await rename(`${marker}.bench-held`, marker);
+      for (const marker of markers) await rename(`${marker}.bench-held`, marker);
     }
     newDay.push(await child<CurateChild>('curate', ['--lake', lakes.oneYear.dir]));
+    const built = newDay.at(-1)!.result.summary.built;
     say(
-      `  new day ${days.at(-1)} (run ${run}): ${seconds(newDay.at(-1)!.result.wallMs)}, ${newDay.at(-1)!.result.summary.built.requests} day units rebuilt, ${(newDay.at(-1)!.result.maxRssKb / 1024).toFixed(0)} MiB`,
+      `  new day ${await lastDay('port_requests')} (run ${run}): ${seconds(newDay.at(-1)!.result.wallMs)}, ${built.requests} request and ${built.exits} exit-answer day units rebuilt, ${(newDay.at(-1)!.result.maxRssKb / 1024).toFixed(0)} MiB`,
     );
   }
   const idle = await child<CurateChild>('curate', ['--lake', lakes.oneYear.dir]);
@@ -175,7 +183,7 @@ async function measureCuration(config: BenchConfig, lakes: { oneYear: LakeRecord
     bareRows: bare.result.rows,
     newDayMs: summarise(newDay.map((run) => run.result.wallMs)),
     newDayMaxRssMiB: summarise(newDay.map((run) => run.result.maxRssKb / 1024)),
-    newDayUnits: newDay[0]!.result.summary.built.requests,
+    newDayUnits: newDay[0]!.result.summary.built.requests + newDay[0]!.result.summary.built.exits,
     idleMs: idle.result.wallMs,
     threeYearMs: threeYear.result.wallMs,
   };

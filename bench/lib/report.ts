@@ -51,7 +51,7 @@ export interface BenchResults {
     readonly yearMs: number;
     readonly yearMaxRssMiB: number;
     readonly yearCpuMs: number;
-    readonly units: { readonly requests: number; readonly usage: number };
+    readonly units: { readonly requests: number; readonly exits: number; readonly usage: number };
     readonly bareMs: number;
     readonly bareMaxRssMiB: number;
     readonly bareCpuMs: number;
@@ -251,7 +251,7 @@ export function markdownReport(results: BenchResults): string {
       verdict(whatIf.maxRssMiB.max * 2 ** 20 < TARGETS.peakBytes),
     ],
     [
-      `Curate the year from nothing (${curation.units.requests} days, ${curation.units.usage} months) / bare DuckDB dedup pass to Parquet`,
+      `Curate the year from nothing (${curation.units.requests} request days, ${curation.units.exits} exit-answer days, ${curation.units.usage} months) / bare DuckDB dedup pass to Parquet`,
       `${(curation.yearMs / curation.bareMs).toFixed(2)}x`,
       `${seconds(curation.yearMs)} / ${seconds(curation.bareMs)} (${curation.bareRows.toLocaleString('en')} requests); CPU ${seconds(curation.yearCpuMs)} / ${seconds(curation.bareCpuMs)}`,
       '<= 2x',

@@ -40,19 +40,23 @@ const recordPath = (curatedDir: string, unit: CuratedUnit) =>
   join(curatedDir, RECORDS_FOLDER, unit.kind, `${unitKey(unit)}.json`);
 
 export async function readRecords(curatedDir: string): Promise<Map<string, UnitRecord>> {
-  const records = new Map<string, UnitRecord>();
-  for (const kind of UNIT_KIND_NAMES) {
-    const dir = join(curatedDir, RECORDS_FOLDER, kind);
-    const names = await readdir(dir).catch(() => [] as string[]);
-    for (const name of names.filter((file) => file.endsWith('.json'))) {
-      try {
-        const record = JSON.parse(await readFile(join(dir, name), 'utf8')) as UnitRecord;
-        records.set(`${record.unit.kind}/${unitKey(record.unit)}`, record);
-      } catch {
-        // an unreadable record is no record: the unit is rebuilt
-      }
+  const read = async (path: string) => {
+    try {
+      return JSON.parse(await readFile(path, 'utf8')) as UnitRecord;
+    } catch {
+      return undefined; // an unreadable record is no record: the unit is rebuilt
     }
-  }
+  };
+  const paths = await Promise.all(
+    UNIT_KIND_NAMES.map(async (kind) => {
+      const dir = join(curatedDir, RECORDS_FOLDER, kind);
+      const names = await readdir(dir).catch(() => [] as string[]);
+      return names.filter((file) => file.endsWith('.json')).map((name) => join(dir, name));
+    }),
+  );
+  const records = new Map<string, UnitRecord>();
+  for (const record of await Promise.all(paths.flat().map(read)))
+    if (record) records.set(`${record.unit.kind}/${unitKey(record.unit)}`, record);
   return records;
 }
 
