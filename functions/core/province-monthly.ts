@@ -16,14 +16,40 @@ import { type RejectionFigures, rejectionFigures } from './rejections.ts';
 import type { CounterpartFlow, ProvinceMonthlyBriefing } from './report-model.ts';
 import { valueMirrorFigures } from './value-mirror.ts';
 
+type RowsByKey = Record<keyof MetricRows, { provinceCode: string | null }[]>;
+
+// Keyed by the shared rows object, so a cache lives as long as its run's rows and no longer.
+const provinceSlices = new WeakMap<MetricRows, Map<string, MetricRows>>();
+
+function emptyRows(): RowsByKey {
+  return Object.fromEntries(METRIC_KEYS.map((key) => [key, []])) as unknown as RowsByKey;
+}
+
+/** Every province's rows, in one pass over each table, in the order of the shared rows. */
+function sliceByProvince(rows: MetricRows): Map<string, MetricRows> {
+  const slices = new Map<string, RowsByKey>();
+  for (const key of METRIC_KEYS) {
+    for (const row of rows[key] as readonly { provinceCode: string | null }[]) {
+      if (row.provinceCode === null) continue;
+      let slice = slices.get(row.provinceCode);
+      if (!slice) {
+        slice = emptyRows();
+        slices.set(row.provinceCode, slice);
+      }
+      slice[key].push(row);
+    }
+  }
+  return slices as unknown as Map<string, MetricRows>;
+}
+
 /** The rows of one province: what every figure scoped to it would keep of the shared rows. */
 function provinceRowsOf(rows: MetricRows, provinceCode: string): MetricRows {
-  return Object.fromEntries(
-    METRIC_KEYS.map((key) => [
-      key,
-      (rows[key] as readonly { provinceCode: string | null }[]).filter((row) => row.provinceCode === provinceCode),
-    ]),
-  ) as unknown as MetricRows;
+  let slices = provinceSlices.get(rows);
+  if (!slices) {
+    slices = sliceByProvince(rows);
+    provinceSlices.set(rows, slices);
+  }
+  return slices.get(provinceCode) ?? (emptyRows() as unknown as MetricRows);
 }
 
 interface NationalFigures {
@@ -31,7 +57,6 @@ interface NationalFigures {
   readonly rejections: RejectionFigures;
 }
 
-// Keyed by the shared rows object, so a cache lives as long as its run's rows and no longer.
 const nationalByRows = new WeakMap<MetricRows, Map<string, NationalFigures>>();
 
 /** The national aggregates a province is set against; the same for every province of a run. */
