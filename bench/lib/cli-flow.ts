@@ -9,10 +9,12 @@ import { createMailTransport, parseMailConfig } from '#adapters/mail/mail-config
 import { deliverArchivedReports } from '#cli/deliver-reports.ts';
 import { openLocalRuntime } from '#cli/local-runtime.ts';
 import { DEFAULT_RECIPIENTS_FILE, loadRecipients } from '#cli/recipients-file.ts';
+import { mapInOrder } from '#core/in-order.ts';
 import { type RecipientsConfig, recipientsOf } from '#core/recipients.ts';
 import { reportDefinition } from '#core/report-definitions.ts';
 import {
   type ArchivedReport,
+  AUDIENCES_IN_FLIGHT,
   archiveAudienceReport,
   audiencesOf,
   prepareRun,
@@ -102,15 +104,18 @@ export async function runLikeCli(options: CliFlowOptions): Promise<ReportTiming>
       const archiving = performance.now();
       audiences += snapshot.audiences.length;
       passMs.push(archiving - preparing);
-      for (const audience of options.archive === false ? [] : snapshot.audiences) {
+      // As runReport archives them: a few audiences in flight, taken in order.
+      const prepared = snapshot;
+      const archiveOne = (audience: string) => {
         const locale = recipientsOf(config, audience).locale;
-        archived.push(
-          await archiveAudienceReport(snapshot, audience, locale, {
-            renderer: runtime.renderers[locale],
-            store: runtime.store,
-          }),
-        );
-      }
+        return archiveAudienceReport(prepared, audience, locale, {
+          renderer: runtime.renderers[locale],
+          store: runtime.store,
+        });
+      };
+      archived.push(
+        ...(await mapInOrder(options.archive === false ? [] : snapshot.audiences, AUDIENCES_IN_FLIGHT, archiveOne)),
+      );
       prepareMs += archiving - preparing;
       archiveMs += performance.now() - archiving;
     }

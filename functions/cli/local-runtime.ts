@@ -10,7 +10,9 @@ import { ConfigurationError } from '#core/errors.ts';
 import type { BriefingRenderer, LakeInventory, Logger, QueryEngine } from '#core/ports.ts';
 import type { Locale } from '#core/report-model.ts';
 import { createBriefingRenderer } from '#render/briefing-renderer.ts';
-import { drawChart } from '#render/charts/draw-chart.ts';
+import type { ChartSpec } from '#render/charts/chart-spec.ts';
+import { type ChartDrawer, createChartDrawer } from '#render/charts/draw-chart.ts';
+import { createRasterPool } from '#render/charts/raster-pool.ts';
 import { type EngineChoice, openEngine, openLakeInventory, parseS3Lake } from './engine-options.ts';
 
 export interface LocalRuntime {
@@ -33,7 +35,30 @@ export interface LocalRuntimeOptions {
   readonly engine?: EngineChoice | undefined;
 }
 
+let chartDrawer: ChartDrawer | undefined;
+
+/**
+ * One drawer for the process: its charts are rasterised on worker threads (started on the first
+ * chart; idle ones keep no run alive), so the PNGs are encoded while the next report renders.
+ */
+function localChartDrawer(workers: number | undefined): ChartDrawer {
+  chartDrawer ??= createChartDrawer({ rasterize: createRasterPool(workers).rasterize });
+  return chartDrawer;
+}
+
+/** MNP_RENDER_WORKERS: the threads that draw chart PNGs; by default one per core, at most four. */
+function renderWorkers(): number | undefined {
+  const raw = process.env.MNP_RENDER_WORKERS?.trim();
+  if (!raw) return undefined;
+  const count = Number(raw);
+  if (!Number.isInteger(count) || count < 1)
+    throw new ConfigurationError(`MNP_RENDER_WORKERS must be a whole number of threads, 1 or more, not "${raw}"`);
+  return count;
+}
+
 export function createRenderers(): Record<Locale, BriefingRenderer> {
+  const workers = renderWorkers();
+  const drawChart = (spec: ChartSpec) => localChartDrawer(workers).start(spec);
   return {
     'zh-CN': createBriefingRenderer({ locale: 'zh-CN', drawChart }),
     en: createBriefingRenderer({ locale: 'en', drawChart }),

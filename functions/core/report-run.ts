@@ -7,6 +7,7 @@ import { provinces } from '#reference/index.ts';
 import { collectMetrics } from './collect-metrics.ts';
 import { ConfigurationError } from './errors.ts';
 import { type BriefingContext, buildHqWeeklyBriefing } from './hq-weekly.ts';
+import { mapInOrder } from './in-order.ts';
 import { type Period, parsePeriod } from './period.ts';
 import type { BriefingRenderer, LakeInventory, Logger, QueryEngine, RenderedBriefing, ReportStore } from './ports.ts';
 import { buildProvinceMonthlyBriefing } from './province-monthly.ts';
@@ -158,6 +159,13 @@ export interface RunReportOptions {
   readonly onArchived?: (report: ArchivedReport) => void;
 }
 
+/**
+ * Audiences rendered at once: with two, the next audience's model, charts and templates are built
+ * while the last one's PNGs are drawn (off the main thread, where the renderer can) and its files
+ * are written. The reports, their order and the onArchived calls are the same as one at a time.
+ */
+export const AUDIENCES_IN_FLIGHT = 2;
+
 /** Prepares once, then archives every audience's report. Delivery follows, by the caller. */
 export async function runReport(
   request: RunRequest,
@@ -165,19 +173,19 @@ export async function runReport(
   options: RunReportOptions,
 ): Promise<{ snapshot: RunSnapshot; archived: ArchivedReport[] }> {
   const snapshot = await prepareRun(request, ports);
-  const archived: ArchivedReport[] = [];
-  for (const audience of snapshot.audiences) {
+  const archiveOne = async (audience: string): Promise<ArchivedReport> => {
     const locale = options.localeOf(audience);
     const prefix = await options.prefixOf?.(audience);
-    const report = await archiveAudienceReport(
+    return archiveAudienceReport(
       snapshot,
       audience,
       locale,
       { renderer: ports.renderers[locale], store: ports.store },
       prefix ? { prefix } : {},
     );
-    archived.push(report);
-    options.onArchived?.(report);
-  }
+  };
+  const archived = await mapInOrder(snapshot.audiences, AUDIENCES_IN_FLIGHT, archiveOne, (report) =>
+    options.onArchived?.(report),
+  );
   return { snapshot, archived };
 }

@@ -7,7 +7,7 @@ import type { BriefingRenderer, RenderedBriefing } from '#core/ports.ts';
 import type { Briefing, Locale } from '#core/report-model.ts';
 import { asBriefing } from './briefing-guard.ts';
 import { chartSpecsOf } from './chart-specs.ts';
-import type { ChartImage, ChartSpec } from './charts/chart-spec.ts';
+import type { ChartSpec, DrawingChart } from './charts/chart-spec.ts';
 import { withoutLayoutWhitespace } from './email-html.ts';
 import { renderContextOf } from './render-context.ts';
 import { loadTemplates } from './template-engine.ts';
@@ -19,8 +19,11 @@ export interface BriefingRendererOptions {
    * @default 'zh-CN'
    */
   readonly locale?: Locale;
-  /** Draws one chart as a PNG; omitted in tests, and the briefing then carries no images. */
-  readonly drawChart?: (spec: ChartSpec) => Promise<ChartImage>;
+  /**
+   * Draws one chart as a PNG; omitted in tests, and the briefing then carries no images. It may
+   * resolve before the PNG is drawn (its content a promise): the templates render meanwhile.
+   */
+  readonly drawChart?: (spec: ChartSpec) => Promise<DrawingChart>;
   /** The templates folder, when a bundler moves this module away from the repository tree. */
   readonly templatesDir?: string;
 }
@@ -29,7 +32,7 @@ async function drawCharts(
   model: Briefing,
   locale: Locale,
   options: BriefingRendererOptions,
-): Promise<{ spec: ChartSpec; image: ChartImage }[]> {
+): Promise<{ spec: ChartSpec; image: DrawingChart }[]> {
   const { drawChart } = options;
   if (!drawChart) return [];
   const specs = chartSpecsOf(model, locale);
@@ -47,7 +50,7 @@ export function createBriefingRenderer(options: BriefingRendererOptions = {}): B
       const model = asBriefing(input);
       const context = renderContextOf(model, locale);
       const drawn = await drawCharts(model, locale, options);
-      const place = (src: (image: ChartImage) => string): PlacedChart[] =>
+      const place = (src: (image: DrawingChart) => string): PlacedChart[] =>
         drawn.map(({ spec, image }) => ({ spec, image, src: src(image) }));
       const mailView = briefingView(
         model,
@@ -62,15 +65,19 @@ export function createBriefingRenderer(options: BriefingRendererOptions = {}): B
           place((image) => image.fileName),
         ).charts,
       };
+      // The email templates carry their CSS inline, slimmed, already (scripts/inline-mail-css.ts).
+      const html = withoutLayoutWhitespace(templates.email(mailView));
+      const pageHtml = templates.page(pageView);
+      const text = templates.text(mailView);
+      const contents = await Promise.all(drawn.map(({ image }) => image.content));
       return {
-        // The email templates carry their CSS inline, slimmed, already (scripts/inline-mail-css.ts).
-        html: withoutLayoutWhitespace(templates.email(mailView)),
-        pageHtml: templates.page(pageView),
-        text: templates.text(mailView),
-        images: drawn.map(({ image }) => ({
+        html,
+        pageHtml,
+        text,
+        images: drawn.map(({ image }, index) => ({
           cid: image.cid,
           fileName: image.fileName,
-          content: image.content,
+          content: contents[index]!,
           alt: image.alt,
         })),
       };

@@ -55,7 +55,22 @@ export function decimalsFor(value: number, significant: number): number {
   return Math.min(MAX_DECIMALS, Math.max(MIN_DECIMALS, significant - 1 - leading));
 }
 
+const formatters = new Map<Locale, Formatter>();
+
+/**
+ * The locale's formatter, built once: a formatter holds only Intl formats, which keep no state
+ * and cost far more to build (ICU data) than to use, and a render asked for several each time.
+ */
 export function createFormatter(locale: Locale): Formatter {
+  let formatter = formatters.get(locale);
+  if (!formatter) {
+    formatter = buildFormatter(locale);
+    formatters.set(locale, formatter);
+  }
+  return formatter;
+}
+
+function buildFormatter(locale: Locale): Formatter {
   const tag = intlTagOf(locale);
   const t = createTranslator(locale);
   const integer = new Intl.NumberFormat(tag, { maximumFractionDigits: 0 });

@@ -25,7 +25,23 @@ export function intlTagOf(locale: Locale): string {
   return locale === 'en' ? 'en-GB' : 'zh-CN';
 }
 
-function lookup(messages: unknown, key: string): string {
+// Keys found, per catalogue: a briefing looks the same few hundred keys up many times over.
+const found = new WeakMap<object, Map<string, string>>();
+
+function lookup(messages: object, key: string): string {
+  let known = found.get(messages);
+  if (!known) {
+    known = new Map();
+    found.set(messages, known);
+  }
+  const cached = known.get(key);
+  if (cached !== undefined) return cached;
+  const message = walk(messages, key);
+  known.set(key, message);
+  return message;
+}
+
+function walk(messages: object, key: string): string {
   let node: unknown = messages;
   for (const part of key.split('.')) {
     node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;

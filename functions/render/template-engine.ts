@@ -3,7 +3,8 @@
 // off: entities would be noise in a terminal). The mail HTML has an HTML instance of its own,
 // on the email templates whose CSS was inlined at build time (scripts/inline-mail-css.ts).
 // All get the same helpers, so a figure reads the same in every part. Templates and partials
-// are read once, at creation.
+// are read once, at creation, and compiled on first use, once per process: the compiled form
+// names helpers but does not hold them, so both locales' instances share it.
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,43 @@ import type { BriefingView } from './view-model.ts';
 
 type Instance = typeof Handlebars;
 type Template = Handlebars.TemplateDelegate<BriefingView>;
+type CompileOptions = CompileOptionsOf<typeof Handlebars.compile>;
+type CompileOptionsOf<T> = T extends (input: never, options?: infer O) => unknown ? O : never;
+
+/** The steps of Handlebars.compile, which the Handlebars object exposes but its types do not. */
+interface HandlebarsCompiler {
+  Compiler: new () => { compile(ast: unknown, options: CompileOptions): unknown };
+  JavaScriptCompiler: new () => {
+    compile(environment: unknown, options: CompileOptions, context: undefined, asObject: true): TemplateSpecification;
+  };
+}
+type TemplateSpecification = Parameters<typeof Handlebars.template>[0];
+
+const specifications = new Map<string, TemplateSpecification>();
+
+/** The compiled form of a template source, as Handlebars.compile builds it, once per source and options. */
+function specificationOf(source: string, options: CompileOptions): TemplateSpecification {
+  const key = `${JSON.stringify(options)}\n${source}`;
+  let specification = specifications.get(key);
+  if (!specification) {
+    // What Handlebars.compile does before it binds the result to its instance.
+    const full = { data: true, ...options };
+    const compiler = Handlebars as unknown as HandlebarsCompiler;
+    const environment = new compiler.Compiler().compile(Handlebars.parse(source, full), full);
+    specification = new compiler.JavaScriptCompiler().compile(environment, full, undefined, true);
+    specifications.set(key, specification);
+  }
+  return specification;
+}
+
+/** Like hbs.compile(source, options): compiled on first use, from the process's shared compiled form. */
+function compileShared(hbs: Instance, source: string, options: CompileOptions): Template {
+  let template: Template | undefined;
+  return (view, runtimeOptions) => {
+    template ??= hbs.template<BriefingView>(specificationOf(source, options));
+    return template(view, runtimeOptions);
+  };
+}
 
 /** Where the templates live; override when a bundler moves this module away from the tree. */
 export const DEFAULT_TEMPLATES_DIR = fileURLToPath(assetUrl('templates/'));
@@ -115,7 +153,7 @@ function createInstance(
   const hbs = Handlebars.create();
   // strict: a field a template names must exist in the view (null is fine), so a typo fails loudly.
   const options = { strict: true, noEscape: flavour === 'text' };
-  const compile = (file: string): Template => hbs.compile<BriefingView>(readFileSync(file, 'utf8'), options);
+  const compile = (file: string): Template => compileShared(hbs, readFileSync(file, 'utf8'), options);
   registerHelpers(hbs, locale);
   if (flavour === 'text') registerTextHelpers(hbs);
   for (const name of hbsFiles(partialsDir))

@@ -17,6 +17,7 @@ const WIDE_RANGES: readonly (readonly [number, number])[] = [
 ];
 
 function cellWidth(codePoint: number): number {
+  if (codePoint < WIDE_RANGES[0]![0]) return 1;
   return WIDE_RANGES.some(([from, to]) => codePoint >= from && codePoint <= to) ? 2 : 1;
 }
 
@@ -73,13 +74,20 @@ export function wrapText(text: string, width: number): string {
   const units = unitsOf(text);
   const lines: string[] = [];
   let line = '';
+  // The display width of `line`, kept as it grows (display width adds up over characters).
+  let lineWidth = 0;
   for (const unit of units) {
     const isSpace = /^\s+$/.test(unit);
-    if (line !== '' && !isSpace && displayWidth(line) + displayWidth(unit) > width) {
+    const unitWidth = displayWidth(unit);
+    if (line !== '' && !isSpace && lineWidth + unitWidth > width) {
       lines.push(line.trimEnd());
       line = '';
+      lineWidth = 0;
     }
-    if (!(isSpace && line === '')) line += unit;
+    if (!(isSpace && line === '')) {
+      line += unit;
+      lineWidth += unitWidth;
+    }
   }
   if (line.trim() !== '') lines.push(line.trimEnd());
   return lines.join('\n');

@@ -59,7 +59,7 @@ export interface BriefingView {
 /** A drawn chart and where the document finds it. */
 export interface PlacedChart {
   readonly spec: ChartSpec;
-  readonly image: ChartImage;
+  readonly image: Omit<ChartImage, 'content'>;
   readonly src: string;
 }
 

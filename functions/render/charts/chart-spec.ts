@@ -59,3 +59,11 @@ export interface ChartImage {
   readonly width: number;
   readonly height: number;
 }
+
+/**
+ * A chart laid out, its PNG perhaps still being drawn (off the main thread): the documents that
+ * show it need only its name and size, so they are rendered meanwhile.
+ */
+export interface DrawingChart extends Omit<ChartImage, 'content'> {
+  readonly content: Uint8Array | Promise<Uint8Array>;
+}

@@ -4,14 +4,15 @@
 // never a system font, so the same spec gives the same bytes on every machine and in Lambda, and
 // a label the font cannot draw fails here, by name, instead of mailing boxes.
 import { fileURLToPath } from 'node:url';
-import { renderAsync } from '@resvg/resvg-js';
+import { type ResvgRenderOptions, renderAsync } from '@resvg/resvg-js';
 import { assetUrl } from '#asset-root';
 import { ChartError } from './chart-error.ts';
-import type { ChartImage, ChartSpec } from './chart-spec.ts';
+import type { ChartImage, ChartSpec, DrawingChart } from './chart-spec.ts';
 import { DEVICE_SCALE, DISPLAY_WIDTH, type MeasureText } from './chart-theme.ts';
 import { variantKey } from './chart-variants.ts';
 import { type FontMetrics, loadFontMetrics, missingGlyphsIn } from './font-metrics.ts';
 import { type BarLayout, groupedBarChart } from './grouped-bar-chart.ts';
+import type { RasterImage, Rasterize } from './raster-pool.ts';
 import { type TrendLayout, trendChart } from './trend-chart.ts';
 import * as vega from './vega-runtime.ts';
 import { fillVegaTemplate, type VegaTemplate } from './vega-template.ts';
@@ -43,6 +44,11 @@ export interface ChartDrawerOptions {
    * @default BUNDLED_CHART_FONT
    */
   readonly fontFile?: string | URL;
+  /**
+   * Turns the SVG into a PNG, e.g. on worker threads (./raster-pool.ts).
+   * @default resvg's renderAsync here, its PNG encoded on the calling thread
+   */
+  readonly rasterize?: Rasterize;
 }
 
 export interface ChartSvg {
@@ -54,6 +60,8 @@ export interface ChartSvg {
 
 export interface ChartDrawer {
   draw(spec: ChartSpec): Promise<ChartImage>;
+  /** Lays the chart out and starts its PNG: resolves with the SVG drawn, the PNG to follow. */
+  start(spec: ChartSpec): Promise<DrawingChart>;
   /** The SVG that draw() rasterises. */
   drawSvg(spec: ChartSpec): Promise<ChartSvg>;
   /** Characters of a text that the chart font cannot draw. */
@@ -67,6 +75,7 @@ export function createChartDrawer(options: ChartDrawerOptions = {}): ChartDrawer
   const metrics = loadFontMetrics(fontPath);
   useFontForTextWidth(metrics);
   const measure: MeasureText = (text, fontSize) => metrics.measure(text, fontSize);
+  const rasterize = options.rasterize ?? rasterizeHere;
 
   async function drawSvg(spec: ChartSpec): Promise<ChartSvg> {
     checkSpec(spec, metrics);
@@ -82,29 +91,43 @@ export function createChartDrawer(options: ChartDrawerOptions = {}): ChartDrawer
     }
   }
 
-  async function draw(spec: ChartSpec): Promise<ChartImage> {
+  async function start(spec: ChartSpec): Promise<DrawingChart> {
     const { svg, width, height } = await drawSvg(spec);
-    const image = await renderAsync(svg, {
+    const content = rasterize(svg, {
       font: { fontFiles: [fontPath], loadSystemFonts: false, defaultFontFamily: metrics.family },
       fitTo: { mode: 'zoom', value: DEVICE_SCALE },
       background: 'white',
+    }).then((image) => {
+      if (image.width !== width * DEVICE_SCALE || image.height !== height * DEVICE_SCALE) {
+        throw new ChartError(
+          `chart "${spec.id}" came out ${image.width}x${image.height} px, not ${width}x${height} at ${DEVICE_SCALE}x`,
+        );
+      }
+      return image.png;
     });
-    if (image.width !== width * DEVICE_SCALE || image.height !== height * DEVICE_SCALE) {
-      throw new ChartError(
-        `chart "${spec.id}" came out ${image.width}x${image.height} px, not ${width}x${height} at ${DEVICE_SCALE}x`,
-      );
-    }
+    // Awaited by whoever takes the chart; until then a failure must not count as unhandled.
+    content.catch(() => {});
     return {
       cid: `chart-${spec.id}@mnp-briefings`,
       fileName: `chart-${spec.id}.png`,
-      content: new Uint8Array(image.asPng()),
+      content,
       alt: spec.alt,
       width,
       height,
     };
   }
 
-  return { draw, drawSvg, missingGlyphs: (text) => missingGlyphsIn(metrics, text), fontFamily: metrics.family };
+  async function draw(spec: ChartSpec): Promise<ChartImage> {
+    const chart = await start(spec);
+    return { ...chart, content: await chart.content };
+  }
+
+  return { draw, start, drawSvg, missingGlyphs: (text) => missingGlyphsIn(metrics, text), fontFamily: metrics.family };
+}
+
+async function rasterizeHere(svg: string, options: ResvgRenderOptions): Promise<RasterImage> {
+  const image = await renderAsync(svg, options);
+  return { width: image.width, height: image.height, png: new Uint8Array(image.asPng()) };
 }
 
 /** A spec's layout: its variant and the values its template takes. */
