@@ -67,12 +67,18 @@ export const NEIGHBOUR_DAYS = 1;
 const COMPLETION_DAYS = 7;
 const USAGE_MONTHS = 3;
 /**
- * Requests units built in one batch at most. A batch holds its days' rows (and a neighbour day
- * either side) in one DuckDB temp table: at national scale 33 days of November (the Double 11
- * peak) ran out of the engine's 600 MB; 16 days stay well inside it. Longer batches read the
- * usage months fewer times (docs/performance.md).
+ * Days built in one batch at most. A requests batch holds its days' rows (and a neighbour day
+ * either side) in one DuckDB temp table; longer batches read the usage months fewer times
+ * (docs/performance.md). Days alone do not bound the memory: see MAX_BATCH_BYTES.
  */
 export const MAX_BATCH_DAYS = 16;
+/**
+ * Raw Parquet bytes of the followed table's partitions one batch targets at most, so that a
+ * batch stays inside the engine's 600 MB whatever the day's volume: at national scale 16 days of
+ * the late-November peak (up to 21 MB a day against 5 MB) ran out of it, while 16 ordinary days
+ * (about 80 MB) fit. A day above the limit is still built, alone.
+ */
+export const MAX_BATCH_BYTES = 64 * 1024 * 1024;
 
 /** The raw partitions a requests unit's dates read: the targets and NEIGHBOUR_DAYS either side (the placed SQL's RANGE). */
 export function requestsReadRange(from: string, to: string): { readonly from: string; readonly to: string } {
@@ -138,6 +144,8 @@ export interface UnitKindRule {
   readonly partition: 'dt' | 'month';
   /** Consecutive units built in one batch at most. */
   readonly maxBatch: number;
+  /** Raw bytes of its own partitions a batch targets at most (MAX_BATCH_BYTES), where memory grows with them. */
+  readonly maxBatchBytes?: number;
   /** The raw files a unit depends on, as they are now. */
   inputs(value: string, raw: RawListing): Inputs;
   /** The build parameters of a batch of consecutive units from..to (their partitions, in the curated SQL's names). */
@@ -149,6 +157,7 @@ export const UNIT_KINDS: Readonly<Record<CuratedUnitKind, UnitKindRule>> = {
     follows: 'port_requests',
     partition: 'dt',
     maxBatch: MAX_BATCH_DAYS,
+    maxBatchBytes: MAX_BATCH_BYTES,
     inputs(value, raw) {
       const inputs: Inputs = {};
       addPartitions(inputs, raw, 'port_requests', requestsReadRange(value, value));
@@ -253,22 +262,33 @@ export function planCuration(
   return { build, remove, fresh };
 }
 
-/** Consecutive requests dates in runs of at most MAX_BATCH_DAYS: each run is one build. */
+/**
+ * Consecutive dates in runs of at most maxDays and, given each date's raw bytes, at most maxBytes
+ * (a longer day alone): each run is one build.
+ */
 export function batchDates(
   dates: readonly string[],
   maxDays = MAX_BATCH_DAYS,
+  size?: { readonly bytesOf: (date: string) => number; readonly maxBytes: number },
 ): { from: string; to: string; dates: string[] }[] {
-  const batches: { from: string; to: string; dates: string[] }[] = [];
+  const batches: { from: string; to: string; dates: string[]; bytes: number }[] = [];
   for (const date of [...dates].sort()) {
     const last = batches.at(-1);
-    if (last && addDays(last.to, 1) === date && last.dates.length < maxDays) {
+    const bytes = size?.bytesOf(date) ?? 0;
+    if (
+      last &&
+      addDays(last.to, 1) === date &&
+      last.dates.length < maxDays &&
+      (!size || last.bytes + bytes <= size.maxBytes)
+    ) {
       last.to = date;
       last.dates.push(date);
+      last.bytes += bytes;
     } else {
-      batches.push({ from: date, to: date, dates: [date] });
+      batches.push({ from: date, to: date, dates: [date], bytes });
     }
   }
-  return batches;
+  return batches.map(({ from, to, dates: batchDays }) => ({ from, to, dates: batchDays }));
 }
 
 /** A curate's outcome, whichever engine wrote it. */

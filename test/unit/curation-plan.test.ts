@@ -136,4 +136,24 @@ describe('planCuration', () => {
       ['2019-03-01', '2019-03-01'],
     ]);
   });
+
+  it('ends a batch before its raw bytes pass the limit, and builds a day above it alone', () => {
+    const megabytes: Record<string, number> = {
+      '2019-11-25': 5,
+      '2019-11-26': 5,
+      '2019-11-27': 20,
+      '2019-11-28': 70,
+      '2019-11-29': 20,
+      '2019-11-30': 21,
+      '2019-12-01': 25,
+    };
+    const size = { bytesOf: (date: string) => megabytes[date]! * 2 ** 20, maxBytes: 64 * 2 ** 20 };
+
+    expect(batchDates(Object.keys(megabytes), 16, size).map((batch) => [batch.from, batch.to])).toEqual([
+      ['2019-11-25', '2019-11-27'],
+      ['2019-11-28', '2019-11-28'],
+      ['2019-11-29', '2019-11-30'],
+      ['2019-12-01', '2019-12-01'],
+    ]);
+  });
 });

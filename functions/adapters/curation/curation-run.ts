@@ -17,6 +17,7 @@ import {
   type RawListing,
   UNIT_KIND_NAMES,
   UNIT_KINDS,
+  type UnitKindRule,
   type UnitRecord,
   unitKey,
 } from '#core/curation.ts';
@@ -134,13 +135,21 @@ export async function planStaleUnits(
   return { plan: options.range ? planWithinRange(plan, options.range) : plan, raw };
 }
 
+function sizeLimitOf(rule: UnitKindRule, raw: RawListing) {
+  if (rule.maxBatchBytes === undefined) return undefined;
+  const bytes = new Map(
+    raw[rule.follows].map((partition) => [partition.value, partition.files.reduce((sum, file) => sum + file.size, 0)]),
+  );
+  return { bytesOf: (date: string) => bytes.get(date) ?? 0, maxBytes: rule.maxBatchBytes };
+}
+
 function batchesOf(plan: CurationPlan, raw: RawListing, batchDays: number | undefined): CurationBatch[] {
   return UNIT_KIND_NAMES.flatMap((kind) => {
     const rule = UNIT_KINDS[kind];
     const values = plan.build.filter((unit) => unit.kind === kind).map((unit) => unit.value);
     const runs =
       rule.partition === 'dt'
-        ? batchDates(values, batchDays ?? rule.maxBatch)
+        ? batchDates(values, batchDays ?? rule.maxBatch, sizeLimitOf(rule, raw))
         : values.sort().map((value) => ({ from: value, to: value, dates: [value] }));
     return runs.map(
       (run): CurationBatch => ({
