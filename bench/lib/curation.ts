@@ -31,8 +31,6 @@ export interface BareRun {
   readonly rows: number;
 }
 
-export const BARE_PASS_MEMORY_LIMIT = '1GB';
-
 /** One statement: every port_requests row of the lake, the latest updated_at per port_id, to Parquet. */
 export async function bareDedupPass(lakeDir: string, outDir: string): Promise<BareRun> {
   const spill = join(tmpdir(), `mnp-bench-bare-${process.pid}`);
@@ -40,9 +38,13 @@ export async function bareDedupPass(lakeDir: string, outDir: string): Promise<Ba
     autoinstall_known_extensions: 'false',
     threads: '2',
     preserve_insertion_order: 'false',
-    // At the engine's 600 MB the one-statement window over a national year runs out of memory
-    // (measured 2026-12-04); the yardstick gets more room than the product it is compared with.
-    memory_limit: process.env.MNP_DUCKDB_MEMORY_LIMIT?.trim() || BARE_PASS_MEMORY_LIMIT,
+    // DuckDB's own memory limit (80 % of the machine) unless MNP_DUCKDB_MEMORY_LIMIT says
+    // otherwise: the one-statement window over a national year ran out of memory at 600 MB and
+    // at 1 GB, and at 2 GB took 29 s against 18 s at 3 GB (spilling). The yardstick is the bare
+    // pass at its fastest, with all the memory it wants; its peak is reported, not judged.
+    ...(process.env.MNP_DUCKDB_MEMORY_LIMIT?.trim()
+      ? { memory_limit: process.env.MNP_DUCKDB_MEMORY_LIMIT.trim() }
+      : {}),
     temp_directory: spill,
   });
   const connection = await instance.connect();

@@ -258,11 +258,11 @@ export function markdownReport(results: BenchResults): string {
       verdict(curation.yearMs <= 2 * curation.bareMs),
     ],
     [
-      '  peak memory: curate the year / bare pass',
-      `${mib(curation.yearMaxRssMiB)} / ${mib(curation.bareMaxRssMiB)}`,
-      '',
+      '  peak memory: curate the year',
+      mib(curation.yearMaxRssMiB),
+      `the bare pass, with DuckDB's own memory limit (80 % of the machine): ${mib(curation.bareMaxRssMiB)}`,
       '< 1.5 GB',
-      verdict(Math.max(curation.yearMaxRssMiB, curation.bareMaxRssMiB) * 2 ** 20 < TARGETS.peakBytes),
+      verdict(curation.yearMaxRssMiB * 2 ** 20 < TARGETS.peakBytes),
     ],
     [
       `Curate one new day into an up-to-date lake (${curation.newDayUnits} day units)`,
