@@ -86,14 +86,11 @@ export function engineChoiceOf(options: EngineOptionValues): EngineChoice {
 
 export type CountingEngine = QueryEngine & { readonly queryCount: number };
 
-/** Opens the chosen engine; each adapter is loaded only when chosen (DuckDB is a native module). */
-/** @param curatedDir the curated layer DuckDB reads instead of the raw feed where it can (docs/curated-layer.md) */
-export async function openEngine(
-  choice: EngineChoice,
-  lakeDir: string,
-  log: Logger,
-  curatedDir?: string,
-): Promise<CountingEngine> {
+/**
+ * Opens the chosen engine; each adapter is loaded only when chosen. DuckDB opens on the raw feed;
+ * the local runtime switches it to the curated layer run by run (docs/curated-layer.md).
+ */
+export async function openEngine(choice: EngineChoice, lakeDir: string, log: Logger): Promise<CountingEngine> {
   if (choice.kind === 'trino') {
     const { TrinoEngine } = await import('#adapters/engine/trino.ts');
     return new TrinoEngine({
@@ -110,7 +107,6 @@ export async function openEngine(
   return DuckDbEngine.open({
     lakeDir,
     ...(memoryLimit ? { memoryLimit } : {}),
-    ...(curatedDir ? { curatedDir } : {}),
     onQuery: (event) => log.info('query done', event),
   });
 }

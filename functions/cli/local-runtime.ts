@@ -3,9 +3,11 @@
 
 import { curatedDirOf } from '#adapters/curation/curated-location.ts';
 import { curateLake } from '#adapters/curation/duckdb-curator.ts';
+import { DuckDbEngine } from '#adapters/engine/duckdb.ts';
 import { retryingEngine } from '#adapters/engine/retrying-engine.ts';
 import { createJsonLogger } from '#adapters/log/json-logger.ts';
 import { FsReportStore } from '#adapters/store/fs-store.ts';
+import { type CurateRange, curatedRangeOf } from '#core/curation.ts';
 import { ConfigurationError } from '#core/errors.ts';
 import type { BriefingRenderer, LakeInventory, Logger, QueryEngine } from '#core/ports.ts';
 import type { Locale } from '#core/report-model.ts';
@@ -70,12 +72,17 @@ export function createRenderers(): Record<Locale, BriefingRenderer> {
  * report reads a stale curated partition. Where it cannot be written, the run reads the raw
  * feed (the same figures, slower) and says so. MNP_CURATED=off skips it.
  */
-async function curateFirst(lakeDir: string, log: Logger, memoryLimit: string | undefined): Promise<string | undefined> {
+async function curateFirst(
+  lakeDir: string,
+  log: Logger,
+  memoryLimit: string | undefined,
+  range: CurateRange,
+): Promise<string | undefined> {
   if (process.env.MNP_CURATED?.trim() === 'off') return undefined;
   const curatedDir = curatedDirOf(lakeDir);
   try {
-    const summary = await curateLake({ lakeDir, curatedDir, ...(memoryLimit ? { memoryLimit } : {}) });
-    log.info('curated layer up to date', { curatedDir, ...summary });
+    const summary = await curateLake({ lakeDir, curatedDir, range, ...(memoryLimit ? { memoryLimit } : {}) });
+    log.info('curated layer up to date', { curatedDir, range, ...summary });
     return curatedDir;
   } catch (error) {
     // A bad setting (a memory limit that is not a size) is the operator's to fix, not a reason to fall back.
@@ -148,19 +155,26 @@ export async function openLocalRuntime(options: LocalRuntimeOptions): Promise<Lo
   // DuckDB curates its own layer; Trino curates only with --trino-curated, else reads the raw tables.
   if (choice.kind === 'trino' && choice.curated !== undefined)
     await curateWithTrino({ ...choice, curated: choice.curated }, options.lakeDir, log);
-  const curatedDir =
-    choice.kind === 'duckdb'
-      ? await curateFirst(options.lakeDir, log, process.env.MNP_DUCKDB_MEMORY_LIMIT?.trim())
-      : undefined;
-  const chosen = await openEngine(choice, options.lakeDir, log, curatedDir);
+  const chosen = await openEngine(choice, options.lakeDir, log);
   const retrying = retryingEngine(chosen, { onRetry: (event) => log.warn('query retried', event) });
-  const engine = {
+  const engine: LocalRuntime['engine'] = {
     runMetric: retrying.runMetric,
     close: retrying.close,
     get queryCount() {
       return chosen.queryCount;
     },
   };
+  // DuckDB: each run first curates what is stale of the partitions its plan reads, then reads
+  // the curated layer (or, where it cannot be written, the raw feed), all of the run one way.
+  if (chosen instanceof DuckDbEngine) {
+    const duckdb = chosen;
+    engine.readyFor = async (plan) => {
+      const range = curatedRangeOf(plan);
+      await duckdb.readCuratedLayer(
+        await curateFirst(options.lakeDir, log, process.env.MNP_DUCKDB_MEMORY_LIMIT?.trim(), range),
+      );
+    };
+  }
   return {
     engine,
     inventory,

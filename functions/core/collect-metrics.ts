@@ -35,6 +35,7 @@ export async function collectMetrics(
   inventory: LakeInventory,
   plan: QueryPlan,
 ): Promise<CollectedMetrics> {
+  await engine.readyFor?.(plan);
   const [results, partitionsMissing] = await Promise.all([
     Promise.all(
       METRIC_KEYS.map((key) => engine.runMetric(METRIC_REGISTRY[key].sql, plan.queries[METRIC_REGISTRY[key].sql])),

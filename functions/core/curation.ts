@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { addDays, addMonths, monthOf } from './period.ts';
 import type { QueryParameters } from './ports.ts';
+import type { QueryPlan } from './query-plan.ts';
 
 /** A raw file as the freshness record keeps it: a data file or a marker such as _SUCCESS. */
 export interface RawFileStamp {
@@ -235,11 +236,15 @@ export function planCuration(
   records: ReadonlyMap<string, UnitRecord>,
   /** The hash of each kind's build SQL as it is now (one string: the same for every kind). */
   sqlVersion: string | Readonly<Record<CuratedUnitKind, string>>,
-  options: { rebuild?: boolean } = {},
+  /** range: plan only the units it reads (the records given may be only theirs); the others stay as they are. */
+  options: { rebuild?: boolean; range?: CurateRange } = {},
 ): CurationPlan {
+  const { range } = options;
+  if (range && range.from > range.to)
+    throw new Error(`curation range ${range.from}..${range.to} ends before it starts`);
   const expected: CuratedUnit[] = UNIT_KIND_NAMES.flatMap((kind) =>
     raw[UNIT_KINDS[kind].follows].map((p) => ({ kind, value: p.value })),
-  );
+  ).filter((unit) => !range || unitInRange(unit, range));
   const build: CurationPlan['build'][number][] = [];
   let fresh = 0;
   for (const unit of expected) {
@@ -258,7 +263,7 @@ export function planCuration(
   const wanted = new Set(expected.map((unit) => `${unit.kind}/${unitKey(unit)}`));
   const remove = [...records.values()]
     .map((record) => record.unit)
-    .filter((unit) => !wanted.has(`${unit.kind}/${unitKey(unit)}`));
+    .filter((unit) => (!range || unitInRange(unit, range)) && !wanted.has(`${unit.kind}/${unitKey(unit)}`));
   return { build, remove, fresh };
 }
 
@@ -304,14 +309,28 @@ export interface CurateSummary {
 }
 
 /**
- * The plan's builds limited to a dt range (a run's fallback curates only what its reports read):
- * units whose dt, or month, falls in it. The others stay stale.
+ * The curated units a run reads: requests and exit-answer days from..to, and the usage months
+ * its data-quality line counts (by default the months of those days).
  */
-export function planWithinRange(plan: CurationPlan, range: { from: string; to: string }): CurationPlan {
-  if (range.from > range.to) throw new Error(`curation range ${range.from}..${range.to} ends before it starts`);
-  const months = { from: monthOf(range.from), to: monthOf(range.to) };
+export interface CurateRange {
+  readonly from: string;
+  readonly to: string;
+  readonly months?: { readonly from: string; readonly to: string };
+}
+
+/** The curated units a report's plan reads (its requests, exit-answer and usage partitions). */
+export function curatedRangeOf(plan: QueryPlan): CurateRange {
+  const days = [...plan.partitionsRead.port_requests, ...plan.partitionsRead.exit_reasons].sort();
+  const months = [...plan.partitionsRead.usage_monthly].sort();
   return {
-    ...plan,
-    build: plan.build.filter((unit) => inRange(unit.value, UNIT_KINDS[unit.kind].partition === 'dt' ? range : months)),
+    from: days[0]!,
+    to: days.at(-1)!,
+    ...(months.length > 0 ? { months: { from: months[0]!, to: months.at(-1)! } } : {}),
   };
+}
+
+/** Whether a unit is one the range reads: its dt, or its month, falls in it. */
+export function unitInRange(unit: CuratedUnit, range: CurateRange): boolean {
+  if (UNIT_KINDS[unit.kind].partition === 'dt') return inRange(unit.value, range);
+  return inRange(unit.value, range.months ?? { from: monthOf(range.from), to: monthOf(range.to) });
 }

@@ -2,6 +2,7 @@
 // (DuckDB or Athena, the file system or S3, file/SMTP/SES mail, a ledger) implement them.
 
 import type { MetricQueryName } from './metric-registry.ts';
+import type { QueryPlan } from './query-plan.ts';
 
 // The query names come from the registry, the one list of metric queries.
 export { METRIC_QUERIES, type MetricQueryName } from './metric-registry.ts';
@@ -10,6 +11,11 @@ export type QueryParameters = Readonly<Record<string, string | number>>;
 export type QueryRow = Readonly<Record<string, string | number | null>>;
 
 export interface QueryEngine {
+  /**
+   * Called with a run's plan before its queries: an engine that keeps derived data (the local
+   * curated layer) brings what the plan reads up to date, or chooses the raw feed for the run.
+   */
+  readyFor?(plan: QueryPlan): Promise<void>;
   runMetric(name: MetricQueryName, parameters: QueryParameters): Promise<QueryRow[]>;
   close(): Promise<void>;
 }

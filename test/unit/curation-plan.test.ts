@@ -49,6 +49,28 @@ describe('planCuration', () => {
     ]);
   });
 
+  it('given a range, plans only the units it reads, and removes none outside it', () => {
+    const range = { from: '2019-12-01', to: '2019-12-02', months: { from: '2019-08', to: '2019-08' } };
+    const records = new Map([...recordsFor(raw)].filter(([key]) => !key.includes('2019-11-30')));
+    // a record whose raw partition is gone, outside the range: only a whole-lake plan removes it
+    const gone = { kind: 'requests' as const, value: '2019-06-03' };
+    records.set(`requests/${unitKey(gone)}`, { unit: gone, sqlVersion: 'v1', inputs: {} });
+
+    const plan = planCuration(raw, records, 'v1', { range });
+
+    // in range: requests 12-01 and 12-02, exits 12-01, usage 2019-08 (all fresh); 11-30 is stale but outside
+    expect(plan.build).toEqual([]);
+    expect(plan.fresh).toBe(4);
+    expect(plan.remove).toEqual([]);
+    expect(planCuration(raw, records, 'v1').remove).toEqual([gone]);
+    expect(planCuration(raw, new Map(), 'v1', { range }).build.map((unit) => `${unit.kind} ${unit.value}`)).toEqual([
+      'requests 2019-12-01',
+      'requests 2019-12-02',
+      'exits 2019-12-01',
+      'usage 2019-08',
+    ]);
+  });
+
   it('everything is new at first, nothing is stale the second time', () => {
     expect(planCuration(raw, new Map(), 'v1').build).toHaveLength(8);
     const again = planCuration(raw, recordsFor(raw), 'v1');

@@ -3,6 +3,7 @@
 // Curate function is the one writer of the curated layer (reserved concurrency 1); Prepare never
 // writes curated data itself.
 import { InvokeCommand, type InvokeCommandOutput, type LambdaClient } from '@aws-sdk/client-lambda';
+import type { CurateRange } from '#core/curation.ts';
 import { LakeError } from '#core/errors.ts';
 
 export interface CurateInvokerOptions {
@@ -10,17 +11,17 @@ export interface CurateInvokerOptions {
   readonly functionName: string;
 }
 
-export interface CurateRangeRequest {
-  readonly from: string;
-  readonly to: string;
-}
+export type CurateRangeRequest = CurateRange;
 
 /** Runs the Curate function over the range; rejects when it fails, reports an error, or outlasts the budget. */
 export function curateThroughFunction(
   options: CurateInvokerOptions,
 ): (range: CurateRangeRequest, budgetMs: number) => Promise<void> {
   return async (range, budgetMs) => {
-    const payload = JSON.stringify({ range: { from: range.from, to: range.to }, budgetMs });
+    const payload = JSON.stringify({
+      range: { from: range.from, to: range.to, ...(range.months ? { months: range.months } : {}) },
+      budgetMs,
+    });
     let response: InvokeCommandOutput;
     try {
       // A little more than the budget: the function stops its passes inside the budget and then returns.

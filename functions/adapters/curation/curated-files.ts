@@ -4,6 +4,13 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CURATED_SCAN_PARAMETERS, CURATED_TABLES, type CuratedTable } from '#core/curated-tables.ts';
+import {
+  type CuratedUnit,
+  type CuratedUnitKind,
+  type CurateRange,
+  UNIT_KIND_NAMES,
+  unitInRange,
+} from '#core/curation.ts';
 import type { QueryParameters } from '#core/ports.ts';
 
 export const RECORDS_FOLDER = '_built_from';
@@ -15,6 +22,19 @@ async function namesIn(dir: string): Promise<string[]> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
+}
+
+/** Whether a record (`requests/dt=2019-11-20.json`, under the records folder) is of a unit the range reads. */
+export function recordInRange(path: string, range: CurateRange): boolean {
+  const slash = path.indexOf('/');
+  const kind = path.slice(0, slash);
+  if (!(UNIT_KIND_NAMES as readonly string[]).includes(kind)) return false;
+  const name = path.slice(slash + 1);
+  const unit: CuratedUnit = {
+    kind: kind as CuratedUnitKind,
+    value: name.slice(name.indexOf('=') + 1, -'.json'.length),
+  };
+  return unitInRange(unit, range);
 }
 
 export async function curatedDataFiles(

@@ -10,10 +10,10 @@ import {
   batchDates,
   type CuratedUnit,
   type CuratedUnitKind,
+  type CurateRange,
   type CurateSummary,
   type CurationPlan,
   planCuration,
-  planWithinRange,
   type RawListing,
   UNIT_KIND_NAMES,
   UNIT_KINDS,
@@ -30,7 +30,8 @@ export interface CurationObjects {
   /** The raw partitions' files (data files and _SUCCESS), version = ETag in S3, mtime locally. */
   listRaw(): Promise<RawListing>;
   /** Every unit record under _built_from/, keyed "<kind>/<dt|month>=<value>"; an unreadable one is left out. */
-  readRecords(): Promise<Map<string, UnitRecord>>;
+  /** The units' records; given a range, at least those of the units it reads (unitInRange). */
+  readRecords(range?: CurateRange): Promise<Map<string, UnitRecord>>;
   writeRecord(record: UnitRecord): Promise<void>;
   removeRecord(unit: CuratedUnit): Promise<void>;
   /** Removes <table>/<partition>/ ("dt=2019-11-01"), whatever it holds. */
@@ -116,7 +117,7 @@ export interface CurationRunOptions {
   /** The staging folder under the curated root, one per writer run. */
   readonly staging: string;
   readonly rebuild?: boolean;
-  readonly range?: { readonly from: string; readonly to: string };
+  readonly range?: CurateRange;
   readonly batchDays?: number;
   readonly onProgress?: (event: { done: number; total: number; label: string }) => void;
   /**
@@ -128,11 +129,15 @@ export interface CurationRunOptions {
 
 export async function planStaleUnits(
   objects: CurationObjects,
-  options: { rebuild?: boolean; range?: { from: string; to: string } } = {},
+  options: { rebuild?: boolean; range?: CurateRange } = {},
 ): Promise<{ plan: CurationPlan; raw: RawListing }> {
-  const [raw, records] = await Promise.all([objects.listRaw(), objects.readRecords()]);
-  const plan = planCuration(raw, records, curatedSqlVersion(), { rebuild: options.rebuild === true });
-  return { plan: options.range ? planWithinRange(plan, options.range) : plan, raw };
+  const { range } = options;
+  const [raw, records] = await Promise.all([objects.listRaw(), objects.readRecords(range)]);
+  const plan = planCuration(raw, records, curatedSqlVersion(), {
+    rebuild: options.rebuild === true,
+    ...(range ? { range } : {}),
+  });
+  return { plan, raw };
 }
 
 function sizeLimitOf(rule: UnitKindRule, raw: RawListing) {

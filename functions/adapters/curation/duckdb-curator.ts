@@ -5,7 +5,7 @@
 // an interrupted curate leaves it stale, never falsely fresh.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CurateSummary } from '#core/curation.ts';
+import type { CurateRange, CurateSummary } from '#core/curation.ts';
 import { LakeError } from '#core/errors.ts';
 import { compileCuratedBuild } from '#sql/curated-catalog.ts';
 import { DuckDbEngine } from '../engine/duckdb.ts';
@@ -21,6 +21,8 @@ export interface CurateOptions {
   readonly curatedDir: string;
   /** Rebuild every unit, fresh or not. */
   readonly rebuild?: boolean;
+  /** Only the units a run reads (a report's check before its queries); the rest stay as they are. */
+  readonly range?: CurateRange;
   readonly memoryLimit?: string;
   /** Days built in one DuckDB pass at most (default: each unit kind's maxBatch). */
   readonly batchDays?: number;
@@ -39,6 +41,7 @@ export async function curateLake(options: CurateOptions): Promise<CurateSummary>
     objects: fsCurationObjects({ lakeDir: options.lakeDir, curatedDir: options.curatedDir }),
     staging: `.staging-${process.pid}`,
     ...(options.rebuild ? { rebuild: true } : {}),
+    ...(options.range ? { range: options.range } : {}),
     ...(options.batchDays ? { batchDays: options.batchDays } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     openWriter: async () => {

@@ -3,10 +3,17 @@
 // writer over a Trino catalog whose locations are local:///absolute/path.
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CuratedUnit, FollowedTable, RawListing, RawPartitionFiles, UnitRecord } from '#core/curation.ts';
+import type {
+  CuratedUnit,
+  CurateRange,
+  FollowedTable,
+  RawListing,
+  RawPartitionFiles,
+  UnitRecord,
+} from '#core/curation.ts';
 import { listFollowedTables, UNIT_KIND_NAMES, unitKey } from '#core/curation.ts';
 import { lakeContract } from '#reference/index.ts';
-import { RECORDS_FOLDER } from './curated-files.ts';
+import { RECORDS_FOLDER, recordInRange } from './curated-files.ts';
 import { type CurationObjects, tracksRawFile } from './curation-run.ts';
 
 async function listRawTable(lakeDir: string, table: FollowedTable): Promise<RawPartitionFiles[]> {
@@ -39,7 +46,8 @@ export const listRaw = (lakeDir: string): Promise<RawListing> =>
 const recordPath = (curatedDir: string, unit: CuratedUnit) =>
   join(curatedDir, RECORDS_FOLDER, unit.kind, `${unitKey(unit)}.json`);
 
-export async function readRecords(curatedDir: string): Promise<Map<string, UnitRecord>> {
+/** Given a range, only the records of the units it reads: a run's check costs what it reads, not the lake. */
+export async function readRecords(curatedDir: string, range?: CurateRange): Promise<Map<string, UnitRecord>> {
   const read = async (path: string) => {
     try {
       return JSON.parse(await readFile(path, 'utf8')) as UnitRecord;
@@ -51,7 +59,9 @@ export async function readRecords(curatedDir: string): Promise<Map<string, UnitR
     UNIT_KIND_NAMES.map(async (kind) => {
       const dir = join(curatedDir, RECORDS_FOLDER, kind);
       const names = await readdir(dir).catch(() => [] as string[]);
-      return names.filter((file) => file.endsWith('.json')).map((name) => join(dir, name));
+      return names
+        .filter((name) => name.endsWith('.json') && (!range || recordInRange(`${kind}/${name}`, range)))
+        .map((name) => join(dir, name));
     }),
   );
   const records = new Map<string, UnitRecord>();
@@ -65,7 +75,7 @@ export function fsCurationObjects(options: { lakeDir: string; curatedDir: string
   const { lakeDir, curatedDir } = options;
   return {
     listRaw: () => listRaw(lakeDir),
-    readRecords: () => readRecords(curatedDir),
+    readRecords: (range) => readRecords(curatedDir, range),
     async writeRecord(record) {
       const path = recordPath(curatedDir, record.unit);
       await mkdir(join(curatedDir, RECORDS_FOLDER, record.unit.kind), { recursive: true });

@@ -12,7 +12,7 @@ import {
 import type { CuratedUnit, FollowedTable, RawListing, RawPartitionFiles, UnitRecord } from '#core/curation.ts';
 import { listFollowedTables, unitKey } from '#core/curation.ts';
 import { lakeContract } from '#reference/index.ts';
-import { RECORDS_FOLDER } from './curated-files.ts';
+import { RECORDS_FOLDER, recordInRange } from './curated-files.ts';
 import { type CurationObjects, tracksRawFile } from './curation-run.ts';
 
 export interface S3CurationObjectsOptions {
@@ -107,11 +107,12 @@ export function s3CurationObjects(options: S3CurationObjectsOptions): CurationOb
 
   return {
     listRaw: (): Promise<RawListing> => listFollowedTables(listRawTable),
-    async readRecords() {
+    async readRecords(range) {
       const records = new Map<string, UnitRecord>();
-      const keys = (await listObjects(client, curatedBucket, `${curatedPrefix}${RECORDS_FOLDER}/`))
+      const folder = `${curatedPrefix}${RECORDS_FOLDER}/`;
+      const keys = (await listObjects(client, curatedBucket, folder))
         .map((object) => object.key)
-        .filter((key) => key.endsWith('.json'));
+        .filter((key) => key.endsWith('.json') && (!range || recordInRange(key.slice(folder.length), range)));
       const read = async (key: string) => {
         try {
           const output = await client.send(new GetObjectCommand({ Bucket: curatedBucket, Key: key }));

@@ -65,6 +65,8 @@ export class DuckDbEngine implements QueryEngine {
   private boundFiles: string[] = [];
   private queue: Promise<unknown> = Promise.resolve();
   queryCount = 0;
+  /** The curated layer the metric queries read, or none: the raw feed. */
+  private curatedDir: string | undefined;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -73,6 +75,19 @@ export class DuckDbEngine implements QueryEngine {
     private readonly spillDir: string,
   ) {
     this.lake = new FsLake(options.lakeDir);
+    this.curatedDir = options.curatedDir;
+  }
+
+  /**
+   * Switches the queries that follow to a curated layer (fresh for what they read), or back to
+   * the raw feed. Taken in turn with the queries: one already queued reads what it was given.
+   */
+  readCuratedLayer(curatedDir: string | undefined): Promise<void> {
+    const switched = this.queue.then(() => {
+      this.curatedDir = curatedDir;
+    });
+    this.queue = switched.catch(() => undefined);
+    return switched;
   }
 
   static async open(options: DuckDbEngineOptions): Promise<DuckDbEngine> {
@@ -133,11 +148,20 @@ export class DuckDbEngine implements QueryEngine {
   private async runExclusive(name: MetricQueryName, parameters: QueryParameters): Promise<QueryRow[]> {
     const started = performance.now();
     const query = this.compile(name, parameters);
+    const t0 = performance.now();
     const files = await this.bindTableViews(parameters, this.readsCurated(name), query.sql);
+    const t1 = performance.now();
     this.queryCount += 1;
     try {
       const reader = await this.connection.runAndReadAll(query.sql, [...query.values]);
-      const rows = toPlainRows(reader.getRowObjectsJson(), reader.columnNames(), reader.columnTypes().map(String));
+      const t2 = performance.now();
+      const json = reader.getRowObjectsJson();
+      const t3 = performance.now();
+      const rows = toPlainRows(json, reader.columnNames(), reader.columnTypes().map(String));
+      if (process.env.XT)
+        process.stderr.write(
+          `XT ${name} bind ${(t1 - t0).toFixed(0)} exec ${(t2 - t1).toFixed(0)} json ${(t3 - t2).toFixed(0)} plain ${(performance.now() - t3).toFixed(0)}\n`,
+        );
       const ms = Math.round(performance.now() - started);
       // The Parquet bytes of the partition files the query opened: the proxy for Athena's scanned bytes.
       if (this.options.onQuery)
@@ -151,7 +175,7 @@ export class DuckDbEngine implements QueryEngine {
   }
 
   private readsCurated(name: MetricQueryName): boolean {
-    return this.options.curatedDir !== undefined && readsCurated(name);
+    return this.curatedDir !== undefined && readsCurated(name);
   }
 
   private compile(name: MetricQueryName, parameters: QueryParameters) {
@@ -178,8 +202,8 @@ export class DuckDbEngine implements QueryEngine {
   private async bindTableViews(parameters: QueryParameters, curated: boolean, sql = ''): Promise<number> {
     const rawTablesRead = rawTablesNamed(sql);
     this.boundFiles = [];
-    if (curated && this.options.curatedDir !== undefined) {
-      const views = await curatedViewStatements(this.options.curatedDir, parameters, sql);
+    if (curated && this.curatedDir !== undefined) {
+      const views = await curatedViewStatements(this.curatedDir, parameters, sql);
       for (const statement of views.statements) await this.connection.run(statement);
       this.boundFiles.push(...views.files);
     }

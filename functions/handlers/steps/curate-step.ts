@@ -5,15 +5,11 @@
 // given) and stops cleanly between batches when its time runs short: the next call continues.
 import * as z from 'zod/mini';
 import '#reference/schema.ts';
-import type { CurateSummary } from '#core/curation.ts';
+import type { CurateRange, CurateSummary } from '#core/curation.ts';
 import type { Logger } from '#core/ports.ts';
 import { parseEvent } from '../support/run-input.ts';
 
-/** A Beijing date range of requests units (dt), both ends included. */
-export interface CurateRange {
-  readonly from: string;
-  readonly to: string;
-}
+export type { CurateRange } from '#core/curation.ts';
 
 /** What a curation pass reports: the writer's summary, and the units still stale when it stopped for time (the next call builds them). */
 export type CurateResult = CurateSummary & { readonly stale: number };
@@ -38,10 +34,13 @@ export interface CuratePorts {
 export const STOP_MARGIN_MS = 60_000;
 
 const date = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD'));
+const yearMonth = z.string().check(z.regex(/^\d{4}-\d{2}$/, 'a month YYYY-MM'));
 
 /** Prepare's request, the S3 event's object, or the catch-up's empty input: all in one shape. */
 export const curateEventSchema = z.object({
-  range: z.optional(z.object({ from: date, to: date })),
+  range: z.optional(
+    z.object({ from: date, to: date, months: z.optional(z.object({ from: yearMonth, to: yearMonth })) }),
+  ),
   /** Prepare waits this long at most (ms): the pass stops in time for its queries. */
   budgetMs: z.optional(z.number().check(z.positive())),
   /** An S3 "Object Created" event through EventBridge: which marker landed. */

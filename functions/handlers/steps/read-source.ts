@@ -4,7 +4,6 @@
 // is rebuilt first, by the Curate function invoked synchronously, when the time left allows it;
 // Prepare itself never writes curated data.
 import type { Logger } from '#core/ports.ts';
-import type { QueryPlan } from '#core/query-plan.ts';
 import type { CurateRange } from './curate-step.ts';
 
 export type ReadSource = 'curated' | 'raw';
@@ -41,11 +40,7 @@ export function curationEstimateMs(staleUnits: number): number {
   return CURATE_FIXED_MS + staleUnits * CURATE_MS_PER_UNIT;
 }
 
-/** The request and exit-answer partitions a run reads, as the dt range of the curated units it needs. */
-export function curatedRangeOf(plan: QueryPlan): CurateRange {
-  const days = [...plan.partitionsRead.port_requests, ...plan.partitionsRead.exit_reasons].sort();
-  return { from: days[0]!, to: days.at(-1)! };
-}
+export { curatedRangeOf } from '#core/curation.ts';
 
 export interface ChooseSourcePorts {
   /** Unset where the stage has no curated layer: every run reads the raw feed. */
