@@ -329,6 +329,22 @@ export function curatedRangeOf(plan: QueryPlan): CurateRange {
   };
 }
 
+/**
+ * The raw partitions the units a range reads depend on, per table: its request days and a
+ * neighbour either side, every exit-answer day up to its last (a unit's earlier answers), and the
+ * usage months its leavers and its own months need. A listing of these plans the range exactly.
+ */
+export function rawPartitionsFor(range: CurateRange): Readonly<Record<FollowedTable, { from: string; to: string }>> {
+  const usage = usageReadRange(range.from, range.to);
+  const months = range.months ?? { from: monthOf(range.from), to: monthOf(range.to) };
+  return {
+    port_requests: requestsReadRange(range.from, range.to),
+    exit_reasons: { from: '', to: range.to },
+    // months as YYYY-MM strings: sorted as text, in time order
+    usage_monthly: { from: [usage.from, months.from].sort()[0]!, to: [usage.to, months.to].sort()[1]! },
+  };
+}
+
 /** Whether a unit is one the range reads: its dt, or its month, falls in it. */
 export function unitInRange(unit: CuratedUnit, range: CurateRange): boolean {
   if (UNIT_KINDS[unit.kind].partition === 'dt') return inRange(unit.value, range);

@@ -4,6 +4,7 @@ import {
   batchDates,
   planCuration,
   type RawListing,
+  rawPartitionsFor,
   UNIT_KIND_NAMES,
   UNIT_KINDS,
   type UnitRecord,
@@ -69,6 +70,31 @@ describe('planCuration', () => {
       'exits 2019-12-01',
       'usage 2019-08',
     ]);
+  });
+
+  it("a range's raw partitions: its days and a neighbour, every earlier exit day, the usage its leavers and its months need", () => {
+    expect(
+      rawPartitionsFor({ from: '2019-11-11', to: '2019-12-15', months: { from: '2019-09', to: '2019-11' } }),
+    ).toEqual({
+      port_requests: { from: '2019-11-10', to: '2019-12-16' },
+      exit_reasons: { from: '', to: '2019-12-15' },
+      // leavers of 11-10..12-16 left in 2019-11..2019-12 (completed within 7 days): usage 2019-08..2019-11
+      usage_monthly: { from: '2019-08', to: '2019-11' },
+    });
+    // a listing cut to them plans the range as the whole listing does
+    const records = recordsFor(raw);
+    records.delete('requests/dt=2019-12-01');
+    const range = { from: '2019-12-01', to: '2019-12-01' };
+    const bounds = rawPartitionsFor(range);
+    const cut = Object.fromEntries(
+      Object.entries(raw).map(([table, partitions]) => [
+        table,
+        partitions.filter(
+          (p) => p.value >= bounds[table as keyof RawListing].from && p.value <= bounds[table as keyof RawListing].to,
+        ),
+      ]),
+    ) as unknown as RawListing;
+    expect(planCuration(cut, records, 'v1', { range })).toEqual(planCuration(raw, records, 'v1', { range }));
   });
 
   it('everything is new at first, nothing is stale the second time', () => {

@@ -28,7 +28,8 @@ import { isDataFileName, SUCCESS_MARKER } from '../lake/fs-lake.ts';
 /** The object-store side of a curated layer: raw listing, unit records, curated partitions. */
 export interface CurationObjects {
   /** The raw partitions' files (data files and _SUCCESS), version = ETag in S3, mtime locally. */
-  listRaw(): Promise<RawListing>;
+  /** The followed raw tables' partitions; given a range, at least those rawPartitionsFor(range) names. */
+  listRaw(range?: CurateRange): Promise<RawListing>;
   /** Every unit record under _built_from/, keyed "<kind>/<dt|month>=<value>"; an unreadable one is left out. */
   /** The units' records; given a range, at least those of the units it reads (unitInRange). */
   readRecords(range?: CurateRange): Promise<Map<string, UnitRecord>>;
@@ -132,7 +133,7 @@ export async function planStaleUnits(
   options: { rebuild?: boolean; range?: CurateRange } = {},
 ): Promise<{ plan: CurationPlan; raw: RawListing }> {
   const { range } = options;
-  const [raw, records] = await Promise.all([objects.listRaw(), objects.readRecords(range)]);
+  const [raw, records] = await Promise.all([objects.listRaw(range), objects.readRecords(range)]);
   const plan = planCuration(raw, records, curatedSqlVersion(), {
     rebuild: options.rebuild === true,
     ...(range ? { range } : {}),

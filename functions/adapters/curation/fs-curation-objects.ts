@@ -11,16 +11,24 @@ import type {
   RawPartitionFiles,
   UnitRecord,
 } from '#core/curation.ts';
-import { listFollowedTables, UNIT_KIND_NAMES, unitKey } from '#core/curation.ts';
+import { listFollowedTables, rawPartitionsFor, UNIT_KIND_NAMES, unitKey } from '#core/curation.ts';
 import { lakeContract } from '#reference/index.ts';
 import { RECORDS_FOLDER, recordInRange } from './curated-files.ts';
 import { type CurationObjects, tracksRawFile } from './curation-run.ts';
 
-async function listRawTable(lakeDir: string, table: FollowedTable): Promise<RawPartitionFiles[]> {
+async function listRawTable(
+  lakeDir: string,
+  table: FollowedTable,
+  bounds?: { from: string; to: string },
+): Promise<RawPartitionFiles[]> {
   const column = lakeContract[table].partition.column;
   const tableDir = join(lakeDir, table);
+  const inBounds = (name: string) => {
+    const value = name.slice(column.length + 1);
+    return !bounds || (value >= bounds.from && value <= bounds.to);
+  };
   const folders = (await readdir(tableDir, { withFileTypes: true }).catch(() => []))
-    .filter((entry) => entry.isDirectory() && entry.name.startsWith(`${column}=`))
+    .filter((entry) => entry.isDirectory() && entry.name.startsWith(`${column}=`) && inBounds(entry.name))
     .map((entry) => entry.name)
     .sort();
   return Promise.all(
@@ -40,8 +48,11 @@ async function listRawTable(lakeDir: string, table: FollowedTable): Promise<RawP
   );
 }
 
-export const listRaw = (lakeDir: string): Promise<RawListing> =>
-  listFollowedTables((table) => listRawTable(lakeDir, table));
+/** Given a range, only the partitions its units depend on are read (their files stat'ed): a run's check costs what it reads. */
+export function listRaw(lakeDir: string, range?: CurateRange): Promise<RawListing> {
+  const bounds = range ? rawPartitionsFor(range) : undefined;
+  return listFollowedTables((table) => listRawTable(lakeDir, table, bounds?.[table]));
+}
 
 const recordPath = (curatedDir: string, unit: CuratedUnit) =>
   join(curatedDir, RECORDS_FOLDER, unit.kind, `${unitKey(unit)}.json`);
@@ -74,7 +85,7 @@ export async function readRecords(curatedDir: string, range?: CurateRange): Prom
 export function fsCurationObjects(options: { lakeDir: string; curatedDir: string }): CurationObjects {
   const { lakeDir, curatedDir } = options;
   return {
-    listRaw: () => listRaw(lakeDir),
+    listRaw: (range) => listRaw(lakeDir, range),
     readRecords: (range) => readRecords(curatedDir, range),
     async writeRecord(record) {
       const path = recordPath(curatedDir, record.unit);
