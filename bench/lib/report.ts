@@ -136,9 +136,10 @@ export interface BenchResults {
   readonly bundles: BundleReport;
 }
 
-/** Decimal units, as the targets are written: 10 s, 1.5 GB, 1.5 MB. */
+/** Decimal units, as the targets are written: 5 s (10 s the floor), 1.5 GB, 1.5 MB. */
 export const TARGETS = {
-  endToEndMs: 10_000,
+  endToEndMs: 5_000,
+  endToEndFloorMs: 10_000,
   peakBytes: 1.5e9,
   historyRatio: 1.2,
   bundleBytes: 1.5e6,
@@ -156,6 +157,9 @@ export function queryMedians(runs: readonly Pick<ReportsRun, 'queries'>[]): Quer
 }
 
 const verdict = (pass: boolean) => (pass ? 'PASS' : 'MISS');
+/** The end-to-end target, and whether a miss still holds the floor. */
+const endToEndVerdict = (ms: number) =>
+  ms < TARGETS.endToEndMs ? 'PASS' : ms < TARGETS.endToEndFloorMs ? 'MISS (floor held)' : 'MISS';
 export const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const spread = (summary: Summary, format: (value: number) => string) =>
   `${format(summary.min)} – ${format(summary.max)}`;
@@ -203,8 +207,8 @@ export function markdownReport(results: BenchResults): string {
       `Weekly (${results.periods.week}) + ${endToEnd.reports - 1} provincial (${results.periods.month}), process wall`,
       seconds(endToEnd.processMs.median),
       spread(endToEnd.processMs, seconds),
-      '< 10 s',
-      verdict(endToEnd.processMs.median < TARGETS.endToEndMs),
+      '< 5 s (10 s floor)',
+      endToEndVerdict(endToEnd.processMs.median),
     ],
     [
       '  before: the same on the raw feed (no curated layer), process wall',
@@ -224,8 +228,8 @@ export function markdownReport(results: BenchResults): string {
       '  the same, work only (after module loading)',
       seconds(endToEnd.workMs.median),
       spread(endToEnd.workMs, seconds),
-      '< 10 s',
-      verdict(endToEnd.workMs.median < TARGETS.endToEndMs),
+      '< 5 s (10 s floor)',
+      endToEndVerdict(endToEnd.workMs.median),
     ],
     ['  of which', phaseSplit(endToEnd.phasesMs), `module loading ${seconds(endToEnd.moduleLoadMs.median)}`, '', ''],
     [
