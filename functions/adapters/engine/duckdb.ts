@@ -148,20 +148,11 @@ export class DuckDbEngine implements QueryEngine {
   private async runExclusive(name: MetricQueryName, parameters: QueryParameters): Promise<QueryRow[]> {
     const started = performance.now();
     const query = this.compile(name, parameters);
-    const t0 = performance.now();
     const files = await this.bindTableViews(parameters, this.readsCurated(name), query.sql);
-    const t1 = performance.now();
     this.queryCount += 1;
     try {
       const reader = await this.connection.runAndReadAll(query.sql, [...query.values]);
-      const t2 = performance.now();
-      const json = reader.getRowObjectsJson();
-      const t3 = performance.now();
-      const rows = toPlainRows(json, reader.columnNames(), reader.columnTypes().map(String));
-      if (process.env.XT)
-        process.stderr.write(
-          `XT ${name} bind ${(t1 - t0).toFixed(0)} exec ${(t2 - t1).toFixed(0)} json ${(t3 - t2).toFixed(0)} plain ${(performance.now() - t3).toFixed(0)}\n`,
-        );
+      const rows = toPlainRows(reader.getRowObjectsJson(), reader.columnNames(), reader.columnTypes().map(String));
       const ms = Math.round(performance.now() - started);
       // The Parquet bytes of the partition files the query opened: the proxy for Athena's scanned bytes.
       if (this.options.onQuery)
