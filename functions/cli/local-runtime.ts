@@ -5,6 +5,7 @@ import { curatedDirOf } from '#adapters/curation/curated-location.ts';
 import { curateLake } from '#adapters/curation/duckdb-curator.ts';
 import { DuckDbEngine } from '#adapters/engine/duckdb.ts';
 import { retryingEngine } from '#adapters/engine/retrying-engine.ts';
+import { FsLake, strayPartitionFolders } from '#adapters/lake/fs-lake.ts';
 import { createJsonLogger } from '#adapters/log/json-logger.ts';
 import { FsReportStore } from '#adapters/store/fs-store.ts';
 import { type CurateRange, curatedRangeOf } from '#core/curation.ts';
@@ -152,6 +153,11 @@ export async function openLocalRuntime(options: LocalRuntimeOptions): Promise<Lo
   const log = createJsonLogger({ level: options.verbose ? 'INFO' : 'WARN', sink: options.logSink });
   const choice = options.engine ?? { kind: 'duckdb' };
   const inventory = await openLakeInventory(options.lakeDir, choice);
+  if (inventory instanceof FsLake) {
+    const stray = await strayPartitionFolders(options.lakeDir);
+    if (stray.length > 0)
+      log.warn('folders that are not partitions are not read (as Athena does not)', { lake: options.lakeDir, stray });
+  }
   // DuckDB curates its own layer; Trino curates only with --trino-curated, else reads the raw tables.
   if (choice.kind === 'trino' && choice.curated !== undefined)
     await curateWithTrino({ ...choice, curated: choice.curated }, options.lakeDir, log);

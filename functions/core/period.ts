@@ -36,7 +36,14 @@ export function addDays(date: string, days: number): string {
 }
 
 export function isCalendarDate(value: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) && dateOfDayNumber(dayNumber(value)) === value;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const day = dayNumber(value);
+  // Date.parse gives NaN for a day past 31 or a month past 12; a 30 February rolls over
+  return Number.isFinite(day) && dateOfDayNumber(day) === value;
+}
+
+export function isCalendarMonth(value: string): boolean {
+  return /^\d{4}-(0[1-9]|1[0-2])$/.test(value);
 }
 
 /** Days from a to b inclusive. */

@@ -87,6 +87,10 @@ describe('S3 adapters on a loopback S3 server', () => {
       await put('lake', 'mnp/port_requests/dt=2019-11-24/_SUCCESS', '');
       await put('lake', 'mnp/port_requests/dt=2019-11-24/part-0.parquet');
       await put('lake', 'mnp/port_requests/stray-file.txt');
+      // Not partitions (a loader's leftover, an impossible date): never listed, as Athena's projection never reads them.
+      await put('lake', 'mnp/port_requests/dt=2019-11-25.tmp/part-0.parquet');
+      await put('lake', 'mnp/port_requests/dt=0000-00-00/part-0.parquet');
+      await put('lake', 'mnp/usage_monthly/month=2019-13/part-0.parquet');
       await put('lake', 'mnp/exit_reasons/dt=2019-11-25/part-0.parquet');
       await put('lake', 'mnp/usage_monthly/month=2019-10/part-0.parquet');
       await put('lake', 'mnp/usage_monthly/month=2019-10/_SUCCESS', '');

@@ -1,12 +1,13 @@
 // Bad input in the lake: schema drift, odd files, empty and tiny periods, codes never seen
 // before. Each gives a correct report or a clear error naming the file and column; never a crash.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { curateLake } from '#adapters/curation/duckdb-curator.ts';
 import { DuckDbEngine } from '#adapters/engine/duckdb.ts';
-import { FsLake } from '#adapters/lake/fs-lake.ts';
+import { FsLake, strayPartitionFolders } from '#adapters/lake/fs-lake.ts';
 import { LakeError } from '#core/errors.ts';
 import type { HqWeeklyBriefing } from '#core/report-model.ts';
 import { buildModel, prepareRun } from '#core/report-run.ts';
@@ -120,6 +121,39 @@ describe('schema drift', () => {
     await writeFile(join(lakeDir, 'port_requests', 'dt=2019-11-26', '_manifest.json'), '{}');
     await writeFile(join(lakeDir, 'port_requests', 'dt=2019-11-26', '.part-9.parquet.crc'), 'x');
     expect((await weekBriefing()).flows.totalCompleted).toBe(1);
+  });
+});
+
+describe('folders that are not partitions', () => {
+  // A loader's leftovers (dt=2019-11-26.tmp) and typos (dt=2019-11-40, month=2019-13): Athena's
+  // partition projection never lists them, so neither the raw feed nor the curated layer reads them.
+  async function writeStrayFolders() {
+    await writePartition(lakeDir, 'port_requests', '2019-11-26', [completedPort('A')]);
+    await writePartition(lakeDir, 'port_requests', '2019-11-26.tmp', [completedPort('A'), completedPort('TMP')]);
+    await writePartition(lakeDir, 'port_requests', '2019-11-40', [completedPort('TYPO')]);
+    await writePartition(lakeDir, 'port_requests', 'latest', [completedPort('LATEST')]);
+    await writePartition(lakeDir, 'usage_monthly', '2019-13', []);
+  }
+
+  it('reads none of them on the raw feed, and names them', async () => {
+    await writeStrayFolders();
+    expect((await weekBriefing()).flows.totalCompleted).toBe(1);
+    expect((await new FsLake(lakeDir).listPartitions('port_requests')).map((p) => p.value)).toEqual(['2019-11-26']);
+    expect(await strayPartitionFolders(lakeDir)).toEqual([
+      'port_requests/dt=2019-11-26.tmp',
+      'port_requests/dt=2019-11-40',
+      'port_requests/dt=latest',
+      'usage_monthly/month=2019-13',
+    ]);
+  });
+
+  it('curates none of them: the curated layer holds the one real day', async () => {
+    await writeStrayFolders();
+    const curatedDir = join(lakeDir, '_curated');
+    const summary = await curateLake({ lakeDir, curatedDir });
+    expect(summary.built.requests).toBe(1);
+    expect(summary.built.usage).toBe(0);
+    expect(await readdir(join(curatedDir, 'port_requests_current'))).toEqual(['dt=2019-11-26']);
   });
 });
 

@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { PeriodError } from '#core/errors.ts';
 import {
+  isCalendarDate,
+  isCalendarMonth,
   latestCompletePeriod,
   parsePeriod,
   periodContaining,
@@ -93,4 +95,20 @@ describe('bad period ids', () => {
       expect(() => parsePeriod(id)).toThrow(/ISO week such as 2019-W48 or a month such as 2019-12/);
     },
   );
+});
+
+describe('partition values', () => {
+  it('accepts real calendar dates and months only, without throwing on impossible ones', () => {
+    expect(['2019-11-26', '2020-02-29'].map(isCalendarDate)).toEqual([true, true]);
+    expect(['2019-02-29', '2019-11-40', '2019-13-01', '2019-11-26.tmp', 'latest', ''].map(isCalendarDate)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(['2019-01', '2019-12'].map(isCalendarMonth)).toEqual([true, true]);
+    expect(['2019-00', '2019-13', '2019-1', '2019-11-01'].map(isCalendarMonth)).toEqual([false, false, false, false]);
+  });
 });

@@ -13,6 +13,7 @@ import type {
 } from '#core/curation.ts';
 import { listFollowedTables, rawPartitionsFor, UNIT_KIND_NAMES, unitKey } from '#core/curation.ts';
 import { lakeContract } from '#reference/index.ts';
+import { isPartitionValue } from '../lake/fs-lake.ts';
 import { RECORDS_FOLDER, recordInRange } from './curated-files.ts';
 import { type CurationObjects, tracksRawFile } from './curation-run.ts';
 
@@ -25,7 +26,7 @@ async function listRawTable(
   const tableDir = join(lakeDir, table);
   const inBounds = (name: string) => {
     const value = name.slice(column.length + 1);
-    return !bounds || (value >= bounds.from && value <= bounds.to);
+    return isPartitionValue(table, value) && (!bounds || (value >= bounds.from && value <= bounds.to));
   };
   const folders = (await readdir(tableDir, { withFileTypes: true }).catch(() => []))
     .filter((entry) => entry.isDirectory() && entry.name.startsWith(`${column}=`) && inBounds(entry.name))

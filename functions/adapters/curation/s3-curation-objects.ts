@@ -12,6 +12,7 @@ import {
 import type { CuratedUnit, FollowedTable, RawListing, RawPartitionFiles, UnitRecord } from '#core/curation.ts';
 import { listFollowedTables, unitKey } from '#core/curation.ts';
 import { lakeContract } from '#reference/index.ts';
+import { isPartitionValue } from '../lake/fs-lake.ts';
 import { RECORDS_FOLDER, recordInRange } from './curated-files.ts';
 import { type CurationObjects, tracksRawFile } from './curation-run.ts';
 
@@ -86,6 +87,7 @@ export function s3CurationObjects(options: S3CurationObjectsOptions): CurationOb
       if (!folder?.startsWith(`${column}=`) || !name || deeper.length > 0) continue;
       if (!tracksRawFile(name)) continue;
       const value = folder.slice(column.length + 1);
+      if (!isPartitionValue(table, value)) continue; // not a partition: Athena's projection never reads it
       const files = partitions.get(value) ?? [];
       files.push({ name, size: object.size, version: object.etag });
       partitions.set(value, files);

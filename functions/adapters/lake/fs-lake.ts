@@ -3,6 +3,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LakeNotFoundError } from '#core/errors.ts';
+import { isCalendarDate, isCalendarMonth } from '#core/period.ts';
 import type { LakeInventory, LakeTable, PartitionState } from '#core/ports.ts';
 import { lakeContract } from '#reference/index.ts';
 
@@ -10,6 +11,31 @@ export const SUCCESS_MARKER = '_SUCCESS';
 
 export function isDataFileName(name: string): boolean {
   return !name.startsWith('_') && !name.startsWith('.');
+}
+
+/**
+ * Whether a partition folder's value is one the table can hold: a calendar date (dt) or month.
+ * Any other folder (dt=2019-12-15.tmp, dt=latest) is not a partition: Athena's partition
+ * projection never reads it, so no engine does, and `curate` and the runs name it in a warning.
+ */
+export function isPartitionValue(table: LakeTable, value: string): boolean {
+  return lakeContract[table].partition.kind === 'day' ? isCalendarDate(value) : isCalendarMonth(value);
+}
+
+/** The folders under each table that look like partitions but are not ("port_requests/dt=latest"). */
+export async function strayPartitionFolders(lakeDir: string): Promise<string[]> {
+  const stray: string[] = [];
+  for (const table of Object.keys(lakeContract) as LakeTable[]) {
+    const prefix = `${lakeContract[table].partition.column}=`;
+    for (const entry of await entriesOf(join(lakeDir, table)))
+      if (
+        entry.isDirectory() &&
+        entry.name.startsWith(prefix) &&
+        !isPartitionValue(table, entry.name.slice(prefix.length))
+      )
+        stray.push(`${table}/${entry.name}`);
+  }
+  return stray.sort();
 }
 
 async function entriesOf(dir: string) {
@@ -42,6 +68,7 @@ export class FsLake implements LakeInventory {
     const folders = (await entriesOf(join(this.lakeDir, table)))
       .filter((entry) => entry.isDirectory() && entry.name.startsWith(prefix))
       .map((entry) => entry.name.slice(prefix.length))
+      .filter((value) => isPartitionValue(table, value))
       .sort();
     return Promise.all(
       folders.map(async (value) => {

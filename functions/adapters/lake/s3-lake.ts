@@ -8,7 +8,7 @@ import { ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } 
 import { LakeError } from '#core/errors.ts';
 import type { LakeInventory, LakeTable, PartitionRange, PartitionState } from '#core/ports.ts';
 import { lakeContract } from '#reference/index.ts';
-import { SUCCESS_MARKER } from './fs-lake.ts';
+import { isPartitionValue, SUCCESS_MARKER } from './fs-lake.ts';
 
 export interface S3LakeInventoryOptions {
   readonly client: S3Client;
@@ -41,7 +41,7 @@ export class S3LakeInventory implements LakeInventory {
       tablePrefix,
       this.keysUnder(tablePrefix, `${tablePrefix}${within.from}`, (key) => key > end),
     );
-    const first = await this.firstValue(tablePrefix);
+    const first = await this.firstValue(table, tablePrefix);
     if (first === undefined || first >= within.from) return inRange;
     const [firstState] = await this.statesOf(table, tablePrefix, this.keysUnder(`${tablePrefix}${first}/`));
     return firstState ? [firstState, ...inRange] : inRange;
@@ -54,7 +54,7 @@ export class S3LakeInventory implements LakeInventory {
   ): Promise<PartitionState[]> {
     const complete = new Map<string, boolean>();
     for await (const key of keys) {
-      const value = this.valueOf(tablePrefix, key);
+      const value = this.valueOf(table, tablePrefix, key);
       if (value === undefined) continue; // not inside a partition folder
       const fileName = key.slice(tablePrefix.length + value.length + 1);
       complete.set(value, (complete.get(value) ?? false) || fileName === SUCCESS_MARKER);
@@ -64,16 +64,18 @@ export class S3LakeInventory implements LakeInventory {
       .map(([value, isComplete]) => ({ table, value, complete: isComplete }));
   }
 
-  private valueOf(tablePrefix: string, key: string): string | undefined {
+  /** The partition value of a key, if it lies in a folder whose value is a partition's (isPartitionValue). */
+  private valueOf(table: LakeTable, tablePrefix: string, key: string): string | undefined {
     const rest = key.slice(tablePrefix.length);
     const slash = rest.indexOf('/');
-    return slash > 0 ? rest.slice(0, slash) : undefined;
+    const value = slash > 0 ? rest.slice(0, slash) : undefined;
+    return value !== undefined && isPartitionValue(table, value) ? value : undefined;
   }
 
   /** The value of the table's first partition folder, from one short listing. */
-  private async firstValue(tablePrefix: string): Promise<string | undefined> {
+  private async firstValue(table: LakeTable, tablePrefix: string): Promise<string | undefined> {
     for await (const key of this.keysUnder(tablePrefix)) {
-      const value = this.valueOf(tablePrefix, key);
+      const value = this.valueOf(table, tablePrefix, key);
       if (value !== undefined) return value;
     }
     return undefined;

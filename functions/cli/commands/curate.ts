@@ -15,7 +15,7 @@ interface CurateOptions {
   readonly json?: boolean;
 }
 
-function summaryLine(summary: CurateSummary, curatedDir: string): string {
+function summaryLine(summary: CurateSummary, curatedDir: string, stray: readonly string[]): string {
   const { requests, exits, usage } = summary.built;
   const parts = [
     requests + exits + usage === 0
@@ -26,6 +26,7 @@ function summaryLine(summary: CurateSummary, curatedDir: string): string {
     ...(summary.rawIncomplete > 0
       ? [`${summary.rawIncomplete} raw partition(s) without _SUCCESS (curated as they are; reports still hold them)`]
       : []),
+    ...(stray.length > 0 ? [`not partitions, not read: ${stray.join(', ')}`] : []),
     `${(summary.ms / 1000).toFixed(1)} s`,
   ];
   return `${parts.join(', ')}; in ${curatedDir}`;
@@ -45,7 +46,10 @@ export function registerCurate(program: Command, io: CliIo): void {
       const curatedDir = curatedDirOf(options.lake, options.curated);
       let bar: SingleBar | undefined;
       // Loaded on use: DuckDB is a native module that --help and argument errors need not load.
-      const { curateLake } = await import('#adapters/curation/duckdb-curator.ts');
+      const [{ curateLake }, { strayPartitionFolders }] = await Promise.all([
+        import('#adapters/curation/duckdb-curator.ts'),
+        import('#adapters/lake/fs-lake.ts'),
+      ]);
       const summary = await curateLake({
         lakeDir: options.lake,
         curatedDir,
@@ -66,6 +70,12 @@ export function registerCurate(program: Command, io: CliIo): void {
         },
       });
       bar?.stop();
-      io.out(options.json ? JSON.stringify({ curatedDir, ...summary }) : summaryLine(summary, curatedDir));
+      // Folders such as dt=2019-12-15.tmp: no engine reads them (Athena's projection never lists them).
+      const stray = await strayPartitionFolders(options.lake);
+      io.out(
+        options.json
+          ? JSON.stringify({ curatedDir, ...summary, notPartitions: stray })
+          : summaryLine(summary, curatedDir, stray),
+      );
     });
 }
