@@ -86,7 +86,7 @@ export function heldMessage(missing: readonly string[], retryAt: Date | undefine
   const when = retryAt
     ? `try again after ${retryAt.toISOString()} (the schedule does)`
     : 'the grace window has closed and this report stays held';
-  return `${missing.length} partition(s) without a _SUCCESS marker, e.g. ${examples}; ${when}; ${hint}`;
+  return `${missing.length} partition(s) missing or without a _SUCCESS marker, e.g. ${examples}; ${when}; ${hint}`;
 }
 
 export interface HoldQuestion {

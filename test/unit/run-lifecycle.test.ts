@@ -67,7 +67,7 @@ describe('run lifecycle', () => {
       retryAt: new Date(now.getTime() + definition.dataIncomplete.retryEveryMinutes * 60_000),
     });
     expect(held.held && held.message).toMatch(
-      /^1 partition\(s\) without a _SUCCESS marker, e\.g\. port_requests\/dt=2019-12-15; try again after .*; HINT$/,
+      /^1 partition\(s\) missing or without a _SUCCESS marker, e\.g\. port_requests\/dt=2019-12-15; try again after .*; HINT$/,
     );
     expect(await readRunStatus(store, 'hq-weekly', '2019-W50')).toMatchObject({
       state: 'held',
