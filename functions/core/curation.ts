@@ -87,14 +87,15 @@ export function requestsReadRange(from: string, to: string): { readonly from: st
 }
 
 /**
- * The usage months a requests unit's leavers may need: a clean row of partition D was requested
- * on D-1..D+1 and completed within 7 days, so it left in month(D-1)..month(D+8) and its usage
- * lies in the 3 months before.
+ * The usage months a requests unit's leavers may need. Only clean rows leave, and a clean row of
+ * partition D was requested on Beijing day D (a row filed under another day is quarantined as
+ * malformed_timestamp) and completed within 7 days of it (later is malformed too), so it left in
+ * month(D)..month(D+7) and its usage lies in the 3 months before.
  */
 export function usageReadRange(from: string, to: string): { readonly from: string; readonly to: string } {
   return {
-    from: addMonths(monthOf(addDays(from, -1)), -USAGE_MONTHS),
-    to: addMonths(monthOf(addDays(to, 1 + COMPLETION_DAYS)), -1),
+    from: addMonths(monthOf(from), -USAGE_MONTHS),
+    to: addMonths(monthOf(addDays(to, COMPLETION_DAYS)), -1),
   };
 }
 

@@ -39,15 +39,18 @@ function recordsFor(listing: RawListing, sqlVersion = 'v1'): Map<string, UnitRec
 describe('planCuration', () => {
   it('a day unit reads its neighbours a day away and the usage months its leavers may need', () => {
     const inputs = unitInputs({ kind: 'requests', value: '2019-12-01' }, raw);
-    // days 11-30..12-02; usage months: 3 before November (the month of 11-30) to the month before
-    // December (12-09's month): 2019-08..2019-11, of which 08 and 11 exist.
+    // days 11-30..12-02; its clean rows were requested on 12-01 and left by 12-08, in December:
+    // usage months 2019-09..2019-11, of which 11 exists (08 does not count).
     expect(Object.keys(inputs)).toEqual([
       'port_requests/dt=2019-11-30',
       'port_requests/dt=2019-12-01',
       'port_requests/dt=2019-12-02',
-      'usage_monthly/month=2019-08',
       'usage_monthly/month=2019-11',
     ]);
+    // a day late in a month: its leavers may leave in the next one, so a fourth month counts
+    expect(
+      Object.keys(unitInputs({ kind: 'requests', value: '2019-11-24' }, raw)).filter((key) => key.startsWith('usage')),
+    ).toEqual(['usage_monthly/month=2019-08', 'usage_monthly/month=2019-11']);
   });
 
   it('given a range, plans only the units it reads, and removes none outside it', () => {
