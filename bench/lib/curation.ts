@@ -18,7 +18,7 @@ export async function curateOnce(
   curated: string | undefined,
   fromNothing: boolean,
 ): Promise<CurateRun> {
-  const curatedDir = curatedDirOf(lakeDir, curated);
+  const curatedDir = await curatedDirOf(lakeDir, curated);
   if (fromNothing) await rm(curatedDir, { recursive: true, force: true });
   const started = performance.now();
   const memoryLimit = process.env.MNP_DUCKDB_MEMORY_LIMIT?.trim();

@@ -80,7 +80,7 @@ async function curateFirst(
   range: CurateRange,
 ): Promise<string | undefined> {
   if (process.env.MNP_CURATED?.trim() === 'off') return undefined;
-  const curatedDir = curatedDirOf(lakeDir);
+  const curatedDir = await curatedDirOf(lakeDir);
   try {
     const summary = await curateLake({ lakeDir, curatedDir, range, ...(memoryLimit ? { memoryLimit } : {}) });
     log.info('curated layer up to date', { curatedDir, range, ...summary });

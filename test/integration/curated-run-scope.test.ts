@@ -2,11 +2,11 @@
 // nothing else: the check before each run costs what the run reads, not the lake's history
 // (the three-year lake's weekly run takes what the one-year lake's does). What lies outside
 // stays stale until `curate` or a run that reads it; the run's figures are the raw feed's.
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { curatedDirOf } from '#adapters/curation/curated-location.ts';
+import { cachedCuratedDir, curatedDirOf } from '#adapters/curation/curated-location.ts';
 import { curateLake } from '#adapters/curation/duckdb-curator.ts';
 import { DuckDbEngine } from '#adapters/engine/duckdb.ts';
 import { FsLake } from '#adapters/lake/fs-lake.ts';
@@ -57,7 +57,7 @@ describe('the check before a run', () => {
     lakeDir = await mkdtemp(join(tmpdir(), 'mnp-run-scope-'));
     await writeHandMadeLake(lakeDir);
     await writePartition(lakeDir, 'port_requests', OUTSIDE_DAY, [port('EARLY', OUTSIDE_DAY)]);
-    curatedDir = curatedDirOf(lakeDir);
+    curatedDir = await curatedDirOf(lakeDir);
     await curateLake({ lakeDir, curatedDir });
   }, 120_000);
   afterAll(() => rm(lakeDir, { recursive: true, force: true }));
@@ -102,5 +102,55 @@ describe('the check before a run', () => {
     const summary = await curateLake({ lakeDir, curatedDir });
     expect(summary.built).toEqual({ requests: 1, exits: 0, usage: 0 });
     expect(await recordTime(OUTSIDE_DAY)).toBeGreaterThan(before.outside);
+  }, 120_000);
+});
+
+describe('a lake that cannot hold its curated layer', () => {
+  let lakeDir: string;
+  let cacheHome: string;
+  const cacheBefore = process.env.XDG_CACHE_HOME;
+
+  beforeAll(async () => {
+    lakeDir = await mkdtemp(join(tmpdir(), 'mnp-run-scope-blocked-'));
+    cacheHome = await mkdtemp(join(tmpdir(), 'mnp-cache-'));
+    process.env.XDG_CACHE_HOME = cacheHome;
+    await writeHandMadeLake(lakeDir);
+    // What a read-only lake does to mkdir, whoever runs it (root writes through chmod): _curated cannot be a folder.
+    await writeFile(join(lakeDir, '_curated'), 'not a folder');
+  }, 120_000);
+  afterAll(async () => {
+    if (cacheBefore === undefined) delete process.env.XDG_CACHE_HOME;
+    else process.env.XDG_CACHE_HOME = cacheBefore;
+    await rm(lakeDir, { recursive: true, force: true });
+    await rm(cacheHome, { recursive: true, force: true });
+  });
+
+  it('curates into the user cache, where the runs find it, with the raw feed figures', async () => {
+    const curatedDir = await curatedDirOf(lakeDir);
+    expect(curatedDir).toBe(cachedCuratedDir(lakeDir));
+    expect(curatedDir.startsWith(cacheHome)).toBe(true);
+
+    const runtime = await openLocalRuntime({ lakeDir, outDir: join(lakeDir, '..', 'unused-out'), logSink: () => {} });
+    let curated: string;
+    try {
+      curated = JSON.stringify(buildModel(await prepareRun(REQUEST, runtime), 'hq', 'en'));
+    } finally {
+      await runtime.close();
+    }
+    // the run's check built the week's units there; `curate` then finds them fresh
+    expect((await readdir(join(curatedDir, '_built_from', 'requests'))).length).toBeGreaterThan(0);
+    const summary = await curateLake({ lakeDir, curatedDir });
+    expect(summary.fresh).toBeGreaterThan(0);
+    const rawEngine = await DuckDbEngine.open({ lakeDir });
+    try {
+      const raw = buildModel(
+        await prepareRun(REQUEST, { engine: rawEngine, inventory: new FsLake(lakeDir) }),
+        'hq',
+        'en',
+      );
+      expect(curated).toBe(JSON.stringify(raw));
+    } finally {
+      await rawEngine.close();
+    }
   }, 120_000);
 });

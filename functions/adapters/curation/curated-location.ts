@@ -1,11 +1,36 @@
-// Where a local lake's curated layer lives: MNP_CURATED_DIR, or <lake>/_curated beside the raw
-// table folders (a name starting with '_' is not a table to any reader of the lake, Athena
-// included). A read-only lake takes MNP_CURATED_DIR or `curate --curated DIR`.
-import { join } from 'node:path';
+// Where a local lake's curated layer lives: `--curated DIR` or MNP_CURATED_DIR when given; else
+// <lake>/_curated beside the raw table folders (a name starting with '_' is not a table to any
+// reader of the lake, Athena included); and where the lake cannot be written (a read-only copy
+// or mount), a folder of the user's cache named after the lake's path, so that `curate` and the
+// runs find the same layer without being told.
+import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 export const CURATED_FOLDER = '_curated';
 
-export function curatedDirOf(lakeDir: string, explicit?: string): string {
-  const fromEnvironment = process.env.MNP_CURATED_DIR?.trim();
-  return explicit ?? (fromEnvironment ? fromEnvironment : join(lakeDir, CURATED_FOLDER));
+/** The layer's folder when the lake cannot hold it: $XDG_CACHE_HOME (or ~/.cache)/mnp-briefings/curated/<lake path digest>. */
+export function cachedCuratedDir(lakeDir: string): string {
+  const cacheRoot = process.env.XDG_CACHE_HOME?.trim() || join(homedir(), '.cache');
+  const lakeDigest = createHash('sha256').update(resolve(lakeDir)).digest('hex').slice(0, 16);
+  return join(cacheRoot, 'mnp-briefings', 'curated', lakeDigest);
+}
+
+async function canWrite(dir: string): Promise<boolean> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function curatedDirOf(lakeDir: string, explicit?: string): Promise<string> {
+  const chosen = explicit ?? process.env.MNP_CURATED_DIR?.trim();
+  if (chosen) return chosen;
+  const beside = join(lakeDir, CURATED_FOLDER);
+  return (await canWrite(beside)) ? beside : cachedCuratedDir(lakeDir);
 }

@@ -39,11 +39,11 @@ export function registerCurate(program: Command, io: CliIo): void {
       'build the curated layer the reports read (current state of each request, daily rollups, leaver usage, quarantine counts): only what is stale',
     )
     .option('--lake <dir>', 'lake folder (read only)', 'lake')
-    .option('--curated <dir>', 'where the curated layer lives (default: MNP_CURATED_DIR, else <lake>/_curated)')
+    .option('--curated <dir>', 'where the curated layer lives (default: MNP_CURATED_DIR, else <lake>/_curated, else the user cache for a read-only lake)')
     .option('--rebuild', 'rebuild every curated partition from the raw lake')
     .option('--json', 'print a JSON summary for scripts')
     .action(async (options: CurateOptions) => {
-      const curatedDir = curatedDirOf(options.lake, options.curated);
+      const curatedDir = await curatedDirOf(options.lake, options.curated);
       let bar: SingleBar | undefined;
       // Loaded on use: DuckDB is a native module that --help and argument errors need not load.
       const [{ curateLake }, { strayPartitionFolders }] = await Promise.all([
