@@ -39,7 +39,10 @@ export function registerCurate(program: Command, io: CliIo): void {
       'build the curated layer the reports read (current state of each request, daily rollups, leaver usage, quarantine counts): only what is stale',
     )
     .option('--lake <dir>', 'lake folder (read only)', 'lake')
-    .option('--curated <dir>', 'where the curated layer lives (default: MNP_CURATED_DIR, else <lake>/_curated, else the user cache for a read-only lake)')
+    .option(
+      '--curated <dir>',
+      'where the curated layer lives (default: MNP_CURATED_DIR, else <lake>/_curated, else the user cache for a read-only lake)',
+    )
     .option('--rebuild', 'rebuild every curated partition from the raw lake')
     .option('--json', 'print a JSON summary for scripts')
     .action(async (options: CurateOptions) => {
