@@ -3,6 +3,8 @@
 // briefing.txt and briefing.html from disk as a reader would.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { expect } from 'vitest';
+import { curateLake } from '#adapters/curation/duckdb-curator.ts';
 import { DuckDbEngine } from '#adapters/engine/duckdb.ts';
 import { FsLake } from '#adapters/lake/fs-lake.ts';
 import { FsReportStore } from '#adapters/store/fs-store.ts';
@@ -19,9 +21,9 @@ export interface RunSpec {
   readonly homeOperator?: string;
 }
 
-/** The briefing model of one audience, without rendering. */
-export async function modelOf(lakeDir: string, spec: RunSpec): Promise<Briefing> {
-  const engine = await DuckDbEngine.open({ lakeDir });
+/** The briefing model of one audience from one source: the raw feed, or a curated layer. */
+async function modelFrom(lakeDir: string, spec: RunSpec, curatedDir?: string): Promise<Briefing> {
+  const engine = await DuckDbEngine.open({ lakeDir, ...(curatedDir ? { curatedDir } : {}) });
   try {
     const audience = spec.audience ?? 'hq';
     const snapshot = await prepareRun(
@@ -38,6 +40,23 @@ export async function modelOf(lakeDir: string, spec: RunSpec): Promise<Briefing>
   } finally {
     await engine.close();
   }
+}
+
+/**
+ * The briefing model of one audience, without rendering: the raw feed's, which must equal the
+ * curated layer's. The layer (<lake>/_curated) is brought up to date first, as a run does, so a
+ * lake changed between two calls also checks that curate rebuilds what the change touched.
+ */
+export async function modelOf(lakeDir: string, spec: RunSpec): Promise<Briefing> {
+  const raw = await modelFrom(lakeDir, spec);
+  const curatedDir = join(lakeDir, '_curated');
+  await curateLake({ lakeDir, curatedDir });
+  const curated = await modelFrom(lakeDir, spec, curatedDir);
+  expect(
+    curated,
+    `${spec.reportId} ${spec.periodId} ${spec.audience ?? 'hq'}: the curated layer against the raw feed`,
+  ).toEqual(raw);
+  return raw;
 }
 
 export interface ArchivedFiles {
