@@ -2,6 +2,7 @@
 // the renderers with server-side charts, and JSON logs on stderr.
 
 import { curatedDirOf } from '#adapters/curation/curated-location.ts';
+import { type CuratedLock, lockCuratedLayer } from '#adapters/curation/curated-lock.ts';
 import { curateLake } from '#adapters/curation/duckdb-curator.ts';
 import { DuckDbEngine } from '#adapters/engine/duckdb.ts';
 import { retryingEngine } from '#adapters/engine/retrying-engine.ts';
@@ -68,32 +69,53 @@ export function createRenderers(): Record<Locale, BriefingRenderer> {
   };
 }
 
+/** How long a run waits for another curate or run to finish with the curated layer before it reads the raw feed. */
+const RUN_LOCK_WAIT_MS = 2 * 60_000;
+
 /**
- * Brings the curated layer up to date before a report reads it (docs/curated-layer.md), so no
- * report reads a stale curated partition. Where it cannot be written, the run reads the raw
- * feed (the same figures, slower) and says so. MNP_CURATED=off skips it.
+ * Brings the curated layer up to date before each report of a run reads it (docs/curated-layer.md),
+ * so no report reads a stale curated partition. The writer's lock is taken at the first check and
+ * held to the run's end, so that no curate swaps a partition under the run's queries. Where the
+ * layer cannot be written (or stays locked), the run reads the raw feed (the same figures,
+ * slower) and says so. MNP_CURATED=off skips it.
  */
-async function curateFirst(
-  lakeDir: string,
-  log: Logger,
-  memoryLimit: string | undefined,
-  range: CurateRange,
-): Promise<string | undefined> {
-  if (process.env.MNP_CURATED?.trim() === 'off') return undefined;
-  const curatedDir = await curatedDirOf(lakeDir);
-  try {
-    const summary = await curateLake({ lakeDir, curatedDir, range, ...(memoryLimit ? { memoryLimit } : {}) });
-    log.info('curated layer up to date', { curatedDir, range, ...summary });
-    return curatedDir;
-  } catch (error) {
-    // A bad setting (a memory limit that is not a size) is the operator's to fix, not a reason to fall back.
-    if (error instanceof ConfigurationError) throw error;
-    log.warn('curated layer not updated: this run reads the raw feed', {
-      curatedDir,
-      reason: (error as Error).message.split('\n')[0],
-    });
-    return undefined;
-  }
+function curatedLayerOfRun(lakeDir: string, log: Logger, memoryLimit: string | undefined) {
+  let lock: CuratedLock | undefined;
+  return {
+    async ready(range: CurateRange): Promise<string | undefined> {
+      if (process.env.MNP_CURATED?.trim() === 'off') return undefined;
+      const curatedDir = await curatedDirOf(lakeDir);
+      try {
+        lock ??= await lockCuratedLayer(curatedDir, {
+          waitMs: RUN_LOCK_WAIT_MS,
+          onWait: () => log.warn('waiting for another curate or run to finish with the curated layer', { curatedDir }),
+          onCompromised: (error) =>
+            log.warn('the curated layer lock was lost during the run', { curatedDir, reason: error.message }),
+        });
+        const summary = await curateLake({
+          lakeDir,
+          curatedDir,
+          range,
+          lock: 'held',
+          ...(memoryLimit ? { memoryLimit } : {}),
+        });
+        log.info('curated layer up to date', { curatedDir, range, ...summary });
+        return curatedDir;
+      } catch (error) {
+        // A bad setting (a memory limit that is not a size) is the operator's to fix, not a reason to fall back.
+        if (error instanceof ConfigurationError) throw error;
+        log.warn('curated layer not updated: this run reads the raw feed', {
+          curatedDir,
+          reason: (error as Error).message.split('\n')[0],
+        });
+        return undefined;
+      }
+    },
+    async release(): Promise<void> {
+      await lock?.release();
+      lock = undefined;
+    },
+  };
 }
 
 /**
@@ -174,11 +196,16 @@ export async function openLocalRuntime(options: LocalRuntimeOptions): Promise<Lo
   // the curated layer (or, where it cannot be written, the raw feed), all of the run one way.
   if (chosen instanceof DuckDbEngine) {
     const duckdb = chosen;
+    const curatedLayer = curatedLayerOfRun(options.lakeDir, log, process.env.MNP_DUCKDB_MEMORY_LIMIT?.trim());
     engine.readyFor = async (plan) => {
-      const range = curatedRangeOf(plan);
-      await duckdb.readCuratedLayer(
-        await curateFirst(options.lakeDir, log, process.env.MNP_DUCKDB_MEMORY_LIMIT?.trim(), range),
-      );
+      await duckdb.readCuratedLayer(await curatedLayer.ready(curatedRangeOf(plan)));
+    };
+    engine.close = async () => {
+      try {
+        await retrying.close();
+      } finally {
+        await curatedLayer.release();
+      }
     };
   }
   return {

@@ -10,6 +10,7 @@ import { LakeError } from '#core/errors.ts';
 import { compileCuratedBuild } from '#sql/curated-catalog.ts';
 import { DuckDbEngine } from '../engine/duckdb.ts';
 import { assertLakeFolder } from '../lake/fs-lake.ts';
+import { lockCuratedLayer } from './curated-lock.ts';
 import { buildFile, fragmentFile, runCuration, SHARED_FRAGMENTS, tablesOfUnit } from './curation-run.ts';
 import { fsCurationObjects } from './fs-curation-objects.ts';
 
@@ -28,7 +29,15 @@ export interface CurateOptions {
   readonly batchDays?: number;
   /** Called before the work starts (total units) and after each batch (units done). */
   readonly onProgress?: (event: { done: number; total: number; label: string }) => void;
+  /**
+   * The writer's lock (curated-lock.ts): 'held' when the caller holds it (a run, from its check
+   * to its end); otherwise taken here for the curate, waiting for another holder up to waitMs.
+   */
+  readonly lock?: 'held' | { readonly waitMs: number; readonly onWait?: () => void };
 }
+
+/** How long `curate` waits by default for another curate or run to finish with the layer. */
+export const CURATE_LOCK_WAIT_MS = 30 * 60_000;
 
 const tempTableOf = (fragment: string) => `curated_${fragment}`;
 
@@ -37,6 +46,16 @@ const copyTo = (sql: string, dir: string, column: string) =>
 
 export async function curateLake(options: CurateOptions): Promise<CurateSummary> {
   await assertLakeFolder(options.lakeDir);
+  if (options.lock === 'held') return curateLocked(options);
+  const held = await lockCuratedLayer(options.curatedDir, options.lock ?? { waitMs: CURATE_LOCK_WAIT_MS });
+  try {
+    return await curateLocked(options);
+  } finally {
+    await held.release();
+  }
+}
+
+async function curateLocked(options: CurateOptions): Promise<CurateSummary> {
   const { stale: _stale, ...summary } = await runCuration({
     objects: fsCurationObjects({ lakeDir: options.lakeDir, curatedDir: options.curatedDir }),
     staging: `.staging-${process.pid}`,

@@ -49,7 +49,7 @@ export function registerCurate(program: Command, io: CliIo): void {
       const curatedDir = await curatedDirOf(options.lake, options.curated);
       let bar: SingleBar | undefined;
       // Loaded on use: DuckDB is a native module that --help and argument errors need not load.
-      const [{ curateLake }, { strayPartitionFolders }] = await Promise.all([
+      const [{ curateLake, CURATE_LOCK_WAIT_MS }, { strayPartitionFolders }] = await Promise.all([
         import('#adapters/curation/duckdb-curator.ts'),
         import('#adapters/lake/fs-lake.ts'),
       ]);
@@ -57,6 +57,10 @@ export function registerCurate(program: Command, io: CliIo): void {
         lakeDir: options.lake,
         curatedDir,
         rebuild: options.rebuild === true,
+        lock: {
+          waitMs: CURATE_LOCK_WAIT_MS,
+          onWait: () => io.err(`curate: waiting for another curate or run to finish with ${curatedDir}`),
+        },
         onProgress: ({ done, total, label }) => {
           if (!io.isTty || !process.stderr.isTTY || options.json) {
             if (done > 0) io.err(`curate ${done}/${total} ${label}`);
