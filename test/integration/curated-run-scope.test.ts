@@ -47,6 +47,28 @@ function port(id: string, day: string): FixtureRow {
   };
 }
 
+/** The week's model as a local run makes it (its check first, then the curated layer), as JSON. */
+async function localRunModel(lakeDir: string): Promise<string> {
+  const runtime = await openLocalRuntime({ lakeDir, outDir: join(lakeDir, '..', 'unused-out'), logSink: () => {} });
+  try {
+    return JSON.stringify(buildModel(await prepareRun(REQUEST, runtime), 'hq', 'en'));
+  } finally {
+    await runtime.close();
+  }
+}
+
+/** The week's model from the raw feed (no curated layer), as JSON. */
+async function rawFeedModel(lakeDir: string): Promise<string> {
+  const rawEngine = await DuckDbEngine.open({ lakeDir });
+  try {
+    return JSON.stringify(
+      buildModel(await prepareRun(REQUEST, { engine: rawEngine, inventory: new FsLake(lakeDir) }), 'hq', 'en'),
+    );
+  } finally {
+    await rawEngine.close();
+  }
+}
+
 describe('the check before a run', () => {
   let lakeDir: string;
   let curatedDir: string;
@@ -77,27 +99,11 @@ describe('the check before a run', () => {
       fileName: 'late.parquet',
     });
 
-    const runtime = await openLocalRuntime({ lakeDir, outDir: join(lakeDir, '..', 'unused-out'), logSink: () => {} });
-    let curated: string;
-    try {
-      curated = JSON.stringify(buildModel(await prepareRun(REQUEST, runtime), 'hq', 'en'));
-    } finally {
-      await runtime.close();
-    }
+    const curated = await localRunModel(lakeDir);
 
     expect(await recordTime(INSIDE_DAY)).toBeGreaterThan(before.inside);
     expect(await recordTime(OUTSIDE_DAY)).toBe(before.outside);
-    const rawEngine = await DuckDbEngine.open({ lakeDir });
-    try {
-      const raw = buildModel(
-        await prepareRun(REQUEST, { engine: rawEngine, inventory: new FsLake(lakeDir) }),
-        'hq',
-        'en',
-      );
-      expect(curated).toBe(JSON.stringify(raw));
-    } finally {
-      await rawEngine.close();
-    }
+    expect(curated).toBe(await rawFeedModel(lakeDir));
     // What the run left stale, `curate` builds: the day outside the week alone (it has no neighbours).
     const summary = await curateLake({ lakeDir, curatedDir });
     expect(summary.built).toEqual({ requests: 1, exits: 0, usage: 0 });
@@ -130,27 +136,11 @@ describe('a lake that cannot hold its curated layer', () => {
     expect(curatedDir).toBe(cachedCuratedDir(lakeDir));
     expect(curatedDir.startsWith(cacheHome)).toBe(true);
 
-    const runtime = await openLocalRuntime({ lakeDir, outDir: join(lakeDir, '..', 'unused-out'), logSink: () => {} });
-    let curated: string;
-    try {
-      curated = JSON.stringify(buildModel(await prepareRun(REQUEST, runtime), 'hq', 'en'));
-    } finally {
-      await runtime.close();
-    }
+    const curated = await localRunModel(lakeDir);
     // the run's check built the week's units there; `curate` then finds them fresh
     expect((await readdir(join(curatedDir, '_built_from', 'requests'))).length).toBeGreaterThan(0);
     const summary = await curateLake({ lakeDir, curatedDir });
     expect(summary.fresh).toBeGreaterThan(0);
-    const rawEngine = await DuckDbEngine.open({ lakeDir });
-    try {
-      const raw = buildModel(
-        await prepareRun(REQUEST, { engine: rawEngine, inventory: new FsLake(lakeDir) }),
-        'hq',
-        'en',
-      );
-      expect(curated).toBe(JSON.stringify(raw));
-    } finally {
-      await rawEngine.close();
-    }
+    expect(curated).toBe(await rawFeedModel(lakeDir));
   }, 120_000);
 });
