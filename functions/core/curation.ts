@@ -59,17 +59,20 @@ export interface UnitRecord {
   readonly builtAt?: string;
 }
 
-/**
- * A clean version is filed under its request's Beijing date; a misfiled one is most often a day
- * off: a requests unit reads its own partition and a day either side (port_requests_placed.sql).
- */
-export const NEIGHBOUR_DAYS = 1;
 /** Completed within 7 days of the request; usage of the 3 months before the month of leaving. */
 const COMPLETION_DAYS = 7;
+/**
+ * A clean version is filed under its request's Beijing date; a misfiled one is most often a day
+ * off (a UTC date), or as far as the 7 days in which a request is decided (a loader filing a
+ * status update under its own date). A requests unit tells a request with versions that far
+ * apart as spread: it reads the port_id of every partition that many days either side (the
+ * RANGE of port_requests_placed.sql, which test/unit/curation-plan.test.ts holds to this).
+ */
+export const NEIGHBOUR_DAYS = COMPLETION_DAYS;
 const USAGE_MONTHS = 3;
 /**
- * Days built in one batch at most. A requests batch holds its days' rows (and a neighbour day
- * either side) in one DuckDB temp table; longer batches read the usage months fewer times
+ * Days built in one batch at most. A requests batch holds its days' rows (and the port_ids of
+ * its neighbours a week either side) in one DuckDB temp table; longer batches read the usage months fewer times
  * (docs/performance.md). Days alone do not bound the memory: see MAX_BATCH_BYTES.
  */
 export const MAX_BATCH_DAYS = 16;
@@ -332,7 +335,7 @@ export function curatedRangeOf(plan: QueryPlan): CurateRange {
 
 /**
  * The raw partitions the units a range reads depend on, per table: its request days and a
- * neighbour either side, every exit-answer day up to its last (a unit's earlier answers), and the
+ * week either side, every exit-answer day up to its last (a unit's earlier answers), and the
  * usage months its leavers and its own months need. A listing of these plans the range exactly.
  */
 export function rawPartitionsFor(range: CurateRange): Readonly<Record<FollowedTable, { from: string; to: string }>> {

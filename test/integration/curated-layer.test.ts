@@ -211,13 +211,13 @@ describe('curate: idempotent, incremental, never writing the raw lake', () => {
     expect(second.fresh).toBe(first.built.requests + first.built.exits + first.built.usage);
   }, 120_000);
 
-  it('a changed raw partition rebuilds its own unit and its neighbours a day away, nothing else', async () => {
+  it('a changed raw partition rebuilds its own unit and its neighbours up to a week away, nothing else', async () => {
     await chmod(lakeDir, 0o755);
     const before = {
-      d24: await recordTime('dt=2019-11-24'),
+      d18: await recordTime('dt=2019-11-18'),
+      d19: await recordTime('dt=2019-11-19'),
       d26: await recordTime('dt=2019-11-26'),
-      d27: await recordTime('dt=2019-11-27'),
-      d28: await recordTime('dt=2019-11-28'),
+      d01: await recordTime('dt=2019-12-01'),
     };
     await writePartition(
       lakeDir,
@@ -233,11 +233,12 @@ describe('curate: idempotent, incremental, never writing the raw lake', () => {
       { fileName: 'late.parquet' },
     );
     const summary = await curateLake({ lakeDir, curatedDir });
-    expect(summary.built).toEqual({ requests: 3, exits: 0, usage: 0 });
+    // 11-19..12-03, of which the lake holds 11-19..12-01: 13 days
+    expect(summary.built).toEqual({ requests: 13, exits: 0, usage: 0 });
     expect(await recordTime('dt=2019-11-26')).toBeGreaterThan(before.d26);
-    expect(await recordTime('dt=2019-11-27')).toBeGreaterThan(before.d27);
-    expect(await recordTime('dt=2019-11-24')).toBe(before.d24);
-    expect(await recordTime('dt=2019-11-28')).toBe(before.d28);
+    expect(await recordTime('dt=2019-11-19')).toBeGreaterThan(before.d19);
+    expect(await recordTime('dt=2019-12-01')).toBeGreaterThan(before.d01);
+    expect(await recordTime('dt=2019-11-18')).toBe(before.d18);
   }, 120_000);
 
   it('a late exit-answer file rebuilds its day and every later day, nothing before', async () => {
@@ -277,6 +278,7 @@ describe('curate: idempotent, incremental, never writing the raw lake', () => {
     await curateLake({ lakeDir, curatedDir });
     await writeFile(join(dir, '_SUCCESS'), '');
     const summary = await curateLake({ lakeDir, curatedDir });
-    expect(summary.built.requests).toBe(3);
+    // 11-23..12-07, of which the lake holds 11-23..12-01
+    expect(summary.built.requests).toBe(9);
   }, 120_000);
 });

@@ -174,6 +174,52 @@ describe('the partition a row is filed in', () => {
   });
 });
 
+describe('a status update filed under the day it was made, not the day of its request', () => {
+  // CS-LATE was requested Tuesday 26 Nov (pending, filed under 26 Nov, clean); its completion on
+  // Friday 29 Nov was filed under 29 Nov by a loader that files updates by their own date: that
+  // row is malformed (filed under another date), and it is the request's latest version, so the
+  // request is left out whole: the pending version does not count either. Worked out by hand on
+  // the W48 baseline: CMCC requests 6, port-outs 3, completed 6; 47 rows read, 8 quarantined,
+  // 2 superseded, 0 latest quarantined.
+  let briefing: HqWeeklyBriefing;
+
+  beforeAll(async () => {
+    const lakeDir = await handMadeLakeWith(async (dir) => {
+      await writePartition(
+        dir,
+        'port_requests',
+        '2019-11-26',
+        [port('CS-LATE', { status: 'pending', completed_at: null, updated_at: '2019-11-26 03:00:00' })],
+        { fileName: 'part-late.parquet' },
+      );
+      await writePartition(
+        dir,
+        'port_requests',
+        '2019-11-29',
+        [port('CS-LATE', { completed_at: '2019-11-29 02:00:00', updated_at: '2019-11-29 02:00:00' })],
+        { fileName: 'part-late.parquet' },
+      );
+    });
+    briefing = (await modelOf(lakeDir, { reportId: 'hq-weekly', periodId: '2019-W48' })) as HqWeeklyBriefing;
+  });
+
+  it('leaves the request out of every figure, its pending version included', () => {
+    expect(briefing.rejections.requests).toBe(6);
+    expect(briefing.flows.home.current.portOuts).toBe(3);
+    expect(briefing.flows.totalCompleted).toBe(6);
+  });
+
+  it('counts both rows read, the misfiled one quarantined, and the request as latest-quarantined', () => {
+    expect(briefing.dataQuality).toMatchObject({
+      rowsRead: 47 + 2,
+      quarantinedTotal: 8 + 1,
+      supersededVersions: 2 + 1,
+      latestQuarantined: 1,
+    });
+    expect(briefing.dataQuality.quarantined).toContainEqual({ reason: 'malformed_timestamp', count: 1 + 1 });
+  });
+});
+
 describe('a re-delivered subscriber-base file', () => {
   let briefing: HqWeeklyBriefing;
 

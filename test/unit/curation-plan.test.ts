@@ -1,10 +1,14 @@
 // Which curated units are stale (functions/core/curation.ts), worked out by hand on a small listing.
+
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   batchDates,
+  NEIGHBOUR_DAYS,
   planCuration,
   type RawListing,
   rawPartitionsFor,
+  requestsReadRange,
   UNIT_KIND_NAMES,
   UNIT_KINDS,
   type UnitRecord,
@@ -37,15 +41,37 @@ function recordsFor(listing: RawListing, sqlVersion = 'v1'): Map<string, UnitRec
 }
 
 describe('planCuration', () => {
-  it('a day unit reads its neighbours a day away and the usage months its leavers may need', () => {
+  it('a day unit reads its neighbours up to a week away and the usage months its leavers may need', () => {
     const inputs = unitInputs({ kind: 'requests', value: '2019-12-01' }, raw);
-    // days 11-30..12-02; its clean rows were requested on 12-01 and left by 12-08, in December:
-    // usage months 2019-09..2019-11, of which 11 exists (08 does not count).
+    // days 11-24..12-08, of which 11-29..12-02 exist; its clean rows were requested on 12-01 and
+    // left by 12-08, in December: usage months 2019-09..2019-11, of which 11 exists (08 does not count).
     expect(Object.keys(inputs)).toEqual([
+      'port_requests/dt=2019-11-29',
       'port_requests/dt=2019-11-30',
       'port_requests/dt=2019-12-01',
       'port_requests/dt=2019-12-02',
       'usage_monthly/month=2019-11',
+    ]);
+    // eight days away is not a neighbour
+    const wider: RawListing = {
+      ...raw,
+      port_requests: [
+        day('2019-11-23', 'x.parquet'),
+        day('2019-11-24', 'y.parquet'),
+        ...raw.port_requests,
+        day('2019-12-08', 'z.parquet'),
+        day('2019-12-09', 'w.parquet'),
+      ],
+    };
+    expect(
+      Object.keys(unitInputs({ kind: 'requests', value: '2019-12-01' }, wider)).filter((key) => key.startsWith('port')),
+    ).toEqual([
+      'port_requests/dt=2019-11-24',
+      'port_requests/dt=2019-11-29',
+      'port_requests/dt=2019-11-30',
+      'port_requests/dt=2019-12-01',
+      'port_requests/dt=2019-12-02',
+      'port_requests/dt=2019-12-08',
     ]);
     // a day late in a month: its leavers may leave in the next one, so a fourth month counts
     expect(
@@ -75,13 +101,13 @@ describe('planCuration', () => {
     ]);
   });
 
-  it("a range's raw partitions: its days and a neighbour, every earlier exit day, the usage its leavers and its months need", () => {
+  it("a range's raw partitions: its days and a week either side, every earlier exit day, the usage its leavers and its months need", () => {
     expect(
       rawPartitionsFor({ from: '2019-11-11', to: '2019-12-15', months: { from: '2019-09', to: '2019-11' } }),
     ).toEqual({
-      port_requests: { from: '2019-11-10', to: '2019-12-16' },
+      port_requests: { from: '2019-11-04', to: '2019-12-22' },
       exit_reasons: { from: '', to: '2019-12-15' },
-      // leavers of 11-10..12-16 left in 2019-11..2019-12 (completed within 7 days): usage 2019-08..2019-11
+      // leavers of 11-11..12-15 left in 2019-11..2019-12 (completed within 7 days): usage 2019-08..2019-11
       usage_monthly: { from: '2019-08', to: '2019-11' },
     });
     // a listing cut to them plans the range as the whole listing does
@@ -107,15 +133,20 @@ describe('planCuration', () => {
     expect(again.fresh).toBe(8);
   });
 
-  it('a partition gaining _SUCCESS rebuilds itself and the day before it, nothing else', () => {
-    const landed: RawListing = {
+  it('a partition gaining _SUCCESS rebuilds itself and the week before it, nothing else', () => {
+    const before: RawListing = {
       ...raw,
-      port_requests: raw.port_requests.map((p) =>
+      port_requests: [day('2019-11-24', 'y.parquet', '_SUCCESS'), ...raw.port_requests],
+    };
+    const landed: RawListing = {
+      ...before,
+      port_requests: before.port_requests.map((p) =>
         p.value === '2019-12-02' ? day('2019-12-02', 'd.parquet', '_SUCCESS') : p,
       ),
     };
-    const plan = planCuration(landed, recordsFor(raw), 'v1');
-    expect(plan.build.map((unit) => unit.value)).toEqual(['2019-12-01', '2019-12-02']);
+    const plan = planCuration(landed, recordsFor(before), 'v1');
+    // 11-24 lies eight days before: not a neighbour
+    expect(plan.build.map((unit) => unit.value)).toEqual(['2019-11-29', '2019-11-30', '2019-12-01', '2019-12-02']);
     expect(plan.build.every((unit) => unit.reason === 'raw changed')).toBe(true);
   });
 
@@ -175,6 +206,18 @@ describe('planCuration', () => {
       'exits 2019-11-30 sql changed',
       'exits 2019-12-01 sql changed',
     ]);
+  });
+
+  it('tells spread requests over as many days as the units read (NEIGHBOUR_DAYS and the SQL agree)', () => {
+    const sql = readFileSync(
+      new URL('../../functions/sql/curated/fragments/port_requests_placed.sql', import.meta.url),
+      'utf8',
+    );
+    const ranges = [...sql.matchAll(/RANGE BETWEEN (\d+) PRECEDING AND (\d+) FOLLOWING/g)];
+    expect(ranges).toHaveLength(2);
+    for (const [, preceding, following] of ranges)
+      expect([Number(preceding), Number(following)]).toEqual([NEIGHBOUR_DAYS, NEIGHBOUR_DAYS]);
+    expect(requestsReadRange('2019-12-01', '2019-12-01')).toEqual({ from: '2019-11-24', to: '2019-12-08' });
   });
 
   it('batches consecutive days, at most the batch size', () => {

@@ -1,5 +1,5 @@
 -- Curated table port_requests_spread (partitioned by dt): every version, clean or quarantined,
--- of the requests with versions in partitions up to two days apart. A report ranks these over
+-- of the requests with versions in partitions up to seven days apart (port_requests_placed.sql). A report ranks these over
 -- its own scan window, exactly as the raw-feed queries rank every version.
 SELECT
   w.port_id, w.province_code, w.donor_operator, w.recipient_operator, w.status, w.reject_reason,

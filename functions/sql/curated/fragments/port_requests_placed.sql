@@ -1,12 +1,15 @@
--- Every port_requests row of the read partitions (the targets and a day either side), with its
--- quarantine reason, its rank among the versions of its request filed in the same partition,
--- and whether the request is "spread": it has a version in a neighbouring partition. A clean
--- version is filed under its Beijing request date, so only a misfiled (quarantined) version
--- sits elsewhere, most often a day off; a spread request keeps every version in the curated
--- layer and is ranked by each report over its own scan window, as the raw-feed queries do.
--- A request that is not spread has its versions in one partition, so its current state
--- (rank 1) is the same whatever window reads it (docs/curated-layer.md: the one limit). Rows without a port_id are never a
--- request's state (they are quarantined as missing_key) and count only as rows read.
+-- Every port_requests row of the target partitions, with its quarantine reason, its rank among
+-- the versions of its request filed in the same partition, and whether the request is "spread":
+-- it has a version in another partition up to 7 days away (NEIGHBOUR_DAYS in core/curation.ts).
+-- A clean version is filed under its request's Beijing date, so only a misfiled (quarantined)
+-- version sits elsewhere: most often a day off (a UTC date), or up to the 7 days in which a
+-- request is decided (a loader filing a status update by its own date). A spread request keeps
+-- every version in the curated layer and is ranked by each report over its own scan window, as
+-- the raw-feed queries do. A request that is not spread has its versions in one partition, so
+-- its current state (rank 1) is the same whatever window reads it (docs/curated-layer.md: the
+-- one limit). Rows without a port_id are never a request's state (they are quarantined as
+-- missing_key) and count only as rows read. Only port_id and dt of the neighbouring partitions
+-- are read: what makes a request spread, not its rows.
 -- Ranking: the latest updated_at wins (data-contract.md); ties as in port_requests_versions.
 (
   SELECT
@@ -20,15 +23,27 @@
         c.completed_at DESC NULLS LAST
     ) AS version_rank,
     max(CASE WHEN c.quarantine_reason IS NULL THEN c.province_code END) OVER (PARTITION BY c.port_id, c.dt) AS clean_province_code,
-    CASE
-      WHEN c.port_id IS NULL OR c.port_id = '' THEN 0
-      WHEN min(c.day_number) OVER (PARTITION BY c.port_id ORDER BY c.day_number RANGE BETWEEN 1 PRECEDING AND 1 FOLLOWING) < c.day_number
-        OR max(c.day_number) OVER (PARTITION BY c.port_id ORDER BY c.day_number RANGE BETWEEN 1 PRECEDING AND 1 FOLLOWING) > c.day_number
-        THEN 1
-      ELSE 0
-    END AS spread
-  FROM (
-    SELECT k.*, date_diff('day', DATE '1970-01-01', CAST(k.dt AS DATE)) AS day_number
-    FROM {{port_requests_checked}} k
-  ) c
+    CASE WHEN s.port_id IS NULL THEN 0 ELSE 1 END AS spread
+  FROM {{port_requests_checked}} c
+  LEFT JOIN (
+    SELECT n.port_id, n.dt
+    FROM (
+      SELECT
+        d.port_id,
+        d.dt,
+        d.day_number,
+        min(d.day_number) OVER (PARTITION BY d.port_id ORDER BY d.day_number RANGE BETWEEN 7 PRECEDING AND 7 FOLLOWING) AS first_near,
+        max(d.day_number) OVER (PARTITION BY d.port_id ORDER BY d.day_number RANGE BETWEEN 7 PRECEDING AND 7 FOLLOWING) AS last_near
+      FROM (
+        SELECT DISTINCT r.port_id, r.dt, date_diff('day', DATE '1970-01-01', CAST(r.dt AS DATE)) AS day_number
+        FROM port_requests r
+        WHERE r.dt BETWEEN :requests_from_dt AND :requests_to_dt
+          AND r.port_id IS NOT NULL AND r.port_id <> ''
+      ) d
+    ) n
+    WHERE n.dt BETWEEN :target_from_dt AND :target_to_dt
+      AND (n.first_near < n.day_number OR n.last_near > n.day_number)
+  ) s
+    ON s.port_id = c.port_id AND s.dt = c.dt
+  WHERE c.dt BETWEEN :target_from_dt AND :target_to_dt
 )
