@@ -66,7 +66,7 @@ const COMPLETION_DAYS = 7;
  * off (a UTC date), or as far as the 7 days in which a request is decided (a loader filing a
  * status update under its own date). A requests unit tells a request with versions that far
  * apart as spread: it reads the port_id of every partition that many days either side (the
- * RANGE of port_requests_placed.sql, which test/unit/curation-plan.test.ts holds to this).
+ * RANGE of port_requests_spread_keys.sql, which test/unit/curation-plan.test.ts holds to this).
  */
 export const NEIGHBOUR_DAYS = COMPLETION_DAYS;
 const USAGE_MONTHS = 3;
@@ -224,11 +224,27 @@ export function unitInputs(unit: CuratedUnit, raw: RawListing): Record<string, r
 
 const sameInputs = (a: UnitRecord['inputs'], b: UnitRecord['inputs']) => JSON.stringify(a) === JSON.stringify(b);
 
+/**
+ * Whether only a requests unit's neighbouring port_requests partitions changed (not its own, not
+ * its usage months): its rows depend on them through its set of spread requests alone
+ * (port_requests_spread_keys.sql), so a writer that can compare that set may keep the unit.
+ */
+function onlyNeighboursChanged(unit: CuratedUnit, recorded: UnitRecord['inputs'], now: UnitRecord['inputs']): boolean {
+  if (unit.kind !== 'requests') return false;
+  const own = `port_requests/dt=${unit.value}`;
+  for (const key of new Set([...Object.keys(recorded), ...Object.keys(now)])) {
+    if (JSON.stringify(recorded[key]) === JSON.stringify(now[key])) continue;
+    if (key === own || !key.startsWith('port_requests/dt=')) return false;
+  }
+  return true;
+}
+
 export interface CurationPlan {
   /** Units to (re)build, with the inputs to record once built. */
   readonly build: readonly (CuratedUnit & {
     readonly inputs: UnitRecord['inputs'];
-    readonly reason: 'new' | 'raw changed' | 'sql changed';
+    /** 'neighbours changed': only partitions a week either side changed (onlyNeighboursChanged). */
+    readonly reason: 'new' | 'raw changed' | 'neighbours changed' | 'sql changed';
   })[];
   /** Curated units whose raw partition is gone. */
   readonly remove: readonly CuratedUnit[];
@@ -259,7 +275,9 @@ export function planCuration(
       : record.sqlVersion !== (typeof sqlVersion === 'string' ? sqlVersion : sqlVersion[unit.kind])
         ? 'sql changed'
         : !sameInputs(record.inputs, inputs)
-          ? 'raw changed'
+          ? onlyNeighboursChanged(unit, record.inputs, inputs)
+            ? 'neighbours changed'
+            : 'raw changed'
           : undefined;
     if (reason || options.rebuild) build.push({ ...unit, inputs, reason: reason ?? 'sql changed' });
     else fresh += 1;
@@ -304,6 +322,8 @@ export function batchDates(
 export interface CurateSummary {
   /** Units built, per kind. */
   readonly built: Readonly<Record<CuratedUnitKind, number>>;
+  /** Request days whose neighbours changed but whose spread requests did not: record renewed, not rebuilt. */
+  readonly kept: number;
   readonly removed: number;
   readonly fresh: number;
   readonly batches: number;

@@ -211,7 +211,7 @@ describe('curate: idempotent, incremental, never writing the raw lake', () => {
     expect(second.fresh).toBe(first.built.requests + first.built.exits + first.built.usage);
   }, 120_000);
 
-  it('a changed raw partition rebuilds its own unit and its neighbours up to a week away, nothing else', async () => {
+  it('a changed raw partition rebuilds its own unit; its neighbours a week either side are kept unless their spread requests change', async () => {
     await chmod(lakeDir, 0o755);
     const before = {
       d18: await recordTime('dt=2019-11-18'),
@@ -219,26 +219,36 @@ describe('curate: idempotent, incremental, never writing the raw lake', () => {
       d26: await recordTime('dt=2019-11-26'),
       d01: await recordTime('dt=2019-12-01'),
     };
-    await writePartition(
-      lakeDir,
-      'port_requests',
-      '2019-11-26',
-      [
-        port('LATE', {
-          requested_at: '2019-11-26 02:00:00',
-          completed_at: '2019-11-27 02:00:00',
-          updated_at: '2019-11-27 02:00:00',
-        }),
-      ],
-      { fileName: 'late.parquet' },
-    );
+    const late = {
+      requested_at: '2019-11-26 02:00:00',
+      completed_at: '2019-11-27 02:00:00',
+      updated_at: '2019-11-27 02:00:00',
+    };
+    await writePartition(lakeDir, 'port_requests', '2019-11-26', [port('LATE', late)], { fileName: 'late.parquet' });
     const summary = await curateLake({ lakeDir, curatedDir });
-    // 11-19..12-03, of which the lake holds 11-19..12-01: 13 days
-    expect(summary.built).toEqual({ requests: 13, exits: 0, usage: 0 });
+    // 11-19..12-03, of which the lake holds 11-19..12-01: 11-26 rebuilt, its 12 neighbours kept
+    // (LATE has no version elsewhere), their records renewed
+    expect(summary.built).toEqual({ requests: 1, exits: 0, usage: 0 });
+    expect(summary.kept).toBe(12);
     expect(await recordTime('dt=2019-11-26')).toBeGreaterThan(before.d26);
     expect(await recordTime('dt=2019-11-19')).toBeGreaterThan(before.d19);
     expect(await recordTime('dt=2019-12-01')).toBeGreaterThan(before.d01);
     expect(await recordTime('dt=2019-11-18')).toBe(before.d18);
+
+    // LATE's cancellation, filed three days later under its own day: 11-29 and 11-26 now hold a
+    // spread request; the other neighbours of 11-29 (11-22..12-01) are kept
+    await writePartition(
+      lakeDir,
+      'port_requests',
+      '2019-11-29',
+      [port('LATE', { ...late, status: 'cancelled', completed_at: null, updated_at: '2019-11-29 02:00:00' })],
+      { fileName: 'late.parquet' },
+    );
+    const spread = await curateLake({ lakeDir, curatedDir });
+    expect(spread.built.requests).toBe(2);
+    expect(spread.kept).toBe(8);
+    const spreadDays = (await readdir(join(curatedDir, 'port_requests_spread'))).sort();
+    expect(spreadDays).toEqual(expect.arrayContaining(['dt=2019-11-26', 'dt=2019-11-29']));
   }, 120_000);
 
   it('a late exit-answer file rebuilds its day and every later day, nothing before', async () => {
@@ -278,7 +288,8 @@ describe('curate: idempotent, incremental, never writing the raw lake', () => {
     await curateLake({ lakeDir, curatedDir });
     await writeFile(join(dir, '_SUCCESS'), '');
     const summary = await curateLake({ lakeDir, curatedDir });
-    // 11-23..12-07, of which the lake holds 11-23..12-01
-    expect(summary.built.requests).toBe(9);
+    // its own day rebuilt; its neighbours 11-23..12-01 changed in a marker only: kept
+    expect(summary.built.requests).toBe(1);
+    expect(summary.kept).toBe(8);
   }, 120_000);
 });

@@ -43,6 +43,7 @@ describe('Curate handler', () => {
         seen.push(request.remainingMs());
         return {
           built: { requests: 1, exits: 0, usage: 0 },
+          kept: 0,
           removed: 0,
           fresh: 3,
           stale: 0,

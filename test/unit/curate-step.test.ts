@@ -22,6 +22,7 @@ function fakeWorld(options: { units: number; functionMs: number }) {
     }
     return {
       built: { requests: built, exits: 0, usage: 0 },
+      kept: 0,
       removed: 0,
       fresh: 10,
       stale: options.units - built,

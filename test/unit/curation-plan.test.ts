@@ -133,7 +133,7 @@ describe('planCuration', () => {
     expect(again.fresh).toBe(8);
   });
 
-  it('a partition gaining _SUCCESS rebuilds itself and the week before it, nothing else', () => {
+  it('a partition gaining _SUCCESS rebuilds itself, and the week before it changed in its neighbours only', () => {
     const before: RawListing = {
       ...raw,
       port_requests: [day('2019-11-24', 'y.parquet', '_SUCCESS'), ...raw.port_requests],
@@ -145,9 +145,13 @@ describe('planCuration', () => {
       ),
     };
     const plan = planCuration(landed, recordsFor(before), 'v1');
-    // 11-24 lies eight days before: not a neighbour
-    expect(plan.build.map((unit) => unit.value)).toEqual(['2019-11-29', '2019-11-30', '2019-12-01', '2019-12-02']);
-    expect(plan.build.every((unit) => unit.reason === 'raw changed')).toBe(true);
+    // 11-24 lies eight days before: not a neighbour; the others changed in their neighbours only
+    expect(plan.build.map((unit) => `${unit.value} ${unit.reason}`)).toEqual([
+      '2019-11-29 neighbours changed',
+      '2019-11-30 neighbours changed',
+      '2019-12-01 neighbours changed',
+      '2019-12-02 raw changed',
+    ]);
   });
 
   it('a corrected usage month rebuilds the days whose leavers read it; changed SQL rebuilds all; a vanished partition is removed', () => {
@@ -210,7 +214,7 @@ describe('planCuration', () => {
 
   it('tells spread requests over as many days as the units read (NEIGHBOUR_DAYS and the SQL agree)', () => {
     const sql = readFileSync(
-      new URL('../../functions/sql/curated/fragments/port_requests_placed.sql', import.meta.url),
+      new URL('../../functions/sql/curated/fragments/port_requests_spread_keys.sql', import.meta.url),
       'utf8',
     );
     const ranges = [...sql.matchAll(/RANGE BETWEEN (\d+) PRECEDING AND (\d+) FOLLOWING/g)];

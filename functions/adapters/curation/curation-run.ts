@@ -108,6 +108,13 @@ export interface CurationBatch {
 /** Builds a batch's partitions of every table of its kind under the staging folder. */
 export interface BatchWriter {
   build(batch: CurationBatch, staging: string): Promise<void>;
+  /**
+   * Of request days whose neighbours alone changed, those whose set of spread requests is the
+   * one their curated partitions hold (port_requests_spread_keys.sql against
+   * port_requests_spread): their rows would come out the same, so only their records are
+   * renewed. A writer without it rebuilds them.
+   */
+  unchangedSpread?(days: readonly string[], raw: RawListing): Promise<ReadonlySet<string>>;
   close(): Promise<void>;
 }
 
@@ -184,26 +191,44 @@ export async function runCuration(options: CurationRunOptions): Promise<CurateSu
     await objects.removeRecord(unit);
   }
   const inputsOf = new Map(plan.build.map((unit) => [`${unit.kind}/${unit.value}`, unit.inputs]));
-  const batches = batchesOf(plan, raw, options.batchDays);
-  const total = plan.build.length;
   const built = Object.fromEntries(UNIT_KIND_NAMES.map((kind) => [kind, 0])) as Record<CuratedUnitKind, number>;
   const builtCount = () => Object.values(built).reduce((sum, count) => sum + count, 0);
   let batchesRun = 0;
+  let kept = 0;
+  let total = plan.build.length;
   const summary = () => ({
     built: { ...built },
+    kept,
     removed: plan.remove.length,
     fresh: plan.fresh,
     batches: batchesRun,
     ms: Math.round(performance.now() - started),
     rawIncomplete,
-    stale: total - builtCount(),
+    stale: plan.build.length - builtCount() - kept,
   });
   if (total === 0) return summary();
 
   const writer = await options.openWriter();
   let longestBatchMs = 0;
-  options.onProgress?.({ done: 0, total, label: 'starting' });
   try {
+    const neighboursOnly = plan.build.filter((unit) => unit.reason === 'neighbours changed').map((unit) => unit.value);
+    const keep =
+      neighboursOnly.length > 0 && writer.unchangedSpread
+        ? await writer.unchangedSpread(neighboursOnly, raw)
+        : new Set<string>();
+    for (const value of keep) {
+      await objects.writeRecord({
+        unit: { kind: 'requests', value },
+        sqlVersion: sqlVersion.requests,
+        inputs: inputsOf.get(`requests/${value}`)!,
+        builtAt: new Date().toISOString(),
+      });
+      kept += 1;
+    }
+    const toBuild = plan.build.filter((unit) => unit.kind !== 'requests' || !keep.has(unit.value));
+    const batches = batchesOf({ ...plan, build: toBuild }, raw, options.batchDays);
+    total = toBuild.length;
+    options.onProgress?.({ done: 0, total, label: 'starting' });
     for (const batch of batches) {
       const remaining = options.remainingMs?.();
       if (remaining !== undefined && (remaining <= 0 || remaining < longestBatchMs)) break;

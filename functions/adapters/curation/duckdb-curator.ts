@@ -6,10 +6,12 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CurateRange, CurateSummary } from '#core/curation.ts';
+import { UNIT_KINDS } from '#core/curation.ts';
 import { LakeError } from '#core/errors.ts';
 import { compileCuratedBuild } from '#sql/curated-catalog.ts';
 import { DuckDbEngine } from '../engine/duckdb.ts';
 import { assertLakeFolder } from '../lake/fs-lake.ts';
+import { curatedViewStatements } from './curated-files.ts';
 import { lockCuratedLayer } from './curated-lock.ts';
 import { buildFile, fragmentFile, runCuration, SHARED_FRAGMENTS, tablesOfUnit } from './curation-run.ts';
 import { fsCurationObjects } from './fs-curation-objects.ts';
@@ -40,6 +42,7 @@ export interface CurateOptions {
 export const CURATE_LOCK_WAIT_MS = 30 * 60_000;
 
 const tempTableOf = (fragment: string) => `curated_${fragment}`;
+const SPREAD_CHANGED_FILE = 'curated/checks/spread_changed.sql';
 
 const copyTo = (sql: string, dir: string, column: string) =>
   `COPY (${sql}) TO '${dir.replaceAll("'", "''")}' (FORMAT parquet, COMPRESSION snappy, PARTITION_BY ("${column}"), OVERWRITE_OR_IGNORE)`;
@@ -76,6 +79,19 @@ async function curateLocked(options: CurateOptions): Promise<CurateSummary> {
       });
       return {
         close: () => engine.close(),
+        async unchangedSpread(days, raw) {
+          const sorted = [...days].sort();
+          const parameters = UNIT_KINDS.requests.parameters(sorted[0]!, sorted.at(-1)!, raw);
+          const check = compileCuratedBuild(SPREAD_CHANGED_FILE, parameters);
+          const changed = new Set<string>();
+          await engine.runStatements(parameters, async (connection) => {
+            const held = await curatedViewStatements(options.curatedDir, parameters, 'port_requests_spread');
+            for (const statement of held.statements) await connection.run(statement);
+            const reader = await connection.runAndReadAll(check.sql, check.values);
+            for (const row of reader.getRowObjectsJson()) changed.add(String(row['dt']));
+          });
+          return new Set(days.filter((day) => !changed.has(day)));
+        },
         async build(batch, staging) {
           const stagingDir = join(options.curatedDir, staging);
           await engine.runStatements(batch.parameters, async (connection) => {

@@ -21,6 +21,9 @@ function summaryLine(summary: CurateSummary, curatedDir: string, stray: readonly
     requests + exits + usage === 0
       ? 'curated layer up to date'
       : `built ${requests} request day(s), ${exits} exit-answer day(s) and ${usage} usage month(s)`,
+    ...(summary.kept > 0
+      ? [`${summary.kept} request day(s) kept (a neighbour changed, not their spread requests: record renewed)`]
+      : []),
     `${summary.fresh} fresh`,
     ...(summary.removed > 0 ? [`${summary.removed} removed (raw partition gone)`] : []),
     ...(summary.rawIncomplete > 0

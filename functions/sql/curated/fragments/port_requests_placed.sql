@@ -25,25 +25,7 @@
     max(CASE WHEN c.quarantine_reason IS NULL THEN c.province_code END) OVER (PARTITION BY c.port_id, c.dt) AS clean_province_code,
     CASE WHEN s.port_id IS NULL THEN 0 ELSE 1 END AS spread
   FROM {{port_requests_checked}} c
-  LEFT JOIN (
-    SELECT n.port_id, n.dt
-    FROM (
-      SELECT
-        d.port_id,
-        d.dt,
-        d.day_number,
-        min(d.day_number) OVER (PARTITION BY d.port_id ORDER BY d.day_number RANGE BETWEEN 7 PRECEDING AND 7 FOLLOWING) AS first_near,
-        max(d.day_number) OVER (PARTITION BY d.port_id ORDER BY d.day_number RANGE BETWEEN 7 PRECEDING AND 7 FOLLOWING) AS last_near
-      FROM (
-        SELECT DISTINCT r.port_id, r.dt, date_diff('day', DATE '1970-01-01', CAST(r.dt AS DATE)) AS day_number
-        FROM port_requests r
-        WHERE r.dt BETWEEN :requests_from_dt AND :requests_to_dt
-          AND r.port_id IS NOT NULL AND r.port_id <> ''
-      ) d
-    ) n
-    WHERE n.dt BETWEEN :target_from_dt AND :target_to_dt
-      AND (n.first_near < n.day_number OR n.last_near > n.day_number)
-  ) s
+  LEFT JOIN {{port_requests_spread_keys}} s
     ON s.port_id = c.port_id AND s.dt = c.dt
   WHERE c.dt BETWEEN :target_from_dt AND :target_to_dt
 )
