@@ -165,7 +165,7 @@ async function measureCuration(config: BenchConfig, lakes: { oneYear: LakeRecord
     newDay.push(await child<CurateChild>('curate', ['--lake', lakes.oneYear.dir]));
     const built = newDay.at(-1)!.result.summary.built;
     say(
-      `  new day ${await lastDay('port_requests')} (run ${run}): ${seconds(newDay.at(-1)!.result.wallMs)}, ${built.requests} request and ${built.exits} exit-answer day units rebuilt, ${(newDay.at(-1)!.result.maxRssKb / 1024).toFixed(0)} MiB`,
+      `  new day ${await lastDay('port_requests')} (run ${run}): ${seconds(newDay.at(-1)!.result.wallMs)}, ${built.requests} request and ${built.exits} exit-answer day units rebuilt, ${newDay.at(-1)!.result.summary.kept} request days kept, ${(newDay.at(-1)!.result.maxRssKb / 1024).toFixed(0)} MiB`,
     );
   }
   const idle = await child<CurateChild>('curate', ['--lake', lakes.oneYear.dir]);
