@@ -96,6 +96,20 @@ export function tablesOfUnit(kind: CuratedUnitKind): CuratedTable[] {
   return CURATED_TABLES.filter((table) => table.follows === UNIT_KINDS[kind].follows);
 }
 
+/**
+ * The order a unit's partitions are put in place: port_requests_spread last, so that a curate
+ * stopped between two swaps never leaves a new spread partition beside older ones, which the
+ * spread check (BatchWriter.unchangedSpread) would then take for a whole unit's.
+ */
+function swapOrder(kind: CuratedUnitKind): CuratedTable[] {
+  const tables = tablesOfUnit(kind);
+  return [
+    ...tables.filter((table) => table.name !== SPREAD_TABLE),
+    ...tables.filter((table) => table.name === SPREAD_TABLE),
+  ];
+}
+const SPREAD_TABLE = 'port_requests_spread';
+
 /** One build: units of one kind and consecutive days (or one month), with the build parameters. */
 export interface CurationBatch {
   readonly kind: CuratedUnitKind;
@@ -238,8 +252,7 @@ export async function runCuration(options: CurationRunOptions): Promise<CurateSu
       await writer.build(batch, staging);
       for (const value of batch.values) {
         const unit: CuratedUnit = { kind: batch.kind, value };
-        for (const table of tablesOfUnit(batch.kind))
-          await objects.replacePartition(staging, table.name, unitKey(unit));
+        for (const table of swapOrder(batch.kind)) await objects.replacePartition(staging, table.name, unitKey(unit));
         await objects.writeRecord({
           unit,
           sqlVersion: sqlVersion[batch.kind],
