@@ -3,11 +3,9 @@
 // days with the shared build SQL, swaps each partition into place, and records what it was
 // built from. The raw lake is only read. A unit's record is written after its partitions, so
 // an interrupted curate leaves it stale, never falsely fresh.
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CurateRange, CurateSummary } from '#core/curation.ts';
 import { UNIT_KINDS } from '#core/curation.ts';
-import { LakeError } from '#core/errors.ts';
 import { compileCuratedBuild } from '#sql/curated-catalog.ts';
 import { DuckDbEngine } from '../engine/duckdb.ts';
 import { assertLakeFolder } from '../lake/fs-lake.ts';
@@ -66,13 +64,8 @@ async function curateLocked(options: CurateOptions): Promise<CurateSummary> {
     ...(options.range ? { range: options.range } : {}),
     ...(options.batchDays ? { batchDays: options.batchDays } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    // The folder exists: lockCuratedLayer made it (here, or for the run that holds the lock).
     openWriter: async () => {
-      await mkdir(options.curatedDir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-        throw new LakeError(
-          `cannot write the curated layer at ${options.curatedDir} (${error.code}): give a writable place with --curated DIR`,
-          { cause: error },
-        );
-      });
       const engine = await DuckDbEngine.open({
         lakeDir: options.lakeDir,
         ...(options.memoryLimit ? { memoryLimit: options.memoryLimit } : {}),
