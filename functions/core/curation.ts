@@ -224,27 +224,38 @@ export function unitInputs(unit: CuratedUnit, raw: RawListing): Record<string, r
 
 const sameInputs = (a: UnitRecord['inputs'], b: UnitRecord['inputs']) => JSON.stringify(a) === JSON.stringify(b);
 
+const NEIGHBOUR_KEY = 'port_requests/dt=';
+
 /**
- * Whether only a requests unit's neighbouring port_requests partitions changed (not its own, not
- * its usage months): its rows depend on them through its set of spread requests alone
- * (port_requests_spread_keys.sql), so a writer that can compare that set may keep the unit.
+ * The neighbouring port_requests partitions that changed, when only they did (not the unit's own
+ * partition, not its usage months); otherwise undefined. A requests unit's rows depend on its
+ * neighbours through its set of spread requests alone (port_requests_spread_keys.sql), so a
+ * writer that can compare that set against these partitions may keep the unit.
  */
-function onlyNeighboursChanged(unit: CuratedUnit, recorded: UnitRecord['inputs'], now: UnitRecord['inputs']): boolean {
-  if (unit.kind !== 'requests') return false;
-  const own = `port_requests/dt=${unit.value}`;
+function changedNeighboursOnly(
+  unit: CuratedUnit,
+  recorded: UnitRecord['inputs'],
+  now: UnitRecord['inputs'],
+): string[] | undefined {
+  if (unit.kind !== 'requests') return undefined;
+  const own = `${NEIGHBOUR_KEY}${unit.value}`;
+  const changed: string[] = [];
   for (const key of new Set([...Object.keys(recorded), ...Object.keys(now)])) {
     if (JSON.stringify(recorded[key]) === JSON.stringify(now[key])) continue;
-    if (key === own || !key.startsWith('port_requests/dt=')) return false;
+    if (key === own || !key.startsWith(NEIGHBOUR_KEY)) return undefined;
+    changed.push(key.slice(NEIGHBOUR_KEY.length));
   }
-  return true;
+  return changed.sort();
 }
 
 export interface CurationPlan {
   /** Units to (re)build, with the inputs to record once built. */
   readonly build: readonly (CuratedUnit & {
     readonly inputs: UnitRecord['inputs'];
-    /** 'neighbours changed': only partitions a week either side changed (onlyNeighboursChanged). */
+    /** 'neighbours changed': only partitions a week either side changed (changedNeighboursOnly). */
     readonly reason: 'new' | 'raw changed' | 'neighbours changed' | 'sql changed';
+    /** With 'neighbours changed': the dt of each neighbouring partition that changed. */
+    readonly changedNeighbours?: readonly string[];
   })[];
   /** Curated units whose raw partition is gone. */
   readonly remove: readonly CuratedUnit[];
@@ -270,16 +281,22 @@ export function planCuration(
   for (const unit of expected) {
     const inputs = unitInputs(unit, raw);
     const record = records.get(`${unit.kind}/${unitKey(unit)}`);
+    const changedNeighbours =
+      record && !sameInputs(record.inputs, inputs) ? changedNeighboursOnly(unit, record.inputs, inputs) : undefined;
     const reason = !record
       ? 'new'
       : record.sqlVersion !== (typeof sqlVersion === 'string' ? sqlVersion : sqlVersion[unit.kind])
         ? 'sql changed'
         : !sameInputs(record.inputs, inputs)
-          ? onlyNeighboursChanged(unit, record.inputs, inputs)
+          ? changedNeighbours
             ? 'neighbours changed'
             : 'raw changed'
           : undefined;
-    if (reason || options.rebuild) build.push({ ...unit, inputs, reason: reason ?? 'sql changed' });
+    // --rebuild builds every unit: none is kept for an unchanged spread set.
+    if (options.rebuild)
+      build.push({ ...unit, inputs, reason: reason === 'neighbours changed' ? 'raw changed' : (reason ?? 'sql changed') });
+    else if (reason === 'neighbours changed') build.push({ ...unit, inputs, reason, changedNeighbours: changedNeighbours! });
+    else if (reason) build.push({ ...unit, inputs, reason });
     else fresh += 1;
   }
   const wanted = new Set(expected.map((unit) => `${unit.kind}/${unitKey(unit)}`));

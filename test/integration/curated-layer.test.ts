@@ -249,6 +249,16 @@ describe('curate: idempotent, incremental, never writing the raw lake', () => {
     expect(spread.kept).toBe(8);
     const spreadDays = (await readdir(join(curatedDir, 'port_requests_spread'))).sort();
     expect(spreadDays).toEqual(expect.arrayContaining(['dt=2019-11-26', 'dt=2019-11-29']));
+
+    // The cancellation withdrawn: LATE is no longer spread, so 11-26 (which held it as spread)
+    // is rebuilt with 11-29; the other neighbours of 11-29 are kept
+    await rm(join(lakeDir, 'port_requests', 'dt=2019-11-29', 'late.parquet'));
+    const withdrawn = await curateLake({ lakeDir, curatedDir });
+    expect(withdrawn.built.requests).toBe(2);
+    expect(withdrawn.kept).toBe(8);
+    const stillSpread = await readdir(join(curatedDir, 'port_requests_spread')).catch(() => []);
+    expect(stillSpread).not.toContain('dt=2019-11-26');
+    expect(stillSpread).not.toContain('dt=2019-11-29');
   }, 120_000);
 
   it('a late exit-answer file rebuilds its day and every later day, nothing before', async () => {

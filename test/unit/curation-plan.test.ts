@@ -152,6 +152,15 @@ describe('planCuration', () => {
       '2019-12-01 neighbours changed',
       '2019-12-02 raw changed',
     ]);
+    // the spread check is told which neighbours changed; --rebuild keeps nothing
+    expect(plan.build.map((unit) => unit.changedNeighbours)).toEqual([
+      ['2019-12-02'],
+      ['2019-12-02'],
+      ['2019-12-02'],
+      undefined,
+    ]);
+    const rebuilt = planCuration(landed, recordsFor(before), 'v1', { rebuild: true });
+    expect(rebuilt.build.filter((unit) => unit.reason === 'neighbours changed')).toEqual([]);
   });
 
   it('a corrected usage month rebuilds the days whose leavers read it; changed SQL rebuilds all; a vanished partition is removed', () => {
@@ -213,14 +222,16 @@ describe('planCuration', () => {
   });
 
   it('tells spread requests over as many days as the units read (NEIGHBOUR_DAYS and the SQL agree)', () => {
-    const sql = readFileSync(
-      new URL('../../functions/sql/curated/fragments/port_requests_spread_keys.sql', import.meta.url),
-      'utf8',
-    );
-    const ranges = [...sql.matchAll(/RANGE BETWEEN (\d+) PRECEDING AND (\d+) FOLLOWING/g)];
-    expect(ranges).toHaveLength(2);
-    for (const [, preceding, following] of ranges)
-      expect([Number(preceding), Number(following)]).toEqual([NEIGHBOUR_DAYS, NEIGHBOUR_DAYS]);
+    for (const [file, joins] of [
+      ['fragments/port_requests_spread_keys.sql', 1],
+      ['checks/spread_changed.sql', 2],
+    ] as const) {
+      const sql = readFileSync(new URL(`../../functions/sql/curated/${file}`, import.meta.url), 'utf8');
+      const windows = [...sql.matchAll(/BETWEEN \w\.day_number - (\d+) AND \w\.day_number \+ (\d+)/g)];
+      expect(windows, file).toHaveLength(joins);
+      for (const [, before, after] of windows)
+        expect([Number(before), Number(after)], file).toEqual([NEIGHBOUR_DAYS, NEIGHBOUR_DAYS]);
+    }
     expect(requestsReadRange('2019-12-01', '2019-12-01')).toEqual({ from: '2019-11-24', to: '2019-12-08' });
   });
 

@@ -128,7 +128,12 @@ export interface BatchWriter {
    * port_requests_spread): their rows would come out the same, so only their records are
    * renewed. A writer without it rebuilds them.
    */
-  unchangedSpread?(days: readonly string[], raw: RawListing): Promise<ReadonlySet<string>>;
+  unchangedSpread?(
+    days: readonly string[],
+    /** The neighbouring partitions (dt) that changed since those days were built. */
+    changed: readonly string[],
+    raw: RawListing,
+  ): Promise<ReadonlySet<string>>;
   close(): Promise<void>;
 }
 
@@ -225,10 +230,15 @@ export async function runCuration(options: CurationRunOptions): Promise<CurateSu
   const writer = await options.openWriter();
   let longestBatchMs = 0;
   try {
-    const neighboursOnly = plan.build.filter((unit) => unit.reason === 'neighbours changed').map((unit) => unit.value);
+    const neighboursOnly = plan.build.filter((unit) => unit.reason === 'neighbours changed');
+    const changed = [...new Set(neighboursOnly.flatMap((unit) => unit.changedNeighbours ?? []))];
     const keep =
       neighboursOnly.length > 0 && writer.unchangedSpread
-        ? await writer.unchangedSpread(neighboursOnly, raw)
+        ? await writer.unchangedSpread(
+            neighboursOnly.map((unit) => unit.value),
+            changed,
+            raw,
+          )
         : new Set<string>();
     for (const value of keep) {
       await objects.writeRecord({

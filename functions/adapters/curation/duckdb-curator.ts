@@ -72,18 +72,25 @@ async function curateLocked(options: CurateOptions): Promise<CurateSummary> {
       });
       return {
         close: () => engine.close(),
-        async unchangedSpread(days, raw) {
+        async unchangedSpread(days, changed, raw) {
           const sorted = [...days].sort();
-          const parameters = UNIT_KINDS.requests.parameters(sorted[0]!, sorted.at(-1)!, raw);
+          const changedSorted = [...changed].sort();
+          // Every partition between the first and the last changed one is read as changed: an
+          // unchanged one among them only finds what the targets' spread sets already hold.
+          const parameters = {
+            ...UNIT_KINDS.requests.parameters(sorted[0]!, sorted.at(-1)!, raw),
+            changed_from_dt: changedSorted[0] ?? sorted[0]!,
+            changed_to_dt: changedSorted.at(-1) ?? sorted[0]!,
+          };
           const check = compileCuratedBuild(SPREAD_CHANGED_FILE, parameters);
-          const changed = new Set<string>();
+          const touched = new Set<string>();
           await engine.runStatements(parameters, async (connection) => {
             const held = await curatedViewStatements(options.curatedDir, parameters, 'port_requests_spread');
             for (const statement of held.statements) await connection.run(statement);
             const reader = await connection.runAndReadAll(check.sql, check.values);
-            for (const row of reader.getRowObjectsJson()) changed.add(String(row['dt']));
+            for (const row of reader.getRowObjectsJson()) touched.add(String(row['dt']));
           });
-          return new Set(days.filter((day) => !changed.has(day)));
+          return new Set(days.filter((day) => !touched.has(day)));
         },
         async build(batch, staging) {
           const stagingDir = join(options.curatedDir, staging);

@@ -3,22 +3,23 @@
 -- port_requests_placed.sql). Only port_id and dt of the partitions a week either side are read.
 -- A unit's curated rows depend on its neighbours through this set alone, so a unit whose set is
 -- unchanged need not be rebuilt when a neighbour changes (docs/curated-layer.md, Freshness).
+-- A join of the targets' rows against those of the partitions around them, not an ordered
+-- window over every request of three weeks: spread requests are few, so is what the join keeps.
 (
-  SELECT n.port_id, n.dt
+  SELECT DISTINCT t.port_id, t.dt
   FROM (
-    SELECT
-      d.port_id,
-      d.dt,
-      d.day_number,
-      min(d.day_number) OVER (PARTITION BY d.port_id ORDER BY d.day_number RANGE BETWEEN 7 PRECEDING AND 7 FOLLOWING) AS first_near,
-      max(d.day_number) OVER (PARTITION BY d.port_id ORDER BY d.day_number RANGE BETWEEN 7 PRECEDING AND 7 FOLLOWING) AS last_near
-    FROM (
-      SELECT DISTINCT r.port_id, r.dt, date_diff('day', DATE '1970-01-01', CAST(r.dt AS DATE)) AS day_number
-      FROM port_requests r
-      WHERE r.dt BETWEEN :requests_from_dt AND :requests_to_dt
-        AND r.port_id IS NOT NULL AND r.port_id <> ''
-    ) d
+    SELECT r.port_id, r.dt, date_diff('day', DATE '1970-01-01', CAST(r.dt AS DATE)) AS day_number
+    FROM port_requests r
+    WHERE r.dt BETWEEN :target_from_dt AND :target_to_dt
+      AND r.port_id IS NOT NULL AND r.port_id <> ''
+  ) t
+  JOIN (
+    SELECT r.port_id, r.dt, date_diff('day', DATE '1970-01-01', CAST(r.dt AS DATE)) AS day_number
+    FROM port_requests r
+    WHERE r.dt BETWEEN :requests_from_dt AND :requests_to_dt
+      AND r.port_id IS NOT NULL AND r.port_id <> ''
   ) n
-  WHERE n.dt BETWEEN :target_from_dt AND :target_to_dt
-    AND (n.first_near < n.day_number OR n.last_near > n.day_number)
+    ON n.port_id = t.port_id
+    AND n.dt <> t.dt
+    AND n.day_number BETWEEN t.day_number - 7 AND t.day_number + 7
 )
