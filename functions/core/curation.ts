@@ -281,13 +281,13 @@ export function planCuration(
   for (const unit of expected) {
     const inputs = unitInputs(unit, raw);
     const record = records.get(`${unit.kind}/${unitKey(unit)}`);
-    const changedNeighbours =
-      record && !sameInputs(record.inputs, inputs) ? changedNeighboursOnly(unit, record.inputs, inputs) : undefined;
+    const inputsChanged = record !== undefined && !sameInputs(record.inputs, inputs);
+    const changedNeighbours = inputsChanged ? changedNeighboursOnly(unit, record.inputs, inputs) : undefined;
     const reason = !record
       ? 'new'
       : record.sqlVersion !== (typeof sqlVersion === 'string' ? sqlVersion : sqlVersion[unit.kind])
         ? 'sql changed'
-        : !sameInputs(record.inputs, inputs)
+        : inputsChanged
           ? changedNeighbours
             ? 'neighbours changed'
             : 'raw changed'

@@ -110,6 +110,29 @@ describe('schema drift', () => {
     await expect(failure).rejects.toThrow(`${file}: column tenure_months is VARCHAR, the data contract says integer`);
   });
 
+  it('names the one drifted file among good ones, whatever files share the partition', async () => {
+    // Files with one schema share one check (their signature); the drifted one must not pass for them.
+    await writePartition(lakeDir, 'port_requests', '2019-11-26', [completedPort('A')]);
+    await writePartition(lakeDir, 'port_requests', '2019-11-27', [completedPort('B')]);
+    const drifted = await writePartition(lakeDir, 'port_requests', '2019-11-27', [completedPort('C')], {
+      fileName: 'part-1.parquet',
+      columnTypes: { tenure_months: 'VARCHAR' },
+    });
+    await expect(weekBriefing()).rejects.toThrow(`${drifted}: column tenure_months is VARCHAR`);
+  });
+
+  it('reads a file with an extra nested column beside flat ones', async () => {
+    await writePartition(lakeDir, 'port_requests', '2019-11-26', [completedPort('A')]);
+    await writePartition(
+      lakeDir,
+      'port_requests',
+      '2019-11-26',
+      [{ ...completedPort('B'), loader: '{batch: x, attempt: 1}' }],
+      { fileName: 'part-1.parquet', columnTypes: { loader: 'STRUCT(batch VARCHAR, attempt INTEGER)' } },
+    );
+    expect((await weekBriefing()).flows.totalCompleted).toBe(2);
+  });
+
   it('stops with an error naming a file that is not Parquet', async () => {
     await writePartition(lakeDir, 'port_requests', '2019-11-26', [completedPort('A')]);
     await writeFile(join(lakeDir, 'port_requests', 'dt=2019-11-26', 'notes.csv'), 'a,b\n1,2\n');

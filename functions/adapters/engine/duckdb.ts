@@ -247,18 +247,24 @@ export class DuckDbEngine implements QueryEngine {
     }
   }
 
-  /** Each file's Parquet schema (names, physical and logical types) as one comparable string. */
+  /**
+   * Each file's Parquet schema (names, physical and logical types) as one comparable string, built
+   * in SQL: one row a file, not one a column (converting those rows to JS cost more than reading
+   * the footers). Its elements are sorted, as parquet_schema() gives no ordinal: for a flat schema
+   * the set of top-level columns is the schema, as the checks go by name. A file with nested
+   * columns, whose elements only make sense in order, gets no signature and is described alone.
+   */
   private async schemaSignatures(files: readonly string[]): Promise<Map<string, string>> {
     const reader = await this.connection.runAndReadAll(
-      `SELECT file_name, name, type, type_length, repetition_type, num_children, converted_type, scale, precision, field_id, logical_type ` +
-        `FROM parquet_schema([${files.map(quoteLiteral).join(', ')}])`,
+      'SELECT file_name, CASE WHEN count(*) FILTER (WHERE num_children > 0) > 1 THEN NULL ' +
+        'ELSE string_agg(element, chr(10) ORDER BY element) END AS signature FROM (' +
+        'SELECT file_name, CAST((name, type, type_length, repetition_type, num_children, converted_type, ' +
+        'scale, precision, field_id, logical_type) AS VARCHAR) AS element, num_children ' +
+        `FROM parquet_schema([${files.map(quoteLiteral).join(', ')}])) GROUP BY file_name`,
     );
     const signatures = new Map<string, string>();
-    for (const row of reader.getRowObjectsJson()) {
-      const { file_name: file, ...column } = row;
-      const key = String(file);
-      signatures.set(key, `${signatures.get(key) ?? ''}${JSON.stringify(Object.values(column))};`);
-    }
+    for (const [file, signature] of reader.getRows())
+      if (signature !== null) signatures.set(String(file), String(signature));
     return signatures;
   }
 
