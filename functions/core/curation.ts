@@ -294,8 +294,13 @@ export function planCuration(
           : undefined;
     // --rebuild builds every unit: none is kept for an unchanged spread set.
     if (options.rebuild)
-      build.push({ ...unit, inputs, reason: reason === 'neighbours changed' ? 'raw changed' : (reason ?? 'sql changed') });
-    else if (reason === 'neighbours changed') build.push({ ...unit, inputs, reason, changedNeighbours: changedNeighbours! });
+      build.push({
+        ...unit,
+        inputs,
+        reason: reason === 'neighbours changed' ? 'raw changed' : (reason ?? 'sql changed'),
+      });
+    else if (reason === 'neighbours changed')
+      build.push({ ...unit, inputs, reason, changedNeighbours: changedNeighbours! });
     else if (reason) build.push({ ...unit, inputs, reason });
     else fresh += 1;
   }
