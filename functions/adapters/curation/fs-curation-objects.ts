@@ -1,7 +1,8 @@
 // The curated layer's objects on a local file system: the raw lake folder (only read) and the
 // curated folder with its records under _built_from/. Used by the DuckDB writer, and by the SQL
 // writer over a Trino catalog whose locations are local:///absolute/path.
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type {
   CuratedUnit,
@@ -17,42 +18,48 @@ import { isPartitionValue } from '../lake/fs-lake.ts';
 import { RECORDS_FOLDER, recordInRange } from './curated-files.ts';
 import { type CurationObjects, tracksRawFile } from './curation-run.ts';
 
-async function listRawTable(
+// The listing and the records are read synchronously on purpose: a year is about two thousand
+// small metadata calls and seven hundred small files, and the thread pool's round trip for
+// each cost four to five times the call (docs/performance.md, "A new day").
+function listRawTable(
   lakeDir: string,
   table: FollowedTable,
   bounds?: { from: string; to: string },
-): Promise<RawPartitionFiles[]> {
+): RawPartitionFiles[] {
   const column = lakeContract[table].partition.column;
   const tableDir = join(lakeDir, table);
   const inBounds = (name: string) => {
     const value = name.slice(column.length + 1);
     return isPartitionValue(table, value) && (!bounds || (value >= bounds.from && value <= bounds.to));
   };
-  const folders = (await readdir(tableDir, { withFileTypes: true }).catch(() => []))
+  const folders = entriesOf(tableDir)
     .filter((entry) => entry.isDirectory() && entry.name.startsWith(`${column}=`) && inBounds(entry.name))
     .map((entry) => entry.name)
     .sort();
-  return Promise.all(
-    folders.map(async (folder) => {
-      const names = (await readdir(join(tableDir, folder))).filter(tracksRawFile).sort();
-      const files = await Promise.all(
-        names.map(async (name) => {
-          const info = await stat(join(tableDir, folder, name));
-          return { name, size: info.size, version: String(Math.trunc(info.mtimeMs)) };
-        }),
-      );
-      return {
-        value: folder.slice(column.length + 1),
-        files,
-      };
-    }),
-  );
+  return folders.map((folder) => ({
+    value: folder.slice(column.length + 1),
+    files: readdirSync(join(tableDir, folder))
+      .filter(tracksRawFile)
+      .sort()
+      .map((name) => {
+        const info = statSync(join(tableDir, folder, name));
+        return { name, size: info.size, version: String(Math.trunc(info.mtimeMs)) };
+      }),
+  }));
+}
+
+function entriesOf(dir: string) {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return []; // a table with no folder yet has no partitions
+  }
 }
 
 /** Given a range, only the partitions its units depend on are read (their files stat'ed): a run's check costs what it reads. */
 export function listRaw(lakeDir: string, range?: CurateRange): Promise<RawListing> {
   const bounds = range ? rawPartitionsFor(range) : undefined;
-  return listFollowedTables((table) => listRawTable(lakeDir, table, bounds?.[table]));
+  return listFollowedTables(async (table) => listRawTable(lakeDir, table, bounds?.[table]));
 }
 
 const recordPath = (curatedDir: string, unit: CuratedUnit) =>
@@ -60,25 +67,23 @@ const recordPath = (curatedDir: string, unit: CuratedUnit) =>
 
 /** Given a range, only the records of the units it reads: a run's check costs what it reads, not the lake. */
 export async function readRecords(curatedDir: string, range?: CurateRange): Promise<Map<string, UnitRecord>> {
-  const read = async (path: string) => {
+  const read = (path: string) => {
     try {
-      return JSON.parse(await readFile(path, 'utf8')) as UnitRecord;
+      return JSON.parse(readFileSync(path, 'utf8')) as UnitRecord;
     } catch {
       return undefined; // an unreadable record is no record: the unit is rebuilt
     }
   };
-  const paths = await Promise.all(
-    UNIT_KIND_NAMES.map(async (kind) => {
-      const dir = join(curatedDir, RECORDS_FOLDER, kind);
-      const names = await readdir(dir).catch(() => [] as string[]);
-      return names
-        .filter((name) => name.endsWith('.json') && (!range || recordInRange(`${kind}/${name}`, range)))
-        .map((name) => join(dir, name));
-    }),
-  );
   const records = new Map<string, UnitRecord>();
-  for (const record of await Promise.all(paths.flat().map(read)))
-    if (record) records.set(`${record.unit.kind}/${unitKey(record.unit)}`, record);
+  for (const kind of UNIT_KIND_NAMES) {
+    const dir = join(curatedDir, RECORDS_FOLDER, kind);
+    const names = entriesOf(dir).map((entry) => entry.name);
+    for (const name of names) {
+      if (!name.endsWith('.json') || (range && !recordInRange(`${kind}/${name}`, range))) continue;
+      const record = read(join(dir, name));
+      if (record) records.set(`${record.unit.kind}/${unitKey(record.unit)}`, record);
+    }
+  }
   return records;
 }
 
