@@ -222,7 +222,25 @@ export function unitInputs(unit: CuratedUnit, raw: RawListing): Record<string, r
   return UNIT_KINDS[unit.kind].inputs(unit.value, raw);
 }
 
-const sameInputs = (a: UnitRecord['inputs'], b: UnitRecord['inputs']) => JSON.stringify(a) === JSON.stringify(b);
+/**
+ * Whether a record's files are the listing's, file by file (in the listing's order). Compared
+ * field by field, not as JSON text: a year's records hold some four million characters, and
+ * serialising them was most of a plan. A record of another shape is simply not the same.
+ */
+function sameFiles(recorded: readonly RawFileStamp[] | undefined, now: readonly RawFileStamp[] | undefined): boolean {
+  if (!Array.isArray(recorded) || !Array.isArray(now) || recorded.length !== now.length) return false;
+  return now.every((file, index) => {
+    const other = recorded[index] as Partial<RawFileStamp> | null | undefined;
+    if (other === null || other === undefined) return false;
+    return other.name === file.name && other.size === file.size && other.version === file.version;
+  });
+}
+
+function sameInputs(recorded: UnitRecord['inputs'], now: UnitRecord['inputs']): boolean {
+  if (typeof recorded !== 'object' || recorded === null) return false;
+  const keys = Object.keys(now);
+  return Object.keys(recorded).length === keys.length && keys.every((key) => sameFiles(recorded[key], now[key]));
+}
 
 const NEIGHBOUR_KEY = 'port_requests/dt=';
 
@@ -237,11 +255,11 @@ function changedNeighboursOnly(
   recorded: UnitRecord['inputs'],
   now: UnitRecord['inputs'],
 ): string[] | undefined {
-  if (unit.kind !== 'requests') return undefined;
+  if (unit.kind !== 'requests' || typeof recorded !== 'object' || recorded === null) return undefined;
   const own = `${NEIGHBOUR_KEY}${unit.value}`;
   const changed: string[] = [];
   for (const key of new Set([...Object.keys(recorded), ...Object.keys(now)])) {
-    if (JSON.stringify(recorded[key]) === JSON.stringify(now[key])) continue;
+    if (sameFiles(recorded[key], now[key])) continue;
     if (key === own || !key.startsWith(NEIGHBOUR_KEY)) return undefined;
     changed.push(key.slice(NEIGHBOUR_KEY.length));
   }

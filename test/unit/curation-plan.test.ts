@@ -133,6 +133,30 @@ describe('planCuration', () => {
     expect(again.fresh).toBe(8);
   });
 
+  it('a record of another shape, or one file off by its size or version, rebuilds its unit', () => {
+    const records = recordsFor(raw);
+    const key = (kind: string, value: string) => `${kind}/dt=${value}`;
+    const edit = (recordKey: string, inputs: unknown) =>
+      records.set(recordKey, { ...records.get(recordKey)!, inputs: inputs as UnitRecord['inputs'] });
+    const own = records.get(key('requests', '2019-11-29'))!.inputs;
+    edit(key('requests', '2019-11-29'), {
+      ...own,
+      'port_requests/dt=2019-11-29': [null, { name: '_SUCCESS', size: 10, version: '1' }],
+    });
+    edit(key('requests', '2019-11-30'), null);
+    const exitInputs = records.get(key('exits', '2019-12-01'))!.inputs;
+    edit(key('exits', '2019-12-01'), {
+      ...exitInputs,
+      'exit_reasons/dt=2019-12-01': [{ ...file('e1.parquet'), size: 11 }, file('_SUCCESS')],
+    });
+    const plan = planCuration(raw, records, 'v1');
+    expect(plan.build.map((unit) => [unit.kind, unit.value, unit.reason])).toEqual([
+      ['requests', '2019-11-29', 'raw changed'],
+      ['requests', '2019-11-30', 'raw changed'],
+      ['exits', '2019-12-01', 'raw changed'],
+    ]);
+  });
+
   it('a partition gaining _SUCCESS rebuilds itself, and the week before it changed in its neighbours only', () => {
     const before: RawListing = {
       ...raw,
