@@ -3,7 +3,7 @@
 // and without it, and so does the hand-made lake with requests whose versions are misfiled a
 // day off (spread requests, ranked per report window). Also: curate is idempotent, rebuilds
 // exactly the units whose raw inputs changed (neighbours included), and never writes the raw lake.
-import { chmod, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -225,7 +225,12 @@ describe('curate: idempotent, incremental, never writing the raw lake', () => {
       updated_at: '2019-11-27 02:00:00',
     };
     await writePartition(lakeDir, 'port_requests', '2019-11-26', [port('LATE', late)], { fileName: 'late.parquet' });
+    // what a curate killed mid-batch leaves: the next one that builds clears it
+    const leftover = join(curatedDir, '.staging', 'port_requests_current', 'dt=2019-11-26');
+    await mkdir(leftover, { recursive: true });
+    await writeFile(join(leftover, 'data_0.parquet'), 'half-written');
     const summary = await curateLake({ lakeDir, curatedDir });
+    expect((await readdir(curatedDir)).filter((name) => name.startsWith('.staging'))).toEqual([]);
     // 11-19..12-03, of which the lake holds 11-19..12-01: 11-26 rebuilt, its 12 neighbours kept
     // (LATE has no version elsewhere), their records renewed
     expect(summary.built).toEqual({ requests: 1, exits: 0, usage: 0 });

@@ -59,7 +59,9 @@ export async function curateLake(options: CurateOptions): Promise<CurateSummary>
 async function curateLocked(options: CurateOptions): Promise<CurateSummary> {
   const { stale: _stale, ...summary } = await runCuration({
     objects: fsCurationObjects({ lakeDir: options.lakeDir, curatedDir: options.curatedDir }),
-    staging: `.staging-${process.pid}`,
+    // One name for every writer: the lock makes this one the only writer, so whatever a killed
+    // curate left there is cleared before the first batch (a per-process name was left behind).
+    staging: '.staging',
     ...(options.rebuild ? { rebuild: true } : {}),
     ...(options.range ? { range: options.range } : {}),
     ...(options.batchDays ? { batchDays: options.batchDays } : {}),
