@@ -121,6 +121,35 @@ describe('schema drift', () => {
     await expect(weekBriefing()).rejects.toThrow(`${drifted}: column tenure_months is VARCHAR`);
   });
 
+  it('reads files that hold the same columns in another order by name', async () => {
+    // One schema signature for both files, so the view reads them without union_by_name.
+    await writePartition(lakeDir, 'port_requests', '2019-11-26', [completedPort('A')]);
+    const written = await writePartition(
+      lakeDir,
+      'port_requests',
+      '2019-11-26',
+      [completedPort('B', { donor_operator: 'CUCC', recipient_operator: 'CMCC' })],
+      { fileName: 'part-1.tmp' },
+    );
+    const reversed = (await columnsOf(written)).reverse();
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    await connection.run(
+      `COPY (SELECT ${reversed.map((name) => `"${name}"`).join(', ')} FROM read_parquet('${written}')) ` +
+        `TO '${join(lakeDir, 'port_requests', 'dt=2019-11-26', 'part-1.parquet')}' (FORMAT parquet)`,
+    );
+    connection.closeSync();
+    instance.closeSync();
+    await rm(written);
+    const briefing = await weekBriefing();
+    expect(briefing.flows.totalCompleted).toBe(2);
+    // read by position, B's donor and recipient (both strings) would have changed places
+    expect(briefing.flows.matrix.filter((cell) => cell.ports > 0)).toEqual([
+      { donor: 'CMCC', recipient: 'CTCC', ports: 1 },
+      { donor: 'CUCC', recipient: 'CMCC', ports: 1 },
+    ]);
+  });
+
   it('reads a file with an extra nested column beside flat ones', async () => {
     await writePartition(lakeDir, 'port_requests', '2019-11-26', [completedPort('A')]);
     await writePartition(
