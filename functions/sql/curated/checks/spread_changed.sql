@@ -6,12 +6,13 @@
 -- unchanged ones in between change nothing below), so a target's set can differ in two ways:
 -- a port_id it holds meets one in a changed partition up to 7 days away (NEIGHBOUR_DAYS) and was
 -- not spread, or a port_id it held as spread has no version in another partition that near now.
--- Both are joins against small sides: no ordered window over every request of three weeks.
-WITH target_ids AS (
-  SELECT DISTINCT r.port_id, r.dt, date_diff('day', DATE '1970-01-01', CAST(r.dt AS DATE)) AS day_number
+-- Both are joins against small sides: no ordered window over every request of three weeks, and
+-- no DISTINCT over the targets' rows: they probe the changed partitions' ids (a row without a
+-- port_id meets none).
+WITH target_rows AS (
+  SELECT r.port_id, r.dt, date_diff('day', DATE '1970-01-01', CAST(r.dt AS DATE)) AS day_number
   FROM port_requests r
   WHERE r.dt BETWEEN :target_from_dt AND :target_to_dt
-    AND r.port_id IS NOT NULL AND r.port_id <> ''
 ),
 held AS (
   SELECT DISTINCT s.port_id, s.dt, date_diff('day', DATE '1970-01-01', CAST(s.dt AS DATE)) AS day_number
@@ -31,7 +32,7 @@ nearby_ids AS (
     AND r.port_id IN (SELECT h.port_id FROM held h)
 )
 SELECT t.dt
-FROM target_ids t
+FROM target_rows t
 JOIN changed_ids c
   ON c.port_id = t.port_id
   AND c.dt <> t.dt
