@@ -122,32 +122,41 @@ describe('schema drift', () => {
   });
 
   it('reads files that hold the same columns in another order by name', async () => {
-    // One schema signature for both files, so the view reads them without union_by_name.
-    await writePartition(lakeDir, 'port_requests', '2019-11-26', [completedPort('A')]);
-    const written = await writePartition(
-      lakeDir,
-      'port_requests',
-      '2019-11-26',
-      [completedPort('B', { donor_operator: 'CUCC', recipient_operator: 'CMCC' })],
-      { fileName: 'part-1.tmp' },
-    );
+    // One schema signature for both exit-answer files: the view reads them without union_by_name.
+    const answer = (id: string, category_code: string): FixtureRow => ({
+      response_id: id,
+      port_id: null,
+      msisdn_hash: hash(id),
+      province_code: '44',
+      operator_code: 'CMCC',
+      category_code,
+      subcategory_code: null,
+      collected_at: '2019-11-26 03:00:00',
+      channel: 'sms',
+      verbatim: null,
+    });
+    await writePartition(lakeDir, 'exit_reasons', '2019-11-26', [answer('R1', 'NETWORK')]);
+    const later = { ...answer('R2', 'OTHER'), collected_at: '2019-11-27 03:00:00' };
+    const written = await writePartition(lakeDir, 'exit_reasons', '2019-11-27', [later], {
+      fileName: 'part-0.tmp',
+    });
     const reversed = (await columnsOf(written)).reverse();
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     await connection.run(
       `COPY (SELECT ${reversed.map((name) => `"${name}"`).join(', ')} FROM read_parquet('${written}')) ` +
-        `TO '${join(lakeDir, 'port_requests', 'dt=2019-11-26', 'part-1.parquet')}' (FORMAT parquet)`,
+        `TO '${join(lakeDir, 'exit_reasons', 'dt=2019-11-27', 'part-0.parquet')}' (FORMAT parquet)`,
     );
     connection.closeSync();
     instance.closeSync();
     await rm(written);
     const briefing = await weekBriefing();
-    expect(briefing.flows.totalCompleted).toBe(2);
-    // read by position, B's donor and recipient (both strings) would have changed places
-    expect(briefing.flows.matrix.filter((cell) => cell.ports > 0)).toEqual([
-      { donor: 'CMCC', recipient: 'CTCC', ports: 1 },
-      { donor: 'CUCC', recipient: 'CMCC', ports: 1 },
+    // read by position, the string columns would have changed places and the answer been quarantined
+    expect(briefing.dissatisfaction.categories.map((c) => [c.category, c.count])).toEqual([
+      ['NETWORK', 1],
+      ['OTHER', 1],
     ]);
+    expect(briefing.dataQuality.quarantined.filter((entry) => entry.count > 0)).toEqual([]);
   });
 
   it('reads a file with an extra nested column beside flat ones', async () => {
