@@ -44,6 +44,22 @@ function completedPort(id: string, extra: Partial<FixtureRow> = {}): FixtureRow 
   };
 }
 
+/** An exit answer collected on 2019-11-26 (Beijing), at CMCC in province 44. */
+function exitAnswer(id: string, category_code: string, subcategory_code: string | null = null): FixtureRow {
+  return {
+    response_id: id,
+    port_id: null,
+    msisdn_hash: hash(id),
+    province_code: '44',
+    operator_code: 'CMCC',
+    category_code,
+    subcategory_code,
+    collected_at: '2019-11-26 03:00:00',
+    channel: 'sms',
+    verbatim: null,
+  };
+}
+
 async function columnsOf(file: string): Promise<string[]> {
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
@@ -123,20 +139,8 @@ describe('schema drift', () => {
 
   it('reads files that hold the same columns in another order by name', async () => {
     // One schema signature for both exit-answer files: the view reads them without union_by_name.
-    const answer = (id: string, category_code: string): FixtureRow => ({
-      response_id: id,
-      port_id: null,
-      msisdn_hash: hash(id),
-      province_code: '44',
-      operator_code: 'CMCC',
-      category_code,
-      subcategory_code: null,
-      collected_at: '2019-11-26 03:00:00',
-      channel: 'sms',
-      verbatim: null,
-    });
-    await writePartition(lakeDir, 'exit_reasons', '2019-11-26', [answer('R1', 'NETWORK')]);
-    const later = { ...answer('R2', 'OTHER'), collected_at: '2019-11-27 03:00:00' };
+    await writePartition(lakeDir, 'exit_reasons', '2019-11-26', [exitAnswer('R1', 'NETWORK')]);
+    const later = { ...exitAnswer('R2', 'OTHER'), collected_at: '2019-11-27 03:00:00' };
     const written = await writePartition(lakeDir, 'exit_reasons', '2019-11-27', [later], {
       fileName: 'part-0.tmp',
     });
@@ -257,22 +261,10 @@ describe('thin periods', () => {
 
 describe('codes seen for the first time', () => {
   it('quarantines an unknown category instead of folding it into OTHER', async () => {
-    const answer = (id: string, category_code: string): FixtureRow => ({
-      response_id: id,
-      port_id: null,
-      msisdn_hash: hash(id),
-      province_code: '44',
-      operator_code: 'CMCC',
-      category_code,
-      subcategory_code: null,
-      collected_at: '2019-11-26 03:00:00',
-      channel: 'sms',
-      verbatim: null,
-    });
     await writePartition(lakeDir, 'exit_reasons', '2019-11-26', [
-      answer('R1', 'NETWORK'),
-      answer('R2', 'FIVE_G_HYPE'),
-      answer('R3', 'OTHER'),
+      exitAnswer('R1', 'NETWORK'),
+      exitAnswer('R2', 'FIVE_G_HYPE'),
+      exitAnswer('R3', 'OTHER'),
     ]);
     const briefing = await weekBriefing();
     expect(briefing.dissatisfaction.categories.map((c) => [c.category, c.count])).toEqual([
@@ -283,23 +275,11 @@ describe('codes seen for the first time', () => {
   });
 
   it('quarantines an unknown subcategory, and one that refines another category', async () => {
-    const answer = (id: string, category_code: string, subcategory_code: string | null): FixtureRow => ({
-      response_id: id,
-      port_id: null,
-      msisdn_hash: hash(id),
-      province_code: '44',
-      operator_code: 'CMCC',
-      category_code,
-      subcategory_code,
-      collected_at: '2019-11-26 03:00:00',
-      channel: 'sms',
-      verbatim: null,
-    });
     await writePartition(lakeDir, 'exit_reasons', '2019-11-26', [
-      answer('R1', 'NETWORK', 'NETWORK_INDOOR'),
-      answer('R2', 'NETWORK', null),
-      answer('R3', 'NETWORK', 'NETWORK_TELEPATHY'),
-      answer('R4', 'OTHER', 'NETWORK_INDOOR'),
+      exitAnswer('R1', 'NETWORK', 'NETWORK_INDOOR'),
+      exitAnswer('R2', 'NETWORK', null),
+      exitAnswer('R3', 'NETWORK', 'NETWORK_TELEPATHY'),
+      exitAnswer('R4', 'OTHER', 'NETWORK_INDOOR'),
     ]);
     const briefing = await weekBriefing();
     expect(briefing.dissatisfaction.categories.map((c) => [c.category, c.count])).toEqual([['NETWORK', 2]]);
