@@ -300,26 +300,20 @@ export function planCuration(
     const inputs = unitInputs(unit, raw);
     const record = records.get(`${unit.kind}/${unitKey(unit)}`);
     const inputsChanged = record !== undefined && !sameInputs(record.inputs, inputs);
-    const changedNeighbours = inputsChanged ? changedNeighboursOnly(unit, record.inputs, inputs) : undefined;
+    // --rebuild builds every unit: none is kept for an unchanged spread set, so none is told apart.
+    const changedNeighbours =
+      inputsChanged && !options.rebuild ? changedNeighboursOnly(unit, record.inputs, inputs) : undefined;
     const reason = !record
       ? 'new'
       : record.sqlVersion !== (typeof sqlVersion === 'string' ? sqlVersion : sqlVersion[unit.kind])
         ? 'sql changed'
-        : inputsChanged
-          ? changedNeighbours
-            ? 'neighbours changed'
-            : 'raw changed'
-          : undefined;
-    // --rebuild builds every unit: none is kept for an unchanged spread set.
-    if (options.rebuild)
-      build.push({
-        ...unit,
-        inputs,
-        reason: reason === 'neighbours changed' ? 'raw changed' : (reason ?? 'sql changed'),
-      });
-    else if (reason === 'neighbours changed')
-      build.push({ ...unit, inputs, reason, changedNeighbours: changedNeighbours! });
-    else if (reason) build.push({ ...unit, inputs, reason });
+        : changedNeighbours
+          ? 'neighbours changed'
+          : inputsChanged
+            ? 'raw changed'
+            : undefined;
+    if (reason === 'neighbours changed') build.push({ ...unit, inputs, reason, changedNeighbours });
+    else if (reason || options.rebuild) build.push({ ...unit, inputs, reason: reason ?? 'sql changed' });
     else fresh += 1;
   }
   const wanted = new Set(expected.map((unit) => `${unit.kind}/${unitKey(unit)}`));
