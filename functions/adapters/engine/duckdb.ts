@@ -69,9 +69,8 @@ function quoteLiteral(text: string): string {
 
 export class DuckDbEngine implements QueryEngine {
   private readonly lake: FsLake;
-  private readonly checkedFiles = new Map<string, FileColumns>();
-  /** Each checked file's schema signature: files that share one are read without union_by_name. */
-  private readonly fileSignatures = new Map<string, string>();
+  /** Each checked file's columns, and its schema signature (files that share one may skip union_by_name). */
+  private readonly checkedFiles = new Map<string, { readonly columns: FileColumns; readonly signature: string }>();
   /** The data files bound to the views of the latest query. */
   private boundFiles: string[] = [];
   private queue: Promise<unknown> = Promise.resolve();
@@ -296,8 +295,7 @@ export class DuckDbEngine implements QueryEngine {
 
   private checkFile(table: LakeTable, file: string, columns: FileColumns, signature: string): void {
     checkFileSchema(table, file, columns);
-    this.checkedFiles.set(file, columns);
-    this.fileSignatures.set(file, signature);
+    this.checkedFiles.set(file, { columns, signature });
   }
 
   /**
@@ -307,7 +305,7 @@ export class DuckDbEngine implements QueryEngine {
    */
   private viewSql(table: LakeTable, files: readonly string[]): string {
     const { columns, partition } = lakeContract[table];
-    const present = new Set(files.flatMap((file) => [...(this.checkedFiles.get(file)?.keys() ?? [])]));
+    const present = new Set(files.flatMap((file) => [...(this.checkedFiles.get(file)?.columns.keys() ?? [])]));
     const select = columns.map((column) => {
       const source = present.has(column.name) ? `"${column.name}"` : 'NULL';
       return `CAST(${source} AS ${sqlTypeOf(column.type)}) AS "${column.name}"`;
@@ -317,7 +315,7 @@ export class DuckDbEngine implements QueryEngine {
       return `SELECT ${select.join(', ')}, CAST(NULL AS VARCHAR) AS ${partitionColumn} WHERE false`;
     }
     const fileList = `[${files.map(quoteLiteral).join(', ')}]`;
-    const oneSchema = new Set(files.map((file) => this.fileSignatures.get(file) ?? `file:${file}`)).size === 1;
+    const oneSchema = new Set(files.map((file) => this.checkedFiles.get(file)?.signature ?? `file:${file}`)).size === 1;
     const unionByName = !(oneSchema && READ_BY_FIRST_SCHEMA.has(table));
     return (
       `SELECT ${select.join(', ')}, ${partitionColumn} FROM read_parquet(${fileList}, ` +
