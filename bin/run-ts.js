@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-// Runs a TypeScript entry point through tsx's loader, so the repository runs without a build step.
-import { register } from 'tsx/esm/api';
+// Runs a TypeScript entry point of the repository without a build step: from the bundle where
+// bin/bundled.js keeps one for it (the bench's measured runs), else through tsx's loader.
+import { relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { importEntry } from './bundled.js';
 
-register();
 const [entry, ...rest] = process.argv.slice(2);
 process.argv = [process.argv[0], entry, ...rest];
-await import(pathToFileURL(resolve(entry)).href);
+const repoRoot = fileURLToPath(new URL('../', import.meta.url));
+await importEntry(relative(repoRoot, resolve(entry)));
