@@ -2,7 +2,7 @@
 // partition and columns in file order. One home for the fact: the DuckDB views and writer, the
 // SQL writer and the Glue tables of the CDK app all read it here.
 
-export type CuratedColumnType = 'VARCHAR' | 'TIMESTAMP' | 'BIGINT' | 'DECIMAL(12,2)';
+export type CuratedColumnType = 'VARCHAR' | 'TIMESTAMP' | 'BIGINT' | 'DECIMAL(12,2)' | 'DECIMAL(38,2)';
 
 /** Each column type as Hive (Glue, Athena's DDL) writes it. */
 export const HIVE_TYPES: Readonly<Record<CuratedColumnType, string>> = {
@@ -10,6 +10,7 @@ export const HIVE_TYPES: Readonly<Record<CuratedColumnType, string>> = {
   TIMESTAMP: 'timestamp',
   BIGINT: 'bigint',
   'DECIMAL(12,2)': 'decimal(12,2)',
+  'DECIMAL(38,2)': 'decimal(38,2)',
 };
 
 export interface CuratedTable {
@@ -74,6 +75,23 @@ export const CURATED_TABLES: readonly CuratedTable[] = [
       ['donor', 'VARCHAR'],
       ['recipient', 'VARCHAR'],
       ['ports', 'BIGINT'],
+    ],
+  },
+  {
+    name: 'value_mirror_daily',
+    follows: 'port_requests',
+    partitionColumn: 'dt',
+    columns: [
+      ['day', 'VARCHAR'],
+      ['province_code', 'VARCHAR'],
+      ['donor', 'VARCHAR'],
+      ['recipient', 'VARCHAR'],
+      ['plan_code', 'VARCHAR'],
+      ['leavers', 'BIGINT'],
+      ['with_usage', 'BIGINT'],
+      ['overpaying', 'BIGINT'],
+      // A sum of fees: as wide as the raw-feed query's sum, so that no lake's fees overflow it.
+      ['fee_sum_cny', 'DECIMAL(38,2)'],
     ],
   },
   {
@@ -144,6 +162,7 @@ export const CURATED_SCAN_PARAMETERS: Readonly<Record<string, readonly [from: st
   port_requests_current: ['requests_from_dt', 'requests_to_dt'],
   port_requests_spread: ['requests_from_dt', 'requests_to_dt'],
   flows_daily: ['requests_from_dt', 'requests_to_dt'],
+  value_mirror_daily: ['requests_from_dt', 'requests_to_dt'],
   requests_daily: ['requests_from_dt', 'requests_to_dt'],
   port_requests_quality: ['requests_from_dt', 'requests_to_dt'],
   exit_answers_daily: ['exits_from_dt', 'exits_to_dt'],

@@ -1,47 +1,51 @@
--- The value mirror from the curated layer: the leavers of the period with their usage already
--- set against their plan (see metrics/value_mirror.sql on the raw feed for the rule: under
--- half of both the data and the voice allowance over the three months before leaving).
+-- The value mirror from the curated layer: the daily rollup of the leavers among the requests
+-- kept in one partition, plus the spread requests ranked over the window with their usage
+-- already set against the plan (see metrics/value_mirror.sql on the raw feed for the rule:
+-- under half of both the data and the voice allowance over the three months before leaving).
+-- Same rows as the raw-feed query.
 WITH leavers AS (
-  SELECT p.province_code, p.donor_operator AS operator_code, p.recipient_operator, p.plan_code, p.monthly_fee_cny,
-    p.usage_months, p.data_used_mb, p.data_allowance_mb, p.voice_used_min, p.voice_allowance_min
-  FROM {{port_requests_current_clean}} p
-  WHERE p.status = 'completed'
-    AND p.completed_at >= CAST(:from_ts AS TIMESTAMP)
-    AND p.completed_at < CAST(:to_ts AS TIMESTAMP)
-),
-leaver_rows AS (
+  SELECT m.province_code, m.donor, m.recipient, m.plan_code, m.leavers, m.with_usage, m.overpaying, m.fee_sum_cny
+  FROM value_mirror_daily m
+  WHERE m.dt BETWEEN :requests_from_dt AND :requests_to_dt
+    AND CAST(m.day AS DATE) >= CAST(CAST(:from_ts AS TIMESTAMP) + INTERVAL '8' HOUR AS DATE)
+    AND CAST(m.day AS DATE) < CAST(CAST(:to_ts AS TIMESTAMP) + INTERVAL '8' HOUR AS DATE)
+  UNION ALL
   SELECT
-    'leaver' AS side,
-    l.province_code,
-    l.operator_code,
-    l.plan_code,
-    l.monthly_fee_cny,
-    CASE WHEN l.usage_months > 0 THEN 1 ELSE 0 END AS with_usage,
+    v.province_code,
+    v.donor_operator AS donor,
+    v.recipient_operator AS recipient,
+    v.plan_code,
+    1 AS leavers,
+    CASE WHEN v.usage_months > 0 THEN 1 ELSE 0 END AS with_usage,
     CASE
-      WHEN l.usage_months > 0
-        AND l.data_used_mb * 2 < l.data_allowance_mb
-        AND l.voice_used_min * 2 < l.voice_allowance_min
+      WHEN v.usage_months > 0
+        AND v.data_used_mb * 2 < v.data_allowance_mb
+        AND v.voice_used_min * 2 < v.voice_allowance_min
       THEN 1 ELSE 0
-    END AS overpaying
-  FROM leavers l
-),
-joiner_rows AS (
-  SELECT 'joiner' AS side, l.province_code, l.recipient_operator AS operator_code, l.plan_code, l.monthly_fee_cny,
-    0 AS with_usage, 0 AS overpaying
-  FROM leavers l
+    END AS overpaying,
+    v.monthly_fee_cny AS fee_sum_cny
+  FROM {{spread_versions}} v
+  WHERE v.version_rank = 1 AND v.quarantine_reason IS NULL
+    AND v.status = 'completed'
+    AND v.completed_at >= CAST(:from_ts AS TIMESTAMP)
+    AND v.completed_at < CAST(:to_ts AS TIMESTAMP)
 )
 SELECT
   r.side,
   r.province_code,
   r.operator_code,
   r.plan_code,
-  count(*) AS ports,
+  sum(r.leavers) AS ports,
   sum(r.with_usage) AS with_usage,
   sum(r.overpaying) AS overpaying,
-  CAST(sum(r.monthly_fee_cny) AS DOUBLE) AS fee_sum_cny
+  CAST(sum(r.fee_sum_cny) AS DOUBLE) AS fee_sum_cny
 FROM (
-  SELECT * FROM leaver_rows
+  SELECT 'leaver' AS side, l.province_code, l.donor AS operator_code, l.plan_code, l.leavers, l.with_usage,
+    l.overpaying, l.fee_sum_cny
+  FROM leavers l
   UNION ALL
-  SELECT * FROM joiner_rows
+  SELECT 'joiner' AS side, l.province_code, l.recipient AS operator_code, l.plan_code, l.leavers, 0 AS with_usage,
+    0 AS overpaying, l.fee_sum_cny
+  FROM leavers l
 ) r
 GROUP BY r.side, r.province_code, r.operator_code, r.plan_code
