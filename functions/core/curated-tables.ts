@@ -44,6 +44,13 @@ const planAndQuarantine: readonly (readonly [string, CuratedColumnType])[] = [
   ['monthly_fee_cny', 'DECIMAL(12,2)'],
   ['quarantine_reason', 'VARCHAR'],
 ];
+/** A completed port's group as flows counts it: the Beijing day of completion, province and pair. */
+const completedPortGroup: readonly (readonly [string, CuratedColumnType])[] = [
+  ['day', 'VARCHAR'],
+  ['province_code', 'VARCHAR'],
+  ['donor', 'VARCHAR'],
+  ['recipient', 'VARCHAR'],
+];
 /** An exit answer's group as exit_categories counts it: the Beijing day of collection and its codes. */
 const exitAnswerGroup: readonly (readonly [string, CuratedColumnType])[] = [
   ['day', 'VARCHAR'],
@@ -69,23 +76,14 @@ export const CURATED_TABLES: readonly CuratedTable[] = [
     name: 'flows_daily',
     follows: 'port_requests',
     partitionColumn: 'dt',
-    columns: [
-      ['day', 'VARCHAR'],
-      ['province_code', 'VARCHAR'],
-      ['donor', 'VARCHAR'],
-      ['recipient', 'VARCHAR'],
-      ['ports', 'BIGINT'],
-    ],
+    columns: [...completedPortGroup, ['ports', 'BIGINT']],
   },
   {
     name: 'value_mirror_daily',
     follows: 'port_requests',
     partitionColumn: 'dt',
     columns: [
-      ['day', 'VARCHAR'],
-      ['province_code', 'VARCHAR'],
-      ['donor', 'VARCHAR'],
-      ['recipient', 'VARCHAR'],
+      ...completedPortGroup,
       ['plan_code', 'VARCHAR'],
       ['leavers', 'BIGINT'],
       ['with_usage', 'BIGINT'],
