@@ -15,6 +15,7 @@ const CURATED_GLUE_TYPE: Record<string, string> = {
   TIMESTAMP: 'timestamp',
   BIGINT: 'bigint',
   'DECIMAL(12,2)': 'decimal(12,2)',
+  'DECIMAL(38,2)': 'decimal(38,2)',
 };
 const PROJECTION_KEYS = /^projection\.|^storage\.location\.template$/;
 
