@@ -16,6 +16,7 @@ import { machineInfo } from './lib/machine.ts';
 import { buildPoisonedLake, firstDifference, poisonControlFile, readBriefingJson } from './lib/pruning.ts';
 import {
   type BenchResults,
+  gib,
   markdownReport,
   queryMedians,
   type RenderRun,
@@ -405,7 +406,6 @@ async function main() {
 
 const bytesRead = (run: ReportsRun) => run.queries.reduce((sum, query) => sum + (query.bytes ?? 0), 0);
 const filesRead = (run: ReportsRun) => run.queries.reduce((sum, query) => sum + query.files, 0);
-const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
 
 const repoRelative = (lake: LakeRecord): LakeRecord => ({
   ...lake,

@@ -164,7 +164,9 @@ export const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const spread = (summary: Summary, format: (value: number) => string) =>
   `${format(summary.min)} – ${format(summary.max)}`;
 const mib = (value: number) => `${value.toFixed(0)} MiB`;
-const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+/** Bytes read: in GiB, or in MiB below a tenth of one (a curated run's few MiB read as 0.00 GiB). */
+export const gib = (bytes: number) =>
+  bytes < 2 ** 30 / 10 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${(bytes / 2 ** 30).toFixed(2)} GiB`;
 const kb = (bytes: number) => `${(bytes / 1000).toFixed(0)} kB`;
 
 /** The two slowest queries of a run, e.g. "slowest: province-monthly flows 6.1 s, ...". */
