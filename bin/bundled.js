@@ -1,8 +1,8 @@
 // Loads a TypeScript entry point from an esbuild bundle kept in .bundle/, rebuilt when a file it
 // was built from changes. A process that starts from the bundle loads its code in about half the
 // time of tsx, whose loader hooks resolve and transform each of some 300 modules on every start
-// (docs/performance.md, "Module loading"). Without esbuild (a production install), where the
-// folder cannot be written, or with MNP_BUNDLE=off, the sources run through tsx as before.
+// (docs/performance.md, "The CLI loads from a bundle"). Without esbuild (a production install),
+// where the folder cannot be written, or with MNP_BUNDLE=off, the sources run through tsx.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,8 +16,9 @@ export const BUNDLED_ENTRIES = ['functions/cli/main.ts', 'bench/one-run.ts'];
 const FILES_BESIDE_CODE = ['functions/render/charts/raster-worker.cjs'];
 // Not in the module graph, yet they decide how it resolves and compiles.
 const BUILD_INPUTS = ['package.json', 'tsconfig.json', 'bin/bundled.js'];
-// A process started from an older build imports its lazy chunks later: they outlive a rebuild by this long.
-const OLD_OUTPUT_KEPT_MS = 60 * 60 * 1000;
+// A process started from an older build may import its lazy chunks long after (a backfill, a
+// watch): an earlier build's files are removed a day after they were written, not at a rebuild.
+const OLD_OUTPUT_KEPT_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The entry's module, from the bundle when it can be had, else through tsx.
