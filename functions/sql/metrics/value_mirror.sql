@@ -42,12 +42,7 @@ leaver_rows AS (
     l.plan_code,
     l.monthly_fee_cny,
     CASE WHEN lu.usage_months > 0 THEN 1 ELSE 0 END AS with_usage,
-    CASE
-      WHEN lu.usage_months > 0
-        AND lu.data_used_mb * 2 < lu.data_allowance_mb
-        AND lu.voice_used_min * 2 < lu.voice_allowance_min
-      THEN 1 ELSE 0
-    END AS overpaying
+    {{leaver_overpaying}} AS overpaying
   FROM leavers l
   LEFT JOIN leaver_usage lu ON lu.port_id = l.port_id
 ),

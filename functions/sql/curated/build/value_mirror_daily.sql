@@ -1,7 +1,7 @@
 -- Curated table value_mirror_daily (partitioned by dt): the leavers among the clean current
 -- states of the partition, per Beijing day of completion, province, donor -> recipient pair and
--- plan: how many, how many with usage, how many overpaying (under half of both allowances over
--- the three months before leaving: metrics/value_mirror.sql), and the sum of their monthly fees.
+-- plan: how many, how many with usage, how many overpaying (fragments/leaver_overpaying.sql),
+-- and the sum of their monthly fees.
 SELECT
   CAST(CAST(w.completed_at + INTERVAL '8' HOUR AS DATE) AS VARCHAR) AS day,
   w.province_code,
@@ -10,14 +10,7 @@ SELECT
   w.plan_code,
   count(*) AS leavers,
   CAST(sum(CASE WHEN w.usage_months > 0 THEN 1 ELSE 0 END) AS BIGINT) AS with_usage,
-  CAST(sum(
-    CASE
-      WHEN w.usage_months > 0
-        AND w.data_used_mb * 2 < w.data_allowance_mb
-        AND w.voice_used_min * 2 < w.voice_allowance_min
-      THEN 1 ELSE 0
-    END
-  ) AS BIGINT) AS overpaying,
+  CAST(sum({{leaver_overpaying}}) AS BIGINT) AS overpaying,
   CAST(sum(w.monthly_fee_cny) AS DECIMAL(38, 2)) AS fee_sum_cny,
   w.dt
 FROM {{placed_with_usage}} w

@@ -1,8 +1,7 @@
 -- The value mirror from the curated layer: the daily rollup of the leavers among the requests
 -- kept in one partition, plus the spread requests ranked over the window with their usage
--- already set against the plan (see metrics/value_mirror.sql on the raw feed for the rule:
--- under half of both the data and the voice allowance over the three months before leaving).
--- Same rows as the raw-feed query.
+-- already set against the plan (the rule: fragments/leaver_overpaying.sql). Same rows as the
+-- raw-feed query, metrics/value_mirror.sql.
 WITH leavers AS (
   SELECT m.province_code, m.donor, m.recipient, m.plan_code, m.leavers, m.with_usage, m.overpaying, m.fee_sum_cny
   FROM value_mirror_daily m
@@ -17,12 +16,7 @@ WITH leavers AS (
     v.plan_code,
     1 AS leavers,
     CASE WHEN v.usage_months > 0 THEN 1 ELSE 0 END AS with_usage,
-    CASE
-      WHEN v.usage_months > 0
-        AND v.data_used_mb * 2 < v.data_allowance_mb
-        AND v.voice_used_min * 2 < v.voice_allowance_min
-      THEN 1 ELSE 0
-    END AS overpaying,
+    {{leaver_overpaying}} AS overpaying,
     v.monthly_fee_cny AS fee_sum_cny
   FROM {{spread_versions}} v
   WHERE v.version_rank = 1 AND v.quarantine_reason IS NULL
