@@ -2,10 +2,8 @@
 // Runs a TypeScript entry point of the repository without a build step: from the bundle where
 // bin/bundled.js keeps one for it (the bench's measured runs), else through tsx's loader.
 import { relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { importEntry } from './bundled.js';
+import { importEntry, REPO_ROOT } from './bundled.js';
 
 const [entry, ...rest] = process.argv.slice(2);
 process.argv = [process.argv[0], entry, ...rest];
-const repoRoot = fileURLToPath(new URL('../', import.meta.url));
-await importEntry(relative(repoRoot, resolve(entry)));
+await importEntry(relative(REPO_ROOT, resolve(entry)));
