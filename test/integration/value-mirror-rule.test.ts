@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HqWeeklyBriefing } from '#core/report-model.ts';
-import { w48Port, writeHandMadeLake } from '../fixtures/hand-made-lake.ts';
+import { hash, w48Port, writeHandMadeLake } from '../fixtures/hand-made-lake.ts';
 import { modelOf } from '../reliability/support/briefing-runs.ts';
 import { type FixtureRow, writePartition } from '../support/lake-writer.ts';
 
@@ -24,7 +24,7 @@ const USAGE_MONTHS = ['2019-08', '2019-09', '2019-10'];
 /** One month of a leaver's usage: used and allowance, data in MB and voice in minutes. */
 function usage(portId: string, month: string, data: [used: number, allowance: number], voice: [number, number]) {
   return {
-    msisdn_hash: w48Port(portId, NUMBERS).msisdn_hash,
+    msisdn_hash: hash(`${NUMBERS}-${portId}`), // as w48Port numbers it
     province_code: '44',
     operator_code: 'CMCC',
     plan_code: 'CMCC-58',
