@@ -3,7 +3,7 @@
 // and without it, and so does the hand-made lake with requests whose versions are misfiled a
 // day off (spread requests, ranked per report window). Also: curate is idempotent, rebuilds
 // exactly the units whose raw inputs changed (neighbours included), and never writes the raw lake.
-import { chmod, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -306,5 +306,21 @@ describe('curate: idempotent, incremental, never writing the raw lake', () => {
     // its own day rebuilt; its neighbours 11-23..12-01 changed in a marker only: kept
     expect(summary.built.requests).toBe(1);
     expect(summary.kept).toBe(8);
+  }, 120_000);
+
+  it('a raw table folder that cannot be read fails the curate, never reads as a table without partitions', async () => {
+    // Read as empty, it would remove every curated unit of the table as if its raw days were gone.
+    const tableDir = join(lakeDir, 'port_requests');
+    await rename(tableDir, `${tableDir}.aside`);
+    await writeFile(tableDir, 'not a folder');
+    try {
+      await expect(curateLake({ lakeDir, curatedDir })).rejects.toThrow(/ENOTDIR/);
+    } finally {
+      await rm(tableDir);
+      await rename(`${tableDir}.aside`, tableDir);
+    }
+    const summary = await curateLake({ lakeDir, curatedDir });
+    expect(summary.removed).toBe(0);
+    expect(summary.built).toEqual({ requests: 0, exits: 0, usage: 0 });
   }, 120_000);
 });

@@ -14,7 +14,7 @@ import type {
 } from '#core/curation.ts';
 import { listFollowedTables, rawPartitionsFor, UNIT_KIND_NAMES, unitKey } from '#core/curation.ts';
 import { lakeContract } from '#reference/index.ts';
-import { isPartitionValue } from '../lake/fs-lake.ts';
+import { folderEntries, isPartitionValue } from '../lake/fs-lake.ts';
 import { RECORDS_FOLDER, recordInRange } from './curated-files.ts';
 import { type CurationObjects, tracksRawFile } from './curation-run.ts';
 
@@ -32,7 +32,7 @@ function listRawTable(
     const value = name.slice(column.length + 1);
     return isPartitionValue(table, value) && (!bounds || (value >= bounds.from && value <= bounds.to));
   };
-  const folders = entriesOf(tableDir)
+  const folders = folderEntries(tableDir)
     .filter((entry) => entry.isDirectory() && entry.name.startsWith(`${column}=`) && inBounds(entry.name))
     .map((entry) => entry.name)
     .sort();
@@ -46,14 +46,6 @@ function listRawTable(
         return { name, size: info.size, version: String(Math.trunc(info.mtimeMs)) };
       }),
   }));
-}
-
-function entriesOf(dir: string) {
-  try {
-    return readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return []; // a table with no folder yet has no partitions
-  }
 }
 
 /** Given a range, only the partitions its units depend on are read (their files stat'ed): a run's check costs what it reads. */
@@ -77,7 +69,7 @@ export async function readRecords(curatedDir: string, range?: CurateRange): Prom
   const records = new Map<string, UnitRecord>();
   for (const kind of UNIT_KIND_NAMES) {
     const dir = join(curatedDir, RECORDS_FOLDER, kind);
-    const names = entriesOf(dir).map((entry) => entry.name);
+    const names = folderEntries(dir).map((entry) => entry.name);
     for (const name of names) {
       if (!name.endsWith('.json') || (range && !recordInRange(`${kind}/${name}`, range))) continue;
       const record = read(join(dir, name));

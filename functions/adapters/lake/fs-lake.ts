@@ -28,7 +28,7 @@ export async function strayPartitionFolders(lakeDir: string): Promise<string[]> 
   const stray: string[] = [];
   for (const table of Object.keys(lakeContract) as LakeTable[]) {
     const prefix = `${lakeContract[table].partition.column}=`;
-    for (const entry of await entriesOf(join(lakeDir, table)))
+    for (const entry of folderEntries(join(lakeDir, table)))
       if (
         entry.isDirectory() &&
         entry.name.startsWith(prefix) &&
@@ -42,9 +42,10 @@ export async function strayPartitionFolders(lakeDir: string): Promise<string[]> 
 /**
  * A folder's entries, read synchronously on purpose: a lake listing is hundreds of small
  * metadata calls, and the thread pool's round trip for each cost four to five times the call
- * (docs/performance.md, "A new day").
+ * (docs/performance.md, "A new day"). A missing folder has no entries (a table with no partition
+ * yet); any other failure, such as a folder that cannot be read, is thrown, never read as empty.
  */
-async function entriesOf(dir: string) {
+export function folderEntries(dir: string) {
   try {
     return readdirSync(dir, { withFileTypes: true });
   } catch (error) {
@@ -71,14 +72,14 @@ export class FsLake implements LakeInventory {
 
   async listPartitions(table: LakeTable): Promise<PartitionState[]> {
     const prefix = `${lakeContract[table].partition.column}=`;
-    const folders = (await entriesOf(join(this.lakeDir, table)))
+    const folders = folderEntries(join(this.lakeDir, table))
       .filter((entry) => entry.isDirectory() && entry.name.startsWith(prefix))
       .map((entry) => entry.name.slice(prefix.length))
       .filter((value) => isPartitionValue(table, value))
       .sort();
     return Promise.all(
       folders.map(async (value) => {
-        const names = (await entriesOf(this.partitionDir(table, value))).map((entry) => entry.name);
+        const names = folderEntries(this.partitionDir(table, value)).map((entry) => entry.name);
         return { table, value, complete: names.includes(SUCCESS_MARKER) };
       }),
     );
@@ -90,7 +91,7 @@ export class FsLake implements LakeInventory {
     const perPartition = await Promise.all(
       partitions.map(async ({ value }) => {
         const dir = this.partitionDir(table, value);
-        return (await entriesOf(dir))
+        return folderEntries(dir)
           .filter((entry) => entry.isFile() && isDataFileName(entry.name))
           .map((entry) => join(dir, entry.name))
           .sort();
