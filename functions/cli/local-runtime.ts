@@ -17,6 +17,7 @@ import { createBriefingRenderer } from '#render/briefing-renderer.ts';
 import type { ChartSpec } from '#render/charts/chart-spec.ts';
 import { type ChartDrawer, createChartDrawer } from '#render/charts/draw-chart.ts';
 import { createRasterPool } from '#render/charts/raster-pool.ts';
+import { PRECOMPILED_TEMPLATES } from '#render/precompiled-templates.ts';
 import { type EngineChoice, openEngine, openLakeInventory, parseS3Lake } from './engine-options.ts';
 
 export interface LocalRuntime {
@@ -63,9 +64,11 @@ function renderWorkers(): number | undefined {
 export function createRenderers(): Record<Locale, BriefingRenderer> {
   const workers = renderWorkers();
   const drawChart = (spec: ChartSpec) => localChartDrawer(workers).start(spec);
+  // Precompiled: compiling every template cost a national run about 0.2 s (docs/performance.md).
+  const precompiledTemplates = PRECOMPILED_TEMPLATES;
   return {
-    'zh-CN': createBriefingRenderer({ locale: 'zh-CN', drawChart }),
-    en: createBriefingRenderer({ locale: 'en', drawChart }),
+    'zh-CN': createBriefingRenderer({ locale: 'zh-CN', drawChart, precompiledTemplates }),
+    en: createBriefingRenderer({ locale: 'en', drawChart, precompiledTemplates }),
   };
 }
 

@@ -10,7 +10,7 @@ import { chartSpecsOf } from './chart-specs.ts';
 import type { ChartSpec, DrawingChart } from './charts/chart-spec.ts';
 import { withoutLayoutWhitespace } from './email-html.ts';
 import { renderContextOf } from './render-context.ts';
-import { loadTemplates } from './template-engine.ts';
+import { loadTemplates, type PrecompiledTemplates } from './template-engine.ts';
 import { briefingView, type PlacedChart } from './view-model.ts';
 
 export interface BriefingRendererOptions {
@@ -26,6 +26,8 @@ export interface BriefingRendererOptions {
   readonly drawChart?: (spec: ChartSpec) => Promise<DrawingChart>;
   /** The templates folder, when a bundler moves this module away from the repository tree. */
   readonly templatesDir?: string;
+  /** Templates compiled at build time (see loadTemplates); without them, compiled on first use. */
+  readonly precompiledTemplates?: PrecompiledTemplates;
 }
 
 async function drawCharts(
@@ -44,7 +46,11 @@ export const DEFAULT_LOCALE: Locale = 'zh-CN';
 
 export function createBriefingRenderer(options: BriefingRendererOptions = {}): BriefingRenderer {
   const locale = options.locale ?? DEFAULT_LOCALE;
-  const templates = loadTemplates(locale, options.templatesDir);
+  const templates = loadTemplates(
+    locale,
+    options.templatesDir,
+    options.precompiledTemplates ? { precompiled: options.precompiledTemplates } : {},
+  );
   return {
     async render(input: unknown): Promise<RenderedBriefing> {
       const model = asBriefing(input);

@@ -5,6 +5,7 @@
 // All get the same helpers, so a figure reads the same in every part. Templates and partials
 // are read once, at creation, and compiled on first use, once per process: the compiled form
 // names helpers but does not hold them, so both locales' instances share it.
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +13,7 @@ import Handlebars from 'handlebars';
 import { assetUrl } from '#asset-root';
 import type { Briefing, Locale } from '#core/report-model.ts';
 import { createFormatter, type Formatter } from './format.ts';
-import { createTranslator, hasMessage, labelsOf } from './locale.ts';
+import { createTranslator, hasMessage, LOCALES, labelsOf } from './locale.ts';
 import { periodNames } from './period-label.ts';
 import { rejectReasonNameOf } from './sentences.ts';
 import { registerTextHelpers } from './text-helpers.ts';
@@ -34,26 +35,49 @@ type TemplateSpecification = Parameters<typeof Handlebars.template>[0];
 
 const specifications = new Map<string, TemplateSpecification>();
 
-/** The compiled form of a template source, as Handlebars.compile builds it, once per source and options. */
-function specificationOf(source: string, options: CompileOptions): TemplateSpecification {
-  const key = `${JSON.stringify(options)}\n${source}`;
-  let specification = specifications.get(key);
-  if (!specification) {
-    // What Handlebars.compile does before it binds the result to its instance.
-    const full = { data: true, ...options };
-    const compiler = Handlebars as unknown as HandlebarsCompiler;
-    const environment = new compiler.Compiler().compile(Handlebars.parse(source, full), full);
-    specification = new compiler.JavaScriptCompiler().compile(environment, full, undefined, true);
-    specifications.set(key, specification);
-  }
+/** Templates compiled at build time, by templateKey (functions/render/precompiled-templates.ts). */
+export type PrecompiledTemplates = Readonly<Record<string, object>>;
+
+/** A template source with its compile options, as the precompiled templates are keyed. */
+export function templateKey(source: string, options: CompileOptions): string {
+  return createHash('sha256')
+    .update(`${JSON.stringify(options)}\n${source}`)
+    .digest('hex');
+}
+
+/**
+ * The compiled form of a template source, as Handlebars.compile builds it, once per source and
+ * options: precompiled at build time where the source is the one it was precompiled from
+ * (scripts/precompile-templates.ts; compiling every template cost a run about 0.2 s), else
+ * compiled here (a changed or another folder's template, or no precompiled templates given).
+ */
+function specificationOf(
+  source: string,
+  options: CompileOptions,
+  precompiled: PrecompiledTemplates | undefined,
+): TemplateSpecification {
+  const key = templateKey(source, options);
+  const cached = (precompiled?.[key] as TemplateSpecification | undefined) ?? specifications.get(key);
+  if (cached) return cached;
+  // What Handlebars.compile does before it binds the result to its instance.
+  const full = { data: true, ...options };
+  const compiler = Handlebars as unknown as HandlebarsCompiler;
+  const environment = new compiler.Compiler().compile(Handlebars.parse(source, full), full);
+  const specification = new compiler.JavaScriptCompiler().compile(environment, full, undefined, true);
+  specifications.set(key, specification);
   return specification;
 }
 
 /** Like hbs.compile(source, options): compiled on first use, from the process's shared compiled form. */
-function compileShared(hbs: Instance, source: string, options: CompileOptions): Template {
+function compileShared(
+  hbs: Instance,
+  source: string,
+  options: CompileOptions,
+  precompiled: PrecompiledTemplates | undefined,
+): Template {
   let template: Template | undefined;
   return (view, runtimeOptions) => {
-    template ??= hbs.template<BriefingView>(specificationOf(source, options));
+    template ??= hbs.template<BriefingView>(specificationOf(source, options, precompiled));
     return template(view, runtimeOptions);
   };
 }
@@ -149,11 +173,16 @@ function createInstance(
   flavour: 'html' | 'text',
   partialsDir: string,
   reportsDir: string,
+  sources: SourceSink,
 ): { hbs: Instance; compile(file: string): Template } {
   const hbs = Handlebars.create();
   // strict: a field a template names must exist in the view (null is fine), so a typo fails loudly.
   const options = { strict: true, noEscape: flavour === 'text' };
-  const compile = (file: string): Template => compileShared(hbs, readFileSync(file, 'utf8'), options);
+  const compile = (file: string): Template => {
+    const source = readFileSync(file, 'utf8');
+    sources.onSource?.(source, options);
+    return compileShared(hbs, source, options, sources.precompiled);
+  };
   registerHelpers(hbs, locale);
   if (flavour === 'text') registerTextHelpers(hbs);
   for (const name of hbsFiles(partialsDir))
@@ -171,6 +200,19 @@ export interface TemplateOptions {
    * @default false
    */
   readonly emailBeforeInlining?: boolean;
+  /**
+   * Templates precompiled at build time (functions/render/precompiled-templates.ts), used where a
+   * source is the one they were built from. The CLI passes them; a Lambda bundle leaves them out,
+   * as they would take the Deliver bundle past its 1.5 MB.
+   * @default none: every template is compiled on first use
+   */
+  readonly precompiled?: PrecompiledTemplates;
+}
+
+interface SourceSink {
+  readonly precompiled: PrecompiledTemplates | undefined;
+  /** Told each template source read, with its compile options (scripts/precompile-templates.ts). */
+  readonly onSource?: (source: string, options: CompileOptions) => void;
 }
 
 export function loadTemplates(
@@ -178,13 +220,33 @@ export function loadTemplates(
   templatesDir: string = DEFAULT_TEMPLATES_DIR,
   options: TemplateOptions = {},
 ): BriefingTemplates {
+  return loadTemplatesWith(locale, templatesDir, options, { precompiled: options.precompiled });
+}
+
+/** Every template source the renderers of both locales read, with its compile options, by templateKey. */
+export function templateSources(
+  templatesDir: string = DEFAULT_TEMPLATES_DIR,
+): Map<string, { source: string; options: CompileOptions }> {
+  const found = new Map<string, { source: string; options: CompileOptions }>();
+  const onSource = (source: string, options: CompileOptions) =>
+    found.set(templateKey(source, options), { source, options });
+  for (const locale of LOCALES) loadTemplatesWith(locale, templatesDir, {}, { precompiled: undefined, onSource });
+  return found;
+}
+
+function loadTemplatesWith(
+  locale: Locale,
+  templatesDir: string,
+  options: TemplateOptions,
+  sources: SourceSink,
+): BriefingTemplates {
   const reportsDir = join(templatesDir, 'reports');
-  const html = createInstance(locale, 'html', join(templatesDir, 'partials', 'html'), reportsDir);
-  const text = createInstance(locale, 'text', join(templatesDir, 'partials', 'text'), reportsDir);
+  const html = createInstance(locale, 'html', join(templatesDir, 'partials', 'html'), reportsDir, sources);
+  const text = createInstance(locale, 'text', join(templatesDir, 'partials', 'text'), reportsDir, sources);
   const inlinedDir = join(templatesDir, INLINED_EMAIL_DIR);
   const email = options.emailBeforeInlining
     ? html.compile(join(templatesDir, 'layouts', 'email.hbs'))
-    : createInstance(locale, 'html', join(inlinedDir, 'partials'), join(inlinedDir, 'reports')).compile(
+    : createInstance(locale, 'html', join(inlinedDir, 'partials'), join(inlinedDir, 'reports'), sources).compile(
         join(inlinedDir, 'layouts', 'email.hbs'),
       );
   const page = html.compile(join(templatesDir, 'layouts', 'page.hbs'));
