@@ -3,7 +3,8 @@
 // off: entities would be noise in a terminal). The mail HTML has an HTML instance of its own,
 // on the email templates whose CSS was inlined at build time (scripts/inline-mail-css.ts).
 // All get the same helpers, so a figure reads the same in every part. Templates and partials
-// are read once, at creation, and compiled on first use, once per process: the compiled form
+// are read once, at creation, and compiled on first use, once per process (or taken as compiled
+// at build time, where the caller passes those and the source is unchanged): the compiled form
 // names helpers but does not hold them, so both locales' instances share it.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
