@@ -9,7 +9,7 @@ import type { ChartImage, ChartSpec } from '#render/charts/chart-spec.ts';
 import { slimMailHtml } from '#render/email-html.ts';
 import { renderContextOf } from '#render/render-context.ts';
 import { loadTemplates } from '#render/template-engine.ts';
-import { briefingView } from '#render/view-model.ts';
+import { type BriefingView, briefingView } from '#render/view-model.ts';
 import { MAIL_JUICE_OPTIONS } from '../../scripts/inline-mail-css.ts';
 
 /** A stand-in chart drawer: the real spec's alt text and names, a few bytes of PNG. */
@@ -24,8 +24,12 @@ export async function fakeDrawChart(spec: ChartSpec): Promise<ChartImage> {
   };
 }
 
-/** The mail HTML of a model with its CSS inlined by juice after rendering (the old way). */
-export async function mailHtmlInlinedAtRunTime(model: Briefing, locale: Locale, withCharts: boolean): Promise<string> {
+/** The view the templates render for a model, its charts placed as the mail places them (cid:). */
+export async function briefingViewWithFakeCharts(
+  model: Briefing,
+  locale: Locale,
+  withCharts: boolean,
+): Promise<BriefingView> {
   const specs = withCharts ? chartSpecsOf(model, locale) : [];
   const charts = await Promise.all(
     specs.map(async (spec) => {
@@ -33,7 +37,12 @@ export async function mailHtmlInlinedAtRunTime(model: Briefing, locale: Locale, 
       return { spec, image, src: `cid:${image.cid}` };
     }),
   );
-  const view = briefingView(model, renderContextOf(model, locale), charts);
+  return briefingView(model, renderContextOf(model, locale), charts);
+}
+
+/** The mail HTML of a model with its CSS inlined by juice after rendering (the old way). */
+export async function mailHtmlInlinedAtRunTime(model: Briefing, locale: Locale, withCharts: boolean): Promise<string> {
+  const view = await briefingViewWithFakeCharts(model, locale, withCharts);
   const source = loadTemplates(locale, undefined, { emailBeforeInlining: true }).email(view);
   return slimMailHtml(juice(source, MAIL_JUICE_OPTIONS));
 }

@@ -6,24 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Briefing, Locale } from '#core/report-model.ts';
-import { chartSpecsOf } from '#render/chart-specs.ts';
 import { PRECOMPILED_TEMPLATES } from '#render/precompiled-templates.ts';
-import { renderContextOf } from '#render/render-context.ts';
 import { DEFAULT_TEMPLATES_DIR, loadTemplates, templateSources } from '#render/template-engine.ts';
-import { briefingView } from '#render/view-model.ts';
 import { PRECOMPILED_TEMPLATES_FILE, precompiledTemplatesModule } from '../../scripts/precompile-templates.ts';
-import { fakeDrawChart } from '../support/mail-inlining-reference.ts';
+import { briefingViewWithFakeCharts } from '../support/mail-inlining-reference.ts';
 import { fullHqModel, hqModelWithNulls, provinceModel } from './render-models.ts';
-
-async function viewOf(model: Briefing, locale: Locale) {
-  const charts = await Promise.all(
-    chartSpecsOf(model, locale).map(async (spec) => {
-      const image = await fakeDrawChart(spec);
-      return { spec, image, src: `cid:${image.cid}` };
-    }),
-  );
-  return briefingView(model, renderContextOf(model, locale), charts);
-}
 
 let copy: string | undefined;
 afterAll(async () => {
@@ -46,7 +33,7 @@ describe('the precompiled templates', () => {
       [provinceModel(), 'zh-CN'],
     ];
     for (const [model, locale] of models) {
-      const view = await viewOf(model, locale);
+      const view = await briefingViewWithFakeCharts(model, locale, true);
       const precompiled = loadTemplates(locale, DEFAULT_TEMPLATES_DIR, { precompiled: PRECOMPILED_TEMPLATES });
       const compiledHere = loadTemplates(locale);
       for (const part of ['email', 'page', 'text'] as const) {
@@ -63,7 +50,7 @@ describe('the precompiled templates', () => {
     const footer = join(copy, 'partials', 'text', 'footer.hbs');
     await writeFile(footer, `${await readFile(footer, 'utf8')}CHANGED-AFTER-PRECOMPILING\n`);
 
-    const view = await viewOf(fullHqModel(), 'en');
+    const view = await briefingViewWithFakeCharts(fullHqModel(), 'en', true);
     const text = loadTemplates('en', copy, { precompiled: PRECOMPILED_TEMPLATES }).text(view);
 
     expect(text).toContain('CHANGED-AFTER-PRECOMPILING');
