@@ -1,12 +1,14 @@
 // Precompiles the Handlebars templates at build time into functions/render/precompiled-templates.ts,
 // so that no CLI run compiles them: compiling every template the renderers read cost a national
 // run about 0.2 s of its main thread (docs/performance.md). The Lambda functions compile them on
-// first use, as before: precompiled, they would take the Deliver bundle past its 1.5 MB. Each template is keyed by
-// the hash of its source and compile options (templateKey), so a template changed since, or read
-// from another folder, is compiled at run time as before: stale output is slower, never wrong.
+// first use, as before: precompiled, they would take the Deliver bundle past its 1.5 MB. Each
+// template is keyed by the hash of its source and compile options (templateKey), so a template
+// changed since, or read from another folder, is compiled at run time as before: stale output is
+// slower, never wrong.
 //
-// Run `npm run templates:compile` after changing a template (after `npm run build:mail-css` for
-// the email ones); test/unit/render-precompiled-templates.test.ts fails while the output is stale.
+// Run `npm run templates:compile` after changing a template (`npm run build:mail-css` runs it
+// after inlining the mail CSS); test/unit/render-precompiled-templates.test.ts fails while the
+// output is stale.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

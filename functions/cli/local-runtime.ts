@@ -65,10 +65,9 @@ export function createRenderers(): Record<Locale, BriefingRenderer> {
   const workers = renderWorkers();
   const drawChart = (spec: ChartSpec) => localChartDrawer(workers).start(spec);
   // Precompiled: compiling every template cost a national run about 0.2 s (docs/performance.md).
-  const precompiledTemplates = PRECOMPILED_TEMPLATES;
   return {
-    'zh-CN': createBriefingRenderer({ locale: 'zh-CN', drawChart, precompiledTemplates }),
-    en: createBriefingRenderer({ locale: 'en', drawChart, precompiledTemplates }),
+    'zh-CN': createBriefingRenderer({ locale: 'zh-CN', drawChart, precompiledTemplates: PRECOMPILED_TEMPLATES }),
+    en: createBriefingRenderer({ locale: 'en', drawChart, precompiledTemplates: PRECOMPILED_TEMPLATES }),
   };
 }
 
