@@ -16,7 +16,8 @@ import { DEFAULT_LAKE_RANGE, generateLake } from '#lakegen/generate-lake.ts';
 import { createBriefingRenderer } from '#render/briefing-renderer.ts';
 import { withHtmlNotice } from '#render/mime/correction-notice.ts';
 import { writeHandMadeLake } from '../fixtures/hand-made-lake.ts';
-import { fakeDrawChart, mailHtmlInlinedAtRunTime } from '../support/mail-inlining-reference.ts';
+import { fakeDrawChart } from '../support/fake-chart-drawer.ts';
+import { mailHtmlInlinedAtRunTime } from '../support/mail-inlining-reference.ts';
 
 const GENERATED_AT = new Date('2019-12-02T00:30:00Z');
 const RUNS = [

@@ -5,24 +5,12 @@
 import juice from 'juice';
 import type { Briefing, Locale } from '#core/report-model.ts';
 import { chartSpecsOf } from '#render/chart-specs.ts';
-import type { ChartImage, ChartSpec } from '#render/charts/chart-spec.ts';
 import { slimMailHtml } from '#render/email-html.ts';
 import { renderContextOf } from '#render/render-context.ts';
 import { loadTemplates } from '#render/template-engine.ts';
 import { type BriefingView, briefingView } from '#render/view-model.ts';
 import { MAIL_JUICE_OPTIONS } from '../../scripts/inline-mail-css.ts';
-
-/** A stand-in chart drawer: the real spec's alt text and names, a few bytes of PNG. */
-export async function fakeDrawChart(spec: ChartSpec): Promise<ChartImage> {
-  return {
-    cid: `chart-${spec.id}@mnp-briefings`,
-    fileName: `chart-${spec.id}.png`,
-    content: new Uint8Array([137, 80, 78, 71]),
-    alt: spec.alt,
-    width: 600,
-    height: 300,
-  };
-}
+import { fakeDrawChart } from './fake-chart-drawer.ts';
 
 /** The view the templates render for a model, its charts placed as the mail places them (cid:). */
 export async function briefingViewWithFakeCharts(

@@ -11,7 +11,8 @@ import type { Briefing, HqWeeklyBriefing } from '#core/report-model.ts';
 import { createBriefingRenderer } from '#render/briefing-renderer.ts';
 import { DEFAULT_TEMPLATES_DIR, INLINED_EMAIL_DIR } from '#render/template-engine.ts';
 import { inlineMailTemplates } from '../../scripts/inline-mail-css.ts';
-import { fakeDrawChart, mailHtmlInlinedAtRunTime } from '../support/mail-inlining-reference.ts';
+import { fakeDrawChart } from '../support/fake-chart-drawer.ts';
+import { mailHtmlInlinedAtRunTime } from '../support/mail-inlining-reference.ts';
 import { fullHqModel, hqModelWithNulls, provinceModel, smallHqModel } from './render-models.ts';
 
 function committedInlinedTemplates(): Map<string, string> {

@@ -3,9 +3,9 @@ import { HtmlValidate } from 'html-validate';
 import { describe, expect, it } from 'vitest';
 import { provinces } from '#reference/index.ts';
 import { createBriefingRenderer } from '#render/briefing-renderer.ts';
-import type { ChartImage, ChartSpec } from '#render/charts/chart-spec.ts';
 import { RenderError } from '#render/render-error.ts';
 import { readBriefingPage } from '../support/briefing-page.ts';
+import { fakeDrawChart } from '../support/fake-chart-drawer.ts';
 import { fullHqModel, hqModelWithNulls, provinceModel, smallHqModel } from './render-models.ts';
 
 /** The first line of the text part that starts with `label` (a table row or a headline line), trimmed. */
@@ -37,17 +37,6 @@ async function problemsOf(validator: HtmlValidate, html: string): Promise<string
 }
 
 /** A stand-in for the chart drawer: a few bytes per chart, named as the real drawer names them. */
-async function fakeDrawChart(spec: ChartSpec): Promise<ChartImage> {
-  return {
-    cid: `chart-${spec.id}@mnp-briefings`,
-    fileName: `chart-${spec.id}.png`,
-    content: new Uint8Array([137, 80, 78, 71]),
-    alt: spec.alt,
-    width: 600,
-    height: 300,
-  };
-}
-
 describe('the language of a briefing', () => {
   it('is Chinese by default', async () => {
     // act
