@@ -1,7 +1,7 @@
 // Loads a TypeScript entry point from an esbuild bundle kept in .bundle/, rebuilt when a file it
-// was built from changes. A process that starts from the bundle loads its code in about half the
-// time of tsx, whose loader hooks resolve and transform each of some 300 modules on every start
-// (docs/performance.md, "The CLI loads from a bundle"). Without esbuild (a production install),
+// was built from changes. A process that starts from the bundle loads its code and packages in
+// about 40 % of the time of tsx, whose loader hooks resolve and transform each of some 300 modules
+// on every start (docs/performance.md, "The CLI loads from a bundle", "Module loading"). Without esbuild (a production install),
 // where the folder cannot be written, or with MNP_BUNDLE=off, the sources run through tsx.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -14,6 +14,17 @@ export const BUNDLED_ENTRIES = ['functions/cli/main.ts', 'bench/one-run.ts'];
 
 // Files the code reads beside itself (`new URL('./x', import.meta.url)`), copied next to the chunks.
 const FILES_BESIDE_CODE = ['functions/render/charts/raster-worker.cjs'];
+// Loaded from node_modules as they are: see build().
+const UNBUNDLED_PACKAGES = [
+  '@duckdb/node-bindings*',
+  '@resvg/*',
+  'piscina',
+  '@aws-sdk/*',
+  '@smithy/*',
+  'esbuild',
+  'tsx',
+  'playwright-core',
+];
 // Not in the module graph, yet they decide how it resolves and compiles.
 const BUILD_INPUTS = ['package.json', 'tsconfig.json', 'bin/bundled.js'];
 // A process started from an older build may import its lazy chunks long after (a backfill, a
@@ -70,7 +81,16 @@ async function build(root, outDir) {
       format: 'esm',
       platform: 'node',
       target: 'node20',
-      packages: 'external',
+      // The packages are bundled too: Node's loader resolving, reading and (for CommonJS)
+      // scanning some 500 package files cost about 0.25 s of each start, DuckDB's client alone
+      // about 180 files. Left out: native code (DuckDB's bindings, resvg), piscina (it finds
+      // its worker file beside its own), the AWS SDK (its clients load only on the AWS paths),
+      // and the build tools.
+      external: UNBUNDLED_PACKAGES,
+      // CommonJS inside an ESM chunk still calls require() (Node's built-ins, the externals).
+      banner: {
+        js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",
+      },
       // Error classes are told apart by name (the state machine's retries, the CLI's exit codes).
       keepNames: true,
       // Content-hashed names: concurrent builds write the same bytes, and a rebuild never

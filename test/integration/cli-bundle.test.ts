@@ -2,7 +2,7 @@
 // from changes, and runs its sources through tsx with MNP_BUNDLE=off. Each load runs in its own
 // Node process, as the CLI does, on a small repository of its own.
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,9 +18,20 @@ beforeAll(async () => {
   await mkdir(join(root, 'functions/cli'), { recursive: true });
   await mkdir(join(root, 'functions/render/charts'), { recursive: true });
   await writeFile(join(root, 'package.json'), '{ "type": "module" }\n');
+  // The repository's packages: commander is CommonJS (bundled, its require() of Node's
+  // built-ins kept working), piscina is one the bundle leaves in node_modules.
+  await symlink(resolve('node_modules'), join(root, 'node_modules'), 'dir');
   await writeFile(
     join(root, 'functions/cli/main.ts'),
-    "import { greeting } from './greeting.ts';\nexport const loadedFrom: string = import.meta.url;\nexport { greeting };\n",
+    [
+      "import { Command } from 'commander';",
+      "import { Piscina } from 'piscina';",
+      "import { greeting } from './greeting.ts';",
+      'export const loadedFrom: string = import.meta.url;',
+      "export const packages: string = `${new Command('fixture').name()} ${typeof Piscina}`;",
+      'export { greeting };',
+      '',
+    ].join('\n'),
   );
   await writeFile(join(root, 'functions/cli/greeting.ts'), "export const greeting: string = 'first';\n");
   await writeFile(join(root, 'functions/render/charts/raster-worker.cjs'), 'module.exports = () => 1;\n');
@@ -28,10 +39,12 @@ beforeAll(async () => {
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 /** Loads the fixture's CLI entry in a fresh process: where its code came from, and what it says. */
-async function load(env: Record<string, string> = {}): Promise<{ loadedFrom: string; greeting: string }> {
+async function load(
+  env: Record<string, string> = {},
+): Promise<{ loadedFrom: string; greeting: string; packages: string }> {
   const script = `import { importEntry } from ${JSON.stringify(BUNDLED_JS)};
 const entry = await importEntry('functions/cli/main.ts', { root: ${JSON.stringify(root)} });
-console.log(JSON.stringify({ loadedFrom: entry.loadedFrom, greeting: entry.greeting }));`;
+console.log(JSON.stringify({ loadedFrom: entry.loadedFrom, greeting: entry.greeting, packages: entry.packages }));`;
   // From the repository, so that tsx and esbuild resolve from its node_modules.
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
     cwd: process.cwd(),
@@ -62,6 +75,15 @@ describe('the CLI bundle', () => {
     );
     // The file the code reads beside itself lies beside the chunks.
     expect(await readdir(join(root, '.bundle'))).toContain('raster-worker.cjs');
+  });
+
+  it('holds the packages, but for those left in node_modules, and both work', async () => {
+    const loaded = await load();
+    expect(loaded.packages).toBe('fixture function');
+    const inputs = Object.keys((await manifestOf()).inputs);
+    // A package's files are inputs like the sources: an npm install that changes them rebuilds.
+    expect(inputs.some((path) => path.includes('node_modules/commander/'))).toBe(true);
+    expect(inputs.some((path) => path.includes('node_modules/piscina/'))).toBe(false);
   });
 
   it('is not rebuilt while its sources are unchanged', async () => {
