@@ -28,7 +28,7 @@ beforeAll(async () => {
       "import { Piscina } from 'piscina';",
       "import { greeting } from './greeting.ts';",
       'export const loadedFrom: string = import.meta.url;',
-      "export const packages: string = `${new Command('fixture').name()} ${typeof Piscina}`;",
+      "export const packages: string = new Command('fixture').name() + ' ' + typeof Piscina;",
       'export { greeting };',
       '',
     ].join('\n'),
