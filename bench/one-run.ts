@@ -7,7 +7,8 @@
 //   (any mode) --memory-limit 4GB: the what-if of another DuckDB memory limit than the engine's
 //   render    the 32 models of saved snapshots rendered again and again (no queries, no writes)
 //   curate    mnp-briefings curate on --lake (into --curated, default <lake>/_curated), --rebuild to start from nothing
-//   bare-dedup  one DuckDB statement writing the lake's deduplicated port requests to one Parquet file
+//   bare-dedup  one DuckDB statement writing the lake's deduplicated port requests to one Parquet file;
+//             --part leaver-usage or exit-answers: the same for another part of a curate (lib/curation.ts)
 //   (any report mode) --raw: read the raw feed, as before the curated layer (MNP_CURATED=off)
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -16,7 +17,7 @@ import { DEFAULT_RECIPIENTS_FILE, loadRecipients } from '#cli/recipients-file.ts
 import { recipientsOf } from '#core/recipients.ts';
 import { buildModel, type RunSnapshot } from '#core/report-run.ts';
 import { type QueryEvent, type ReportTiming, runLikeCli } from './lib/cli-flow.ts';
-import { bareDedupPass, curateOnce } from './lib/curation.ts';
+import { BARE_PARTS, type BarePart, barePass, curateOnce } from './lib/curation.ts';
 
 const loadedMs = performance.now();
 
@@ -35,6 +36,7 @@ const { positionals, values } = parseArgs({
     curated: { type: 'string' },
     rebuild: { type: 'boolean', default: false },
     raw: { type: 'boolean', default: false },
+    part: { type: 'string', default: 'requests' },
   },
 });
 // The engine reads its memory limit from the environment, as the CLI's users set it.
@@ -127,8 +129,11 @@ async function main() {
       return renderRounds();
     case 'curate':
       return curateOnce(required('lake'), values.curated, values.rebuild === true);
-    case 'bare-dedup':
-      return bareDedupPass(required('lake'), required('out'));
+    case 'bare-dedup': {
+      const part = values.part as BarePart;
+      if (!BARE_PARTS.includes(part)) throw new Error(`one-run bare-dedup: --part is one of ${BARE_PARTS.join(', ')}`);
+      return barePass(required('lake'), required('out'), part);
+    }
     default:
       throw new Error(`one-run: unknown mode ${mode}`);
   }

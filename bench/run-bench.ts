@@ -126,7 +126,8 @@ async function child<T>(mode: string, args: readonly string[]): Promise<Measured
 
 /**
  * The curated layer's costs on the one-year lake: curate from nothing (which leaves the layer the
- * reports then read), the bare DuckDB dedup pass it is measured against, and one new day: the
+ * reports then read), the bare DuckDB dedup pass it is measured against (and the same kind of
+ * pass over the leavers' usage and over the exit answers), and one new day: the
  * lake's last port_requests and exit_reasons partitions lose their _SUCCESS, are curated so, and
  * regain it.
  */
@@ -145,6 +146,23 @@ async function measureCuration(config: BenchConfig, lakes: { oneYear: LakeRecord
   say(
     `  bare dedup pass: ${seconds(bare.result.wallMs)} (${bare.result.rows.toLocaleString('en')} requests, ${(bare.result.maxRssKb / 1024).toFixed(0)} MiB)`,
   );
+  // The same kind of pass for the curate's other two raw inputs: what they cost at the least.
+  const barePart = async (part: 'leaver-usage' | 'exit-answers') => {
+    const run = await child<BareChild>('bare-dedup', [
+      '--lake',
+      lakes.oneYear.dir,
+      '--out',
+      await freshOut('bare-dedup'),
+      '--part',
+      part,
+    ]);
+    say(
+      `  bare ${part} pass: ${seconds(run.result.wallMs)} (${run.result.rows.toLocaleString('en')} rows, ${(run.result.maxRssKb / 1024).toFixed(0)} MiB)`,
+    );
+    return { ms: run.result.wallMs, maxRssMiB: run.result.maxRssKb / 1024, rows: run.result.rows };
+  };
+  const bareLeaverUsage = await barePart('leaver-usage');
+  const bareExitAnswers = await barePart('exit-answers');
   // A day lands in both day-partitioned tables: its requests and its exit answers.
   const lastDay = async (table: string) =>
     (await readdir(join(lakes.oneYear.dir, table)))
@@ -182,6 +200,8 @@ async function measureCuration(config: BenchConfig, lakes: { oneYear: LakeRecord
     bareMaxRssMiB: bare.result.maxRssKb / 1024,
     bareCpuMs: bare.result.cpuMs,
     bareRows: bare.result.rows,
+    bareLeaverUsage,
+    bareExitAnswers,
     newDayMs: summarise(newDay.map((run) => run.result.wallMs)),
     newDayMaxRssMiB: summarise(newDay.map((run) => run.result.maxRssKb / 1024)),
     newDayUnits: newDay[0]!.result.summary.built.requests + newDay[0]!.result.summary.built.exits,

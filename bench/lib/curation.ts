@@ -31,8 +31,53 @@ export interface BareRun {
   readonly rows: number;
 }
 
-/** One statement: every port_requests row of the lake, the latest updated_at per port_id, to Parquet. */
-export async function bareDedupPass(lakeDir: string, outDir: string): Promise<BareRun> {
+/**
+ * What a bare pass does, each in one statement over the whole lake, with no quarantine rules:
+ * - requests: every port_requests row, the latest updated_at per port_id (the yardstick);
+ * - leaver-usage: each leaver's usage over the three months before the month they left, as
+ *   leaver_usage.sql sums it (every completed version a leaver, each usage row clean);
+ * - exit-answers: every exit_reasons row, the latest collected_at per response_id.
+ * The last two are the least the curate's other parts could cost, done as cheaply as the first.
+ */
+export const BARE_PARTS = ['requests', 'leaver-usage', 'exit-answers'] as const;
+export type BarePart = (typeof BARE_PARTS)[number];
+
+function barePassSql(lakeDir: string, part: BarePart): string {
+  const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
+  const table = (name: string) =>
+    `read_parquet(${quote(join(lakeDir, name, '*', '*.parquet'))}, hive_partitioning = true)`;
+  const beijingDay = `CAST(CAST(completed_at AS TIMESTAMP) + INTERVAL '8' HOUR AS DATE)`;
+  switch (part) {
+    case 'requests':
+      return (
+        `SELECT * EXCLUDE (version_rank) FROM (` +
+        `SELECT *, row_number() OVER (PARTITION BY port_id ORDER BY updated_at DESC) AS version_rank ` +
+        `FROM ${table('port_requests')}) WHERE version_rank = 1`
+      );
+    case 'leaver-usage':
+      return (
+        `SELECT l.msisdn_hash, l.operator_code, l.leave_month, count(u.msisdn_hash) AS usage_months, ` +
+        `sum(u.data_used_mb) AS data_used_mb, sum(u.data_allowance_mb) AS data_allowance_mb, ` +
+        `sum(u.voice_used_min) AS voice_used_min, sum(u.voice_allowance_min) AS voice_allowance_min ` +
+        `FROM (SELECT DISTINCT msisdn_hash, donor_operator AS operator_code, ` +
+        `substr(CAST(${beijingDay} AS VARCHAR), 1, 7) AS leave_month, ` +
+        `substr(CAST(${beijingDay} - INTERVAL '3' MONTH AS VARCHAR), 1, 7) AS first_usage_month ` +
+        `FROM ${table('port_requests')} WHERE status = 'completed' AND completed_at IS NOT NULL) l ` +
+        `JOIN ${table('usage_monthly')} u ON u.msisdn_hash = l.msisdn_hash AND u.operator_code = l.operator_code ` +
+        `AND u."month" >= l.first_usage_month AND u."month" < l.leave_month ` +
+        `GROUP BY l.msisdn_hash, l.operator_code, l.leave_month`
+      );
+    case 'exit-answers':
+      return (
+        `SELECT * EXCLUDE (copy_rank) FROM (` +
+        `SELECT *, row_number() OVER (PARTITION BY response_id ORDER BY collected_at DESC) AS copy_rank ` +
+        `FROM ${table('exit_reasons')}) WHERE copy_rank = 1`
+      );
+  }
+}
+
+/** One statement (see BARE_PARTS) to one Parquet file, with all the memory DuckDB wants. */
+export async function barePass(lakeDir: string, outDir: string, part: BarePart = 'requests'): Promise<BareRun> {
   const spill = join(tmpdir(), `mnp-bench-bare-${process.pid}`);
   const instance = await DuckDBInstance.create(':memory:', {
     autoinstall_known_extensions: 'false',
@@ -48,15 +93,13 @@ export async function bareDedupPass(lakeDir: string, outDir: string): Promise<Ba
     temp_directory: spill,
   });
   const connection = await instance.connect();
-  const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
-  const out = join(outDir, 'port_requests_dedup.parquet');
+  // As the engine reads the lake: its timestamps are UTC.
+  await connection.run("SET TimeZone = 'UTC'");
+  const out = join(outDir, `bare-${part}.parquet`);
   try {
     const started = performance.now();
     const reader = await connection.runAndReadAll(
-      `COPY (SELECT * EXCLUDE (version_rank) FROM (` +
-        `SELECT *, row_number() OVER (PARTITION BY port_id ORDER BY updated_at DESC) AS version_rank ` +
-        `FROM read_parquet(${quote(join(lakeDir, 'port_requests', '*', '*.parquet'))}, hive_partitioning = true)` +
-        `) WHERE version_rank = 1) TO ${quote(out)} (FORMAT parquet, COMPRESSION snappy)`,
+      `COPY (${barePassSql(lakeDir, part)}) TO '${out.replaceAll("'", "''")}' (FORMAT parquet, COMPRESSION snappy)`,
     );
     const rows = Number(reader.getRowObjectsJson()[0]?.['Count'] ?? Number.NaN);
     return { wallMs: performance.now() - started, rows };

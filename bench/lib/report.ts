@@ -37,6 +37,12 @@ export interface QueryMedian {
   readonly rows: number;
 }
 
+export interface BarePartRun {
+  readonly ms: number;
+  readonly maxRssMiB: number;
+  readonly rows: number;
+}
+
 export interface BenchResults {
   readonly quick: boolean;
   readonly runs: number;
@@ -56,6 +62,9 @@ export interface BenchResults {
     readonly bareMaxRssMiB: number;
     readonly bareCpuMs: number;
     readonly bareRows: number;
+    /** One statement each, as the bare pass (lib/curation.ts, BARE_PARTS): the least those parts cost. */
+    readonly bareLeaverUsage: BarePartRun;
+    readonly bareExitAnswers: BarePartRun;
     readonly newDayMs: Summary;
     readonly newDayMaxRssMiB: Summary;
     readonly newDayUnits: number;
@@ -262,6 +271,13 @@ export function markdownReport(results: BenchResults): string {
       `${seconds(curation.yearMs)} / ${seconds(curation.bareMs)} (${curation.bareRows.toLocaleString('en')} requests); CPU ${seconds(curation.yearCpuMs)} / ${seconds(curation.bareCpuMs)}`,
       '<= 2x',
       verdict(curation.yearMs <= 2 * curation.bareMs),
+    ],
+    [
+      "  the least its other two inputs add: one such pass over the leavers' usage, one over the exit answers",
+      `${((curation.bareMs + curation.bareLeaverUsage.ms + curation.bareExitAnswers.ms) / curation.bareMs).toFixed(2)}x`,
+      `the three passes together (no quarantine rules, all the memory they want) / the bare pass: leaver usage ${seconds(curation.bareLeaverUsage.ms)} (${(curation.bareLeaverUsage.ms / curation.bareMs).toFixed(2)}x, peak ${mib(curation.bareLeaverUsage.maxRssMiB)}), exit answers ${seconds(curation.bareExitAnswers.ms)} (${(curation.bareExitAnswers.ms / curation.bareMs).toFixed(2)}x, peak ${mib(curation.bareExitAnswers.maxRssMiB)})`,
+      '',
+      '',
     ],
     [
       '  peak memory: curate the year',
