@@ -146,7 +146,7 @@ async function measureCuration(config: BenchConfig, lakes: { oneYear: LakeRecord
   say(
     `  bare dedup pass: ${seconds(bare.result.wallMs)} (${bare.result.rows.toLocaleString('en')} requests, ${(bare.result.maxRssKb / 1024).toFixed(0)} MiB)`,
   );
-  // The same kind of pass for the curate's other two raw inputs: what they cost at the least.
+  // The same kind of pass over the curate's other two raw inputs, for scale (lib/curation.ts).
   const barePart = async (part: 'leaver-usage' | 'exit-answers') => {
     const run = await child<BareChild>('bare-dedup', [
       '--lake',

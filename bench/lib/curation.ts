@@ -37,7 +37,9 @@ export interface BareRun {
  * - leaver-usage: each leaver's usage over the three months before the month they left, as
  *   leaver_usage.sql sums it (every completed version a leaver, each usage row clean);
  * - exit-answers: every exit_reasons row, the latest collected_at per response_id.
- * The last two are the least the curate's other parts could cost, done as cheaply as the first.
+ * The last two put the curate's other raw inputs beside the yardstick, each read as plainly. Not a
+ * lower bound of a curate: the usage join in one statement builds a hash table of the year's
+ * leavers (some 10 GB), which the curate's day batches never hold.
  */
 export const BARE_PARTS = ['requests', 'leaver-usage', 'exit-answers'] as const;
 export type BarePart = (typeof BARE_PARTS)[number];

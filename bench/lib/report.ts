@@ -62,7 +62,7 @@ export interface BenchResults {
     readonly bareMaxRssMiB: number;
     readonly bareCpuMs: number;
     readonly bareRows: number;
-    /** One statement each, as the bare pass (lib/curation.ts, BARE_PARTS): the least those parts cost. */
+    /** One statement each, as the bare pass (lib/curation.ts, BARE_PARTS): the curate's other raw inputs. */
     readonly bareLeaverUsage: BarePartRun;
     readonly bareExitAnswers: BarePartRun;
     readonly newDayMs: Summary;
@@ -273,7 +273,7 @@ export function markdownReport(results: BenchResults): string {
       verdict(curation.yearMs <= 2 * curation.bareMs),
     ],
     [
-      "  the least its other two inputs add: one such pass over the leavers' usage, one over the exit answers",
+      "  the same kind of pass over the curate's other two inputs: the leavers' usage, the exit answers",
       `${((curation.bareMs + curation.bareLeaverUsage.ms + curation.bareExitAnswers.ms) / curation.bareMs).toFixed(2)}x`,
       `the three passes together (no quarantine rules, all the memory they want) / the bare pass: leaver usage ${seconds(curation.bareLeaverUsage.ms)} (${(curation.bareLeaverUsage.ms / curation.bareMs).toFixed(2)}x, peak ${mib(curation.bareLeaverUsage.maxRssMiB)}), exit answers ${seconds(curation.bareExitAnswers.ms)} (${(curation.bareExitAnswers.ms / curation.bareMs).toFixed(2)}x, peak ${mib(curation.bareExitAnswers.maxRssMiB)})`,
       '',
