@@ -8,6 +8,7 @@ import type { CurateRange, CurateSummary } from '#core/curation.ts';
 import { UNIT_KINDS } from '#core/curation.ts';
 import { compileCuratedBuild } from '#sql/curated-catalog.ts';
 import { DuckDbEngine } from '../engine/duckdb.ts';
+import { SCHEMA_MEMO_FILE } from '../engine/schema-memo.ts';
 import { assertLakeFolder } from '../lake/fs-lake.ts';
 import { curatedViewStatements } from './curated-files.ts';
 import { lockCuratedLayer } from './curated-lock.ts';
@@ -71,6 +72,9 @@ async function curateLocked(options: CurateOptions): Promise<CurateSummary> {
       const engine = await DuckDbEngine.open({
         lakeDir: options.lakeDir,
         ...(options.memoryLimit ? { memoryLimit: options.memoryLimit } : {}),
+        // The raw files' schemas, kept between curates: a new day reads its own files' footers,
+        // not a year of earlier exit-answer days' again. A rebuild reads them all.
+        schemaMemo: { file: join(options.curatedDir, SCHEMA_MEMO_FILE), forget: options.rebuild === true },
       });
       return {
         close: () => engine.close(),

@@ -25,6 +25,7 @@ import { compileCuratedMetricQuery, readsCurated } from '#sql/curated-catalog.ts
 import { curatedViewStatements } from '../curation/curated-files.ts';
 import { assertLakeFolder, FsLake } from '../lake/fs-lake.ts';
 import { checkFileSchema, type FileColumns } from './parquet-schema.ts';
+import { fileStamp, type KnownSchema, SchemaMemo } from './schema-memo.ts';
 
 export interface DuckDbEngineOptions {
   readonly lakeDir: string;
@@ -38,6 +39,11 @@ export interface DuckDbEngineOptions {
   readonly memoryLimit?: string;
   /** A fresh curated layer (docs/curated-layer.md): metric queries with a curated form read it instead of the raw feed. */
   readonly curatedDir?: string;
+  /**
+   * A memo of the raw files' schemas (schema-memo.ts), read on open and written on close: the
+   * curate's, in its curated folder. `forget` starts it empty (a rebuild reads every footer).
+   */
+  readonly schemaMemo?: { readonly file: string; readonly forget?: boolean };
   /** Called after each query with its name, rows and milliseconds. */
   readonly onQuery?: (event: { name: MetricQueryName; rows: number; ms: number; files: number; bytes: number }) => void;
 }
@@ -75,8 +81,11 @@ export class DuckDbEngine implements QueryEngine {
   private boundFiles: string[] = [];
   private queue: Promise<unknown> = Promise.resolve();
   queryCount = 0;
+  /** Files whose Parquet footers were read to check their schema (the memo spares the rest). */
+  footersRead = 0;
   /** The curated layer the metric queries read, or none: the raw feed. */
   private curatedDir: string | undefined;
+  private readonly schemaMemo: SchemaMemo | undefined;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -86,6 +95,9 @@ export class DuckDbEngine implements QueryEngine {
   ) {
     this.lake = new FsLake(options.lakeDir);
     this.curatedDir = options.curatedDir;
+    this.schemaMemo = options.schemaMemo
+      ? SchemaMemo.open(options.schemaMemo.file, options.lakeDir, { forget: options.schemaMemo.forget === true })
+      : undefined;
   }
 
   /**
@@ -236,24 +248,39 @@ export class DuckDbEngine implements QueryEngine {
    * the files are checked one by one, so that the error names the unreadable one.
    */
   private async checkFiles(table: LakeTable, files: readonly string[]): Promise<void> {
-    const unchecked = files.filter((file) => !this.checkedFiles.has(file));
+    const unchecked: { file: string; stamp: string | undefined }[] = [];
+    for (const file of files) {
+      if (this.checkedFiles.has(file)) continue;
+      // Stamped before its footer is read: a file replaced meanwhile is not remembered as the new one.
+      const stamp = this.schemaMemo ? fileStamp(file) : undefined;
+      const known = stamp === undefined ? undefined : this.schemaMemo?.schemaOf(file, stamp);
+      // Checked against the contract again all the same: the contract may have changed since.
+      if (known) this.checkFile(table, file, known);
+      else unchecked.push({ file, stamp });
+    }
     if (unchecked.length === 0) return;
+    this.footersRead += unchecked.length;
+    const check = (file: string, stamp: string | undefined, schema: KnownSchema) => {
+      this.checkFile(table, file, schema);
+      if (stamp !== undefined) this.schemaMemo?.remember(file, stamp, schema);
+    };
     let signatures: Map<string, string>;
     try {
-      signatures = await this.schemaSignatures(unchecked);
+      signatures = await this.schemaSignatures(unchecked.map(({ file }) => file));
     } catch {
-      for (const file of unchecked) this.checkFile(table, file, await this.describeFile(file), `file:${file}`);
+      for (const { file, stamp } of unchecked)
+        check(file, stamp, { columns: await this.describeFile(file), signature: `file:${file}` });
       return;
     }
     const typesBySignature = new Map<string, FileColumns>();
-    for (const file of unchecked) {
+    for (const { file, stamp } of unchecked) {
       const signature = signatures.get(file) ?? `file:${file}`;
       let columns = typesBySignature.get(signature);
       if (!columns) {
         columns = await this.describeFile(file);
         typesBySignature.set(signature, columns);
       }
-      this.checkFile(table, file, columns, signature);
+      check(file, stamp, { columns, signature });
     }
   }
 
@@ -293,9 +320,9 @@ export class DuckDbEngine implements QueryEngine {
     }
   }
 
-  private checkFile(table: LakeTable, file: string, columns: FileColumns, signature: string): void {
-    checkFileSchema(table, file, columns);
-    this.checkedFiles.set(file, { columns, signature });
+  private checkFile(table: LakeTable, file: string, schema: KnownSchema): void {
+    checkFileSchema(table, file, schema.columns);
+    this.checkedFiles.set(file, schema);
   }
 
   /**
@@ -325,6 +352,7 @@ export class DuckDbEngine implements QueryEngine {
 
   async close(): Promise<void> {
     await this.queue;
+    this.schemaMemo?.save();
     this.connection.closeSync();
     this.instance.closeSync();
     await rm(this.spillDir, { recursive: true, force: true });
