@@ -12,6 +12,7 @@ import { LakeError } from '#core/errors.ts';
 import type { HqWeeklyBriefing } from '#core/report-model.ts';
 import { buildModel, prepareRun } from '#core/report-run.ts';
 import { hash } from '../fixtures/hand-made-lake.ts';
+import { exitAnswerOn } from '../support/fixture-rows.ts';
 import { type FixtureRow, writePartition } from '../support/lake-writer.ts';
 
 let lakeDir: string;
@@ -46,18 +47,7 @@ function completedPort(id: string, extra: Partial<FixtureRow> = {}): FixtureRow 
 
 /** An exit answer collected on 2019-11-26 (Beijing), at CMCC in province 44. */
 function exitAnswer(id: string, category_code: string, subcategory_code: string | null = null): FixtureRow {
-  return {
-    response_id: id,
-    port_id: null,
-    msisdn_hash: hash(id),
-    province_code: '44',
-    operator_code: 'CMCC',
-    category_code,
-    subcategory_code,
-    collected_at: '2019-11-26 03:00:00',
-    channel: 'sms',
-    verbatim: null,
-  };
+  return exitAnswerOn(id, '2019-11-26', { category_code, subcategory_code });
 }
 
 async function columnsOf(file: string): Promise<string[]> {

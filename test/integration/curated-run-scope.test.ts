@@ -17,7 +17,8 @@ import { planQueries } from '#core/query-plan.ts';
 import { reportDefinition } from '#core/report-definitions.ts';
 import { buildModel, prepareRun, type RunRequest } from '#core/report-run.ts';
 import { hash, writeHandMadeLake } from '../fixtures/hand-made-lake.ts';
-import { type FixtureRow, writePartition } from '../support/lake-writer.ts';
+import { completedPortOn } from '../support/fixture-rows.ts';
+import { writePartition } from '../support/lake-writer.ts';
 
 const REQUEST: RunRequest = {
   reportId: 'hq-weekly',
@@ -28,24 +29,8 @@ const REQUEST: RunRequest = {
 const OUTSIDE_DAY = '2019-06-03';
 const INSIDE_DAY = '2019-11-26';
 
-function port(id: string, day: string): FixtureRow {
-  return {
-    port_id: id,
-    msisdn_hash: hash(`scope-${id}`),
-    province_code: '44',
-    donor_operator: 'CMCC',
-    recipient_operator: 'CUCC',
-    status: 'completed',
-    reject_reason: null,
-    requested_at: `${day} 02:00:00`,
-    completed_at: `${day} 03:00:00`,
-    channel: 'online',
-    tenure_months: 24,
-    plan_code: 'CMCC-58',
-    monthly_fee_cny: 58,
-    updated_at: `${day} 03:00:00`,
-  };
-}
+/** A completed port of its own number, apart from the hand-made lake's. */
+const port = (id: string, day: string) => completedPortOn(id, day, { msisdn_hash: hash(`scope-${id}`) });
 
 /** The week's model as a local run makes it (its check first, then the curated layer), as JSON. */
 async function localRunModel(lakeDir: string): Promise<string> {

@@ -10,46 +10,12 @@ import { DuckDbEngine } from '#adapters/engine/duckdb.ts';
 import { SCHEMA_MEMO_FILE } from '#adapters/engine/schema-memo.ts';
 import { LakeError } from '#core/errors.ts';
 import type { QueryParameters } from '#core/ports.ts';
-import { hash } from '../fixtures/hand-made-lake.ts';
-import { type FixtureRow, writePartition } from '../support/lake-writer.ts';
+import { exitAnswerOn as answer, completedPortOn as port } from '../support/fixture-rows.ts';
+import { writePartition } from '../support/lake-writer.ts';
 
 let lakeDir: string;
 let curatedDir: string;
 let memoFile: string;
-
-function port(id: string, day: string): FixtureRow {
-  return {
-    port_id: id,
-    msisdn_hash: hash(id),
-    province_code: '44',
-    donor_operator: 'CMCC',
-    recipient_operator: 'CTCC',
-    status: 'completed',
-    reject_reason: null,
-    requested_at: `${day} 01:00:00`,
-    completed_at: `${day} 03:00:00`,
-    channel: 'app',
-    tenure_months: 12,
-    plan_code: 'CMCC-58',
-    monthly_fee_cny: 58,
-    updated_at: `${day} 03:00:00`,
-  };
-}
-
-function answer(id: string, day: string): FixtureRow {
-  return {
-    response_id: id,
-    port_id: null,
-    msisdn_hash: hash(id),
-    province_code: '44',
-    operator_code: 'CMCC',
-    category_code: 'PRICE',
-    subcategory_code: null,
-    collected_at: `${day} 03:00:00`,
-    channel: 'sms',
-    verbatim: null,
-  };
-}
 
 /** Every raw file of the lake, bound as a curate of its three days would bind them. */
 const ALL_DAYS: QueryParameters = {

@@ -5,24 +5,12 @@ import { describe, expect, it } from 'vitest';
 import type { Briefing, Locale } from '#core/report-model.ts';
 import { type ArchivedReport, archiveKeys, archivePrefix } from '#core/report-run.ts';
 import { createBriefingRenderer } from '#render/briefing-renderer.ts';
-import type { ChartImage, ChartSpec } from '#render/charts/chart-spec.ts';
 import { slimMailHtml } from '#render/email-html.ts';
 import { createBriefingMessageComposer } from '#render/mime/briefing-composer.ts';
+import { fakeDrawChart } from '../support/fake-chart-drawer.ts';
 import { fullHqModel, provinceModel } from './render-models.ts';
 
 const GMAIL_CLIP_BYTES = 102_000;
-
-/** A stand-in for the chart drawer: the real alt text (which is in the HTML), a few bytes of PNG. */
-async function fakeDrawChart(spec: ChartSpec): Promise<ChartImage> {
-  return {
-    cid: `chart-${spec.id}@mnp-briefings`,
-    fileName: `chart-${spec.id}.png`,
-    content: new Uint8Array([137, 80, 78, 71]),
-    alt: spec.alt,
-    width: 600,
-    height: 300,
-  };
-}
 
 const CASES = (['zh-CN', 'en'] as const).flatMap((locale) => [
   { name: 'a full headquarters week', locale, model: () => ({ ...fullHqModel(), locale }) as Briefing },
