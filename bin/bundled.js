@@ -1,8 +1,9 @@
 // Loads a TypeScript entry point from an esbuild bundle kept in .bundle/, rebuilt when a file it
 // was built from changes. A process that starts from the bundle loads its code and packages in
-// about 40 % of the time of tsx, whose loader hooks resolve and transform each of some 300 modules
-// on every start (docs/performance.md, "The CLI loads from a bundle", "Module loading"). Without esbuild (a production install),
-// where the folder cannot be written, or with MNP_BUNDLE=off, the sources run through tsx.
+// about 40 % of the time of tsx, whose loader hooks resolve and transform each of some 300
+// modules on every start (docs/performance.md, "The CLI loads from a bundle", "Module loading").
+// Without esbuild (a production install), where the folder cannot be written, or with
+// MNP_BUNDLE=off, the sources run through tsx.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
