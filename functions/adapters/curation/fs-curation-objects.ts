@@ -14,7 +14,7 @@ import type {
 } from '#core/curation.ts';
 import { listFollowedTables, rawPartitionsFor, UNIT_KIND_NAMES, unitKey } from '#core/curation.ts';
 import { lakeContract } from '#reference/index.ts';
-import { folderEntries, isPartitionValue } from '../lake/fs-lake.ts';
+import { folderEntries, isPartitionValue, localFileVersion } from '../lake/fs-lake.ts';
 import { RECORDS_FOLDER, recordInRange } from './curated-files.ts';
 import { type CurationObjects, tracksRawFile } from './curation-run.ts';
 
@@ -43,7 +43,7 @@ function listRawTable(
       .sort()
       .map((name) => {
         const info = statSync(join(tableDir, folder, name));
-        return { name, size: info.size, version: String(Math.trunc(info.mtimeMs)) };
+        return { name, size: info.size, version: localFileVersion(info) };
       }),
   }));
 }

@@ -5,6 +5,7 @@
 // cannot be read, is read and checked again. It records only files that passed the contract check.
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { localFileVersion } from '../lake/fs-lake.ts';
 import type { FileColumns } from './parquet-schema.ts';
 
 export interface KnownSchema {
@@ -16,20 +17,20 @@ export interface KnownSchema {
 /** The memo's file in the curated folder. */
 export const SCHEMA_MEMO_FILE = '_raw_schemas.json';
 
-const MEMO_FORMAT = 1;
+const MEMO_FORMAT = 2;
 
 interface MemoFile {
   readonly format: number;
   readonly schemas: readonly { readonly signature: string; readonly columns: readonly [string, string][] }[];
-  /** By path under the lake folder: size, modification time (whole ms), index into schemas. */
-  readonly files: Readonly<Record<string, readonly [number, number, number]>>;
+  /** By path under the lake folder: its stamp (fileStamp) and the index of its schema. */
+  readonly files: Readonly<Record<string, readonly [string, number]>>;
 }
 
-/** A file's stamp as the records take it; undefined when it cannot be stat'ed. */
+/** A file's size and version, as the records take them; undefined when it cannot be stat'ed. */
 export function fileStamp(path: string): string | undefined {
   try {
     const info = statSync(path);
-    return `${info.size}:${Math.trunc(info.mtimeMs)}`;
+    return `${info.size}:${localFileVersion(info)}`;
   } catch {
     return undefined;
   }
@@ -54,9 +55,9 @@ export class SchemaMemo {
       const schemas = stored.schemas.map(
         (schema): KnownSchema => ({ signature: schema.signature, columns: new Map(schema.columns) }),
       );
-      for (const [path, [size, mtime, index]] of Object.entries(stored.files)) {
+      for (const [path, [stamp, index]] of Object.entries(stored.files)) {
         const schema = schemas[index];
-        if (schema) memo.known.set(join(lakeDir, path), { stamp: `${size}:${mtime}`, schema });
+        if (schema) memo.known.set(join(lakeDir, path), { stamp, schema });
       }
     } catch {
       // none yet, or unreadable: every file is read as if never seen
@@ -71,7 +72,6 @@ export class SchemaMemo {
   }
 
   remember(path: string, stamp: string, schema: KnownSchema): void {
-    if (this.schemaOf(path, stamp) === schema) return;
     this.known.set(path, { stamp, schema });
     this.changed = true;
   }
@@ -81,7 +81,7 @@ export class SchemaMemo {
     if (!this.changed) return;
     const indexOf = new Map<string, number>();
     const schemas: MemoFile['schemas'][number][] = [];
-    const files: Record<string, readonly [number, number, number]> = {};
+    const files: Record<string, readonly [string, number]> = {};
     for (const [path, { stamp, schema }] of this.known) {
       if (!existsSync(path)) continue;
       let index = indexOf.get(schema.signature);
@@ -90,8 +90,7 @@ export class SchemaMemo {
         indexOf.set(schema.signature, index);
         schemas.push({ signature: schema.signature, columns: [...schema.columns] });
       }
-      const [size, mtime] = stamp.split(':').map(Number) as [number, number];
-      files[relative(this.lakeDir, path)] = [size, mtime, index];
+      files[relative(this.lakeDir, path)] = [stamp, index];
     }
     const memo: MemoFile = { format: MEMO_FORMAT, schemas, files };
     const temporary = `${this.memoFile}.${process.pid}.tmp`;

@@ -15,6 +15,14 @@ export function isDataFileName(name: string): boolean {
 }
 
 /**
+ * A local file's version as the curated layer's records keep it (in S3, the ETag): its
+ * modification time in whole milliseconds. With its size, what tells a changed file.
+ */
+export function localFileVersion(info: { readonly mtimeMs: number }): string {
+  return String(Math.trunc(info.mtimeMs));
+}
+
+/**
  * Whether a partition folder's value is one the table can hold: a calendar date (dt) or month.
  * Any other folder (dt=2019-12-15.tmp, dt=latest) is not a partition: Athena's partition
  * projection never reads it, so no engine does, and `curate` and the runs name it in a warning.
