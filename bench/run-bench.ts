@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { type BundleReport, measureBundles } from './lib/bundles.ts';
 import { type ChildResult, runChild, warningsOf } from './lib/child.ts';
 import { type BenchConfig, parseBenchConfig } from './lib/config.ts';
-import type { BareRun, CurateRun } from './lib/curation.ts';
+import type { BarePart, BareRun, CurateRun } from './lib/curation.ts';
 import { ensureGeneratedLake, ensureJoinedLake, type LakeRecord } from './lib/lakes.ts';
 import { machineInfo } from './lib/machine.ts';
 import { buildPoisonedLake, firstDifference, poisonControlFile, readBriefingJson } from './lib/pruning.ts';
@@ -137,15 +137,22 @@ async function measureCuration(config: BenchConfig, lakes: { oneYear: LakeRecord
   say(
     `  curate from nothing: ${seconds(year.result.wallMs)} (${year.result.summary.built.requests} request days, ${year.result.summary.built.exits} exit-answer days, ${year.result.summary.built.usage} months, ${(year.result.maxRssKb / 1024).toFixed(0)} MiB)`,
   );
-  const bare = await child<BareChild>('bare-dedup', [
-    '--lake',
-    lakes.oneYear.dir,
-    '--out',
-    await freshOut('bare-dedup'),
-  ]);
-  say(
-    `  bare dedup pass: ${seconds(bare.result.wallMs)} (${bare.result.rows.toLocaleString('en')} requests, ${(bare.result.maxRssKb / 1024).toFixed(0)} MiB)`,
-  );
+  // One statement over the one-year lake (lib/curation.ts, BARE_PARTS), in a fresh process.
+  const barePass = async (part: BarePart) => {
+    const run = await child<BareChild>('bare-dedup', [
+      '--lake',
+      lakes.oneYear.dir,
+      '--out',
+      await freshOut('bare-dedup'),
+      '--part',
+      part,
+    ]);
+    say(
+      `  bare ${part} pass: ${seconds(run.result.wallMs)} (${run.result.rows.toLocaleString('en')} rows, ${(run.result.maxRssKb / 1024).toFixed(0)} MiB)`,
+    );
+    return run;
+  };
+  const bare = await barePass('requests');
   // A day lands in both day-partitioned tables: its requests and its exit answers.
   const lastDay = async (table: string) =>
     (await readdir(join(lakes.oneYear.dir, table)))
@@ -174,24 +181,14 @@ async function measureCuration(config: BenchConfig, lakes: { oneYear: LakeRecord
   say(`  nothing stale (the check every run makes first): ${seconds(idle.result.wallMs)}`);
   const threeYear = await child<CurateChild>('curate', ['--lake', lakes.threeYear.dir]);
   say(`  three-year lake brought up to date (not a target): ${seconds(threeYear.result.wallMs)}`);
-  // The same kind of pass over the curate's other two raw inputs, for scale (lib/curation.ts);
-  // last, so that the usage join's 10 GB do not stir the page cache under the small measures.
-  const barePart = async (part: 'leaver-usage' | 'exit-answers') => {
-    const run = await child<BareChild>('bare-dedup', [
-      '--lake',
-      lakes.oneYear.dir,
-      '--out',
-      await freshOut('bare-dedup'),
-      '--part',
-      part,
-    ]);
-    say(
-      `  bare ${part} pass: ${seconds(run.result.wallMs)} (${run.result.rows.toLocaleString('en')} rows, ${(run.result.maxRssKb / 1024).toFixed(0)} MiB)`,
-    );
-    return { ms: run.result.wallMs, maxRssMiB: run.result.maxRssKb / 1024, rows: run.result.rows };
+  // The same kind of pass over the curate's other two raw inputs, for scale; last, so that the
+  // usage join's 10 GB do not stir the page cache under the small measures.
+  const barePartRun = async (part: BarePart) => {
+    const { result } = await barePass(part);
+    return { ms: result.wallMs, maxRssMiB: result.maxRssKb / 1024, rows: result.rows };
   };
-  const bareLeaverUsage = await barePart('leaver-usage');
-  const bareExitAnswers = await barePart('exit-answers');
+  const bareLeaverUsage = await barePartRun('leaver-usage');
+  const bareExitAnswers = await barePartRun('exit-answers');
   return {
     yearMs: year.result.wallMs,
     yearMaxRssMiB: year.result.maxRssKb / 1024,
