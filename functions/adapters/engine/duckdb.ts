@@ -79,6 +79,8 @@ export class DuckDbEngine implements QueryEngine {
   private readonly checkedFiles = new Map<string, { readonly columns: FileColumns; readonly signature: string }>();
   /** The data files bound to the views of the latest query. */
   private boundFiles: string[] = [];
+  /** The files each raw table's view was last bound to. */
+  private readonly filesOfView = new Map<LakeTable, readonly string[]>();
   private queue: Promise<unknown> = Promise.resolve();
   queryCount = 0;
   /** Files whose Parquet footers were read to check their schema (the memo spares the rest). */
@@ -237,8 +239,28 @@ export class DuckDbEngine implements QueryEngine {
       from === undefined || to === undefined ? [] : await this.lake.dataFiles(table, String(from), String(to));
     await this.checkFiles(table, files);
     await this.connection.run(`CREATE OR REPLACE TEMP VIEW ${table} AS ${this.viewSql(table, files)}`);
+    this.filesOfView.set(table, files);
     this.boundFiles.push(...files);
     return files.length;
+  }
+
+  /**
+   * For the statements of runStatements: runs `statements` with a raw table's view keeping only
+   * the rows `predicate` keeps, then binds it over all its rows again. For a writer whose next
+   * statement joins the table to rows it has just materialised: rows that cannot meet them need
+   * not go through the contract's checks first. The predicate must keep every row the join can
+   * meet, so that the statement's result is the same.
+   */
+  async withNarrowedView<T>(table: LakeTable, predicate: string, statements: () => Promise<T>): Promise<T> {
+    const files = this.filesOfView.get(table);
+    if (files === undefined) throw new Error(`withNarrowedView: no view of ${table} is bound`);
+    const bound = this.viewSql(table, files);
+    await this.connection.run(`CREATE OR REPLACE TEMP VIEW ${table} AS SELECT * FROM (${bound}) WHERE ${predicate}`);
+    try {
+      return await statements();
+    } finally {
+      await this.connection.run(`CREATE OR REPLACE TEMP VIEW ${table} AS ${bound}`);
+    }
   }
 
   /**
