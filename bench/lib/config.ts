@@ -33,6 +33,8 @@ export interface BenchConfig {
   readonly rawRuns: number;
   /** Runs of "curate one new day into an up-to-date lake". */
   readonly newDayRuns: number;
+  /** Runs of a new day with the week before it changed too (not a target). */
+  readonly weekChangedRuns: number;
 }
 
 /**
@@ -82,6 +84,7 @@ export function parseBenchConfig(argv: readonly string[]): BenchConfig {
     rawRuns: values['raw-runs'] !== undefined ? Number(values['raw-runs']) : quick ? 1 : Math.min(runs, 3),
     // A new day costs about a second a run and moves with the shared machine's load: more runs.
     newDayRuns: quick ? 2 : Math.max(runs, 5),
+    weekChangedRuns: quick ? 1 : 3,
   };
   if (quick) {
     return {

@@ -68,6 +68,13 @@ export interface BenchResults {
     readonly newDayMs: Summary;
     readonly newDayMaxRssMiB: Summary;
     readonly newDayUnits: number;
+    /** A new day with the seven request partitions before it changed too (status updates filed there). */
+    readonly weekChanged: {
+      readonly ms: Summary;
+      readonly maxRssMiB: number;
+      readonly units: number;
+      readonly batches: number;
+    };
     readonly idleMs: number;
     readonly threeYearMs: number;
   };
@@ -292,6 +299,13 @@ export function markdownReport(results: BenchResults): string {
       `${spread(curation.newDayMs, seconds)}; peak ${mib(curation.newDayMaxRssMiB.max)}; nothing stale: ${seconds(curation.idleMs)}`,
       'well under 1 s',
       verdict(curation.newDayMs.median < 1000),
+    ],
+    [
+      `  the same with the week before it changed (status updates filed there): ${curation.weekChanged.units} day units`,
+      seconds(curation.weekChanged.ms.median),
+      `${spread(curation.weekChanged.ms, seconds)}; ${curation.weekChanged.batches} batches; peak ${mib(curation.weekChanged.maxRssMiB)}`,
+      '',
+      '',
     ],
     [
       `Weekly briefing, 3-year / 1-year lake`,
