@@ -79,8 +79,8 @@ export class DuckDbEngine implements QueryEngine {
   private readonly checkedFiles = new Map<string, { readonly columns: FileColumns; readonly signature: string }>();
   /** The data files bound to the views of the latest query. */
   private boundFiles: string[] = [];
-  /** The files each raw table's view was last bound to. */
-  private readonly filesOfView = new Map<LakeTable, readonly string[]>();
+  /** The SQL each raw table's view was last bound to. */
+  private readonly boundViewSql = new Map<LakeTable, string>();
   private queue: Promise<unknown> = Promise.resolve();
   queryCount = 0;
   /** Files whose Parquet footers were read to check their schema (the memo spares the rest). */
@@ -238,8 +238,9 @@ export class DuckDbEngine implements QueryEngine {
     const files =
       from === undefined || to === undefined ? [] : await this.lake.dataFiles(table, String(from), String(to));
     await this.checkFiles(table, files);
-    await this.connection.run(`CREATE OR REPLACE TEMP VIEW ${table} AS ${this.viewSql(table, files)}`);
-    this.filesOfView.set(table, files);
+    const viewSql = this.viewSql(table, files);
+    await this.connection.run(`CREATE OR REPLACE TEMP VIEW ${table} AS ${viewSql}`);
+    this.boundViewSql.set(table, viewSql);
     this.boundFiles.push(...files);
     return files.length;
   }
@@ -252,9 +253,8 @@ export class DuckDbEngine implements QueryEngine {
    * meet, so that the statement's result is the same.
    */
   async withNarrowedView<T>(table: LakeTable, predicate: string, statements: () => Promise<T>): Promise<T> {
-    const files = this.filesOfView.get(table);
-    if (files === undefined) throw new Error(`withNarrowedView: no view of ${table} is bound`);
-    const bound = this.viewSql(table, files);
+    const bound = this.boundViewSql.get(table);
+    if (bound === undefined) throw new Error(`withNarrowedView: no view of ${table} is bound`);
     await this.connection.run(`CREATE OR REPLACE TEMP VIEW ${table} AS SELECT * FROM (${bound}) WHERE ${predicate}`);
     try {
       return await statements();
