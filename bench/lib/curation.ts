@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { curatedDirOf } from '#adapters/curation/curated-location.ts';
 import { type CurateSummary, curateLake } from '#adapters/curation/duckdb-curator.ts';
+import { sqlString } from '#sql/sql-string.ts';
 
 export interface CurateRun {
   readonly wallMs: number;
@@ -44,11 +45,9 @@ export interface BareRun {
 export const BARE_PARTS = ['requests', 'leaver-usage', 'exit-answers'] as const;
 export type BarePart = (typeof BARE_PARTS)[number];
 
-const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
-
 function barePassSql(lakeDir: string, part: BarePart): string {
   const table = (name: string) =>
-    `read_parquet(${quote(join(lakeDir, name, '*', '*.parquet'))}, hive_partitioning = true)`;
+    `read_parquet(${sqlString(join(lakeDir, name, '*', '*.parquet'))}, hive_partitioning = true)`;
   const beijingDay = `CAST(CAST(completed_at AS TIMESTAMP) + INTERVAL '8' HOUR AS DATE)`;
   switch (part) {
     case 'requests':
@@ -102,7 +101,7 @@ export async function barePass(lakeDir: string, outDir: string, part: BarePart =
   try {
     const started = performance.now();
     const reader = await connection.runAndReadAll(
-      `COPY (${barePassSql(lakeDir, part)}) TO ${quote(out)} (FORMAT parquet, COMPRESSION snappy)`,
+      `COPY (${barePassSql(lakeDir, part)}) TO ${sqlString(out)} (FORMAT parquet, COMPRESSION snappy)`,
     );
     const rows = Number(reader.getRowObjectsJson()[0]?.['Count'] ?? Number.NaN);
     return { wallMs: performance.now() - started, rows };

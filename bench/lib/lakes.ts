@@ -10,6 +10,7 @@ import { link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'nod
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { type GenerateLakeSummary, generateLake } from '#lakegen/generate-lake.ts';
+import { sqlString } from '#sql/sql-string.ts';
 
 export interface GeneratedLakeSpec {
   readonly name: string;
@@ -131,9 +132,9 @@ async function countDistinctPortIds(lakeDir: string): Promise<number> {
   const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', threads: '2' });
   try {
     const connection = await instance.connect();
-    const glob = join(lakeDir, 'port_requests', '*', '*.parquet').replaceAll("'", "''");
+    const glob = join(lakeDir, 'port_requests', '*', '*.parquet');
     const reader = await connection.runAndReadAll(
-      `SELECT count(DISTINCT port_id) AS n FROM read_parquet('${glob}', hive_partitioning = false)`,
+      `SELECT count(DISTINCT port_id) AS n FROM read_parquet(${sqlString(glob)}, hive_partitioning = false)`,
     );
     connection.closeSync();
     return Number(reader.getRowObjectsJson()[0]?.['n']);

@@ -3,6 +3,8 @@
 // hot path, so staging is shaped for cheap appends: timestamps wait as epoch milliseconds,
 // wide numbers as doubles, and low-cardinality strings (codes, plan codes, verbatims, the
 // partition) as integer codes into a dictionary that the output query turns back into text.
+
+import { sqlString } from '#sql/sql-string.ts';
 import type { ColumnSpec, TableSpec } from './table-schemas.ts';
 
 export type StagingType = 'VARCHAR' | 'INTEGER' | 'DOUBLE' | 'CODE';
@@ -48,10 +50,6 @@ export function stagingTableDdl(tableName: string, spec: TableSpec): string {
     return `"${column.name}" ${type === 'CODE' ? 'INTEGER' : type}`;
   });
   return `CREATE OR REPLACE TABLE ${tableName} (${PARTITION_KEY} INTEGER, ${columns.join(', ')})`;
-}
-
-function sqlString(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
 }
 
 /** The text of a coded column: its dictionary as a list literal, indexed by the code. */

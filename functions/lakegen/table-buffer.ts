@@ -5,6 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { sqlString } from '#sql/sql-string.ts';
 import { ChunkedAppender } from './chunked-appender.ts';
 import type { JobQueue } from './job-queue.ts';
 import { markPartitionsComplete } from './partition-files.ts';
@@ -18,10 +19,6 @@ export interface WriterContext {
   /** ... while this one writes Parquet in the background. */
   readonly writeConnection: DuckDBConnection;
   readonly queue: JobQueue;
-}
-
-function sqlString(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
 }
 
 interface Slot {

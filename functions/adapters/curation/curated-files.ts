@@ -12,6 +12,7 @@ import {
   unitInRange,
 } from '#core/curation.ts';
 import type { QueryParameters } from '#core/ports.ts';
+import { sqlString } from '#sql/sql-string.ts';
 
 export const RECORDS_FOLDER = '_built_from';
 
@@ -57,8 +58,6 @@ export async function curatedDataFiles(
   return files.flat();
 }
 
-const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
-
 export function curatedViewSql(table: CuratedTable, files: readonly string[]): string {
   const select = table.columns.map(([name, type]) => `CAST("${name}" AS ${type}) AS "${name}"`);
   const partition = `"${table.partitionColumn}"`;
@@ -66,7 +65,7 @@ export function curatedViewSql(table: CuratedTable, files: readonly string[]): s
     return `SELECT ${table.columns.map(([name, type]) => `CAST(NULL AS ${type}) AS "${name}"`).join(', ')}, CAST(NULL AS VARCHAR) AS ${partition} WHERE false`;
   }
   return (
-    `SELECT ${select.join(', ')}, ${partition} FROM read_parquet([${files.map(quote).join(', ')}], ` +
+    `SELECT ${select.join(', ')}, ${partition} FROM read_parquet([${files.map(sqlString).join(', ')}], ` +
     `hive_partitioning = true, hive_types = {'${table.partitionColumn}': VARCHAR})`
   );
 }

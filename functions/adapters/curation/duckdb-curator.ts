@@ -8,6 +8,7 @@ import type { CurateRange, CurateSummary } from '#core/curation.ts';
 import { UNIT_KINDS } from '#core/curation.ts';
 import type { LakeTable } from '#core/ports.ts';
 import { compileCuratedBuild } from '#sql/curated-catalog.ts';
+import { sqlString } from '#sql/sql-string.ts';
 import { DuckDbEngine } from '../engine/duckdb.ts';
 import { SCHEMA_MEMO_FILE } from '../engine/schema-memo.ts';
 import { assertLakeFolder } from '../lake/fs-lake.ts';
@@ -63,7 +64,7 @@ const NARROWED_VIEWS: Readonly<Record<string, { readonly table: LakeTable; reado
 };
 
 const copyTo = (sql: string, dir: string, column: string) =>
-  `COPY (${sql}) TO '${dir.replaceAll("'", "''")}' (FORMAT parquet, COMPRESSION snappy, PARTITION_BY ("${column}"), OVERWRITE_OR_IGNORE)`;
+  `COPY (${sql}) TO ${sqlString(dir)} (FORMAT parquet, COMPRESSION snappy, PARTITION_BY ("${column}"), OVERWRITE_OR_IGNORE)`;
 
 export async function curateLake(options: CurateOptions): Promise<CurateSummary> {
   await assertLakeFolder(options.lakeDir);

@@ -4,6 +4,7 @@
 import type { ColumnInfo, Row } from '@aws-sdk/client-athena';
 import type { QueryRow } from '#core/ports.ts';
 import type { SqlValue } from '#sql/catalog.ts';
+import { sqlString } from '#sql/sql-string.ts';
 
 const NUMERIC_TYPES = new Set([
   'tinyint',
@@ -23,7 +24,7 @@ export function toExecutionParameter(value: SqlValue): string {
     if (!Number.isFinite(value)) throw new RangeError(`cannot pass ${value} to Athena: not a finite number`);
     return String(value);
   }
-  return `'${value.replaceAll("'", "''")}'`;
+  return sqlString(value);
 }
 
 /** A Trino (Athena) type name or signature, e.g. bigint or decimal(38,2), that holds a number. */

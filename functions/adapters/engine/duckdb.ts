@@ -22,6 +22,7 @@ import {
 import { lakeContract, sqlTypeOf } from '#reference/lake-schema.ts';
 import { compileMetricQuery } from '#sql/catalog.ts';
 import { compileCuratedMetricQuery, readsCurated } from '#sql/curated-catalog.ts';
+import { sqlString } from '#sql/sql-string.ts';
 import { curatedViewStatements } from '../curation/curated-files.ts';
 import { assertLakeFolder, FsLake } from '../lake/fs-lake.ts';
 import { checkFileSchema, type FileColumns } from './parquet-schema.ts';
@@ -68,10 +69,6 @@ const NUMERIC_TYPE =
  * 7 % faster with it (docs/performance.md, "A new day").
  */
 const READ_BY_FIRST_SCHEMA: ReadonlySet<LakeTable> = new Set(['exit_reasons']);
-
-function quoteLiteral(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
 
 export class DuckDbEngine implements QueryEngine {
   private readonly lake: FsLake;
@@ -319,7 +316,7 @@ export class DuckDbEngine implements QueryEngine {
         'ELSE string_agg(element, chr(10) ORDER BY element) END AS signature FROM (' +
         'SELECT file_name, CAST((name, type, type_length, repetition_type, num_children, converted_type, ' +
         'scale, precision, field_id, logical_type) AS VARCHAR) AS element, num_children ' +
-        `FROM parquet_schema([${files.map(quoteLiteral).join(', ')}])) GROUP BY file_name`,
+        `FROM parquet_schema([${files.map(sqlString).join(', ')}])) GROUP BY file_name`,
     );
     const signatures = new Map<string, string>();
     for (const [file, signature] of reader.getRows())
@@ -330,7 +327,7 @@ export class DuckDbEngine implements QueryEngine {
   private async describeFile(file: string): Promise<FileColumns> {
     try {
       const reader = await this.connection.runAndReadAll(
-        `DESCRIBE SELECT * FROM read_parquet(${quoteLiteral(file)}, hive_partitioning = false)`,
+        `DESCRIBE SELECT * FROM read_parquet(${sqlString(file)}, hive_partitioning = false)`,
       );
       return new Map(
         reader.getRowObjectsJson().map((row) => [String(row['column_name']).toLowerCase(), String(row['column_type'])]),
@@ -363,7 +360,7 @@ export class DuckDbEngine implements QueryEngine {
     if (files.length === 0) {
       return `SELECT ${select.join(', ')}, CAST(NULL AS VARCHAR) AS ${partitionColumn} WHERE false`;
     }
-    const fileList = `[${files.map(quoteLiteral).join(', ')}]`;
+    const fileList = `[${files.map(sqlString).join(', ')}]`;
     const oneSchema = new Set(files.map((file) => this.checkedFiles.get(file)?.signature ?? `file:${file}`)).size === 1;
     const unionByName = !(oneSchema && READ_BY_FIRST_SCHEMA.has(table));
     return (

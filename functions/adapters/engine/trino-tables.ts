@@ -3,6 +3,7 @@
 // partitions found by system.sync_partition_metadata. The test Trino registers its lakes this
 // way; an operator can print the same statements for a cluster of their own (docs/aws.md).
 import { type LakeTableName, lakeContract, lakeTables, sqlTypeOf } from '#reference/lake-schema.ts';
+import { sqlString } from '#sql/sql-string.ts';
 import { runTrinoStatement, type TrinoConnection, type TrinoStatementOptions } from './trino-http.ts';
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
@@ -10,10 +11,6 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 function identifier(name: string): string {
   if (!IDENTIFIER.test(name)) throw new Error(`${JSON.stringify(name)} is not a plain lower-case SQL name`);
   return name;
-}
-
-function literal(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
 }
 
 /** CREATE TABLE of one lake table over its folder; partition column last, as Hive wants it. */
@@ -25,7 +22,7 @@ export function lakeTableDdl(catalog: string, schema: string, table: LakeTableNa
   ].join(',\n');
   return (
     `CREATE TABLE ${identifier(catalog)}.${identifier(schema)}.${identifier(table)} (\n${columnList}\n)\n` +
-    `WITH (format = 'PARQUET', external_location = ${literal(tableLocation)}, partitioned_by = ARRAY['${partition.column}'])`
+    `WITH (format = 'PARQUET', external_location = ${sqlString(tableLocation)}, partitioned_by = ARRAY['${partition.column}'])`
   );
 }
 
@@ -63,7 +60,7 @@ export async function registerLakeTables(connection: TrinoConnection, options: R
     await run(`create table ${schema}.${table} over ${location}`, lakeTableDdl(catalog, schema, table, location));
     await run(
       `sync partitions of ${schema}.${table}`,
-      `CALL ${identifier(catalog)}.system.sync_partition_metadata(schema_name => ${literal(schema)}, table_name => ${literal(table)}, mode => 'FULL')`,
+      `CALL ${identifier(catalog)}.system.sync_partition_metadata(schema_name => ${sqlString(schema)}, table_name => ${sqlString(table)}, mode => 'FULL')`,
     );
   }
 }

@@ -6,6 +6,7 @@ import { QueryError } from '#core/errors.ts';
 import type { Logger, MetricQueryName, QueryEngine, QueryParameters, QueryRow } from '#core/ports.ts';
 import { compileMetricQuery, type SqlValue } from '#sql/catalog.ts';
 import { compileCuratedMetricQuery, readsCurated } from '#sql/curated-catalog.ts';
+import { sqlString } from '#sql/sql-string.ts';
 import { isNumericType, toExecutionParameter } from './athena-values.ts';
 import {
   runTrinoStatement,
@@ -38,7 +39,7 @@ export interface TrinoEngineOptions {
 /** The statement for a query and its positional values, bound as Athena binds them. */
 export function boundStatement(sql: string, values: readonly SqlValue[]): string {
   if (values.length === 0) return sql;
-  return `EXECUTE IMMEDIATE '${sql.replaceAll("'", "''")}' USING ${values.map(toExecutionParameter).join(', ')}`;
+  return `EXECUTE IMMEDIATE ${sqlString(sql)} USING ${values.map(toExecutionParameter).join(', ')}`;
 }
 
 /** Rows as the core wants them: numbers as numbers (decimals arrive as strings), NULL as null. */
