@@ -154,11 +154,9 @@ async function measureCuration(config: BenchConfig, lakes: { oneYear: LakeRecord
   };
   const bare = await barePass('requests');
   // A day lands in both day-partitioned tables: its requests and its exit answers.
-  const lastDay = async (table: string) =>
-    (await readdir(join(lakes.oneYear.dir, table)))
-      .filter((name) => name.startsWith('dt='))
-      .sort()
-      .at(-1)!;
+  const daysOf = async (table: string) =>
+    (await readdir(join(lakes.oneYear.dir, table))).filter((name) => name.startsWith('dt=')).sort();
+  const lastDay = async (table: string) => (await daysOf(table)).at(-1)!;
   const markers = [
     join(lakes.oneYear.dir, 'port_requests', await lastDay('port_requests'), '_SUCCESS'),
     join(lakes.oneYear.dir, 'exit_reasons', await lastDay('exit_reasons'), '_SUCCESS'),
@@ -185,10 +183,9 @@ async function measureCuration(config: BenchConfig, lakes: { oneYear: LakeRecord
   // request's date, so the seven port_requests partitions before the day can change with it.
   // Their files are touched (the same bytes, a new modification time) as the day lands. Not a
   // target; the three-year lake shares these files (hard links) and catches up below.
-  const requestDays = (await readdir(join(lakes.oneYear.dir, 'port_requests')))
-    .filter((name) => name.startsWith('dt='))
-    .sort();
-  const weekBefore = requestDays.slice(-8, -1).map((dt) => join(lakes.oneYear.dir, 'port_requests', dt));
+  const weekBefore = (await daysOf('port_requests'))
+    .slice(-8, -1)
+    .map((dt) => join(lakes.oneYear.dir, 'port_requests', dt));
   const withWeekBefore: Measured<CurateChild>[] = [];
   for (let run = 1; run <= config.weekChangedRuns; run += 1) {
     await holdLastDay();
