@@ -7,21 +7,10 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbEngine } from '#adapters/engine/duckdb.ts';
+import { usageRowOf } from '../support/fixture-rows.ts';
 import { writePartition } from '../support/lake-writer.ts';
 
 let lakeDir: string;
-
-const usageOf = (msisdnHash: string) => ({
-  msisdn_hash: msisdnHash,
-  province_code: '44',
-  operator_code: 'CMCC',
-  plan_code: 'P58',
-  plan_fee_cny: 58,
-  data_allowance_mb: 10240,
-  data_used_mb: 2048,
-  voice_allowance_min: 300,
-  voice_used_min: 50,
-});
 
 const OCTOBER = { usage_from_month: '2019-10', usage_to_month: '2019-10' };
 
@@ -32,7 +21,12 @@ async function usageRows(connection: DuckDBConnection): Promise<string[]> {
 
 beforeAll(async () => {
   lakeDir = await mkdtemp(join(tmpdir(), 'mnp-narrowed-view-'));
-  await writePartition(lakeDir, 'usage_monthly', '2019-10', ['aa', 'bb', 'cc'].map(usageOf));
+  await writePartition(
+    lakeDir,
+    'usage_monthly',
+    '2019-10',
+    ['aa', 'bb', 'cc'].map((hash) => usageRowOf(hash)),
+  );
 });
 
 afterAll(async () => {
