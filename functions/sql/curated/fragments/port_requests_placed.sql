@@ -10,17 +10,14 @@
 -- one limit). Rows without a port_id are never a request's state (they are quarantined as
 -- missing_key) and count only as rows read. Only port_id and dt of the neighbouring partitions
 -- are read: what makes a request spread, not its rows.
--- Ranking: the latest updated_at wins (data-contract.md); ties as in port_requests_versions.
+-- Ranking: port_request_version_order, over whole rows as in port_requests_versions.
 (
   SELECT
     c.*,
     row_number() OVER (
       PARTITION BY c.port_id, c.dt
-      ORDER BY
-        c.updated_at DESC NULLS LAST,
-        CASE WHEN c.quarantine_reason IS NULL THEN 0 ELSE 1 END DESC,
-        CASE c.status WHEN 'completed' THEN 4 WHEN 'rejected' THEN 3 WHEN 'cancelled' THEN 2 ELSE 1 END DESC,
-        c.completed_at DESC NULLS LAST
+      ORDER BY {{port_request_version_order}},
+        c.channel NULLS LAST, c.tenure_months NULLS LAST, c.msisdn_hash NULLS LAST
     ) AS version_rank,
     max(CASE WHEN c.quarantine_reason IS NULL THEN c.province_code END) OVER (PARTITION BY c.port_id, c.dt) AS clean_province_code,
     CASE WHEN s.port_id IS NULL THEN 0 ELSE 1 END AS spread
