@@ -60,8 +60,8 @@ async function columnsOf(file: string): Promise<string[]> {
   return names;
 }
 
-async function weekBriefing(): Promise<HqWeeklyBriefing> {
-  const engine = await DuckDbEngine.open({ lakeDir });
+async function weekBriefing(curatedDir?: string): Promise<HqWeeklyBriefing> {
+  const engine = await DuckDbEngine.open({ lakeDir, ...(curatedDir ? { curatedDir } : {}) });
   try {
     const snapshot = await prepareRun(
       {
@@ -114,6 +114,43 @@ describe('schema drift', () => {
     const failure = weekBriefing();
     await expect(failure).rejects.toBeInstanceOf(LakeError);
     await expect(failure).rejects.toThrow(`${file}: column tenure_months is VARCHAR, the data contract says integer`);
+  });
+
+  it('quarantines a number its contract type cannot hold as missing_key, raw and curated alike', async () => {
+    // Wider types are read (int64 for int32, decimal(18,4) or double for decimal(10,2)); a value
+    // that does not fit the contract's type cannot be read as one, so its row has no such key.
+    await writePartition(lakeDir, 'port_requests', '2019-11-26', [completedPort('A')]);
+    await writePartition(
+      lakeDir,
+      'port_requests',
+      '2019-11-26',
+      [completedPort('B', { tenure_months: 3_000_000_000 })],
+      {
+        fileName: 'part-tenure.parquet',
+        columnTypes: { tenure_months: 'BIGINT' },
+      },
+    );
+    await writePartition(
+      lakeDir,
+      'port_requests',
+      '2019-11-26',
+      [completedPort('C', { monthly_fee_cny: 123456789.5 })],
+      {
+        fileName: 'part-fee.parquet',
+        columnTypes: { monthly_fee_cny: 'DECIMAL(18,4)' },
+      },
+    );
+    await writePartition(lakeDir, 'port_requests', '2019-11-26', [completedPort('D', { monthly_fee_cny: 'NaN' })], {
+      fileName: 'part-nan.parquet',
+      columnTypes: { monthly_fee_cny: 'DOUBLE' },
+    });
+    const curatedDir = join(lakeDir, '_curated');
+    await curateLake({ lakeDir, curatedDir });
+    for (const briefing of [await weekBriefing(), await weekBriefing(curatedDir)]) {
+      expect(briefing.flows.totalCompleted).toBe(1);
+      expect(briefing.dataQuality.quarantinedTotal).toBe(3);
+      expect(briefing.dataQuality.quarantined).toContainEqual({ reason: 'missing_key', count: 3 });
+    }
   });
 
   it('names the one drifted file among good ones, whatever files share the partition', async () => {

@@ -19,7 +19,7 @@ import {
   type QueryRow,
   TABLE_SCAN_PARAMETERS,
 } from '#core/ports.ts';
-import { lakeContract, sqlTypeOf } from '#reference/lake-schema.ts';
+import { columnKind, lakeContract, sqlTypeOf } from '#reference/lake-schema.ts';
 import { compileMetricQuery } from '#sql/catalog.ts';
 import { compileCuratedMetricQuery, readsCurated } from '#sql/curated-catalog.ts';
 import { sqlString } from '#sql/sql-string.ts';
@@ -347,14 +347,17 @@ export class DuckDbEngine implements QueryEngine {
   /**
    * Every contract column, cast to its type in the lake schema, the type the Glue (Athena) and
    * Trino tables declare, so the SQL meets the same column types on every engine; a column a file
-   * lacks reads as NULL (and quarantines the row if required).
+   * lacks reads as NULL (and quarantines the row if required). A number the contract's type
+   * cannot hold (3,000,000,000 in an int64 file's tenure_months, a fee beyond decimal(10,2), a
+   * NaN) reads as NULL too, so its row is quarantined as missing_key instead of failing the run.
    */
   private viewSql(table: LakeTable, files: readonly string[]): string {
     const { columns, partition } = lakeContract[table];
     const present = new Set(files.flatMap((file) => [...(this.checkedFiles.get(file)?.columns.keys() ?? [])]));
     const select = columns.map((column) => {
       const source = present.has(column.name) ? `"${column.name}"` : 'NULL';
-      return `CAST(${source} AS ${sqlTypeOf(column.type)}) AS "${column.name}"`;
+      const cast = columnKind(column.type) === 'integer' || columnKind(column.type) === 'decimal' ? 'TRY_CAST' : 'CAST';
+      return `${cast}(${source} AS ${sqlTypeOf(column.type)}) AS "${column.name}"`;
     });
     const partitionColumn = `"${partition.column}"`;
     if (files.length === 0) {
