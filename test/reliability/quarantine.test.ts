@@ -177,6 +177,12 @@ const BAD_ROWS: readonly BadRow[] = [
     rejected('Q-UC6', { reject_reason: 'BAD_LUCK' }),
     rejected('Q-UC6'),
   ),
+  portRow(
+    'port: completed, with an unknown reject reason',
+    'unknown_code',
+    port('Q-UC7', { reject_reason: 'FOO' }),
+    port('Q-UC7'),
+  ),
   exitRow('exit: unknown operator', 'unknown_code', answer('Q-EUC2', { operator_code: 'XXXX' }), answer('Q-EUC2')),
   exitRow('exit: unknown channel', 'unknown_code', answer('Q-EUC3', { channel: 'email' }), answer('Q-EUC3')),
   usageRow('usage: unknown operator', 'unknown_code', usage({ operator_code: 'XXXX' })),

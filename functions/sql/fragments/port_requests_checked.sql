@@ -32,6 +32,8 @@
         OR r.status NOT IN ({{codes.statuses}})
         OR r.channel NOT IN ({{codes.request_channels}})
         OR (r.status = 'rejected' AND r.reject_reason NOT IN ({{codes.reject_reasons}}))
+        -- a reason on a request that was not rejected is still a code (empty text holds none)
+        OR (r.reject_reason <> '' AND r.reject_reason NOT IN ({{codes.reject_reasons}}))
         THEN 'unknown_code'
       WHEN (r.status = 'completed' AND r.completed_at IS NULL)
         OR r.completed_at < r.requested_at

@@ -230,7 +230,8 @@ export function portQuarantine(row: PortRow): string | null {
     unknown(row.recipient_operator, OPERATORS) ||
     unknown(row.status, STATUSES) ||
     unknown(row.channel, REQUEST_CHANNELS) ||
-    (row.status === 'rejected' && unknown(row.reject_reason, REJECT_REASONS))
+    (row.status === 'rejected' && unknown(row.reject_reason, REJECT_REASONS)) ||
+    (!absent(row.reject_reason) && unknown(row.reject_reason, REJECT_REASONS))
   )
     return 'unknown_code';
   const requested = row.requested_at!;
