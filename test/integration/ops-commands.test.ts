@@ -1,7 +1,7 @@
 // The operations commands on a real lake, the real CLI and a real SMTP server on loopback:
 // rerun after a partial failure, the hold for a missing _SUCCESS marker, a resumable backfill,
 // status in a table and in JSON, and a preview that sends nothing.
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode } from '#cli/exit-codes.ts';
@@ -412,9 +412,27 @@ describe('mnp-briefings preview', () => {
     expect(preview.code).toBe(ExitCode.OK);
     expect(printed.reports).toHaveLength(1);
     expect(printed.reports[0]).toMatchObject({ audience: '44', locale: 'zh-CN' });
+    expect(printed.reports[0].html.startsWith(join(out('preview'), 'preview', 'province-monthly'))).toBe(true);
     expect(await readFile(printed.reports[0].html, 'utf8')).toContain('<html');
     expect((await readFile(printed.reports[0].message, 'utf8')).length).toBeGreaterThan(1000);
     expect(await workspace.outboxFiles(out('preview'))).toEqual([]);
     expect(JSON.parse((await workspace.cli('status', '--out', out('preview'), '--json')).stdout).runs).toEqual([]);
+  });
+
+  it('leaves what was sent alone when --out names the archive', async () => {
+    const archive = out('sent-then-preview');
+    const period = ['--report', 'province-monthly', '--period', '2019-12', '--audience', '44', '--out', archive];
+    expect((await workspace.cli('run', ...period)).code).toBe(ExitCode.OK);
+    const sentPage = join(archive, 'province-monthly', '2019-12', '44', 'briefing.json');
+    const sent = { bytes: await readFile(sentPage, 'utf8'), modified: (await stat(sentPage)).mtimeMs };
+
+    const preview = await workspace.cli('preview', ...period, '--json');
+
+    expect(preview.code).toBe(ExitCode.OK);
+    expect(JSON.parse(preview.stdout).reports[0].json).toBe(
+      join(archive, 'preview', 'province-monthly', '2019-12', '44', 'briefing.json'),
+    );
+    expect(await readFile(sentPage, 'utf8')).toBe(sent.bytes);
+    expect((await stat(sentPage)).mtimeMs).toBe(sent.modified);
   });
 });

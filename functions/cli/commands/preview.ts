@@ -1,7 +1,8 @@
 // mnp-briefings preview: renders a report and its messages without sending, recording or
-// holding anything, into a folder of its own (out/preview by default) so that the archive keeps
-// only what was sent. Opens nothing: it prints the paths. With --target aws it prints pre-signed
+// holding anything, into a folder of its own inside the archive (OUT/preview, out/preview by
+// default), so that the archive keeps only what was sent, even when --out names it. Opens nothing: it prints the paths. With --target aws it prints pre-signed
 // links to what the deployed stage archived.
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigurationError } from '#core/errors.ts';
 import { latestCompletePeriodInLake } from '#core/lake-calendar.ts';
@@ -55,7 +56,7 @@ export async function awsPreviewLinks(
 export function registerPreview(program: Command, io: CliIo): void {
   const command = program
     .command('preview')
-    .description('render a report and its messages without sending anything; print where they are')
+    .description('render a report and its messages into OUT/preview without sending anything; print where they are')
     .requiredOption('--report <id>', 'report id: hq-weekly or province-monthly')
     .option(
       '--period <id>',
@@ -63,7 +64,7 @@ export function registerPreview(program: Command, io: CliIo): void {
     )
     .option('--audience <code...>', 'only these audiences: hq, or province codes such as 44 (repeatable)')
     .option('--expires <seconds>', 'lifetime of the pre-signed links of --target aws', '3600');
-  withTargetOptions(withLakeOptions(command, 'out/preview')).action(async (raw: Record<string, unknown>) => {
+  withTargetOptions(withLakeOptions(command)).action(async (raw: Record<string, unknown>) => {
     const options = validateOptions(previewOptionsSchema, raw);
     const definition = reportDefinition(options.report);
     if (options.target === 'aws') {
@@ -75,7 +76,7 @@ export function registerPreview(program: Command, io: CliIo): void {
           io.out(`${definition.id} ${period} ${link.audience}\n  ${link.html}\n  ${link.message}`);
       return;
     }
-    const jobs = await openJobsFor({ ...options, transport: 'file', rate: 5 }, io);
+    const jobs = await openJobsFor({ ...options, out: join(options.out, 'preview'), transport: 'file', rate: 5 }, io);
     try {
       const periodId =
         options.period ?? (await latestCompletePeriodInLake(jobs.runtime.inventory, definition.periodKind)).id;
