@@ -95,6 +95,13 @@ describe('errors for bad arguments', () => {
     expect(stderr).toEqual([expect.stringMatching(/no lake at .*nowhere: create one with "mnp-briefings generate/)]);
   });
 
+  it('refuses to curate a missing lake, and does not make it exist', async () => {
+    const { code, stderr } = await cli('curate', '--lake', join(workDir, 'mistyped'));
+    expect(code).toBe(ExitCode.USAGE);
+    expect(stderr).toEqual([expect.stringMatching(/no lake at .*mistyped: create one/)]);
+    await expect(access(join(workDir, 'mistyped'))).rejects.toThrow(/ENOENT/);
+  });
+
   it('refuses an unknown option and a missing required option', async () => {
     expect((await cli('run', '--report', 'hq-weekly', '--colour')).code).toBe(ExitCode.USAGE);
     expect((await cli('run')).code).toBe(ExitCode.USAGE);

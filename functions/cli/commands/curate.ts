@@ -49,13 +49,15 @@ export function registerCurate(program: Command, io: CliIo): void {
     .option('--rebuild', 'rebuild every curated partition from the raw lake')
     .option('--json', 'print a JSON summary for scripts')
     .action(async (options: CurateOptions) => {
-      const curatedDir = await curatedDirOf(options.lake, options.curated);
-      let bar: SingleBar | undefined;
       // Loaded on use: DuckDB is a native module that --help and argument errors need not load.
-      const [{ curateLake, CURATE_LOCK_WAIT_MS }, { strayPartitionFolders }] = await Promise.all([
+      const [{ curateLake, CURATE_LOCK_WAIT_MS }, { assertLakeFolder, strayPartitionFolders }] = await Promise.all([
         import('#adapters/curation/duckdb-curator.ts'),
         import('#adapters/lake/fs-lake.ts'),
       ]);
+      // Before the curated folder is chosen: <lake>/_curated would make a mistyped lake exist.
+      await assertLakeFolder(options.lake);
+      const curatedDir = await curatedDirOf(options.lake, options.curated);
+      let bar: SingleBar | undefined;
       const summary = await curateLake({
         lakeDir: options.lake,
         curatedDir,
