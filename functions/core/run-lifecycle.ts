@@ -47,7 +47,8 @@ export function refuseUnreportablePeriod(period: Period, now: Date, lake?: LakeR
 /**
  * A backfill's range cut to the periods a run can report on: it stops at the last complete
  * period of the lake (or, without the lake at hand, the last period ended by the clock) and
- * starts at the first period that ends inside the lake; `notes` says what was left out.
+ * starts at the first period wholly inside the lake: one that starts before the lake's first
+ * partition would be held for partitions that never come; `notes` says what was left out.
  * Refused when nothing of the range remains.
  */
 export function reportableRange(
@@ -59,7 +60,7 @@ export function reportableRange(
   const lastDay = lake ? lake.lastComplete : undefined;
   const tooLate = (period: Period) =>
     !ended(period) || (lake !== undefined && (lastDay === undefined || period.end > lastDay));
-  const tooEarly = (period: Period) => lake !== undefined && (lake.first === undefined || period.end < lake.first);
+  const tooEarly = (period: Period) => lake !== undefined && (lake.first === undefined || period.start < lake.first);
   const kept = periods.filter((period) => !tooLate(period) && !tooEarly(period));
   const notes: string[] = [];
   const early = periods.filter((period) => tooEarly(period) && !tooLate(period));
@@ -72,7 +73,7 @@ export function reportableRange(
       `no period from ${periods[0]?.id} to ${periods.at(-1)?.id} can be reported on: each has not ended yet or lies outside the lake${where}`,
     );
   if (early.length > 0)
-    notes.push(`starts at ${kept[0]!.id}: ${span(early)} lie before the lake's first partition${where}`);
+    notes.push(`starts at ${kept[0]!.id}: ${span(early)} start before the lake's first partition${where}`);
   if (late.length > 0)
     notes.push(
       `stops at ${kept.at(-1)!.id}, the last complete period: ${span(late)} ${lake ? 'not complete in the lake yet' : 'not ended yet'}${where}`,

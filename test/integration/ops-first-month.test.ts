@@ -41,6 +41,30 @@ describe('a period no run can report on', () => {
     expect(await readdir(out('before')).catch(() => [])).not.toContain('runs');
   });
 
+  it('lets backfill start at the first period wholly inside the lake, not hold the partial one before it', async () => {
+    // The lake starts on Friday 1 November: week 44 (28 October to 3 November) would wait forever
+    // for its first four days.
+    const result = await workspace.cli(
+      'backfill',
+      '--report',
+      'hq-weekly',
+      '--from',
+      '2019-W43',
+      '--to',
+      '2019-W45',
+      '--out',
+      out('backfill-started'),
+      '--json',
+    );
+
+    const json = JSON.parse(result.stdout) as { periods: { period: string; state: string }[]; notes: string[] };
+    expect(result.code).toBe(ExitCode.OK);
+    expect(json.periods.map((row) => [row.period, row.state])).toEqual([['2019-W45', 'archived']]);
+    expect(json.notes).toEqual([
+      `starts at 2019-W45: 2019-W43 to 2019-W44 (2) start before the lake's first partition; ${LAKE_RANGE}`,
+    ]);
+  });
+
   it('lets backfill stop at the last complete period with a note instead of holding later ones', async () => {
     const result = await workspace.cli(
       'backfill',
