@@ -288,12 +288,39 @@ export async function runReportJob(request: JobRequest, ports: JobPorts): Promis
         ports.now(),
       );
     if (!request.deliver) {
-      const ending = finalRunState({
-        outcome: 'finished',
-        audiences: audiences.map((audience) => ({ audience, status: 'archived' as const })),
+      if (lastSent.size === 0) {
+        const ending = finalRunState({
+          outcome: 'finished',
+          audiences: audiences.map((audience) => ({ audience, status: 'archived' as const })),
+        });
+        if (journal) await record(ending.state, ending.message);
+        return { ...ran, state: 'archived' };
+      }
+      // Drafted beside a version already sent: the period keeps the state its deliveries give,
+      // and a draft whose figures differ from what the readers hold says so (exit 4).
+      const figuresChanged = archived.flatMap((report) => {
+        const decision = decideSend(report, lastSent.get(report.audience), { resend: false });
+        return decision.action === 'figures-changed' ? [{ audience: report.audience, sentAt: decision.sentAt }] : [];
       });
-      if (journal) await record(ending.state, ending.message);
-      return { ...ran, state: 'archived' };
+      const changed = figuresChanged.length > 0 ? { figuresChanged } : {};
+      if (journal) {
+        const state = await deliveryStateOf(
+          ports.ledger,
+          ports.recipients,
+          definition.id,
+          period.id,
+          audiencesOf(definition),
+        );
+        await record(
+          state.state,
+          [
+            state.message,
+            'drafted without delivery (--no-deliver)',
+            ...(figuresChanged.length > 0 ? [figuresChangedLine(definition.id, period.id, figuresChanged)] : []),
+          ].join('; '),
+        );
+      }
+      return { ...ran, state: 'archived', ...changed };
     }
     const delivered = await deliverAsSent(archived, lastSent, request, ports, runId);
     const { summaries: deliveries, figuresChanged } = delivered;

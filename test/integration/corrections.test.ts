@@ -134,6 +134,22 @@ describe('what was sent stays what was sent', () => {
     expect(await archived(`${PREFIX}/briefing.json`)).toBe(before);
     expect((await modelAt(`${DRAFT}/briefing.json`)).headline.portOuts).toBe(4);
   });
+
+  it('a run with --no-deliver drafts too, says the figures changed (exit 4) and leaves the period delivered', async () => {
+    const statusOf = async () =>
+      JSON.parse(await archived('runs/hq-weekly/2019-W48/status.json')) as { state: string; message: string };
+    expect((await statusOf()).state).toBe('delivered');
+
+    const draft = await cli('run', '--report', 'hq-weekly', '--period', '2019-W48', '--no-deliver');
+
+    expect(draft.code).toBe(ExitCode.FIGURES_CHANGED);
+    expect(draft.stderr).toContain('hq-weekly 2019-W48 (hq): figures changed since sent on');
+    expect(received()).toEqual([]);
+    const status = await statusOf();
+    expect(status.state).toBe('delivered');
+    expect(status.message).toContain('drafted without delivery (--no-deliver)');
+    expect(status.message).toContain('figures changed since sent');
+  });
 });
 
 describe('a correction', () => {
