@@ -1,8 +1,8 @@
 // Missed runs are noticed: each report's schedule (config/reports.json) held against what the
 // run journal and the delivery ledger say went out. A scheduled (report, period) is overdue once
 // its deadline (the scheduled time + the report's grace window + a margin) has passed and not
-// every recipient has it: never run (missed), held past its deadline, partially delivered, or
-// failed. A report that went out with the "data incomplete" banner is not overdue, but is
+// every recipient has it: never run (missed), archived but never sent, held past its deadline,
+// partially delivered, or failed. A report that went out with the "data incomplete" banner is not overdue, but is
 // named as such. Used by `mnp-briefings check` and the check Lambda alike.
 import type { DeliveryLedger } from './delivery-ports.ts';
 import { parsePeriod } from './period.ts';
@@ -19,7 +19,7 @@ import { parseSchedule, periodOfScheduledRun } from './schedule.ts';
  */
 export const DEFAULT_CHECK_MARGIN_MINUTES = 60;
 
-export type CheckState = 'missed' | 'held' | 'partial' | 'failed' | 'sent-incomplete';
+export type CheckState = 'missed' | 'archived' | 'held' | 'partial' | 'failed' | 'sent-incomplete';
 
 export interface CheckFinding {
   readonly reportId: string;
@@ -103,7 +103,8 @@ function stateOf(status: RunStatus | undefined, counts: { recipients: number; se
   if (!status) return counts.sent > 0 ? 'partial' : 'missed';
   if (status.state === 'held') return 'held';
   if (status.state === 'failed' || (status.state === 'delivery-failed' && counts.sent === 0)) return 'failed';
-  return counts.sent === 0 && status.state === 'archived' ? 'missed' : 'partial';
+  // Archived (a backfill without --send, a run with --no-deliver): it ran; no reader has it.
+  return counts.sent === 0 && status.state === 'archived' ? 'archived' : 'partial';
 }
 
 /** Every scheduled (report, period) between since and now whose deadline has passed and that is not fully sent. */
@@ -150,6 +151,7 @@ export async function checkSchedules(ports: CheckPorts, options: CheckOptions): 
 
 const STATE_WORDS: Readonly<Record<CheckState, string>> = {
   missed: 'missed: never run',
+  archived: 'archived, never sent',
   held: 'held past deadline',
   partial: 'partially delivered',
   failed: 'failed',
@@ -159,7 +161,7 @@ const STATE_WORDS: Readonly<Record<CheckState, string>> = {
 /** One line per finding: report, period, state, how many lack it, and why a run was held or failed. */
 export function findingLine(finding: CheckFinding): string {
   const lacking =
-    finding.state === 'partial' || finding.state === 'failed'
+    finding.state === 'partial' || finding.state === 'failed' || finding.state === 'archived'
       ? `: ${finding.lacking} of ${finding.recipients} recipient(s) lack it`
       : '';
   const when = `due ${finding.scheduledAt.replace(/\.\d{3}Z$/, 'Z')}, deadline ${finding.deadline.replace(/\.\d{3}Z$/, 'Z')}`;

@@ -91,6 +91,29 @@ describe('mnp-briefings check', () => {
     ]);
   });
 
+  it('names a week archived without being sent apart from one never run', async () => {
+    const archived = await runWeek('archived-only', '2019-W50', '--no-deliver');
+
+    const check = await workspace.cli(
+      'check',
+      '--out',
+      out('archived-only'),
+      '--report',
+      'hq-weekly',
+      '--since',
+      '2019-12-16',
+      '--now',
+      '2019-12-23T08:00:00Z',
+    );
+
+    expect(archived.code).toBe(ExitCode.OK);
+    expect(check.code).toBe(ExitCode.OVERDUE);
+    expect(check.stdout.split('\n').slice(0, 2)).toEqual([
+      'hq-weekly 2019-W50 archived, never sent: 2 of 2 recipient(s) lack it (due 2019-12-16T00:30:00Z, deadline 2019-12-16T07:30:00Z)',
+      'hq-weekly 2019-W51 missed: never run (due 2019-12-23T00:30:00Z, deadline 2019-12-23T07:30:00Z)',
+    ]);
+  });
+
   it('lists a send still claimed by a run that stopped, with its lease and whether the message left', async () => {
     smtp.refuse = (address) =>
       address === 'strategy-office@example.com' ? { code: 550, text: '5.1.1 mailbox unavailable' } : undefined;
