@@ -75,8 +75,26 @@ export function homeFlow(
     portOuts,
     net: portIns - portOuts,
     subscriberBase: subscribers,
-    portOutRate: subscribers === null ? null : ratio(portOuts, subscribers),
+    portOutRate:
+      subscribers === null || !baseCoversPortOuts(inPeriodRows, base, period, home)
+        ? null
+        : ratio(portOuts, subscribers),
   };
+}
+
+/**
+ * Whether every province where the home operator lost numbers has a subscriber base above zero
+ * for the period's month. If one has none (a month file without its row, or rows quarantined as
+ * conflicting or negative), a rate over the others' base would set its port-outs against
+ * subscribers that do not include them: there is no rate then, rather than an inflated one.
+ */
+function baseCoversPortOuts(rows: readonly FlowRow[], base: readonly BaseRow[], period: Period, home: string): boolean {
+  const month = monthOf(period.start);
+  const subscribersOf = new Map<string, number>();
+  for (const row of base)
+    if (row.month === month && row.operatorCode === home)
+      subscribersOf.set(row.provinceCode, (subscribersOf.get(row.provinceCode) ?? 0) + row.subscribers);
+  return rows.every((row) => row.donor !== home || row.ports === 0 || (subscribersOf.get(row.provinceCode) ?? 0) > 0);
 }
 
 export function compareFlows(current: HomeFlow, previous: HomeFlow): FlowComparison {

@@ -281,8 +281,18 @@ describe('a re-delivered subscriber-base file', () => {
 
   it('counts agreeing copies once and leaves conflicting ones out', () => {
     // CMCC base: 44 1000 (twice, once counted); 11 500, 500 and 600 disagree: quarantined.
-    expect(briefing.flows.home.current).toMatchObject({ subscriberBase: 1000, portOutRate: 3 / 1000 });
+    expect(briefing.flows.home.current.subscriberBase).toBe(1000);
     expect(briefing.flows.byProvince.find((flow) => flow.provinceCode === '11')?.portOutRate).toBeNull();
+    expect(briefing.flows.byProvince.find((flow) => flow.provinceCode === '44')?.portOutRate).toBe(2 / 1000);
+  });
+
+  it('gives no national rate while a province with port-outs has no base', () => {
+    // Of CMCC's 3 port-outs, Beijing's 1 has no base left: 3 / 1000 would set it against Guangdong's
+    // subscribers alone. The week before has one in Beijing too (P10), so no rate and no change.
+    expect(briefing.flows.home.current.portOutRate).toBeNull();
+    expect(briefing.headline.portOutRate).toBeNull();
+    expect(briefing.flows.home.previous).toMatchObject({ portOuts: 2, subscriberBase: 1000, portOutRate: null });
+    expect(briefing.headline.portOutRateChange).toBeNull();
   });
 
   it('reports the copies and the conflict in the data-quality line', () => {

@@ -79,7 +79,7 @@ function expectSharedFigures(
     portOuts: home.outs,
     net: home.ins - home.outs,
     subscriberBase: home.base,
-    portOutRate: home.base === null ? null : home.outs / home.base,
+    portOutRate: home.base === null || !home.baseCoversOuts ? null : home.outs / home.base,
   });
   expect(briefing.flows.home.current, label).toEqual(flow(expected.home));
   expect(briefing.flows.home.previous, label).toEqual(flow(expected.previousHome));

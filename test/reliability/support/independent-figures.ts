@@ -433,6 +433,8 @@ export interface HomeFlow {
   ins: number;
   outs: number;
   base: number | null;
+  /** Every province with a home port-out has a base above zero (else no rate: its port-outs have no base). */
+  baseCoversOuts: boolean;
 }
 
 export interface Recomputed {
@@ -518,10 +520,17 @@ export function recompute(rows: LakeRows, spec: ReportSpec, home: string, provin
   };
   const homeFlowOf = (period: Window): HomeFlow => {
     const completed = completedIn(period);
+    const month = period.start.slice(0, 7);
+    const based = new Set(
+      base.kept
+        .filter((row) => row.month === month && row.operator_code === home && row.subscribers! > 0)
+        .map((row) => row.province_code),
+    );
     return {
       ins: completed.filter((row) => row.recipient_operator === home).length,
       outs: completed.filter((row) => row.donor_operator === home).length,
       base: baseOf(period),
+      baseCoversOuts: completed.every((row) => row.donor_operator !== home || based.has(row.province_code)),
     };
   };
 
