@@ -93,3 +93,53 @@ describe('the value mirror at the edges of its rule', () => {
     });
   });
 });
+
+describe('a re-delivered usage file', () => {
+  // VM-REDELIVERED left in November. Summed once, August to October, it used 1600 of 3000 MB and
+  // 160 of 300 min: over half, not overpaying. September's and October's files arrive twice; were
+  // the copies added, 1800 of 5000 MB and 180 of 500 min would make it overpaying.
+  let redelivered: HqWeeklyBriefing;
+  let redeliveredLake: string;
+
+  beforeAll(async () => {
+    redeliveredLake = await mkdtemp(join(tmpdir(), 'mnp-value-mirror-copies-'));
+    await writeHandMadeLake(redeliveredLake);
+    await writePartition(redeliveredLake, 'port_requests', '2019-11-26', [w48Port('VM-REDELIVERED', NUMBERS)], {
+      fileName: 'part-value-mirror.parquet',
+    });
+    const monthly: Record<string, [data: [number, number], voice: [number, number]]> = {
+      '2019-08': [
+        [1400, 1000],
+        [140, 100],
+      ],
+      '2019-09': [
+        [100, 1000],
+        [10, 100],
+      ],
+      '2019-10': [
+        [100, 1000],
+        [10, 100],
+      ],
+    };
+    for (const [month, [data, voice]] of Object.entries(monthly)) {
+      const row = usage('VM-REDELIVERED', month, data, voice);
+      const files = month === '2019-08' ? ['part-a.parquet'] : ['part-a.parquet', 'part-a-again.parquet'];
+      for (const fileName of files) await writePartition(redeliveredLake, 'usage_monthly', month, [row], { fileName });
+    }
+    redelivered = (await modelOf(redeliveredLake, { reportId: 'hq-weekly', periodId: '2019-W48' })) as HqWeeklyBriefing;
+  });
+
+  afterAll(async () => {
+    await rm(redeliveredLake, { recursive: true, force: true });
+  });
+
+  it('counts each copy once in the value mirror', () => {
+    // Leavers P1, P2, P14 and VM-REDELIVERED; with usage P1, P2 and it; overpaying P1 only.
+    expect(redelivered.valueMirror).toMatchObject({ leavers: 4, leaversWithUsage: 3, overpaying: 1 });
+  });
+
+  it('reports the copies as superseded in the data-quality line, beside the baseline', () => {
+    // Baseline: 47 rows read, 2 superseded; here 1 request and 5 usage rows more, 2 of them copies.
+    expect(redelivered.dataQuality).toMatchObject({ rowsRead: 47 + 6, supersededVersions: 2 + 2 });
+  });
+});

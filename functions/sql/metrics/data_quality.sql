@@ -45,6 +45,11 @@ SELECT 'usage_monthly' AS table_name, c.province_code, coalesce(c.quarantine_rea
 FROM {{usage_monthly_checked}} c
 GROUP BY c.province_code, coalesce(c.quarantine_reason, 'clean')
 UNION ALL
+-- re-delivered usage rows that agree with the row kept (usage_monthly_clean)
+SELECT 'usage_monthly' AS table_name, u.province_code, 'superseded' AS outcome, sum(u.copies) AS row_count
+FROM {{usage_monthly_copies}} u
+GROUP BY u.province_code
+UNION ALL
 SELECT 'subscriber_base' AS table_name, c.province_code, coalesce(c.quarantine_reason, 'clean') AS outcome, count(*) AS row_count
 FROM {{subscriber_base_checked}} c
 GROUP BY c.province_code, coalesce(c.quarantine_reason, 'clean')

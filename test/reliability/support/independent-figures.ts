@@ -483,11 +483,23 @@ const ratioOf = (part: number, whole: number) => (whole > 0 ? part / whole : nul
 /** What every scope shares, worked out once per lake: current states, answers, base, usage by number. */
 const settledCache = new WeakMap<LakeRows, ReturnType<typeof settle>>();
 function settle(rows: LakeRows) {
+  // One row per subscriber and month (data-contract.md): a row that repeats another in every
+  // column is a re-delivered copy, counted once.
   const usageByNumber = new Map<string, UsageRow[]>();
-  for (const row of rows.usage)
-    if (usageQuarantine(row) === null)
-      usageByNumber.set(row.msisdn_hash!, [...(usageByNumber.get(row.msisdn_hash!) ?? []), row]);
+  const usageCopies = new Set<UsageRow>();
+  const seenUsage = new Set<string>();
+  for (const row of rows.usage) {
+    if (usageQuarantine(row) !== null) continue;
+    const key = JSON.stringify(row);
+    if (seenUsage.has(key)) {
+      usageCopies.add(row);
+      continue;
+    }
+    seenUsage.add(key);
+    usageByNumber.set(row.msisdn_hash!, [...(usageByNumber.get(row.msisdn_hash!) ?? []), row]);
+  }
   return {
+    usageCopies,
     state: currentState(rows.ports),
     answers: currentAnswers(rows.exits),
     base: baseVersions(rows.base),
@@ -506,7 +518,7 @@ function settled(rows: LakeRows) {
 /** The figures of one report for one scope (every province, or one). */
 export function recompute(rows: LakeRows, spec: ReportSpec, home: string, province?: string): Recomputed {
   const scoped = (code: string | null) => province === undefined || code === province;
-  const { state, answers: current_, base, usageByNumber } = settled(rows);
+  const { state, answers: current_, base, usageByNumber, usageCopies } = settled(rows);
   const { answers, ambiguous: ambiguousAnswers } = current_;
   const requests = state.requests.filter((row) => scoped(row.province_code));
   const window = spec.period;
@@ -632,10 +644,10 @@ export function recompute(rows: LakeRows, spec: ReportSpec, home: string, provin
     (candidate) => candidate.dt >= exitFrom && candidate.dt <= window.end && scoped(candidate.province_code),
   ))
     count(exitQuarantine(row));
-  for (const row of rows.usage.filter(
+  const spannedUsage = rows.usage.filter(
     (candidate) => candidate.month >= usageFrom && candidate.month <= usageTo && scoped(candidate.province_code),
-  ))
-    count(usageQuarantine(row));
+  );
+  for (const row of spannedUsage) count(usageQuarantine(row));
   const spannedBase = rows.base.filter(
     (candidate) =>
       candidate.month >= baseFrom && candidate.month <= window.start.slice(0, 7) && scoped(candidate.province_code),
@@ -644,7 +656,8 @@ export function recompute(rows: LakeRows, spec: ReportSpec, home: string, provin
     count(baseQuarantine(row) ?? (base.conflicting.has(row) ? 'conflicting_versions' : null));
   const superseded =
     spannedPorts.filter((row) => portQuarantine(row) === null && state.superseded.has(row)).length +
-    spannedBase.filter((row) => base.copies.has(row)).length;
+    spannedBase.filter((row) => base.copies.has(row)).length +
+    spannedUsage.filter((row) => usageCopies.has(row)).length;
   const latestQuarantined = state.latestQuarantined.filter(
     (row) => row.dt >= portFrom && row.dt <= window.end && scoped(row.province_code),
   ).length;
