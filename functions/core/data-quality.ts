@@ -102,7 +102,11 @@ export function dataQualityFigures(
  * Partitions a plan reads that are not ready, as "table/col=value": a partition of the period
  * itself that is absent or lacks its _SUCCESS marker; an earlier partition (trend, lookback)
  * that lacks its marker or is a gap inside the table's range. History before a table's first
- * partition is not missing: the lake simply starts there.
+ * partition is not missing: the lake simply starts there. Except for the usage: a leaver's
+ * verdict is summed over the months found, so a month missing would move it silently (where a
+ * base missing shows as no rate). Its months are missing from the month of the lake's first
+ * port_requests partition on, also when the table begins later or is absent; before that, from
+ * its own first month (usage delivered from three months before the first requests).
  */
 export function missingPartitions(
   plan: {
@@ -112,9 +116,11 @@ export function missingPartitions(
   present: Readonly<Record<LakeTable, readonly PartitionState[]>>,
   partitionColumn: (table: LakeTable) => string,
 ): string[] {
+  const lakeStartDay = present.port_requests?.[0]?.value;
   return (Object.keys(plan.partitionsRead) as LakeTable[]).flatMap((table) => {
     const states = new Map(present[table].map((partition) => [partition.value, partition]));
-    const first = present[table][0]?.value;
+    const lakeStart = table === 'usage_monthly' ? lakeStartDay?.slice(0, 7) : undefined;
+    const first = [present[table][0]?.value, lakeStart].filter((value) => value !== undefined).sort()[0];
     const required = new Set(plan.periodPartitions[table]);
     return plan.partitionsRead[table]
       .filter((value) => {

@@ -74,4 +74,52 @@ describe('missing partitions', () => {
       'port_requests/dt=2019-11-04',
     ]);
   });
+
+  describe('the usage, which the value mirror sums over the months it finds', () => {
+    const usagePlan = {
+      partitionsRead: {
+        ...none,
+        port_requests: ['2019-11-03', '2019-11-04'],
+        usage_monthly: ['2019-08', '2019-09', '2019-10'],
+      },
+      periodPartitions: { ...none, port_requests: ['2019-11-03', '2019-11-04'] },
+    };
+    const months = (values: string[]): PartitionState[] =>
+      values.map((value) => ({ table: 'usage_monthly', value, complete: true }));
+    const requests = (first: string) =>
+      lake([
+        [first, true],
+        ['2019-11-03', true],
+        ['2019-11-04', true],
+      ]).port_requests;
+
+    it('misses its months from the month the lake starts in, also when the table is absent', () => {
+      const present = { ...none, port_requests: requests('2019-09-20') };
+      expect(missingPartitions(usagePlan, { ...present, usage_monthly: months(['2019-10']) }, column)).toEqual([
+        'usage_monthly/month=2019-09',
+      ]);
+      expect(missingPartitions(usagePlan, present, column)).toEqual([
+        'usage_monthly/month=2019-09',
+        'usage_monthly/month=2019-10',
+      ]);
+    });
+
+    it('does not miss months before the lake, nor before its own first when it starts earlier', () => {
+      expect(missingPartitions(usagePlan, { ...none, port_requests: requests('2019-11-01') }, column)).toEqual([]);
+      expect(
+        missingPartitions(
+          usagePlan,
+          { ...none, port_requests: requests('2019-11-01'), usage_monthly: months(['2019-09', '2019-10']) },
+          column,
+        ),
+      ).toEqual([]);
+      expect(
+        missingPartitions(
+          usagePlan,
+          { ...none, port_requests: requests('2019-11-01'), usage_monthly: months(['2019-08', '2019-10']) },
+          column,
+        ),
+      ).toEqual(['usage_monthly/month=2019-09']);
+    });
+  });
 });
