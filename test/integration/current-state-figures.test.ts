@@ -1,7 +1,8 @@
 // The current state of a port request and the partition a row must be filed in, checked on the
 // hand-made W48 lake (test/fixtures/hand-made-lake.ts) with a few rows added in their own files.
 // Baseline figures, worked out by hand in hq-weekly-figures.test.ts: CMCC port-outs 3, completed
-// ports 6, CMCC requests 6; data quality 47 rows read (every partition the figures draw on), 8 quarantined, 2 superseded.
+// ports 6, CMCC requests 6; data quality 47 rows read (every partition the figures draw on), 8 quarantined, 3 superseded
+// (2 request versions, 1 copy of the exit answer E1).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,7 +89,7 @@ describe('a port request whose latest version is quarantined', () => {
       rowsRead: 47 + 6,
       quarantinedTotal: 8 + 3,
       // CS1 and CS2's clean versions are superseded by their bad latest ones; CS3 has one clean version.
-      supersededVersions: 2 + 2,
+      supersededVersions: 3 + 2,
       latestQuarantined: 2,
     });
     expect(briefing.dataQuality.quarantined).toEqual(
@@ -148,7 +149,7 @@ describe('two clean versions tied on updated_at, status and completion', () => {
         ]),
       );
       // Each request's other version is superseded.
-      expect(briefing.dataQuality.supersededVersions).toBe(2 + 2);
+      expect(briefing.dataQuality.supersededVersions).toBe(3 + 2);
     }
   });
 });
@@ -220,7 +221,7 @@ describe('a status update filed under the day it was made, not the day of its re
   // row is malformed (filed under another date), and it is the request's latest version, so the
   // request is left out whole: the pending version does not count either. Worked out by hand on
   // the W48 baseline: CMCC requests 6, port-outs 3, completed 6; 47 rows read, 8 quarantined,
-  // 2 superseded, 0 latest quarantined.
+  // 3 superseded, 0 latest quarantined.
   let briefing: HqWeeklyBriefing;
 
   beforeAll(async () => {
@@ -253,7 +254,7 @@ describe('a status update filed under the day it was made, not the day of its re
     expect(briefing.dataQuality).toMatchObject({
       rowsRead: 47 + 2,
       quarantinedTotal: 8 + 1,
-      supersededVersions: 2 + 1,
+      supersededVersions: 3 + 1,
       latestQuarantined: 1,
     });
     expect(briefing.dataQuality.quarantined).toContainEqual({ reason: 'malformed_timestamp', count: 1 + 1 });
@@ -301,7 +302,7 @@ describe('a re-delivered subscriber-base file', () => {
     expect(briefing.dataQuality).toMatchObject({
       rowsRead: 47 + 6,
       quarantinedTotal: 8 + 1 + 3,
-      supersededVersions: 2 + 3,
+      supersededVersions: 3 + 3,
     });
     expect(briefing.dataQuality.quarantined).toEqual(
       expect.arrayContaining([
@@ -337,6 +338,37 @@ describe('a survey answer delivered twice with the same collected_at', () => {
       { category: 'NETWORK', count: 3 },
       { category: 'PRICE', count: 1 },
     ]);
+  });
+});
+
+describe('a survey answer delivered again, in its partition and in a later one', () => {
+  it('counts the answer once and its two copies as superseded in the data-quality line', async () => {
+    const answer = (collected_at: string): FixtureRow => ({
+      response_id: 'CS-COPIES',
+      port_id: null,
+      msisdn_hash: hash('cs-copies'),
+      province_code: '44',
+      operator_code: 'CMCC',
+      category_code: 'BILLING',
+      subcategory_code: null,
+      collected_at,
+      channel: 'sms',
+      verbatim: null,
+    });
+    const lakeDir = await handMadeLakeWith(async (dir) => {
+      // Tuesday 26 Nov twice (two files of one partition), then again on Thursday 28 Nov.
+      for (const fileName of ['part-copy-a.parquet', 'part-copy-b.parquet'])
+        await writePartition(dir, 'exit_reasons', '2019-11-26', [answer('2019-11-26 05:00:00')], { fileName });
+      await writePartition(dir, 'exit_reasons', '2019-11-28', [answer('2019-11-28 05:00:00')], {
+        fileName: 'part-copy.parquet',
+      });
+    });
+    const briefing = (await modelOf(lakeDir, { reportId: 'hq-weekly', periodId: '2019-W48' })) as HqWeeklyBriefing;
+    // Baseline (hq-weekly-figures.test.ts): 4 answers, 47 rows read, 3 superseded.
+    expect(briefing.dissatisfaction.responses).toBe(4 + 1);
+    expect(briefing.dataQuality).toMatchObject({ rowsRead: 47 + 3, supersededVersions: 3 + 2 });
+    const expected = recompute(await readLakeRows(lakeDir), W48, 'CMCC');
+    expect(briefing.dataQuality.supersededVersions).toBe(expected.superseded);
   });
 });
 

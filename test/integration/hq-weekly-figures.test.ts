@@ -189,14 +189,15 @@ describe('value mirror', () => {
 describe('data quality', () => {
   // Every partition the figures draw on: port_requests 30 Sep - 1 Dec (the 8-week trend and its
   // 7-day lookback) holds all 21 rows (5 bad, 2 superseded versions of P4 and P7); exit_reasons
-  // 28 Oct - 1 Dec (5 weeks of categories) all 11 (E7 bad); usage Aug-Nov 8 (one negative);
+  // 28 Oct - 1 Dec (5 weeks of categories) all 11 (E7 bad, E1 delivered twice: one copy
+  // superseded); usage Aug-Nov 8 (one negative);
   // base Oct-Nov 7 (one negative).
   it('counts rows read and quarantined by reason', () => {
     expect(briefing.dataQuality).toMatchObject({
       rowsRead: 21 + 11 + 8 + 7,
       quarantinedTotal: 8,
       rowsUsed: 47 - 8,
-      supersededVersions: 2,
+      supersededVersions: 2 + 1,
       partitionsMissing: [],
       quarantined: [
         { reason: 'missing_key', count: 1 },

@@ -192,13 +192,14 @@ describe('province rejections and value mirror', () => {
 describe('province data quality', () => {
   // Every partition the figures draw on (port_requests from 25 May: six months of trend and the
   // lookback; exits from October; usage Aug-Oct; base June-November). 44: port_requests 12 rows
-  // (B2 B3 B4 B5 bad; P7 superseded once), exits 8 (E7 bad), usage 6 (one negative), base 3
+  // (B2 B3 B4 B5 bad; P7 superseded once), exits 8 (E7 bad; E1 twice, one copy superseded),
+  // usage 6 (one negative), base 3
   // (Oct and Nov). B1 has province 99: HQ only. 11: ports 8, exits 3, base 3.
   it('counts only the province rows', () => {
     expect(guangdong.dataQuality).toMatchObject({
       rowsRead: 12 + 8 + 6 + 3,
       quarantinedTotal: 6,
-      supersededVersions: 1,
+      supersededVersions: 1 + 1,
       quarantined: [
         { reason: 'missing_key', count: 1 },
         { reason: 'unknown_code', count: 1 },

@@ -1,17 +1,7 @@
 -- Clean exit-survey answers, one per response_id (a re-delivered file must not count twice):
--- the latest collected_at; on a tie, the smallest codes (category, operator, province,
--- channel, port_id) in binary order, so that both engines keep the same answer.
+-- the answer exit_reasons_ranked keeps.
 (
   SELECT *
-  FROM (
-    SELECT
-      c.*,
-      row_number() OVER (
-        PARTITION BY c.response_id
-        ORDER BY c.collected_at DESC, c.category_code, c.operator_code, c.province_code, c.channel, c.port_id NULLS LAST
-      ) AS version_rank
-    FROM {{exit_reasons_checked}} c
-    WHERE c.quarantine_reason IS NULL
-  ) versions
+  FROM {{exit_reasons_ranked}} versions
   WHERE versions.version_rank = 1
 )

@@ -1,5 +1,6 @@
 -- Rows read per table and what became of them: clean, or the quarantine reason; how many
--- clean port_requests rows are not their request's current version ('superseded'); and how
+-- clean port_requests rows are not their request's current version, and how many clean exit
+-- answers and base rows are re-delivered copies ('superseded'); and how
 -- many requests were left out because their latest version is quarantined although an older
 -- version was clean ('latest_quarantined', counted per request under the province its clean
 -- versions name). Grouped by province code as found in the row, so a province's report can
@@ -41,14 +42,15 @@ SELECT 'exit_reasons' AS table_name, c.province_code, coalesce(c.quarantine_reas
 FROM {{exit_reasons_checked}} c
 GROUP BY c.province_code, coalesce(c.quarantine_reason, 'clean')
 UNION ALL
+-- re-delivered copies of an answer kept once (exit_reasons_clean)
+SELECT 'exit_reasons' AS table_name, r.province_code, 'superseded' AS outcome, count(*) AS row_count
+FROM {{exit_reasons_ranked}} r
+WHERE r.version_rank > 1
+GROUP BY r.province_code
+UNION ALL
 SELECT 'usage_monthly' AS table_name, c.province_code, coalesce(c.quarantine_reason, 'clean') AS outcome, count(*) AS row_count
 FROM {{usage_monthly_checked}} c
 GROUP BY c.province_code, coalesce(c.quarantine_reason, 'clean')
-UNION ALL
--- re-delivered usage rows that agree with the row kept (usage_monthly_clean)
-SELECT 'usage_monthly' AS table_name, u.province_code, 'superseded' AS outcome, sum(u.copies) AS row_count
-FROM {{usage_monthly_copies}} u
-GROUP BY u.province_code
 UNION ALL
 SELECT 'subscriber_base' AS table_name, c.province_code, coalesce(c.quarantine_reason, 'clean') AS outcome, count(*) AS row_count
 FROM {{subscriber_base_checked}} c

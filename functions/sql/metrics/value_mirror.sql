@@ -19,20 +19,27 @@ WITH leavers AS (
     AND p.completed_at < CAST(:to_ts AS TIMESTAMP)
 ),
 leaver_usage AS (
+  -- a usage row repeated in every column (a re-delivered file) counts once: DISTINCT over the
+  -- joined rows, few beside the usage table
   SELECT
-    l.port_id,
-    count(u.msisdn_hash) AS usage_months,
-    sum(u.data_used_mb) AS data_used_mb,
-    sum(u.data_allowance_mb) AS data_allowance_mb,
-    sum(u.voice_used_min) AS voice_used_min,
-    sum(u.voice_allowance_min) AS voice_allowance_min
-  FROM leavers l
-  JOIN {{usage_monthly_clean}} u
-    ON u.msisdn_hash = l.msisdn_hash
-    AND u.operator_code = l.operator_code
-    AND u."month" >= l.first_usage_month
-    AND u."month" < l.leave_month
-  GROUP BY l.port_id
+    j.port_id,
+    count(j.msisdn_hash) AS usage_months,
+    sum(j.data_used_mb) AS data_used_mb,
+    sum(j.data_allowance_mb) AS data_allowance_mb,
+    sum(j.voice_used_min) AS voice_used_min,
+    sum(j.voice_allowance_min) AS voice_allowance_min
+  FROM (
+    SELECT DISTINCT
+      l.port_id, u.msisdn_hash, u.province_code, u.operator_code, u.plan_code, u.plan_fee_cny,
+      u.data_allowance_mb, u.data_used_mb, u.voice_allowance_min, u.voice_used_min, u."month"
+    FROM leavers l
+    JOIN {{usage_monthly_clean}} u
+      ON u.msisdn_hash = l.msisdn_hash
+      AND u.operator_code = l.operator_code
+      AND u."month" >= l.first_usage_month
+      AND u."month" < l.leave_month
+  ) j
+  GROUP BY j.port_id
 ),
 leaver_rows AS (
   SELECT

@@ -486,20 +486,15 @@ function settle(rows: LakeRows) {
   // One row per subscriber and month (data-contract.md): a row that repeats another in every
   // column is a re-delivered copy, counted once.
   const usageByNumber = new Map<string, UsageRow[]>();
-  const usageCopies = new Set<UsageRow>();
   const seenUsage = new Set<string>();
   for (const row of rows.usage) {
     if (usageQuarantine(row) !== null) continue;
     const key = JSON.stringify(row);
-    if (seenUsage.has(key)) {
-      usageCopies.add(row);
-      continue;
-    }
+    if (seenUsage.has(key)) continue;
     seenUsage.add(key);
     usageByNumber.set(row.msisdn_hash!, [...(usageByNumber.get(row.msisdn_hash!) ?? []), row]);
   }
   return {
-    usageCopies,
     state: currentState(rows.ports),
     answers: currentAnswers(rows.exits),
     base: baseVersions(rows.base),
@@ -518,7 +513,7 @@ function settled(rows: LakeRows) {
 /** The figures of one report for one scope (every province, or one). */
 export function recompute(rows: LakeRows, spec: ReportSpec, home: string, province?: string): Recomputed {
   const scoped = (code: string | null) => province === undefined || code === province;
-  const { state, answers: current_, base, usageByNumber, usageCopies } = settled(rows);
+  const { state, answers: current_, base, usageByNumber } = settled(rows);
   const { answers, ambiguous: ambiguousAnswers } = current_;
   const requests = state.requests.filter((row) => scoped(row.province_code));
   const window = spec.period;
@@ -640,14 +635,24 @@ export function recompute(rows: LakeRows, spec: ReportSpec, home: string, provin
     (row) => row.dt >= portFrom && row.dt <= window.end && scoped(row.province_code),
   );
   for (const row of spannedPorts) count(portQuarantine(row));
-  for (const row of rows.exits.filter(
-    (candidate) => candidate.dt >= exitFrom && candidate.dt <= window.end && scoped(candidate.province_code),
-  ))
-    count(exitQuarantine(row));
-  const spannedUsage = rows.usage.filter(
+  const spannedExits = rows.exits.filter((candidate) => candidate.dt >= exitFrom && candidate.dt <= window.end);
+  for (const row of spannedExits.filter((candidate) => scoped(candidate.province_code))) count(exitQuarantine(row));
+  // Re-delivered answers: of the clean copies the window holds of one response_id, the latest is
+  // kept and the others are superseded, each under its own province.
+  const exitCopies = new Map<string, ExitRow[]>();
+  for (const row of spannedExits)
+    if (exitQuarantine(row) === null)
+      exitCopies.set(row.response_id!, [...(exitCopies.get(row.response_id!) ?? []), row]);
+  let supersededAnswers = 0;
+  for (const copies of exitCopies.values()) {
+    const latestAt = Math.max(...copies.map((row) => row.collected_at!));
+    const kept = copies.find((row) => row.collected_at === latestAt)!;
+    supersededAnswers += copies.filter((row) => row !== kept && scoped(row.province_code)).length;
+  }
+  for (const row of rows.usage.filter(
     (candidate) => candidate.month >= usageFrom && candidate.month <= usageTo && scoped(candidate.province_code),
-  );
-  for (const row of spannedUsage) count(usageQuarantine(row));
+  ))
+    count(usageQuarantine(row));
   const spannedBase = rows.base.filter(
     (candidate) =>
       candidate.month >= baseFrom && candidate.month <= window.start.slice(0, 7) && scoped(candidate.province_code),
@@ -657,7 +662,7 @@ export function recompute(rows: LakeRows, spec: ReportSpec, home: string, provin
   const superseded =
     spannedPorts.filter((row) => portQuarantine(row) === null && state.superseded.has(row)).length +
     spannedBase.filter((row) => base.copies.has(row)).length +
-    spannedUsage.filter((row) => usageCopies.has(row)).length;
+    supersededAnswers;
   const latestQuarantined = state.latestQuarantined.filter(
     (row) => row.dt >= portFrom && row.dt <= window.end && scoped(row.province_code),
   ).length;

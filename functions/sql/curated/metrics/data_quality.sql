@@ -1,7 +1,8 @@
 -- The data-quality line from the curated layer (see metrics/data_quality.sql on the raw feed for
 -- what each outcome means). port_requests: the partitions' counts kept by curate, plus the
 -- spread requests' superseded versions and left-out requests ranked over this scan window;
--- exit_reasons and usage_monthly: the partitions' counts kept by curate; the subscriber base is
+-- exit_reasons and usage_monthly: the partitions' counts kept by curate (and the exit answers'
+-- copies in earlier partitions of the window); the subscriber base is
 -- small and still read raw. Same rows as the raw-feed form.
 WITH spread_ranked AS (
   SELECT v.port_id, v.province_code, v.quarantine_reason, v.version_rank
@@ -31,8 +32,18 @@ FROM port_request_counts p
 GROUP BY p.province_code, p.outcome
 UNION ALL
 SELECT 'exit_reasons' AS table_name, e.province_code, e.outcome, sum(e.row_count) AS row_count
-FROM exit_reasons_quality e
-WHERE e.dt BETWEEN :exits_from_dt AND :exits_to_dt
+FROM (
+  SELECT q.province_code, q.outcome, q.row_count
+  FROM exit_reasons_quality q
+  WHERE q.dt BETWEEN :exits_from_dt AND :exits_to_dt
+  UNION ALL
+  -- answers re-delivered in a later partition of the window: the earlier copy (its day, hence
+  -- its partition, in the window too) is superseded, under its own province
+  SELECT s.province_code, 'superseded' AS outcome, s.responses AS row_count
+  FROM exit_answers_superseded s
+  WHERE s.dt BETWEEN :exits_from_dt AND :exits_to_dt
+    AND s.day >= :exits_from_dt
+) e
 GROUP BY e.province_code, e.outcome
 UNION ALL
 SELECT 'usage_monthly' AS table_name, u.province_code, u.outcome, sum(u.row_count) AS row_count
