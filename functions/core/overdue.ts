@@ -2,8 +2,8 @@
 // run journal and the delivery ledger say went out. A scheduled (report, period) is overdue once
 // its deadline (the scheduled time + the report's grace window + a margin) has passed and not
 // every recipient has it: never run (missed), archived but never sent, held past its deadline,
-// partially delivered, or failed. A report that went out with the "data incomplete" banner is not overdue, but is
-// named as such. Used by `mnp-briefings check` and the check Lambda alike.
+// partially delivered, or failed. A report that went out with the "data incomplete" banner is
+// not overdue, but is named as such. Used by `mnp-briefings check` and the check Lambda alike.
 import type { DeliveryLedger } from './delivery-ports.ts';
 import { parsePeriod } from './period.ts';
 import type { ReportStore } from './ports.ts';

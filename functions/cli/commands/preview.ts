@@ -1,7 +1,8 @@
 // mnp-briefings preview: renders a report and its messages without sending, recording or
 // holding anything, into a folder of its own inside the archive (OUT/preview, out/preview by
-// default), so that the archive keeps only what was sent, even when --out names it. Opens nothing: it prints the paths. With --target aws it prints pre-signed
-// links to what the deployed stage archived.
+// default), so that the archive keeps only what was sent, even when --out names it. Opens
+// nothing: it prints the paths. With --target aws it prints pre-signed links to what the
+// deployed stage archived.
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigurationError } from '#core/errors.ts';

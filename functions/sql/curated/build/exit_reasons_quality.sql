@@ -1,7 +1,7 @@
 -- Curated table exit_reasons_quality (partitioned by dt, as the raw table): the partition's exit
 -- answers per province (as found in the row) and outcome, 'clean' or the quarantine reason, and
--- 'superseded' for the clean copies of an answer within the partition beyond the one kept (the
--- order of exit_reasons_ranked). Copies in earlier partitions are counted from
+-- 'superseded' for the clean copies of an answer within the partition beyond the one kept
+-- (exit_answer_copy_order). Copies in earlier partitions are counted from
 -- exit_answers_superseded by the report, over its own window.
 SELECT c.province_code, coalesce(c.quarantine_reason, 'clean') AS outcome, count(*) AS row_count, c.dt
 FROM {{exit_reasons_checked}} c
@@ -15,7 +15,7 @@ FROM (
     c.dt,
     row_number() OVER (
       PARTITION BY c.response_id, c.dt
-      ORDER BY c.collected_at DESC, c.category_code, c.operator_code, c.province_code, c.channel, c.port_id NULLS LAST
+      ORDER BY {{exit_answer_copy_order}}
     ) AS copy_rank
   FROM {{exit_reasons_checked}} c
   WHERE c.dt BETWEEN :target_from_dt AND :target_to_dt

@@ -22,7 +22,7 @@
       CAST(CAST(c.collected_at + INTERVAL '8' HOUR AS DATE) AS VARCHAR) AS day,
       row_number() OVER (
         PARTITION BY c.response_id, c.dt
-        ORDER BY c.collected_at DESC, c.category_code, c.operator_code, c.province_code, c.channel, c.port_id NULLS LAST
+        ORDER BY {{exit_answer_copy_order}}
       ) AS copy_rank
     FROM {{exit_reasons_checked}} c
     WHERE c.quarantine_reason IS NULL
