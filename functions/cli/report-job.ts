@@ -287,6 +287,10 @@ export async function runReportJob(request: JobRequest, ports: JobPorts): Promis
         },
         ports.now(),
       );
+    // The state covers every audience of the report, so a rerun of one province says whether
+    // the period is now complete, not only whether that province went out.
+    const periodDeliveryState = () =>
+      deliveryStateOf(ports.ledger, ports.recipients, definition.id, period.id, audiencesOf(definition));
     if (!request.deliver) {
       if (lastSent.size === 0) {
         const ending = finalRunState({
@@ -304,13 +308,7 @@ export async function runReportJob(request: JobRequest, ports: JobPorts): Promis
       });
       const changed = figuresChanged.length > 0 ? { figuresChanged } : {};
       if (journal) {
-        const state = await deliveryStateOf(
-          ports.ledger,
-          ports.recipients,
-          definition.id,
-          period.id,
-          audiencesOf(definition),
-        );
+        const state = await periodDeliveryState();
         await record(
           state.state,
           [
@@ -326,15 +324,7 @@ export async function runReportJob(request: JobRequest, ports: JobPorts): Promis
     const { summaries: deliveries, figuresChanged } = delivered;
     const changed = figuresChanged.length > 0 ? { figuresChanged } : {};
     if (!journal) return { ...ran, state: 'archived', deliveries, runId, ...changed };
-    // The state covers every audience of the report, so a rerun of one province says whether
-    // the period is now complete, not only whether that province went out.
-    const state = await deliveryStateOf(
-      ports.ledger,
-      ports.recipients,
-      definition.id,
-      period.id,
-      audiencesOf(definition),
-    );
+    const state = await periodDeliveryState();
     const message = [
       state.message,
       figuresChanged.length > 0 ? figuresChangedLine(definition.id, period.id, figuresChanged) : '',
