@@ -356,7 +356,8 @@ export class DuckDbEngine implements QueryEngine {
     const present = new Set(files.flatMap((file) => [...(this.checkedFiles.get(file)?.columns.keys() ?? [])]));
     const select = columns.map((column) => {
       const source = present.has(column.name) ? `"${column.name}"` : 'NULL';
-      const cast = columnKind(column.type) === 'integer' || columnKind(column.type) === 'decimal' ? 'TRY_CAST' : 'CAST';
+      const kind = columnKind(column.type);
+      const cast = kind === 'integer' || kind === 'decimal' ? 'TRY_CAST' : 'CAST';
       return `${cast}(${source} AS ${sqlTypeOf(column.type)}) AS "${column.name}"`;
     });
     const partitionColumn = `"${partition.column}"`;
