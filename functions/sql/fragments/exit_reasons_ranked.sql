@@ -1,6 +1,6 @@
 -- Clean exit-survey answers ranked within their response_id (a re-delivered file repeats an
--- answer): version_rank = 1 is the answer kept (exit_answer_copy_order). The others are copies,
--- counted as superseded by the data-quality line.
+-- answer): version_rank = 1 is the answer kept (exit_answer_copy_order). The others are copies;
+-- the data-quality line ranks them in the same order to count them as superseded.
 (
   SELECT
     c.*,

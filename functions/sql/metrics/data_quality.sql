@@ -26,6 +26,26 @@ requests_left_out AS (
   GROUP BY v.port_id
   HAVING max(CASE WHEN v.version_rank = 1 AND v.quarantine_reason IS NOT NULL THEN 1 ELSE 0 END) = 1
     AND max(CASE WHEN v.quarantine_reason IS NULL THEN 1 ELSE 0 END) = 1
+),
+-- exit answers read once for both counts: a clean answer ranked after the one the categories
+-- keep (the order of exit_reasons_ranked) is a re-delivered copy
+exit_answer_outcomes AS (
+  SELECT
+    r.province_code,
+    r.quarantine_reason,
+    count(*) AS row_count,
+    sum(CASE WHEN r.quarantine_reason IS NULL AND r.copy_rank > 1 THEN 1 ELSE 0 END) AS superseded_count
+  FROM (
+    SELECT
+      c.province_code,
+      c.quarantine_reason,
+      row_number() OVER (
+        PARTITION BY c.response_id, c.quarantine_reason IS NULL
+        ORDER BY {{exit_answer_copy_order}}
+      ) AS copy_rank
+    FROM {{exit_reasons_checked}} c
+  ) r
+  GROUP BY r.province_code, r.quarantine_reason
 )
 SELECT 'port_requests' AS table_name, o.province_code, coalesce(o.quarantine_reason, 'clean') AS outcome, o.row_count
 FROM port_request_outcomes o
@@ -38,15 +58,12 @@ SELECT 'port_requests' AS table_name, l.province_code, 'latest_quarantined' AS o
 FROM requests_left_out l
 GROUP BY l.province_code
 UNION ALL
-SELECT 'exit_reasons' AS table_name, c.province_code, coalesce(c.quarantine_reason, 'clean') AS outcome, count(*) AS row_count
-FROM {{exit_reasons_checked}} c
-GROUP BY c.province_code, coalesce(c.quarantine_reason, 'clean')
+SELECT 'exit_reasons' AS table_name, e.province_code, coalesce(e.quarantine_reason, 'clean') AS outcome, e.row_count
+FROM exit_answer_outcomes e
 UNION ALL
--- re-delivered copies of an answer kept once (exit_reasons_clean)
-SELECT 'exit_reasons' AS table_name, r.province_code, 'superseded' AS outcome, count(*) AS row_count
-FROM {{exit_reasons_ranked}} r
-WHERE r.version_rank > 1
-GROUP BY r.province_code
+SELECT 'exit_reasons' AS table_name, e.province_code, 'superseded' AS outcome, e.superseded_count AS row_count
+FROM exit_answer_outcomes e
+WHERE e.quarantine_reason IS NULL AND e.superseded_count > 0
 UNION ALL
 SELECT 'usage_monthly' AS table_name, c.province_code, coalesce(c.quarantine_reason, 'clean') AS outcome, count(*) AS row_count
 FROM {{usage_monthly_checked}} c
