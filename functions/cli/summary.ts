@@ -8,6 +8,7 @@ const english = createFormatter('en');
 
 const count = (value: number) => value.toLocaleString('en');
 const signed = (value: number) => (value > 0 ? `+${count(value)}` : value < 0 ? `−${count(-value)}` : '0');
+const signedOrDash = (value: number | null) => (value === null ? '—' : signed(value));
 const percent = (value: number | null, digits = 1) => (value === null ? '—' : `${(value * 100).toFixed(digits)} %`);
 const change = (value: number | null) =>
   value === null ? '' : ` (${value >= 0 ? '+' : '−'}${Math.abs(value * 100).toFixed(1)} %)`;
@@ -20,7 +21,7 @@ export function headlineLines(report: ArchivedReport, locate: (key: string) => s
   const top = head.topCategory;
   return [
     `${model.report} ${model.period.id}${who} -> ${locate(report.keys.html)}`,
-    `  net flow (${model.homeOperator}) ${signed(head.net)} (${signed(head.netChange)} on the previous period), port-outs ${count(head.portOuts)}${change(head.portOutsChange)}, port-out rate ${english.rate(head.portOutRate)} (${english.points(head.portOutRateChange)})`,
+    `  net flow (${model.homeOperator}) ${signed(head.net)} (${signedOrDash(head.netChange)} on the previous period), port-outs ${count(head.portOuts)}${change(head.portOutsChange)}, port-out rate ${english.rate(head.portOutRate)} (${english.points(head.portOutRateChange)})`,
     `  top category of leavers: ${top ? `${[top.category, ...top.tiedWith].map((code) => categoryByCode.get(code)?.en ?? code).join(', ')}${top.tiedWith.length > 0 ? ' (tied)' : ''} ${percent(top.share)}` : '—'}; data quality: ${count(model.dataQuality.rowsRead)} rows read, ${count(model.dataQuality.quarantinedTotal)} quarantined, ${model.dataQuality.partitionsMissing.length} partitions missing`,
   ];
 }

@@ -9,10 +9,23 @@ import type { QueryPlan } from './query-plan.ts';
 export interface CollectedMetrics {
   readonly rows: MetricRows;
   readonly partitionsMissing: readonly string[];
+  /** The lake's first port_requests day (undefined when it holds none). */
+  readonly lakeStartsOn?: string;
   readonly queryCount: number;
 }
 
+export interface PartitionMarkers {
+  /** Partitions the plan reads that are not ready, as "table/column=value". */
+  readonly missing: string[];
+  readonly lakeStartsOn?: string;
+}
+
 export async function findMissingPartitions(inventory: LakeInventory, plan: QueryPlan): Promise<string[]> {
+  return (await readPartitionMarkers(inventory, plan)).missing;
+}
+
+/** The plan's partitions that are not ready, and the lake's first day, from one listing. */
+export async function readPartitionMarkers(inventory: LakeInventory, plan: QueryPlan): Promise<PartitionMarkers> {
   const tables = Object.keys(plan.partitionsRead) as LakeTable[];
   const rangeOf = (table: LakeTable) => {
     const values = [...plan.partitionsRead[table]].sort();
@@ -23,11 +36,11 @@ export async function findMissingPartitions(inventory: LakeInventory, plan: Quer
       tables.map(async (table) => [table, await inventory.listPartitions(table, rangeOf(table))] as const),
     ),
   );
-  return missingPartitions(
-    plan,
-    present as Record<LakeTable, PartitionState[]>,
-    (table) => lakeContract[table].partition.column,
-  );
+  const listed = present as Record<LakeTable, PartitionState[]>;
+  const missing = missingPartitions(plan, listed, (table) => lakeContract[table].partition.column);
+  // The listing holds the table's first partition even when it lies before the range.
+  const lakeStartsOn = listed.port_requests?.[0]?.value;
+  return { missing, ...(lakeStartsOn ? { lakeStartsOn } : {}) };
 }
 
 export async function collectMetrics(
@@ -36,15 +49,20 @@ export async function collectMetrics(
   plan: QueryPlan,
 ): Promise<CollectedMetrics> {
   await engine.readyFor?.(plan);
-  const [results, partitionsMissing] = await Promise.all([
+  const [results, markers] = await Promise.all([
     Promise.all(
       METRIC_KEYS.map((key) => engine.runMetric(METRIC_REGISTRY[key].sql, plan.queries[METRIC_REGISTRY[key].sql])),
     ),
-    findMissingPartitions(inventory, plan),
+    readPartitionMarkers(inventory, plan),
   ]);
   const raw = Object.fromEntries(METRIC_KEYS.map((key, index) => [key, results[index]!])) as Record<
     (typeof METRIC_KEYS)[number],
     QueryRow[]
   >;
-  return { rows: readMetricRows(raw), partitionsMissing, queryCount: METRIC_KEYS.length };
+  return {
+    rows: readMetricRows(raw),
+    partitionsMissing: markers.missing,
+    ...(markers.lakeStartsOn ? { lakeStartsOn: markers.lakeStartsOn } : {}),
+    queryCount: METRIC_KEYS.length,
+  };
 }

@@ -33,10 +33,14 @@ export interface TrendPoint extends HomeFlow {
   totalCompleted: number;
 }
 
+/**
+ * The period against the one before it. previous is null, and so is every change, when the lake
+ * does not hold the whole of the period before (it starts later): part of a week is no baseline.
+ */
 export interface FlowComparison {
   current: HomeFlow;
-  previous: HomeFlow;
-  netChange: number;
+  previous: HomeFlow | null;
+  netChange: number | null;
   portOutsChange: number | null;
   portInsChange: number | null;
   portOutRateChange: number | null;
@@ -97,7 +101,16 @@ function baseCoversPortOuts(rows: readonly FlowRow[], base: readonly BaseRow[], 
   return rows.every((row) => row.donor !== home || row.ports === 0 || (subscribersOf.get(row.provinceCode) ?? 0) > 0);
 }
 
-export function compareFlows(current: HomeFlow, previous: HomeFlow): FlowComparison {
+export function compareFlows(current: HomeFlow, previous: HomeFlow | null): FlowComparison {
+  if (previous === null)
+    return {
+      current,
+      previous,
+      netChange: null,
+      portOutsChange: null,
+      portInsChange: null,
+      portOutRateChange: null,
+    };
   return {
     current,
     previous,

@@ -32,6 +32,49 @@ export interface BriefingContext {
   readonly locale: Locale;
   readonly generatedAt: string;
   readonly dataIncomplete: boolean;
+  /** The lake's first port_requests day when a period the report reads starts before it. */
+  readonly lakeStartsOn: string | null;
+}
+
+/** The periods a briefing sets its own against, each held whole by the lake. */
+export interface ComparedPeriods {
+  /** The flows' period before, or null when the lake starts after its first day. */
+  readonly previousFlows: Period | null;
+  readonly previousCategories: readonly Period[];
+  readonly previousRejections: Period | null;
+  /** The trend's periods: those the lake holds whole, and the report period itself. */
+  readonly trend: readonly Period[];
+}
+
+/**
+ * The plan's windows cut to the periods the lake holds whole. In the lake's first weeks a period
+ * before its first day holds no rows or only some days of them: compared with, it would read as a
+ * rise of hundreds of per cent, and on the trend as a fall to nothing. Such a period is left out,
+ * and its comparisons are not made.
+ */
+export function comparedPeriods(plan: QueryPlan, lakeStartsOn: string | null): ComparedPeriods {
+  const held = (period: Period) => lakeStartsOn === null || period.start >= lakeStartsOn;
+  const { windows } = plan;
+  const before = (window: readonly Period[]) => window.slice(0, -1).filter(held);
+  const previousOf = (window: readonly Period[]) => {
+    const previous = window[window.length - 2]!;
+    return held(previous) ? previous : null;
+  };
+  return {
+    previousFlows: previousOf(windows.flows),
+    previousCategories: before(windows.categories),
+    previousRejections: previousOf(windows.rejections),
+    trend: [...before(windows.flows), plan.period],
+  };
+}
+
+/** The lake's first day, for the notes, when it cut any period the report compares with. */
+export function lakeStartNoted(context: BriefingContext): string | null {
+  const { lakeStartsOn, plan } = context;
+  const firstRead = [plan.windows.flows[0]!, plan.windows.categories[0]!, plan.windows.rejections[0]!]
+    .map((period) => period.start)
+    .sort()[0]!;
+  return lakeStartsOn !== null && lakeStartsOn > firstRead ? lakeStartsOn : null;
 }
 
 export function periodModel(period: Period): PeriodModel {
@@ -62,23 +105,24 @@ export function headlineOf(home: FlowComparison, dissatisfaction: Dissatisfactio
   };
 }
 
-function provinceFlows(context: BriefingContext, period: Period, previous: Period): ProvinceFlow[] {
+function provinceFlows(context: BriefingContext, period: Period, previous: Period | null): ProvinceFlow[] {
   const { rows, homeOperator } = context;
   return provinces
     .map(({ code }) => {
       const current = homeFlow(rows.flows, rows.base, period, homeOperator, { provinceCode: code });
-      const before = homeFlow(rows.flows, rows.base, previous, homeOperator, { provinceCode: code });
+      const before = previous && homeFlow(rows.flows, rows.base, previous, homeOperator, { provinceCode: code });
       return {
         // Shown when it had ports in either week or a subscriber base: activity, never a sum of
         // signed figures (two port-outs this week and a net of -2 before add up to zero).
         active:
-          current.portIns + current.portOuts + before.portIns + before.portOuts > 0 || current.portOutRate !== null,
+          current.portIns + current.portOuts + (before ? before.portIns + before.portOuts : 0) > 0 ||
+          current.portOutRate !== null,
         provinceCode: code,
         portIns: current.portIns,
         portOuts: current.portOuts,
         net: current.net,
-        previousNet: before.net,
-        netChange: current.net - before.net,
+        previousNet: before ? before.net : null,
+        netChange: before ? current.net - before.net : null,
         portOutRate: current.portOutRate,
       };
     })
@@ -88,10 +132,10 @@ function provinceFlows(context: BriefingContext, period: Period, previous: Perio
 
 /** Provinces with the largest net outflow and the largest decline: named for attention, listed by code. */
 export function attentionOf(flows: readonly ProvinceFlow[]): AttentionItem[] {
-  const pick = (reason: AttentionItem['reason'], value: (flow: ProvinceFlow) => number): AttentionItem[] =>
+  const pick = (reason: AttentionItem['reason'], value: (flow: ProvinceFlow) => number | null): AttentionItem[] =>
     flows
-      .filter((flow) => value(flow) < 0)
-      .sort((a, b) => value(a) - value(b) || a.provinceCode.localeCompare(b.provinceCode))
+      .filter((flow) => (value(flow) ?? 0) < 0)
+      .sort((a, b) => value(a)! - value(b)! || a.provinceCode.localeCompare(b.provinceCode))
       .slice(0, ATTENTION_PROVINCES)
       .map((flow) => ({ provinceCode: flow.provinceCode, reason, net: flow.net, netChange: flow.netChange }));
   return [
@@ -103,18 +147,19 @@ export function attentionOf(flows: readonly ProvinceFlow[]): AttentionItem[] {
 export function buildHqWeeklyBriefing(context: BriefingContext): HqWeeklyBriefing {
   const { plan, rows, homeOperator } = context;
   const { period, windows } = plan;
-  const previous = windows.flows[windows.flows.length - 2]!;
+  const compared = comparedPeriods(plan, context.lakeStartsOn);
+  const previous = compared.previousFlows;
   const national = {};
   const home = compareFlows(
     homeFlow(rows.flows, rows.base, period, homeOperator, national),
-    homeFlow(rows.flows, rows.base, previous, homeOperator, national),
+    previous && homeFlow(rows.flows, rows.base, previous, homeOperator, national),
   );
   const trendRows = rows.flows.filter((row) => row.day >= windows.flows[0]!.start);
   const operatorCodes = [...new Set([homeOperator, ...activeOperators(trendRows)])];
   const dissatisfaction = dissatisfactionFigures(
     rows.categories,
     period,
-    windows.categories.slice(0, -1),
+    compared.previousCategories,
     homeOperator,
     national,
   );
@@ -127,6 +172,7 @@ export function buildHqWeeklyBriefing(context: BriefingContext): HqWeeklyBriefin
     homeOperator,
     period: periodModel(period),
     dataIncomplete: context.dataIncomplete,
+    lakeStartsOn: lakeStartNoted(context),
     headline: headlineOf(home, dissatisfaction),
     flows: {
       totalCompleted: totalCompleted(rows.flows, period, national),
@@ -135,16 +181,10 @@ export function buildHqWeeklyBriefing(context: BriefingContext): HqWeeklyBriefin
       matrix: flowMatrix(rows.flows, period, national, operatorCodes),
       byProvince,
       attention: attentionOf(byProvince),
-      trend: flowTrend(rows.flows, rows.base, windows.flows, homeOperator, national),
+      trend: flowTrend(rows.flows, rows.base, compared.trend, homeOperator, national),
     },
     dissatisfaction,
-    rejections: rejectionFigures(
-      rows.requests,
-      period,
-      windows.rejections[windows.rejections.length - 2]!,
-      homeOperator,
-      national,
-    ),
+    rejections: rejectionFigures(rows.requests, period, compared.previousRejections, homeOperator, national),
     valueMirror: valueMirrorFigures(rows.valueMirror, homeOperator, national),
     dataQuality: dataQualityFigures(rows.dataQuality, plan.partitionsRead, context.partitionsMissing, national),
   };

@@ -9,7 +9,7 @@ import { type DissatisfactionFigures, dissatisfactionFigures } from './dissatisf
 import { difference, inPeriod, ratio, sumBy } from './figures.ts';
 import { activeOperators, compareFlows, flowTrend, homeFlow, totalCompleted } from './flows.ts';
 import { guidanceFor } from './guidance.ts';
-import { type BriefingContext, headlineOf, periodModel } from './hq-weekly.ts';
+import { type BriefingContext, comparedPeriods, headlineOf, lakeStartNoted, periodModel } from './hq-weekly.ts';
 import { METRIC_KEYS, type MetricRows } from './metric-registry.ts';
 import type { Period } from './period.ts';
 import { type RejectionFigures, rejectionFigures } from './rejections.ts';
@@ -64,10 +64,11 @@ function nationalFiguresOf(
   rows: MetricRows,
   period: Period,
   previousCategories: readonly Period[],
-  previousRejections: Period,
+  previousRejections: Period | null,
   homeOperator: string,
 ): NationalFigures {
-  const key = [homeOperator, period.id, previousRejections.id, ...previousCategories.map((p) => p.id)].join(' ');
+  const compared = [previousRejections?.id ?? '-', ...previousCategories.map((p) => p.id)];
+  const key = [homeOperator, period.id, ...compared].join(' ');
   let cache = nationalByRows.get(rows);
   if (!cache) {
     cache = new Map();
@@ -86,16 +87,15 @@ function nationalFiguresOf(
 
 export function buildProvinceMonthlyBriefing(context: BriefingContext, provinceCode: string): ProvinceMonthlyBriefing {
   const { plan, homeOperator } = context;
-  const { period, windows } = plan;
+  const { period } = plan;
   const rows = provinceRowsOf(context.rows, provinceCode);
   const scope = { provinceCode };
-  const previous = windows.flows[windows.flows.length - 2]!;
-  const previousCategories = windows.categories.slice(0, -1);
-  const previousRejections = windows.rejections[windows.rejections.length - 2]!;
+  const compared = comparedPeriods(plan, context.lakeStartsOn);
+  const { previousCategories, previousRejections } = compared;
 
   const home = compareFlows(
     homeFlow(rows.flows, rows.base, period, homeOperator, scope),
-    homeFlow(rows.flows, rows.base, previous, homeOperator, scope),
+    compared.previousFlows && homeFlow(rows.flows, rows.base, compared.previousFlows, homeOperator, scope),
   );
   const periodRows = rows.flows.filter((row) => row.provinceCode === provinceCode && inPeriod(row.day, period));
   const withOperators: CounterpartFlow[] = activeOperators(
@@ -141,12 +141,13 @@ export function buildProvinceMonthlyBriefing(context: BriefingContext, provinceC
     homeOperator,
     period: periodModel(period),
     dataIncomplete: context.dataIncomplete,
+    lakeStartsOn: lakeStartNoted(context),
     headline: headlineOf(home, local),
     flows: {
       totalCompleted: totalCompleted(rows.flows, period, scope),
       home,
       withOperators,
-      trend: flowTrend(rows.flows, rows.base, windows.flows, homeOperator, scope),
+      trend: flowTrend(rows.flows, rows.base, compared.trend, homeOperator, scope),
     },
     dissatisfaction: { ...local, categories },
     rejections: { ...localRejections, reasons },

@@ -20,7 +20,8 @@ export interface RejectionFigures {
   rejected: number;
   /** rejected / decided requests: pending ones are left out so a recent period is not diluted. */
   rate: number | null;
-  previousPending: number;
+  /** Null, as previousRate, when the lake does not hold the whole of the period before. */
+  previousPending: number | null;
   previousRate: number | null;
   rateChange: number | null;
   reasons: RejectionReasonFigure[];
@@ -46,12 +47,12 @@ function decidedRate(rows: readonly RequestRow[]): number | null {
 export function rejectionFigures(
   rows: readonly RequestRow[],
   period: Period,
-  previous: Period,
+  previous: Period | null,
   home: string,
   scope: Scope,
 ): RejectionFigures {
   const current = periodRows(rows, period, home, scope);
-  const before = periodRows(rows, previous, home, scope);
+  const before = previous === null ? null : periodRows(rows, previous, home, scope);
   const rejected = countOf(current, isRejected);
   const byReason = new Map<string, number>();
   for (const row of current.filter(isRejected))
@@ -60,13 +61,13 @@ export function rejectionFigures(
     .map(([reason, count]) => ({ reason, count, share: ratio(count, rejected) }))
     .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
   const rate = decidedRate(current);
-  const previousRate = decidedRate(before);
+  const previousRate = before === null ? null : decidedRate(before);
   return {
     requests: countOf(current, () => true),
     pending: countOf(current, isPending),
     rejected,
     rate,
-    previousPending: countOf(before, isPending),
+    previousPending: before === null ? null : countOf(before, isPending),
     previousRate,
     rateChange: difference(rate, previousRate),
     reasons,

@@ -23,8 +23,9 @@ export interface ProvinceFlow {
   portIns: number;
   portOuts: number;
   net: number;
-  previousNet: number;
-  netChange: number;
+  /** Null, as netChange, when the lake does not hold the whole of the period before. */
+  previousNet: number | null;
+  netChange: number | null;
   portOutRate: number | null;
 }
 
@@ -32,12 +33,12 @@ export interface AttentionItem {
   provinceCode: string;
   reason: 'largest_net_outflow' | 'largest_net_decline';
   net: number;
-  netChange: number;
+  netChange: number | null;
 }
 
 export interface Headline {
   net: number;
-  netChange: number;
+  netChange: number | null;
   portOuts: number;
   portOutsChange: number | null;
   portOutRate: number | null;
@@ -56,6 +57,11 @@ export interface BriefingBase {
   period: PeriodModel;
   /** True when partitions the report reads were not ready (see dataQuality.partitionsMissing). */
   dataIncomplete: boolean;
+  /**
+   * The lake's first day of port requests when the lake starts after the first day of a period
+   * the report sets its own against: that period is not compared with, nor drawn on the trend.
+   */
+  lakeStartsOn: string | null;
   headline: Headline;
   valueMirror: ValueMirrorFigures;
   dataQuality: DataQualityFigures;

@@ -35,6 +35,11 @@ export interface RunSnapshot {
   readonly queryCount: number;
   /** Partitions not ready; when any, every report of the run carries a "data incomplete" banner. */
   readonly partitionsMissing: readonly string[];
+  /**
+   * The lake's first port_requests day: a period the report compares with that starts before it
+   * is not compared with (absent from snapshots taken before it was recorded).
+   */
+  readonly lakeStartsOn?: string;
   readonly rows: MetricRows;
   /**
    * What the metric queries read, where a curated layer exists: the curated layer, or the raw
@@ -92,6 +97,7 @@ export async function prepareRun(
     audiences,
     queryCount: metrics.queryCount,
     partitionsMissing: metrics.partitionsMissing,
+    ...(metrics.lakeStartsOn ? { lakeStartsOn: metrics.lakeStartsOn } : {}),
     rows: metrics.rows,
   };
 }
@@ -107,6 +113,7 @@ export function buildModel(snapshot: RunSnapshot, audience: string, locale: Loca
     locale,
     generatedAt: snapshot.generatedAt,
     dataIncomplete: snapshot.partitionsMissing.length > 0,
+    lakeStartsOn: snapshot.lakeStartsOn ?? null,
   };
   if (definition.template === 'hq-weekly') return buildHqWeeklyBriefing(context);
   if (definition.template === 'province-monthly') return buildProvinceMonthlyBriefing(context, audience);

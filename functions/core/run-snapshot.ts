@@ -60,6 +60,7 @@ export const runSnapshotSchema = z.object({
   audiences: z.array(z.string()),
   queryCount: z.int().check(z.minimum(0)),
   partitionsMissing: z.array(z.string()),
+  lakeStartsOn: z.optional(z.iso.date()),
   rows: metricRowsSchema,
   source: z.optional(
     z.object({

@@ -14,6 +14,7 @@ const COMMON: EveryField<BriefingBase> = {
   homeOperator: true,
   period: true,
   dataIncomplete: true,
+  lakeStartsOn: true,
   headline: true,
   valueMirror: true,
   dataQuality: true,
@@ -31,13 +32,16 @@ const PROVINCE: EveryField<Omit<ProvinceMonthlyBriefing, keyof BriefingBase>> = 
   guidance: true,
 };
 const COMMON_FIELDS = Object.keys(COMMON);
+/** Fields added since briefings were first archived: an older briefing.json reads as without them. */
+const ADDED_LATER: Partial<BriefingBase> = { lakeStartsOn: null };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function asBriefing(model: unknown): Briefing {
-  if (!isRecord(model)) throw new RenderError('cannot render: the briefing model is not an object');
+export function asBriefing(stored: unknown): Briefing {
+  if (!isRecord(stored)) throw new RenderError('cannot render: the briefing model is not an object');
+  const model: Record<string, unknown> = { ...ADDED_LATER, ...stored };
   const report = model['report'];
   if (!REPORTS.includes(report as (typeof REPORTS)[number])) {
     throw new RenderError(`cannot render: unknown report "${String(report)}", expected ${REPORTS.join(' or ')}`);

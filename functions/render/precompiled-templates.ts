@@ -279,6 +279,44 @@ export const PRECOMPILED_TEMPLATES: Readonly<Record<string, object>> = {
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"attention"),"length"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":16,"column":7}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"provinces"),"length"),{"name":"if","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":17,"column":0},"end":{"line":25,"column":7}}})) != null ? stack1 : "");
 },"usePartial":true,"useData":true},
+  '161e7871556d5e43011f8881d2925dc7b05e8fd10f748701c0c859042f45112f': {"0":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = (lookupProperty(helpers,"wrap")||alias1(depth0, "wrap", {"start":{"line":5,"column":2},"end":{"line":5,"column":6}} )).call(alias2,(lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":5,"column":8},"end":{"line":5,"column":9}} )).call(alias2,"notes.notAvailable",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":5,"column":7},"end":{"line":5,"column":31}}}),{"name":"wrap","hash":{},"data":data,"loc":{"start":{"line":5,"column":0},"end":{"line":5,"column":33}}})) != null ? stack1 : "")
+    + "\n";
+},"1":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = (lookupProperty(helpers,"wrap")||alias1(depth0, "wrap", {"start":{"line":8,"column":2},"end":{"line":8,"column":6}} )).call(alias2,(lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":8,"column":8},"end":{"line":8,"column":9}} )).call(alias2,"notes.lakeStart",{"name":"t","hash":{"day":lookupProperty(lookupProperty(depth0,"model"),"lakeStartsOn")},"data":data,"loc":{"start":{"line":8,"column":7},"end":{"line":8,"column":51}}}),{"name":"wrap","hash":{},"data":data,"loc":{"start":{"line":8,"column":0},"end":{"line":8,"column":53}}})) != null ? stack1 : "")
+    + "\n";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "\n"
+    + ((stack1 = (lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":2,"column":2},"end":{"line":2,"column":3}} )).call(alias2,"notes.heading",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":2,"column":21}}})) != null ? stack1 : "")
+    + "\n"
+    + ((stack1 = (lookupProperty(helpers,"rule")||alias1(depth0, "rule", {"start":{"line":3,"column":2},"end":{"line":3,"column":6}} )).call(alias2,64,"=",{"name":"rule","hash":{},"data":data,"loc":{"start":{"line":3,"column":0},"end":{"line":3,"column":15}}})) != null ? stack1 : "")
+    + "\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"hasNull"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":0},"end":{"line":6,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"model"),"lakeStartsOn"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":7,"column":0},"end":{"line":9,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"wrap")||alias1(depth0, "wrap", {"start":{"line":10,"column":2},"end":{"line":10,"column":6}} )).call(alias2,(lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":10,"column":8},"end":{"line":10,"column":9}} )).call(alias2,"notes.signs",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":10,"column":7},"end":{"line":10,"column":24}}}),{"name":"wrap","hash":{},"data":data,"loc":{"start":{"line":10,"column":0},"end":{"line":10,"column":26}}})) != null ? stack1 : "")
+    + "\n";
+},"useData":true},
   '1c84758530e68311c1df65efc697488982cc740a76111c96d4f78758d1bb2717': {"0":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -1083,6 +1121,45 @@ export const PRECOMPILED_TEMPLATES: Readonly<Record<string, object>> = {
   '30b2917d4f383a93e8291af836ec4bdbb6f78024a9411ade9d3bfbedb13dee9f': {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     return "body { margin: 0; padding: 0; background-color: #f3f4f6; color: #1a1a1a; font-family: -apple-system, BlinkMacSystemFont, \"PingFang SC\", \"Hiragino Sans GB\", \"Microsoft YaHei\", \"Segoe UI\", Roboto, Arial, sans-serif; font-size: 15px; line-height: 1.55; -webkit-text-size-adjust: 100%; }\n.wrapper { width: 100%; background-color: #f3f4f6; }\n.wrapper-cell { padding: 16px 8px; }\n.container { width: 640px; max-width: 640px; background-color: #ffffff; margin: 0 auto; }\n.content { padding: 24px 24px 16px 24px; }\nh1 { font-size: 22px; line-height: 1.3; margin: 0 0 6px 0; color: #1a1a1a; }\nh2 { font-size: 18px; line-height: 1.35; margin: 0 0 8px 0; padding-top: 14px; border-top: 2px solid #1f3a5f; color: #1a1a1a; }\nh3 { font-size: 16px; line-height: 1.4; margin: 0 0 6px 0; color: #1a1a1a; }\np { margin: 0 0 10px 0; }\n.meta { font-size: 13px; color: #4a4a4a; margin: 0 0 16px 0; }\n.section { margin: 0 0 22px 0; }\n.lead { font-size: 15px; margin: 0 0 12px 0; }\n.note { font-size: 13px; color: #4a4a4a; }\n.banner { border: 2px solid #8a4b00; background-color: #fff4e0; color: #3d2200; padding: 12px 14px; margin: 0 0 16px 0; font-weight: bold; }\n.kpis { width: 100%; border-collapse: collapse; border-spacing: 0; margin: 0 0 4px 0; }\n.kpi { width: 25%; vertical-align: top; padding: 8px 8px 10px 0; }\n.kpi-label { font-size: 13px; color: #4a4a4a; margin: 0 0 2px 0; }\n.kpi-value { font-size: 22px; font-weight: bold; line-height: 1.25; margin: 0 0 2px 0; color: #1a1a1a; white-space: nowrap; }\n.kpi-text { font-size: 15px; font-weight: bold; line-height: 1.3; margin: 0 0 2px 0; color: #1a1a1a; }\n.kpi-change { font-size: 13px; color: #4a4a4a; margin: 0; }\n.fig { white-space: nowrap; }\n.scroll { width: 100%; overflow-x: auto; margin: 0 0 14px 0; }\n/* The number cells' aligned figures (and, in the body rows, their no-wrap) are set once on the\n   table or the row group and inherited, not repeated on hundreds of mail cells; the caption, the\n   headers and the text cells undo them, except a number column's header, which keeps the\n   aligned figures. */\n.data { width: 100%; border-collapse: collapse; font-size: 14px; font-variant-numeric: tabular-nums; }\n.data tbody, .data tfoot { white-space: nowrap; }\n.data caption { text-align: left; font-size: 13px; font-weight: bold; color: #333333; padding: 0 0 6px 0; }\n.data caption, .data .label { font-variant-numeric: normal; }\n.data tbody th, .data tfoot th, .data td.text { font-variant-numeric: normal; white-space: normal; }\n.data th, .data td { padding: 6px 8px; border-bottom: 1px solid #d6d9de; vertical-align: top; }\n.data thead th { border-bottom: 2px solid #8c939c; font-size: 13px; color: #333333; font-weight: bold; }\n.data tfoot th, .data tfoot td { border-top: 2px solid #8c939c; border-bottom: 0; font-weight: bold; }\n.data .label { text-align: left; }\n.data .num { text-align: right; }\n.data tbody th { text-align: left; font-weight: normal; min-width: 5em; }\n.data tfoot th { text-align: left; }\n.code { font-size: 12px; color: #4a4a4a; }\n.flag { font-size: 12px; font-weight: bold; color: #1a1a1a; border: 1px solid #1a1a1a; padding: 0 4px; white-space: nowrap; }\n.over th, .over td { font-weight: bold; }\n.chart { display: block; max-width: 100%; height: auto; border: 1px solid #d6d9de; background-color: #ffffff; margin: 4px 0 14px 0; }\n.guidance { border: 1px solid #d6d9de; border-left: 4px solid #1f3a5f; padding: 10px 12px; margin: 0 0 12px 0; }\n.guidance ul { margin: 0 0 4px 0; padding-left: 20px; }\n.plain-list { margin: 0 0 10px 0; padding-left: 20px; font-size: 13px; }\n.footer { font-size: 12px; color: #4a4a4a; border-top: 1px solid #d6d9de; padding-top: 10px; }\n.footer p { margin: 0 0 4px 0; }\n";
 },"useData":true},
+  '30b3a4e6543cf38fd6e21af4783f1968f8719a01fc7ca911e9846c06d653bb2c': {"0":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<p class=\"note\" style=\"margin:0 0 10px 0;font-size:13px;color:#4a4a4a\">"
+    + container.escapeExpression((lookupProperty(helpers,"t")||container.strict(depth0, "t", {"start":{"line":5,"column":73},"end":{"line":5,"column":74}} )).call(depth0 != null ? depth0 : (container.nullContext || {}),"notes.notAvailable",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":5,"column":71},"end":{"line":5,"column":97}}}))
+    + "</p>\n";
+},"1":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<p class=\"note\" style=\"margin:0 0 10px 0;font-size:13px;color:#4a4a4a\">"
+    + container.escapeExpression((lookupProperty(helpers,"t")||container.strict(depth0, "t", {"start":{"line":8,"column":73},"end":{"line":8,"column":74}} )).call(depth0 != null ? depth0 : (container.nullContext || {}),"notes.lakeStart",{"name":"t","hash":{"day":lookupProperty(lookupProperty(depth0,"model"),"lakeStartsOn")},"data":data,"loc":{"start":{"line":8,"column":71},"end":{"line":8,"column":117}}}))
+    + "</p>\n";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<div style=\"margin:0 0 22px 0\">\n<h2 style=\"font-size:18px;line-height:1.35;margin:0 0 8px 0;padding-top:14px;border-top:2px solid #1f3a5f;color:#1a1a1a\">"
+    + alias3((lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":3,"column":123},"end":{"line":3,"column":124}} )).call(alias2,"notes.heading",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":3,"column":121},"end":{"line":3,"column":142}}}))
+    + "</h2>\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"hasNull"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":0},"end":{"line":6,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"model"),"lakeStartsOn"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":7,"column":0},"end":{"line":9,"column":7}}})) != null ? stack1 : "")
+    + "<p class=\"note\" style=\"margin:0 0 10px 0;font-size:13px;color:#4a4a4a\">"
+    + alias3((lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":10,"column":73},"end":{"line":10,"column":74}} )).call(alias2,"notes.signs",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":10,"column":71},"end":{"line":10,"column":90}}}))
+    + "</p>\n</div>\n";
+},"useData":true},
   '34e8c92bf52a92e0fffc5b8ab9fa3b104941b48a17c152c8a9f87092a0ac1e69': {"0":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -1208,6 +1285,79 @@ export const PRECOMPILED_TEMPLATES: Readonly<Record<string, object>> = {
     + ((stack1 = container.invokePartial(lookupProperty(partials,"notes"),depth0,{"name":"notes","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + ((stack1 = container.invokePartial(lookupProperty(partials,"footer"),depth0,{"name":"footer","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
 },"usePartial":true,"useData":true},
+  '3dde347bd5f51e179ebc60383575ce5bbdca94819e92f8eb98b5d6dd5a43b658': {"0":function(container,depth0,helpers,partials,data) {
+    return "<span style=\"white-space:nowrap\">"
+    + container.escapeExpression(container.lambda(depth0, depth0))
+    + "</span>";
+},"1":function(container,depth0,helpers,partials,data) {
+    var alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr><th scope=\"row\" style=\"padding:6px 8px;border-bottom:1px solid #d6d9de;font-variant-numeric:normal;white-space:normal;font-weight:normal;min-width:5em\" valign=\"top\" align=\"left\">"
+    + alias3((lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":11,"column":184},"end":{"line":11,"column":185}} )).call(alias2,"flows.portIns",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":11,"column":182},"end":{"line":11,"column":203}}}))
+    + "</th><td style=\"padding:6px 8px;border-bottom:1px solid #d6d9de\" valign=\"top\" align=\"right\">"
+    + alias3((lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":11,"column":297},"end":{"line":11,"column":305}} )).call(alias2,lookupProperty(lookupProperty(depth0,"current"),"portIns"),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":11,"column":295},"end":{"line":11,"column":323}}}))
+    + "</td><td style=\"padding:6px 8px;border-bottom:1px solid #d6d9de\" valign=\"top\" align=\"right\">"
+    + alias3((lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":11,"column":417},"end":{"line":11,"column":425}} )).call(alias2,lookupProperty(helpers,"lookup").call(alias2,lookupProperty(depth0,"previous"),"portIns",{"name":"lookup","hash":{},"data":data,"loc":{"start":{"line":11,"column":426},"end":{"line":11,"column":453}}}),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":11,"column":415},"end":{"line":11,"column":455}}}))
+    + "</td><td style=\"padding:6px 8px;border-bottom:1px solid #d6d9de\" valign=\"top\" align=\"right\">"
+    + alias3((lookupProperty(helpers,"fmtChange")||alias1(depth0, "fmtChange", {"start":{"line":11,"column":549},"end":{"line":11,"column":558}} )).call(alias2,lookupProperty(depth0,"portInsChange"),{"name":"fmtChange","hash":{},"data":data,"loc":{"start":{"line":11,"column":547},"end":{"line":11,"column":574}}}))
+    + "</td></tr>\n<tr><th scope=\"row\" style=\"padding:6px 8px;border-bottom:1px solid #d6d9de;font-variant-numeric:normal;white-space:normal;font-weight:normal;min-width:5em\" valign=\"top\" align=\"left\">"
+    + alias3((lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":12,"column":184},"end":{"line":12,"column":185}} )).call(alias2,"flows.portOuts",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":12,"column":182},"end":{"line":12,"column":204}}}))
+    + "</th><td style=\"padding:6px 8px;border-bottom:1px solid #d6d9de\" valign=\"top\" align=\"right\">"
+    + alias3((lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":12,"column":298},"end":{"line":12,"column":306}} )).call(alias2,lookupProperty(lookupProperty(depth0,"current"),"portOuts"),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":12,"column":296},"end":{"line":12,"column":325}}}))
+    + "</td><td style=\"padding:6px 8px;border-bottom:1px solid #d6d9de\" valign=\"top\" align=\"right\">"
+    + alias3((lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":12,"column":419},"end":{"line":12,"column":427}} )).call(alias2,lookupProperty(helpers,"lookup").call(alias2,lookupProperty(depth0,"previous"),"portOuts",{"name":"lookup","hash":{},"data":data,"loc":{"start":{"line":12,"column":428},"end":{"line":12,"column":456}}}),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":12,"column":417},"end":{"line":12,"column":458}}}))
+    + "</td><td style=\"padding:6px 8px;border-bottom:1px solid #d6d9de\" valign=\"top\" align=\"right\">"
+    + alias3((lookupProperty(helpers,"fmtChange")||alias1(depth0, "fmtChange", {"start":{"line":12,"column":552},"end":{"line":12,"column":561}} )).call(alias2,lookupProperty(depth0,"portOutsChange"),{"name":"fmtChange","hash":{},"data":data,"loc":{"start":{"line":12,"column":550},"end":{"line":12,"column":578}}}))
+    + "</td></tr>\n<tr><th scope=\"row\" style=\"padding:6px 8px;border-bottom:1px solid #d6d9de;font-variant-numeric:normal;white-space:normal;font-weight:normal;min-width:5em\" valign=\"top\" align=\"left\">"
+    + alias3((lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":13,"column":184},"end":{"line":13,"column":185}} )).call(alias2,"flows.net",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":13,"column":182},"end":{"line":13,"column":199}}}))
+    + "</th><td style=\"padding:6px 8px;border-bottom:1px solid #d6d9de\" valign=\"top\" align=\"right\">"
+    + alias3((lookupProperty(helpers,"fmtSigned")||alias1(depth0, "fmtSigned", {"start":{"line":13,"column":293},"end":{"line":13,"column":302}} )).call(alias2,lookupProperty(lookupProperty(depth0,"current"),"net"),{"name":"fmtSigned","hash":{},"data":data,"loc":{"start":{"line":13,"column":291},"end":{"line":13,"column":316}}}))
+    + "</td><td style=\"padding:6px 8px;border-bottom:1px solid #d6d9de\" valign=\"top\" align=\"right\">"
+    + alias3((lookupProperty(helpers,"fmtSigned")||alias1(depth0, "fmtSigned", {"start":{"line":13,"column":410},"end":{"line":13,"column":419}} )).call(alias2,lookupProperty(helpers,"lookup").call(alias2,lookupProperty(depth0,"previous"),"net",{"name":"lookup","hash":{},"data":data,"loc":{"start":{"line":13,"column":420},"end":{"line":13,"column":443}}}),{"name":"fmtSigned","hash":{},"data":data,"loc":{"start":{"line":13,"column":408},"end":{"line":13,"column":445}}}))
+    + "</td><td style=\"padding:6px 8px;border-bottom:1px solid #d6d9de\" valign=\"top\" align=\"right\">"
+    + alias3((lookupProperty(helpers,"fmtSigned")||alias1(depth0, "fmtSigned", {"start":{"line":13,"column":539},"end":{"line":13,"column":548}} )).call(alias2,lookupProperty(depth0,"netChange"),{"name":"fmtSigned","hash":{},"data":data,"loc":{"start":{"line":13,"column":537},"end":{"line":13,"column":560}}}))
+    + "</td></tr>\n<tr><th scope=\"row\" style=\"padding:6px 8px;border-bottom:1px solid #d6d9de;font-variant-numeric:normal;white-space:normal;font-weight:normal;min-width:5em\" valign=\"top\" align=\"left\">"
+    + alias3((lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":14,"column":184},"end":{"line":14,"column":185}} )).call(alias2,"flows.subscriberBase",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":14,"column":182},"end":{"line":14,"column":210}}}))
+    + "</th><td style=\"padding:6px 8px;border-bottom:1px solid #d6d9de\" valign=\"top\" align=\"right\">"
+    + alias3((lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":14,"column":304},"end":{"line":14,"column":312}} )).call(alias2,lookupProperty(lookupProperty(depth0,"current"),"subscriberBase"),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":14,"column":302},"end":{"line":14,"column":337}}}))
+    + "</td><td style=\"padding:6px 8px;border-bottom:1px solid #d6d9de\" valign=\"top\" align=\"right\">"
+    + alias3((lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":14,"column":431},"end":{"line":14,"column":439}} )).call(alias2,lookupProperty(helpers,"lookup").call(alias2,lookupProperty(depth0,"previous"),"subscriberBase",{"name":"lookup","hash":{},"data":data,"loc":{"start":{"line":14,"column":440},"end":{"line":14,"column":474}}}),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":14,"column":429},"end":{"line":14,"column":476}}}))
+    + "</td><td style=\"padding:6px 8px;border-bottom:1px solid #d6d9de\" valign=\"top\" align=\"right\"></td></tr>\n<tr><th scope=\"row\" style=\"padding:6px 8px;border-bottom:1px solid #d6d9de;font-variant-numeric:normal;white-space:normal;font-weight:normal;min-width:5em\" valign=\"top\" align=\"left\">"
+    + alias3((lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":15,"column":184},"end":{"line":15,"column":185}} )).call(alias2,"flows.portOutRate",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":15,"column":182},"end":{"line":15,"column":207}}}))
+    + "</th><td style=\"padding:6px 8px;border-bottom:1px solid #d6d9de\" valign=\"top\" align=\"right\">"
+    + alias3((lookupProperty(helpers,"fmtRate")||alias1(depth0, "fmtRate", {"start":{"line":15,"column":301},"end":{"line":15,"column":308}} )).call(alias2,lookupProperty(lookupProperty(depth0,"current"),"portOutRate"),{"name":"fmtRate","hash":{},"data":data,"loc":{"start":{"line":15,"column":299},"end":{"line":15,"column":330}}}))
+    + "</td><td style=\"padding:6px 8px;border-bottom:1px solid #d6d9de\" valign=\"top\" align=\"right\">"
+    + alias3((lookupProperty(helpers,"fmtRate")||alias1(depth0, "fmtRate", {"start":{"line":15,"column":424},"end":{"line":15,"column":431}} )).call(alias2,lookupProperty(helpers,"lookup").call(alias2,lookupProperty(depth0,"previous"),"portOutRate",{"name":"lookup","hash":{},"data":data,"loc":{"start":{"line":15,"column":432},"end":{"line":15,"column":463}}}),{"name":"fmtRate","hash":{},"data":data,"loc":{"start":{"line":15,"column":422},"end":{"line":15,"column":465}}}))
+    + "</td><td style=\"padding:6px 8px;border-bottom:1px solid #d6d9de\" valign=\"top\" align=\"right\">"
+    + alias3((lookupProperty(helpers,"fmtPoints")||alias1(depth0, "fmtPoints", {"start":{"line":15,"column":559},"end":{"line":15,"column":568}} )).call(alias2,lookupProperty(depth0,"portOutRateChange"),{"name":"fmtPoints","hash":{},"data":data,"loc":{"start":{"line":15,"column":557},"end":{"line":15,"column":588}}}))
+    + "</td></tr>\n";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<div tabindex=\"0\" style=\"width:100%;overflow-x:auto;margin:0 0 14px 0\">\n<table class=\"data\" style=\"width:100%;border-collapse:collapse;font-size:14px;font-variant-numeric:tabular-nums\" width=\"100%\">\n<caption style=\"text-align:left;font-size:13px;font-weight:bold;color:#333333;padding:0 0 6px 0;font-variant-numeric:normal\" align=\"left\">"
+    + alias3((lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":4,"column":140},"end":{"line":4,"column":141}} )).call(alias2,"flows.homeCaption",{"name":"t","hash":{"previous":(lookupProperty(helpers,"tp")||alias1(depth0, "tp", {"start":{"line":4,"column":205},"end":{"line":4,"column":207}} )).call(alias2,"previous",{"name":"tp","hash":{},"data":data,"loc":{"start":{"line":4,"column":204},"end":{"line":4,"column":219}}}),"current":(lookupProperty(helpers,"tp")||alias1(depth0, "tp", {"start":{"line":4,"column":181},"end":{"line":4,"column":183}} )).call(alias2,"current",{"name":"tp","hash":{},"data":data,"loc":{"start":{"line":4,"column":180},"end":{"line":4,"column":194}}}),"home":lookupProperty(depth0,"home")},"data":data,"loc":{"start":{"line":4,"column":138},"end":{"line":4,"column":221}}}))
+    + "</caption>\n<thead>\n<tr><th scope=\"col\" style=\"padding:6px 8px;border-bottom:2px solid #8c939c;font-size:13px;color:#333333;font-weight:bold;font-variant-numeric:normal\" valign=\"top\" align=\"left\">"
+    + ((stack1 = (lookupProperty(helpers,"keepWhole")||alias1(depth0, "keepWhole", {"start":{"line":6,"column":179},"end":{"line":6,"column":188}} )).call(alias2,(lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":6,"column":190},"end":{"line":6,"column":191}} )).call(alias2,"flows.figure",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":6,"column":189},"end":{"line":6,"column":207}}}),{"name":"keepWhole","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":6,"column":176},"end":{"line":6,"column":271}}})) != null ? stack1 : "")
+    + "</th><th scope=\"col\" style=\"padding:6px 8px;border-bottom:2px solid #8c939c;font-size:13px;color:#333333;font-weight:bold\" valign=\"top\" align=\"right\">"
+    + alias3((lookupProperty(helpers,"tp")||alias1(depth0, "tp", {"start":{"line":6,"column":423},"end":{"line":6,"column":425}} )).call(alias2,"currentTitle",{"name":"tp","hash":{},"data":data,"loc":{"start":{"line":6,"column":421},"end":{"line":6,"column":442}}}))
+    + "</th><th scope=\"col\" style=\"padding:6px 8px;border-bottom:2px solid #8c939c;font-size:13px;color:#333333;font-weight:bold\" valign=\"top\" align=\"right\">"
+    + alias3((lookupProperty(helpers,"tp")||alias1(depth0, "tp", {"start":{"line":6,"column":594},"end":{"line":6,"column":596}} )).call(alias2,"previousTitle",{"name":"tp","hash":{},"data":data,"loc":{"start":{"line":6,"column":592},"end":{"line":6,"column":614}}}))
+    + "</th><th scope=\"col\" style=\"padding:6px 8px;border-bottom:2px solid #8c939c;font-size:13px;color:#333333;font-weight:bold\" valign=\"top\" align=\"right\">"
+    + ((stack1 = (lookupProperty(helpers,"keepWhole")||alias1(depth0, "keepWhole", {"start":{"line":6,"column":767},"end":{"line":6,"column":776}} )).call(alias2,(lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":6,"column":778},"end":{"line":6,"column":779}} )).call(alias2,"flows.change",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":6,"column":777},"end":{"line":6,"column":795}}}),{"name":"keepWhole","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":6,"column":764},"end":{"line":6,"column":859}}})) != null ? stack1 : "")
+    + "</th></tr>\n</thead>\n<tbody style=\"white-space:nowrap\">\n"
+    + ((stack1 = lookupProperty(helpers,"with").call(alias2,lookupProperty(lookupProperty(lookupProperty(depth0,"model"),"flows"),"home"),{"name":"with","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":10,"column":0},"end":{"line":16,"column":9}}})) != null ? stack1 : "")
+    + "</tbody>\n</table>\n</div>\n";
+},"useData":true},
   '3f00032992a93eefc43de18a9af0637ac75b07e6b0f231d12b6bdda00364a4ab': {"0":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -1985,6 +2135,134 @@ export const PRECOMPILED_TEMPLATES: Readonly<Record<string, object>> = {
     + alias3((lookupProperty(helpers,"t")||alias2(depth0, "t", {"start":{"line":11,"column":30},"end":{"line":11,"column":31}} )).call(alias1,"footer.codes",{"name":"t","hash":{"home":lookupProperty(lookupProperty(depth0,"model"),"homeOperator"),"audience":lookupProperty(lookupProperty(depth0,"model"),"audience"),"report":lookupProperty(lookupProperty(depth0,"model"),"report")},"data":data,"loc":{"start":{"line":11,"column":28},"end":{"line":11,"column":116}}}))
     + "</p>\n</div>\n";
 },"useData":true},
+  '620a9b888f3e2ffad8835efde0955ba4aceb519e4d9f0cd3bbb6c525c648c6ba': {"0":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, options, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    }, buffer = "";
+
+  stack1 = (((helper = lookupProperty(helpers,"textTable") || container.strict(depth0, "textTable", {"start":{"line":4,"column":3},"end":{"line":4,"column":12}} ))),(options={"name":"textTable","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":0},"end":{"line":11,"column":14}}}),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),options) : helper));
+  if (!lookupProperty(helpers,"textTable")) { stack1 = container.hooks.blockHelperMissing.call(depth0,stack1,options)}
+  if (stack1 != null) { buffer += stack1; }
+  return buffer;
+},"1":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, options, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.hooks.blockHelperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    }, buffer = "";
+
+  stack1 = (((helper = lookupProperty(helpers,"row") || alias1(depth0, "row", {"start":{"line":5,"column":3},"end":{"line":5,"column":6}} ))),(options={"name":"row","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":0},"end":{"line":5,"column":133}}}),(typeof helper === alias3 ? helper.call(alias2,options) : helper));
+  if (!lookupProperty(helpers,"row")) { stack1 = alias4.call(depth0,stack1,options)}
+  if (stack1 != null) { buffer += stack1; }
+  buffer += "\n";
+  stack1 = (((helper = lookupProperty(helpers,"row") || alias1(depth0, "row", {"start":{"line":6,"column":3},"end":{"line":6,"column":6}} ))),(options={"name":"row","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":6,"column":0},"end":{"line":6,"column":166}}}),(typeof helper === alias3 ? helper.call(alias2,options) : helper));
+  if (!lookupProperty(helpers,"row")) { stack1 = alias4.call(depth0,stack1,options)}
+  if (stack1 != null) { buffer += stack1; }
+  buffer += "\n";
+  stack1 = (((helper = lookupProperty(helpers,"row") || alias1(depth0, "row", {"start":{"line":7,"column":3},"end":{"line":7,"column":6}} ))),(options={"name":"row","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":7,"column":0},"end":{"line":7,"column":170}}}),(typeof helper === alias3 ? helper.call(alias2,options) : helper));
+  if (!lookupProperty(helpers,"row")) { stack1 = alias4.call(depth0,stack1,options)}
+  if (stack1 != null) { buffer += stack1; }
+  buffer += "\n";
+  stack1 = (((helper = lookupProperty(helpers,"row") || alias1(depth0, "row", {"start":{"line":8,"column":3},"end":{"line":8,"column":6}} ))),(options={"name":"row","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":8,"column":0},"end":{"line":8,"column":152}}}),(typeof helper === alias3 ? helper.call(alias2,options) : helper));
+  if (!lookupProperty(helpers,"row")) { stack1 = alias4.call(depth0,stack1,options)}
+  if (stack1 != null) { buffer += stack1; }
+  buffer += "\n";
+  stack1 = (((helper = lookupProperty(helpers,"row") || alias1(depth0, "row", {"start":{"line":9,"column":3},"end":{"line":9,"column":6}} ))),(options={"name":"row","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":9,"column":0},"end":{"line":9,"column":151}}}),(typeof helper === alias3 ? helper.call(alias2,options) : helper));
+  if (!lookupProperty(helpers,"row")) { stack1 = alias4.call(depth0,stack1,options)}
+  if (stack1 != null) { buffer += stack1; }
+  buffer += "\n";
+  stack1 = (((helper = lookupProperty(helpers,"row") || alias1(depth0, "row", {"start":{"line":10,"column":3},"end":{"line":10,"column":6}} ))),(options={"name":"row","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":10,"column":0},"end":{"line":10,"column":180}}}),(typeof helper === alias3 ? helper.call(alias2,options) : helper));
+  if (!lookupProperty(helpers,"row")) { stack1 = alias4.call(depth0,stack1,options)}
+  if (stack1 != null) { buffer += stack1; }
+  return buffer + "\n";
+},"2":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = (lookupProperty(helpers,"cell")||alias1(depth0, "cell", {"start":{"line":5,"column":10},"end":{"line":5,"column":14}} )).call(alias2,(lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":5,"column":16},"end":{"line":5,"column":17}} )).call(alias2,"flows.figure",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":5,"column":15},"end":{"line":5,"column":33}}}),{"name":"cell","hash":{},"data":data,"loc":{"start":{"line":5,"column":8},"end":{"line":5,"column":35}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"figure")||alias1(depth0, "figure", {"start":{"line":5,"column":37},"end":{"line":5,"column":43}} )).call(alias2,(lookupProperty(helpers,"tp")||alias1(depth0, "tp", {"start":{"line":5,"column":45},"end":{"line":5,"column":47}} )).call(alias2,"currentTitle",{"name":"tp","hash":{},"data":data,"loc":{"start":{"line":5,"column":44},"end":{"line":5,"column":63}}}),{"name":"figure","hash":{},"data":data,"loc":{"start":{"line":5,"column":35},"end":{"line":5,"column":65}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"figure")||alias1(depth0, "figure", {"start":{"line":5,"column":67},"end":{"line":5,"column":73}} )).call(alias2,(lookupProperty(helpers,"tp")||alias1(depth0, "tp", {"start":{"line":5,"column":75},"end":{"line":5,"column":77}} )).call(alias2,"previousTitle",{"name":"tp","hash":{},"data":data,"loc":{"start":{"line":5,"column":74},"end":{"line":5,"column":94}}}),{"name":"figure","hash":{},"data":data,"loc":{"start":{"line":5,"column":65},"end":{"line":5,"column":96}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"figure")||alias1(depth0, "figure", {"start":{"line":5,"column":98},"end":{"line":5,"column":104}} )).call(alias2,(lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":5,"column":106},"end":{"line":5,"column":107}} )).call(alias2,"flows.change",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":5,"column":105},"end":{"line":5,"column":123}}}),{"name":"figure","hash":{},"data":data,"loc":{"start":{"line":5,"column":96},"end":{"line":5,"column":125}}})) != null ? stack1 : "");
+},"3":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = (lookupProperty(helpers,"cell")||alias1(depth0, "cell", {"start":{"line":6,"column":10},"end":{"line":6,"column":14}} )).call(alias2,(lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":6,"column":16},"end":{"line":6,"column":17}} )).call(alias2,"flows.portIns",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":6,"column":15},"end":{"line":6,"column":34}}}),{"name":"cell","hash":{},"data":data,"loc":{"start":{"line":6,"column":8},"end":{"line":6,"column":36}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"figure")||alias1(depth0, "figure", {"start":{"line":6,"column":38},"end":{"line":6,"column":44}} )).call(alias2,(lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":6,"column":46},"end":{"line":6,"column":54}} )).call(alias2,lookupProperty(lookupProperty(depth0,"current"),"portIns"),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":6,"column":45},"end":{"line":6,"column":71}}}),{"name":"figure","hash":{},"data":data,"loc":{"start":{"line":6,"column":36},"end":{"line":6,"column":73}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"figure")||alias1(depth0, "figure", {"start":{"line":6,"column":75},"end":{"line":6,"column":81}} )).call(alias2,(lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":6,"column":83},"end":{"line":6,"column":91}} )).call(alias2,lookupProperty(helpers,"lookup").call(alias2,lookupProperty(depth0,"previous"),"portIns",{"name":"lookup","hash":{},"data":data,"loc":{"start":{"line":6,"column":92},"end":{"line":6,"column":119}}}),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":6,"column":82},"end":{"line":6,"column":120}}}),{"name":"figure","hash":{},"data":data,"loc":{"start":{"line":6,"column":73},"end":{"line":6,"column":122}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"figure")||alias1(depth0, "figure", {"start":{"line":6,"column":124},"end":{"line":6,"column":130}} )).call(alias2,(lookupProperty(helpers,"fmtChange")||alias1(depth0, "fmtChange", {"start":{"line":6,"column":132},"end":{"line":6,"column":141}} )).call(alias2,lookupProperty(depth0,"portInsChange"),{"name":"fmtChange","hash":{},"data":data,"loc":{"start":{"line":6,"column":131},"end":{"line":6,"column":156}}}),{"name":"figure","hash":{},"data":data,"loc":{"start":{"line":6,"column":122},"end":{"line":6,"column":158}}})) != null ? stack1 : "");
+},"4":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = (lookupProperty(helpers,"cell")||alias1(depth0, "cell", {"start":{"line":7,"column":10},"end":{"line":7,"column":14}} )).call(alias2,(lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":7,"column":16},"end":{"line":7,"column":17}} )).call(alias2,"flows.portOuts",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":7,"column":15},"end":{"line":7,"column":35}}}),{"name":"cell","hash":{},"data":data,"loc":{"start":{"line":7,"column":8},"end":{"line":7,"column":37}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"figure")||alias1(depth0, "figure", {"start":{"line":7,"column":39},"end":{"line":7,"column":45}} )).call(alias2,(lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":7,"column":47},"end":{"line":7,"column":55}} )).call(alias2,lookupProperty(lookupProperty(depth0,"current"),"portOuts"),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":7,"column":46},"end":{"line":7,"column":73}}}),{"name":"figure","hash":{},"data":data,"loc":{"start":{"line":7,"column":37},"end":{"line":7,"column":75}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"figure")||alias1(depth0, "figure", {"start":{"line":7,"column":77},"end":{"line":7,"column":83}} )).call(alias2,(lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":7,"column":85},"end":{"line":7,"column":93}} )).call(alias2,lookupProperty(helpers,"lookup").call(alias2,lookupProperty(depth0,"previous"),"portOuts",{"name":"lookup","hash":{},"data":data,"loc":{"start":{"line":7,"column":94},"end":{"line":7,"column":122}}}),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":7,"column":84},"end":{"line":7,"column":123}}}),{"name":"figure","hash":{},"data":data,"loc":{"start":{"line":7,"column":75},"end":{"line":7,"column":125}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"figure")||alias1(depth0, "figure", {"start":{"line":7,"column":127},"end":{"line":7,"column":133}} )).call(alias2,(lookupProperty(helpers,"fmtChange")||alias1(depth0, "fmtChange", {"start":{"line":7,"column":135},"end":{"line":7,"column":144}} )).call(alias2,lookupProperty(depth0,"portOutsChange"),{"name":"fmtChange","hash":{},"data":data,"loc":{"start":{"line":7,"column":134},"end":{"line":7,"column":160}}}),{"name":"figure","hash":{},"data":data,"loc":{"start":{"line":7,"column":125},"end":{"line":7,"column":162}}})) != null ? stack1 : "");
+},"5":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = (lookupProperty(helpers,"cell")||alias1(depth0, "cell", {"start":{"line":8,"column":10},"end":{"line":8,"column":14}} )).call(alias2,(lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":8,"column":16},"end":{"line":8,"column":17}} )).call(alias2,"flows.net",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":8,"column":15},"end":{"line":8,"column":30}}}),{"name":"cell","hash":{},"data":data,"loc":{"start":{"line":8,"column":8},"end":{"line":8,"column":32}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"figure")||alias1(depth0, "figure", {"start":{"line":8,"column":34},"end":{"line":8,"column":40}} )).call(alias2,(lookupProperty(helpers,"fmtSigned")||alias1(depth0, "fmtSigned", {"start":{"line":8,"column":42},"end":{"line":8,"column":51}} )).call(alias2,lookupProperty(lookupProperty(depth0,"current"),"net"),{"name":"fmtSigned","hash":{},"data":data,"loc":{"start":{"line":8,"column":41},"end":{"line":8,"column":64}}}),{"name":"figure","hash":{},"data":data,"loc":{"start":{"line":8,"column":32},"end":{"line":8,"column":66}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"figure")||alias1(depth0, "figure", {"start":{"line":8,"column":68},"end":{"line":8,"column":74}} )).call(alias2,(lookupProperty(helpers,"fmtSigned")||alias1(depth0, "fmtSigned", {"start":{"line":8,"column":76},"end":{"line":8,"column":85}} )).call(alias2,lookupProperty(helpers,"lookup").call(alias2,lookupProperty(depth0,"previous"),"net",{"name":"lookup","hash":{},"data":data,"loc":{"start":{"line":8,"column":86},"end":{"line":8,"column":109}}}),{"name":"fmtSigned","hash":{},"data":data,"loc":{"start":{"line":8,"column":75},"end":{"line":8,"column":110}}}),{"name":"figure","hash":{},"data":data,"loc":{"start":{"line":8,"column":66},"end":{"line":8,"column":112}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"figure")||alias1(depth0, "figure", {"start":{"line":8,"column":114},"end":{"line":8,"column":120}} )).call(alias2,(lookupProperty(helpers,"fmtSigned")||alias1(depth0, "fmtSigned", {"start":{"line":8,"column":122},"end":{"line":8,"column":131}} )).call(alias2,lookupProperty(depth0,"netChange"),{"name":"fmtSigned","hash":{},"data":data,"loc":{"start":{"line":8,"column":121},"end":{"line":8,"column":142}}}),{"name":"figure","hash":{},"data":data,"loc":{"start":{"line":8,"column":112},"end":{"line":8,"column":144}}})) != null ? stack1 : "");
+},"6":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = (lookupProperty(helpers,"cell")||alias1(depth0, "cell", {"start":{"line":9,"column":10},"end":{"line":9,"column":14}} )).call(alias2,(lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":9,"column":16},"end":{"line":9,"column":17}} )).call(alias2,"flows.subscriberBase",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":9,"column":15},"end":{"line":9,"column":41}}}),{"name":"cell","hash":{},"data":data,"loc":{"start":{"line":9,"column":8},"end":{"line":9,"column":43}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"figure")||alias1(depth0, "figure", {"start":{"line":9,"column":45},"end":{"line":9,"column":51}} )).call(alias2,(lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":9,"column":53},"end":{"line":9,"column":61}} )).call(alias2,lookupProperty(lookupProperty(depth0,"current"),"subscriberBase"),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":9,"column":52},"end":{"line":9,"column":85}}}),{"name":"figure","hash":{},"data":data,"loc":{"start":{"line":9,"column":43},"end":{"line":9,"column":87}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"figure")||alias1(depth0, "figure", {"start":{"line":9,"column":89},"end":{"line":9,"column":95}} )).call(alias2,(lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":9,"column":97},"end":{"line":9,"column":105}} )).call(alias2,lookupProperty(helpers,"lookup").call(alias2,lookupProperty(depth0,"previous"),"subscriberBase",{"name":"lookup","hash":{},"data":data,"loc":{"start":{"line":9,"column":106},"end":{"line":9,"column":140}}}),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":9,"column":96},"end":{"line":9,"column":141}}}),{"name":"figure","hash":{},"data":data,"loc":{"start":{"line":9,"column":87},"end":{"line":9,"column":143}}})) != null ? stack1 : "");
+},"7":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = (lookupProperty(helpers,"cell")||alias1(depth0, "cell", {"start":{"line":10,"column":10},"end":{"line":10,"column":14}} )).call(alias2,(lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":10,"column":16},"end":{"line":10,"column":17}} )).call(alias2,"flows.portOutRate",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":10,"column":15},"end":{"line":10,"column":38}}}),{"name":"cell","hash":{},"data":data,"loc":{"start":{"line":10,"column":8},"end":{"line":10,"column":40}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"figure")||alias1(depth0, "figure", {"start":{"line":10,"column":42},"end":{"line":10,"column":48}} )).call(alias2,(lookupProperty(helpers,"fmtRate")||alias1(depth0, "fmtRate", {"start":{"line":10,"column":50},"end":{"line":10,"column":57}} )).call(alias2,lookupProperty(lookupProperty(depth0,"current"),"portOutRate"),{"name":"fmtRate","hash":{},"data":data,"loc":{"start":{"line":10,"column":49},"end":{"line":10,"column":78}}}),{"name":"figure","hash":{},"data":data,"loc":{"start":{"line":10,"column":40},"end":{"line":10,"column":80}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"figure")||alias1(depth0, "figure", {"start":{"line":10,"column":82},"end":{"line":10,"column":88}} )).call(alias2,(lookupProperty(helpers,"fmtRate")||alias1(depth0, "fmtRate", {"start":{"line":10,"column":90},"end":{"line":10,"column":97}} )).call(alias2,lookupProperty(helpers,"lookup").call(alias2,lookupProperty(depth0,"previous"),"portOutRate",{"name":"lookup","hash":{},"data":data,"loc":{"start":{"line":10,"column":98},"end":{"line":10,"column":129}}}),{"name":"fmtRate","hash":{},"data":data,"loc":{"start":{"line":10,"column":89},"end":{"line":10,"column":130}}}),{"name":"figure","hash":{},"data":data,"loc":{"start":{"line":10,"column":80},"end":{"line":10,"column":132}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"figure")||alias1(depth0, "figure", {"start":{"line":10,"column":134},"end":{"line":10,"column":140}} )).call(alias2,(lookupProperty(helpers,"fmtPoints")||alias1(depth0, "fmtPoints", {"start":{"line":10,"column":142},"end":{"line":10,"column":151}} )).call(alias2,lookupProperty(depth0,"portOutRateChange"),{"name":"fmtPoints","hash":{},"data":data,"loc":{"start":{"line":10,"column":141},"end":{"line":10,"column":170}}}),{"name":"figure","hash":{},"data":data,"loc":{"start":{"line":10,"column":132},"end":{"line":10,"column":172}}})) != null ? stack1 : "");
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = (lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":1,"column":2},"end":{"line":1,"column":3}} )).call(alias2,"flows.homeCaption",{"name":"t","hash":{"previous":(lookupProperty(helpers,"tp")||alias1(depth0, "tp", {"start":{"line":1,"column":67},"end":{"line":1,"column":69}} )).call(alias2,"previous",{"name":"tp","hash":{},"data":data,"loc":{"start":{"line":1,"column":66},"end":{"line":1,"column":81}}}),"current":(lookupProperty(helpers,"tp")||alias1(depth0, "tp", {"start":{"line":1,"column":43},"end":{"line":1,"column":45}} )).call(alias2,"current",{"name":"tp","hash":{},"data":data,"loc":{"start":{"line":1,"column":42},"end":{"line":1,"column":56}}}),"home":lookupProperty(depth0,"home")},"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":1,"column":83}}})) != null ? stack1 : "")
+    + "\n"
+    + ((stack1 = lookupProperty(helpers,"with").call(alias2,lookupProperty(lookupProperty(lookupProperty(depth0,"model"),"flows"),"home"),{"name":"with","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":3,"column":0},"end":{"line":12,"column":9}}})) != null ? stack1 : "")
+    + "\n";
+},"useData":true},
   '62fa215fca0a7360843ec23af5feaae1394ae4000b05cc6b9324b3fdf2a0a1d8': {"0":function(container,depth0,helpers,partials,data) {
     var stack1, helper, options, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -2486,79 +2764,6 @@ export const PRECOMPILED_TEMPLATES: Readonly<Record<string, object>> = {
     + ((stack1 = container.invokePartial(lookupProperty(partials,"notes"),depth0,{"name":"notes","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + ((stack1 = container.invokePartial(lookupProperty(partials,"footer"),depth0,{"name":"footer","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
 },"usePartial":true,"useData":true},
-  '7c38f14552a7aadeb6ccd966d4ac8078d6ae6d5e63d96f2db4db33d493b36548': {"0":function(container,depth0,helpers,partials,data) {
-    return "<span class=\"fig\">"
-    + container.escapeExpression(container.lambda(depth0, depth0))
-    + "</span>";
-},"1":function(container,depth0,helpers,partials,data) {
-    var alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "<tr><th scope=\"row\">"
-    + alias3((lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":9,"column":22},"end":{"line":9,"column":23}} )).call(alias2,"flows.portIns",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":9,"column":20},"end":{"line":9,"column":41}}}))
-    + "</th><td class=\"num\">"
-    + alias3((lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":9,"column":64},"end":{"line":9,"column":72}} )).call(alias2,lookupProperty(lookupProperty(depth0,"current"),"portIns"),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":9,"column":62},"end":{"line":9,"column":90}}}))
-    + "</td><td class=\"num\">"
-    + alias3((lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":9,"column":113},"end":{"line":9,"column":121}} )).call(alias2,lookupProperty(lookupProperty(depth0,"previous"),"portIns"),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":9,"column":111},"end":{"line":9,"column":140}}}))
-    + "</td><td class=\"num\">"
-    + alias3((lookupProperty(helpers,"fmtChange")||alias1(depth0, "fmtChange", {"start":{"line":9,"column":163},"end":{"line":9,"column":172}} )).call(alias2,lookupProperty(depth0,"portInsChange"),{"name":"fmtChange","hash":{},"data":data,"loc":{"start":{"line":9,"column":161},"end":{"line":9,"column":188}}}))
-    + "</td></tr>\n<tr><th scope=\"row\">"
-    + alias3((lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":10,"column":22},"end":{"line":10,"column":23}} )).call(alias2,"flows.portOuts",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":10,"column":20},"end":{"line":10,"column":42}}}))
-    + "</th><td class=\"num\">"
-    + alias3((lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":10,"column":65},"end":{"line":10,"column":73}} )).call(alias2,lookupProperty(lookupProperty(depth0,"current"),"portOuts"),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":10,"column":63},"end":{"line":10,"column":92}}}))
-    + "</td><td class=\"num\">"
-    + alias3((lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":10,"column":115},"end":{"line":10,"column":123}} )).call(alias2,lookupProperty(lookupProperty(depth0,"previous"),"portOuts"),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":10,"column":113},"end":{"line":10,"column":143}}}))
-    + "</td><td class=\"num\">"
-    + alias3((lookupProperty(helpers,"fmtChange")||alias1(depth0, "fmtChange", {"start":{"line":10,"column":166},"end":{"line":10,"column":175}} )).call(alias2,lookupProperty(depth0,"portOutsChange"),{"name":"fmtChange","hash":{},"data":data,"loc":{"start":{"line":10,"column":164},"end":{"line":10,"column":192}}}))
-    + "</td></tr>\n<tr><th scope=\"row\">"
-    + alias3((lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":11,"column":22},"end":{"line":11,"column":23}} )).call(alias2,"flows.net",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":11,"column":20},"end":{"line":11,"column":37}}}))
-    + "</th><td class=\"num\">"
-    + alias3((lookupProperty(helpers,"fmtSigned")||alias1(depth0, "fmtSigned", {"start":{"line":11,"column":60},"end":{"line":11,"column":69}} )).call(alias2,lookupProperty(lookupProperty(depth0,"current"),"net"),{"name":"fmtSigned","hash":{},"data":data,"loc":{"start":{"line":11,"column":58},"end":{"line":11,"column":83}}}))
-    + "</td><td class=\"num\">"
-    + alias3((lookupProperty(helpers,"fmtSigned")||alias1(depth0, "fmtSigned", {"start":{"line":11,"column":106},"end":{"line":11,"column":115}} )).call(alias2,lookupProperty(lookupProperty(depth0,"previous"),"net"),{"name":"fmtSigned","hash":{},"data":data,"loc":{"start":{"line":11,"column":104},"end":{"line":11,"column":130}}}))
-    + "</td><td class=\"num\">"
-    + alias3((lookupProperty(helpers,"fmtSigned")||alias1(depth0, "fmtSigned", {"start":{"line":11,"column":153},"end":{"line":11,"column":162}} )).call(alias2,lookupProperty(depth0,"netChange"),{"name":"fmtSigned","hash":{},"data":data,"loc":{"start":{"line":11,"column":151},"end":{"line":11,"column":174}}}))
-    + "</td></tr>\n<tr><th scope=\"row\">"
-    + alias3((lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":12,"column":22},"end":{"line":12,"column":23}} )).call(alias2,"flows.subscriberBase",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":12,"column":20},"end":{"line":12,"column":48}}}))
-    + "</th><td class=\"num\">"
-    + alias3((lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":12,"column":71},"end":{"line":12,"column":79}} )).call(alias2,lookupProperty(lookupProperty(depth0,"current"),"subscriberBase"),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":12,"column":69},"end":{"line":12,"column":104}}}))
-    + "</td><td class=\"num\">"
-    + alias3((lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":12,"column":127},"end":{"line":12,"column":135}} )).call(alias2,lookupProperty(lookupProperty(depth0,"previous"),"subscriberBase"),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":12,"column":125},"end":{"line":12,"column":161}}}))
-    + "</td><td class=\"num\"></td></tr>\n<tr><th scope=\"row\">"
-    + alias3((lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":13,"column":22},"end":{"line":13,"column":23}} )).call(alias2,"flows.portOutRate",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":13,"column":20},"end":{"line":13,"column":45}}}))
-    + "</th><td class=\"num\">"
-    + alias3((lookupProperty(helpers,"fmtRate")||alias1(depth0, "fmtRate", {"start":{"line":13,"column":68},"end":{"line":13,"column":75}} )).call(alias2,lookupProperty(lookupProperty(depth0,"current"),"portOutRate"),{"name":"fmtRate","hash":{},"data":data,"loc":{"start":{"line":13,"column":66},"end":{"line":13,"column":97}}}))
-    + "</td><td class=\"num\">"
-    + alias3((lookupProperty(helpers,"fmtRate")||alias1(depth0, "fmtRate", {"start":{"line":13,"column":120},"end":{"line":13,"column":127}} )).call(alias2,lookupProperty(lookupProperty(depth0,"previous"),"portOutRate"),{"name":"fmtRate","hash":{},"data":data,"loc":{"start":{"line":13,"column":118},"end":{"line":13,"column":150}}}))
-    + "</td><td class=\"num\">"
-    + alias3((lookupProperty(helpers,"fmtPoints")||alias1(depth0, "fmtPoints", {"start":{"line":13,"column":173},"end":{"line":13,"column":182}} )).call(alias2,lookupProperty(depth0,"portOutRateChange"),{"name":"fmtPoints","hash":{},"data":data,"loc":{"start":{"line":13,"column":171},"end":{"line":13,"column":202}}}))
-    + "</td></tr>\n";
-},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "<div class=\"scroll\" tabindex=\"0\">\n<table class=\"data\">\n<caption>"
-    + alias3((lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":3,"column":11},"end":{"line":3,"column":12}} )).call(alias2,"flows.homeCaption",{"name":"t","hash":{"previous":(lookupProperty(helpers,"tp")||alias1(depth0, "tp", {"start":{"line":3,"column":76},"end":{"line":3,"column":78}} )).call(alias2,"previous",{"name":"tp","hash":{},"data":data,"loc":{"start":{"line":3,"column":75},"end":{"line":3,"column":90}}}),"current":(lookupProperty(helpers,"tp")||alias1(depth0, "tp", {"start":{"line":3,"column":52},"end":{"line":3,"column":54}} )).call(alias2,"current",{"name":"tp","hash":{},"data":data,"loc":{"start":{"line":3,"column":51},"end":{"line":3,"column":65}}}),"home":lookupProperty(depth0,"home")},"data":data,"loc":{"start":{"line":3,"column":9},"end":{"line":3,"column":92}}}))
-    + "</caption>\n<thead>\n<tr><th scope=\"col\" class=\"label\">"
-    + ((stack1 = (lookupProperty(helpers,"keepWhole")||alias1(depth0, "keepWhole", {"start":{"line":5,"column":37},"end":{"line":5,"column":46}} )).call(alias2,(lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":5,"column":48},"end":{"line":5,"column":49}} )).call(alias2,"flows.figure",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":5,"column":47},"end":{"line":5,"column":65}}}),{"name":"keepWhole","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":34},"end":{"line":5,"column":114}}})) != null ? stack1 : "")
-    + "</th><th scope=\"col\" class=\"num\">"
-    + alias3((lookupProperty(helpers,"tp")||alias1(depth0, "tp", {"start":{"line":5,"column":149},"end":{"line":5,"column":151}} )).call(alias2,"currentTitle",{"name":"tp","hash":{},"data":data,"loc":{"start":{"line":5,"column":147},"end":{"line":5,"column":168}}}))
-    + "</th><th scope=\"col\" class=\"num\">"
-    + alias3((lookupProperty(helpers,"tp")||alias1(depth0, "tp", {"start":{"line":5,"column":203},"end":{"line":5,"column":205}} )).call(alias2,"previousTitle",{"name":"tp","hash":{},"data":data,"loc":{"start":{"line":5,"column":201},"end":{"line":5,"column":223}}}))
-    + "</th><th scope=\"col\" class=\"num\">"
-    + ((stack1 = (lookupProperty(helpers,"keepWhole")||alias1(depth0, "keepWhole", {"start":{"line":5,"column":259},"end":{"line":5,"column":268}} )).call(alias2,(lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":5,"column":270},"end":{"line":5,"column":271}} )).call(alias2,"flows.change",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":5,"column":269},"end":{"line":5,"column":287}}}),{"name":"keepWhole","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":256},"end":{"line":5,"column":336}}})) != null ? stack1 : "")
-    + "</th></tr>\n</thead>\n<tbody>\n"
-    + ((stack1 = lookupProperty(helpers,"with").call(alias2,lookupProperty(lookupProperty(lookupProperty(depth0,"model"),"flows"),"home"),{"name":"with","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":8,"column":0},"end":{"line":14,"column":9}}})) != null ? stack1 : "")
-    + "</tbody>\n</table>\n</div>\n";
-},"useData":true},
   '838865eb783767f5d0bafeeda38b82b6c8aff5811b0799ce8890780e2157ccb5': {"0":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -2720,106 +2925,6 @@ export const PRECOMPILED_TEMPLATES: Readonly<Record<string, object>> = {
 },"useData":true},
   '86dbc549f518eaea2f4ee9d08a5899c33e2ae5cc8fa2c488bec70596165d8d1a': {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     return ".container { width: auto; max-width: 760px; margin: 16px auto; }\n.chart { box-sizing: border-box; border-radius: 6px; }\n/* A Chinese heading breaks at its punctuation only, never inside a word. */\n.data thead th { word-break: keep-all; }\n.scroll:focus-visible { outline: 3px solid #1f4f8f; outline-offset: 2px; }\n@media (prefers-color-scheme: dark) {\n  .scroll:focus-visible { outline-color: #9cc3f5; }\n  .chart { filter: brightness(0.9); }\n}\n@media (min-width: 640px) {\n  .chart { width: 100%; max-width: 480px; }\n}\n";
-},"useData":true},
-  '8c582cf723b1f776fe3462884ab0c5a605b4a13c030b9840950a6ae36435c56b': {"0":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return ((stack1 = (lookupProperty(helpers,"wrap")||alias1(depth0, "wrap", {"start":{"line":5,"column":2},"end":{"line":5,"column":6}} )).call(alias2,(lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":5,"column":8},"end":{"line":5,"column":9}} )).call(alias2,"notes.notAvailable",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":5,"column":7},"end":{"line":5,"column":31}}}),{"name":"wrap","hash":{},"data":data,"loc":{"start":{"line":5,"column":0},"end":{"line":5,"column":33}}})) != null ? stack1 : "")
-    + "\n";
-},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "\n"
-    + ((stack1 = (lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":2,"column":2},"end":{"line":2,"column":3}} )).call(alias2,"notes.heading",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":2,"column":21}}})) != null ? stack1 : "")
-    + "\n"
-    + ((stack1 = (lookupProperty(helpers,"rule")||alias1(depth0, "rule", {"start":{"line":3,"column":2},"end":{"line":3,"column":6}} )).call(alias2,64,"=",{"name":"rule","hash":{},"data":data,"loc":{"start":{"line":3,"column":0},"end":{"line":3,"column":15}}})) != null ? stack1 : "")
-    + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"hasNull"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":0},"end":{"line":6,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = (lookupProperty(helpers,"wrap")||alias1(depth0, "wrap", {"start":{"line":7,"column":2},"end":{"line":7,"column":6}} )).call(alias2,(lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":7,"column":8},"end":{"line":7,"column":9}} )).call(alias2,"notes.signs",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":7,"column":7},"end":{"line":7,"column":24}}}),{"name":"wrap","hash":{},"data":data,"loc":{"start":{"line":7,"column":0},"end":{"line":7,"column":26}}})) != null ? stack1 : "")
-    + "\n";
-},"useData":true},
-  '8f36469322528e9086c282a62e4977a44764ce8249aaecc6a34a76f40a64e099': {"0":function(container,depth0,helpers,partials,data) {
-    return "<span style=\"white-space:nowrap\">"
-    + container.escapeExpression(container.lambda(depth0, depth0))
-    + "</span>";
-},"1":function(container,depth0,helpers,partials,data) {
-    var alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "<tr><th scope=\"row\" style=\"padding:6px 8px;border-bottom:1px solid #d6d9de;font-variant-numeric:normal;white-space:normal;font-weight:normal;min-width:5em\" valign=\"top\" align=\"left\">"
-    + alias3((lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":10,"column":184},"end":{"line":10,"column":185}} )).call(alias2,"flows.portIns",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":10,"column":182},"end":{"line":10,"column":203}}}))
-    + "</th><td style=\"padding:6px 8px;border-bottom:1px solid #d6d9de\" valign=\"top\" align=\"right\">"
-    + alias3((lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":10,"column":297},"end":{"line":10,"column":305}} )).call(alias2,lookupProperty(lookupProperty(depth0,"current"),"portIns"),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":10,"column":295},"end":{"line":10,"column":323}}}))
-    + "</td><td style=\"padding:6px 8px;border-bottom:1px solid #d6d9de\" valign=\"top\" align=\"right\">"
-    + alias3((lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":10,"column":417},"end":{"line":10,"column":425}} )).call(alias2,lookupProperty(lookupProperty(depth0,"previous"),"portIns"),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":10,"column":415},"end":{"line":10,"column":444}}}))
-    + "</td><td style=\"padding:6px 8px;border-bottom:1px solid #d6d9de\" valign=\"top\" align=\"right\">"
-    + alias3((lookupProperty(helpers,"fmtChange")||alias1(depth0, "fmtChange", {"start":{"line":10,"column":538},"end":{"line":10,"column":547}} )).call(alias2,lookupProperty(depth0,"portInsChange"),{"name":"fmtChange","hash":{},"data":data,"loc":{"start":{"line":10,"column":536},"end":{"line":10,"column":563}}}))
-    + "</td></tr>\n<tr><th scope=\"row\" style=\"padding:6px 8px;border-bottom:1px solid #d6d9de;font-variant-numeric:normal;white-space:normal;font-weight:normal;min-width:5em\" valign=\"top\" align=\"left\">"
-    + alias3((lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":11,"column":184},"end":{"line":11,"column":185}} )).call(alias2,"flows.portOuts",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":11,"column":182},"end":{"line":11,"column":204}}}))
-    + "</th><td style=\"padding:6px 8px;border-bottom:1px solid #d6d9de\" valign=\"top\" align=\"right\">"
-    + alias3((lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":11,"column":298},"end":{"line":11,"column":306}} )).call(alias2,lookupProperty(lookupProperty(depth0,"current"),"portOuts"),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":11,"column":296},"end":{"line":11,"column":325}}}))
-    + "</td><td style=\"padding:6px 8px;border-bottom:1px solid #d6d9de\" valign=\"top\" align=\"right\">"
-    + alias3((lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":11,"column":419},"end":{"line":11,"column":427}} )).call(alias2,lookupProperty(lookupProperty(depth0,"previous"),"portOuts"),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":11,"column":417},"end":{"line":11,"column":447}}}))
-    + "</td><td style=\"padding:6px 8px;border-bottom:1px solid #d6d9de\" valign=\"top\" align=\"right\">"
-    + alias3((lookupProperty(helpers,"fmtChange")||alias1(depth0, "fmtChange", {"start":{"line":11,"column":541},"end":{"line":11,"column":550}} )).call(alias2,lookupProperty(depth0,"portOutsChange"),{"name":"fmtChange","hash":{},"data":data,"loc":{"start":{"line":11,"column":539},"end":{"line":11,"column":567}}}))
-    + "</td></tr>\n<tr><th scope=\"row\" style=\"padding:6px 8px;border-bottom:1px solid #d6d9de;font-variant-numeric:normal;white-space:normal;font-weight:normal;min-width:5em\" valign=\"top\" align=\"left\">"
-    + alias3((lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":12,"column":184},"end":{"line":12,"column":185}} )).call(alias2,"flows.net",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":12,"column":182},"end":{"line":12,"column":199}}}))
-    + "</th><td style=\"padding:6px 8px;border-bottom:1px solid #d6d9de\" valign=\"top\" align=\"right\">"
-    + alias3((lookupProperty(helpers,"fmtSigned")||alias1(depth0, "fmtSigned", {"start":{"line":12,"column":293},"end":{"line":12,"column":302}} )).call(alias2,lookupProperty(lookupProperty(depth0,"current"),"net"),{"name":"fmtSigned","hash":{},"data":data,"loc":{"start":{"line":12,"column":291},"end":{"line":12,"column":316}}}))
-    + "</td><td style=\"padding:6px 8px;border-bottom:1px solid #d6d9de\" valign=\"top\" align=\"right\">"
-    + alias3((lookupProperty(helpers,"fmtSigned")||alias1(depth0, "fmtSigned", {"start":{"line":12,"column":410},"end":{"line":12,"column":419}} )).call(alias2,lookupProperty(lookupProperty(depth0,"previous"),"net"),{"name":"fmtSigned","hash":{},"data":data,"loc":{"start":{"line":12,"column":408},"end":{"line":12,"column":434}}}))
-    + "</td><td style=\"padding:6px 8px;border-bottom:1px solid #d6d9de\" valign=\"top\" align=\"right\">"
-    + alias3((lookupProperty(helpers,"fmtSigned")||alias1(depth0, "fmtSigned", {"start":{"line":12,"column":528},"end":{"line":12,"column":537}} )).call(alias2,lookupProperty(depth0,"netChange"),{"name":"fmtSigned","hash":{},"data":data,"loc":{"start":{"line":12,"column":526},"end":{"line":12,"column":549}}}))
-    + "</td></tr>\n<tr><th scope=\"row\" style=\"padding:6px 8px;border-bottom:1px solid #d6d9de;font-variant-numeric:normal;white-space:normal;font-weight:normal;min-width:5em\" valign=\"top\" align=\"left\">"
-    + alias3((lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":13,"column":184},"end":{"line":13,"column":185}} )).call(alias2,"flows.subscriberBase",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":13,"column":182},"end":{"line":13,"column":210}}}))
-    + "</th><td style=\"padding:6px 8px;border-bottom:1px solid #d6d9de\" valign=\"top\" align=\"right\">"
-    + alias3((lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":13,"column":304},"end":{"line":13,"column":312}} )).call(alias2,lookupProperty(lookupProperty(depth0,"current"),"subscriberBase"),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":13,"column":302},"end":{"line":13,"column":337}}}))
-    + "</td><td style=\"padding:6px 8px;border-bottom:1px solid #d6d9de\" valign=\"top\" align=\"right\">"
-    + alias3((lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":13,"column":431},"end":{"line":13,"column":439}} )).call(alias2,lookupProperty(lookupProperty(depth0,"previous"),"subscriberBase"),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":13,"column":429},"end":{"line":13,"column":465}}}))
-    + "</td><td style=\"padding:6px 8px;border-bottom:1px solid #d6d9de\" valign=\"top\" align=\"right\"></td></tr>\n<tr><th scope=\"row\" style=\"padding:6px 8px;border-bottom:1px solid #d6d9de;font-variant-numeric:normal;white-space:normal;font-weight:normal;min-width:5em\" valign=\"top\" align=\"left\">"
-    + alias3((lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":14,"column":184},"end":{"line":14,"column":185}} )).call(alias2,"flows.portOutRate",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":14,"column":182},"end":{"line":14,"column":207}}}))
-    + "</th><td style=\"padding:6px 8px;border-bottom:1px solid #d6d9de\" valign=\"top\" align=\"right\">"
-    + alias3((lookupProperty(helpers,"fmtRate")||alias1(depth0, "fmtRate", {"start":{"line":14,"column":301},"end":{"line":14,"column":308}} )).call(alias2,lookupProperty(lookupProperty(depth0,"current"),"portOutRate"),{"name":"fmtRate","hash":{},"data":data,"loc":{"start":{"line":14,"column":299},"end":{"line":14,"column":330}}}))
-    + "</td><td style=\"padding:6px 8px;border-bottom:1px solid #d6d9de\" valign=\"top\" align=\"right\">"
-    + alias3((lookupProperty(helpers,"fmtRate")||alias1(depth0, "fmtRate", {"start":{"line":14,"column":424},"end":{"line":14,"column":431}} )).call(alias2,lookupProperty(lookupProperty(depth0,"previous"),"portOutRate"),{"name":"fmtRate","hash":{},"data":data,"loc":{"start":{"line":14,"column":422},"end":{"line":14,"column":454}}}))
-    + "</td><td style=\"padding:6px 8px;border-bottom:1px solid #d6d9de\" valign=\"top\" align=\"right\">"
-    + alias3((lookupProperty(helpers,"fmtPoints")||alias1(depth0, "fmtPoints", {"start":{"line":14,"column":548},"end":{"line":14,"column":557}} )).call(alias2,lookupProperty(depth0,"portOutRateChange"),{"name":"fmtPoints","hash":{},"data":data,"loc":{"start":{"line":14,"column":546},"end":{"line":14,"column":577}}}))
-    + "</td></tr>\n";
-},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "<div tabindex=\"0\" style=\"width:100%;overflow-x:auto;margin:0 0 14px 0\">\n<table class=\"data\" style=\"width:100%;border-collapse:collapse;font-size:14px;font-variant-numeric:tabular-nums\" width=\"100%\">\n<caption style=\"text-align:left;font-size:13px;font-weight:bold;color:#333333;padding:0 0 6px 0;font-variant-numeric:normal\" align=\"left\">"
-    + alias3((lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":4,"column":140},"end":{"line":4,"column":141}} )).call(alias2,"flows.homeCaption",{"name":"t","hash":{"previous":(lookupProperty(helpers,"tp")||alias1(depth0, "tp", {"start":{"line":4,"column":205},"end":{"line":4,"column":207}} )).call(alias2,"previous",{"name":"tp","hash":{},"data":data,"loc":{"start":{"line":4,"column":204},"end":{"line":4,"column":219}}}),"current":(lookupProperty(helpers,"tp")||alias1(depth0, "tp", {"start":{"line":4,"column":181},"end":{"line":4,"column":183}} )).call(alias2,"current",{"name":"tp","hash":{},"data":data,"loc":{"start":{"line":4,"column":180},"end":{"line":4,"column":194}}}),"home":lookupProperty(depth0,"home")},"data":data,"loc":{"start":{"line":4,"column":138},"end":{"line":4,"column":221}}}))
-    + "</caption>\n<thead>\n<tr><th scope=\"col\" style=\"padding:6px 8px;border-bottom:2px solid #8c939c;font-size:13px;color:#333333;font-weight:bold;font-variant-numeric:normal\" valign=\"top\" align=\"left\">"
-    + ((stack1 = (lookupProperty(helpers,"keepWhole")||alias1(depth0, "keepWhole", {"start":{"line":6,"column":179},"end":{"line":6,"column":188}} )).call(alias2,(lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":6,"column":190},"end":{"line":6,"column":191}} )).call(alias2,"flows.figure",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":6,"column":189},"end":{"line":6,"column":207}}}),{"name":"keepWhole","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":6,"column":176},"end":{"line":6,"column":271}}})) != null ? stack1 : "")
-    + "</th><th scope=\"col\" style=\"padding:6px 8px;border-bottom:2px solid #8c939c;font-size:13px;color:#333333;font-weight:bold\" valign=\"top\" align=\"right\">"
-    + alias3((lookupProperty(helpers,"tp")||alias1(depth0, "tp", {"start":{"line":6,"column":423},"end":{"line":6,"column":425}} )).call(alias2,"currentTitle",{"name":"tp","hash":{},"data":data,"loc":{"start":{"line":6,"column":421},"end":{"line":6,"column":442}}}))
-    + "</th><th scope=\"col\" style=\"padding:6px 8px;border-bottom:2px solid #8c939c;font-size:13px;color:#333333;font-weight:bold\" valign=\"top\" align=\"right\">"
-    + alias3((lookupProperty(helpers,"tp")||alias1(depth0, "tp", {"start":{"line":6,"column":594},"end":{"line":6,"column":596}} )).call(alias2,"previousTitle",{"name":"tp","hash":{},"data":data,"loc":{"start":{"line":6,"column":592},"end":{"line":6,"column":614}}}))
-    + "</th><th scope=\"col\" style=\"padding:6px 8px;border-bottom:2px solid #8c939c;font-size:13px;color:#333333;font-weight:bold\" valign=\"top\" align=\"right\">"
-    + ((stack1 = (lookupProperty(helpers,"keepWhole")||alias1(depth0, "keepWhole", {"start":{"line":6,"column":767},"end":{"line":6,"column":776}} )).call(alias2,(lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":6,"column":778},"end":{"line":6,"column":779}} )).call(alias2,"flows.change",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":6,"column":777},"end":{"line":6,"column":795}}}),{"name":"keepWhole","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":6,"column":764},"end":{"line":6,"column":859}}})) != null ? stack1 : "")
-    + "</th></tr>\n</thead>\n<tbody style=\"white-space:nowrap\">\n"
-    + ((stack1 = lookupProperty(helpers,"with").call(alias2,lookupProperty(lookupProperty(lookupProperty(depth0,"model"),"flows"),"home"),{"name":"with","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":9,"column":0},"end":{"line":15,"column":9}}})) != null ? stack1 : "")
-    + "</tbody>\n</table>\n</div>\n";
 },"useData":true},
   '935bdf9bcd82de14ab4d1c85f5105002d7ac50f3c43de80a2179a91793a1cdbe': {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     return "@page { size: A4; margin: 15mm 14mm; }\n@media print {\n  body, .wrapper { background-color: #ffffff !important; }\n  .container { width: 100% !important; max-width: 100% !important; }\n  .content { padding: 0 !important; }\n  .scroll { overflow: visible !important; }\n  table, .guidance, .kpis, .banner, .chart { break-inside: avoid; page-break-inside: avoid; }\n  tr { break-inside: avoid; page-break-inside: avoid; }\n  h2, h3 { break-after: avoid; page-break-after: avoid; }\n  .lead { break-after: avoid; page-break-after: avoid; }\n  .data { font-size: 10pt; }\n}\n";
@@ -3195,6 +3300,79 @@ export const PRECOMPILED_TEMPLATES: Readonly<Record<string, object>> = {
     + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(lookupProperty(lookupProperty(depth0,"model"),"flows"),"trend"),"length"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":0},"end":{"line":19,"column":7}}})) != null ? stack1 : "")
     + "</div>\n";
 },"usePartial":true,"useData":true},
+  'a71e0bcc32345af0dd2ae8ce994e358badfed0eb17e765b278653a0a968c0dd8': {"0":function(container,depth0,helpers,partials,data) {
+    return "<span class=\"fig\">"
+    + container.escapeExpression(container.lambda(depth0, depth0))
+    + "</span>";
+},"1":function(container,depth0,helpers,partials,data) {
+    var alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr><th scope=\"row\">"
+    + alias3((lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":10,"column":22},"end":{"line":10,"column":23}} )).call(alias2,"flows.portIns",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":10,"column":20},"end":{"line":10,"column":41}}}))
+    + "</th><td class=\"num\">"
+    + alias3((lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":10,"column":64},"end":{"line":10,"column":72}} )).call(alias2,lookupProperty(lookupProperty(depth0,"current"),"portIns"),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":10,"column":62},"end":{"line":10,"column":90}}}))
+    + "</td><td class=\"num\">"
+    + alias3((lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":10,"column":113},"end":{"line":10,"column":121}} )).call(alias2,lookupProperty(helpers,"lookup").call(alias2,lookupProperty(depth0,"previous"),"portIns",{"name":"lookup","hash":{},"data":data,"loc":{"start":{"line":10,"column":122},"end":{"line":10,"column":149}}}),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":10,"column":111},"end":{"line":10,"column":151}}}))
+    + "</td><td class=\"num\">"
+    + alias3((lookupProperty(helpers,"fmtChange")||alias1(depth0, "fmtChange", {"start":{"line":10,"column":174},"end":{"line":10,"column":183}} )).call(alias2,lookupProperty(depth0,"portInsChange"),{"name":"fmtChange","hash":{},"data":data,"loc":{"start":{"line":10,"column":172},"end":{"line":10,"column":199}}}))
+    + "</td></tr>\n<tr><th scope=\"row\">"
+    + alias3((lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":11,"column":22},"end":{"line":11,"column":23}} )).call(alias2,"flows.portOuts",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":11,"column":20},"end":{"line":11,"column":42}}}))
+    + "</th><td class=\"num\">"
+    + alias3((lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":11,"column":65},"end":{"line":11,"column":73}} )).call(alias2,lookupProperty(lookupProperty(depth0,"current"),"portOuts"),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":11,"column":63},"end":{"line":11,"column":92}}}))
+    + "</td><td class=\"num\">"
+    + alias3((lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":11,"column":115},"end":{"line":11,"column":123}} )).call(alias2,lookupProperty(helpers,"lookup").call(alias2,lookupProperty(depth0,"previous"),"portOuts",{"name":"lookup","hash":{},"data":data,"loc":{"start":{"line":11,"column":124},"end":{"line":11,"column":152}}}),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":11,"column":113},"end":{"line":11,"column":154}}}))
+    + "</td><td class=\"num\">"
+    + alias3((lookupProperty(helpers,"fmtChange")||alias1(depth0, "fmtChange", {"start":{"line":11,"column":177},"end":{"line":11,"column":186}} )).call(alias2,lookupProperty(depth0,"portOutsChange"),{"name":"fmtChange","hash":{},"data":data,"loc":{"start":{"line":11,"column":175},"end":{"line":11,"column":203}}}))
+    + "</td></tr>\n<tr><th scope=\"row\">"
+    + alias3((lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":12,"column":22},"end":{"line":12,"column":23}} )).call(alias2,"flows.net",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":12,"column":20},"end":{"line":12,"column":37}}}))
+    + "</th><td class=\"num\">"
+    + alias3((lookupProperty(helpers,"fmtSigned")||alias1(depth0, "fmtSigned", {"start":{"line":12,"column":60},"end":{"line":12,"column":69}} )).call(alias2,lookupProperty(lookupProperty(depth0,"current"),"net"),{"name":"fmtSigned","hash":{},"data":data,"loc":{"start":{"line":12,"column":58},"end":{"line":12,"column":83}}}))
+    + "</td><td class=\"num\">"
+    + alias3((lookupProperty(helpers,"fmtSigned")||alias1(depth0, "fmtSigned", {"start":{"line":12,"column":106},"end":{"line":12,"column":115}} )).call(alias2,lookupProperty(helpers,"lookup").call(alias2,lookupProperty(depth0,"previous"),"net",{"name":"lookup","hash":{},"data":data,"loc":{"start":{"line":12,"column":116},"end":{"line":12,"column":139}}}),{"name":"fmtSigned","hash":{},"data":data,"loc":{"start":{"line":12,"column":104},"end":{"line":12,"column":141}}}))
+    + "</td><td class=\"num\">"
+    + alias3((lookupProperty(helpers,"fmtSigned")||alias1(depth0, "fmtSigned", {"start":{"line":12,"column":164},"end":{"line":12,"column":173}} )).call(alias2,lookupProperty(depth0,"netChange"),{"name":"fmtSigned","hash":{},"data":data,"loc":{"start":{"line":12,"column":162},"end":{"line":12,"column":185}}}))
+    + "</td></tr>\n<tr><th scope=\"row\">"
+    + alias3((lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":13,"column":22},"end":{"line":13,"column":23}} )).call(alias2,"flows.subscriberBase",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":13,"column":20},"end":{"line":13,"column":48}}}))
+    + "</th><td class=\"num\">"
+    + alias3((lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":13,"column":71},"end":{"line":13,"column":79}} )).call(alias2,lookupProperty(lookupProperty(depth0,"current"),"subscriberBase"),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":13,"column":69},"end":{"line":13,"column":104}}}))
+    + "</td><td class=\"num\">"
+    + alias3((lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":13,"column":127},"end":{"line":13,"column":135}} )).call(alias2,lookupProperty(helpers,"lookup").call(alias2,lookupProperty(depth0,"previous"),"subscriberBase",{"name":"lookup","hash":{},"data":data,"loc":{"start":{"line":13,"column":136},"end":{"line":13,"column":170}}}),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":13,"column":125},"end":{"line":13,"column":172}}}))
+    + "</td><td class=\"num\"></td></tr>\n<tr><th scope=\"row\">"
+    + alias3((lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":14,"column":22},"end":{"line":14,"column":23}} )).call(alias2,"flows.portOutRate",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":14,"column":20},"end":{"line":14,"column":45}}}))
+    + "</th><td class=\"num\">"
+    + alias3((lookupProperty(helpers,"fmtRate")||alias1(depth0, "fmtRate", {"start":{"line":14,"column":68},"end":{"line":14,"column":75}} )).call(alias2,lookupProperty(lookupProperty(depth0,"current"),"portOutRate"),{"name":"fmtRate","hash":{},"data":data,"loc":{"start":{"line":14,"column":66},"end":{"line":14,"column":97}}}))
+    + "</td><td class=\"num\">"
+    + alias3((lookupProperty(helpers,"fmtRate")||alias1(depth0, "fmtRate", {"start":{"line":14,"column":120},"end":{"line":14,"column":127}} )).call(alias2,lookupProperty(helpers,"lookup").call(alias2,lookupProperty(depth0,"previous"),"portOutRate",{"name":"lookup","hash":{},"data":data,"loc":{"start":{"line":14,"column":128},"end":{"line":14,"column":159}}}),{"name":"fmtRate","hash":{},"data":data,"loc":{"start":{"line":14,"column":118},"end":{"line":14,"column":161}}}))
+    + "</td><td class=\"num\">"
+    + alias3((lookupProperty(helpers,"fmtPoints")||alias1(depth0, "fmtPoints", {"start":{"line":14,"column":184},"end":{"line":14,"column":193}} )).call(alias2,lookupProperty(depth0,"portOutRateChange"),{"name":"fmtPoints","hash":{},"data":data,"loc":{"start":{"line":14,"column":182},"end":{"line":14,"column":213}}}))
+    + "</td></tr>\n";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<div class=\"scroll\" tabindex=\"0\">\n<table class=\"data\">\n<caption>"
+    + alias3((lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":3,"column":11},"end":{"line":3,"column":12}} )).call(alias2,"flows.homeCaption",{"name":"t","hash":{"previous":(lookupProperty(helpers,"tp")||alias1(depth0, "tp", {"start":{"line":3,"column":76},"end":{"line":3,"column":78}} )).call(alias2,"previous",{"name":"tp","hash":{},"data":data,"loc":{"start":{"line":3,"column":75},"end":{"line":3,"column":90}}}),"current":(lookupProperty(helpers,"tp")||alias1(depth0, "tp", {"start":{"line":3,"column":52},"end":{"line":3,"column":54}} )).call(alias2,"current",{"name":"tp","hash":{},"data":data,"loc":{"start":{"line":3,"column":51},"end":{"line":3,"column":65}}}),"home":lookupProperty(depth0,"home")},"data":data,"loc":{"start":{"line":3,"column":9},"end":{"line":3,"column":92}}}))
+    + "</caption>\n<thead>\n<tr><th scope=\"col\" class=\"label\">"
+    + ((stack1 = (lookupProperty(helpers,"keepWhole")||alias1(depth0, "keepWhole", {"start":{"line":5,"column":37},"end":{"line":5,"column":46}} )).call(alias2,(lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":5,"column":48},"end":{"line":5,"column":49}} )).call(alias2,"flows.figure",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":5,"column":47},"end":{"line":5,"column":65}}}),{"name":"keepWhole","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":34},"end":{"line":5,"column":114}}})) != null ? stack1 : "")
+    + "</th><th scope=\"col\" class=\"num\">"
+    + alias3((lookupProperty(helpers,"tp")||alias1(depth0, "tp", {"start":{"line":5,"column":149},"end":{"line":5,"column":151}} )).call(alias2,"currentTitle",{"name":"tp","hash":{},"data":data,"loc":{"start":{"line":5,"column":147},"end":{"line":5,"column":168}}}))
+    + "</th><th scope=\"col\" class=\"num\">"
+    + alias3((lookupProperty(helpers,"tp")||alias1(depth0, "tp", {"start":{"line":5,"column":203},"end":{"line":5,"column":205}} )).call(alias2,"previousTitle",{"name":"tp","hash":{},"data":data,"loc":{"start":{"line":5,"column":201},"end":{"line":5,"column":223}}}))
+    + "</th><th scope=\"col\" class=\"num\">"
+    + ((stack1 = (lookupProperty(helpers,"keepWhole")||alias1(depth0, "keepWhole", {"start":{"line":5,"column":259},"end":{"line":5,"column":268}} )).call(alias2,(lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":5,"column":270},"end":{"line":5,"column":271}} )).call(alias2,"flows.change",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":5,"column":269},"end":{"line":5,"column":287}}}),{"name":"keepWhole","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":256},"end":{"line":5,"column":336}}})) != null ? stack1 : "")
+    + "</th></tr>\n</thead>\n<tbody>\n"
+    + ((stack1 = lookupProperty(helpers,"with").call(alias2,lookupProperty(lookupProperty(lookupProperty(depth0,"model"),"flows"),"home"),{"name":"with","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":9,"column":0},"end":{"line":15,"column":9}}})) != null ? stack1 : "")
+    + "</tbody>\n</table>\n</div>\n";
+},"useData":true},
   'b22bd972f9ca37a82d4d12e0a68b3c069a0158c5cd0cb346e12cd52849e8fce5': {"0":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -3837,161 +4015,6 @@ export const PRECOMPILED_TEMPLATES: Readonly<Record<string, object>> = {
     + ((stack1 = container.invokePartial(lookupProperty(partials,"notes"),depth0,{"name":"notes","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + ((stack1 = container.invokePartial(lookupProperty(partials,"footer"),depth0,{"name":"footer","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "");
 },"usePartial":true,"useData":true},
-  'c61b4211b2ec6b0ca7d0d6842edbe187d2833c0933296cf6be22f1183bd20e05': {"0":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, options, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    }, buffer = "";
-
-  stack1 = (((helper = lookupProperty(helpers,"textTable") || container.strict(depth0, "textTable", {"start":{"line":3,"column":3},"end":{"line":3,"column":12}} ))),(options={"name":"textTable","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":3,"column":0},"end":{"line":10,"column":14}}}),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),options) : helper));
-  if (!lookupProperty(helpers,"textTable")) { stack1 = container.hooks.blockHelperMissing.call(depth0,stack1,options)}
-  if (stack1 != null) { buffer += stack1; }
-  return buffer;
-},"1":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, options, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.hooks.blockHelperMissing, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    }, buffer = "";
-
-  stack1 = (((helper = lookupProperty(helpers,"row") || alias1(depth0, "row", {"start":{"line":4,"column":3},"end":{"line":4,"column":6}} ))),(options={"name":"row","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":0},"end":{"line":4,"column":133}}}),(typeof helper === alias3 ? helper.call(alias2,options) : helper));
-  if (!lookupProperty(helpers,"row")) { stack1 = alias4.call(depth0,stack1,options)}
-  if (stack1 != null) { buffer += stack1; }
-  buffer += "\n";
-  stack1 = (((helper = lookupProperty(helpers,"row") || alias1(depth0, "row", {"start":{"line":5,"column":3},"end":{"line":5,"column":6}} ))),(options={"name":"row","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":0},"end":{"line":5,"column":155}}}),(typeof helper === alias3 ? helper.call(alias2,options) : helper));
-  if (!lookupProperty(helpers,"row")) { stack1 = alias4.call(depth0,stack1,options)}
-  if (stack1 != null) { buffer += stack1; }
-  buffer += "\n";
-  stack1 = (((helper = lookupProperty(helpers,"row") || alias1(depth0, "row", {"start":{"line":6,"column":3},"end":{"line":6,"column":6}} ))),(options={"name":"row","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":6,"column":0},"end":{"line":6,"column":159}}}),(typeof helper === alias3 ? helper.call(alias2,options) : helper));
-  if (!lookupProperty(helpers,"row")) { stack1 = alias4.call(depth0,stack1,options)}
-  if (stack1 != null) { buffer += stack1; }
-  buffer += "\n";
-  stack1 = (((helper = lookupProperty(helpers,"row") || alias1(depth0, "row", {"start":{"line":7,"column":3},"end":{"line":7,"column":6}} ))),(options={"name":"row","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":7,"column":0},"end":{"line":7,"column":141}}}),(typeof helper === alias3 ? helper.call(alias2,options) : helper));
-  if (!lookupProperty(helpers,"row")) { stack1 = alias4.call(depth0,stack1,options)}
-  if (stack1 != null) { buffer += stack1; }
-  buffer += "\n";
-  stack1 = (((helper = lookupProperty(helpers,"row") || alias1(depth0, "row", {"start":{"line":8,"column":3},"end":{"line":8,"column":6}} ))),(options={"name":"row","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":8,"column":0},"end":{"line":8,"column":140}}}),(typeof helper === alias3 ? helper.call(alias2,options) : helper));
-  if (!lookupProperty(helpers,"row")) { stack1 = alias4.call(depth0,stack1,options)}
-  if (stack1 != null) { buffer += stack1; }
-  buffer += "\n";
-  stack1 = (((helper = lookupProperty(helpers,"row") || alias1(depth0, "row", {"start":{"line":9,"column":3},"end":{"line":9,"column":6}} ))),(options={"name":"row","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":9,"column":0},"end":{"line":9,"column":169}}}),(typeof helper === alias3 ? helper.call(alias2,options) : helper));
-  if (!lookupProperty(helpers,"row")) { stack1 = alias4.call(depth0,stack1,options)}
-  if (stack1 != null) { buffer += stack1; }
-  return buffer + "\n";
-},"2":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return ((stack1 = (lookupProperty(helpers,"cell")||alias1(depth0, "cell", {"start":{"line":4,"column":10},"end":{"line":4,"column":14}} )).call(alias2,(lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":4,"column":16},"end":{"line":4,"column":17}} )).call(alias2,"flows.figure",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":4,"column":15},"end":{"line":4,"column":33}}}),{"name":"cell","hash":{},"data":data,"loc":{"start":{"line":4,"column":8},"end":{"line":4,"column":35}}})) != null ? stack1 : "")
-    + ((stack1 = (lookupProperty(helpers,"figure")||alias1(depth0, "figure", {"start":{"line":4,"column":37},"end":{"line":4,"column":43}} )).call(alias2,(lookupProperty(helpers,"tp")||alias1(depth0, "tp", {"start":{"line":4,"column":45},"end":{"line":4,"column":47}} )).call(alias2,"currentTitle",{"name":"tp","hash":{},"data":data,"loc":{"start":{"line":4,"column":44},"end":{"line":4,"column":63}}}),{"name":"figure","hash":{},"data":data,"loc":{"start":{"line":4,"column":35},"end":{"line":4,"column":65}}})) != null ? stack1 : "")
-    + ((stack1 = (lookupProperty(helpers,"figure")||alias1(depth0, "figure", {"start":{"line":4,"column":67},"end":{"line":4,"column":73}} )).call(alias2,(lookupProperty(helpers,"tp")||alias1(depth0, "tp", {"start":{"line":4,"column":75},"end":{"line":4,"column":77}} )).call(alias2,"previousTitle",{"name":"tp","hash":{},"data":data,"loc":{"start":{"line":4,"column":74},"end":{"line":4,"column":94}}}),{"name":"figure","hash":{},"data":data,"loc":{"start":{"line":4,"column":65},"end":{"line":4,"column":96}}})) != null ? stack1 : "")
-    + ((stack1 = (lookupProperty(helpers,"figure")||alias1(depth0, "figure", {"start":{"line":4,"column":98},"end":{"line":4,"column":104}} )).call(alias2,(lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":4,"column":106},"end":{"line":4,"column":107}} )).call(alias2,"flows.change",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":4,"column":105},"end":{"line":4,"column":123}}}),{"name":"figure","hash":{},"data":data,"loc":{"start":{"line":4,"column":96},"end":{"line":4,"column":125}}})) != null ? stack1 : "");
-},"3":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return ((stack1 = (lookupProperty(helpers,"cell")||alias1(depth0, "cell", {"start":{"line":5,"column":10},"end":{"line":5,"column":14}} )).call(alias2,(lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":5,"column":16},"end":{"line":5,"column":17}} )).call(alias2,"flows.portIns",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":5,"column":15},"end":{"line":5,"column":34}}}),{"name":"cell","hash":{},"data":data,"loc":{"start":{"line":5,"column":8},"end":{"line":5,"column":36}}})) != null ? stack1 : "")
-    + ((stack1 = (lookupProperty(helpers,"figure")||alias1(depth0, "figure", {"start":{"line":5,"column":38},"end":{"line":5,"column":44}} )).call(alias2,(lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":5,"column":46},"end":{"line":5,"column":54}} )).call(alias2,lookupProperty(lookupProperty(depth0,"current"),"portIns"),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":5,"column":45},"end":{"line":5,"column":71}}}),{"name":"figure","hash":{},"data":data,"loc":{"start":{"line":5,"column":36},"end":{"line":5,"column":73}}})) != null ? stack1 : "")
-    + ((stack1 = (lookupProperty(helpers,"figure")||alias1(depth0, "figure", {"start":{"line":5,"column":75},"end":{"line":5,"column":81}} )).call(alias2,(lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":5,"column":83},"end":{"line":5,"column":91}} )).call(alias2,lookupProperty(lookupProperty(depth0,"previous"),"portIns"),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":5,"column":82},"end":{"line":5,"column":109}}}),{"name":"figure","hash":{},"data":data,"loc":{"start":{"line":5,"column":73},"end":{"line":5,"column":111}}})) != null ? stack1 : "")
-    + ((stack1 = (lookupProperty(helpers,"figure")||alias1(depth0, "figure", {"start":{"line":5,"column":113},"end":{"line":5,"column":119}} )).call(alias2,(lookupProperty(helpers,"fmtChange")||alias1(depth0, "fmtChange", {"start":{"line":5,"column":121},"end":{"line":5,"column":130}} )).call(alias2,lookupProperty(depth0,"portInsChange"),{"name":"fmtChange","hash":{},"data":data,"loc":{"start":{"line":5,"column":120},"end":{"line":5,"column":145}}}),{"name":"figure","hash":{},"data":data,"loc":{"start":{"line":5,"column":111},"end":{"line":5,"column":147}}})) != null ? stack1 : "");
-},"4":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return ((stack1 = (lookupProperty(helpers,"cell")||alias1(depth0, "cell", {"start":{"line":6,"column":10},"end":{"line":6,"column":14}} )).call(alias2,(lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":6,"column":16},"end":{"line":6,"column":17}} )).call(alias2,"flows.portOuts",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":6,"column":15},"end":{"line":6,"column":35}}}),{"name":"cell","hash":{},"data":data,"loc":{"start":{"line":6,"column":8},"end":{"line":6,"column":37}}})) != null ? stack1 : "")
-    + ((stack1 = (lookupProperty(helpers,"figure")||alias1(depth0, "figure", {"start":{"line":6,"column":39},"end":{"line":6,"column":45}} )).call(alias2,(lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":6,"column":47},"end":{"line":6,"column":55}} )).call(alias2,lookupProperty(lookupProperty(depth0,"current"),"portOuts"),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":6,"column":46},"end":{"line":6,"column":73}}}),{"name":"figure","hash":{},"data":data,"loc":{"start":{"line":6,"column":37},"end":{"line":6,"column":75}}})) != null ? stack1 : "")
-    + ((stack1 = (lookupProperty(helpers,"figure")||alias1(depth0, "figure", {"start":{"line":6,"column":77},"end":{"line":6,"column":83}} )).call(alias2,(lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":6,"column":85},"end":{"line":6,"column":93}} )).call(alias2,lookupProperty(lookupProperty(depth0,"previous"),"portOuts"),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":6,"column":84},"end":{"line":6,"column":112}}}),{"name":"figure","hash":{},"data":data,"loc":{"start":{"line":6,"column":75},"end":{"line":6,"column":114}}})) != null ? stack1 : "")
-    + ((stack1 = (lookupProperty(helpers,"figure")||alias1(depth0, "figure", {"start":{"line":6,"column":116},"end":{"line":6,"column":122}} )).call(alias2,(lookupProperty(helpers,"fmtChange")||alias1(depth0, "fmtChange", {"start":{"line":6,"column":124},"end":{"line":6,"column":133}} )).call(alias2,lookupProperty(depth0,"portOutsChange"),{"name":"fmtChange","hash":{},"data":data,"loc":{"start":{"line":6,"column":123},"end":{"line":6,"column":149}}}),{"name":"figure","hash":{},"data":data,"loc":{"start":{"line":6,"column":114},"end":{"line":6,"column":151}}})) != null ? stack1 : "");
-},"5":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return ((stack1 = (lookupProperty(helpers,"cell")||alias1(depth0, "cell", {"start":{"line":7,"column":10},"end":{"line":7,"column":14}} )).call(alias2,(lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":7,"column":16},"end":{"line":7,"column":17}} )).call(alias2,"flows.net",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":7,"column":15},"end":{"line":7,"column":30}}}),{"name":"cell","hash":{},"data":data,"loc":{"start":{"line":7,"column":8},"end":{"line":7,"column":32}}})) != null ? stack1 : "")
-    + ((stack1 = (lookupProperty(helpers,"figure")||alias1(depth0, "figure", {"start":{"line":7,"column":34},"end":{"line":7,"column":40}} )).call(alias2,(lookupProperty(helpers,"fmtSigned")||alias1(depth0, "fmtSigned", {"start":{"line":7,"column":42},"end":{"line":7,"column":51}} )).call(alias2,lookupProperty(lookupProperty(depth0,"current"),"net"),{"name":"fmtSigned","hash":{},"data":data,"loc":{"start":{"line":7,"column":41},"end":{"line":7,"column":64}}}),{"name":"figure","hash":{},"data":data,"loc":{"start":{"line":7,"column":32},"end":{"line":7,"column":66}}})) != null ? stack1 : "")
-    + ((stack1 = (lookupProperty(helpers,"figure")||alias1(depth0, "figure", {"start":{"line":7,"column":68},"end":{"line":7,"column":74}} )).call(alias2,(lookupProperty(helpers,"fmtSigned")||alias1(depth0, "fmtSigned", {"start":{"line":7,"column":76},"end":{"line":7,"column":85}} )).call(alias2,lookupProperty(lookupProperty(depth0,"previous"),"net"),{"name":"fmtSigned","hash":{},"data":data,"loc":{"start":{"line":7,"column":75},"end":{"line":7,"column":99}}}),{"name":"figure","hash":{},"data":data,"loc":{"start":{"line":7,"column":66},"end":{"line":7,"column":101}}})) != null ? stack1 : "")
-    + ((stack1 = (lookupProperty(helpers,"figure")||alias1(depth0, "figure", {"start":{"line":7,"column":103},"end":{"line":7,"column":109}} )).call(alias2,(lookupProperty(helpers,"fmtSigned")||alias1(depth0, "fmtSigned", {"start":{"line":7,"column":111},"end":{"line":7,"column":120}} )).call(alias2,lookupProperty(depth0,"netChange"),{"name":"fmtSigned","hash":{},"data":data,"loc":{"start":{"line":7,"column":110},"end":{"line":7,"column":131}}}),{"name":"figure","hash":{},"data":data,"loc":{"start":{"line":7,"column":101},"end":{"line":7,"column":133}}})) != null ? stack1 : "");
-},"6":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return ((stack1 = (lookupProperty(helpers,"cell")||alias1(depth0, "cell", {"start":{"line":8,"column":10},"end":{"line":8,"column":14}} )).call(alias2,(lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":8,"column":16},"end":{"line":8,"column":17}} )).call(alias2,"flows.subscriberBase",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":8,"column":15},"end":{"line":8,"column":41}}}),{"name":"cell","hash":{},"data":data,"loc":{"start":{"line":8,"column":8},"end":{"line":8,"column":43}}})) != null ? stack1 : "")
-    + ((stack1 = (lookupProperty(helpers,"figure")||alias1(depth0, "figure", {"start":{"line":8,"column":45},"end":{"line":8,"column":51}} )).call(alias2,(lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":8,"column":53},"end":{"line":8,"column":61}} )).call(alias2,lookupProperty(lookupProperty(depth0,"current"),"subscriberBase"),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":8,"column":52},"end":{"line":8,"column":85}}}),{"name":"figure","hash":{},"data":data,"loc":{"start":{"line":8,"column":43},"end":{"line":8,"column":87}}})) != null ? stack1 : "")
-    + ((stack1 = (lookupProperty(helpers,"figure")||alias1(depth0, "figure", {"start":{"line":8,"column":89},"end":{"line":8,"column":95}} )).call(alias2,(lookupProperty(helpers,"fmtCount")||alias1(depth0, "fmtCount", {"start":{"line":8,"column":97},"end":{"line":8,"column":105}} )).call(alias2,lookupProperty(lookupProperty(depth0,"previous"),"subscriberBase"),{"name":"fmtCount","hash":{},"data":data,"loc":{"start":{"line":8,"column":96},"end":{"line":8,"column":130}}}),{"name":"figure","hash":{},"data":data,"loc":{"start":{"line":8,"column":87},"end":{"line":8,"column":132}}})) != null ? stack1 : "");
-},"7":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return ((stack1 = (lookupProperty(helpers,"cell")||alias1(depth0, "cell", {"start":{"line":9,"column":10},"end":{"line":9,"column":14}} )).call(alias2,(lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":9,"column":16},"end":{"line":9,"column":17}} )).call(alias2,"flows.portOutRate",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":9,"column":15},"end":{"line":9,"column":38}}}),{"name":"cell","hash":{},"data":data,"loc":{"start":{"line":9,"column":8},"end":{"line":9,"column":40}}})) != null ? stack1 : "")
-    + ((stack1 = (lookupProperty(helpers,"figure")||alias1(depth0, "figure", {"start":{"line":9,"column":42},"end":{"line":9,"column":48}} )).call(alias2,(lookupProperty(helpers,"fmtRate")||alias1(depth0, "fmtRate", {"start":{"line":9,"column":50},"end":{"line":9,"column":57}} )).call(alias2,lookupProperty(lookupProperty(depth0,"current"),"portOutRate"),{"name":"fmtRate","hash":{},"data":data,"loc":{"start":{"line":9,"column":49},"end":{"line":9,"column":78}}}),{"name":"figure","hash":{},"data":data,"loc":{"start":{"line":9,"column":40},"end":{"line":9,"column":80}}})) != null ? stack1 : "")
-    + ((stack1 = (lookupProperty(helpers,"figure")||alias1(depth0, "figure", {"start":{"line":9,"column":82},"end":{"line":9,"column":88}} )).call(alias2,(lookupProperty(helpers,"fmtRate")||alias1(depth0, "fmtRate", {"start":{"line":9,"column":90},"end":{"line":9,"column":97}} )).call(alias2,lookupProperty(lookupProperty(depth0,"previous"),"portOutRate"),{"name":"fmtRate","hash":{},"data":data,"loc":{"start":{"line":9,"column":89},"end":{"line":9,"column":119}}}),{"name":"figure","hash":{},"data":data,"loc":{"start":{"line":9,"column":80},"end":{"line":9,"column":121}}})) != null ? stack1 : "")
-    + ((stack1 = (lookupProperty(helpers,"figure")||alias1(depth0, "figure", {"start":{"line":9,"column":123},"end":{"line":9,"column":129}} )).call(alias2,(lookupProperty(helpers,"fmtPoints")||alias1(depth0, "fmtPoints", {"start":{"line":9,"column":131},"end":{"line":9,"column":140}} )).call(alias2,lookupProperty(depth0,"portOutRateChange"),{"name":"fmtPoints","hash":{},"data":data,"loc":{"start":{"line":9,"column":130},"end":{"line":9,"column":159}}}),{"name":"figure","hash":{},"data":data,"loc":{"start":{"line":9,"column":121},"end":{"line":9,"column":161}}})) != null ? stack1 : "");
-},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return ((stack1 = (lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":1,"column":2},"end":{"line":1,"column":3}} )).call(alias2,"flows.homeCaption",{"name":"t","hash":{"previous":(lookupProperty(helpers,"tp")||alias1(depth0, "tp", {"start":{"line":1,"column":67},"end":{"line":1,"column":69}} )).call(alias2,"previous",{"name":"tp","hash":{},"data":data,"loc":{"start":{"line":1,"column":66},"end":{"line":1,"column":81}}}),"current":(lookupProperty(helpers,"tp")||alias1(depth0, "tp", {"start":{"line":1,"column":43},"end":{"line":1,"column":45}} )).call(alias2,"current",{"name":"tp","hash":{},"data":data,"loc":{"start":{"line":1,"column":42},"end":{"line":1,"column":56}}}),"home":lookupProperty(depth0,"home")},"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":1,"column":83}}})) != null ? stack1 : "")
-    + "\n"
-    + ((stack1 = lookupProperty(helpers,"with").call(alias2,lookupProperty(lookupProperty(lookupProperty(depth0,"model"),"flows"),"home"),{"name":"with","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":11,"column":9}}})) != null ? stack1 : "")
-    + "\n";
-},"useData":true},
-  'c657e9290721525108552ce0548048be393af0c6facbfadc3e4702543f1f9b9a': {"0":function(container,depth0,helpers,partials,data) {
-    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "<p class=\"note\">"
-    + container.escapeExpression((lookupProperty(helpers,"t")||container.strict(depth0, "t", {"start":{"line":4,"column":18},"end":{"line":4,"column":19}} )).call(depth0 != null ? depth0 : (container.nullContext || {}),"notes.notAvailable",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":4,"column":16},"end":{"line":4,"column":42}}}))
-    + "</p>\n";
-},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "<div class=\"section\">\n<h2>"
-    + alias3((lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":2,"column":6},"end":{"line":2,"column":7}} )).call(alias2,"notes.heading",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":2,"column":4},"end":{"line":2,"column":25}}}))
-    + "</h2>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"hasNull"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":3,"column":0},"end":{"line":5,"column":7}}})) != null ? stack1 : "")
-    + "<p class=\"note\">"
-    + alias3((lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":6,"column":18},"end":{"line":6,"column":19}} )).call(alias2,"notes.signs",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":6,"column":16},"end":{"line":6,"column":35}}}))
-    + "</p>\n</div>\n";
-},"useData":true},
   'c7d1834794e308e1f19fec8c92557a4e3cab6292ec0fb6765b2fd0b926a86a9b': {"0":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -4049,33 +4072,6 @@ export const PRECOMPILED_TEMPLATES: Readonly<Record<string, object>> = {
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"isProvince"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":7,"column":0},"end":{"line":9,"column":7}}})) != null ? stack1 : "")
     + "<p>"
     + alias3((lookupProperty(helpers,"t")||alias2(depth0, "t", {"start":{"line":10,"column":5},"end":{"line":10,"column":6}} )).call(alias1,"footer.codes",{"name":"t","hash":{"home":lookupProperty(lookupProperty(depth0,"model"),"homeOperator"),"audience":lookupProperty(lookupProperty(depth0,"model"),"audience"),"report":lookupProperty(lookupProperty(depth0,"model"),"report")},"data":data,"loc":{"start":{"line":10,"column":3},"end":{"line":10,"column":91}}}))
-    + "</p>\n</div>\n";
-},"useData":true},
-  'c8e913077095dd9acb2eb555d2baec814d73218a59bf0692007b21bba3e6de2d': {"0":function(container,depth0,helpers,partials,data) {
-    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "<p class=\"note\" style=\"margin:0 0 10px 0;font-size:13px;color:#4a4a4a\">"
-    + container.escapeExpression((lookupProperty(helpers,"t")||container.strict(depth0, "t", {"start":{"line":5,"column":73},"end":{"line":5,"column":74}} )).call(depth0 != null ? depth0 : (container.nullContext || {}),"notes.notAvailable",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":5,"column":71},"end":{"line":5,"column":97}}}))
-    + "</p>\n";
-},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "<div style=\"margin:0 0 22px 0\">\n<h2 style=\"font-size:18px;line-height:1.35;margin:0 0 8px 0;padding-top:14px;border-top:2px solid #1f3a5f;color:#1a1a1a\">"
-    + alias3((lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":3,"column":123},"end":{"line":3,"column":124}} )).call(alias2,"notes.heading",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":3,"column":121},"end":{"line":3,"column":142}}}))
-    + "</h2>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"hasNull"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":0},"end":{"line":6,"column":7}}})) != null ? stack1 : "")
-    + "<p class=\"note\" style=\"margin:0 0 10px 0;font-size:13px;color:#4a4a4a\">"
-    + alias3((lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":7,"column":73},"end":{"line":7,"column":74}} )).call(alias2,"notes.signs",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":7,"column":71},"end":{"line":7,"column":90}}}))
     + "</p>\n</div>\n";
 },"useData":true},
   'd7f640443795de42e23bb754795cc75bfe9c6c6f4b7ca4ba330fbca5a0fca953': {"0":function(container,depth0,helpers,partials,data) {
@@ -4692,6 +4688,45 @@ export const PRECOMPILED_TEMPLATES: Readonly<Record<string, object>> = {
     + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"attention"),"length"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":0},"end":{"line":18,"column":7}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"provinces"),"length"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":19,"column":0},"end":{"line":33,"column":7}}})) != null ? stack1 : "")
     + "</div>\n";
+},"useData":true},
+  'f426ad369892bd9c1f2d106eaddb907ab29460e0a937d323278e7879df46cd65': {"0":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<p class=\"note\">"
+    + container.escapeExpression((lookupProperty(helpers,"t")||container.strict(depth0, "t", {"start":{"line":4,"column":18},"end":{"line":4,"column":19}} )).call(depth0 != null ? depth0 : (container.nullContext || {}),"notes.notAvailable",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":4,"column":16},"end":{"line":4,"column":42}}}))
+    + "</p>\n";
+},"1":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<p class=\"note\">"
+    + container.escapeExpression((lookupProperty(helpers,"t")||container.strict(depth0, "t", {"start":{"line":7,"column":18},"end":{"line":7,"column":19}} )).call(depth0 != null ? depth0 : (container.nullContext || {}),"notes.lakeStart",{"name":"t","hash":{"day":lookupProperty(lookupProperty(depth0,"model"),"lakeStartsOn")},"data":data,"loc":{"start":{"line":7,"column":16},"end":{"line":7,"column":62}}}))
+    + "</p>\n";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<div class=\"section\">\n<h2>"
+    + alias3((lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":2,"column":6},"end":{"line":2,"column":7}} )).call(alias2,"notes.heading",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":2,"column":4},"end":{"line":2,"column":25}}}))
+    + "</h2>\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"hasNull"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":3,"column":0},"end":{"line":5,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"model"),"lakeStartsOn"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":6,"column":0},"end":{"line":8,"column":7}}})) != null ? stack1 : "")
+    + "<p class=\"note\">"
+    + alias3((lookupProperty(helpers,"t")||alias1(depth0, "t", {"start":{"line":9,"column":18},"end":{"line":9,"column":19}} )).call(alias2,"notes.signs",{"name":"t","hash":{},"data":data,"loc":{"start":{"line":9,"column":16},"end":{"line":9,"column":35}}}))
+    + "</p>\n</div>\n";
 },"useData":true},
   'facd1287a9ac1283b29930eaf0bc18aed8d3a1cb0af2a4640f343c0601af6a42': {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {

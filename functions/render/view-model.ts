@@ -26,7 +26,7 @@ export interface AttentionRow {
   readonly provinceCode: string;
   readonly reasons: readonly AttentionItem['reason'][];
   readonly net: number;
-  readonly netChange: number;
+  readonly netChange: number | null;
 }
 
 export interface BriefingView {

@@ -32,6 +32,7 @@ beforeAll(async () => {
       locale: 'en',
       generatedAt: '2019-12-02T00:30:00.000Z',
       dataIncomplete: false,
+      lakeStartsOn: metrics.lakeStartsOn ?? null,
     });
   } finally {
     await engine.close();

@@ -77,16 +77,11 @@ describe('province flows', () => {
     ]);
   });
 
-  it('draws a 6-month trend ending with the report month', () => {
-    expect(beijing.flows.trend.map((point) => point.period)).toEqual([
-      '2019-06',
-      '2019-07',
-      '2019-08',
-      '2019-09',
-      '2019-10',
-      '2019-11',
-    ]);
-    expect(beijing.flows.trend[5]).toMatchObject({ portIns: 3, portOuts: 2, net: 1, totalCompleted: 6 });
+  it('draws the 6-month trend from the first month the lake holds whole', () => {
+    // The lake's port_requests start on 30 September: June to September would read as zeros.
+    expect(beijing.lakeStartsOn).toBe('2019-09-30');
+    expect(beijing.flows.trend.map((point) => point.period)).toEqual(['2019-10', '2019-11']);
+    expect(beijing.flows.trend[1]).toMatchObject({ portIns: 3, portOuts: 2, net: 1, totalCompleted: 6 });
   });
 });
 

@@ -82,7 +82,7 @@ function expectSharedFigures(
     portOutRate: home.base === null || !home.baseCoversOuts ? null : home.outs / home.base,
   });
   expect(briefing.flows.home.current, label).toEqual(flow(expected.home));
-  expect(briefing.flows.home.previous, label).toEqual(flow(expected.previousHome));
+  expect(briefing.flows.home.previous, label).toEqual(expected.previousHome && flow(expected.previousHome));
   expect(
     briefing.flows.trend.map(({ portIns, portOuts, net, subscriberBase, portOutRate }) => ({
       portIns,

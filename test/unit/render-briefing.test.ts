@@ -295,6 +295,28 @@ describe('a province report', () => {
   });
 });
 
+describe('a briefing.json archived before lakeStartsOn existed', () => {
+  it('renders as one whose comparisons the lake held whole, with no lake note', async () => {
+    const { lakeStartsOn: _absent, ...archived } = smallHqModel();
+    const { text } = await createBriefingRenderer({ locale: 'en' }).render(archived);
+    expect(text).toContain('A plus sign means an increase');
+    expect(text).not.toContain('The lake holds port requests from');
+  });
+
+  it('shows the note and dashes for a model whose week before began before the lake', async () => {
+    const base = smallHqModel();
+    const model = {
+      ...base,
+      lakeStartsOn: '2019-11-20',
+      headline: { ...base.headline, netChange: null },
+      flows: { ...base.flows, home: { ...base.flows.home, previous: null, netChange: null } },
+    };
+    const { text } = await createBriefingRenderer({ locale: 'en' }).render(model);
+    expect(text.replace(/\s+/g, ' ')).toContain('The lake holds port requests from 2019-11-20:');
+    expect(textRow(text, 'Net flow')).toMatch(/—$/);
+  });
+});
+
 describe('a model the renderer cannot use', () => {
   it('is refused by name', async () => {
     await expect(createBriefingRenderer().render({ report: 'annual' })).rejects.toThrow(RenderError);

@@ -53,6 +53,7 @@ export function smallHqModel(): HqWeeklyBriefing {
       endUtc: '2019-12-01T16:00:00Z',
     },
     dataIncomplete: false,
+    lakeStartsOn: null,
     headline: {
       net: -1_234,
       netChange: -210,
@@ -319,6 +320,7 @@ export function provinceModel(): ProvinceMonthlyBriefing {
       endUtc: '2019-11-30T16:00:00Z',
     },
     dataIncomplete: false,
+    lakeStartsOn: null,
     headline: {
       net: -2_345,
       netChange: -45,

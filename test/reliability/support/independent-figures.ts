@@ -8,6 +8,7 @@
 // copies of one answer with the same collected_at) the case is reported as ambiguous instead of
 // settled by a tie-break, and the tests require that there are none; then counting by Beijing
 // calendar day over every period of the report (trend and comparisons included).
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { channels, dissatisfactionCategories, operators, provinces, rejectReasons } from '#reference/index.ts';
@@ -67,6 +68,8 @@ export interface LakeRows {
   exits: ExitRow[];
   usage: UsageRow[];
   base: BaseRow[];
+  /** The first port_requests partition folder (dt=YYYY-MM-DD): where the lake starts. */
+  firstRequestDay: string | null;
 }
 
 const TIMESTAMPS = new Set(['requested_at', 'completed_at', 'updated_at', 'collected_at']);
@@ -171,11 +174,16 @@ export async function readLakeRows(lakeDir: string): Promise<LakeRows> {
       ['province_code', 'operator_code', 'subscribers'],
       'month',
     );
+    const requestDays = (await readdir(join(lakeDir, 'port_requests'), { withFileTypes: true }))
+      .filter((entry) => entry.isDirectory() && /^dt=\d{4}-\d{2}-\d{2}$/.test(entry.name))
+      .map((entry) => entry.name.slice(3))
+      .sort();
     return {
       ports: ports as unknown as PortRow[],
       exits: exits as unknown as ExitRow[],
       usage: usage as unknown as UsageRow[],
       base: base as unknown as BaseRow[],
+      firstRequestDay: requestDays[0] ?? null,
     };
   } finally {
     connection.closeSync();
@@ -443,8 +451,9 @@ export interface Recomputed {
   matrix: Map<string, number>;
   byProvince: Map<string, { ins: number; outs: number }>;
   home: HomeFlow;
-  previousHome: HomeFlow;
-  /** The home operator per period of the flow trend, oldest first. */
+  /** Null when the lake starts after the first day of the period before. */
+  previousHome: HomeFlow | null;
+  /** The home operator per period of the flow trend the lake holds whole, oldest first. */
   trend: HomeFlow[];
   homeBase: number;
   requests: number;
@@ -561,8 +570,11 @@ export function recompute(rows: LakeRows, spec: ReportSpec, home: string, provin
       byProvince.set(row.province_code!, entry);
     }
   }
+  // A period that starts before the lake's first day is neither compared with nor on the trend.
+  const held = (period: Window) => rows.firstRequestDay === null || period.start >= rows.firstRequestDay;
   const flowPeriods = periodsEndingWith(spec, spec.trend.flows);
-  const trend = flowPeriods.map(homeFlowOf);
+  const trend = flowPeriods.filter((period, index) => held(period) || index === flowPeriods.length - 1).map(homeFlowOf);
+  const previousFlowWindow = flowPeriods.at(-2)!;
 
   const [previousRejectionWindow] = periodsEndingWith(spec, spec.trend.rejections).slice(-2);
   const asked = (period: Window) =>
@@ -588,7 +600,7 @@ export function recompute(rows: LakeRows, spec: ReportSpec, home: string, provin
     return counts;
   };
   const categories = categoriesIn([window]);
-  const previousCategories = categoriesIn(categoryPeriods.slice(0, -1));
+  const previousCategories = categoriesIn(categoryPeriods.slice(0, -1).filter(held));
   const total = (map: Map<string, number>) => [...map.values()].reduce((sum, count) => sum + count, 0);
 
   // The value mirror (domain.md): a leaver's usage over the three months before the month of leaving.
@@ -674,14 +686,14 @@ export function recompute(rows: LakeRows, spec: ReportSpec, home: string, provin
     matrix,
     byProvince,
     home: home_,
-    previousHome: trend.at(-2)!,
+    previousHome: held(previousFlowWindow) ? homeFlowOf(previousFlowWindow) : null,
     trend,
     homeBase: home_.base ?? 0,
     requests: current.length,
     pending: current.filter((row) => row.status === 'pending').length,
     rejected: current.filter((row) => row.status === 'rejected').length,
     rejectionRate: decidedRate(current),
-    previousRejectionRate: decidedRate(asked(previousRejectionWindow!)),
+    previousRejectionRate: held(previousRejectionWindow!) ? decidedRate(asked(previousRejectionWindow!)) : null,
     rejectedByReason,
     responses: total(categories),
     categories,
