@@ -9,7 +9,7 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BundleReport, measureBundles } from './lib/bundles.ts';
 import { type ChildResult, runChild, warningsOf } from './lib/child.ts';
-import { type BenchConfig, parseBenchConfig } from './lib/config.ts';
+import { BENCH_USAGE, type BenchConfig, parseBenchConfig, wantsBenchUsage } from './lib/config.ts';
 import type { BarePart, BareRun, CurateRun } from './lib/curation.ts';
 import { ensureGeneratedLake, ensureJoinedLake, type LakeRecord } from './lib/lakes.ts';
 import { machineInfo } from './lib/machine.ts';
@@ -350,6 +350,10 @@ async function provePruning(config: BenchConfig, lakes: { oneYear: LakeRecord; t
 }
 
 async function main() {
+  if (wantsBenchUsage(process.argv.slice(2))) {
+    process.stdout.write(BENCH_USAGE);
+    return;
+  }
   const config = parseBenchConfig(process.argv.slice(2));
   const started = performance.now();
   const before = machineInfo();

@@ -44,6 +44,27 @@ export interface BenchConfig {
  */
 const FULL_SCALE = 62;
 
+/** What `npm run bench -- --help` prints. */
+export const BENCH_USAGE = `usage: npm run bench -- [options]
+
+Generates the national-scale lakes once (bench/.cache), measures each target in fresh processes
+and writes bench/results/latest.{json,md} with medians and a PASS or MISS per target.
+
+  --quick             a small lake: checks that the script works, measures nothing
+  --runs N            runs of each measure (default 5; 3 with --quick)
+  --raw-runs N        runs of the end-to-end measure on the raw feed
+  --naive-runs N      runs of the naive per-province measure (default 1)
+  --skip-naive        leave out the naive per-province measure (the longest)
+  --memory-limit SIZE DuckDB memory limit of the what-if run (default 4GB)
+  --lakes-only        generate the lakes and stop
+  --help              print this and stop
+`;
+
+/** True when the command line asks for the usage rather than a run. */
+export function wantsBenchUsage(argv: readonly string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
+}
+
 export function parseBenchConfig(argv: readonly string[]): BenchConfig {
   const { values } = parseArgs({
     args: [...argv],
