@@ -109,10 +109,23 @@ function monthPeriod(month: string): Period {
 }
 
 /** Parses YYYY-Www (ISO week) or YYYY-MM (calendar month), both in Beijing time. */
+/**
+ * The years a period may fall in: from the Unix epoch, which the lake's UTC timestamps count from
+ * (and before which the zone database gives Beijing other offsets), to the last year whose
+ * periods end before year 10000, which ISO dates cannot write.
+ */
+export const PERIOD_YEARS = { first: 1970, last: 9998 } as const;
+
+function checkPeriodYear(id: string, year: number): void {
+  if (year < PERIOD_YEARS.first || year > PERIOD_YEARS.last)
+    throw new PeriodError(`${id} is out of range: periods run from ${PERIOD_YEARS.first} to ${PERIOD_YEARS.last}`);
+}
+
 export function parsePeriod(id: string): Period {
   const week = /^(\d{4})-W(\d{2})$/.exec(id);
   if (week) {
     const year = Number(week[1]);
+    checkPeriodYear(id, year);
     const number = Number(week[2]);
     if (number < 1 || number > isoWeeksInYear(year)) {
       throw new PeriodError(`${id} is not a week: ${year} has weeks W01 to W${isoWeeksInYear(year)}`);
@@ -121,6 +134,7 @@ export function parsePeriod(id: string): Period {
   }
   const month = /^(\d{4})-(\d{2})$/.exec(id);
   if (month) {
+    checkPeriodYear(id, Number(month[1]));
     const number = Number(month[2]);
     if (number < 1 || number > 12) throw new PeriodError(`${id} is not a month: months run 01 to 12`);
     return monthPeriod(id);

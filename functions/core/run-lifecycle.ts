@@ -37,7 +37,10 @@ export function refuseUnreportablePeriod(period: Period, now: Date, lake?: LakeR
       `${period.id} has not ended yet: it runs to ${period.end} (Beijing time), so no report covers it before then${where}`,
     );
   }
-  if (lake && (!lake.first || period.end < lake.first)) {
+  if (lake && !lake.first) {
+    throw new PeriodError(`${period.id} cannot be reported on: the lake holds no port_requests partition yet`);
+  }
+  if (lake?.first && period.end < lake.first) {
     throw new PeriodError(
       `${period.id} (${period.start} to ${period.end}) lies before the lake's first partition${where}`,
     );

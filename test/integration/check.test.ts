@@ -32,6 +32,20 @@ const runWeek = (dir: string, week: string, ...extra: string[]) =>
   workspace.cli('run', '--report', 'hq-weekly', '--period', week, '--out', out(dir), ...viaSmtp(), ...extra);
 
 describe('mnp-briefings check', () => {
+  it('refuses a window whose start comes after its end', async () => {
+    const check = await workspace.cli(
+      'check',
+      '--out',
+      out('history'),
+      '--since',
+      '2020-03-01',
+      '--now',
+      '2020-01-01T00:00:00Z',
+    );
+
+    expect(check.code).toBe(ExitCode.USAGE);
+    expect(check.stderr).toContain('--since comes after --now');
+  });
   it('names a missed week and a partial delivery, shows a banner send apart, and exits 5', async () => {
     const marker = join(workspace.lakeDir, 'port_requests', 'dt=2019-12-03', '_SUCCESS');
     await rename(marker, `${marker}.hidden`);

@@ -391,6 +391,41 @@ describe('mnp-briefings status', () => {
     expect(empty.code).toBe(ExitCode.OK);
     expect(empty.stdout).toBe('no runs recorded yet');
   });
+
+  it('refuses a period or audience that cannot exist, rather than saying nothing ran', async () => {
+    await workspace.cli(
+      'run',
+      '--report',
+      'hq-weekly',
+      '--period',
+      '2019-W50',
+      '--out',
+      out('filtered'),
+      '--no-deliver',
+    );
+
+    const typo = await workspace.cli('status', '--out', out('filtered'), '--period', '2019-w50');
+    const wrongKind = await workspace.cli(
+      'status',
+      '--out',
+      out('filtered'),
+      '--report',
+      'hq-weekly',
+      '--period',
+      '2019-12',
+    );
+    const noSuchAudience = await workspace.cli('status', '--out', out('filtered'), '--audience', '99');
+    const none = await workspace.cli('status', '--out', out('filtered'), '--period', '2019-W51');
+    const found = await workspace.cli('status', '--out', out('filtered'), '--period', '2019-W50');
+
+    expect([typo.code, wrongKind.code, noSuchAudience.code]).toEqual([ExitCode.USAGE, ExitCode.USAGE, ExitCode.USAGE]);
+    expect(typo.stderr).toContain('"2019-w50" is not a period');
+    expect(wrongKind.stderr).toContain('hq-weekly is a weekly report');
+    expect(noSuchAudience.stderr).toContain('--audience 99');
+    expect(none.code).toBe(ExitCode.OK);
+    expect(none.stdout).toBe('no run recorded for 2019-W51');
+    expect(found.stdout).toContain('1 run(s)');
+  });
 });
 
 describe('mnp-briefings preview', () => {

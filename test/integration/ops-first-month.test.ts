@@ -1,12 +1,14 @@
 // What an operator meets in the first month (issue 21): periods no run can report on, dead mail
 // servers, interrupted sends, recipients checked as a set, the audience option, the status
 // summary. Each test reproduces the misleading behaviour first reported, on a small real lake.
-import { readdir, rename } from 'node:fs/promises';
+import { mkdir, readdir, rename } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileLedger } from '#adapters/ledger/file-ledger.ts';
 import { ExitCode } from '#cli/exit-codes.ts';
+import { bufferIo } from '#cli/io.ts';
+import { main } from '#cli/main.ts';
 import { type OpsWorkspace, openOpsWorkspace } from './ops-workspace.ts';
 
 let workspace: OpsWorkspace;
@@ -39,6 +41,37 @@ describe('a period no run can report on', () => {
     expect(result.stderr).toContain("2019-W10 (2019-03-04 to 2019-03-10) lies before the lake's first partition");
     expect(result.stderr).toContain(LAKE_RANGE);
     expect(await readdir(out('before')).catch(() => [])).not.toContain('runs');
+  });
+
+  it('says the lake holds nothing yet, not that the week lies before its first partition', async () => {
+    const emptyLake = out('empty-lake');
+    await mkdir(emptyLake, { recursive: true });
+    const io = bufferIo();
+    const args = [
+      'run',
+      '--report',
+      'hq-weekly',
+      '--period',
+      '2019-W48',
+      '--lake',
+      emptyLake,
+      '--out',
+      out('empty-out'),
+    ];
+    const code = await main(args, io);
+
+    expect(code).toBe(ExitCode.USAGE);
+    expect(io.stderr.join('\n')).toContain(
+      '2019-W48 cannot be reported on: the lake holds no port_requests partition yet',
+    );
+    expect(io.stderr.join('\n')).not.toContain('first partition');
+  });
+
+  it('refuses a period past year 9998 as a usage error, not an unexpected one', async () => {
+    const result = await workspace.cli('run', '--report', 'hq-weekly', '--period', '9999-W52', '--out', out('far'));
+
+    expect(result.code).toBe(ExitCode.USAGE);
+    expect(result.stderr).toContain('9999-W52 is out of range: periods run from 1970 to 9998');
   });
 
   it('lets backfill start at the first period wholly inside the lake, not hold the partial one before it', async () => {

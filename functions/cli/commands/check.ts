@@ -53,6 +53,11 @@ const checkOptionsSchema = z
   .refine((options) => options.target !== 'aws' || options.stage !== undefined, {
     message: 'is needed with --target aws, e.g. --stage prod',
     path: ['stage'],
+  })
+  // A window that ends before it starts would say "nothing overdue" of every period.
+  .refine((options) => !options.since || options.since.getTime() <= (options.now ?? new Date()).getTime(), {
+    message: 'comes after --now (or the present): the window to check would be empty',
+    path: ['since'],
   });
 
 type CheckCliOptions = z.infer<typeof checkOptionsSchema>;

@@ -10,10 +10,13 @@ import { FileLedger } from '#adapters/ledger/file-ledger.ts';
 import { FsReportStore } from '#adapters/store/fs-store.ts';
 import { type ClaimInFlight, claimLine, listClaimsInFlight } from '#core/delivery-in-flight.ts';
 import type { DeliveryLedger, DeliveryRecord } from '#core/delivery-ports.ts';
+import { ConfigurationError } from '#core/errors.ts';
+import { parsePeriod } from '#core/period.ts';
 import type { ReportStore } from '#core/ports.ts';
 import { reportDefinition, reportDefinitions } from '#core/report-definitions.ts';
 import { audiencesOf } from '#core/report-run.ts';
 import { listRunStatuses, type RunStatus } from '#core/run-journal.ts';
+import { reportPeriod } from '#core/run-lifecycle.ts';
 import { withTargetOptions } from '../command-options.ts';
 import type { CliIo } from '../io.ts';
 import { lineageOfRuns } from '../lineage.ts';
@@ -43,7 +46,7 @@ export async function collectStatus(
   filter: Pick<StatusOptions, 'report' | 'period' | 'audience' | 'state'>,
   now: Date,
 ): Promise<RunLine[]> {
-  if (filter.report) reportDefinition(filter.report);
+  checkStatusFilter(filter);
   const listed = await listRunStatuses(store, {
     ...(filter.report ? { reportId: filter.report } : {}),
     ...(filter.period ? { periodId: filter.period } : {}),
@@ -84,6 +87,39 @@ export async function collectStatus(
   return lines;
 }
 
+/**
+ * A filter that names no period or audience there could be is refused, as run refuses it: a
+ * typo must not read as "nothing ran".
+ */
+function checkStatusFilter(filter: Pick<StatusOptions, 'report' | 'period' | 'audience'>): void {
+  const definition = filter.report ? reportDefinition(filter.report) : undefined;
+  if (filter.period) {
+    if (definition) reportPeriod(definition, filter.period);
+    else parsePeriod(filter.period);
+  }
+  if (filter.audience) {
+    const known = definition
+      ? audiencesOf(definition)
+      : [...new Set(reportDefinitions.flatMap((candidate) => audiencesOf(candidate)))];
+    const unknown = filter.audience.filter((audience) => !known.includes(audience));
+    if (unknown.length > 0)
+      throw new ConfigurationError(
+        `--audience ${unknown.join(', ')}: no report has such an audience (hq, or a province code such as 44)`,
+      );
+  }
+}
+
+/** What the filter asked for, for the line that says nothing matched. */
+function filterWords(filter: Pick<StatusOptions, 'report' | 'period' | 'audience' | 'state'>): string {
+  const words = [
+    filter.report,
+    filter.period,
+    filter.audience ? `audience ${filter.audience.join(', ')}` : undefined,
+    filter.state ? `state ${filter.state.join(', ')}` : undefined,
+  ].filter(Boolean);
+  return words.length > 0 ? ` for ${words.join(', ')}` : '';
+}
+
 /** The deliveries of a period counted: sent, not delivered (failed, unconfirmed, queued), in flight (sending). */
 function countsOf(line: RunLine) {
   const of = (...statuses: DeliveryRecord['status'][]) =>
@@ -100,9 +136,9 @@ function noteOf(line: RunLine): string {
   return [flag, line.message ?? ''].filter(Boolean).join('; ');
 }
 
-function printStatus(lines: readonly RunLine[], io: CliIo, options: { recipients: boolean }): void {
+function printStatus(lines: readonly RunLine[], io: CliIo, options: { recipients: boolean; filter: string }): void {
   if (lines.length === 0) {
-    io.out('no runs recorded yet');
+    io.out(options.filter === '' ? 'no runs recorded yet' : `no run recorded${options.filter}`);
     return;
   }
   const runs = new Table({
@@ -215,7 +251,7 @@ export function registerStatus(program: Command, io: CliIo): void {
       })),
     );
     if (options.json) io.out(JSON.stringify({ runs: lines, lineage: lineage.byRun }));
-    else printStatus(lines, io, { recipients: options.recipients === true });
+    else printStatus(lines, io, { recipients: options.recipients === true, filter: filterWords(options) });
     if (!options.json && lineage.lines.length > 0)
       io.out(['sent and corrected:', ...lineage.lines.map((line) => `  ${line}`)].join('\n'));
   });
