@@ -14,7 +14,7 @@ import type {
 } from '#core/curation.ts';
 import { listFollowedTables, rawPartitionsFor, UNIT_KIND_NAMES, unitKey } from '#core/curation.ts';
 import { lakeContract } from '#reference/index.ts';
-import { folderEntries, isPartitionValue, localFileVersion } from '../lake/fs-lake.ts';
+import { entryIs, folderEntries, isPartitionValue, localFileVersion } from '../lake/fs-lake.ts';
 import { RECORDS_FOLDER, recordInRange } from './curated-files.ts';
 import { type CurationObjects, tracksRawFile } from './curation-run.ts';
 
@@ -33,7 +33,9 @@ function listRawTable(
     return isPartitionValue(table, value) && (!bounds || (value >= bounds.from && value <= bounds.to));
   };
   const folders = folderEntries(tableDir)
-    .filter((entry) => entry.isDirectory() && entry.name.startsWith(`${column}=`) && inBounds(entry.name))
+    .filter(
+      (entry) => entry.name.startsWith(`${column}=`) && inBounds(entry.name) && entryIs('folder', tableDir, entry),
+    )
     .map((entry) => entry.name)
     .sort();
   return folders.map((folder) => ({

@@ -1,9 +1,9 @@
 // The lake as a local folder: partition folders, their _SUCCESS markers and their data files.
 // Files whose name starts with '_' or '.' are not data, as in Athena.
-import { readdirSync } from 'node:fs';
+import { type Dirent, readdirSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LakeNotFoundError } from '#core/errors.ts';
+import { LakeError, LakeNotFoundError } from '#core/errors.ts';
 import { isCalendarDate, isCalendarMonth } from '#core/period.ts';
 import type { LakeInventory, LakeTable, PartitionState } from '#core/ports.ts';
 import { lakeContract } from '#reference/index.ts';
@@ -36,9 +36,10 @@ export async function strayPartitionFolders(lakeDir: string): Promise<string[]> 
   const stray: string[] = [];
   for (const table of Object.keys(lakeContract) as LakeTable[]) {
     const prefix = `${lakeContract[table].partition.column}=`;
-    for (const entry of folderEntries(join(lakeDir, table)))
+    const tableDir = join(lakeDir, table);
+    for (const entry of folderEntries(tableDir))
       if (
-        entry.isDirectory() &&
+        entryIs('folder', tableDir, entry) &&
         entry.name.startsWith(prefix) &&
         !isPartitionValue(table, entry.name.slice(prefix.length))
       )
@@ -62,6 +63,20 @@ export function folderEntries(dir: string) {
   }
 }
 
+/**
+ * Whether a folder entry is a file or a folder, a symbolic link counting as what it points to:
+ * loaders that stage files elsewhere (git-annex, DVC, a shared store) link them into place, and
+ * DuckDB and Athena read through the link. A link that points nowhere is an error naming it,
+ * never a partition or file quietly left out.
+ */
+export function entryIs(kind: 'file' | 'folder', dir: string, entry: Dirent): boolean {
+  if (!entry.isSymbolicLink()) return kind === 'file' ? entry.isFile() : entry.isDirectory();
+  const path = join(dir, entry.name);
+  const target = statSync(path, { throwIfNoEntry: false });
+  if (!target) throw new LakeError(`${path} is a symbolic link to nothing: restore its target or remove it`);
+  return kind === 'file' ? target.isFile() : target.isDirectory();
+}
+
 export async function assertLakeFolder(lakeDir: string): Promise<void> {
   const info = await stat(lakeDir).catch(() => undefined);
   if (!info?.isDirectory()) {
@@ -80,8 +95,9 @@ export class FsLake implements LakeInventory {
 
   async listPartitions(table: LakeTable): Promise<PartitionState[]> {
     const prefix = `${lakeContract[table].partition.column}=`;
-    const folders = folderEntries(join(this.lakeDir, table))
-      .filter((entry) => entry.isDirectory() && entry.name.startsWith(prefix))
+    const tableDir = join(this.lakeDir, table);
+    const folders = folderEntries(tableDir)
+      .filter((entry) => entry.name.startsWith(prefix) && entryIs('folder', tableDir, entry))
       .map((entry) => entry.name.slice(prefix.length))
       .filter((value) => isPartitionValue(table, value))
       .sort();
@@ -100,7 +116,7 @@ export class FsLake implements LakeInventory {
       partitions.map(async ({ value }) => {
         const dir = this.partitionDir(table, value);
         return folderEntries(dir)
-          .filter((entry) => entry.isFile() && isDataFileName(entry.name))
+          .filter((entry) => isDataFileName(entry.name) && entryIs('file', dir, entry))
           .map((entry) => join(dir, entry.name))
           .sort();
       }),
