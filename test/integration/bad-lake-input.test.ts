@@ -313,6 +313,21 @@ describe('codes seen for the first time', () => {
     expect(briefing.dataQuality.quarantined.find((entry) => entry.reason === 'unknown_code')?.count).toBe(2);
   });
 
+  it('reads an empty subcategory as no subcategory, as a loader from CSV writes it', async () => {
+    await writePartition(lakeDir, 'exit_reasons', '2019-11-26', [
+      exitAnswer('S1', 'NETWORK', ''),
+      exitAnswer('S2', 'PRICE', ''),
+      exitAnswer('S3', 'NETWORK', ' '),
+    ]);
+    const briefing = await weekBriefing();
+    expect(briefing.dissatisfaction.categories.map((c) => [c.category, c.count])).toEqual([
+      ['NETWORK', 1],
+      ['PRICE', 1],
+    ]);
+    // a blank is not empty: it is a code, and no subcategory's
+    expect(briefing.dataQuality.quarantined.find((entry) => entry.reason === 'unknown_code')?.count).toBe(1);
+  });
+
   it('quarantines lower-case operator codes: codes are upper-case ASCII', async () => {
     await writePartition(lakeDir, 'port_requests', '2019-11-26', [
       completedPort('A'),

@@ -20,7 +20,9 @@
         OR e.operator_code NOT IN ({{codes.operators}})
         OR e.category_code NOT IN ({{codes.categories}})
         OR e.channel NOT IN ({{codes.exit_channels}})
-        OR (e.subcategory_code IS NOT NULL AND e.category_code || '/' || e.subcategory_code NOT IN ({{codes.category_subcategories}}))
+        -- the subcategory is optional: empty text, as a loader from CSV writes it, holds no code
+        OR (e.subcategory_code IS NOT NULL AND e.subcategory_code <> ''
+          AND e.category_code || '/' || e.subcategory_code NOT IN ({{codes.category_subcategories}}))
         THEN 'unknown_code'
       -- filed under another date than the Beijing date of collection (see port_requests_checked)
       WHEN CAST(e.dt AS DATE) <> CAST(e.collected_at + INTERVAL '8' HOUR AS DATE)

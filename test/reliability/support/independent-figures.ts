@@ -269,7 +269,7 @@ export function exitQuarantine(row: ExitRow): string | null {
     unknown(row.operator_code, OPERATORS) ||
     unknown(row.category_code, CATEGORIES) ||
     unknown(row.channel, EXIT_CHANNELS) ||
-    (row.subcategory_code !== null && !SUBCATEGORIES.has(`${row.category_code}/${row.subcategory_code}`))
+    (!absent(row.subcategory_code) && !SUBCATEGORIES.has(`${row.category_code}/${row.subcategory_code}`))
   )
     return 'unknown_code';
   if (row.dt !== beijingDay(row.collected_at!)) return 'malformed_timestamp';
