@@ -25,7 +25,7 @@ import { compileCuratedMetricQuery, readsCurated } from '#sql/curated-catalog.ts
 import { sqlString } from '#sql/sql-string.ts';
 import { curatedViewStatements } from '../curation/curated-files.ts';
 import { assertLakeFolder, FsLake } from '../lake/fs-lake.ts';
-import { checkFileSchema, type FileColumns } from './parquet-schema.ts';
+import { checkFileSchema, type FileColumns, NULL_TYPED } from './parquet-schema.ts';
 import { fileStamp, type KnownSchema, SchemaMemo } from './schema-memo.ts';
 
 export interface DuckDbEngineOptions {
@@ -329,8 +329,17 @@ export class DuckDbEngine implements QueryEngine {
       const reader = await this.connection.runAndReadAll(
         `DESCRIBE SELECT * FROM read_parquet(${sqlString(file)}, hive_partitioning = false)`,
       );
+      // A column pandas or pyarrow wrote with no value at all has Parquet's Null type, which
+      // DuckDB describes as INTEGER: it holds no value of any type, and reads as NULL in any.
+      const nullTyped = await this.connection.runAndReadAll(
+        `SELECT lower(name) FROM parquet_schema(${sqlString(file)}) WHERE logical_type = 'NullType()'`,
+      );
+      const noValue = new Set(nullTyped.getRows().map(([name]) => String(name)));
       return new Map(
-        reader.getRowObjectsJson().map((row) => [String(row['column_name']).toLowerCase(), String(row['column_type'])]),
+        reader.getRowObjectsJson().map((row) => {
+          const name = String(row['column_name']).toLowerCase();
+          return [name, noValue.has(name) ? NULL_TYPED : String(row['column_type'])];
+        }),
       );
     } catch (error) {
       throw new LakeError(`${file} is not a readable Parquet file: ${(error as Error).message.split('\n')[0]}`, {

@@ -1,0 +1,65 @@
+// Columns written with no value at all: pandas and pyarrow give a column that holds only None
+// Parquet's Null type, which DuckDB describes as INTEGER. A day with no rejection or no
+// completion yet, or an exit file with no subcategory, failed every run with "column
+// reject_reason is INTEGER, the data contract says string". The files come from
+// test/fixtures/parquet/make-null-typed.py. Baseline W48 figures of the hand-made lake, by hand in
+// hq-weekly-figures.test.ts: 6 requests to leave CMCC (none pending); answers NETWORK 2, PRICE 1,
+// BILLING 1.
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkFileSchema, NULL_TYPED } from '#adapters/engine/parquet-schema.ts';
+import { writeHandMadeLake } from '../fixtures/hand-made-lake.ts';
+import { modelOf } from '../reliability/support/briefing-runs.ts';
+
+const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/parquet/${name}`, import.meta.url));
+let workDir: string;
+
+beforeAll(async () => {
+  workDir = await mkdtemp(join(tmpdir(), 'mnp-null-typed-'));
+  await writeHandMadeLake(join(workDir, 'baseline'));
+});
+
+afterAll(async () => {
+  await rm(workDir, { recursive: true, force: true });
+});
+
+describe('a column of Parquet’s Null type', () => {
+  it('passes the contract check for every kind of column, where a real integer does not', () => {
+    const columns = (type: string) =>
+      new Map([
+        ['reject_reason', type],
+        ['completed_at', type],
+      ]);
+    expect(() => checkFileSchema('port_requests', 'f.parquet', columns(NULL_TYPED))).not.toThrow();
+    expect(() => checkFileSchema('port_requests', 'f.parquet', columns('INTEGER'))).toThrow(
+      'column reject_reason is INTEGER',
+    );
+  });
+
+  it('reads as NULL: its rows count as the contract says, on the raw feed and the curated layer alike', async () => {
+    const lakeDir = join(workDir, 'lake');
+    await writeHandMadeLake(lakeDir);
+    await copyFile(
+      fixture('exit-reasons-null-typed.parquet'),
+      join(lakeDir, 'exit_reasons', 'dt=2019-11-27', 'part-nulltyped.parquet'),
+    );
+    await copyFile(
+      fixture('port-requests-null-typed.parquet'),
+      join(lakeDir, 'port_requests', 'dt=2019-11-28', 'part-nulltyped.parquet'),
+    );
+
+    const briefing = await modelOf(lakeDir, { reportId: 'hq-weekly', periodId: '2019-W48' });
+
+    expect(briefing.rejections).toMatchObject({ requests: 8, pending: 2, rejected: 2 });
+    expect(briefing.dissatisfaction.responses).toBe(5);
+    expect(briefing.dissatisfaction.categories.find((entry) => entry.category === 'BILLING')?.count).toBe(2);
+    expect(briefing.dataQuality.quarantined.filter((entry) => entry.count > 0)).toEqual(
+      (
+        await modelOf(join(workDir, 'baseline'), { reportId: 'hq-weekly', periodId: '2019-W48' })
+      ).dataQuality.quarantined.filter((entry) => entry.count > 0),
+    );
+  }, 120_000);
+});
