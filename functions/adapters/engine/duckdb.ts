@@ -180,10 +180,30 @@ export class DuckDbEngine implements QueryEngine {
         this.options.onQuery({ name, rows: rows.length, ms, files, bytes: await sizeOf(this.boundFiles) });
       return rows;
     } catch (error) {
-      throw new QueryError(`query ${name} failed in DuckDB: ${(error as Error).message.split('\n')[0]}`, name, {
-        cause: error,
-      });
+      const damaged = await this.damagedFileAmongBound(error);
+      if (damaged) throw damaged;
+      throw new QueryError(`query ${name} failed in DuckDB: ${firstLineOf(error)}`, name, { cause: error });
     }
+  }
+
+  /**
+   * After a query or statement failed: the first file it read that DuckDB cannot read whole, as
+   * an error naming it. A damaged data page under an intact footer passes the file check, then
+   * fails the query in DuckDB's words alone ("don't know what type", "Out of buffer"), naming no
+   * file. Read again column by column only on failure, and not after running out of memory.
+   */
+  private async damagedFileAmongBound(error: unknown): Promise<LakeError | undefined> {
+    if (error instanceof LakeError || /out of memory/i.test(firstLineOf(error))) return undefined;
+    for (const file of this.boundFiles) {
+      try {
+        await this.connection.run(`SELECT max(hash(COLUMNS(*))) FROM read_parquet(${sqlString(file)})`);
+      } catch (readError) {
+        return new LakeError(`${file} is a damaged Parquet file (${firstLineOf(readError)}): replace it`, {
+          cause: readError,
+        });
+      }
+    }
+    return undefined;
   }
 
   private readsCurated(name: MetricQueryName): boolean {
@@ -204,7 +224,11 @@ export class DuckDbEngine implements QueryEngine {
   ): Promise<void> {
     const run = this.queue.then(async () => {
       await this.bindTableViews(parameters, false);
-      await statements(this.connection);
+      try {
+        await statements(this.connection);
+      } catch (error) {
+        throw (await this.damagedFileAmongBound(error)) ?? error;
+      }
     });
     this.queue = run.catch(() => undefined);
     return run;
@@ -331,10 +355,19 @@ export class DuckDbEngine implements QueryEngine {
       );
       // A column pandas or pyarrow wrote with no value at all has Parquet's Null type, which
       // DuckDB describes as INTEGER: it holds no value of any type, and reads as NULL in any.
-      const nullTyped = await this.connection.runAndReadAll(
-        `SELECT lower(name) FROM parquet_schema(${sqlString(file)}) WHERE logical_type = 'NullType()'`,
+      const special = await this.connection.runAndReadAll(
+        `SELECT lower(name), logical_type = 'NullType()', precision FROM parquet_schema(${sqlString(file)}) ` +
+          `WHERE logical_type = 'NullType()' OR precision > ${WIDEST_DECIMAL_DIGITS}`,
       );
-      const noValue = new Set(nullTyped.getRows().map(([name]) => String(name)));
+      const noValue = new Set<string>();
+      for (const [name, isNull, precision] of special.getRows()) {
+        // DuckDB reads a wider decimal (pyarrow's decimal256) as a DOUBLE of meaningless values.
+        if (isNull !== true)
+          throw new LakeError(
+            `${file}: column ${String(name)} is a decimal of ${String(precision)} digits, more than the ${WIDEST_DECIMAL_DIGITS} DuckDB and Athena read: write it as decimal(10,2)`,
+          );
+        noValue.add(String(name));
+      }
       return new Map(
         reader.getRowObjectsJson().map((row) => {
           const name = String(row['column_name']).toLowerCase();
@@ -342,6 +375,7 @@ export class DuckDbEngine implements QueryEngine {
         }),
       );
     } catch (error) {
+      if (error instanceof LakeError) throw error;
       throw new LakeError(`${file} is not a readable Parquet file: ${(error as Error).message.split('\n')[0]}`, {
         cause: error,
       });
@@ -389,6 +423,16 @@ export class DuckDbEngine implements QueryEngine {
     this.instance.closeSync();
     await rm(this.spillDir, { recursive: true, force: true });
   }
+}
+
+/** The most digits a Parquet decimal column may have to be read as a decimal. */
+const WIDEST_DECIMAL_DIGITS = 38;
+
+/** An error's first line, with control characters (DuckDB may quote a damaged file's bytes) made visible. */
+function firstLineOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what is replaced
+  return (message.split('\n')[0] ?? '').replace(/[\u0000-\u001f\u007f]/g, '\uFFFD');
 }
 
 async function sizeOf(files: readonly string[]): Promise<number> {

@@ -1,8 +1,9 @@
+// Files as pandas and pyarrow write them (test/fixtures/parquet/make-pyarrow-files.py).
+//
 // Columns written with no value at all: pandas and pyarrow give a column that holds only None
 // Parquet's Null type, which DuckDB describes as INTEGER. A day with no rejection or no
 // completion yet, or an exit file with no subcategory, failed every run with "column
-// reject_reason is INTEGER, the data contract says string". The files come from
-// test/fixtures/parquet/make-null-typed.py. Baseline W48 figures of the hand-made lake, by hand in
+// reject_reason is INTEGER, the data contract says string". Baseline W48 figures of the hand-made lake, by hand in
 // hq-weekly-figures.test.ts: 6 requests to leave CMCC (none pending); answers NETWORK 2, PRICE 1,
 // BILLING 1.
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
@@ -11,6 +12,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkFileSchema, NULL_TYPED } from '#adapters/engine/parquet-schema.ts';
+import { ExitCode } from '#cli/exit-codes.ts';
+import { bufferIo } from '#cli/io.ts';
+import { main } from '#cli/main.ts';
 import { writeHandMadeLake } from '../fixtures/hand-made-lake.ts';
 import { modelOf } from '../reliability/support/briefing-runs.ts';
 
@@ -62,4 +66,24 @@ describe('a column of Parquet’s Null type', () => {
       ).dataQuality.quarantined.filter((entry) => entry.count > 0),
     );
   }, 120_000);
+});
+
+describe('a fee written as a decimal of more than 38 digits (pyarrow decimal256)', () => {
+  it('stops the run with an error naming the file and column, not a week of quarantined rows', async () => {
+    // DuckDB read such a column as a DOUBLE of meaningless values: every request of the file
+    // was quarantined as missing_key and the week showed no port at all.
+    const lakeDir = join(workDir, 'wide');
+    await writeHandMadeLake(lakeDir);
+    const file = join(lakeDir, 'port_requests', 'dt=2019-11-28', 'part-wide.parquet');
+    await copyFile(fixture('port-requests-decimal256.parquet'), file);
+    const io = bufferIo();
+    const args = ['run', '--report', 'hq-weekly', '--period', '2019-W48', '--lake', lakeDir, '--no-deliver'];
+
+    const code = await main([...args, '--out', join(workDir, 'out-wide')], io);
+
+    expect(code).not.toBe(ExitCode.OK);
+    expect(io.stderr.join('\n')).toContain(
+      `${file}: column monthly_fee_cny is a decimal of 40 digits, more than the 38 DuckDB and Athena read`,
+    );
+  }, 60_000);
 });
