@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '#cli/exit-codes.ts';
-import { bufferIo } from '#cli/io.ts';
-import { main } from '#cli/main.ts';
+import { runCli } from '../support/run-cli.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -14,11 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-async function cli(...args: string[]) {
-  const io = bufferIo();
-  const code = await main(args, io);
-  return { code, stdout: io.stdout.join('\n'), stderr: io.stderr.join('\n') };
-}
+const cli = (...args: string[]) => runCli(args);
 
 /** A copy of a shipped config file with one change. */
 // biome-ignore lint/suspicious/noExplicitAny: the parsed JSON of a config file, which each case breaks in its own way

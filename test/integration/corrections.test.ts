@@ -14,6 +14,7 @@ import { bufferIo } from '#cli/io.ts';
 import { main } from '#cli/main.ts';
 import { hash, writeHandMadeLake } from '../fixtures/hand-made-lake.ts';
 import { writePartition } from '../support/lake-writer.ts';
+import { runCli } from '../support/run-cli.ts';
 import { parseMessage } from '../unit/delivery-fixtures.ts';
 import { type LoopbackSmtp, startLoopbackSmtp } from './mail-smtp-server.ts';
 
@@ -27,12 +28,19 @@ const PREFIX = 'hq-weekly/2019-W48/hq';
 const DRAFT = 'hq-weekly/drafts/2019-W48/hq';
 
 async function cli(...args: string[]) {
-  const io = bufferIo();
-  const code = await main(
-    [...args, '--lake', lakeDir, '--out', outDir, '--transport', 'smtp', '--smtp-url', smtp.url, '--rate', '200'],
-    io,
-  );
-  return { code, stdout: io.stdout.join('\n'), stderr: io.stderr.join('\n') };
+  return runCli([
+    ...args,
+    '--lake',
+    lakeDir,
+    '--out',
+    outDir,
+    '--transport',
+    'smtp',
+    '--smtp-url',
+    smtp.url,
+    '--rate',
+    '200',
+  ]);
 }
 
 const archived = (key: string) => readFile(join(outDir, ...key.split('/')), 'utf8');

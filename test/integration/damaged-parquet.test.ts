@@ -7,9 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '#cli/exit-codes.ts';
-import { bufferIo } from '#cli/io.ts';
-import { main } from '#cli/main.ts';
 import { writeHandMadeLake } from '../fixtures/hand-made-lake.ts';
+import { runCli } from '../support/run-cli.ts';
 
 let workDir: string;
 let lakeDir: string;
@@ -32,11 +31,7 @@ afterAll(async () => {
   await rm(workDir, { recursive: true, force: true });
 });
 
-async function cli(...args: string[]) {
-  const io = bufferIo();
-  const code = await main(args, io);
-  return { code, stderr: io.stderr.join('\n') };
-}
+const cli = (...args: string[]) => runCli(args);
 
 describe('a Parquet file with a damaged data page', () => {
   it('stops a run on the raw feed with an error naming the file', async () => {

@@ -7,8 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileLedger } from '#adapters/ledger/file-ledger.ts';
 import { ExitCode } from '#cli/exit-codes.ts';
-import { bufferIo } from '#cli/io.ts';
-import { main } from '#cli/main.ts';
+import { runCli } from '../support/run-cli.ts';
 import { type OpsWorkspace, openOpsWorkspace } from './ops-workspace.ts';
 
 let workspace: OpsWorkspace;
@@ -46,7 +45,6 @@ describe('a period no run can report on', () => {
   it('says the lake holds nothing yet, not that the week lies before its first partition', async () => {
     const emptyLake = out('empty-lake');
     await mkdir(emptyLake, { recursive: true });
-    const io = bufferIo();
     const args = [
       'run',
       '--report',
@@ -58,13 +56,11 @@ describe('a period no run can report on', () => {
       '--out',
       out('empty-out'),
     ];
-    const code = await main(args, io);
+    const result = await runCli(args);
 
-    expect(code).toBe(ExitCode.USAGE);
-    expect(io.stderr.join('\n')).toContain(
-      '2019-W48 cannot be reported on: the lake holds no port_requests partition yet',
-    );
-    expect(io.stderr.join('\n')).not.toContain('first partition');
+    expect(result.code).toBe(ExitCode.USAGE);
+    expect(result.stderr).toContain('2019-W48 cannot be reported on: the lake holds no port_requests partition yet');
+    expect(result.stderr).not.toContain('first partition');
   });
 
   it('refuses a period past year 9998 as a usage error, not an unexpected one', async () => {

@@ -13,10 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkFileSchema, NULL_TYPED } from '#adapters/engine/parquet-schema.ts';
 import { ExitCode } from '#cli/exit-codes.ts';
-import { bufferIo } from '#cli/io.ts';
-import { main } from '#cli/main.ts';
 import { writeHandMadeLake } from '../fixtures/hand-made-lake.ts';
 import { modelOf } from '../reliability/support/briefing-runs.ts';
+import { runCli } from '../support/run-cli.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/parquet/${name}`, import.meta.url));
 let workDir: string;
@@ -76,13 +75,12 @@ describe('a fee written as a decimal of more than 38 digits (pyarrow decimal256)
     await writeHandMadeLake(lakeDir);
     const file = join(lakeDir, 'port_requests', 'dt=2019-11-28', 'part-wide.parquet');
     await copyFile(fixture('port-requests-decimal256.parquet'), file);
-    const io = bufferIo();
     const args = ['run', '--report', 'hq-weekly', '--period', '2019-W48', '--lake', lakeDir, '--no-deliver'];
 
-    const code = await main([...args, '--out', join(workDir, 'out-wide')], io);
+    const result = await runCli([...args, '--out', join(workDir, 'out-wide')]);
 
-    expect(code).not.toBe(ExitCode.OK);
-    expect(io.stderr.join('\n')).toContain(
+    expect(result.code).not.toBe(ExitCode.OK);
+    expect(result.stderr).toContain(
       `${file}: column monthly_fee_cny is a decimal of 40 digits, more than the 38 DuckDB and Athena read`,
     );
   }, 60_000);

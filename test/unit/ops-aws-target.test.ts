@@ -13,8 +13,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { backfillWaiting } from '#cli/commands/backfill.ts';
 import { ExitCode } from '#cli/exit-codes.ts';
-import { bufferIo } from '#cli/io.ts';
-import { main } from '#cli/main.ts';
+import { runCli } from '../support/run-cli.ts';
 
 const sfn = mockClient(SFNClient);
 const s3 = mockClient(S3Client);
@@ -27,11 +26,7 @@ const machineArn = (report: string, stage = 'prod') =>
   `arn:aws-cn:states:${REGION}:${ACCOUNT}:stateMachine:mnp-briefings-${stage}-${report}`;
 const ARCHIVE_BUCKET = `mnp-briefings-prod-archive-${ACCOUNT}-${REGION}`;
 
-async function cli(...args: string[]) {
-  const io = bufferIo();
-  const code = await main([...args, '--target', 'aws', '--region', REGION], io);
-  return { code, stdout: io.stdout.join('\n'), stderr: io.stderr.join('\n') };
-}
+const cli = (...args: string[]) => runCli([...args, '--target', 'aws', '--region', REGION]);
 
 const body = (value: unknown) =>
   ({ Body: { transformToByteArray: async () => new TextEncoder().encode(JSON.stringify(value)) } }) as never;
