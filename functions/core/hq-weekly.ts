@@ -32,7 +32,7 @@ export interface BriefingContext {
   readonly locale: Locale;
   readonly generatedAt: string;
   readonly dataIncomplete: boolean;
-  /** The lake's first port_requests day when a period the report reads starts before it. */
+  /** The lake's first port_requests day; null when not known (a snapshot taken before it was kept). */
   readonly lakeStartsOn: string | null;
 }
 
