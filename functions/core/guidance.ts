@@ -38,19 +38,33 @@ export function loadPlaybook(raw: unknown): Playbook {
 
 export const playbook = loadPlaybook(playbookJson);
 
+/** Far below the smallest real difference of two shares (one answer in a billion), far above rounding. */
+const SHARE_TOLERANCE = 1e-9;
+
+/**
+ * Whether a category is among the `count` largest, counting every category tied with the last
+ * of them: which of two equal categories is "third" is no reason to guide one and not the other.
+ */
+function amongLargest(categories: readonly ProvinceCategoryFigure[], figure: ProvinceCategoryFigure, count: number) {
+  const sizes = categories.map((category) => category.count).sort((a, b) => b - a);
+  const last = sizes[Math.min(count, sizes.length) - 1];
+  return last !== undefined && figure.count >= last;
+}
+
 /** The entries a province sees, in the order of its categories (largest first). */
 export function guidanceFor(
   categories: readonly ProvinceCategoryFigure[],
   locale: Locale,
   book: Playbook = playbook,
 ): GuidanceEntry[] {
-  return categories.flatMap((figure, index) => {
+  return categories.flatMap((figure) => {
     const entry = book.entries.find((candidate) => candidate.category === figure.category);
     if (!entry || figure.count === 0) return [];
     const { overIndexPoints, topCategories } = entry.rule ?? book.defaultRule;
     const reasons: GuidanceEntry['reasons'] = [];
-    if (figure.overIndex !== null && figure.overIndex >= overIndexPoints) reasons.push('over_index');
-    if (index < topCategories) reasons.push('top_category');
+    // 8.333 % against 5.333 % is 3 points, though the difference of the two doubles is 2.9999…
+    if (figure.overIndex !== null && figure.overIndex >= overIndexPoints - SHARE_TOLERANCE) reasons.push('over_index');
+    if (amongLargest(categories, figure, topCategories)) reasons.push('top_category');
     if (reasons.length === 0) return [];
     const words = locale === 'zh-CN' ? entry.zh : entry.en;
     return [{ category: figure.category, reasons, title: words.title, why: words.why, actions: [...words.actions] }];

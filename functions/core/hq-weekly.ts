@@ -21,7 +21,7 @@ import type { AttentionItem, Headline, HqWeeklyBriefing, Locale, PeriodModel, Pr
 import type { MetricRows } from './rows.ts';
 import { valueMirrorFigures } from './value-mirror.ts';
 
-/** How many provinces each attention list names at most. */
+/** How many provinces each attention list names (more when provinces tie with the last). */
 export const ATTENTION_PROVINCES = 3;
 
 export interface BriefingContext {
@@ -132,12 +132,15 @@ function provinceFlows(context: BriefingContext, period: Period, previous: Perio
 
 /** Provinces with the largest net outflow and the largest decline: named for attention, listed by code. */
 export function attentionOf(flows: readonly ProvinceFlow[]): AttentionItem[] {
-  const pick = (reason: AttentionItem['reason'], value: (flow: ProvinceFlow) => number | null): AttentionItem[] =>
-    flows
-      .filter((flow) => (value(flow) ?? 0) < 0)
-      .sort((a, b) => value(a)! - value(b)! || a.provinceCode.localeCompare(b.provinceCode))
-      .slice(0, ATTENTION_PROVINCES)
+  const pick = (reason: AttentionItem['reason'], value: (flow: ProvinceFlow) => number | null): AttentionItem[] => {
+    const negative = flows.filter((flow) => (value(flow) ?? 0) < 0);
+    // The largest, and every province tied with the last of them: a province code is no reason
+    // to name one of two equal declines and not the other.
+    const cut = negative.map((flow) => value(flow)!).sort((a, b) => a - b)[ATTENTION_PROVINCES - 1];
+    return negative
+      .filter((flow) => cut === undefined || value(flow)! <= cut)
       .map((flow) => ({ provinceCode: flow.provinceCode, reason, net: flow.net, netChange: flow.netChange }));
+  };
   return [
     ...pick('largest_net_outflow', (flow) => flow.net),
     ...pick('largest_net_decline', (flow) => flow.netChange),

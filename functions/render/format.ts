@@ -17,7 +17,7 @@ export interface Formatter {
   share(value: number | null): string;
   /** A rate that can be tiny, to three significant digits: 0.001066 -> 0.107%, 0.125 -> 12.5% */
   rate(value: number | null): string;
-  /** A relative change: 0.12 -> +12.0% */
+  /** A relative change: 0.12 -> +12.0%, 0.000167 -> +0.02% */
   change(value: number | null): string;
   /** A difference of two shares or rates, in percentage points, to two significant digits: 0.025 -> +2.5 pt, -0.000026 -> −0.0026 pt */
   points(value: number | null): string;
@@ -40,13 +40,18 @@ function withMinus(text: string): string {
   return text.replace('-', MINUS);
 }
 
-/** Decimals are never fewer than one nor more than four. */
+/**
+ * Decimals are never fewer than one. At most ten: a national base of a billion subscribers puts
+ * one port-out at 0.0000000971 %, still three digits, so a rate of a real base never reads 0.
+ */
 const MIN_DECIMALS = 1;
-const MAX_DECIMALS = 4;
+const MAX_DECIMALS = 10;
 /** A rate shows three significant digits: 12.5%, 0.107% (a national port-out rate), 0.0312%. */
 export const RATE_SIGNIFICANT_DIGITS = 3;
 /** A change in points shows two: +2.5 pt, −0.040 pt, −0.0026 pt, so a small change never reads 0.00. */
 export const POINTS_SIGNIFICANT_DIGITS = 2;
+/** A relative change shows one decimal, or as many as its first digit needs: +12.0%, +0.02%, never "up (0.0%)". */
+export const CHANGE_SIGNIFICANT_DIGITS = 1;
 
 /** Decimals that show `significant` digits of a number written in percent or points. */
 export function decimalsFor(value: number, significant: number): number {
@@ -83,8 +88,8 @@ function buildFormatter(locale: Locale): Formatter {
       signDisplay: signed ? 'exceptZero' : 'auto',
     });
   const oneDecimal = percent(1, false);
-  const signedOneDecimal = percent(1, true);
   const rates = Array.from({ length: MAX_DECIMALS + 1 }, (_, decimals) => percent(decimals, false));
+  const changes = Array.from({ length: MAX_DECIMALS + 1 }, (_, decimals) => percent(decimals, true));
   const points = Array.from(
     { length: MAX_DECIMALS + 1 },
     (_, decimals) =>
@@ -121,7 +126,7 @@ function buildFormatter(locale: Locale): Formatter {
     signed: orDash((value) => signedInteger.format(value)),
     share: orDash((value) => oneDecimal.format(value)),
     rate: orDash((value) => rates[decimalsFor(value * 100, RATE_SIGNIFICANT_DIGITS)]!.format(value)),
-    change: orDash((value) => signedOneDecimal.format(value)),
+    change: orDash((value) => changes[decimalsFor(value * 100, CHANGE_SIGNIFICANT_DIGITS)]!.format(value)),
     points: orDash((value) =>
       t('units.points', {
         value: withMinus(points[decimalsFor(value * 100, POINTS_SIGNIFICANT_DIGITS)]!.format(value * 100)),

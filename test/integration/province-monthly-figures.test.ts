@@ -132,11 +132,12 @@ describe('province dissatisfaction against the national mix', () => {
   });
 
   it('brings the playbook entries of the categories that matter there', () => {
+    // PRICE 2, then BILLING, NETWORK and SERVICE 1 each: all three tie for third place.
     expect(guangdong.guidance.map((entry) => [entry.category, entry.reasons])).toEqual([
       ['PRICE', ['top_category']],
       ['BILLING', ['over_index', 'top_category']],
       ['NETWORK', ['top_category']],
-      ['SERVICE', ['over_index']],
+      ['SERVICE', ['over_index', 'top_category']],
     ]);
     expect(guangdong.guidance[0]!.actions.length).toBeGreaterThan(0);
   });

@@ -295,6 +295,18 @@ describe('a province report', () => {
   });
 });
 
+describe('the data-quality sentence', () => {
+  it('reads as counts that add up: read = quarantined + used, the superseded among the used', async () => {
+    // 12,345 read = 45 quarantined + 12,300 used; 7 of the 12,300 are superseded versions
+    const { text } = await createBriefingRenderer({ locale: 'en' }).render(smallHqModel());
+    const zh = await createBriefingRenderer({ locale: 'zh-CN' }).render(smallHqModel());
+    expect(text.replace(/\s+/g, ' ')).toContain(
+      '12,345 rows read from every partition the figures draw on (listed per table): 45 quarantined and 12,300 used, of which 7 were superseded by a later version',
+    );
+    expect(zh.text.replace(/\s+/g, '')).toContain('共读取12,345行：隔离45行，采用12,300行，其中7行被更新版本取代');
+  });
+});
+
 describe('a briefing.json archived before lakeStartsOn existed', () => {
   it('renders as one whose comparisons the lake held whole, with no lake note', async () => {
     const { lakeStartsOn: _absent, ...archived } = smallHqModel();

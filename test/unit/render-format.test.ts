@@ -36,13 +36,24 @@ describe('shares, rates and changes', () => {
     expect(en.rate(0.001092)).toBe('0.109%');
     expect(en.rate(0.002)).toBe('0.200%');
     expect(en.rate(0.125)).toBe('12.5%');
-    expect(en.rate(0.00000031)).toBe('0.0000%');
     expect(en.rate(0)).toBe('0.0%');
   });
 
-  it('signs a relative change', () => {
+  it('keeps three digits of the rate of a real base, which never reads 0', () => {
+    // 1 port-out of 30 million subscribers; 3,002 of a national base of 1.03 billion; 1 of 1.03 billion
+    expect(en.rate(1 / 30_000_000)).toBe('0.00000333%');
+    expect(en.rate(3_002 / 1_030_000_000)).toBe('0.000291%');
+    expect(en.rate(1 / 1_030_000_000)).toBe('0.0000000971%');
+    expect(en.points(7.7e-9)).toBe('+0.00000077 pt');
+  });
+
+  it('signs a relative change, and keeps a small one from reading 0.0%', () => {
     expect(en.change(0.12)).toBe('+12.0%');
     expect(en.change(-0.034)).toBe('\u22123.4%');
+    expect(en.change(0.005)).toBe('+0.5%');
+    // 6,001 port-outs against 6,000: "up (0.0%)" read as a contradiction
+    expect(en.change(1 / 6_000)).toBe('+0.02%');
+    expect(en.change(0)).toBe('0.0%');
   });
 
   it('writes a change of a share in percentage points, in words of the locale', () => {
