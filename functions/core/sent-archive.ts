@@ -10,6 +10,7 @@
 import * as z from 'zod/mini';
 import '#reference/schema.ts';
 import { type CorrectionNote, changedFigures } from './correction-diff.ts';
+import type { DeliveryRecord } from './delivery-ports.ts';
 import { ArchiveError } from './errors.ts';
 import type { ReportStore } from './ports.ts';
 import type { Briefing } from './report-model.ts';
@@ -174,6 +175,70 @@ export async function recordSentVersion(
     await store.put(`${current}/${messageName}`, message, 'message/rfc822');
   }
   return record;
+}
+
+/** A message's Message-ID header, with its angle brackets. */
+function messageIdIn(message: Uint8Array): string | undefined {
+  const head = new TextDecoder().decode(message.subarray(0, 16_384));
+  return /^Message-ID:\s*(<[^>\r\n]+>)/im.exec(head)?.[1];
+}
+
+/**
+ * A run that stopped mid-send (the mail server gone, the process killed) reached some recipients
+ * before it recorded the version sent, which it does once an audience's delivery ends. Its render
+ * is still the audience's current view: when the ledger says that very message (its Message-ID)
+ * went out, the view is recorded as the version sent, so the next run sets its figures against
+ * what those readers hold instead of mailing other figures to the rest of the audience.
+ */
+export async function recordInterruptedSend(
+  store: ReportStore,
+  reportId: string,
+  periodId: string,
+  audience: string,
+  records: readonly DeliveryRecord[],
+): Promise<SentVersion | undefined> {
+  const handedOver = records.filter(
+    (record) =>
+      !record.correction &&
+      (record.status === 'sent' || record.status === 'sending' || record.status === 'unconfirmed'),
+  );
+  if (handedOver.length === 0) return undefined;
+  if ((await listSentVersions(store, reportId, periodId, audience)).length > 0) return undefined;
+  const current = archivePrefix(reportId, periodId, audience);
+  const message = await store.get(`${current}/message.eml`);
+  const model = await store.get(archiveKeys(current).json);
+  const messageId = message && messageIdIn(message);
+  if (!message || !model || !handedOver.some((record) => record.messageId === messageId)) return undefined;
+  const prefix = sentVersionPrefix(reportId, periodId, audience, 1);
+  const files = (await store.list(`${current}/`)).filter((key) => !key.slice(current.length + 1).includes('/'));
+  for (const key of files) {
+    const body = await store.get(key);
+    if (body) await store.put(`${prefix}/${key.slice(current.length + 1)}`, body, contentTypeOf(key));
+  }
+  const sentRecords = handedOver.filter((record) => record.messageId === messageId);
+  const record: SentVersion = {
+    version: 1,
+    reportId,
+    periodId,
+    audience,
+    sentAt: sentRecords.map((entry) => entry.updatedAt).sort()[0]!,
+    runId: 'interrupted (recorded by a later run)',
+    recipients: sentRecords.filter((entry) => entry.status === 'sent').length,
+    messageId: messageId!,
+    correction: false,
+    dataIncomplete: (decodeJson(model, store.locate(archiveKeys(current).json)) as Briefing).dataIncomplete,
+  };
+  await store.put(`${prefix}/version.json`, `${JSON.stringify(record, null, 2)}\n`, 'application/json');
+  return record;
+}
+
+function contentTypeOf(key: string): string {
+  if (key.endsWith('.png')) return 'image/png';
+  if (key.endsWith('.json')) return 'application/json';
+  if (key.endsWith('.txt')) return 'text/plain; charset=utf-8';
+  if (key.endsWith('.html')) return 'text/html; charset=utf-8';
+  if (key.endsWith('.eml')) return 'message/rfc822';
+  return 'application/octet-stream';
 }
 
 /** Where a run renders an audience's report, and what was sent to it before. */
