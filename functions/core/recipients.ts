@@ -10,7 +10,8 @@ import type { Locale } from './report-model.ts';
 
 const address = z.email({ message: 'not an email address' });
 const audienceSchema = z.object({
-  locale: z.enum(['zh-CN', 'en']),
+  // Chinese unless a group asks for English (README, "Recipients").
+  locale: z._default(z.enum(['zh-CN', 'en']), 'zh-CN'),
   to: z.array(address).check(z.minLength(1, 'needs at least one recipient')),
 });
 const recipientsSchema = z.object({

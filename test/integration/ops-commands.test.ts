@@ -385,6 +385,24 @@ describe('mnp-briefings status', () => {
     ]);
   });
 
+  it('lets a backfill without --send pass over a period whose delivery is incomplete, which it cannot resume', async () => {
+    // W50 of out('status') went to one of two recipients (the test before this one).
+    const backfill = await workspace.cli(
+      'backfill',
+      '--report',
+      'hq-weekly',
+      '--from',
+      '2019-W50',
+      '--to',
+      '2019-W50',
+      '--out',
+      out('status'),
+    );
+
+    expect(backfill.code).toBe(ExitCode.OK);
+    expect(backfill.stdout).toMatch(/2019-W50 +│ skipped +│ delivery-failed/);
+  });
+
   it('says so when nothing ran yet', async () => {
     const empty = await workspace.cli('status', '--out', out('never'));
 

@@ -32,6 +32,17 @@ describe('recipients configuration', () => {
     );
   });
 
+  it('reads a group without a locale as Chinese, the default the README gives, and refuses another language', () => {
+    const config = sample() as { audiences: Record<string, { to: string[]; locale?: string }> };
+    delete config.audiences['44']!.locale;
+    config.audiences['hq']!.locale = 'en';
+
+    const parsed = parseRecipients(config, 'recipients.json');
+    expect([parsed.audiences['44']!.locale, parsed.audiences['hq']!.locale]).toEqual(['zh-CN', 'en']);
+    config.audiences['11']!.locale = 'fr';
+    expect(() => parseRecipients(config, 'recipients.json')).toThrow(/audiences\.11\.locale/);
+  });
+
   it('lets one address receive two audiences', () => {
     const config = sample();
     config.audiences['11']!.to.push('executive-office@example.com');

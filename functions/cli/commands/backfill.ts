@@ -116,7 +116,9 @@ function assertBackfillDone(rows: readonly BackfillRow[]): void {
     throw new MnpError(
       `backfill: ${failed.length} period(s) failed, e.g. ${failed[0]!.period}: ${failed[0]!.note ?? ''}; run the same command again to resume`,
     );
-  const undelivered = rows.filter((row) => row.state === 'delivery-failed' || (row.action === 'ran' && row.failed > 0));
+  // Only what this call tried to deliver: a period skipped as archived (no --send) may have
+  // recipients missing from an earlier run, which this call cannot resume (its table says so).
+  const undelivered = rows.filter((row) => row.action === 'ran' && (row.state === 'delivery-failed' || row.failed > 0));
   if (undelivered.length > 0) {
     const first = undelivered[0]!;
     throw new DeliveryError(
