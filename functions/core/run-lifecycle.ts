@@ -216,6 +216,7 @@ export function finalRunState(ending: RunEnding): { state: RunState; message: st
   const archived = outcomes.filter((outcome) => outcome.status === 'archived').length;
   return {
     state: 'archived',
-    message: `${recipients}archived for ${outcomes.length} audience(s), ${archived} not sent`,
+    // The period's audiences, not this run's: a run of one province says how far the period is.
+    message: `${recipients}${archived} of ${outcomes.length} audience(s) not sent yet`,
   };
 }

@@ -110,6 +110,10 @@ describe('run lifecycle', () => {
     expect(finalRunState({ outcome: 'finished', audiences: [{ audience: '11', status: 'archived' }] }).state).toBe(
       'archived',
     );
+    // A run of province 44 alone: it says how far the period is, not that it archived 2 audiences.
+    expect(
+      finalRunState({ outcome: 'finished', audiences: [delivered, { audience: '11', status: 'archived' }] }).message,
+    ).toMatch(/(^|; )1 of 2 audience\(s\) not sent yet$/);
     const failed = finalRunState({
       outcome: 'finished',
       audiences: [delivered, { audience: '44', status: 'failed', reason: 'SMTP 550' }],
