@@ -3,5 +3,5 @@
 (
   SELECT *
   FROM {{exit_reasons_ranked}} versions
-  WHERE versions.version_rank = 1
+  WHERE versions.quarantine_reason IS NULL AND versions.version_rank = 1
 )

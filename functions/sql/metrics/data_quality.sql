@@ -28,23 +28,14 @@ requests_left_out AS (
     AND max(CASE WHEN v.quarantine_reason IS NULL THEN 1 ELSE 0 END) = 1
 ),
 -- exit answers read once for both counts: a clean answer ranked after the one the categories
--- keep (the order of exit_reasons_ranked) is a re-delivered copy
+-- keep is a re-delivered copy
 exit_answer_outcomes AS (
   SELECT
     r.province_code,
     r.quarantine_reason,
     count(*) AS row_count,
-    sum(CASE WHEN r.quarantine_reason IS NULL AND r.copy_rank > 1 THEN 1 ELSE 0 END) AS superseded_count
-  FROM (
-    SELECT
-      c.province_code,
-      c.quarantine_reason,
-      row_number() OVER (
-        PARTITION BY c.response_id, c.quarantine_reason IS NULL
-        ORDER BY {{exit_answer_copy_order}}
-      ) AS copy_rank
-    FROM {{exit_reasons_checked}} c
-  ) r
+    sum(CASE WHEN r.quarantine_reason IS NULL AND r.version_rank > 1 THEN 1 ELSE 0 END) AS superseded_count
+  FROM {{exit_reasons_ranked}} r
   GROUP BY r.province_code, r.quarantine_reason
 )
 SELECT 'port_requests' AS table_name, o.province_code, coalesce(o.quarantine_reason, 'clean') AS outcome, o.row_count
