@@ -22,13 +22,7 @@ import {
   refuseUnreportablePeriod,
   reportPeriod,
 } from '#core/run-lifecycle.ts';
-import {
-  decideSend,
-  planAudienceArchive,
-  recordDelivery,
-  recordInterruptedSend,
-  type SentVersionWithModel,
-} from '#core/sent-archive.ts';
+import { decideSend, planAudienceArchive, recordDelivery, type SentVersionWithModel } from '#core/sent-archive.ts';
 import { writeArchiveIndex } from '#render/archive-index.ts';
 import { deliverArchivedReports } from './deliver-reports.ts';
 import type { LocalRuntime } from './local-runtime.ts';
@@ -254,14 +248,7 @@ export async function runReportJob(request: JobRequest, ports: JobPorts): Promis
     const lastSent = new Map<string, SentVersionWithModel>();
     const prefixOf = async (audience: string) => {
       if (request.preview) return undefined;
-      await recordInterruptedSend(
-        runtime.store,
-        definition.id,
-        period.id,
-        audience,
-        await ports.ledger.list(definition.id, period.id, audience),
-      );
-      const plan = await planAudienceArchive(runtime.store, definition.id, period.id, audience, {
+      const plan = await planAudienceArchive(runtime.store, ports.ledger, definition.id, period.id, audience, {
         dryRun: request.dryRun === true,
       });
       if (plan.lastSent) lastSent.set(audience, plan.lastSent);

@@ -10,7 +10,7 @@
 import * as z from 'zod/mini';
 import '#reference/schema.ts';
 import { type CorrectionNote, changedFigures } from './correction-diff.ts';
-import type { DeliveryRecord } from './delivery-ports.ts';
+import type { DeliveryLedger, DeliveryRecord } from './delivery-ports.ts';
 import { ArchiveError } from './errors.ts';
 import type { ReportStore } from './ports.ts';
 import type { Briefing } from './report-model.ts';
@@ -190,7 +190,7 @@ function messageIdIn(message: Uint8Array): string | undefined {
  * went out, the view is recorded as the version sent, so the next run sets its figures against
  * what those readers hold instead of mailing other figures to the rest of the audience.
  */
-export async function recordInterruptedSend(
+async function recordInterruptedSend(
   store: ReportStore,
   reportId: string,
   periodId: string,
@@ -248,14 +248,19 @@ export interface AudienceArchivePlan {
   readonly lastSent: SentVersionWithModel | undefined;
 }
 
-/** A dry run renders as a draft; so does any run once a version went out to the audience. */
+/**
+ * A dry run renders as a draft; so does any run once a version went out to the audience,
+ * counting a send that stopped before it was recorded (recordInterruptedSend, from the ledger).
+ */
 export async function planAudienceArchive(
   store: ReportStore,
+  ledger: Pick<DeliveryLedger, 'list'>,
   reportId: string,
   periodId: string,
   audience: string,
   options: { readonly dryRun: boolean },
 ): Promise<AudienceArchivePlan> {
+  await recordInterruptedSend(store, reportId, periodId, audience, await ledger.list(reportId, periodId, audience));
   const lastSent = await lastSentVersion(store, reportId, periodId, audience);
   const draft = options.dryRun || lastSent !== undefined;
   return { prefix: draft ? draftPrefix(reportId, periodId, audience) : undefined, lastSent };

@@ -19,7 +19,7 @@ import type { Locale } from '#core/report-model.ts';
 import { archiveAudienceReport } from '#core/report-run.ts';
 import { parseRunSnapshot } from '#core/run-snapshot.ts';
 import { assertSenderInDomain } from '#core/sending-domain.ts';
-import { decideSend, planAudienceArchive, recordDelivery, recordInterruptedSend } from '#core/sent-archive.ts';
+import { decideSend, planAudienceArchive, recordDelivery } from '#core/sent-archive.ts';
 
 /** Beside the figures, Prepare stores the run's id and, for a resend, its reason. */
 const runExtrasSchema = z.object({
@@ -116,19 +116,18 @@ export async function deliverStep(
   );
   assertSenderInDomain(recipients.from, source.sendingDomain, recipientsFile);
   const { locale } = recipientsOf(recipients, event.audience);
-  // A Deliver that stopped mid-send (a timeout) reached some recipients before it recorded the
-  // version sent: its render, which they hold, is recorded first (#core/sent-archive.ts).
-  await recordInterruptedSend(
+  // What went out stays as it went out: once a version was sent (a Deliver that timed out
+  // mid-send included), the render is a draft.
+  const plan = await planAudienceArchive(
     ports.store,
+    ports.delivery.ledger,
     snapshot.reportId,
     snapshot.periodId,
     event.audience,
-    await ports.delivery.ledger.list(snapshot.reportId, snapshot.periodId, event.audience),
+    {
+      dryRun: options.dryRun === true,
+    },
   );
-  // What went out stays as it went out: once a version was sent, the render is a draft.
-  const plan = await planAudienceArchive(ports.store, snapshot.reportId, snapshot.periodId, event.audience, {
-    dryRun: options.dryRun === true,
-  });
   const archived = await archiveAudienceReport(
     snapshot,
     event.audience,
