@@ -42,13 +42,13 @@ export const playbook = loadPlaybook(playbookJson);
 const SHARE_TOLERANCE = 1e-9;
 
 /**
- * Whether a category is among the `count` largest, counting every category tied with the last
- * of them: which of two equal categories is "third" is no reason to guide one and not the other.
+ * Whether a count is among the `top` largest (`sizes`, largest first), counting every category
+ * tied with the last of them: which of two equal categories is "third" is no reason to guide one
+ * and not the other.
  */
-function amongLargest(categories: readonly ProvinceCategoryFigure[], figure: ProvinceCategoryFigure, count: number) {
-  const sizes = categories.map((category) => category.count).sort((a, b) => b - a);
-  const last = sizes[Math.min(count, sizes.length) - 1];
-  return last !== undefined && figure.count >= last;
+function amongLargest(sizes: readonly number[], count: number, top: number): boolean {
+  const last = sizes[Math.min(top, sizes.length) - 1];
+  return last !== undefined && count >= last;
 }
 
 /** The entries a province sees, in the order of its categories (largest first). */
@@ -57,6 +57,7 @@ export function guidanceFor(
   locale: Locale,
   book: Playbook = playbook,
 ): GuidanceEntry[] {
+  const sizes = categories.map((category) => category.count).sort((a, b) => b - a);
   return categories.flatMap((figure) => {
     const entry = book.entries.find((candidate) => candidate.category === figure.category);
     if (!entry || figure.count === 0) return [];
@@ -64,7 +65,7 @@ export function guidanceFor(
     const reasons: GuidanceEntry['reasons'] = [];
     // 8.333 % against 5.333 % is 3 points, though the difference of the two doubles is 2.9999…
     if (figure.overIndex !== null && figure.overIndex >= overIndexPoints - SHARE_TOLERANCE) reasons.push('over_index');
-    if (amongLargest(categories, figure, topCategories)) reasons.push('top_category');
+    if (amongLargest(sizes, figure.count, topCategories)) reasons.push('top_category');
     if (reasons.length === 0) return [];
     const words = locale === 'zh-CN' ? entry.zh : entry.en;
     return [{ category: figure.category, reasons, title: words.title, why: words.why, actions: [...words.actions] }];

@@ -97,11 +97,10 @@ function checkStatusFilter(filter: Pick<StatusOptions, 'report' | 'period' | 'au
     if (definition) reportPeriod(definition, filter.period);
     else parsePeriod(filter.period);
   }
-  if (filter.audience) {
-    const known = definition
-      ? audiencesOf(definition)
-      : [...new Set(reportDefinitions.flatMap((candidate) => audiencesOf(candidate)))];
-    const unknown = filter.audience.filter((audience) => !known.includes(audience));
+  if (filter.audience && definition) audiencesOf(definition, filter.audience);
+  else if (filter.audience) {
+    const known = new Set(reportDefinitions.flatMap((candidate) => audiencesOf(candidate)));
+    const unknown = filter.audience.filter((audience) => !known.has(audience));
     if (unknown.length > 0)
       throw new ConfigurationError(
         `--audience ${unknown.join(', ')}: no report has such an audience (hq, or a province code such as 44)`,
