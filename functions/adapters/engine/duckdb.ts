@@ -376,7 +376,7 @@ export class DuckDbEngine implements QueryEngine {
       );
     } catch (error) {
       if (error instanceof LakeError) throw error;
-      throw new LakeError(`${file} is not a readable Parquet file: ${(error as Error).message.split('\n')[0]}`, {
+      throw new LakeError(`${file} is not a readable Parquet file: ${firstLineOf(error)}`, {
         cause: error,
       });
     }
