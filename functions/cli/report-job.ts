@@ -307,18 +307,16 @@ export async function runReportJob(request: JobRequest, ports: JobPorts): Promis
         return decision.action === 'figures-changed' ? [{ audience: report.audience, sentAt: decision.sentAt }] : [];
       });
       const changed = figuresChanged.length > 0 ? { figuresChanged } : {};
-      if (journal) {
-        const state = await periodDeliveryState();
-        await record(
-          state.state,
-          [
-            state.message,
-            'drafted without delivery (--no-deliver)',
-            ...(figuresChanged.length > 0 ? [figuresChangedLine(definition.id, period.id, figuresChanged)] : []),
-          ].join('; '),
-        );
-      }
-      return { ...ran, state: 'archived', ...changed };
+      // The state printed is the one the journal keeps: a draft does not make a delivered period
+      // look unsent.
+      const state = await periodDeliveryState();
+      const message = [
+        state.message,
+        'drafted without delivery (--no-deliver)',
+        ...(figuresChanged.length > 0 ? [figuresChangedLine(definition.id, period.id, figuresChanged)] : []),
+      ].join('; ');
+      if (journal) await record(state.state, message);
+      return { ...ran, state: state.state, message, ...changed };
     }
     const delivered = await deliverAsSent(archived, lastSent, request, ports, runId);
     const { summaries: deliveries, figuresChanged } = delivered;

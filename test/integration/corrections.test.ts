@@ -152,6 +152,7 @@ describe('what was sent stays what was sent', () => {
 
     expect(draft.code).toBe(ExitCode.FIGURES_CHANGED);
     expect(draft.stderr).toContain('hq-weekly 2019-W48 (hq): figures changed since sent on');
+    expect(draft.stdout).toMatch(/run state: delivered \(.*drafted without delivery \(--no-deliver\)/);
     expect(received()).toEqual([]);
     const status = await statusOf();
     expect(status.state).toBe('delivered');
