@@ -9,7 +9,7 @@
 import { rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBResultReader } from '@duckdb/node-api';
 import { ConfigurationError, LakeError, QueryError } from '#core/errors.ts';
 import {
   type LakeTable,
@@ -173,7 +173,7 @@ export class DuckDbEngine implements QueryEngine {
     this.queryCount += 1;
     try {
       const reader = await this.connection.runAndReadAll(query.sql, [...query.values]);
-      const rows = toPlainRows(reader.getRowObjectsJson(), reader.columnNames(), reader.columnTypes().map(String));
+      const rows = toPlainRows(reader);
       const ms = Math.round(performance.now() - started);
       // The Parquet bytes of the partition files the query opened: the proxy for Athena's scanned bytes.
       if (this.options.onQuery)
@@ -448,16 +448,23 @@ function rawTablesNamed(sql: string): Set<string> {
   );
 }
 
-function toPlainRows(rows: Record<string, unknown>[], names: string[], types: string[]): QueryRow[] {
-  const numeric = names.filter((_name, index) => NUMERIC_TYPE.test(types[index] ?? ''));
-  return rows.map((row) => {
-    const plain: Record<string, string | number | null> = {};
-    for (const name of names) {
-      const value = row[name];
-      if (value === null || value === undefined) plain[name] = null;
-      else if (numeric.includes(name)) plain[name] = Number(value);
-      else plain[name] = String(value);
+/**
+ * The result as plain rows: numbers for numeric columns, strings for the rest. Read column by
+ * column (getColumnsJson), which converts each value as getRowObjectsJson does but about three
+ * times as fast on the reports' tens of thousands of rows.
+ */
+function toPlainRows(reader: DuckDBResultReader): QueryRow[] {
+  const names = reader.columnNames();
+  const types = reader.columnTypes().map(String);
+  const columns = reader.getColumnsJson();
+  const rows: Record<string, string | number | null>[] = Array.from({ length: columns[0]?.length ?? 0 }, () => ({}));
+  names.forEach((name, index) => {
+    const values = columns[index]!;
+    const numeric = NUMERIC_TYPE.test(types[index] ?? '');
+    for (let row = 0; row < rows.length; row += 1) {
+      const value = values[row];
+      rows[row]![name] = value === null || value === undefined ? null : numeric ? Number(value) : String(value);
     }
-    return plain;
   });
+  return rows;
 }
