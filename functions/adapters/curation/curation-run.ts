@@ -74,11 +74,19 @@ const SAMPLE_PARAMETERS: QueryParameters = {
   usage_to_month: '2000-01',
 };
 
+let sqlVersionMemo: Readonly<Record<CuratedUnitKind, string>> | undefined;
+
 /**
  * Per unit kind, a hash of its build texts as the engine receives them (fragments and reference
- * code lists included): changed SQL rebuilds the units of its own kind only.
+ * code lists included): changed SQL rebuilds the units of its own kind only. The texts ship with
+ * the code, so it is worked out once a process (compiling them took some 13 ms of a new day).
  */
-export function curatedSqlVersion(): Record<CuratedUnitKind, string> {
+export function curatedSqlVersion(): Readonly<Record<CuratedUnitKind, string>> {
+  sqlVersionMemo ??= hashBuildTexts();
+  return sqlVersionMemo;
+}
+
+function hashBuildTexts(): Record<CuratedUnitKind, string> {
   const version = (kind: CuratedUnitKind) => {
     const hash = createHash('sha256');
     for (const file of [
