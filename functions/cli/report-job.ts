@@ -321,7 +321,11 @@ export async function runReportJob(request: JobRequest, ports: JobPorts): Promis
     const delivered = await deliverAsSent(archived, lastSent, request, ports, runId);
     const { summaries: deliveries, figuresChanged } = delivered;
     const changed = figuresChanged.length > 0 ? { figuresChanged } : {};
-    if (!journal) return { ...ran, state: 'archived', deliveries, runId, ...changed };
+    if (!journal) {
+      // A dry run records nothing: it says what state the period is in, not a state of its own.
+      const { state, message } = await periodDeliveryState();
+      return { ...ran, state, deliveries, runId, ...changed, ...(state === 'delivered' ? {} : { message }) };
+    }
     const state = await periodDeliveryState();
     const message = [
       state.message,
