@@ -403,6 +403,33 @@ describe('mnp-briefings status', () => {
     expect(backfill.stdout).toMatch(/2019-W50 +│ skipped +│ delivery-failed/);
   });
 
+  it('lets a backfill without --send run such a period again without taking its state for a failure of its own', async () => {
+    // A later attempt at W50 failed (the journal says so), so the backfill runs it; it sends nothing
+    // and names the state the period's deliveries give.
+    const statusFile = join(out('status'), 'runs/hq-weekly/2019-W50/status.json');
+    const recorded = await readFile(statusFile, 'utf8');
+    await writeFile(statusFile, JSON.stringify({ ...JSON.parse(recorded), state: 'failed' }));
+    try {
+      const backfill = await workspace.cli(
+        'backfill',
+        '--report',
+        'hq-weekly',
+        '--from',
+        '2019-W50',
+        '--to',
+        '2019-W50',
+        '--out',
+        out('status'),
+      );
+
+      expect(backfill.stderr).not.toContain('not delivered');
+      expect(backfill.code).toBe(ExitCode.OK);
+      expect(backfill.stdout).toMatch(/2019-W50 +│ ran +│ delivery-failed/);
+    } finally {
+      await writeFile(statusFile, recorded);
+    }
+  });
+
   it('says so when nothing ran yet', async () => {
     const empty = await workspace.cli('status', '--out', out('never'));
 

@@ -110,15 +110,18 @@ function printTable(rows: readonly BackfillRow[], io: CliIo): void {
 }
 
 /** The exit a script acts on: failures first, then undelivered recipients, then held periods. */
-function assertBackfillDone(rows: readonly BackfillRow[]): void {
+function assertBackfillDone(rows: readonly BackfillRow[], send: boolean): void {
   const failed = rows.filter((row) => row.action === 'failed');
   if (failed.length > 0)
     throw new MnpError(
       `backfill: ${failed.length} period(s) failed, e.g. ${failed[0]!.period}: ${failed[0]!.note ?? ''}; run the same command again to resume`,
     );
-  // Only what this call tried to deliver: a period skipped as archived (no --send) may have
-  // recipients missing from an earlier run, which this call cannot resume (its table says so).
-  const undelivered = rows.filter((row) => row.action === 'ran' && (row.state === 'delivery-failed' || row.failed > 0));
+  // Only what this call tried to deliver: without --send it sends nothing, so a period that an
+  // earlier run delivered in part (skipped, or run again and drafted) is not this call's to
+  // resume; its table says so.
+  const undelivered = send
+    ? rows.filter((row) => row.action === 'ran' && (row.state === 'delivery-failed' || row.failed > 0))
+    : [];
   if (undelivered.length > 0) {
     const first = undelivered[0]!;
     throw new DeliveryError(
@@ -320,6 +323,6 @@ export function registerBackfill(program: Command, io: CliIo): void {
       printTable(rows, io);
       for (const note of notes) io.out(`note: backfill ${note}`);
     }
-    assertBackfillDone(rows);
+    assertBackfillDone(rows, options.send === true);
   });
 }
