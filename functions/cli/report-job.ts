@@ -321,11 +321,7 @@ export async function runReportJob(request: JobRequest, ports: JobPorts): Promis
     const delivered = await deliverAsSent(archived, lastSent, request, ports, runId);
     const { summaries: deliveries, figuresChanged } = delivered;
     const changed = figuresChanged.length > 0 ? { figuresChanged } : {};
-    if (!journal) {
-      // A dry run records nothing: it says what state the period is in, not a state of its own.
-      const { state, message } = await periodDeliveryState();
-      return { ...ran, state, deliveries, runId, ...changed, ...(state === 'delivered' ? {} : { message }) };
-    }
+    // A dry run says what the run would record, and records nothing.
     const state = await periodDeliveryState();
     const message = [
       state.message,
@@ -344,20 +340,21 @@ export async function runReportJob(request: JobRequest, ports: JobPorts): Promis
             },
           }
         : {};
-    await recordRunStatus(
-      runtime.store,
-      {
-        reportId: definition.id,
-        periodId: period.id,
-        state: state.state,
-        partitionsMissing: [...snapshot.partitionsMissing],
-        audiences,
-        runId,
-        message,
-        ...correction,
-      },
-      ports.now(),
-    );
+    if (journal)
+      await recordRunStatus(
+        runtime.store,
+        {
+          reportId: definition.id,
+          periodId: period.id,
+          state: state.state,
+          partitionsMissing: [...snapshot.partitionsMissing],
+          audiences,
+          runId,
+          message,
+          ...correction,
+        },
+        ports.now(),
+      );
     const shown = state.state === 'delivered' && figuresChanged.length === 0 ? {} : { message };
     return { ...ran, state: state.state, deliveries, runId, ...changed, ...shown };
   } catch (error) {
