@@ -84,54 +84,46 @@ function columnReader(query: MetricQueryName) {
 
 export function readFlowRows(rows: readonly QueryRow[]): FlowRow[] {
   const r = columnReader('flows');
-  return rows.map((row) => {
-    return {
-      day: r.text(row, 'day'),
-      provinceCode: r.text(row, 'province_code'),
-      donor: r.text(row, 'donor'),
-      recipient: r.text(row, 'recipient'),
-      ports: r.count(row, 'ports'),
-    };
-  });
+  return rows.map((row) => ({
+    day: r.text(row, 'day'),
+    provinceCode: r.text(row, 'province_code'),
+    donor: r.text(row, 'donor'),
+    recipient: r.text(row, 'recipient'),
+    ports: r.count(row, 'ports'),
+  }));
 }
 
 export function readRequestRows(rows: readonly QueryRow[]): RequestRow[] {
   const r = columnReader('requests');
-  return rows.map((row) => {
-    return {
-      day: r.text(row, 'day'),
-      provinceCode: r.text(row, 'province_code'),
-      donor: r.text(row, 'donor'),
-      status: r.text(row, 'status'),
-      rejectReason: r.optionalText(row, 'reject_reason'),
-      requests: r.count(row, 'requests'),
-    };
-  });
+  return rows.map((row) => ({
+    day: r.text(row, 'day'),
+    provinceCode: r.text(row, 'province_code'),
+    donor: r.text(row, 'donor'),
+    status: r.text(row, 'status'),
+    rejectReason: r.optionalText(row, 'reject_reason'),
+    requests: r.count(row, 'requests'),
+  }));
 }
 
 export function readCategoryRows(rows: readonly QueryRow[]): CategoryRow[] {
   const r = columnReader('exit_categories');
-  return rows.map((row) => {
-    return {
-      day: r.text(row, 'day'),
-      provinceCode: r.text(row, 'province_code'),
-      operatorCode: r.text(row, 'operator_code'),
-      categoryCode: r.text(row, 'category_code'),
-      responses: r.count(row, 'responses'),
-    };
-  });
+  return rows.map((row) => ({
+    day: r.text(row, 'day'),
+    provinceCode: r.text(row, 'province_code'),
+    operatorCode: r.text(row, 'operator_code'),
+    categoryCode: r.text(row, 'category_code'),
+    responses: r.count(row, 'responses'),
+  }));
 }
 
 export function readBaseRows(rows: readonly QueryRow[]): BaseRow[] {
   const r = columnReader('subscriber_base');
-  return rows.map((row) => {
-    return {
-      month: r.text(row, 'base_month'),
-      provinceCode: r.text(row, 'province_code'),
-      operatorCode: r.text(row, 'operator_code'),
-      subscribers: r.count(row, 'subscribers'),
-    };
-  });
+  return rows.map((row) => ({
+    month: r.text(row, 'base_month'),
+    provinceCode: r.text(row, 'province_code'),
+    operatorCode: r.text(row, 'operator_code'),
+    subscribers: r.count(row, 'subscribers'),
+  }));
 }
 
 export function readValueMirrorRows(rows: readonly QueryRow[]): ValueMirrorRow[] {
@@ -155,12 +147,10 @@ export function readValueMirrorRows(rows: readonly QueryRow[]): ValueMirrorRow[]
 
 export function readDataQualityRows(rows: readonly QueryRow[]): DataQualityRow[] {
   const r = columnReader('data_quality');
-  return rows.map((row) => {
-    return {
-      table: r.text(row, 'table_name'),
-      provinceCode: r.optionalText(row, 'province_code'),
-      outcome: r.text(row, 'outcome'),
-      rows: r.count(row, 'row_count'),
-    };
-  });
+  return rows.map((row) => ({
+    table: r.text(row, 'table_name'),
+    provinceCode: r.optionalText(row, 'province_code'),
+    outcome: r.text(row, 'outcome'),
+    rows: r.count(row, 'row_count'),
+  }));
 }
