@@ -91,19 +91,24 @@ export interface MailTransport {
  * A transport's refusal, classified by the adapter: transient ones (SMTP 4xx, network errors,
  * SES throttling and 5xx) are retried with backoff; permanent ones (SMTP 5xx, SES
  * MessageRejected) fail that recipient at once. Anything else a transport throws counts as
- * permanent for the run and is retried on the next run.
+ * permanent for the run and is retried on the next run. A failure after the message was handed
+ * over, with no reply, may have been delivered: it is sent again once, flagged as a possible
+ * duplicate (delivery.ts), never retried as it was.
  */
 export class MailSendError extends DeliveryError {
   /** The transport itself is unusable (refused connection, unknown host, bad credentials): no recipient can succeed. */
   readonly transportDown: boolean;
+  /** The connection failed after the whole message was handed over and before a reply: the server may have queued it. */
+  readonly mayHaveArrived: boolean;
 
   constructor(
     message: string,
     readonly transient: boolean,
-    options?: { cause?: unknown; transportDown?: boolean },
+    options?: { cause?: unknown; transportDown?: boolean; mayHaveArrived?: boolean },
   ) {
     super(message, options);
     this.transportDown = options?.transportDown === true;
+    this.mayHaveArrived = options?.mayHaveArrived === true;
   }
 }
 

@@ -29,7 +29,8 @@ export type RecipientPlan =
  * - sending within its lease: skip, another run holds it
  * - sending past its lease, never handed to the transport: send, with no duplicate mark
  * - sending past its lease otherwise: send again flagged as a possible duplicate, with the same
- *   Message-ID; if that claim was itself a takeover, stop (unconfirmed): at most one duplicate
+ *   Message-ID; if that claim was itself flagged (a takeover, or the send again after a connection
+ *   lost once the message was handed over), stop (unconfirmed): at most one duplicate
  * - unconfirmed: hold, unless resending, which sends a correction
  */
 export function planRecipient(record: DeliveryRecord | undefined, now: Date, resend: boolean): RecipientPlan {
@@ -79,7 +80,7 @@ export function planRecipient(record: DeliveryRecord | undefined, now: Date, res
         return {
           action: 'hold',
           reason:
-            'unconfirmed: two runs stopped between sending and recording; the message may have arrived twice already',
+            'unconfirmed: a send already flagged as a possible duplicate stopped between sending and recording; the message may have arrived twice already',
         };
       return { action: 'send', correction: record.correction, possibleDuplicate: true, keepMessageId: true };
     }

@@ -1,5 +1,6 @@
 // The retrying send: one message to one recipient through the transport, retried with backoff
-// (p-retry) for the failures the adapter calls transient, once for the others.
+// (p-retry) for the failures the adapter calls transient, once for the others and for one that
+// may have arrived.
 import pRetry from 'p-retry';
 import { describeFailure } from './address-masking.ts';
 import { MailSendError, type MailTransport, type OutgoingMail } from './delivery-ports.ts';
@@ -55,7 +56,9 @@ export async function sendWithRetry(
         minTimeout: policy.minDelayMs,
         maxTimeout: policy.maxDelayMs,
         randomize: true,
-        shouldRetry: ({ error }) => error instanceof MailSendError && error.transient && !error.transportDown,
+        // A send that may have arrived is never repeated as it was (delivery.ts flags the next one).
+        shouldRetry: ({ error }) =>
+          error instanceof MailSendError && error.transient && !error.transportDown && !error.mayHaveArrived,
         onFailedAttempt: ({ error, attemptNumber }) => hooks.onFailedAttempt(attemptNumber, describeFailure(error)),
       },
     );

@@ -342,7 +342,8 @@ class AudienceDelivery {
     };
   }
 
-  private async send(recipient: string, claimed: DeliveryRecord): Promise<RecipientOutcome> {
+  /** `earlierAttempts`: this run's calls for the same claim before it was flagged (afterPossibleArrival). */
+  private async send(recipient: string, claimed: DeliveryRecord, earlierAttempts = 0): Promise<RecipientOutcome> {
     let claim = claimed;
     const flags = { correction: claim.correction, possibleDuplicate: claim.possibleDuplicate };
     const raw = await this.message({
@@ -373,6 +374,8 @@ class AudienceDelivery {
       this.ports.log.error('mail transport down', { ...this.logFields(recipient), error: describeFailure(failure) });
       return this.release(recipient, claim, 'transport-down');
     }
+    if (failure instanceof MailSendError && failure.mayHaveArrived)
+      return this.afterPossibleArrival(recipient, claim, { pass: attempts, run: earlierAttempts + attempts }, failure);
     const final = finishedRecord(
       claim,
       attempts,
@@ -380,7 +383,7 @@ class AudienceDelivery {
       this.ports.clock.now(),
     );
     const ledgerNote = await this.record(recipient, final);
-    const outcome = { recipient, messageId: claim.messageId, attempts, ...flags };
+    const outcome = { recipient, messageId: claim.messageId, attempts: earlierAttempts + attempts, ...flags };
     if (failure !== undefined) {
       this.ports.log.error('delivery failed', {
         ...this.logFields(recipient),
@@ -396,6 +399,49 @@ class AudienceDelivery {
       ...flags,
     });
     return { ...outcome, status: 'sent', ...(ledgerNote ? { reason: ledgerNote.trim() } : {}) };
+  }
+
+  /**
+   * The connection failed after the message was handed over, before any reply: the server may
+   * have queued it. Sent once more, flagged as a possible duplicate with the same Message-ID (as
+   * after a run killed mid-send); when this send was already that duplicate, stop: unconfirmed.
+   * `attempts`: the calls of the send that failed so (for the ledger), and of this run in all.
+   */
+  private async afterPossibleArrival(
+    recipient: string,
+    claim: DeliveryRecord,
+    attempts: { readonly pass: number; readonly run: number },
+    failure: MailSendError,
+  ): Promise<RecipientOutcome> {
+    const now = this.ports.clock.now();
+    const why = `${describeFailure(failure)}, after the message was handed over: it may have arrived`;
+    const sentSoFar = { ...claim, attempts: claim.attempts + attempts.pass };
+    if (claim.possibleDuplicate) {
+      const ledgerNote = await this.record(recipient, unconfirmedRecord(sentSoFar, why, now));
+      this.ports.log.warn('delivery unconfirmed', {
+        ...this.logFields(recipient),
+        messageId: claim.messageId,
+        error: why,
+      });
+      return {
+        recipient,
+        status: 'failed',
+        reason: `unconfirmed: ${why}; check the mailbox, then resend with --resend if it is missing${ledgerNote}`,
+        messageId: claim.messageId,
+        attempts: attempts.run,
+        correction: claim.correction,
+        possibleDuplicate: true,
+      };
+    }
+    // From here a crash leaves a flagged claim, which no later run sends on its own (planRecipient).
+    const flagged = { ...sentSoFar, possibleDuplicate: true, updatedAt: now.toISOString(), version: claim.version + 1 };
+    if (!(await this.ports.ledger.replace(flagged))) return this.lostClaim(recipient, claim);
+    this.ports.log.warn('delivery may have arrived; sending again flagged as a possible duplicate', {
+      ...this.logFields(recipient),
+      messageId: claim.messageId,
+      error: why,
+    });
+    return this.send(recipient, flagged, attempts.run);
   }
 
   /** Records the outcome; a failure here leaves the claim to expire (see docs/delivery.md). */

@@ -137,3 +137,38 @@ describe('SMTP refusals', () => {
     expect(smtp.received.map((mail) => mail.envelopeTo[0]).sort()).toEqual(['busy@example.com', 'reader@example.com']);
   });
 });
+
+describe('an SMTP connection lost after the message was handed over', () => {
+  it('sends the message again once, flagged as a possible duplicate with the same Message-ID', async () => {
+    // The server keeps the first copy but never says so: a plain retry would be a silent duplicate.
+    smtp.dropAfterData = (address, message) => address === 'reader@example.com' && message === 1;
+
+    const summary = await deliver(english, ['reader@example.com', 'other@example.com']);
+
+    expect(summary.recipients.map((outcome) => [outcome.recipient, outcome.status, outcome.attempts])).toEqual([
+      ['reader@example.com', 'sent', 2],
+      ['other@example.com', 'sent', 1],
+    ]);
+    expect(summary.recipients[0]!.possibleDuplicate).toBe(true);
+    const copies = await Promise.all(
+      smtp.received.filter((mail) => mail.envelopeTo[0] === 'reader@example.com').map((mail) => parseMessage(mail.raw)),
+    );
+    expect(copies.map((mail) => mail.headers.get('x-mnp-possible-duplicate') ?? 'none')).toEqual(['none', 'yes']);
+    expect(copies[1]!.messageId).toBe(copies[0]!.messageId);
+    const other = smtp.received.filter((mail) => mail.envelopeTo[0] === 'other@example.com');
+    expect(other).toHaveLength(1);
+  });
+
+  it('stops at that one duplicate: lost again, the recipient is unconfirmed', async () => {
+    smtp.dropAfterData = (address) => address === 'reader@example.com';
+
+    const summary = await deliver(english, ['reader@example.com']);
+
+    expect(summary.recipients[0]).toMatchObject({
+      status: 'failed',
+      attempts: 2,
+      reason: expect.stringMatching(/^unconfirmed: SMTP ECONNECTION: .*it may have arrived; check the mailbox/),
+    });
+    expect(smtp.received).toHaveLength(2);
+  });
+});

@@ -1,6 +1,7 @@
 // An SMTP server on loopback for the mail tests (smtp-server): no TLS, no authentication, a
 // random port. It keeps each message with its envelope, and can refuse a recipient with the
-// reply a real server would give (550 permanent, 451 try later).
+// reply a real server would give (550 permanent, 451 try later), or keep a message and drop the
+// connection before its reply, as a server that queued it and then failed would.
 import { SMTPServer } from 'smtp-server';
 
 export interface ReceivedMail {
@@ -16,6 +17,8 @@ export interface LoopbackSmtp {
   readonly received: ReceivedMail[];
   /** Decides the reply to RCPT TO, per address and per call (1-based, for that address). */
   refuse: (address: string, call: number) => RcptReply;
+  /** Keeps the message, then closes the connection with no reply: per address and per message (1-based). */
+  dropAfterData: (address: string, message: number) => boolean;
   /** Forgets the mail received and accepts every recipient again. */
   reset(): void;
   close(): Promise<void>;
@@ -24,7 +27,8 @@ export interface LoopbackSmtp {
 export async function startLoopbackSmtp(): Promise<LoopbackSmtp> {
   const received: ReceivedMail[] = [];
   const calls = new Map<string, number>();
-  const state: Pick<LoopbackSmtp, 'refuse'> = { refuse: () => undefined };
+  const messages = new Map<string, number>();
+  const state: Pick<LoopbackSmtp, 'refuse' | 'dropAfterData'> = { refuse: () => undefined, dropAfterData: () => false };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
@@ -40,12 +44,18 @@ export async function startLoopbackSmtp(): Promise<LoopbackSmtp> {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
+        const envelopeTo = session.envelope.rcptTo.map((rcpt) => rcpt.address);
         received.push({
           envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          envelopeTo: session.envelope.rcptTo.map((rcpt) => rcpt.address),
+          envelopeTo,
           raw: Buffer.concat(chunks),
         });
-        callback();
+        const address = envelopeTo[0] ?? '';
+        const message = (messages.get(address) ?? 0) + 1;
+        messages.set(address, message);
+        if (!state.dropAfterData(address, message)) return callback();
+        // No reply to the data: the client cannot know the message was kept.
+        for (const connection of server.connections) if (connection.session === session) connection.close();
       });
     },
   });
@@ -59,7 +69,10 @@ export async function startLoopbackSmtp(): Promise<LoopbackSmtp> {
     received,
     reset: () => {
       received.length = 0;
+      calls.clear();
+      messages.clear();
       state.refuse = () => undefined;
+      state.dropAfterData = () => false;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   });

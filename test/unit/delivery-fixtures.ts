@@ -139,6 +139,9 @@ export class RecordingTransport implements MailTransport {
 
 export const transient = (message = 'SMTP 451: try again later') => new MailSendError(message, true);
 export const permanent = (message = 'SMTP 550: mailbox unavailable') => new MailSendError(message, false);
+/** The connection lost after the whole message was handed over, before the server's reply. */
+export const lostAfterData = (message = 'SMTP ECONNECTION: Connection closed unexpectedly') =>
+  new MailSendError(message, true, { mayHaveArrived: true });
 
 export class TestClock implements Clock {
   constructor(private current = new Date('2019-12-02T01:00:00.000Z')) {}

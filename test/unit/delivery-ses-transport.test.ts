@@ -104,6 +104,24 @@ describe('SES answers', () => {
     expect(classifySesError(throttled()).transportDown).toBe(false);
   });
 
+  it('say a call lost without an HTTP reply may have been taken, and a reply of any kind was definite', () => {
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    const timedOut = Object.assign(new Error('Connection timed out after 30000 ms'), { name: 'TimeoutError' });
+    const unreachable = Object.assign(new Error('getaddrinfo ENOTFOUND email.cn-north-1.amazonaws.com.cn'), {
+      code: 'ENOTFOUND',
+    });
+    const serverError = Object.assign(new Error('oops'), {
+      name: 'InternalFailure',
+      $fault: 'server',
+      $metadata: { httpStatusCode: 500 },
+    });
+
+    expect([reset, timedOut].map((error) => classifySesError(error).mayHaveArrived)).toEqual([true, true]);
+    expect(
+      [unreachable, serverError, throttled(), rejected()].map((error) => classifySesError(error).mayHaveArrived),
+    ).toEqual([false, false, false, false]);
+  });
+
   it('retries a throttled send: the second call succeeds and the ledger counts 2 attempts', async () => {
     ses.on(SendEmailCommand).rejectsOnce(throttled()).resolves({ MessageId: 'ses-2' });
     const ledger = new MemoryLedger();

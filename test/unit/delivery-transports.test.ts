@@ -113,6 +113,24 @@ describe('SMTP replies', () => {
         .transportDown,
     ).toBe(false);
   });
+
+  it('say a connection lost once the whole message was read may have delivered it, and nothing else', () => {
+    const closed = Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION' });
+    const poolClosed = new Error('Reached maximum number of retries after connection was closed');
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), {
+      code: 'ESOCKET',
+      syscall: 'connect',
+    });
+    const tempFailure = { responseCode: 451, response: '451 4.3.0 try again later' };
+
+    expect(classifySmtpError(closed, true)).toMatchObject({ mayHaveArrived: true, transient: true });
+    expect(classifySmtpError(poolClosed, true)).toMatchObject({ mayHaveArrived: true, transient: true });
+    // Not read to the end: the server cannot have the whole message; a plain retry is safe.
+    expect(classifySmtpError(closed, false)).toMatchObject({ mayHaveArrived: false, transient: true });
+    // A reply, even a refusal after the data, is definite; a refused connection sent nothing.
+    expect(classifySmtpError(tempFailure, true).mayHaveArrived).toBe(false);
+    expect(classifySmtpError(refused, true).mayHaveArrived).toBe(false);
+  });
 });
 
 describe('the file transport', () => {

@@ -7,6 +7,7 @@ import {
   addresses,
   FAST_RETRY,
   handMadeArchivedReport,
+  lostAfterData,
   memoryPorts,
   parseMessage,
   permanent,
@@ -427,5 +428,104 @@ describe('a crash between sending and recording', () => {
     );
     expect(again.recipients[0]).toMatchObject({ status: 'failed', reason: expect.stringContaining('--resend') });
     expect(transport.calls).toHaveLength(0);
+  });
+});
+
+describe('a connection lost after the message was handed over', () => {
+  const duplicateFlag = (mail: { raw: Uint8Array }) =>
+    new TextDecoder().decode(mail.raw).includes('\r\nX-MNP-Possible-Duplicate: yes\r\n');
+
+  it('sends again once, flagged as a possible duplicate with the same Message-ID, never plainly', async () => {
+    // The first call may have reached the mailbox; a plain retry would deliver a second, unflagged copy.
+    const transport = new RecordingTransport((_, call) => (call === 1 ? lostAfterData() : undefined));
+    const ports = memoryPorts({ transport });
+
+    const summary = await deliverAudienceReport(
+      handMadeArchivedReport(),
+      recipientsFor(addresses(1)),
+      ports,
+      FAST_RETRY,
+    );
+
+    expect(transport.calls.map(duplicateFlag)).toEqual([false, true]);
+    expect(transport.calls[1]!.messageId).toBe(transport.calls[0]!.messageId);
+    expect(summary.recipients[0]).toMatchObject({ status: 'sent', possibleDuplicate: true, attempts: 2 });
+    expect(await ports.ledger.get(key('reader-1@example.com'))).toMatchObject({
+      status: 'sent',
+      possibleDuplicate: true,
+      attempts: 2,
+      messageId: transport.calls[0]!.messageId,
+    });
+    expect(ports.log.lines.map((line) => line.message)).toContain(
+      'delivery may have arrived; sending again flagged as a possible duplicate',
+    );
+  });
+
+  it('retries the flagged copy on a transient refusal, as any send', async () => {
+    const refusals = [lostAfterData(), transient(), undefined];
+    const transport = new RecordingTransport((_, call) => refusals[call - 1]);
+    const ports = memoryPorts({ transport });
+
+    const summary = await deliverAudienceReport(
+      handMadeArchivedReport(),
+      recipientsFor(addresses(1)),
+      ports,
+      FAST_RETRY,
+    );
+
+    expect(transport.calls.map(duplicateFlag)).toEqual([false, true, true]);
+    expect(summary.recipients[0]).toMatchObject({ status: 'sent', possibleDuplicate: true, attempts: 3 });
+  });
+
+  it('stops at one duplicate: lost again, the record is unconfirmed and no later run sends it', async () => {
+    const transport = new RecordingTransport(() => lostAfterData());
+    const ports = memoryPorts({ transport });
+
+    const summary = await deliverAudienceReport(
+      handMadeArchivedReport(),
+      recipientsFor(addresses(1)),
+      ports,
+      FAST_RETRY,
+    );
+
+    expect(transport.calls.map(duplicateFlag)).toEqual([false, true]);
+    expect(summary.recipients[0]).toMatchObject({
+      status: 'failed',
+      possibleDuplicate: true,
+      attempts: 2,
+      reason: expect.stringMatching(/^unconfirmed: SMTP ECONNECTION: .*it may have arrived; check the mailbox/),
+    });
+    expect(await ports.ledger.get(key('reader-1@example.com'))).toMatchObject({
+      status: 'unconfirmed',
+      attempts: 2,
+    });
+    const later = new RecordingTransport();
+    const again = await deliverAudienceReport(
+      handMadeArchivedReport(),
+      recipientsFor(addresses(1)),
+      { ...ports, transport: later },
+      FAST_RETRY,
+    );
+    expect(again.recipients[0]).toMatchObject({ status: 'failed', reason: expect.stringContaining('--resend') });
+    expect(later.calls).toHaveLength(0);
+  });
+
+  it('leaves a flagged failure to the next run, which sends the flagged copy again', async () => {
+    const refusals = [lostAfterData(), permanent()];
+    const transport = new RecordingTransport((_, call) => refusals[call - 1]);
+    const ports = memoryPorts({ transport });
+    await deliverAudienceReport(handMadeArchivedReport(), recipientsFor(addresses(1)), ports, FAST_RETRY);
+    const next = new RecordingTransport();
+
+    const summary = await deliverAudienceReport(
+      handMadeArchivedReport(),
+      recipientsFor(addresses(1)),
+      { ...ports, transport: next },
+      FAST_RETRY,
+    );
+
+    expect(summary.recipients[0]).toMatchObject({ status: 'sent', possibleDuplicate: true });
+    expect(next.calls.map(duplicateFlag)).toEqual([true]);
+    expect(next.calls[0]!.messageId).toBe(transport.calls[0]!.messageId);
   });
 });

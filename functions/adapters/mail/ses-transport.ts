@@ -1,7 +1,8 @@
 // The SES transport: SES v2 SendEmail with the raw MIME message, one recipient per call, tagged
 // with the report, period and audience for the configuration set's event destinations. Build
 // the client with maxAttempts: 1 so that the delivery's own retry (and its attempt count) is
-// the only one; SES throttling and server errors are transient, a rejection permanent.
+// the only one; SES throttling and server errors are transient, a rejection permanent, and a
+// call lost without an HTTP reply (reset, timeout) may have been taken (mayHaveArrived).
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { MailTransport, OutgoingMail } from '#core/delivery-ports.ts';
 import { MailSendError } from '#core/delivery-ports.ts';
@@ -54,10 +55,12 @@ export function classifySesError(error: unknown): MailSendError {
     DOWN_NAMES.has(failure.name ?? '') ||
     DOWN_CODES.has(failure.code ?? '') ||
     /region is missing/i.test(failure.message ?? '');
+  // No HTTP reply to a call that may have been sent whole: SES may have taken the message.
+  const noReply = status === undefined && (failure.name === 'TimeoutError' || NETWORK_CODES.has(failure.code ?? ''));
   return new MailSendError(
     `SES ${failure.name ?? 'error'}${status ? ` (HTTP ${status})` : ''}: ${failure.message ?? String(error)}`,
     transient && !transportDown,
-    { cause: error, transportDown },
+    { cause: error, transportDown, mayHaveArrived: noReply && !transportDown },
   );
 }
 

@@ -1,7 +1,10 @@
 // The SMTP transport: any SMTP server (a relay, a local test server). The message goes out
 // as built, with an envelope of one recipient. Replies are classified for the retry policy:
 // 4xx and connection trouble are transient, 5xx permanent; an unknown host, a refused connection
-// or a refused login mean the server is down for every recipient (the run stops).
+// or a refused login mean the server is down for every recipient (the run stops); a connection
+// lost after the whole message was handed over, with no reply, may have left it queued at the
+// server (mayHaveArrived: the delivery sends it again once, flagged, never as it was).
+import { Readable } from 'node:stream';
 import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { MailTransport, OutgoingMail } from '#core/delivery-ports.ts';
@@ -41,8 +44,11 @@ function isTransportDown(failure: { code?: string; message?: string; syscall?: s
   );
 }
 
-/** Names the server's reply, and says whether trying again later may help. */
-export function classifySmtpError(error: unknown): MailSendError {
+/**
+ * Names the server's reply, and says whether trying again later may help. `bodyReadToEnd`: the
+ * transport had read the whole message when it failed (trackedBody).
+ */
+export function classifySmtpError(error: unknown, bodyReadToEnd = false): MailSendError {
   const failure = error as {
     responseCode?: number;
     response?: string;
@@ -64,11 +70,37 @@ export function classifySmtpError(error: unknown): MailSendError {
       { cause: error },
     );
   }
-  const transient = failure.code !== undefined && NETWORK_CODES.has(failure.code);
-  return new MailSendError(`SMTP ${failure.code ?? 'error'}: ${failure.message ?? String(error)}`, transient, {
+  const transportDown = isTransportDown(failure);
+  // No reply at all: a lost connection, or one nodemailer's pool saw close mid-send (no code).
+  const connectionLost = failure.code === undefined || NETWORK_CODES.has(failure.code);
+  return new MailSendError(`SMTP ${failure.code ?? 'error'}: ${failure.message ?? String(error)}`, connectionLost, {
     cause: error,
-    transportDown: isTransportDown(failure),
+    transportDown,
+    mayHaveArrived: connectionLost && bodyReadToEnd && !transportDown,
   });
+}
+
+/** Small enough that nodemailer's buffers hold only the first few before the server's 354. */
+const BODY_CHUNK_BYTES = 16 * 1024;
+
+/**
+ * The message as a stream, and whether nodemailer has read all of it. It pipes the body to the
+ * server after the reply to DATA, taking only a few chunks into its buffers before, so a briefing
+ * (hundreds of KB) read to the end was in its DATA phase with its last bytes sent or on their way.
+ * A small message may be read to the end earlier: it then counts as possibly arrived on any lost
+ * connection, which costs a duplicate flag, never an unflagged duplicate.
+ */
+function trackedBody(raw: Uint8Array): { stream: Readable; readToEnd: () => boolean } {
+  const bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  function* chunks(): Generator<Buffer> {
+    for (let at = 0; at < bytes.length; at += BODY_CHUNK_BYTES) yield bytes.subarray(at, at + BODY_CHUNK_BYTES);
+  }
+  let ended = false;
+  const stream = Readable.from(chunks(), { objectMode: false });
+  stream.once('end', () => {
+    ended = true;
+  });
+  return { stream, readToEnd: () => ended };
 }
 
 export class SmtpTransport implements MailTransport {
@@ -86,18 +118,19 @@ export class SmtpTransport implements MailTransport {
       connectionTimeout: timeout,
       greetingTimeout: timeout,
       socketTimeout: timeout * 3,
+      // The pool would otherwise send a message again, unflagged, on a new connection when its
+      // connection closes mid-send; the delivery's retry policy decides instead.
+      maxRequeues: 0,
     } as SMTPTransport.Options);
   }
 
   async send(mail: OutgoingMail): Promise<{ providerMessageId: string }> {
+    const body = trackedBody(mail.raw);
     try {
-      const info = await this.transporter.sendMail({
-        envelope: { from: mail.from, to: [mail.to] },
-        raw: Buffer.from(mail.raw),
-      });
+      const info = await this.transporter.sendMail({ envelope: { from: mail.from, to: [mail.to] }, raw: body.stream });
       return { providerMessageId: info.response };
     } catch (error) {
-      throw classifySmtpError(error);
+      throw classifySmtpError(error, body.readToEnd());
     }
   }
 
