@@ -274,7 +274,7 @@ export async function runReportJob(request: JobRequest, ports: JobPorts): Promis
       return { ...ran, state: 'previewed', ...(deliveries ? { deliveries } : {}) };
     }
     await writeArchiveIndex(runtime.store);
-    const record = (state: RunState, message: string) =>
+    const record = (state: RunState, message: string, options: { open?: boolean } = {}) =>
       recordRunStatus(
         runtime.store,
         {
@@ -284,8 +284,10 @@ export async function runReportJob(request: JobRequest, ports: JobPorts): Promis
           partitionsMissing: [...snapshot.partitionsMissing],
           audiences,
           message,
+          ...(options.open ? { runId } : {}),
         },
         ports.now(),
+        options,
       );
     // The state covers every audience of the report, so a rerun of one province says whether
     // the period is now complete, not only whether that province went out.
@@ -318,6 +320,15 @@ export async function runReportJob(request: JobRequest, ports: JobPorts): Promis
       if (journal) await record(state.state, message);
       return { ...ran, state: state.state, message, ...changed };
     }
+    // Before the first send: a run stopped mid-delivery leaves this line, not nothing (status and
+    // check read the journal first). Its end replaces it.
+    if (journal)
+      await record(
+        'archived',
+        `delivery started ${ports.now().toISOString()} (run ${runId}); if this stays, the run stopped before it ` +
+          'finished: status lists who has the report, check who lacks it',
+        { open: true },
+      );
     const delivered = await deliverAsSent(archived, lastSent, request, ports, runId);
     const { summaries: deliveries, figuresChanged } = delivered;
     const changed = figuresChanged.length > 0 ? { figuresChanged } : {};
@@ -374,6 +385,8 @@ export async function runReportJob(request: JobRequest, ports: JobPorts): Promis
           state: ending.state,
           partitionsMissing: missing,
           audiences,
+          // Closes the attempt a delivery opened, if it got that far.
+          runId,
           message: ending.message,
         },
         ports.now(),

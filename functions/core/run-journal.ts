@@ -36,6 +36,11 @@ const runStatusSchema = z.object({
   corrections: z.optional(
     z.array(z.object({ at: z.string(), reason: z.string(), runId: z.string(), audiences: z.array(z.string()) })),
   ),
+  /**
+   * A run whose delivery started and has not recorded how it ended: still sending, or stopped
+   * (killed, the machine gone). Its end, when it comes, replaces that attempt.
+   */
+  openRunId: z.optional(z.string()),
   /** Written since the history was kept; a status from before starts it empty. */
   history: z._default(z.array(attemptSchema), []),
 });
@@ -61,15 +66,20 @@ export async function readRunStatus(
 /**
  * Records the outcome of an attempt: the latest state on top, the time of the first attempt,
  * the count, the union of the audiences run so far, and the attempt appended to the history.
+ * `open`: the run is about to send and records that first (openRunId); the same run's next
+ * record takes that attempt's place, so a run counts once.
  */
 export async function recordRunStatus(
   store: ReportStore,
-  update: Omit<RunStatus, 'firstAttemptAt' | 'attempts' | 'updatedAt' | 'history' | 'corrections'> & {
+  update: Omit<RunStatus, 'firstAttemptAt' | 'attempts' | 'updatedAt' | 'history' | 'corrections' | 'openRunId'> & {
     readonly correction?: CorrectionEntry;
   },
   now: Date,
+  options: { readonly open?: boolean } = {},
 ): Promise<RunStatus> {
   const previous = await readRunStatus(store, update.reportId, update.periodId);
+  const closing = previous?.openRunId !== undefined && previous.openRunId === update.runId;
+  const earlier = closing ? previous.history.slice(0, -1) : (previous?.history ?? []);
   const { correction, ...fields } = update;
   const corrections = [...(previous?.corrections ?? []), ...(correction ? [correction] : [])];
   const attempt = {
@@ -82,11 +92,12 @@ export async function recordRunStatus(
   const status: RunStatus = {
     ...fields,
     ...(corrections.length > 0 ? { corrections } : {}),
+    ...(options.open && fields.runId ? { openRunId: fields.runId } : {}),
     audiences: [...new Set([...(previous?.audiences ?? []), ...fields.audiences])].sort(),
     updatedAt: now.toISOString(),
     firstAttemptAt: previous?.firstAttemptAt ?? now.toISOString(),
-    attempts: (previous?.attempts ?? 0) + 1,
-    history: [...(previous?.history ?? []), attempt].slice(-HISTORY_LIMIT),
+    attempts: (previous?.attempts ?? 0) + (closing ? 0 : 1),
+    history: [...earlier, attempt].slice(-HISTORY_LIMIT),
   };
   await store.put(
     runStatusKey(update.reportId, update.periodId),

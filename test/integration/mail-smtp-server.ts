@@ -19,6 +19,8 @@ export interface LoopbackSmtp {
   refuse: (address: string, call: number) => RcptReply;
   /** Keeps the message, then closes the connection with no reply: per address and per message (1-based). */
   dropAfterData: (address: string, message: number) => boolean;
+  /** Keeps the message and replies only once the promise settles (a slow server), per address. */
+  holdReply: (address: string) => Promise<void> | undefined;
   /** Forgets the mail received and accepts every recipient again. */
   reset(): void;
   close(): Promise<void>;
@@ -28,7 +30,11 @@ export async function startLoopbackSmtp(): Promise<LoopbackSmtp> {
   const received: ReceivedMail[] = [];
   const calls = new Map<string, number>();
   const messages = new Map<string, number>();
-  const state: Pick<LoopbackSmtp, 'refuse' | 'dropAfterData'> = { refuse: () => undefined, dropAfterData: () => false };
+  const state: Pick<LoopbackSmtp, 'refuse' | 'dropAfterData' | 'holdReply'> = {
+    refuse: () => undefined,
+    dropAfterData: () => false,
+    holdReply: () => undefined,
+  };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
@@ -53,7 +59,10 @@ export async function startLoopbackSmtp(): Promise<LoopbackSmtp> {
         const address = envelopeTo[0] ?? '';
         const message = (messages.get(address) ?? 0) + 1;
         messages.set(address, message);
-        if (!state.dropAfterData(address, message)) return callback();
+        if (!state.dropAfterData(address, message)) {
+          const held = state.holdReply(address);
+          return held ? void held.then(() => callback()) : callback();
+        }
         // No reply to the data: the client cannot know the message was kept.
         for (const connection of server.connections) if (connection.session === session) connection.close();
       });
@@ -73,6 +82,7 @@ export async function startLoopbackSmtp(): Promise<LoopbackSmtp> {
       messages.clear();
       state.refuse = () => undefined;
       state.dropAfterData = () => false;
+      state.holdReply = () => undefined;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   });
