@@ -5,6 +5,9 @@
 //   sent/v001/, sent/v002/, ...                   every version that went out, written once and
 //                                                 never again: the model, page, text, charts,
 //                                                 the message as built, and version.json
+//   sent/vNNN/completions/<when>-<run>/           a later run's send of that version's figures to
+//                                                 recipients who lacked it: the message as it went
+//                                                 to them and completion.json, written once
 // A dry run, and a rerun once something was sent, renders into <report>/drafts/<period>/<audience>/
 // instead, so neither can rewrite what readers hold. Locally and in S3 alike (a ReportStore).
 import * as z from 'zod/mini';
@@ -37,6 +40,18 @@ const sentVersionSchema = z.object({
 });
 
 export type SentVersion = z.infer<typeof sentVersionSchema>;
+
+const completionSchema = z.object({
+  /** The sent version whose figures went out. */
+  version: z.int().check(z.minimum(1)),
+  sentAt: z.string(),
+  runId: z.string(),
+  /** Recipients this run sent it to. */
+  recipients: z.int().check(z.minimum(1)),
+  messageId: z.string(),
+});
+
+export type SentCompletion = z.infer<typeof completionSchema>;
 
 export interface SentVersionWithModel {
   readonly record: SentVersion;
@@ -299,9 +314,44 @@ export function decideSend(
 }
 
 /**
+ * A rerun that sent the last version's figures to recipients who lacked them (added to the
+ * audience since, or failed before) built its own message (another Date, another render time):
+ * kept beside the version it completes, in a folder of its own, written once.
+ */
+async function recordCompletion(store: ReportStore, completed: SentVersion, run: SentRun): Promise<SentCompletion> {
+  const { reportId, periodId, audience } = completed;
+  const folder = `${run.sentAt.toISOString()}-${run.runId}`.replace(/[^A-Za-z0-9._-]/g, '_');
+  const prefix = `${sentVersionPrefix(reportId, periodId, audience, completed.version)}/completions/${folder}`;
+  if (await store.get(`${prefix}/completion.json`))
+    throw new ArchiveError(`${store.locate(prefix)} exists already: another run recorded it; nothing overwritten`);
+  const message = await store.get(run.messageKey);
+  if (!message) throw new ArchiveError(`the message ${store.locate(run.messageKey)} of the send is missing`);
+  const record: SentCompletion = {
+    version: completed.version,
+    sentAt: run.sentAt.toISOString(),
+    runId: run.runId,
+    recipients: run.recipients,
+    messageId: run.messageId,
+  };
+  await store.put(`${prefix}/${run.messageKey.slice(run.messageKey.lastIndexOf('/') + 1)}`, message, 'message/rfc822');
+  await store.put(`${prefix}/completion.json`, `${JSON.stringify(record, null, 2)}\n`, 'application/json');
+  return record;
+}
+
+/** The completions of a sent version, oldest first. */
+export async function listCompletions(store: ReportStore, version: SentVersion): Promise<SentCompletion[]> {
+  const prefix = `${sentVersionPrefix(version.reportId, version.periodId, version.audience, version.version)}/completions/`;
+  const keys = (await store.list(prefix)).filter((key) => key.endsWith('/completion.json'));
+  const completions = await Promise.all(
+    keys.map(async (key) => completionSchema.parse(decodeJson((await store.get(key))!, store.locate(key)))),
+  );
+  return completions.sort((a, b) => a.sentAt.localeCompare(b.sentAt));
+}
+
+/**
  * After an audience's delivery: the first version that reached anyone, and every resend that
  * did, is recorded as a sent version; a rerun that only completed missing recipients of the
- * same figures adds none.
+ * same figures records a completion of the last version.
  */
 export async function recordDelivery(
   store: ReportStore,
@@ -317,7 +367,17 @@ export async function recordDelivery(
   run: { readonly runId: string; readonly at: Date; readonly reason?: string | undefined },
 ): Promise<SentVersion | undefined> {
   if (outcome.dryRun || outcome.sent === 0) return undefined;
-  if (lastSent && !outcome.resend) return undefined;
+  if (lastSent && !outcome.resend) {
+    await recordCompletion(store, lastSent.record, {
+      runId: run.runId,
+      sentAt: run.at,
+      recipients: outcome.sent,
+      messageId: outcome.messageId ?? '',
+      correction: false,
+      messageKey: outcome.messageKey,
+    });
+    return undefined;
+  }
   const correction = outcome.resend && lastSent !== undefined;
   return recordSentVersion(store, archived, {
     runId: run.runId,
@@ -339,6 +399,8 @@ export interface LineageEntry {
   readonly reason?: string;
   readonly audiences: readonly string[];
   readonly recipients: number;
+  /** Recipients later runs sent the same version to (its completions). */
+  readonly completedFor: number;
   readonly dataIncomplete: boolean;
 }
 
@@ -354,9 +416,11 @@ export async function correctionLineage(
     for (const version of await listSentVersions(store, reportId, periodId, audience)) {
       const key = `${version.runId}\u0000${version.version}`;
       const entry = entries.get(key);
+      const completedFor = (await listCompletions(store, version)).reduce((sum, later) => sum + later.recipients, 0);
       if (entry) {
         entry.audiences = [...entry.audiences, audience];
         entry.recipients += version.recipients;
+        entry.completedFor += completedFor;
         // biome-ignore lint/complexity/useMathMinMax: ISO timestamps compare as strings; Math.min would turn them into NaN
         entry.sentAt = entry.sentAt < version.sentAt ? entry.sentAt : version.sentAt;
         continue;
@@ -369,6 +433,7 @@ export async function correctionLineage(
         ...(version.reason ? { reason: version.reason } : {}),
         audiences: [audience],
         recipients: version.recipients,
+        completedFor,
         dataIncomplete: version.dataIncomplete,
       });
     }
