@@ -4,44 +4,26 @@
 //   CMCC port-outs 3 -> 4, net −1 -> −2; CUCC port-ins 1 -> 2, net −1 -> 0; CTCC unchanged;
 //   completed ports 6 -> 7; headline port-out rate 3/1500 = 0.200% -> 4/1500 = 0.267% (three significant digits);
 //   home port-ins (2), categories and reject reasons unchanged.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FileLedger } from '#adapters/ledger/file-ledger.ts';
 import { ExitCode } from '#cli/exit-codes.ts';
 import { bufferIo } from '#cli/io.ts';
 import { main } from '#cli/main.ts';
-import { hash, writeHandMadeLake } from '../fixtures/hand-made-lake.ts';
+import { hash } from '../fixtures/hand-made-lake.ts';
 import { writePartition } from '../support/lake-writer.ts';
-import { runCli } from '../support/run-cli.ts';
 import { parseMessage } from '../unit/delivery-fixtures.ts';
-import { type LoopbackSmtp, startLoopbackSmtp } from './mail-smtp-server.ts';
+import { openSmtpLakeWorkspace, type SmtpLakeWorkspace } from './smtp-lake-workspace.ts';
 
-let workDir: string;
-let lakeDir: string;
+let workspace: SmtpLakeWorkspace;
 let outDir: string;
-let smtp: LoopbackSmtp;
 
 const HQ = ['executive-office@example.com', 'strategy-office@example.com'];
 const PREFIX = 'hq-weekly/2019-W48/hq';
 const DRAFT = 'hq-weekly/drafts/2019-W48/hq';
 
-async function cli(...args: string[]) {
-  return runCli([
-    ...args,
-    '--lake',
-    lakeDir,
-    '--out',
-    outDir,
-    '--transport',
-    'smtp',
-    '--smtp-url',
-    smtp.url,
-    '--rate',
-    '200',
-  ]);
-}
+const cli = (...args: string[]) => workspace.cli(outDir, ...args);
 
 const archived = (key: string) => readFile(join(outDir, ...key.split('/')), 'utf8');
 const modelAt = async (key: string) =>
@@ -50,12 +32,12 @@ const modelAt = async (key: string) =>
     flows: { totalCompleted: number };
     headline: { portOuts: number };
   };
-const received = () => smtp.received.map((mail) => mail.envelopeTo[0]!).sort();
+const received = () => workspace.smtp.received.map((mail) => mail.envelopeTo[0]!).sort();
 
 /** The late load: one more completed port, in a file of its own beside the partition's first. */
 async function lateLoad(): Promise<void> {
   await writePartition(
-    lakeDir,
+    workspace.lakeDir,
     'port_requests',
     '2019-11-29',
     [
@@ -81,18 +63,13 @@ async function lateLoad(): Promise<void> {
 }
 
 beforeAll(async () => {
-  workDir = await mkdtemp(join(tmpdir(), 'mnp-corrections-'));
-  lakeDir = join(workDir, 'lake');
-  outDir = join(workDir, 'out');
-  [smtp] = await Promise.all([startLoopbackSmtp(), writeHandMadeLake(lakeDir)]);
+  workspace = await openSmtpLakeWorkspace('corrections');
+  outDir = join(workspace.workDir, 'out');
 }, 60_000);
 
-afterAll(async () => {
-  await smtp?.close();
-  await rm(workDir, { recursive: true, force: true });
-});
+afterAll(() => workspace?.remove());
 
-beforeEach(() => smtp.reset());
+beforeEach(() => workspace.smtp.reset());
 
 // The steps build on each other, as an operator's day does.
 describe('what was sent stays what was sent', () => {
@@ -186,7 +163,7 @@ describe('a correction', () => {
 
     expect(resend.code).toBe(ExitCode.OK);
     expect(received()).toEqual(HQ);
-    const mail = await parseMessage(smtp.received[0]!.raw);
+    const mail = await parseMessage(workspace.smtp.received[0]!.raw);
     const notice = mail.text!.slice(0, mail.text!.indexOf('='.repeat(64)));
     expect(notice).toContain('更正原因：29 Nov port requests loaded late');
     const rows = notice.split('\n').filter((line) => line.startsWith('  '));
@@ -251,7 +228,7 @@ describe('a correction', () => {
     );
 
     expect(resend.code).toBe(ExitCode.OK);
-    const mail = await parseMessage(smtp.received[0]!.raw);
+    const mail = await parseMessage(workspace.smtp.received[0]!.raw);
     const notice = mail.text!.slice(0, mail.text!.indexOf('='.repeat(64)));
     expect(notice).toContain('Why: recipients asked for the English text');
     expect(notice).toMatch(/No figure in the summary changed since the mail of .+\./);

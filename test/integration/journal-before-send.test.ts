@@ -1,29 +1,20 @@
 // A run records in the journal that its delivery started before it sends the first message, so a
 // run stopped mid-delivery leaves a line that status and check read, not an empty journal over a
 // ledger that holds sends. The run's end then takes that line's place: one run, one attempt.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '#cli/exit-codes.ts';
-import { writeHandMadeLake } from '../fixtures/hand-made-lake.ts';
 import { runCli } from '../support/run-cli.ts';
-import { type LoopbackSmtp, startLoopbackSmtp } from './mail-smtp-server.ts';
+import { openSmtpLakeWorkspace, type SmtpLakeWorkspace } from './smtp-lake-workspace.ts';
 
-let workDir: string;
-let lakeDir: string;
-let smtp: LoopbackSmtp;
+let workspace: SmtpLakeWorkspace;
 
 beforeAll(async () => {
-  workDir = await mkdtemp(join(tmpdir(), 'mnp-journal-first-'));
-  lakeDir = join(workDir, 'lake');
-  [smtp] = await Promise.all([startLoopbackSmtp(), writeHandMadeLake(lakeDir)]);
+  workspace = await openSmtpLakeWorkspace('journal-first');
 }, 60_000);
 
-afterAll(async () => {
-  await smtp?.close();
-  await rm(workDir, { recursive: true, force: true });
-});
+afterAll(() => workspace?.remove());
 
 async function until(done: () => boolean): Promise<void> {
   for (let waited = 0; !done(); waited += 20) {
@@ -34,28 +25,15 @@ async function until(done: () => boolean): Promise<void> {
 
 describe('the run journal during a delivery', () => {
   it('names the period as soon as the first message is out, and the run ends as one attempt', async () => {
-    const outDir = join(workDir, 'out');
+    const { smtp } = workspace;
+    const outDir = join(workspace.workDir, 'out');
     let release = () => {};
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });
     // The server takes the first message and answers only when told: the run is mid-delivery.
     smtp.holdReply = () => held;
-    const running = runCli([
-      'run',
-      '--report',
-      'hq-weekly',
-      '--period',
-      '2019-W48',
-      '--lake',
-      lakeDir,
-      '--out',
-      outDir,
-      '--transport',
-      'smtp',
-      '--smtp-url',
-      smtp.url,
-    ]);
+    const running = workspace.cli(outDir, 'run', '--report', 'hq-weekly', '--period', '2019-W48');
     let finished: unknown;
     void running.then((outcome) => (finished = outcome));
     await until(() => smtp.received.length >= 1 || finished !== undefined);

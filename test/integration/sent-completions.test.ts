@@ -1,47 +1,36 @@
 // A reader added to an audience after its briefing went out gets the same figures from the next
 // run, and the archive keeps that message beside the version it completes: what was sent to
 // each reader stays somewhere no later run rewrites (drafts/ is rewritten by every rerun).
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '#cli/exit-codes.ts';
-import { writeHandMadeLake } from '../fixtures/hand-made-lake.ts';
 import { runCli } from '../support/run-cli.ts';
 import { parseMessage } from '../unit/delivery-fixtures.ts';
-import { type LoopbackSmtp, startLoopbackSmtp } from './mail-smtp-server.ts';
+import { openSmtpLakeWorkspace, type SmtpLakeWorkspace } from './smtp-lake-workspace.ts';
 
-let workDir: string;
-let lakeDir: string;
-let outDir: string;
-let smtp: LoopbackSmtp;
+let workspace: SmtpLakeWorkspace;
+
+beforeAll(async () => {
+  workspace = await openSmtpLakeWorkspace('completions');
+}, 60_000);
+
+afterAll(() => workspace?.remove());
 
 const VERSION_1 = 'hq-weekly/2019-W48/hq/sent/v001';
 const NEW_READER = 'new-reader@example.com';
 
-const cli = (...args: string[]) =>
-  runCli([...args, '--lake', lakeDir, '--out', outDir, '--transport', 'smtp', '--smtp-url', smtp.url, '--rate', '200']);
-const archived = (key: string) => readFile(join(outDir, ...key.split('/')));
-
-beforeAll(async () => {
-  workDir = await mkdtemp(join(tmpdir(), 'mnp-completions-'));
-  lakeDir = join(workDir, 'lake');
-  outDir = join(workDir, 'out');
-  [smtp] = await Promise.all([startLoopbackSmtp(), writeHandMadeLake(lakeDir)]);
-}, 60_000);
-
-afterAll(async () => {
-  await smtp?.close();
-  await rm(workDir, { recursive: true, force: true });
-});
-
 describe('a reader added after the send', () => {
   it('gets the version sent, kept as a completion of it; the version itself is not rewritten', async () => {
+    const { smtp } = workspace;
+    const outDir = join(workspace.workDir, 'out');
+    const cli = (...args: string[]) => workspace.cli(outDir, ...args);
+    const archived = (key: string) => readFile(join(outDir, ...key.split('/')));
     const first = await cli('run', '--report', 'hq-weekly', '--period', '2019-W48');
     const versionBefore = await archived(`${VERSION_1}/version.json`);
     const config = JSON.parse(await readFile('config/recipients.json', 'utf8'));
     config.audiences.hq.to.push(NEW_READER);
-    const widened = join(workDir, 'recipients.json');
+    const widened = join(workspace.workDir, 'recipients.json');
     await writeFile(widened, JSON.stringify(config));
     smtp.reset();
 

@@ -434,18 +434,21 @@ describe('a crash between sending and recording', () => {
 describe('a connection lost after the message was handed over', () => {
   const duplicateFlag = (mail: { raw: Uint8Array }) =>
     new TextDecoder().decode(mail.raw).includes('\r\nX-MNP-Possible-Duplicate: yes\r\n');
+  /** One reader, through a transport that refuses as told, call by call. */
+  const deliverToOne = (refusals: (call: number) => Error | undefined, ports = memoryPorts()) => {
+    const transport = new RecordingTransport((_, call) => refusals(call));
+    const delivering = deliverAudienceReport(
+      handMadeArchivedReport(),
+      recipientsFor(addresses(1)),
+      { ...ports, transport },
+      FAST_RETRY,
+    );
+    return delivering.then((summary) => ({ summary, transport, ports }));
+  };
 
   it('sends again once, flagged as a possible duplicate with the same Message-ID, never plainly', async () => {
     // The first call may have reached the mailbox; a plain retry would deliver a second, unflagged copy.
-    const transport = new RecordingTransport((_, call) => (call === 1 ? lostAfterData() : undefined));
-    const ports = memoryPorts({ transport });
-
-    const summary = await deliverAudienceReport(
-      handMadeArchivedReport(),
-      recipientsFor(addresses(1)),
-      ports,
-      FAST_RETRY,
-    );
+    const { summary, transport, ports } = await deliverToOne((call) => (call === 1 ? lostAfterData() : undefined));
 
     expect(transport.calls.map(duplicateFlag)).toEqual([false, true]);
     expect(transport.calls[1]!.messageId).toBe(transport.calls[0]!.messageId);
@@ -463,30 +466,15 @@ describe('a connection lost after the message was handed over', () => {
 
   it('retries the flagged copy on a transient refusal, as any send', async () => {
     const refusals = [lostAfterData(), transient(), undefined];
-    const transport = new RecordingTransport((_, call) => refusals[call - 1]);
-    const ports = memoryPorts({ transport });
 
-    const summary = await deliverAudienceReport(
-      handMadeArchivedReport(),
-      recipientsFor(addresses(1)),
-      ports,
-      FAST_RETRY,
-    );
+    const { summary, transport } = await deliverToOne((call) => refusals[call - 1]);
 
     expect(transport.calls.map(duplicateFlag)).toEqual([false, true, true]);
     expect(summary.recipients[0]).toMatchObject({ status: 'sent', possibleDuplicate: true, attempts: 3 });
   });
 
   it('stops at one duplicate: lost again, the record is unconfirmed and no later run sends it', async () => {
-    const transport = new RecordingTransport(() => lostAfterData());
-    const ports = memoryPorts({ transport });
-
-    const summary = await deliverAudienceReport(
-      handMadeArchivedReport(),
-      recipientsFor(addresses(1)),
-      ports,
-      FAST_RETRY,
-    );
+    const { summary, transport, ports } = await deliverToOne(() => lostAfterData());
 
     expect(transport.calls.map(duplicateFlag)).toEqual([false, true]);
     expect(summary.recipients[0]).toMatchObject({
@@ -499,33 +487,22 @@ describe('a connection lost after the message was handed over', () => {
       status: 'unconfirmed',
       attempts: 2,
     });
-    const later = new RecordingTransport();
-    const again = await deliverAudienceReport(
-      handMadeArchivedReport(),
-      recipientsFor(addresses(1)),
-      { ...ports, transport: later },
-      FAST_RETRY,
-    );
-    expect(again.recipients[0]).toMatchObject({ status: 'failed', reason: expect.stringContaining('--resend') });
-    expect(later.calls).toHaveLength(0);
+    const later = await deliverToOne(() => undefined, ports);
+    expect(later.summary.recipients[0]).toMatchObject({
+      status: 'failed',
+      reason: expect.stringContaining('--resend'),
+    });
+    expect(later.transport.calls).toHaveLength(0);
   });
 
   it('leaves a flagged failure to the next run, which sends the flagged copy again', async () => {
     const refusals = [lostAfterData(), permanent()];
-    const transport = new RecordingTransport((_, call) => refusals[call - 1]);
-    const ports = memoryPorts({ transport });
-    await deliverAudienceReport(handMadeArchivedReport(), recipientsFor(addresses(1)), ports, FAST_RETRY);
-    const next = new RecordingTransport();
+    const first = await deliverToOne((call) => refusals[call - 1]);
 
-    const summary = await deliverAudienceReport(
-      handMadeArchivedReport(),
-      recipientsFor(addresses(1)),
-      { ...ports, transport: next },
-      FAST_RETRY,
-    );
+    const next = await deliverToOne(() => undefined, first.ports);
 
-    expect(summary.recipients[0]).toMatchObject({ status: 'sent', possibleDuplicate: true });
-    expect(next.calls.map(duplicateFlag)).toEqual([true]);
-    expect(next.calls[0]!.messageId).toBe(transport.calls[0]!.messageId);
+    expect(next.summary.recipients[0]).toMatchObject({ status: 'sent', possibleDuplicate: true });
+    expect(next.transport.calls.map(duplicateFlag)).toEqual([true]);
+    expect(next.transport.calls[0]!.messageId).toBe(first.transport.calls[0]!.messageId);
   });
 });
