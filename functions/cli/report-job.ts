@@ -13,7 +13,7 @@ import { type RecipientsConfig, recipientsOf } from '#core/recipients.ts';
 import { reportDefinition } from '#core/report-definitions.ts';
 import type { Locale } from '#core/report-model.ts';
 import { type ArchivedReport, audiencesOf, runReport } from '#core/report-run.ts';
-import { type RunState, readRunStatus, recordRunStatus } from '#core/run-journal.ts';
+import { type CorrectionEntry, type RunState, readRunStatus, recordRunStatus } from '#core/run-journal.ts';
 import {
   type AudienceOutcome,
   audienceOutcomeFromLedger,
@@ -274,7 +274,12 @@ export async function runReportJob(request: JobRequest, ports: JobPorts): Promis
       return { ...ran, state: 'previewed', ...(deliveries ? { deliveries } : {}) };
     }
     await writeArchiveIndex(runtime.store);
-    const record = (state: RunState, message: string, options: { open?: boolean } = {}) =>
+    const record = (
+      state: RunState,
+      message: string,
+      fields: { runId?: string; correction?: CorrectionEntry } = {},
+      options: { open?: boolean } = {},
+    ) =>
       recordRunStatus(
         runtime.store,
         {
@@ -284,7 +289,7 @@ export async function runReportJob(request: JobRequest, ports: JobPorts): Promis
           partitionsMissing: [...snapshot.partitionsMissing],
           audiences,
           message,
-          ...(options.open ? { runId } : {}),
+          ...fields,
         },
         ports.now(),
         options,
@@ -327,6 +332,7 @@ export async function runReportJob(request: JobRequest, ports: JobPorts): Promis
         'archived',
         `delivery started ${ports.now().toISOString()} (run ${runId}); if this stays, the run stopped before it ` +
           'finished: status lists who has the report, check who lacks it',
+        { runId },
         { open: true },
       );
     const delivered = await deliverAsSent(archived, lastSent, request, ports, runId);
@@ -351,21 +357,7 @@ export async function runReportJob(request: JobRequest, ports: JobPorts): Promis
             },
           }
         : {};
-    if (journal)
-      await recordRunStatus(
-        runtime.store,
-        {
-          reportId: definition.id,
-          periodId: period.id,
-          state: state.state,
-          partitionsMissing: [...snapshot.partitionsMissing],
-          audiences,
-          runId,
-          message,
-          ...correction,
-        },
-        ports.now(),
-      );
+    if (journal) await record(state.state, message, { runId, ...correction });
     const shown = state.state === 'delivered' && figuresChanged.length === 0 ? {} : { message };
     return { ...ran, state: state.state, deliveries, runId, ...changed, ...shown };
   } catch (error) {
