@@ -1,6 +1,7 @@
 // The delivery ledger's records and their transitions, as pure functions: what to do for a
 // recipient given its record (planRecipient), and each next version of a record (a claim, the
-// outcome of a send, a queued correction, an unconfirmed send). The use case (delivery.ts)
+// outcome of a send, a queued correction, a send flagged as a possible duplicate, an unconfirmed
+// send). The use case (delivery.ts)
 // reads and writes them through the DeliveryLedger port; nothing here does I/O.
 import { createHash } from 'node:crypto';
 import type { DeliveryKey, DeliveryRecord } from './delivery-ports.ts';
@@ -56,10 +57,7 @@ export function planRecipient(record: DeliveryRecord | undefined, now: Date, res
     case 'unconfirmed':
       return resend
         ? { action: 'send', correction: true, possibleDuplicate: false, keepMessageId: false }
-        : {
-            action: 'hold',
-            reason: `unconfirmed: ${record.error ?? 'sent twice without a record'}; check the mailbox, then resend with --resend if it is missing`,
-          };
+        : { action: 'hold', reason: unconfirmedReason(record.error ?? 'sent twice without a record') };
     case 'sending': {
       if (record.leaseUntil && new Date(record.leaseUntil) > now) {
         return {
@@ -85,6 +83,11 @@ export function planRecipient(record: DeliveryRecord | undefined, now: Date, res
       return { action: 'send', correction: record.correction, possibleDuplicate: true, keepMessageId: true };
     }
   }
+}
+
+/** What an operator is told of an unconfirmed recipient: why, and what to do. */
+export function unconfirmedReason(why: string): string {
+  return `unconfirmed: ${why}; check the mailbox, then resend with --resend if it is missing`;
 }
 
 export function ledgerKeyOf(archived: ArchivedReport, recipient: string): DeliveryKey {
@@ -176,6 +179,21 @@ export function claimRecord(
 /** The claim once its message is handed to the transport: from here a crash may leave a copy sent. */
 export function dispatchedRecord(claim: DeliveryRecord, now: Date): DeliveryRecord {
   return { ...claim, dispatched: true, updatedAt: now.toISOString(), version: claim.version + 1 };
+}
+
+/**
+ * A claim whose message may have arrived (the connection lost after it was handed over): marked
+ * as a possible duplicate before it is sent again, so that a crash from here leaves a record no
+ * later run sends on its own. `attempts`: the calls made so far.
+ */
+export function flaggedRecord(claim: DeliveryRecord, attempts: number, now: Date): DeliveryRecord {
+  return {
+    ...claim,
+    possibleDuplicate: true,
+    attempts: claim.attempts + attempts,
+    updatedAt: now.toISOString(),
+    version: claim.version + 1,
+  };
 }
 
 /** A claim given back by a run that stopped before handing its message over: the next run sends it. */

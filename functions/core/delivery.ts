@@ -23,6 +23,7 @@ import {
   claimRecord,
   dispatchedRecord,
   finishedRecord,
+  flaggedRecord,
   ledgerKeyOf,
   messageIdOf,
   nextRecord,
@@ -30,6 +31,7 @@ import {
   queuedCorrection,
   releasedRecord,
   type SkipReason,
+  unconfirmedReason,
   unconfirmedRecord,
 } from './delivery-records.ts';
 import { DEFAULT_RETRY, type RetryPolicy, sendWithRetry } from './delivery-send.ts';
@@ -415,8 +417,8 @@ class AudienceDelivery {
   ): Promise<RecipientOutcome> {
     const now = this.ports.clock.now();
     const why = `${describeFailure(failure)}, after the message was handed over: it may have arrived`;
-    const sentSoFar = { ...claim, attempts: claim.attempts + attempts.pass };
     if (claim.possibleDuplicate) {
+      const sentSoFar = { ...claim, attempts: claim.attempts + attempts.pass };
       const ledgerNote = await this.record(recipient, unconfirmedRecord(sentSoFar, why, now));
       this.ports.log.warn('delivery unconfirmed', {
         ...this.logFields(recipient),
@@ -426,15 +428,14 @@ class AudienceDelivery {
       return {
         recipient,
         status: 'failed',
-        reason: `unconfirmed: ${why}; check the mailbox, then resend with --resend if it is missing${ledgerNote}`,
+        reason: `${unconfirmedReason(why)}${ledgerNote}`,
         messageId: claim.messageId,
         attempts: attempts.run,
         correction: claim.correction,
         possibleDuplicate: true,
       };
     }
-    // From here a crash leaves a flagged claim, which no later run sends on its own (planRecipient).
-    const flagged = { ...sentSoFar, possibleDuplicate: true, updatedAt: now.toISOString(), version: claim.version + 1 };
+    const flagged = flaggedRecord(claim, attempts.pass, now);
     if (!(await this.ports.ledger.replace(flagged))) return this.lostClaim(recipient, claim);
     this.ports.log.warn('delivery may have arrived; sending again flagged as a possible duplicate', {
       ...this.logFields(recipient),
