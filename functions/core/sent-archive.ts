@@ -146,6 +146,13 @@ export interface SentRun {
   readonly messageKey: string;
 }
 
+/** The message a send built, as archived, and its file name (message.eml, message-correction.eml). */
+async function messageOfSend(store: ReportStore, messageKey: string): Promise<{ body: Uint8Array; name: string }> {
+  const body = await store.get(messageKey);
+  if (!body) throw new ArchiveError(`the message ${store.locate(messageKey)} of the send is missing`);
+  return { body, name: messageKey.slice(messageKey.lastIndexOf('/') + 1) };
+}
+
 /**
  * Records a version that went out: writes sent/vNNN/ once (a version folder that exists is
  * never written over), and makes it the current view when the report was rendered elsewhere
@@ -164,9 +171,7 @@ export async function recordSentVersion(
     throw new ArchiveError(
       `sent version ${store.locate(prefix)} exists already: another run recorded it; nothing overwritten`,
     );
-  const message = await store.get(run.messageKey);
-  if (!message) throw new ArchiveError(`the message ${store.locate(run.messageKey)} of the send is missing`);
-  const messageName = run.messageKey.slice(run.messageKey.lastIndexOf('/') + 1);
+  const message = await messageOfSend(store, run.messageKey);
   const record: SentVersion = {
     version,
     reportId,
@@ -182,12 +187,12 @@ export async function recordSentVersion(
     dataIncomplete: archived.model.dataIncomplete,
   };
   await writeRendered(store, prefix, archived);
-  await store.put(`${prefix}/${messageName}`, message, 'message/rfc822');
+  await store.put(`${prefix}/${message.name}`, message.body, 'message/rfc822');
   await store.put(`${prefix}/version.json`, `${JSON.stringify(record, null, 2)}\n`, 'application/json');
   const current = archivePrefix(reportId, periodId, audience);
   if (archived.prefix !== current) {
     await writeRendered(store, current, archived);
-    await store.put(`${current}/${messageName}`, message, 'message/rfc822');
+    await store.put(`${current}/${message.name}`, message.body, 'message/rfc822');
   }
   return record;
 }
@@ -318,14 +323,17 @@ export function decideSend(
  * audience since, or failed before) built its own message (another Date, another render time):
  * kept beside the version it completes, in a folder of its own, written once.
  */
-async function recordCompletion(store: ReportStore, completed: SentVersion, run: SentRun): Promise<SentCompletion> {
+async function recordCompletion(
+  store: ReportStore,
+  completed: SentVersion,
+  run: Omit<SentRun, 'correction' | 'reason'>,
+): Promise<SentCompletion> {
   const { reportId, periodId, audience } = completed;
   const folder = `${run.sentAt.toISOString()}-${run.runId}`.replace(/[^A-Za-z0-9._-]/g, '_');
   const prefix = `${sentVersionPrefix(reportId, periodId, audience, completed.version)}/completions/${folder}`;
   if (await store.get(`${prefix}/completion.json`))
     throw new ArchiveError(`${store.locate(prefix)} exists already: another run recorded it; nothing overwritten`);
-  const message = await store.get(run.messageKey);
-  if (!message) throw new ArchiveError(`the message ${store.locate(run.messageKey)} of the send is missing`);
+  const message = await messageOfSend(store, run.messageKey);
   const record: SentCompletion = {
     version: completed.version,
     sentAt: run.sentAt.toISOString(),
@@ -333,7 +341,7 @@ async function recordCompletion(store: ReportStore, completed: SentVersion, run:
     recipients: run.recipients,
     messageId: run.messageId,
   };
-  await store.put(`${prefix}/${run.messageKey.slice(run.messageKey.lastIndexOf('/') + 1)}`, message, 'message/rfc822');
+  await store.put(`${prefix}/${message.name}`, message.body, 'message/rfc822');
   await store.put(`${prefix}/completion.json`, `${JSON.stringify(record, null, 2)}\n`, 'application/json');
   return record;
 }
@@ -373,7 +381,6 @@ export async function recordDelivery(
       sentAt: run.at,
       recipients: outcome.sent,
       messageId: outcome.messageId ?? '',
-      correction: false,
       messageKey: outcome.messageKey,
     });
     return undefined;
