@@ -79,10 +79,13 @@ export const MAX_BATCH_DAYS = 16;
 /**
  * Raw Parquet bytes of the followed table's partitions one batch targets at most, so that a
  * batch stays inside the engine's 600 MB whatever the day's volume: at national scale 16 days of
- * the late-November peak (up to 21 MB a day against 5 MB) ran out of it, while 16 ordinary days
- * (about 80 MB) fit. A day above the limit is still built, alone.
+ * the late-November peak (up to 21 MB a day against 5 MB) ran out of it. Large enough for the
+ * eight days a loader's day changes (the day and the seven before it, where status updates are
+ * filed) to be one batch on most days at that scale (late December: 77 MiB), so the usage months
+ * are read once for them; the peak's worst eight days (133 MiB) still make two
+ * (docs/performance.md). A day above the limit is still built, alone.
  */
-export const MAX_BATCH_BYTES = 64 * 1024 * 1024;
+export const MAX_BATCH_BYTES = 96 * 1024 * 1024;
 
 /** The raw partitions a requests unit's dates read: the targets and NEIGHBOUR_DAYS either side (the placed SQL's RANGE). */
 export function requestsReadRange(from: string, to: string): { readonly from: string; readonly to: string } {
