@@ -202,6 +202,9 @@ async function deliverAsSent(
   return { summaries, figuresChanged, corrected };
 }
 
+/** What a journal line may carry beyond the state: the run that wrote it, and a correction it sent. */
+type AttemptFields = { readonly runId?: string; readonly correction?: CorrectionEntry };
+
 export async function runReportJob(request: JobRequest, ports: JobPorts): Promise<JobResult> {
   const definition = reportDefinition(request.reportId);
   const period = reportPeriod(definition, request.periodId);
@@ -243,6 +246,29 @@ export async function runReportJob(request: JobRequest, ports: JobPorts): Promis
     }
   }
 
+  // The journal's line for this attempt: the period's state, with the partitions the run found missing.
+  const recordAttempt = (
+    state: RunState,
+    message: string,
+    partitionsMissing: readonly string[],
+    fields: AttemptFields = {},
+    options: { open?: boolean } = {},
+  ) =>
+    recordRunStatus(
+      runtime.store,
+      {
+        reportId: definition.id,
+        periodId: period.id,
+        state,
+        partitionsMissing: [...partitionsMissing],
+        audiences,
+        message,
+        ...fields,
+      },
+      ports.now(),
+      options,
+    );
+
   try {
     // What went out stays as it went out: once a version was sent, or for a dry run, render as a draft.
     const lastSent = new Map<string, SentVersionWithModel>();
@@ -274,26 +300,8 @@ export async function runReportJob(request: JobRequest, ports: JobPorts): Promis
       return { ...ran, state: 'previewed', ...(deliveries ? { deliveries } : {}) };
     }
     await writeArchiveIndex(runtime.store);
-    const record = (
-      state: RunState,
-      message: string,
-      fields: { runId?: string; correction?: CorrectionEntry } = {},
-      options: { open?: boolean } = {},
-    ) =>
-      recordRunStatus(
-        runtime.store,
-        {
-          reportId: definition.id,
-          periodId: period.id,
-          state,
-          partitionsMissing: [...snapshot.partitionsMissing],
-          audiences,
-          message,
-          ...fields,
-        },
-        ports.now(),
-        options,
-      );
+    const record = (state: RunState, message: string, fields?: AttemptFields, options?: { open?: boolean }) =>
+      recordAttempt(state, message, snapshot.partitionsMissing, fields, options);
     // The state covers every audience of the report, so a rerun of one province says whether
     // the period is now complete, not only whether that province went out.
     const periodDeliveryState = () =>
@@ -369,20 +377,8 @@ export async function runReportJob(request: JobRequest, ports: JobPorts): Promis
           message: error instanceof Error ? error.message : String(error),
         },
       });
-      await recordRunStatus(
-        runtime.store,
-        {
-          reportId: definition.id,
-          periodId: period.id,
-          state: ending.state,
-          partitionsMissing: missing,
-          audiences,
-          // Closes the attempt a delivery opened, if it got that far.
-          runId,
-          message: ending.message,
-        },
-        ports.now(),
-      ).catch(() => undefined);
+      // With the run id: closes the attempt a delivery opened, if it got that far.
+      await recordAttempt(ending.state, ending.message, missing, { runId }).catch(() => undefined);
     }
     throw error;
   }
