@@ -2,14 +2,20 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { LABEL_FONT_SIZE, TEXT_COLOR, TURNED_LABEL_ANGLE } from '#render/charts/chart-theme.ts';
 import type { BarVariant } from '#render/charts/chart-variants.ts';
-import { BAND_PADDING, type BarParams, LABEL_PADDING, TEXT_GAP } from '#render/charts/grouped-bar-chart.ts';
+import {
+  BAND_PADDING,
+  type BarParams,
+  LABEL_PADDING,
+  TEXT_GAP,
+  VALUE_END_SIGNAL,
+} from '#render/charts/grouped-bar-chart.ts';
 import { chartFrame } from './chart-config.ts';
 
 export function groupedBarVegaLite(variant: BarVariant, params: BarParams): TopLevelSpec {
   const category = {
     field: 'label',
     type: 'nominal',
-    sort: params.categoryOrder,
+    sort: { field: 'order', op: 'min' },
     scale: { paddingInner: BAND_PADDING, paddingOuter: BAND_PADDING / 2 },
     axis: variant.horizontal
       ? {
@@ -32,7 +38,7 @@ export function groupedBarVegaLite(variant: BarVariant, params: BarParams): TopL
   const value = {
     field: 'value',
     type: 'quantitative',
-    scale: textBesideBars ? { domain: [0, params.valueEnd], nice: false, zero: true } : { zero: true },
+    scale: textBesideBars ? { domain: [0, { expr: VALUE_END_SIGNAL }], nice: false, zero: true } : { zero: true },
     axis: textBesideBars
       ? null
       : {
@@ -60,6 +66,7 @@ export function groupedBarVegaLite(variant: BarVariant, params: BarParams): TopL
       };
   return {
     ...chartFrame(params.height, params.font),
+    ...(textBesideBars ? { params: [{ name: VALUE_END_SIGNAL, value: params.valueEnd }] } : {}),
     title: { text: params.titleLines },
     data: { values: params.data },
     encoding: position,

@@ -34,7 +34,6 @@ const BAR_SLOTS: Record<keyof BarLayout['params'], SlotKind> = {
   font: 'string',
   titleLines: 'list',
   data: 'list',
-  categoryOrder: 'list',
   categoryLabelLimit: 'number',
   categoryLabelOverlap: 'string',
   valueEnd: 'number',

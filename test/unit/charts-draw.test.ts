@@ -3,8 +3,9 @@
 // message that names the problem.
 import { Resvg } from '@resvg/resvg-js';
 import { describe, expect, it } from 'vitest';
-import type { GroupedBarChartSpec, TrendChartSpec } from '#render/charts/chart-spec.ts';
+import type { ChartSpec, GroupedBarChartSpec, TrendChartSpec } from '#render/charts/chart-spec.ts';
 import { ChartError, createChartDrawer, drawChart, MissingGlyphError } from '#render/charts/draw-chart.ts';
+import { CHART_VARIANT_SPECS } from '../support/chart-variants.ts';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -171,6 +172,49 @@ describe('drawChart', () => {
     };
 
     await expect(drawChart(spec)).rejects.toBeInstanceOf(MissingGlyphError);
+  });
+});
+
+describe('a chart drawn from a parse kept of an earlier chart', () => {
+  // The same labels and series with other figures, in another category order: the fixed slot
+  // values stay (titles, names, sizes that follow the labels), the data and the value scale's end
+  // change.
+  const otherFigures = (spec: ChartSpec): ChartSpec => {
+    const order = spec.kind === 'trend' ? [...spec.xLabels.keys()] : [...spec.labels.keys()].reverse();
+    const step = spec.kind === 'grouped-bars' && spec.valueFormat === 'percent' ? 0.01 : 1;
+    const figures = (series: ChartSpec['series'][number]) =>
+      order.map((index) => {
+        const value = series.values[index] ?? null;
+        return value === null ? null : value * 0.6 + step;
+      });
+    if (spec.kind === 'trend')
+      return { ...spec, series: spec.series.map((series) => ({ ...series, values: figures(series) })) };
+    return {
+      ...spec,
+      labels: order.map((index) => spec.labels[index]!),
+      series: spec.series.map((series) => ({
+        ...series,
+        values: figures(series),
+        ...(series.colors ? { colors: order.map((index) => series.colors![index]!) } : {}),
+        ...(series.valueLabels ? { valueLabels: order.map((index) => `${series.valueLabels![index]} `) } : {}),
+      })),
+    };
+  };
+  const specs = [trendSpec, barSpec, operatorSpec, ...CHART_VARIANT_SPECS];
+
+  it('draws the SVG a drawer of its own draws, each chart in turn after one of the same fixed values', async () => {
+    const shared = createChartDrawer();
+    const drawnInTurn: string[] = [];
+    for (const spec of specs) {
+      await shared.drawSvg(otherFigures(spec));
+      drawnInTurn.push((await shared.drawSvg(spec)).svg);
+    }
+    const drawnAlone: string[] = [];
+    for (const spec of specs) drawnAlone.push((await createChartDrawer().drawSvg(spec)).svg);
+
+    expect(drawnInTurn).toEqual(drawnAlone);
+    // most charts were drawn from the parse of the one before
+    expect(shared.specsParsed).toBeLessThan(specs.length * 1.2);
   });
 });
 

@@ -15,7 +15,13 @@ import { type BarLayout, groupedBarChart } from './grouped-bar-chart.ts';
 import type { RasterImage, Rasterize } from './raster-pool.ts';
 import { type TrendLayout, trendChart } from './trend-chart.ts';
 import * as vega from './vega-runtime.ts';
-import { fillVegaTemplate, type VegaTemplate } from './vega-template.ts';
+import {
+  fillVegaTemplate,
+  type SlotValues,
+  type VegaTemplate,
+  type ViewInputs,
+  viewInputsOf,
+} from './vega-template.ts';
 import compiledTemplates from './vega-templates.json' with { type: 'json' };
 import { useFontForTextWidth } from './vega-text-width.ts';
 
@@ -67,6 +73,8 @@ export interface ChartDrawer {
   /** Characters of a text that the chart font cannot draw. */
   missingGlyphs(text: string): string[];
   readonly fontFamily: string;
+  /** Vega specs parsed so far: charts whose fixed slot values are the same share one parse. */
+  readonly specsParsed: number;
 }
 
 export function createChartDrawer(options: ChartDrawerOptions = {}): ChartDrawer {
@@ -77,12 +85,12 @@ export function createChartDrawer(options: ChartDrawerOptions = {}): ChartDrawer
   const measure: MeasureText = (text, fontSize) => metrics.measure(text, fontSize);
   const rasterize = options.rasterize ?? rasterizeHere;
 
+  const parsedSpecs = new ParsedSpecs();
+
   async function drawSvg(spec: ChartSpec): Promise<ChartSvg> {
     checkSpec(spec, metrics);
     const layout = chartLayout(spec, metrics.family, measure);
-    const view = new vega.View(vega.parse(fillVegaTemplate(templateOf(variantKey(layout.variant)), layout.params)), {
-      renderer: 'none',
-    });
+    const view = newView(variantKey(layout.variant), layout.params);
     try {
       const svg = await view.toSVG();
       return { svg: withDefs(svg, layout.svgDefs), width: DISPLAY_WIDTH, height: layout.height };
@@ -90,6 +98,32 @@ export function createChartDrawer(options: ChartDrawerOptions = {}): ChartDrawer
       view.finalize();
     }
   }
+
+  /**
+   * A view of the template with the slot values: parsed from the Vega filled with them, or, when
+   * a chart with the same fixed values was drawn before, from the parse kept of it, given the
+   * chart's data and signals before its first run.
+   */
+  function newView(templateKey: string, params: SlotValues): vega.View {
+    const template = templateOf(templateKey);
+    const inputs = viewInputsOf(template);
+    if (inputs === undefined) {
+      specsParsed += 1;
+      return new vega.View(vega.parse(fillVegaTemplate(template, params)), { renderer: 'none' });
+    }
+    const key = `${templateKey}\n${fixedSlots(params, inputs)}`;
+    let parsed = parsedSpecs.get(key);
+    if (parsed === undefined) {
+      parsed = vega.parse(fillVegaTemplate(template, { ...params, data: [] }));
+      specsParsed += 1;
+      parsedSpecs.set(key, parsed);
+    }
+    const view = new vega.View(parsed, { renderer: 'none' });
+    view.data(inputs.dataSet, params['data']);
+    for (const signal of inputs.signals) view.signal(signal, params[signal]);
+    return view;
+  }
+  let specsParsed = 0;
 
   async function start(spec: ChartSpec): Promise<DrawingChart> {
     const { svg, width, height } = await drawSvg(spec);
@@ -122,7 +156,16 @@ export function createChartDrawer(options: ChartDrawerOptions = {}): ChartDrawer
     return { ...chart, content: await chart.content };
   }
 
-  return { draw, start, drawSvg, missingGlyphs: (text) => missingGlyphsIn(metrics, text), fontFamily: metrics.family };
+  return {
+    draw,
+    start,
+    drawSvg,
+    missingGlyphs: (text) => missingGlyphsIn(metrics, text),
+    fontFamily: metrics.family,
+    get specsParsed() {
+      return specsParsed;
+    },
+  };
 }
 
 async function rasterizeHere(svg: string, options: ResvgRenderOptions): Promise<RasterImage> {
@@ -136,6 +179,45 @@ export function chartLayout(spec: ChartSpec, fontFamily: string, measure: Measur
 }
 
 const VEGA_TEMPLATES: Readonly<Record<string, VegaTemplate>> = compiledTemplates;
+
+/** The slot values a view keeps once built: all but its inputs, as one text. */
+function fixedSlots(params: SlotValues, inputs: ViewInputs): string {
+  const inputNames = new Set(['data', ...inputs.signals]);
+  return JSON.stringify(Object.entries(params).filter(([name]) => !inputNames.has(name)));
+}
+
+type ParsedVega = ReturnType<typeof vega.parse>;
+
+/** Parsed specs kept at most: a national run's 96 charts have 9 sets of fixed slot values. */
+const PARSED_SPECS = 32;
+
+/**
+ * Parsed Vega by the template and fixed slot values it was filled with: parsing a chart's Vega
+ * was about a third of drawing it (docs/performance.md). Each chart still gets a view of its
+ * own, so that nothing a view keeps between runs (Vega's data joins keep the items of labels
+ * that stay, its fit autosize starts from the size it found) can reach another chart. The
+ * least recently used go first beyond PARSED_SPECS.
+ */
+class ParsedSpecs {
+  private readonly parsed = new Map<string, ParsedVega>();
+
+  get(key: string): ParsedVega | undefined {
+    const found = this.parsed.get(key);
+    if (found !== undefined) {
+      this.parsed.delete(key);
+      this.parsed.set(key, found);
+    }
+    return found;
+  }
+
+  set(key: string, parsed: ParsedVega): void {
+    this.parsed.set(key, parsed);
+    for (const oldest of this.parsed.keys()) {
+      if (this.parsed.size <= PARSED_SPECS) break;
+      this.parsed.delete(oldest);
+    }
+  }
+}
 
 function templateOf(key: string): VegaTemplate {
   const template = VEGA_TEMPLATES[key];

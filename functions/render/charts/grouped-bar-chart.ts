@@ -41,6 +41,8 @@ const LEGEND_BLOCK = LABEL_FONT_SIZE + 22;
 
 export interface BarDatum {
   readonly label: string;
+  /** The label's place in the category order (the data carries it, so that a drawn chart's view can take new data). */
+  readonly order: number;
   readonly series: string;
   readonly value: number | null;
   readonly fill: string;
@@ -53,13 +55,12 @@ export type BarParams = {
   readonly height: number;
   readonly font: string;
   readonly titleLines: readonly string[];
+  /** In series order, each series' bars in category order; the category labels as drawn (wrapped lines joined by LINE_BREAK). */
   readonly data: readonly BarDatum[];
-  /** The category labels in order, as drawn (wrapped lines joined by LINE_BREAK). */
-  readonly categoryOrder: readonly string[];
   readonly categoryLabelLimit: number;
   /** Upright bars only. */
   readonly categoryLabelOverlap: false | 'parity';
-  /** End of the value scale beside lying bars with texts (0 where the scale finds its own). */
+  /** End of the value scale beside lying bars with texts (0 where the scale finds its own): a signal of the Vega. */
   readonly valueEnd: number;
   readonly valueFormat: string;
   readonly tickMinStep: number;
@@ -72,6 +73,9 @@ export type BarParams = {
 };
 
 export type BarLayout = ChartLayout<BarVariant, BarParams>;
+
+/** The Vega signal that holds valueEnd, so that a drawn chart's view can take another. */
+export const VALUE_END_SIGNAL = 'valueEnd' satisfies keyof BarParams;
 
 export function groupedBarChart(spec: GroupedBarChartSpec, fontFamily: string, measure: MeasureText): BarLayout {
   const names = spec.series.map((series) => series.name);
@@ -120,7 +124,6 @@ export function groupedBarChart(spec: GroupedBarChartSpec, fontFamily: string, m
       font: fontFamily,
       titleLines: title.lines,
       data,
-      categoryOrder: shownLabels,
       categoryLabelLimit: spec.horizontal ? Math.ceil(labelWidth) + 4 : xLabels.labelLimit,
       categoryLabelOverlap: spec.horizontal ? false : xLabels.labelOverlap,
       valueEnd: labelled && spec.horizontal ? valueRoom(spec, data, labelWidth, measure) : 0,
@@ -141,6 +144,7 @@ function barData(spec: GroupedBarChartSpec, shownLabels: readonly string[]): Bar
       const color = series.colors?.[index] ?? series.color;
       return {
         label,
+        order: index,
         series: series.name,
         value: series.values[index] ?? null,
         fill: series.dashed ? `url(#${hatchId(color)})` : color,

@@ -86,6 +86,33 @@ export function fillVegaTemplate(template: VegaTemplate, values: SlotValues): ob
   return fill(template.vega) as object;
 }
 
+/**
+ * What a view built from the template can take again without being built anew: the data set that
+ * holds the `data` slot, and the top-level signals that hold a slot of the same name (see
+ * functions/chartgen). Every other slot is fixed once the view is built. Undefined when the
+ * template has no such data set.
+ */
+export interface ViewInputs {
+  readonly dataSet: string;
+  readonly signals: readonly string[];
+}
+
+export function viewInputsOf(template: VegaTemplate): ViewInputs | undefined {
+  const vega = template.vega as {
+    data?: { name: string; values?: unknown }[];
+    signals?: { name: string; value?: unknown }[];
+  };
+  const dataMarker = slotMarker('data');
+  const dataSet = vega.data?.find(
+    (set) => Array.isArray(set.values) && set.values.length === 1 && set.values[0] === dataMarker,
+  )?.name;
+  if (dataSet === undefined) return undefined;
+  const signals = (vega.signals ?? [])
+    .filter((signal) => typeof signal.value === 'number' && template.numberSlots[String(signal.value)] === signal.name)
+    .map((signal) => signal.name);
+  return { dataSet, signals };
+}
+
 function listOf(name: string, value: SlotValue): readonly unknown[] {
   if (!Array.isArray(value)) throw new ChartError(`the chart template's slot "${name}" takes a list`);
   return value;
