@@ -86,6 +86,7 @@ export function createChartDrawer(options: ChartDrawerOptions = {}): ChartDrawer
   const rasterize = options.rasterize ?? rasterizeHere;
 
   const parsedSpecs = new ParsedSpecs();
+  let specsParsed = 0;
 
   async function drawSvg(spec: ChartSpec): Promise<ChartSvg> {
     checkSpec(spec, metrics);
@@ -123,7 +124,6 @@ export function createChartDrawer(options: ChartDrawerOptions = {}): ChartDrawer
     for (const signal of inputs.signals) view.signal(signal, params[signal]);
     return view;
   }
-  let specsParsed = 0;
 
   async function start(spec: ChartSpec): Promise<DrawingChart> {
     const { svg, width, height } = await drawSvg(spec);
@@ -180,7 +180,7 @@ export function chartLayout(spec: ChartSpec, fontFamily: string, measure: Measur
 
 const VEGA_TEMPLATES: Readonly<Record<string, VegaTemplate>> = compiledTemplates;
 
-/** The slot values a view keeps once built: all but its inputs, as one text. */
+/** The slot values a parse fixes: all but what each view is given, as one text. */
 function fixedSlots(params: SlotValues, inputs: ViewInputs): string {
   const inputNames = new Set(['data', ...inputs.signals]);
   return JSON.stringify(Object.entries(params).filter(([name]) => !inputNames.has(name)));

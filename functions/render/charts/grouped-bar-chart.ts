@@ -41,7 +41,7 @@ const LEGEND_BLOCK = LABEL_FONT_SIZE + 22;
 
 export interface BarDatum {
   readonly label: string;
-  /** The label's place in the category order (the data carries it, so that a drawn chart's view can take new data). */
+  /** The label's place in the category order: carried by the data, so that charts in other orders share a parse. */
   readonly order: number;
   readonly series: string;
   readonly value: number | null;
@@ -60,7 +60,7 @@ export type BarParams = {
   readonly categoryLabelLimit: number;
   /** Upright bars only. */
   readonly categoryLabelOverlap: false | 'parity';
-  /** End of the value scale beside lying bars with texts (0 where the scale finds its own): a signal of the Vega. */
+  /** End of the value scale beside lying bars with texts (0 where the scale finds its own), a Vega signal. */
   readonly valueEnd: number;
   readonly valueFormat: string;
   readonly tickMinStep: number;
@@ -74,7 +74,7 @@ export type BarParams = {
 
 export type BarLayout = ChartLayout<BarVariant, BarParams>;
 
-/** The Vega signal that holds valueEnd, so that a drawn chart's view can take another. */
+/** The Vega signal that holds valueEnd, so that charts with other ends share a parse. */
 export const VALUE_END_SIGNAL = 'valueEnd' satisfies keyof BarParams;
 
 export function groupedBarChart(spec: GroupedBarChartSpec, fontFamily: string, measure: MeasureText): BarLayout {

@@ -87,10 +87,9 @@ export function fillVegaTemplate(template: VegaTemplate, values: SlotValues): ob
 }
 
 /**
- * What a view built from the template can take again without being built anew: the data set that
- * holds the `data` slot, and the top-level signals that hold a slot of the same name (see
- * functions/chartgen). Every other slot is fixed once the view is built. Undefined when the
- * template has no such data set.
+ * What a view of the parsed template can be given before it runs: the data set that holds the
+ * `data` slot, and the top-level signals that hold a slot of the same name (see functions/chartgen).
+ * Every other slot is fixed by the parse. Undefined when the template has no such data set.
  */
 export interface ViewInputs {
   readonly dataSet: string;
