@@ -127,7 +127,9 @@ export function totalCompleted(rows: readonly FlowRow[], period: Period, scope: 
 
 /** Operators with any port in the rows given, in reference order. */
 export function activeOperators(rows: readonly FlowRow[]): string[] {
-  const seen = new Set(rows.flatMap((row) => [row.donor, row.recipient]));
+  // a loop, not flatMap: no array made per row (a national run passes every flow row through it)
+  const seen = new Set<string>();
+  for (const row of rows) seen.add(row.donor).add(row.recipient);
   return operators.map((operator) => operator.code).filter((code) => seen.has(code));
 }
 
