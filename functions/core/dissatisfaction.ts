@@ -37,8 +37,8 @@ export function dissatisfactionFigures(
   scope: Scope,
 ): DissatisfactionFigures {
   const leavers = leaverRows(rows, home, scope);
-  const current = countByCategory(leavers.filter((row) => inPeriod(row.day, period)));
-  const earlier = countByCategory(leavers.filter((row) => inAnyPeriod(row.day, previous)));
+  const current = countByCategory(leavers.filter((row) => inPeriod(row.periodStart, period)));
+  const earlier = countByCategory(leavers.filter((row) => inAnyPeriod(row.periodStart, previous)));
   const responses = sumBy([...current.values()], (count) => count);
   const previousResponses = sumBy([...earlier.values()], (count) => count);
   const categories = [...new Set([...current.keys(), ...earlier.keys()])].map((category) => {

@@ -47,7 +47,7 @@ export interface FlowComparison {
 }
 
 function rowsOf(rows: readonly FlowRow[], period: Period, scope: Scope): FlowRow[] {
-  return rows.filter((row) => inPeriod(row.day, period) && inScope(scope, row.provinceCode));
+  return rows.filter((row) => inPeriod(row.periodStart, period) && inScope(scope, row.provinceCode));
 }
 
 export function subscriberBase(

@@ -157,7 +157,7 @@ export function buildHqWeeklyBriefing(context: BriefingContext): HqWeeklyBriefin
     homeFlow(rows.flows, rows.base, period, homeOperator, national),
     previous && homeFlow(rows.flows, rows.base, previous, homeOperator, national),
   );
-  const trendRows = rows.flows.filter((row) => row.day >= windows.flows[0]!.start);
+  const trendRows = rows.flows.filter((row) => row.periodStart >= windows.flows[0]!.start);
   const operatorCodes = [...new Set([homeOperator, ...activeOperators(trendRows)])];
   const dissatisfaction = dissatisfactionFigures(
     rows.categories,

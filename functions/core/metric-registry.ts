@@ -28,22 +28,34 @@ export interface MetricQuery<Sql extends string, Row> {
 const metric = <Sql extends string, Row>(entry: MetricQuery<Sql, Row>): MetricQuery<Sql, Row> => entry;
 
 export const METRIC_REGISTRY = {
-  /** Completed ports per day, province and donor -> recipient, over the flow trend. */
+  /** Completed ports per period, province and donor -> recipient, over the flow trend. */
   flows: metric({
     sql: 'flows',
-    parameters: (s) => ({ ...s.completionPartitions(s.windows.flows[0]!), ...s.instants(s.windows.flows[0]!) }),
+    parameters: (s) => ({
+      ...s.completionPartitions(s.windows.flows[0]!),
+      ...s.instants(s.windows.flows[0]!),
+      ...s.periodUnit,
+    }),
     read: readFlowRows,
   }),
-  /** Requests per day, province, donor and outcome, over the rejection comparison. */
+  /** Requests per period, province, donor and outcome, over the rejection comparison. */
   requests: metric({
     sql: 'requests',
-    parameters: (s) => ({ ...s.requestPartitions(s.windows.rejections[0]!), ...s.instants(s.windows.rejections[0]!) }),
+    parameters: (s) => ({
+      ...s.requestPartitions(s.windows.rejections[0]!),
+      ...s.instants(s.windows.rejections[0]!),
+      ...s.periodUnit,
+    }),
     read: readRequestRows,
   }),
-  /** Exit answers per day, province, operator left and category, over the category comparison. */
+  /** Exit answers per period, province, operator left and category, over the category comparison. */
   categories: metric({
     sql: 'exit_categories',
-    parameters: (s) => ({ ...s.exitPartitions(s.windows.categories[0]!), ...s.instants(s.windows.categories[0]!) }),
+    parameters: (s) => ({
+      ...s.exitPartitions(s.windows.categories[0]!),
+      ...s.instants(s.windows.categories[0]!),
+      ...s.periodUnit,
+    }),
     read: readCategoryRows,
   }),
   /** Subscribers at the start of each month of the flow trend. */

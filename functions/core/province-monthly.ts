@@ -97,7 +97,7 @@ export function buildProvinceMonthlyBriefing(context: BriefingContext, provinceC
     homeFlow(rows.flows, rows.base, period, homeOperator, scope),
     compared.previousFlows && homeFlow(rows.flows, rows.base, compared.previousFlows, homeOperator, scope),
   );
-  const periodRows = rows.flows.filter((row) => row.provinceCode === provinceCode && inPeriod(row.day, period));
+  const periodRows = rows.flows.filter((row) => row.provinceCode === provinceCode && inPeriod(row.periodStart, period));
   const withOperators: CounterpartFlow[] = activeOperators(
     rows.flows.filter((row) => row.provinceCode === provinceCode),
   )

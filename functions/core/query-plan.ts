@@ -64,6 +64,11 @@ export interface PlanScans {
   exitPartitions(from: Period): QueryParameters;
   /** from_ts, to_ts: the start of `from` and the end of the report period, as UTC instants. */
   instants(from: Period): QueryParameters;
+  /**
+   * period_unit: the report's period kind, to which the day-grained queries group their rows
+   * (`date_trunc`, whose units 'week' (from Monday, as ISO weeks) and 'month' are the kinds' names).
+   */
+  readonly periodUnit: QueryParameters;
   /** usage_monthly months of the value mirror: the months before the period's months. */
   readonly usageMonths: QueryParameters;
   /** subscriber_base months of the flow trend. */
@@ -93,6 +98,7 @@ export function planScans(period: Period, windows: TrendWindows): Omit<PlanScans
       from_ts: beijingMidnightUtc(from.start),
       to_ts: beijingMidnightUtc(addDays(period.end, 1)),
     }),
+    periodUnit: { period_unit: period.kind },
     usageMonths,
     baseMonths: { base_from_month: monthOf(windows.flows[0]!.start), base_to_month: monthOf(period.start) },
   };

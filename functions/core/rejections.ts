@@ -28,7 +28,9 @@ export interface RejectionFigures {
 }
 
 function periodRows(rows: readonly RequestRow[], period: Period, home: string, scope: Scope): RequestRow[] {
-  return rows.filter((row) => row.donor === home && inPeriod(row.day, period) && inScope(scope, row.provinceCode));
+  return rows.filter(
+    (row) => row.donor === home && inPeriod(row.periodStart, period) && inScope(scope, row.provinceCode),
+  );
 }
 
 const countOf = (rows: readonly RequestRow[], keep: (row: RequestRow) => boolean) =>

@@ -4,14 +4,16 @@ import { QueryError } from './errors.ts';
 import type { MetricQueryName, QueryRow } from './ports.ts';
 
 export interface FlowRow {
-  day: string;
+  /** The first Beijing day of the report period (week or month) the row counts in. */
+  periodStart: string;
   provinceCode: string;
   donor: string;
   recipient: string;
   ports: number;
 }
 export interface RequestRow {
-  day: string;
+  /** The first Beijing day of the report period (week or month) the row counts in. */
+  periodStart: string;
   provinceCode: string;
   donor: string;
   status: string;
@@ -19,7 +21,8 @@ export interface RequestRow {
   requests: number;
 }
 export interface CategoryRow {
-  day: string;
+  /** The first Beijing day of the report period (week or month) the row counts in. */
+  periodStart: string;
   provinceCode: string;
   operatorCode: string;
   categoryCode: string;
@@ -85,7 +88,7 @@ function columnReader(query: MetricQueryName) {
 export function readFlowRows(rows: readonly QueryRow[]): FlowRow[] {
   const r = columnReader('flows');
   return rows.map((row) => ({
-    day: r.text(row, 'day'),
+    periodStart: r.text(row, 'period_start'),
     provinceCode: r.text(row, 'province_code'),
     donor: r.text(row, 'donor'),
     recipient: r.text(row, 'recipient'),
@@ -96,7 +99,7 @@ export function readFlowRows(rows: readonly QueryRow[]): FlowRow[] {
 export function readRequestRows(rows: readonly QueryRow[]): RequestRow[] {
   const r = columnReader('requests');
   return rows.map((row) => ({
-    day: r.text(row, 'day'),
+    periodStart: r.text(row, 'period_start'),
     provinceCode: r.text(row, 'province_code'),
     donor: r.text(row, 'donor'),
     status: r.text(row, 'status'),
@@ -108,7 +111,7 @@ export function readRequestRows(rows: readonly QueryRow[]): RequestRow[] {
 export function readCategoryRows(rows: readonly QueryRow[]): CategoryRow[] {
   const r = columnReader('exit_categories');
   return rows.map((row) => ({
-    day: r.text(row, 'day'),
+    periodStart: r.text(row, 'period_start'),
     provinceCode: r.text(row, 'province_code'),
     operatorCode: r.text(row, 'operator_code'),
     categoryCode: r.text(row, 'category_code'),

@@ -11,11 +11,17 @@ const count = z.number();
 
 const metricRowsSchema = z.object({
   flows: z.array(
-    z.object({ day: z.string(), provinceCode: z.string(), donor: z.string(), recipient: z.string(), ports: count }),
+    z.object({
+      periodStart: z.string(),
+      provinceCode: z.string(),
+      donor: z.string(),
+      recipient: z.string(),
+      ports: count,
+    }),
   ),
   requests: z.array(
     z.object({
-      day: z.string(),
+      periodStart: z.string(),
       provinceCode: z.string(),
       donor: z.string(),
       status: z.string(),
@@ -25,7 +31,7 @@ const metricRowsSchema = z.object({
   ),
   categories: z.array(
     z.object({
-      day: z.string(),
+      periodStart: z.string(),
       provinceCode: z.string(),
       operatorCode: z.string(),
       categoryCode: z.string(),

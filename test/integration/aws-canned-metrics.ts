@@ -1,29 +1,30 @@
 // Small canned results of the six metric queries for 2019-W48 (and November 2019), as Athena
-// would return them: column names with Athena types, then rows. Shared by the AWS handler and
-// bundle tests; small enough to check by hand.
+// would return them: column names with Athena types, then rows, the day-grained queries' rows by
+// week (each named by its Monday). Shared by the AWS handler and bundle tests; small enough to
+// check by hand.
 import type { MetricQueryName, QueryRow } from '#core/ports.ts';
 
 export type Cell = string | number | null;
 export const canned: Record<MetricQueryName, { columns: [string, string][]; rows: Cell[][] }> = {
   flows: {
     columns: [
-      ['day', 'varchar'],
+      ['period_start', 'varchar'],
       ['province_code', 'varchar'],
       ['donor', 'varchar'],
       ['recipient', 'varchar'],
       ['ports', 'bigint'],
     ],
     rows: [
-      ['2019-11-19', '44', 'CMCC', 'CTCC', 100],
+      ['2019-11-18', '44', 'CMCC', 'CTCC', 100],
       ['2019-11-25', '44', 'CMCC', 'CTCC', 120],
-      ['2019-11-26', '11', 'CUCC', 'CMCC', 40],
-      ['2019-11-27', '31', 'CTCC', 'CUCC', 25],
-      ['2019-11-28', '44', 'CTCC', 'CMCC', 30],
+      ['2019-11-25', '11', 'CUCC', 'CMCC', 40],
+      ['2019-11-25', '31', 'CTCC', 'CUCC', 25],
+      ['2019-11-25', '44', 'CTCC', 'CMCC', 30],
     ],
   },
   requests: {
     columns: [
-      ['day', 'varchar'],
+      ['period_start', 'varchar'],
       ['province_code', 'varchar'],
       ['donor', 'varchar'],
       ['status', 'varchar'],
@@ -33,12 +34,12 @@ export const canned: Record<MetricQueryName, { columns: [string, string][]; rows
     rows: [
       ['2019-11-25', '44', 'CMCC', 'completed', null, 120],
       ['2019-11-25', '44', 'CMCC', 'rejected', 'ARREARS', 10],
-      ['2019-11-26', '11', 'CUCC', 'rejected', 'CONTRACT_ACTIVE', 4],
+      ['2019-11-25', '11', 'CUCC', 'rejected', 'CONTRACT_ACTIVE', 4],
     ],
   },
   exit_categories: {
     columns: [
-      ['day', 'varchar'],
+      ['period_start', 'varchar'],
       ['province_code', 'varchar'],
       ['operator_code', 'varchar'],
       ['category_code', 'varchar'],
@@ -46,8 +47,8 @@ export const canned: Record<MetricQueryName, { columns: [string, string][]; rows
     ],
     rows: [
       ['2019-11-25', '44', 'CMCC', 'NETWORK', 30],
-      ['2019-11-26', '44', 'CMCC', 'PRICE', 12],
-      ['2019-11-20', '44', 'CMCC', 'NETWORK', 25],
+      ['2019-11-25', '44', 'CMCC', 'PRICE', 12],
+      ['2019-11-18', '44', 'CMCC', 'NETWORK', 25],
     ],
   },
   subscriber_base: {

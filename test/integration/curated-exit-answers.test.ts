@@ -67,11 +67,15 @@ const exitParameters = (from: string, to: string) => ({
   exits_to_dt: to,
   from_ts: beijingMidnightUtc(from),
   to_ts: beijingMidnightUtc(addDays(to, 1)),
+  // rows by day, the finest grain the query groups to, windows being any run of days here
+  period_unit: 'day',
 });
 
 const sorted = (rows: readonly QueryRow[]) =>
   rows
-    .map((row) => JSON.stringify([row.day, row.province_code, row.operator_code, row.category_code, row.responses]))
+    .map((row) =>
+      JSON.stringify([row.period_start, row.province_code, row.operator_code, row.category_code, row.responses]),
+    )
     .sort();
 
 describe('exit answers from the curated layer', () => {
@@ -102,21 +106,41 @@ describe('exit answers from the curated layer', () => {
     // R1 counts once, as its copy of the 27th (BILLING, province 11); its copy of the 25th gives way.
     // R2's only copy in the window is quarantined. R3 is BILLING on the 26th. R4 NETWORK (CUCC) on
     // the 26th. The hand-made lake's own answers E1..E5 of these days come on top (below).
-    expect(rows.filter((row) => row.day === '2019-11-27' && row.province_code === '11')).toEqual([
-      { day: '2019-11-27', province_code: '11', operator_code: 'CMCC', category_code: 'BILLING', responses: 1 },
+    expect(rows.filter((row) => row.period_start === '2019-11-27' && row.province_code === '11')).toEqual([
+      {
+        period_start: '2019-11-27',
+        province_code: '11',
+        operator_code: 'CMCC',
+        category_code: 'BILLING',
+        responses: 1,
+      },
     ]);
-    expect(rows.filter((row) => row.day === '2019-11-26' && row.operator_code === 'CUCC')).toEqual([
-      { day: '2019-11-26', province_code: '44', operator_code: 'CUCC', category_code: 'NETWORK', responses: 1 },
+    expect(rows.filter((row) => row.period_start === '2019-11-26' && row.operator_code === 'CUCC')).toEqual([
+      {
+        period_start: '2019-11-26',
+        province_code: '44',
+        operator_code: 'CUCC',
+        category_code: 'NETWORK',
+        responses: 1,
+      },
     ]);
     expect(
-      rows.filter((row) => row.day === '2019-11-26' && row.province_code === '44' && row.operator_code === 'CMCC'),
+      rows.filter(
+        (row) => row.period_start === '2019-11-26' && row.province_code === '44' && row.operator_code === 'CMCC',
+      ),
     ).toEqual([
-      { day: '2019-11-26', province_code: '44', operator_code: 'CMCC', category_code: 'BILLING', responses: 1 },
+      {
+        period_start: '2019-11-26',
+        province_code: '44',
+        operator_code: 'CMCC',
+        category_code: 'BILLING',
+        responses: 1,
+      },
     ]);
     // On the 25th the hand-made lake has E1 (NETWORK, twice delivered: once) and E4 (BILLING): R1's NETWORK is gone.
     expect(
       rows
-        .filter((row) => row.day === '2019-11-25')
+        .filter((row) => row.period_start === '2019-11-25')
         .map((row) => `${row.category_code} ${row.responses}`)
         .sort(),
     ).toEqual(['BILLING 1', 'NETWORK 1']);

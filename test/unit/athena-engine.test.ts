@@ -25,6 +25,7 @@ const BASE_PARAMETERS = {
   requests_to_dt: '2019-11-24',
   from_ts: '2019-11-17 16:00:00',
   to_ts: '2019-11-24 16:00:00',
+  period_unit: 'week',
 };
 
 interface LogLine {

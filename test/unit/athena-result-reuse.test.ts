@@ -21,8 +21,9 @@ const PARAMETERS = {
   requests_to_dt: '2019-11-24',
   from_ts: '2019-11-17 16:00:00',
   to_ts: '2019-11-24 16:00:00',
+  period_unit: 'week',
 };
-const COLUMNS = ['day', 'province_code', 'donor', 'recipient', 'ports'].map((Name) => ({
+const COLUMNS = ['period_start', 'province_code', 'donor', 'recipient', 'ports'].map((Name) => ({
   Name,
   Type: Name === 'ports' ? 'bigint' : 'varchar',
 }));

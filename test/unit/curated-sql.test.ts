@@ -24,6 +24,7 @@ const metric = {
   ...build,
   from_ts: '2019-10-31 16:00:00',
   to_ts: '2019-11-30 16:00:00',
+  period_unit: 'month',
   exits_from_dt: '2019-11-01',
   exits_to_dt: '2019-11-30',
   base_from_month: '2019-11',

@@ -4,18 +4,24 @@ import { describe, expect, it } from 'vitest';
 import { QueryError } from '#core/errors.ts';
 import { readDataQualityRows, readFlowRows, readRequestRows, readValueMirrorRows } from '#core/rows.ts';
 
-const flow = { day: '2019-11-04', province_code: '44', donor: 'CMCC', recipient: 'CUCC', ports: 3 };
+const flow = { period_start: '2019-11-04', province_code: '44', donor: 'CMCC', recipient: 'CUCC', ports: 3 };
 
 describe('metric rows', () => {
   it('types each row, taking a count given as text (an engine returning BIGINT as a string)', () => {
     expect(readFlowRows([flow, { ...flow, province_code: '11', ports: '12' }])).toEqual([
-      { day: '2019-11-04', provinceCode: '44', donor: 'CMCC', recipient: 'CUCC', ports: 3 },
-      { day: '2019-11-04', provinceCode: '11', donor: 'CMCC', recipient: 'CUCC', ports: 12 },
+      { periodStart: '2019-11-04', provinceCode: '44', donor: 'CMCC', recipient: 'CUCC', ports: 3 },
+      { periodStart: '2019-11-04', provinceCode: '11', donor: 'CMCC', recipient: 'CUCC', ports: 12 },
     ]);
   });
 
   it('keeps a missing reject reason and province as null', () => {
-    const request = { day: '2019-11-04', province_code: '44', donor: 'CTCC', status: 'completed', requests: 5 };
+    const request = {
+      period_start: '2019-11-04',
+      province_code: '44',
+      donor: 'CTCC',
+      status: 'completed',
+      requests: 5,
+    };
     expect(readRequestRows([{ ...request, reject_reason: null }])[0]!.rejectReason).toBeNull();
     expect(readRequestRows([request])[0]!.rejectReason).toBeNull();
     const quality = { table_name: 'usage_monthly', province_code: null, outcome: 'clean', row_count: 7 };

@@ -145,7 +145,7 @@ describe('run lifecycle', () => {
       ...snapshot,
       rows: {
         ...snapshot.rows,
-        flows: [{ day: '2019-12-09', provinceCode: '11', donor: 'CMCC', recipient: 'CTCC', ports: '3' }],
+        flows: [{ periodStart: '2019-12-09', provinceCode: '11', donor: 'CMCC', recipient: 'CTCC', ports: '3' }],
       },
     };
     expect(() => parseRunSnapshot(JSON.stringify(broken), 's3://x')).toThrow(ArchiveError);

@@ -19,13 +19,16 @@ describe('the SQL catalog', () => {
       requests_to_dt: hostile,
       from_ts: hostile,
       to_ts: hostile,
+      period_unit: hostile,
     });
     expect(query.sql).not.toContain(hostile);
     expect(query.values.every((value) => value === hostile)).toBe(true);
   });
 
   it('refuses to run a query with a parameter missing', () => {
-    expect(() => compileMetricQuery('flows', { requests_from_dt: '2019-11-18' })).toThrow(':requests_to_dt');
+    expect(() => compileMetricQuery('flows', { requests_from_dt: '2019-11-18', period_unit: 'week' })).toThrow(
+      ':requests_to_dt',
+    );
   });
 
   it('reads every table through its quarantine fragment and uses only portable SQL', () => {
