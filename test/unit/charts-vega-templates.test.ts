@@ -10,7 +10,13 @@ import type { ChartSpec } from '#render/charts/chart-spec.ts';
 import { CHART_VARIANTS, variantKey } from '#render/charts/chart-variants.ts';
 import { BUNDLED_CHART_FONT, chartLayout } from '#render/charts/draw-chart.ts';
 import { loadFontMetrics } from '#render/charts/font-metrics.ts';
-import { fillVegaTemplate, numberSlot, slotMarker, type VegaTemplate } from '#render/charts/vega-template.ts';
+import {
+  fillVegaTemplate,
+  numberSlot,
+  slotMarker,
+  type VegaTemplate,
+  viewInputsOf,
+} from '#render/charts/vega-template.ts';
 import committedTemplates from '#render/charts/vega-templates.json' with { type: 'json' };
 import { CHART_VARIANT_SPECS } from '../support/chart-variants.ts';
 import { provinceModel, smallHqModel } from './render-models.ts';
@@ -106,5 +112,22 @@ describe('fillVegaTemplate', () => {
     expect(() => fillVegaTemplate(template, { height: 1, title: [], font: 'x', order: [] })).toThrow(
       /slot "format" that no value fills/,
     );
+  });
+});
+
+describe('viewInputsOf', () => {
+  it('finds in every committed template the data set of its data and the value-scale end of lying bars with texts', () => {
+    const inputs = Object.entries(templates).map(([key, template]) => [key, viewInputsOf(template)] as const);
+
+    for (const [key, found] of inputs) {
+      expect(found.dataSet, key).toBe('source_0');
+      expect(found.signals, key).toEqual(key.startsWith('grouped-bars:lying:texts') ? ['valueEnd'] : []);
+    }
+  });
+
+  it('refuses a template whose data is not a slot', () => {
+    const template: VegaTemplate = { numberSlots: {}, vega: { data: [{ name: 'source_0', values: [] }] } };
+
+    expect(() => viewInputsOf(template)).toThrow(/no data set holding its "data" slot/);
   });
 });

@@ -101,17 +101,12 @@ export function createChartDrawer(options: ChartDrawerOptions = {}): ChartDrawer
   }
 
   /**
-   * A view of the template with the slot values: parsed from the Vega filled with them, or, when
-   * a chart with the same fixed values was drawn before, from the parse kept of it, given the
-   * chart's data and signals before its first run.
+   * A view of the template with the slot values: built from the parse of the Vega filled with its
+   * fixed values (kept from a chart with the same ones, or parsed now), given the chart's data
+   * and signals before its first run.
    */
   function newView(templateKey: string, params: SlotValues): vega.View {
-    const template = templateOf(templateKey);
-    const inputs = viewInputsOf(template);
-    if (inputs === undefined) {
-      specsParsed += 1;
-      return new vega.View(vega.parse(fillVegaTemplate(template, params)), { renderer: 'none' });
-    }
+    const { template, inputs } = templateOf(templateKey);
     const key = `${templateKey}\n${fixedSlots(params, inputs)}`;
     let parsed = parsedSpecs.get(key);
     if (parsed === undefined) {
@@ -219,10 +214,18 @@ class ParsedSpecs {
   }
 }
 
-function templateOf(key: string): VegaTemplate {
+/** Each template's view inputs, found once per template rather than once per chart. */
+const inputsOfTemplate = new Map<string, ViewInputs>();
+
+function templateOf(key: string): { template: VegaTemplate; inputs: ViewInputs } {
   const template = VEGA_TEMPLATES[key];
   if (template === undefined) throw new ChartError(`no compiled chart template "${key}": run npm run charts:compile`);
-  return template;
+  let inputs = inputsOfTemplate.get(key);
+  if (inputs === undefined) {
+    inputs = viewInputsOf(template);
+    inputsOfTemplate.set(key, inputs);
+  }
+  return { template, inputs };
 }
 
 let defaultDrawer: ChartDrawer | undefined;

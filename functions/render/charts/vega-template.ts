@@ -89,14 +89,15 @@ export function fillVegaTemplate(template: VegaTemplate, values: SlotValues): ob
 /**
  * What a view of the parsed template can be given before it runs: the data set that holds the
  * `data` slot, and the top-level signals that hold a slot of the same name (see functions/chartgen).
- * Every other slot is fixed by the parse. Undefined when the template has no such data set.
+ * Every other slot is fixed by the parse. Every chart variant's Vega-Lite spec takes its data as
+ * the `data` slot, so a template without that data set is refused.
  */
 export interface ViewInputs {
   readonly dataSet: string;
   readonly signals: readonly string[];
 }
 
-export function viewInputsOf(template: VegaTemplate): ViewInputs | undefined {
+export function viewInputsOf(template: VegaTemplate): ViewInputs {
   const vega = template.vega as {
     data?: { name: string; values?: unknown }[];
     signals?: { name: string; value?: unknown }[];
@@ -105,7 +106,7 @@ export function viewInputsOf(template: VegaTemplate): ViewInputs | undefined {
   const dataSet = vega.data?.find(
     (set) => Array.isArray(set.values) && set.values.length === 1 && set.values[0] === dataMarker,
   )?.name;
-  if (dataSet === undefined) return undefined;
+  if (dataSet === undefined) throw new ChartError('the chart template has no data set holding its "data" slot');
   const signals = (vega.signals ?? [])
     .filter((signal) => typeof signal.value === 'number' && template.numberSlots[String(signal.value)] === signal.name)
     .map((signal) => signal.name);
