@@ -42,7 +42,8 @@ export interface ValueMirrorRow {
   ports: number;
   withUsage: number;
   overpaying: number;
-  feeSumCny: number;
+  /** The leavers' (or joiners') monthly fees summed in fen: a whole number, so sums add up alike in any order. */
+  feeSumFen: number;
 }
 export interface DataQualityRow {
   table: string;
@@ -143,7 +144,7 @@ export function readValueMirrorRows(rows: readonly QueryRow[]): ValueMirrorRow[]
       ports: r.count(row, 'ports'),
       withUsage: r.count(row, 'with_usage'),
       overpaying: r.count(row, 'overpaying'),
-      feeSumCny: r.count(row, 'fee_sum_cny'),
+      feeSumFen: r.count(row, 'fee_sum_fen'),
     };
   });
 }

@@ -50,7 +50,7 @@ const metricRowsSchema = z.object({
       ports: count,
       withUsage: count,
       overpaying: count,
-      feeSumCny: count,
+      feeSumFen: count,
     }),
   ),
   dataQuality: z.array(

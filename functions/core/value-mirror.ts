@@ -26,6 +26,19 @@ export interface ValueMirrorFigures {
   plans: PlanFigure[];
 }
 
+const FEN_PER_YUAN = 100;
+
+/**
+ * The rows' fees summed in fen (whole numbers, so exactly, in whatever order the engine returns
+ * the rows) and divided once: the same average on every run, and the closest double to the true one.
+ */
+function averageFeeCny(rows: readonly ValueMirrorRow[], ports: number): number | null {
+  return ratio(
+    sumBy(rows, (row) => row.feeSumFen),
+    ports * FEN_PER_YUAN,
+  );
+}
+
 export function valueMirrorFigures(rows: readonly ValueMirrorRow[], home: string, scope: Scope): ValueMirrorFigures {
   const mine = rows.filter((row) => row.operatorCode === home && inScope(scope, row.provinceCode));
   const leaverRows = mine.filter((row) => row.side === 'leaver');
@@ -47,10 +60,7 @@ export function valueMirrorFigures(rows: readonly ValueMirrorRow[], home: string
         withUsage,
         overpaying: planOverpaying,
         overpayingShare: ratio(planOverpaying, withUsage),
-        averageFeeCny: ratio(
-          sumBy(planRows, (row) => row.feeSumCny),
-          planLeavers,
-        ),
+        averageFeeCny: averageFeeCny(planRows, planLeavers),
       };
     })
     .filter((plan) => plan.overpaying > 0)
@@ -66,15 +76,9 @@ export function valueMirrorFigures(rows: readonly ValueMirrorRow[], home: string
     leaversWithUsage,
     overpaying,
     overpayingShare: ratio(overpaying, leaversWithUsage),
-    leaverAverageFeeCny: ratio(
-      sumBy(leaverRows, (row) => row.feeSumCny),
-      leavers,
-    ),
+    leaverAverageFeeCny: averageFeeCny(leaverRows, leavers),
     joiners,
-    joinerAverageFeeCny: ratio(
-      sumBy(joinerRows, (row) => row.feeSumCny),
-      joiners,
-    ),
+    joinerAverageFeeCny: averageFeeCny(joinerRows, joiners),
     plans,
   };
 }

@@ -74,11 +74,11 @@ export const canned: Record<MetricQueryName, { columns: [string, string][]; rows
       ['ports', 'bigint'],
       ['with_usage', 'bigint'],
       ['overpaying', 'bigint'],
-      ['fee_sum_cny', 'double'],
+      ['fee_sum_fen', 'bigint'],
     ],
     rows: [
-      ['leaver', '44', 'CMCC', 'P128', 120, 100, 40, 15360],
-      ['joiner', '44', 'CTCC', 'P128', 120, 0, 0, 15360],
+      ['leaver', '44', 'CMCC', 'P128', 120, 100, 40, 1_536_000],
+      ['joiner', '44', 'CTCC', 'P128', 120, 0, 0, 1_536_000],
     ],
   },
   data_quality: {

@@ -143,3 +143,36 @@ describe('a re-delivered usage file', () => {
     expect(redelivered.dataQuality).toMatchObject({ rowsRead: 47 + 6, supersededVersions: 3 });
   });
 });
+
+describe('fees in yuan and fen', () => {
+  // Three more CMCC leavers on tariffs with fen, each its own plan, none with usage: the averages
+  // are those of the fees written, to the last digit, from the raw feed and the curated layer alike.
+  let withFen: HqWeeklyBriefing;
+  let fenLake: string;
+  const tariffs = { 'VM-FEN-19': 19.9, 'VM-FEN-38': 38.3, 'VM-FEN-128': 128.1 };
+
+  beforeAll(async () => {
+    fenLake = await mkdtemp(join(tmpdir(), 'mnp-value-mirror-fen-'));
+    await writeHandMadeLake(fenLake);
+    const ports = Object.entries(tariffs).map(([id, fee]) =>
+      w48Port(id, NUMBERS, { plan_code: `CMCC-${id}`, monthly_fee_cny: fee }),
+    );
+    await writePartition(fenLake, 'port_requests', '2019-11-26', ports, { fileName: 'part-value-mirror.parquet' });
+    withFen = (await modelOf(fenLake, { reportId: 'hq-weekly', periodId: '2019-W48' })) as HqWeeklyBriefing;
+  });
+
+  afterAll(async () => {
+    await rm(fenLake, { recursive: true, force: true });
+  });
+
+  it('averages the fees exactly', () => {
+    // Baseline leavers P1 128, P2 58, P14 128; in fen 12800 + 5800 + 12800 + 1990 + 3830 + 12810.
+    expect(withFen.valueMirror).toMatchObject({
+      leavers: 6,
+      leaversWithUsage: 2,
+      leaverAverageFeeCny: 50_030 / 600,
+      joiners: 2,
+      joinerAverageFeeCny: (38 + 88) / 2,
+    });
+  });
+});

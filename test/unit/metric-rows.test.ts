@@ -50,9 +50,9 @@ describe('metric rows', () => {
       ports: 1,
       with_usage: 1,
       overpaying: 0,
-      fee_sum_cny: 58,
+      fee_sum_fen: 5800,
     };
     expect(() => readValueMirrorRows([row])).toThrow('query value_mirror returned side mover');
-    expect(readValueMirrorRows([{ ...row, side: 'joiner' }])[0]!.feeSumCny).toBe(58);
+    expect(readValueMirrorRows([{ ...row, side: 'joiner' }])[0]!.feeSumFen).toBe(5800);
   });
 });

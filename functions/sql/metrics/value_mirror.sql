@@ -73,7 +73,9 @@ SELECT
   count(*) AS ports,
   sum(r.with_usage) AS with_usage,
   sum(r.overpaying) AS overpaying,
-  CAST(sum(r.monthly_fee_cny) AS DOUBLE) AS fee_sum_cny
+  -- in fen, a whole number: the core adds these sums over groups that come in no fixed order,
+  -- and only integers add up to the same figure in every order
+  CAST(sum(r.monthly_fee_cny) * 100 AS BIGINT) AS fee_sum_fen
 FROM (
   SELECT * FROM leaver_rows
   UNION ALL

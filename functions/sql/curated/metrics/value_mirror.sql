@@ -32,7 +32,8 @@ SELECT
   sum(r.leavers) AS ports,
   sum(r.with_usage) AS with_usage,
   sum(r.overpaying) AS overpaying,
-  CAST(sum(r.fee_sum_cny) AS DOUBLE) AS fee_sum_cny
+  -- in fen, a whole number, as metrics/value_mirror.sql
+  CAST(sum(r.fee_sum_cny) * 100 AS BIGINT) AS fee_sum_fen
 FROM (
   SELECT 'leaver' AS side, l.province_code, l.donor AS operator_code, l.plan_code, l.leavers, l.with_usage,
     l.overpaying, l.fee_sum_cny
