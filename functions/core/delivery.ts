@@ -499,9 +499,12 @@ export async function deliverAudienceReport(
     ({ subject, warnings = [] } = composed);
     messageBytes = composed.raw.length;
     await ports.store.put(messageKey, composed.raw, 'message/rfc822');
-    if (options.resend) {
+    // A resend corrects only what went out (or may have): where nothing did, it is a first send.
+    const earlier = options.resend
+      ? await ports.ledger.list(archived.reportId, archived.periodId, archived.audience)
+      : [];
+    if (earlier.some((record) => record.status === 'sent' || record.status === 'unconfirmed' || record.correction)) {
       // The correction is archived beside the first message, which stays as it was sent.
-      const earlier = await ports.ledger.list(archived.reportId, archived.periodId, archived.audience);
       const references = [
         ...new Set(earlier.filter((record) => record.status === 'sent').map((record) => record.messageId)),
       ];

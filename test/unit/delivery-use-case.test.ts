@@ -225,6 +225,28 @@ describe('a dry run', () => {
 });
 
 describe('a resend', () => {
+  it('of a report never sent sends and archives the plain message: there is nothing to correct', async () => {
+    const ports = memoryPorts();
+    const transport = new RecordingTransport();
+
+    const summary = await deliverAudienceReport(
+      handMadeArchivedReport(),
+      recipientsFor(addresses(2)),
+      { ...ports, transport },
+      { ...FAST_RETRY, resend: true },
+    );
+
+    expect(summary.recipients.map((outcome) => [outcome.status, outcome.correction])).toEqual([
+      ['sent', false],
+      ['sent', false],
+    ]);
+    expect(summary.messageKey).toBe('hq-weekly/2019-W48/hq/message.eml');
+    expect(summary.subject).toBe('MNP weekly briefing week 48 of 2019');
+    expect(ports.store.objects.has('hq-weekly/2019-W48/hq/message-correction.eml')).toBe(false);
+    const mail = await parseMessage(transport.delivered[0]!.raw);
+    expect(mail.headers.get('x-mnp-correction')).toBeUndefined();
+  });
+
   it('sends a correction: subject prefix, a notice at the top of both parts, recorded as a correction', async () => {
     const ports = memoryPorts();
     await deliverAudienceReport(handMadeArchivedReport(), recipientsFor(addresses(2)), ports, FAST_RETRY);
