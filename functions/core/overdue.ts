@@ -97,9 +97,23 @@ async function deliveryCounts(
   return { recipients, sent };
 }
 
+/**
+ * Whether what the readers have went out with the data-incomplete banner: the last attempt that
+ * delivered, not the last attempt (a rerun held after a whole send does not unsend it).
+ */
+function sentIncomplete(status: RunStatus | undefined): boolean {
+  if (!status) return false;
+  const delivering = status.history.filter(
+    (attempt) => attempt.state === 'delivered' || attempt.state === 'delivery-failed',
+  );
+  const last = delivering.at(-1);
+  // A status from before the history was kept has only its last attempt.
+  return last ? last.partitionsMissing > 0 : status.partitionsMissing.length > 0;
+}
+
 function stateOf(status: RunStatus | undefined, counts: { recipients: number; sent: number }): CheckState | undefined {
   if (counts.sent === counts.recipients && counts.recipients > 0)
-    return status && status.partitionsMissing.length > 0 ? 'sent-incomplete' : undefined;
+    return sentIncomplete(status) ? 'sent-incomplete' : undefined;
   if (!status) return counts.sent > 0 ? 'partial' : 'missed';
   if (status.state === 'held') return 'held';
   if (status.state === 'failed' || (status.state === 'delivery-failed' && counts.sent === 0)) return 'failed';

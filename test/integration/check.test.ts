@@ -105,6 +105,33 @@ describe('mnp-briefings check', () => {
     ]);
   });
 
+  it('keeps a week sent whole as sent when a later rerun of it is held', async () => {
+    const sent = await runWeek('held-after-sent', '2019-W50');
+    // A loader reloading one of the week's partitions: the rerun is held, the readers keep what they got.
+    const marker = join(workspace.lakeDir, 'port_requests', 'dt=2019-12-11', '_SUCCESS');
+    await rename(marker, `${marker}.hidden`);
+    const held = await workspace
+      .cli('rerun', '--report', 'hq-weekly', '--period', '2019-W50', '--out', out('held-after-sent'), ...viaSmtp())
+      .finally(() => rename(`${marker}.hidden`, marker));
+
+    const check = await workspace.cli(
+      'check',
+      '--out',
+      out('held-after-sent'),
+      '--report',
+      'hq-weekly',
+      '--since',
+      '2019-12-16T00:00:00Z',
+      '--now',
+      '2019-12-16T08:00:00Z',
+      '--json',
+    );
+
+    expect([sent.code, held.code]).toEqual([ExitCode.OK, ExitCode.HELD]);
+    expect(check.code).toBe(ExitCode.OK);
+    expect(JSON.parse(check.stdout)).toMatchObject({ findings: [], incompleteByReport: { 'hq-weekly': 0 } });
+  });
+
   it('names a week archived without being sent apart from one never run', async () => {
     const archived = await runWeek('archived-only', '2019-W50', '--no-deliver');
 
