@@ -2,7 +2,7 @@
 // in OUT, the file ledger, and the mail transport opened on the first delivery.
 import { join } from 'node:path';
 import { FileLedger } from '#adapters/ledger/file-ledger.ts';
-import { createMailTransport, type MailConfig, parseMailConfig } from '#adapters/mail/mail-config.ts';
+import { checkMailConfig, createMailTransport, type MailConfig, parseMailConfig } from '#adapters/mail/mail-config.ts';
 import type { MailTransport } from '#core/delivery-ports.ts';
 import type { RecipientsConfig } from '#core/recipients.ts';
 import { type EngineChoice, type EngineCliOptions, engineChoiceOf } from './engine-options.ts';
@@ -82,6 +82,7 @@ export async function openJobsFor(
   const recipients = await loadRecipients(options.recipients);
   // Validated before any query runs, so a bad --smtp-url fails in a second, not after the report.
   const mailConfig = mailConfigOf(options);
+  await checkMailConfig(mailConfig);
   return openLocalJobs(
     {
       lake: options.lake,

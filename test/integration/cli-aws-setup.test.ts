@@ -2,7 +2,7 @@
 // "unexpected error". The CLI runs as its own process with an empty AWS environment, so that
 // nothing on this machine (a profile, a metadata endpoint) supplies either.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,5 +64,30 @@ describe('--target aws without its setup', () => {
     expect(result.code).toBe(ExitCode.USAGE);
     expect(result.stderr).toContain('--target aws found no valid AWS credentials');
     expect(result.stderr).toContain('AWS_PROFILE');
+  }, 60_000);
+});
+
+describe('--transport ses without a region', () => {
+  it('names --ses-region before any report is built, and writes nothing', async () => {
+    const out = join(home, 'out-ses');
+    const result = await cli([
+      'run',
+      '--report',
+      'hq-weekly',
+      '--period',
+      '2019-W48',
+      '--lake',
+      join(process.cwd(), 'test', 'fixtures', 'no-such-lake'),
+      '--out',
+      out,
+      '--transport',
+      'ses',
+    ]);
+
+    expect(result.code).toBe(ExitCode.USAGE);
+    expect(result.stderr).toContain('mnp-briefings: --transport ses needs an AWS region: pass --ses-region');
+    // Checked before the lake is even opened: the missing lake is not what it reports.
+    expect(result.stderr).not.toContain('no-such-lake');
+    await expect(access(out)).rejects.toThrow();
   }, 60_000);
 });

@@ -77,6 +77,25 @@ async function baseTransport(config: MailConfig): Promise<MailTransport> {
   }
 }
 
+/**
+ * For --transport ses without --ses-region: the region the SDK finds (AWS_REGION, the profile),
+ * looked up before any report is built, so that a missing one fails in a second with what to set.
+ */
+export async function checkMailConfig(config: MailConfig): Promise<void> {
+  if (config.transport !== 'ses' || config.sesRegion) return;
+  const { SESv2Client } = await import('@aws-sdk/client-sesv2');
+  const client = new SESv2Client({});
+  try {
+    await client.config.region();
+  } catch {
+    throw new ConfigurationError(
+      '--transport ses needs an AWS region: pass --ses-region (e.g. --ses-region cn-north-1) or set AWS_REGION (or a region in the AWS_PROFILE you use)',
+    );
+  } finally {
+    client.destroy();
+  }
+}
+
 /** The configured transport, throttled to the configured rate (files are written at full speed). */
 export async function createMailTransport(config: MailConfig): Promise<MailTransport> {
   const transport = await baseTransport(config);
