@@ -94,31 +94,37 @@ const STAGE_DEFAULTS: Record<Stage, Omit<AppSettings, 'stage' | 'sesDomain'> & {
   },
 };
 
-/** Settings from a context lookup (e.g. `(key) => app.node.tryGetContext(key)`). */
-export function readSettings(context: (key: string) => unknown): AppSettings {
+/**
+ * The settings and every problem with them. The settings come whenever the context parses, even
+ * with a rule broken, so that `mnp-briefings validate` can check the sender against them too.
+ */
+export function checkSettings(context: (key: string) => unknown): { settings?: AppSettings; problems: string[] } {
   const stage = z.enum(STAGES).safeParse(context('stage') ?? 'dev');
   if (!stage.success)
-    throw new Error(
-      `context stage must be one of ${STAGES.join(', ')} (-c stage=prod), not ${String(context('stage'))}`,
-    );
+    return {
+      problems: [`context stage must be one of ${STAGES.join(', ')} (-c stage=prod), not ${String(context('stage'))}`],
+    };
   const defaults: Record<string, unknown> = STAGE_DEFAULTS[stage.data];
   const raw = Object.fromEntries(Object.keys(contextSchema.shape).map((key) => [key, context(key) ?? defaults[key]]));
   const parsed = contextSchema.safeParse({ ...raw, stage: stage.data });
-  if (!parsed.success) {
-    throw new Error(
-      `CDK context: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
-    );
-  }
+  if (!parsed.success)
+    return { problems: parsed.error.issues.map((issue) => `CDK context: ${issue.path.join('.')}: ${issue.message}`) };
   const settings = parsed.data;
-  if (settings.stage === 'prod' && !settings.opsEmail) {
-    throw new Error(
+  const problems: string[] = [];
+  if (settings.stage === 'prod' && !settings.opsEmail)
+    problems.push(
       'CDK context: opsEmail is required on the prod stage, so that alarms reach someone (-c opsEmail=operations@your.domain)',
     );
-  }
-  if (settings.lakeKmsKeyArn && !settings.lakeBucketName) {
-    throw new Error(
+  if (settings.lakeKmsKeyArn && !settings.lakeBucketName)
+    problems.push(
       'CDK context: lakeKmsKeyArn applies to an external lake (lakeBucketName); the lake this app creates is encrypted with SSE-S3',
     );
-  }
+  return { settings, problems };
+}
+
+/** Settings from a context lookup (e.g. `(key) => app.node.tryGetContext(key)`). */
+export function readSettings(context: (key: string) => unknown): AppSettings {
+  const { settings, problems } = checkSettings(context);
+  if (!settings || problems.length > 0) throw new Error(problems.join('; '));
   return settings;
 }

@@ -36,45 +36,58 @@ export function domainOf(emailAddress: string): string {
   return emailAddress.slice(emailAddress.lastIndexOf('@') + 1).toLowerCase();
 }
 
-/** The first address listed twice, compared without case (mailbox names are, in practice). */
-function firstRepeat(addresses: readonly string[]): { index: number; first: number; address: string } | undefined {
+/** Every address listed again after its first listing, compared without case (mailbox names are, in practice). */
+function repeats(addresses: readonly string[]): { index: number; first: number; address: string }[] {
   const seen = new Map<string, number>();
+  const found: { index: number; first: number; address: string }[] = [];
   for (const [index, address] of addresses.entries()) {
     const first = seen.get(address.toLowerCase());
-    if (first !== undefined) return { index, first, address };
-    seen.set(address.toLowerCase(), index);
+    if (first !== undefined) found.push({ index, first, address });
+    else seen.set(address.toLowerCase(), index);
   }
-  return undefined;
+  return found;
+}
+
+/** What the checks across entries read, taken leniently so that they run beside the schema's own issues. */
+const listsSchema = z.object({
+  allowedDomains: z.array(z.string()),
+  audiences: z.record(z.string(), z.object({ to: z.array(z.string()) })),
+});
+
+function listProblems(lists: z.infer<typeof listsSchema>): string[] {
+  const problems: string[] = [];
+  const provinceCodes = provinces.map((province) => province.code);
+  for (const key of Object.keys(lists.audiences))
+    if (key !== 'hq' && !provinceCodes.includes(key))
+      problems.push(`audiences.${key} is not a province code (GB/T 2260, e.g. 44) nor hq`);
+  const without = ['hq', ...provinceCodes].filter((key) => !lists.audiences[key]);
+  if (without.length > 0)
+    problems.push(`no recipients for ${without.map((key) => (key === 'hq' ? 'hq' : `province ${key}`)).join(', ')}`);
+  for (const [key, audience] of Object.entries(lists.audiences)) {
+    for (const outside of audience.to.filter((to) => !lists.allowedDomains.includes(domainOf(to))))
+      problems.push(`audiences.${key}: ${outside} is outside the allowed domains (${lists.allowedDomains.join(', ')})`);
+    for (const repeated of repeats(audience.to))
+      problems.push(
+        `audiences.${key}.to[${repeated.index}]: ${repeated.address} repeats audiences.${key}.to[${repeated.first}] (addresses compare without case): list each recipient once`,
+      );
+  }
+  return problems;
+}
+
+/** A recipients configuration and every problem in it, each naming its entry; the config only when there is none. */
+export function checkRecipients(raw: unknown): { config?: RecipientsConfig; problems: string[] } {
+  const parsed = recipientsSchema.safeParse(raw);
+  const lists = listsSchema.safeParse(raw);
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map(describeIssue)),
+    ...(lists.success ? listProblems(lists.data) : []),
+  ];
+  return parsed.success && problems.length === 0 ? { config: parsed.data, problems } : { problems };
 }
 
 export function parseRecipients(raw: unknown, source = 'recipients configuration'): RecipientsConfig {
-  const parsed = recipientsSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigurationError(`${source}: ${parsed.error.issues.map(describeIssue).join('; ')}`);
-  const config = parsed.data;
-  const provinceCodes = provinces.map((province) => province.code);
-  const unknown = Object.keys(config.audiences).filter((key) => key !== 'hq' && !provinceCodes.includes(key));
-  if (unknown.length > 0)
-    throw new ConfigurationError(
-      `${source}: audiences.${unknown[0]} is not a province code (GB/T 2260, e.g. 44) nor hq`,
-    );
-  const without = ['hq', ...provinceCodes].filter((key) => !config.audiences[key]);
-  if (without.length > 0)
-    throw new ConfigurationError(
-      `${source}: no recipients for ${without.map((key) => (key === 'hq' ? 'hq' : `province ${key}`)).join(', ')}`,
-    );
-  for (const [key, audience] of Object.entries(config.audiences)) {
-    const outside = audience.to.find((to) => !config.allowedDomains.includes(domainOf(to)));
-    if (outside)
-      throw new ConfigurationError(
-        `${source}: audiences.${key}: ${outside} is outside the allowed domains (${config.allowedDomains.join(', ')})`,
-      );
-    const repeated = firstRepeat(audience.to);
-    if (repeated) {
-      throw new ConfigurationError(
-        `${source}: audiences.${key}.to[${repeated.index}]: ${repeated.address} repeats audiences.${key}.to[${repeated.first}] (addresses compare without case): list each recipient once`,
-      );
-    }
-  }
+  const { config, problems } = checkRecipients(raw);
+  if (!config) throw new ConfigurationError(`${source}: ${problems.join('; ')}`);
   return config;
 }
 

@@ -85,6 +85,39 @@ describe('mnp-briefings validate', () => {
     );
   });
 
+  it('names every fault of a recipients file in one pass, each on its own line', async () => {
+    const recipients = await brokenCopy('config/recipients.json', 'five-faults.json', (config) => {
+      config.audiences['11'].to.push(config.audiences['11'].to[0].toUpperCase());
+      config.audiences['12'].to.push('bad@@example.com');
+      config.audiences['13'].to.push('x@evil.com');
+      delete config.audiences['65'];
+      config.audiences['99'] = { to: ['branch-99@example.com'] };
+    });
+
+    const result = await cli('validate', '--recipients', recipients);
+
+    expect(result.code).toBe(ExitCode.USAGE);
+    const problems = result.stdout.split('\n').filter((line) => line.startsWith('PROBLEM'));
+    expect(problems).toHaveLength(5);
+    for (const fault of [
+      'audiences.12.to.2: not an email address',
+      'audiences.99 is not a province code',
+      'no recipients for province 65',
+      'audiences.13: x@evil.com is outside the allowed domains',
+      'audiences.11.to[2]: BRANCH-11-MANAGER@EXAMPLE.COM repeats audiences.11.to[0]',
+    ])
+      expect(problems.some((line) => line.includes(fault))).toBe(true);
+    expect(result.stderr).toContain('validate: 5 problem(s)');
+  });
+
+  it("names a stage's missing setting and its sender outside the sending domain together", async () => {
+    const result = await cli('validate', '--stage', 'prod', '--context', 'sesDomain=briefings.example.org');
+
+    expect(result.code).toBe(ExitCode.USAGE);
+    expect(result.stdout).toContain('PROBLEM stage prod: CDK context: opsEmail is required on the prod stage');
+    expect(result.stdout).toContain('PROBLEM stage prod: the sender briefings@example.com');
+  });
+
   it('names a repeated address with its file and entry', async () => {
     const recipients = await brokenCopy('config/recipients.json', 'twice.json', (config) => {
       config.audiences['44'].to.push('BRANCH-44-CX@example.com');

@@ -6,12 +6,12 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { addressOf } from '#core/delivery-records.ts';
 import { ConfigurationError } from '#core/errors.ts';
-import { domainOf, parseRecipients, type RecipientsConfig } from '#core/recipients.ts';
+import { checkRecipients, domainOf, type RecipientsConfig } from '#core/recipients.ts';
 import { parseReportDefinitions, type ReportDefinition } from '#core/report-definitions.ts';
 import { parseSchedule } from '#core/schedule.ts';
 import { senderInDomain } from '#core/sending-domain.ts';
 // The stage settings have one home, the CDK app's: validate reads them the way `cdk deploy` does.
-import { type AppSettings, readSettings, STAGES } from '../../../infra/settings.ts';
+import { type AppSettings, checkSettings, STAGES } from '../../../infra/settings.ts';
 import { DEFAULT_RECIPIENTS_FILE } from '../command-options.ts';
 import type { CliIo } from '../io.ts';
 
@@ -73,8 +73,12 @@ function checkSchedules(
   }
 }
 
-/** The sender's domain must be the SES sending domain or one below it: SES refuses anything else. */
-function stageSettings(stage: string, pairs: readonly string[], cdkContext: Record<string, unknown>): AppSettings {
+/** A stage's settings as cdk.json and --context give them, and every problem with them. */
+function stageSettings(
+  stage: string,
+  pairs: readonly string[],
+  cdkContext: Record<string, unknown>,
+): { settings?: AppSettings; problems: string[] } {
   const given = new Map<string, string>();
   for (const pair of pairs) {
     const at = pair.indexOf('=');
@@ -84,11 +88,8 @@ function stageSettings(stage: string, pairs: readonly string[], cdkContext: Reco
       );
     given.set(pair.slice(0, at), pair.slice(at + 1));
   }
-  try {
-    return readSettings((key) => (key === 'stage' ? stage : (given.get(key) ?? cdkContext[key])));
-  } catch (error) {
-    throw new ConfigurationError(`stage ${stage}: ${(error as Error).message}`);
-  }
+  const checked = checkSettings((key) => (key === 'stage' ? stage : (given.get(key) ?? cdkContext[key])));
+  return { ...checked, problems: checked.problems.map((problem) => `stage ${stage}: ${problem}`) };
 }
 
 export async function validateConfiguration(
@@ -112,9 +113,11 @@ export async function validateConfiguration(
     });
     checkSchedules(definitions, options.reports, now, findings);
   }
-  const recipients: RecipientsConfig | undefined = await check(findings, async () =>
-    parseRecipients(await readJson(options.recipients), options.recipients),
-  );
+  const recipients: RecipientsConfig | undefined = await check(findings, async () => {
+    const { config, problems } = checkRecipients(await readJson(options.recipients));
+    for (const problem of problems) findings.push({ ok: false, line: `${options.recipients}: ${problem}` });
+    return config;
+  });
   if (recipients) {
     const addresses = Object.values(recipients.audiences).reduce((sum, audience) => sum + audience.to.length, 0);
     findings.push({
@@ -126,7 +129,10 @@ export async function validateConfiguration(
     const cdk = (await check(findings, () => readJson(options.cdkJson))) as
       | { context?: Record<string, unknown> }
       | undefined;
-    const settings = await check(findings, () => stageSettings(options.stage!, options.context, cdk?.context ?? {}));
+    const checked = await check(findings, () => stageSettings(options.stage!, options.context, cdk?.context ?? {}));
+    for (const problem of checked?.problems ?? []) findings.push({ ok: false, line: problem });
+    const settings = checked?.settings;
+    // The sender is checked against the sending domain even when another setting is wrong.
     if (settings && recipients) {
       const sender = addressOf(recipients.from);
       if (senderInDomain(recipients.from, settings.sesDomain))
