@@ -27,8 +27,10 @@ export interface CorrectionNote {
   /** When the corrected version was sent (ISO). */
   readonly correctsSentAt: string;
   readonly changes: readonly ChangedFigure[];
-  /** True when none of the compared figures changed but something else in the report did. */
+  /** True when none of the compared figures changed but another figure of the report did. */
   readonly otherFiguresChanged: boolean;
+  /** True when the version sent carried the data-incomplete banner and the correction does not. */
+  readonly dataCompleted?: boolean;
 }
 
 type Figure = Omit<ChangedFigure, 'before' | 'after'> & { readonly value: number | null };

@@ -125,6 +125,11 @@ export function figuresDiffer(sent: Briefing, next: Briefing): boolean {
   return JSON.stringify(figuresOf(sent)) !== JSON.stringify(figuresOf(next));
 }
 
+/** The model without whether its data was whole: the banner and the list of partitions that were missing. */
+function withoutCompleteness(model: Briefing): Briefing {
+  return { ...model, dataIncomplete: false, dataQuality: { ...model.dataQuality, partitionsMissing: [] } };
+}
+
 /** The files of a rendered report, as the archive writes them under a prefix. */
 async function writeRendered(store: ReportStore, prefix: string, archived: ArchivedReport): Promise<void> {
   const keys = archiveKeys(prefix);
@@ -311,7 +316,11 @@ export function decideSend(
         reason: options.reason ?? '',
         correctsSentAt: lastSent.record.sentAt,
         changes,
-        otherFiguresChanged: changes.length === 0 && differ,
+        otherFiguresChanged:
+          changes.length === 0 &&
+          differ &&
+          figuresDiffer(withoutCompleteness(lastSent.model), withoutCompleteness(archived.model)),
+        dataCompleted: lastSent.model.dataIncomplete && !archived.model.dataIncomplete,
       },
     };
   }

@@ -4,8 +4,9 @@
 // port-ins (to CMCC) 1,500 -> 1,501, net −600 -> −599; completed ports 15,432 -> 15,433;
 // NETWORK leavers 700 -> 701; ARREARS rejections 0 -> 3, rejected 1,215 -> 1,218.
 import { describe, expect, it } from 'vitest';
-import { changedFigures } from '#core/correction-diff.ts';
-import { figuresDiffer } from '#core/sent-archive.ts';
+import { type CorrectionNote, changedFigures } from '#core/correction-diff.ts';
+import type { ArchivedReport } from '#core/report-run.ts';
+import { decideSend, figuresDiffer, type SentVersionWithModel } from '#core/sent-archive.ts';
 import { noticeView } from '#render/mime/correction-notice.ts';
 import { provinceModel } from './render-models.ts';
 
@@ -73,5 +74,47 @@ describe('the changed figures of a correction', () => {
     expect(noticeView('zh-CN', 'x', { ...note, changes: [] }).sentence).toBe(
       '与2019年12月3日 09:05的邮件相比，摘要数据没有变化。',
     );
+  });
+});
+
+describe('a correction of a version sent with the data-incomplete banner', () => {
+  // The missing partitions' markers arrived and no figure moved: only the banner and the list of
+  // missing partitions differ. The notice says so, instead of "other figures were corrected".
+  const sentAt = '2019-12-03T01:05:00.000Z';
+  const withBanner = () => {
+    const model = provinceModel();
+    return {
+      ...model,
+      dataIncomplete: true,
+      dataQuality: { ...model.dataQuality, partitionsMissing: ['port_requests/dt=2019-11-27'] },
+    };
+  };
+  const decide = (sent: ReturnType<typeof provinceModel>, now: ReturnType<typeof provinceModel>) =>
+    decideSend(
+      { model: now } as unknown as ArchivedReport,
+      { record: { sentAt }, model: sent } as unknown as SentVersionWithModel,
+      { resend: true, reason: 'markers arrived' },
+    );
+
+  it('says the data is now whole, and that no figure changed', () => {
+    const decision = decide(withBanner(), provinceModel());
+
+    expect(decision).toMatchObject({
+      action: 'deliver',
+      correctionNote: { changes: [], otherFiguresChanged: false, dataCompleted: true },
+    });
+    const note = (decision as { correctionNote: CorrectionNote }).correctionNote;
+    expect(noticeView('en', 'x', note).sentence).toBe(
+      'No figure changed since the mail of 3 Dec 2019, 09:05; the data it lacked has arrived, so this version no longer carries the "data incomplete" banner.',
+    );
+  });
+
+  it('still says other figures were corrected when one outside the summary moved too', () => {
+    const now = provinceModel();
+    now.rejections = { ...now.rejections, rate: (now.rejections.rate ?? 0) + 0.001 };
+
+    expect(decide(withBanner(), now)).toMatchObject({
+      correctionNote: { changes: [], otherFiguresChanged: true, dataCompleted: true },
+    });
   });
 });

@@ -85,7 +85,14 @@ export function noticeView(locale: Locale, originalSubject: string, note?: Corre
   const sentence =
     !note || rows.length > 0
       ? null
-      : t(note.otherFiguresChanged ? 'correction.unchangedSummary' : 'correction.unchanged', { sentAt });
+      : t(
+          note.otherFiguresChanged
+            ? 'correction.unchangedSummary'
+            : note.dataCompleted
+              ? 'correction.unchangedCompleted'
+              : 'correction.unchanged',
+          { sentAt },
+        );
   return {
     notice: `${t('correction.title')}${t('correction.separator')}${body}`,
     separator: t('correction.separator'),
