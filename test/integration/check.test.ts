@@ -216,6 +216,27 @@ describe('mnp-briefings check', () => {
     ]);
   });
 
+  it('refuses to give an all-clear from a folder that holds no run journal', async () => {
+    const check = await workspace.cli('check', '--out', out('mistyped'), '--now', '2019-12-30T08:00:00Z');
+    const since = await workspace.cli(
+      'check',
+      '--out',
+      out('mistyped'),
+      '--report',
+      'hq-weekly',
+      '--since',
+      '2019-12-20',
+      '--now',
+      '2019-12-30T08:00:00Z',
+    );
+
+    expect(check.code).toBe(ExitCode.USAGE);
+    expect(check.stderr).toContain(`check: ${join(out('mistyped'), 'runs')} holds no run journal`);
+    // Given a start, an empty journal is a fact to report: every week since then was missed.
+    expect(since.code).toBe(ExitCode.OVERDUE);
+    expect(since.stdout).toContain('hq-weekly 2019-W51 missed: never run');
+  });
+
   it('exits 0 on a clean history', async () => {
     await runWeek('clean', '2019-W50');
     await runWeek('clean', '2019-W51');

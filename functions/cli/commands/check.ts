@@ -11,12 +11,13 @@ import { FileLedger } from '#adapters/ledger/file-ledger.ts';
 import { FsReportStore } from '#adapters/store/fs-store.ts';
 import { type ClaimInFlight, claimLine, listClaimsInFlight } from '#core/delivery-in-flight.ts';
 import type { DeliveryLedger } from '#core/delivery-ports.ts';
-import { OverdueReportsError } from '#core/errors.ts';
+import { ConfigurationError, OverdueReportsError } from '#core/errors.ts';
 import { type CheckReport, checkSchedules, findingLine } from '#core/overdue.ts';
 import { beijingMidnightUtc, isCalendarDate } from '#core/period.ts';
 import type { ReportStore } from '#core/ports.ts';
 import { reportDefinition, reportDefinitions } from '#core/report-definitions.ts';
 import { audiencesOf } from '#core/report-run.ts';
+import { listRunStatuses } from '#core/run-journal.ts';
 import { DEFAULT_RECIPIENTS_FILE, withTargetOptions } from '../command-options.ts';
 import type { CliIo } from '../io.ts';
 import { validateOptions } from '../options.ts';
@@ -130,6 +131,12 @@ export function registerCheck(program: Command, io: CliIo): void {
     const definitions = options.report ? [reportDefinition(options.report)] : reportDefinitions;
     const recipients = await loadRecipients(options.recipients);
     const sources = await sourcesOf(options, definitions[0]!.id);
+    // Without --since the window starts at the journal's first period: with no journal (a mistyped
+    // --out, a machine where nothing ran) it would be empty, and "nothing overdue" a false all-clear.
+    if (!options.since && (await listRunStatuses(sources.store)).length === 0)
+      throw new ConfigurationError(
+        `check: ${options.target === 'aws' ? `stage ${options.stage}'s archive` : join(options.out, 'runs')} holds no run journal, so there is no first period to check from: check --out, or pass --since DATE to list every period missed since then`,
+      );
     const report = await checkSchedules(
       { ...sources, recipients },
       { definitions, now: options.now ?? new Date(), ...(options.since ? { since: options.since } : {}) },
