@@ -84,11 +84,20 @@ const reasonNeeded = {
     'is required with --resend: say why the correction is sent, e.g. --reason "late load of 2019-11-30 port requests"',
   path: ['reason'],
 };
+// A reason without --resend would be dropped unseen, and --resend with --no-deliver would send nothing.
+const reasonOnlyWithResend = (options: Resent) => options.reason === undefined || options.resend === true;
+const resendNeededForReason = {
+  message: 'goes with --resend: it is the reason a correction is sent, and no correction is sent without --resend',
+  path: ['reason'],
+};
+const resendDelivers = (options: Resent & { deliver?: boolean }) =>
+  !(options.resend === true && options.deliver === false);
+const resendWithoutDelivery = { message: 'sends a correction; --no-deliver sends nothing: pick one', path: ['resend'] };
 /** Why a correction is sent: shown to its readers, so one line of plain text. */
 const reason = z
   .string()
   .trim()
-  .min(1)
+  .min(1, 'is empty: say why the correction is sent, in one line')
   .max(300)
   .regex(/^[^\r\n]*$/, 'must be one line')
   .optional();
@@ -112,6 +121,8 @@ export const runOptionsSchema = z
     reason,
   })
   .refine(hasReasonForResend, reasonNeeded)
+  .refine(reasonOnlyWithResend, resendNeededForReason)
+  .refine(resendDelivers, resendWithoutDelivery)
   .refine(hasSmtpUrl, smtpUrlNeeded)
   .refine(hasStageForAws, stageNeeded);
 
@@ -127,6 +138,7 @@ export const rerunOptionsSchema = z
     ...targetOptions,
   })
   .refine(hasReasonForResend, reasonNeeded)
+  .refine(reasonOnlyWithResend, resendNeededForReason)
   .refine(hasSmtpUrl, smtpUrlNeeded)
   .refine(hasStageForAws, stageNeeded);
 

@@ -149,6 +149,29 @@ describe('a correction', () => {
     expect(received()).toEqual([]);
   });
 
+  it('is refused with a blank reason, a reason without --resend, or with --no-deliver', async () => {
+    const rerun = ['rerun', '--report', 'hq-weekly', '--period', '2019-W48'];
+    const blank = await cli(...rerun, '--resend', '--reason', '   ');
+    const reasonAlone = await cli(...rerun, '--reason', 'late load');
+    const notDelivered = await cli(
+      'run',
+      '--report',
+      'hq-weekly',
+      '--period',
+      '2019-W48',
+      '--no-deliver',
+      '--resend',
+      '--reason',
+      'x',
+    );
+
+    expect([blank.code, reasonAlone.code, notDelivered.code]).toEqual([ExitCode.USAGE, ExitCode.USAGE, ExitCode.USAGE]);
+    expect(blank.stderr).toContain('--reason is empty: say why the correction is sent');
+    expect(reasonAlone.stderr).toContain('--reason goes with --resend');
+    expect(notDelivered.stderr).toContain('--resend sends a correction; --no-deliver sends nothing');
+    expect(received()).toEqual([]);
+  });
+
   it('puts its reason and the changed figures, old -> new, at the top of both parts', async () => {
     const resend = await cli(
       'rerun',
