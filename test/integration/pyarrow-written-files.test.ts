@@ -85,3 +85,49 @@ describe('a fee written as a decimal of more than 38 digits (pyarrow decimal256)
     );
   }, 60_000);
 });
+
+describe('a file with no column (pandas: an empty DataFrame)', () => {
+  it('holds no row, so the figures are those of the lake without it, on the raw feed and the curated layer', async () => {
+    // DuckDB refuses such a file ("Need at least one non-root column"), which stopped every run.
+    const lakeDir = join(workDir, 'no-column');
+    await writeHandMadeLake(lakeDir);
+    await copyFile(
+      fixture('no-column-no-row.parquet'),
+      join(lakeDir, 'port_requests', 'dt=2019-11-27', 'empty.parquet'),
+    );
+    await copyFile(
+      fixture('no-column-no-row.parquet'),
+      join(lakeDir, 'exit_reasons', 'dt=2019-11-27', 'empty.parquet'),
+    );
+
+    const briefing = await modelOf(lakeDir, { reportId: 'hq-weekly', periodId: '2019-W48' });
+    const baseline = await modelOf(join(workDir, 'baseline'), { reportId: 'hq-weekly', periodId: '2019-W48' });
+
+    const { generatedAt: _a, ...figures } = briefing;
+    const { generatedAt: _b, ...baselineFigures } = baseline;
+    expect(figures).toEqual(baselineFigures);
+  }, 120_000);
+
+  it('that says it holds rows stops the run with an error naming the file', async () => {
+    const lakeDir = join(workDir, 'no-column-rows');
+    await writeHandMadeLake(lakeDir);
+    const file = join(lakeDir, 'port_requests', 'dt=2019-11-28', 'rows.parquet');
+    await copyFile(fixture('no-column-two-rows.parquet'), file);
+
+    const result = await runCli([
+      'run',
+      '--report',
+      'hq-weekly',
+      '--period',
+      '2019-W48',
+      '--lake',
+      lakeDir,
+      '--no-deliver',
+      '--out',
+      join(workDir, 'out-no-column'),
+    ]);
+
+    expect(result.code).not.toBe(ExitCode.OK);
+    expect(result.stderr).toContain(`${file} holds 2 rows but no column`);
+  }, 60_000);
+});

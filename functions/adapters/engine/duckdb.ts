@@ -10,6 +10,7 @@ import { rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBResultReader } from '@duckdb/node-api';
+import { asyncBufferFromFile, parquetMetadataAsync } from 'hyparquet';
 import { ConfigurationError, LakeError, QueryError } from '#core/errors.ts';
 import {
   type LakeTable,
@@ -262,7 +263,7 @@ export class DuckDbEngine implements QueryEngine {
     const viewSql = this.viewSql(table, files);
     await this.connection.run(`CREATE OR REPLACE TEMP VIEW ${table} AS ${viewSql}`);
     this.boundViewSql.set(table, viewSql);
-    this.boundFiles.push(...files);
+    this.boundFiles.push(...files.filter((file) => this.checkedFiles.get(file)?.columns.size !== 0));
     return files.length;
   }
 
@@ -376,6 +377,7 @@ export class DuckDbEngine implements QueryEngine {
       );
     } catch (error) {
       if (error instanceof LakeError) throw error;
+      if (NO_COLUMN.test(firstLineOf(error))) return await columnlessFile(file, error);
       throw new LakeError(`${file} is not a readable Parquet file: ${firstLineOf(error)}`, {
         cause: error,
       });
@@ -394,8 +396,10 @@ export class DuckDbEngine implements QueryEngine {
    * cannot hold (3,000,000,000 in an int64 file's tenure_months, a fee beyond decimal(10,2), a
    * NaN) reads as NULL too, so its row is quarantined as missing_key instead of failing the run.
    */
-  private viewSql(table: LakeTable, files: readonly string[]): string {
+  private viewSql(table: LakeTable, allFiles: readonly string[]): string {
     const { columns, partition } = lakeContract[table];
+    // A file with no column holds no row (columnlessFile) and DuckDB cannot open it.
+    const files = allFiles.filter((file) => this.checkedFiles.get(file)?.columns.size !== 0);
     const present = new Set(files.flatMap((file) => [...(this.checkedFiles.get(file)?.columns.keys() ?? [])]));
     const select = columns.map((column) => {
       const source = present.has(column.name) ? `"${column.name}"` : 'NULL';
@@ -427,6 +431,26 @@ export class DuckDbEngine implements QueryEngine {
 
 /** The most digits a Parquet decimal column may have to be read as a decimal. */
 const WIDEST_DECIMAL_DIGITS = 38;
+
+/** DuckDB's refusal of a Parquet file whose schema has no column (what pandas writes for an empty frame). */
+const NO_COLUMN = /need at least one non-root column/i;
+
+/**
+ * A file with no column, which DuckDB will not open: read from its footer (hyparquet) how many
+ * rows it holds. None: the file is as good as absent, and its columns are none (the views leave
+ * it out). Rows without any column cannot be told apart or checked: an error naming the file.
+ */
+async function columnlessFile(file: string, cause: unknown): Promise<FileColumns> {
+  let rows: bigint;
+  try {
+    rows = (await parquetMetadataAsync(await asyncBufferFromFile(file))).num_rows;
+  } catch (footerError) {
+    throw new LakeError(`${file} is not a readable Parquet file: ${firstLineOf(cause)}`, { cause: footerError });
+  }
+  if (rows > 0n)
+    throw new LakeError(`${file} holds ${rows} rows but no column: rewrite it with the table's columns`, { cause });
+  return new Map();
+}
 
 /** An error's first line, with control characters (DuckDB may quote a damaged file's bytes) made visible. */
 function firstLineOf(error: unknown): string {
