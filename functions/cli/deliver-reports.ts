@@ -2,10 +2,15 @@
 // path by which the CLI (run, rerun, backfill, preview, demo) and the bench build and send mail.
 
 import type { CorrectionNote } from '#core/correction-diff.ts';
-import { type DeliveryOptions, type DeliverySummary, deliverAudienceReport } from '#core/delivery.ts';
-import type { DeliveryLedger, MailTransport } from '#core/delivery-ports.ts';
+import {
+  type DeliveryOptions,
+  type DeliverySummary,
+  deliverAudienceReport,
+  transportDownMessage,
+} from '#core/delivery.ts';
+import { type DeliveryLedger, type MailTransport, MailTransportDownError } from '#core/delivery-ports.ts';
 import type { Logger, ReportStore } from '#core/ports.ts';
-import type { RecipientsConfig } from '#core/recipients.ts';
+import { type RecipientsConfig, recipientsOf } from '#core/recipients.ts';
 import type { ArchivedReport } from '#core/report-run.ts';
 import { createBriefingMessageComposer } from '#render/mime/briefing-composer.ts';
 
@@ -44,17 +49,52 @@ export async function deliverArchivedReports(
     ...(ports.signal ? { signal: ports.signal } : {}),
     ...(ports.onProgress ? { onProgress: ports.onProgress } : {}),
   };
-  for (const report of archived) {
+  for (const [index, report] of archived.entries()) {
     // A resend carries, per audience, why and what changed (#core/sent-archive.ts decides it).
     const correctionNote = mode.correctionNotes?.get(report.audience);
-    summaries.push(
-      await deliverAudienceReport(report, ports.recipients, deliveryPorts, {
-        resend: mode.resend,
-        dryRun: mode.dryRun,
-        ...watch,
-        ...(correctionNote ? { correctionNote } : {}),
-      }),
-    );
+    try {
+      summaries.push(
+        await deliverAudienceReport(report, ports.recipients, deliveryPorts, {
+          resend: mode.resend,
+          dryRun: mode.dryRun,
+          ...watch,
+          ...(correctionNote ? { correctionNote } : {}),
+        }),
+      );
+    } catch (error) {
+      throw await untriedAfter(error, report, archived.slice(index + 1), ports);
+    }
   }
   return summaries;
+}
+
+/**
+ * A transport down at one audience leaves the audiences after it untried too: the line counts
+ * their recipients who do not have the report yet (a rerun may have sent some of them before).
+ */
+async function untriedAfter(
+  error: unknown,
+  stoppedAt: ArchivedReport,
+  later: readonly ArchivedReport[],
+  ports: DeliverReportsPorts,
+): Promise<unknown> {
+  if (!(error instanceof MailTransportDownError) || later.length === 0) return error;
+  let untried = 0;
+  for (const report of later) {
+    const records = await ports.ledger.list(report.reportId, report.periodId, report.audience);
+    const sent = new Set(records.filter((record) => record.status === 'sent').map((record) => record.recipient));
+    untried += recipientsOf(ports.recipients, report.audience).to.filter(
+      (address) => !sent.has(address.trim().toLowerCase()),
+    ).length;
+  }
+  return new MailTransportDownError(
+    transportDownMessage(
+      ports.transport.name,
+      error.cause,
+      stoppedAt,
+      `${error.notSent} recipient(s) not sent, and ${untried} recipient(s) of the ${later.length} audience(s) after it not tried`,
+    ),
+    error.notSent + untried,
+    { cause: error.cause },
+  );
 }

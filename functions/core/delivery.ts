@@ -466,6 +466,16 @@ function countOf(outcomes: readonly RecipientOutcome[], status: RecipientStatus)
   return outcomes.filter((outcome) => outcome.status === status).length;
 }
 
+/** The one line of a transport that is down: where the run stopped, and who was left unsent. */
+export function transportDownMessage(
+  transport: string,
+  failure: unknown,
+  stoppedAt: Pick<ArchivedReport, 'reportId' | 'periodId' | 'audience'>,
+  left: string,
+): string {
+  return `mail transport ${transport} is down: ${describeFailure(failure)}; stopped at ${stoppedAt.reportId} ${stoppedAt.periodId} ${stoppedAt.audience} with ${left} (nothing was handed over to them): fix the transport, then run again (the ledger skips what was sent)`;
+}
+
 /**
  * Delivers one audience's archived briefing to its recipients: builds the message, archives it
  * as <prefix>/message.eml, then claims, sends and records each recipient. Never throws for one
@@ -563,7 +573,7 @@ export async function deliverAudienceReport(
   if (run.down) {
     const left = summary.notSent;
     throw new MailTransportDownError(
-      `mail transport ${ports.transport.name} is down: ${describeFailure(run.down)}; stopped at ${archived.reportId} ${archived.periodId} ${archived.audience} with ${left} recipient(s) not sent (nothing was handed over to them): fix the transport, then run again (the ledger skips what was sent)`,
+      transportDownMessage(ports.transport.name, run.down, archived, `${left} recipient(s) not sent`),
       left,
       { cause: run.down },
     );

@@ -204,7 +204,7 @@ describe('a mail server that is down', () => {
     expect(result.code).toBe(ExitCode.FAILED);
     expect(result.stderr.split('\n').filter((line) => line.startsWith('mnp-briefings:'))).toEqual([
       expect.stringMatching(
-        /^mnp-briefings: mail transport smtp is down: SMTP ESOCKET: connect ECONNREFUSED 127\.0\.0\.1:\d+; stopped at province-monthly 2019-12 11 with 2 recipient\(s\) not sent/,
+        /^mnp-briefings: mail transport smtp is down: SMTP ESOCKET: connect ECONNREFUSED 127\.0\.0\.1:\d+; stopped at province-monthly 2019-12 11 with 2 recipient\(s\) not sent, and 60 recipient\(s\) of the 30 audience\(s\) after it not tried/,
       ),
     ]);
     // The report runs its queries and renders 31 provinces first; the sending part is one refused connection.
