@@ -180,6 +180,7 @@ export const statusOptionsSchema = z
     audience: z.array(audience).optional(),
     state: z.array(z.enum(['held', 'archived', 'delivered', 'delivery-failed', 'failed'])).optional(),
     recipients: z.boolean().optional(),
+    recipientsFile: z.string().min(1),
     out: z.string().min(1),
     ledger: z.string().min(1).optional(),
     json: z.boolean().optional(),

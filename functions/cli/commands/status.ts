@@ -13,15 +13,17 @@ import type { DeliveryLedger, DeliveryRecord } from '#core/delivery-ports.ts';
 import { ConfigurationError } from '#core/errors.ts';
 import { parsePeriod } from '#core/period.ts';
 import type { ReportStore } from '#core/ports.ts';
+import { type RecipientsConfig, recipientsOf } from '#core/recipients.ts';
 import { reportDefinition, reportDefinitions } from '#core/report-definitions.ts';
 import { audiencesOf } from '#core/report-run.ts';
 import { listRunStatuses, type RunStatus } from '#core/run-journal.ts';
 import { reportPeriod } from '#core/run-lifecycle.ts';
-import { withTargetOptions } from '../command-options.ts';
+import { DEFAULT_RECIPIENTS_FILE, withTargetOptions } from '../command-options.ts';
 import type { CliIo } from '../io.ts';
 import { lineageOfRuns } from '../lineage.ts';
 import { openAwsTarget } from '../open-aws-target.ts';
 import { type StatusOptions, statusOptionsSchema, validateOptions } from '../options.ts';
+import { loadRecipients } from '../recipients-file.ts';
 
 export interface DeliveryLine {
   readonly audience: string;
@@ -37,12 +39,18 @@ export interface DeliveryLine {
 
 export interface RunLine extends RunStatus {
   readonly deliveries: readonly DeliveryLine[];
+  /**
+   * Recipients of the period's audiences (as the recipients file lists them) who do not have the
+   * report: failed, unconfirmed, queued, or never tried (a run that stopped before them).
+   */
+  readonly notDelivered: number;
   readonly claimsInFlight: readonly ClaimInFlight[];
 }
 
 export async function collectStatus(
   store: ReportStore,
   ledger: DeliveryLedger,
+  recipients: RecipientsConfig,
   filter: Pick<StatusOptions, 'report' | 'period' | 'audience' | 'state'>,
   now: Date,
 ): Promise<RunLine[]> {
@@ -62,8 +70,17 @@ export async function collectStatus(
       (candidate) => !filter.audience || filter.audience.includes(candidate),
     );
     const deliveries: DeliveryLine[] = [];
+    let notDelivered = 0;
     for (const audience of audiences) {
       const records = await ledger.list(status.reportId, status.periodId, audience);
+      const has = new Set(
+        records
+          .filter((record) => record.status === 'sent' || record.status === 'sending')
+          .map((record) => record.recipient),
+      );
+      notDelivered += recipientsOf(recipients, audience).to.filter(
+        (address) => !has.has(address.trim().toLowerCase()),
+      ).length;
       for (const record of records.sort((a, b) => a.recipient.localeCompare(b.recipient))) {
         deliveries.push({
           audience,
@@ -81,6 +98,7 @@ export async function collectStatus(
     lines.push({
       ...status,
       deliveries,
+      notDelivered,
       claimsInFlight: await listClaimsInFlight(ledger, status.reportId, status.periodId, audiences, now),
     });
   }
@@ -119,11 +137,11 @@ function filterWords(filter: Pick<StatusOptions, 'report' | 'period' | 'audience
   return words.length > 0 ? ` for ${words.join(', ')}` : '';
 }
 
-/** The deliveries of a period counted: sent, not delivered (failed, unconfirmed, queued), in flight (sending). */
+/** The deliveries of a period counted: sent, not delivered (by the recipients file), in flight (sending). */
 function countsOf(line: RunLine) {
   const of = (...statuses: DeliveryRecord['status'][]) =>
     line.deliveries.filter((delivery) => statuses.includes(delivery.status)).length;
-  return { sent: of('sent'), notDelivered: of('failed', 'unconfirmed', 'queued'), inFlight: of('sending') };
+  return { sent: of('sent'), notDelivered: line.notDelivered, inFlight: of('sending') };
 }
 
 /** What the note column says first: that the report went out with the "data incomplete" banner. */
@@ -227,6 +245,11 @@ export function registerStatus(program: Command, io: CliIo): void {
     .option('--recipients', 'also a row per recipient and per attempt')
     .option('--out <dir>', 'output folder holding the archive and run journal', 'out')
     .option('--ledger <dir>', 'the delivery ledger folder (default: OUT/ledger)')
+    .option(
+      '--recipients-file <file>',
+      'recipients configuration: who should have each report, for the not-delivered count',
+      DEFAULT_RECIPIENTS_FILE,
+    )
     .option('--json', 'print JSON for scripts');
   withTargetOptions(command).action(async (raw: Record<string, unknown>) => {
     const options = validateOptions(statusOptionsSchema, raw);
@@ -240,7 +263,7 @@ export function registerStatus(program: Command, io: CliIo): void {
       store = new FsReportStore(options.out);
       ledger = new FileLedger(options.ledger ?? join(options.out, 'ledger'));
     }
-    const lines = await collectStatus(store, ledger, options, new Date());
+    const lines = await collectStatus(store, ledger, await loadRecipients(options.recipientsFile), options, new Date());
     const lineage = await lineageOfRuns(
       store,
       lines.map((line) => ({
