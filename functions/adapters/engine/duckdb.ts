@@ -10,7 +10,6 @@ import { rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBResultReader } from '@duckdb/node-api';
-import { asyncBufferFromFile, parquetMetadataAsync } from 'hyparquet';
 import { ConfigurationError, LakeError, QueryError } from '#core/errors.ts';
 import {
   type LakeTable,
@@ -443,6 +442,8 @@ const NO_COLUMN = /need at least one non-root column/i;
 async function columnlessFile(file: string, cause: unknown): Promise<FileColumns> {
   let rows: bigint;
   try {
+    // Loaded here only: no run that meets no such file pays for it.
+    const { asyncBufferFromFile, parquetMetadataAsync } = await import('hyparquet');
     rows = (await parquetMetadataAsync(await asyncBufferFromFile(file))).num_rows;
   } catch (footerError) {
     throw new LakeError(`${file} is not a readable Parquet file: ${firstLineOf(cause)}`, { cause: footerError });
