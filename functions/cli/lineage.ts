@@ -11,7 +11,12 @@ export function lineageLine(reportId: string, periodId: string, entry: LineageEn
   const what = entry.correction ? `corrected (v${entry.version})` : `sent (v${entry.version})`;
   const banner = entry.dataIncomplete ? ' with the data-incomplete banner' : '';
   const why = entry.correction ? `, why: ${entry.reason ?? '(no reason recorded)'}` : '';
-  const later = entry.completedFor > 0 ? `; later to ${entry.completedFor} more recipient(s) who lacked it` : '';
+  const again =
+    entry.completedAgain > 0
+      ? `, ${entry.completedAgain} of them again, flagged as possible duplicates (a run that stopped mid-send may have reached them)`
+      : '';
+  const later =
+    entry.completedFor > 0 ? `; later to ${entry.completedFor} more recipient(s) who lacked it${again}` : '';
   return `${reportId} ${periodId} ${what} ${entry.sentAt.replace(/\.\d{3}Z$/, 'Z')}${banner} to ${audiencesText(entry.audiences)} (${entry.recipients} recipient(s)) by run ${entry.runId}${why}${later}`;
 }
 

@@ -193,7 +193,14 @@ async function deliverAsSent(
     const version = await recordDelivery(
       ports.runtime.store,
       report,
-      { sent: summary.sent, messageKey: summary.messageKey, resend, dryRun, messageId },
+      {
+        sent: summary.sent,
+        messageKey: summary.messageKey,
+        resend,
+        dryRun,
+        messageId,
+        possibleDuplicates: summary.possibleDuplicates,
+      },
       lastSent.get(report.audience),
       { runId, at: ports.now(), reason: request.reason },
     );

@@ -123,6 +123,8 @@ export interface DeliverySummary {
   readonly warnings: readonly string[];
   readonly recipients: readonly RecipientOutcome[];
   readonly sent: number;
+  /** Of those sent, the ones sent again flagged as a possible duplicate (a stopped run may have reached them). */
+  readonly possibleDuplicates: number;
   readonly skipped: number;
   readonly failed: number;
   /** Of the skipped, those another run holds: not sent yet, a rerun after its lease completes them. */
@@ -565,6 +567,7 @@ export async function deliverAudienceReport(
     warnings,
     recipients: outcomes,
     sent: countOf(outcomes, 'sent'),
+    possibleDuplicates: outcomes.filter((outcome) => outcome.status === 'sent' && outcome.possibleDuplicate).length,
     skipped: countOf(outcomes, 'skipped'),
     failed: countOf(outcomes, 'failed'),
     inProgress: outcomes.filter((outcome) => outcome.skipped === 'in-progress').length,

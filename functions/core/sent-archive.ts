@@ -49,6 +49,12 @@ const completionSchema = z.object({
   /** Recipients this run sent it to. */
   recipients: z.int().check(z.minimum(1)),
   messageId: z.string(),
+  /**
+   * Of them, those sent again flagged as a possible duplicate (X-MNP-Possible-Duplicate; the
+   * archived message is the audience's, without that header): a run that stopped mid-send may
+   * have reached them before.
+   */
+  possibleDuplicates: z.optional(z.int().check(z.minimum(1))),
 });
 
 export type SentCompletion = z.infer<typeof completionSchema>;
@@ -335,7 +341,7 @@ export function decideSend(
 async function recordCompletion(
   store: ReportStore,
   completed: SentVersion,
-  run: Omit<SentRun, 'correction' | 'reason'>,
+  run: Omit<SentRun, 'correction' | 'reason'> & { readonly possibleDuplicates: number },
 ): Promise<SentCompletion> {
   const { reportId, periodId, audience } = completed;
   const folder = `${run.sentAt.toISOString()}-${run.runId}`.replace(/[^A-Za-z0-9._-]/g, '_');
@@ -349,6 +355,7 @@ async function recordCompletion(
     runId: run.runId,
     recipients: run.recipients,
     messageId: run.messageId,
+    ...(run.possibleDuplicates > 0 ? { possibleDuplicates: run.possibleDuplicates } : {}),
   };
   await store.put(`${prefix}/${message.name}`, message.body, 'message/rfc822');
   await store.put(`${prefix}/completion.json`, `${JSON.stringify(record, null, 2)}\n`, 'application/json');
@@ -379,6 +386,8 @@ export async function recordDelivery(
     readonly resend: boolean;
     readonly dryRun: boolean;
     readonly messageId?: string | undefined;
+    /** Of the recipients sent, those sent again flagged as a possible duplicate. */
+    readonly possibleDuplicates?: number;
   },
   lastSent: SentVersionWithModel | undefined,
   run: { readonly runId: string; readonly at: Date; readonly reason?: string | undefined },
@@ -391,6 +400,7 @@ export async function recordDelivery(
       recipients: outcome.sent,
       messageId: outcome.messageId ?? '',
       messageKey: outcome.messageKey,
+      possibleDuplicates: outcome.possibleDuplicates ?? 0,
     });
     return undefined;
   }
@@ -417,6 +427,8 @@ export interface LineageEntry {
   readonly recipients: number;
   /** Recipients later runs sent the same version to (its completions). */
   readonly completedFor: number;
+  /** Of those, the ones sent again flagged as possible duplicates: they may have had it already. */
+  readonly completedAgain: number;
   readonly dataIncomplete: boolean;
 }
 
@@ -432,11 +444,14 @@ export async function correctionLineage(
     for (const version of await listSentVersions(store, reportId, periodId, audience)) {
       const key = `${version.runId}\u0000${version.version}`;
       const entry = entries.get(key);
-      const completedFor = (await listCompletions(store, version)).reduce((sum, later) => sum + later.recipients, 0);
+      const completions = await listCompletions(store, version);
+      const completedFor = completions.reduce((sum, later) => sum + later.recipients, 0);
+      const completedAgain = completions.reduce((sum, later) => sum + (later.possibleDuplicates ?? 0), 0);
       if (entry) {
         entry.audiences = [...entry.audiences, audience];
         entry.recipients += version.recipients;
         entry.completedFor += completedFor;
+        entry.completedAgain += completedAgain;
         // biome-ignore lint/complexity/useMathMinMax: ISO timestamps compare as strings; Math.min would turn them into NaN
         entry.sentAt = entry.sentAt < version.sentAt ? entry.sentAt : version.sentAt;
         continue;
@@ -450,6 +465,7 @@ export async function correctionLineage(
         audiences: [audience],
         recipients: version.recipients,
         completedFor,
+        completedAgain,
         dataIncomplete: version.dataIncomplete,
       });
     }

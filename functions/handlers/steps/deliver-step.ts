@@ -167,7 +167,14 @@ export async function deliverStep(
   await recordDelivery(
     ports.store,
     archived,
-    { sent: summary.sent, messageKey: summary.messageKey, resend, dryRun: summary.dryRun, messageId },
+    {
+      sent: summary.sent,
+      messageKey: summary.messageKey,
+      resend,
+      dryRun: summary.dryRun,
+      messageId,
+      possibleDuplicates: summary.possibleDuplicates,
+    },
     plan.lastSent,
     {
       runId: extras.runId ?? `execution-${snapshot.generatedAt}`,
