@@ -2,9 +2,11 @@
 // rerun after a partial failure, the hold for a missing _SUCCESS marker, a resumable backfill,
 // status in a table and in JSON, and a preview that sends nothing.
 import { readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode } from '#cli/exit-codes.ts';
+import { bufferIo } from '#cli/io.ts';
+import { main } from '#cli/main.ts';
 import { parseMessage } from '../unit/delivery-fixtures.ts';
 import { type LoopbackSmtp, startLoopbackSmtp } from './mail-smtp-server.ts';
 import { type OpsWorkspace, openOpsWorkspace } from './ops-workspace.ts';
@@ -259,6 +261,47 @@ describe('a report whose _SUCCESS marker is missing', () => {
 });
 
 describe('mnp-briefings backfill', () => {
+  it('stops after the period in progress on Ctrl-C, says what it did not start, and exits 1', async () => {
+    const listeners = process.listenerCount('SIGINT');
+    const io = bufferIo();
+    const err = io.err;
+    // Ctrl-C as the first period ends: between sends, while the next one would start its queries.
+    io.err = (line) => {
+      err(line);
+      if (line.startsWith('backfill 1/4')) process.emit('SIGINT');
+    };
+    const args = [
+      'backfill',
+      '--report',
+      'hq-weekly',
+      '--from',
+      '2019-W48',
+      '--to',
+      '2019-W51',
+      '--out',
+      out('ctrl-c'),
+    ];
+    const code = await main(
+      [...args, '--lake', workspace.lakeDir, '--recipients', resolve('config/recipients.json')],
+      io,
+    );
+    const resumed = await workspace.cli(...args);
+
+    expect(code).toBe(ExitCode.FAILED);
+    expect(io.stderr).toContain(
+      'mnp-briefings: interrupted: finishing the period in progress, starting no other (Ctrl-C again quits at once)',
+    );
+    expect(io.stdout.join('\n')).toContain(
+      'note: backfill interrupted during 2019-W48: the 3 period(s) after it were not started; the same command resumes',
+    );
+    expect(io.stderr.at(-1)).toBe(
+      'mnp-briefings: backfill: interrupted: 3 period(s) not started; run the same command again to resume',
+    );
+    expect(process.listenerCount('SIGINT')).toBe(listeners);
+    expect(resumed.code).toBe(ExitCode.OK);
+    expect(resumed.stdout).toContain('4 period(s): 3 ran, 1 skipped as done, 0 started, 0 failed');
+  });
+
   it('runs oldest first, and a second call after an interruption resumes without resending', async () => {
     // The last week's data is late: the weeks before it go out, it waits (its trend spans them all).
     const restore = await withoutMarker('port_requests', 'dt=2019-12-18');

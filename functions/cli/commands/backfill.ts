@@ -136,11 +136,17 @@ function assertBackfillDone(rows: readonly BackfillRow[], send: boolean): void {
     );
 }
 
+/** What stopped a local backfill before its last period: Ctrl-C, with how many periods it left. */
+interface Interruption {
+  notStarted: number;
+}
+
 async function backfillLocally(
   options: BackfillOptions,
   range: readonly Period[],
   io: CliIo,
   notes: string[],
+  interruption: Interruption,
 ): Promise<BackfillRow[]> {
   const definition = reportDefinition(options.report);
   const send = options.send === true;
@@ -156,8 +162,24 @@ async function backfillLocally(
   }
   const progress = progressFor(io, periods.length, options.json === true);
   const rows: BackfillRow[] = [];
+  // Ctrl-C between sends (during a period's queries, say): the period in progress ends as a run
+  // would, the next ones are not started, and the table says so; a second Ctrl-C quits at once.
+  // While sending, the send watch stops the sends too (send-watch.ts).
+  let stopAsked = false;
+  const onSigint = () => {
+    if (stopAsked) {
+      io.err('mnp-briefings: interrupted again: quitting now; the same command resumes');
+      process.exit(130);
+    }
+    stopAsked = true;
+    if (!jobs.sendWatch?.interrupted)
+      io.err(
+        'mnp-briefings: interrupted: finishing the period in progress, starting no other (Ctrl-C again quits at once)',
+      );
+  };
+  process.on('SIGINT', onSigint);
   try {
-    for (const period of periods) {
+    for (const [index, period] of periods.entries()) {
       const started = performance.now();
       const status = await readRunStatus(jobs.runtime.store, definition.id, period);
       if (isDone(status, send) && !options.dryRun) {
@@ -204,12 +226,17 @@ async function backfillLocally(
         }
       }
       progress.tick(`${period} ${rows.at(-1)!.state}`);
-      if (jobs.sendWatch?.interrupted) {
-        notes.push(`interrupted during ${period}: the periods after it were not started; the same command resumes`);
+      const left = periods.length - index - 1;
+      if ((jobs.sendWatch?.interrupted || stopAsked) && left > 0) {
+        notes.push(
+          `interrupted during ${period}: the ${left} period(s) after it were not started; the same command resumes`,
+        );
+        interruption.notStarted = left;
         break;
       }
     }
   } finally {
+    process.off('SIGINT', onSigint);
     progress.stop();
     await jobs.close();
   }
@@ -304,10 +331,11 @@ export function registerBackfill(program: Command, io: CliIo): void {
       throw new ConfigurationError(`--from ${from.id}: ${definition.id} is a ${definition.periodKind}ly report`);
     const range = periodsBetween(from, to);
     const notes: string[] = [];
+    const interruption: Interruption = { notStarted: 0 };
     const rows =
       options.target === 'aws'
         ? await backfillInAws(options, range, io, ...(await awsTargetAndClients(options)), notes, backfillWaiting)
-        : await backfillLocally(options, range, io, notes);
+        : await backfillLocally(options, range, io, notes, interruption);
     if (options.json)
       io.out(
         JSON.stringify({
@@ -324,5 +352,10 @@ export function registerBackfill(program: Command, io: CliIo): void {
       for (const note of notes) io.out(`note: backfill ${note}`);
     }
     assertBackfillDone(rows, options.send === true);
+    // Stopped before its last period: not done, so not exit 0, though each period that ran is fine.
+    if (interruption.notStarted > 0)
+      throw new MnpError(
+        `backfill: interrupted: ${interruption.notStarted} period(s) not started; run the same command again to resume`,
+      );
   });
 }
