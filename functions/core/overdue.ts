@@ -10,7 +10,7 @@ import type { ReportStore } from './ports.ts';
 import { type RecipientsConfig, recipientsOf } from './recipients.ts';
 import type { ReportDefinition } from './report-definitions.ts';
 import { audiencesOf } from './report-run.ts';
-import { listRunStatuses, type RunStatus } from './run-journal.ts';
+import { lastDeliveringAttempt, listRunStatuses, type RunStatus } from './run-journal.ts';
 import { parseSchedule, periodOfScheduledRun } from './schedule.ts';
 
 /**
@@ -103,10 +103,7 @@ async function deliveryCounts(
  */
 function sentIncomplete(status: RunStatus | undefined): boolean {
   if (!status) return false;
-  const delivering = status.history.filter(
-    (attempt) => attempt.state === 'delivered' || attempt.state === 'delivery-failed',
-  );
-  const last = delivering.at(-1);
+  const last = lastDeliveringAttempt(status);
   // A status from before the history was kept has only its last attempt.
   return last ? last.partitionsMissing > 0 : status.partitionsMissing.length > 0;
 }

@@ -107,6 +107,18 @@ export async function recordRunStatus(
   return status;
 }
 
+export type RunAttempt = RunStatus['history'][number];
+
+/**
+ * The last attempt that delivered (to some or all of its recipients): what the readers hold came
+ * from it, whatever the attempts after it did (a rerun held or failed sends nothing).
+ */
+export function lastDeliveringAttempt(status: RunStatus): RunAttempt | undefined {
+  return status.history
+    .filter((attempt) => attempt.state === 'delivered' || attempt.state === 'delivery-failed')
+    .at(-1);
+}
+
 export async function listRunStatuses(
   store: ReportStore,
   filter: { reportId?: string; periodId?: string } = {},

@@ -127,9 +127,14 @@ describe('mnp-briefings check', () => {
       '--json',
     );
 
+    const status = await workspace.cli('status', '--out', out('held-after-sent'));
+
     expect([sent.code, held.code]).toEqual([ExitCode.OK, ExitCode.HELD]);
     expect(check.code).toBe(ExitCode.OK);
     expect(JSON.parse(check.stdout)).toMatchObject({ findings: [], incompleteByReport: { 'hq-weekly': 0 } });
+    // The readers hold the whole send: status says so, and no banner.
+    expect(status.stdout).toMatch(/2019-W50 +│ delivered, then held +│ 2 +│ 0 +│ 0 +│ 2 +│/);
+    expect(status.stdout).not.toContain('sent with the "data incomplete" banner');
   });
 
   it('names a week archived without being sent apart from one never run', async () => {

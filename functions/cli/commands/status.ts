@@ -16,7 +16,7 @@ import type { ReportStore } from '#core/ports.ts';
 import { type RecipientsConfig, recipientsOf } from '#core/recipients.ts';
 import { reportDefinition, reportDefinitions } from '#core/report-definitions.ts';
 import { audiencesOf } from '#core/report-run.ts';
-import { listRunStatuses, type RunStatus } from '#core/run-journal.ts';
+import { lastDeliveringAttempt, listRunStatuses, type RunStatus } from '#core/run-journal.ts';
 import { reportPeriod } from '#core/run-lifecycle.ts';
 import { DEFAULT_RECIPIENTS_FILE, withTargetOptions } from '../command-options.ts';
 import type { CliIo } from '../io.ts';
@@ -144,12 +144,30 @@ function countsOf(line: RunLine) {
   return { sent: of('sent'), notDelivered: line.notDelivered, inFlight: of('sending') };
 }
 
+/**
+ * The period's state: the last attempt's, except that a rerun held or failed after a delivery
+ * sends nothing, so the readers still hold what that delivery sent ("delivered, then held").
+ */
+function stateOf(line: RunLine): string {
+  const delivered = lastDeliveringAttempt(line);
+  return delivered && (line.state === 'held' || line.state === 'failed')
+    ? `${delivered.state}, then ${line.state}`
+    : line.state;
+}
+
 /** What the note column says first: that the report went out with the "data incomplete" banner. */
 function noteOf(line: RunLine): string {
-  const banner = line.partitionsMissing.length > 0 && ['archived', 'delivered', 'delivery-failed'].includes(line.state);
-  const flag = banner
-    ? `sent with the "data incomplete" banner (${line.partitionsMissing.length} partition(s) missing)`
-    : '';
+  const delivered = lastDeliveringAttempt(line);
+  // What went out decides the banner, not a later attempt that sent nothing.
+  const missing = delivered
+    ? delivered.partitionsMissing
+    : line.state === 'archived'
+      ? line.partitionsMissing.length
+      : 0;
+  const flag =
+    missing > 0
+      ? `${delivered ? 'sent' : 'archived'} with the "data incomplete" banner (${missing} partition(s) missing)`
+      : '';
   return [flag, line.message ?? ''].filter(Boolean).join('; ');
 }
 
@@ -167,7 +185,7 @@ function printStatus(lines: readonly RunLine[], io: CliIo, options: { recipients
     runs.push([
       line.reportId,
       line.periodId,
-      line.state,
+      stateOf(line),
       counts.sent,
       counts.notDelivered,
       counts.inFlight,
