@@ -3,10 +3,12 @@
 // entry that says so), and what state the run ends in. The drivers differ only in where the
 // first attempt's time comes from and how an audience's outcome is known (the ledger locally,
 // the Map state's results in AWS).
+
+import { lakeContract } from '#reference/index.ts';
 import type { DeliveryRecord } from './delivery-ports.ts';
 import { ConfigurationError, PeriodError } from './errors.ts';
 import { describeLakeRange, type LakeRange } from './lake-calendar.ts';
-import { type Period, parsePeriod } from './period.ts';
+import { datesBetween, type Period, parsePeriod } from './period.ts';
 import type { Logger, ReportStore } from './ports.ts';
 import { decideReadiness, type Readiness } from './readiness.ts';
 import type { ReportDefinition } from './report-definitions.ts';
@@ -85,11 +87,18 @@ export function reportableRange(
 }
 
 /** Why a report is held and when it is tried again; `hint` says how to send it anyway. */
-export function heldMessage(missing: readonly string[], retryAt: Date | undefined, hint: string): string {
+export function heldMessage(
+  missing: readonly string[],
+  retryAt: Date | undefined,
+  hint: string,
+  periodWithoutData = false,
+): string {
   const examples = missing.slice(0, 3).join(', ');
   const when = retryAt
     ? `try again after ${retryAt.toISOString()} (the schedule does)`
-    : 'the grace window has closed and this report stays held';
+    : periodWithoutData
+      ? 'the grace window has closed, and with no day of the period in the lake this report stays held instead of going out with every figure zero'
+      : 'the grace window has closed and this report stays held';
   return `${missing.length} partition(s) missing or without a _SUCCESS marker, e.g. ${examples}; ${when}; ${hint}`;
 }
 
@@ -119,10 +128,15 @@ export async function decideHold(
   ports: { store: ReportStore; log: Logger },
 ): Promise<HoldDecision> {
   const { definition, period, missing } = question;
-  const readiness = decideReadiness(missing, definition.dataIncomplete, question);
+  const unready = new Set(missing);
+  const { column } = lakeContract.port_requests.partition;
+  const periodWithoutData = datesBetween(period.start, period.end).every((day) =>
+    unready.has(`port_requests/${column}=${day}`),
+  );
+  const readiness = decideReadiness(missing, definition.dataIncomplete, { ...question, periodWithoutData });
   if (readiness.action !== 'hold' && readiness.action !== 'stay-held') return { held: false, readiness };
   const retryAt = readiness.action === 'hold' ? readiness.retryAt : undefined;
-  const message = heldMessage(missing, retryAt, question.hint);
+  const message = heldMessage(missing, retryAt, question.hint, periodWithoutData);
   if (question.journal) {
     await recordRunStatus(
       ports.store,

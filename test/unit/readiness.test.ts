@@ -34,6 +34,14 @@ describe('readiness', () => {
     ).toEqual({ action: 'stay-held', missing });
   });
 
+  it('stays held when the window closes on a period with no data at all, unless an operator allows it', () => {
+    const timing = { firstAttemptAt: first, now: hours(6), periodWithoutData: true };
+    expect(decideReadiness(missing, policy, timing)).toEqual({ action: 'stay-held', missing });
+    expect(decideReadiness(missing, policy, { ...timing, allowIncomplete: true })).toMatchObject({
+      action: 'send-with-banner',
+    });
+  });
+
   it('sends with a banner at once when an operator allows incomplete data', () => {
     expect(
       decideReadiness(missing, policy, { firstAttemptAt: first, now: first, allowIncomplete: true }),

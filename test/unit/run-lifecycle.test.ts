@@ -86,6 +86,36 @@ describe('run lifecycle', () => {
     expect(await readRunStatus(new FsReportStore(join(dir, 'none')), 'hq-weekly', '2019-W50')).toBeUndefined();
   });
 
+  it('keeps a week with no day of requests held past its grace window, instead of mailing zeros', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lifecycle-'));
+    dirs.push(dir);
+    const definition = reportDefinition('hq-weekly');
+    const period = parsePeriod('2019-W50');
+    const days = ['09', '10', '11', '12', '13', '14', '15'].map((day) => `port_requests/dt=2019-12-${day}`);
+    const firstAttemptAt = new Date('2019-12-16T01:00:00Z');
+    const question = {
+      definition,
+      period,
+      audiences: ['hq'],
+      missing: days,
+      firstAttemptAt,
+      now: new Date(firstAttemptAt.getTime() + (definition.dataIncomplete.graceHours + 1) * 3_600_000),
+      allowIncomplete: false,
+      hint: 'HINT',
+      journal: false,
+    };
+    const store = new FsReportStore(dir);
+
+    const held = await decideHold(question, { store, log: quiet });
+    // One day of the week in the lake: the grace window sends it with the banner, as before.
+    const partly = await decideHold({ ...question, missing: days.slice(1) }, { store, log: quiet });
+
+    expect(definition.dataIncomplete.whenGraceEnds).toBe('send-with-banner');
+    expect(held).toMatchObject({ held: true, readiness: { action: 'stay-held' } });
+    expect(held.held && held.message).toContain('with no day of the period in the lake this report stays held');
+    expect(partly).toMatchObject({ held: false, readiness: { action: 'send-with-banner' } });
+  });
+
   it('derives an audience outcome from its ledger records: a claim in flight is not delivered', () => {
     const to = ['a@example.com', 'B@example.com'];
     expect(
