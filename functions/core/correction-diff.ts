@@ -1,5 +1,6 @@
 // What a correction corrects: the figures readers compare first, old -> new, between the model
-// last sent to an audience and the model of the correction. Headline figures, the total of
+// last sent to an audience and the model of the correction. Headline figures (with the top
+// category's share, named by its category, so a new top category shows as one more row), the total of
 // completed ports, each operator's port-ins, port-outs and net, and the top categories and
 // reject reasons (those in the top five of either version). A figure that did not change is
 // left out; an empty list means none of them changed.
@@ -7,7 +8,15 @@ import type { Briefing } from './report-model.ts';
 
 export const TOP_ENTRIES_COMPARED = 5;
 
-export type FigureMeasure = 'net' | 'portIns' | 'portOuts' | 'portOutRate' | 'totalCompleted' | 'leavers' | 'rejected';
+export type FigureMeasure =
+  | 'net'
+  | 'portIns'
+  | 'portOuts'
+  | 'portOutRate'
+  | 'topCategoryShare'
+  | 'totalCompleted'
+  | 'leavers'
+  | 'rejected';
 /** How a figure is written: a count, a signed count (net), a rate. */
 export type FigureFormat = 'count' | 'signed' | 'rate';
 
@@ -69,6 +78,17 @@ function figuresOf(model: Briefing, categories: readonly string[], reasons: read
     { group: 'headline', measure: 'portIns', format: 'count', value: home.portIns },
     { group: 'headline', measure: 'portOuts', format: 'count', value: model.headline.portOuts },
     { group: 'headline', measure: 'portOutRate', format: 'rate', value: model.headline.portOutRate },
+    ...(model.headline.topCategory
+      ? [
+          {
+            group: 'headline',
+            measure: 'topCategoryShare',
+            subject: model.headline.topCategory.category,
+            format: 'rate',
+            value: model.headline.topCategory.share,
+          } as const,
+        ]
+      : []),
     { group: 'flows', measure: 'totalCompleted', format: 'count', value: model.flows.totalCompleted },
     ...operatorFigures(model),
     ...categories.map(

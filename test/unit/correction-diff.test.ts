@@ -44,6 +44,30 @@ describe('the changed figures of a correction', () => {
     ]);
   });
 
+  it("lists the top category's share, and a new top category as a row of its own", () => {
+    const sent = provinceModel();
+    const topOf = (model: ReturnType<typeof provinceModel>) => model.headline.topCategory!;
+    const shareMoved = provinceModel();
+    shareMoved.headline = { ...shareMoved.headline, topCategory: { ...topOf(sent), share: 0.38 } };
+    const newTop = provinceModel();
+    newTop.headline = { ...newTop.headline, topCategory: { ...topOf(sent), category: 'NETWORK', share: 0.42 } };
+
+    expect(changedFigures(sent, shareMoved)).toEqual([
+      { group: 'headline', measure: 'topCategoryShare', subject: 'PRICE', format: 'rate', before: 0.41, after: 0.38 },
+    ]);
+    expect(changedFigures(sent, newTop)).toEqual([
+      { group: 'headline', measure: 'topCategoryShare', subject: 'PRICE', format: 'rate', before: 0.41, after: null },
+      { group: 'headline', measure: 'topCategoryShare', subject: 'NETWORK', format: 'rate', before: null, after: 0.42 },
+    ]);
+    const note = {
+      reason: 'r',
+      correctsSentAt: '2019-12-03T01:05:00.000Z',
+      changes: changedFigures(sent, shareMoved),
+      otherFiguresChanged: false,
+    };
+    expect(noticeView('en', 'x', note).rows[0]!.label).toBe('Share of the top reason, Tariff level');
+  });
+
   it('is empty, and the figures equal, when only the render time differs', () => {
     const again = { ...provinceModel(), generatedAt: '2019-12-05T09:00:00.000Z' };
 

@@ -48,7 +48,7 @@ function templateOf(flavour: 'html' | 'text'): Template {
 function subjectName(change: ChangedFigure, labels: Labels, t: Translate): string {
   if (!change.subject) return '';
   if (change.group === 'operator') return labels.operator(change.subject);
-  if (change.group === 'category') return labels.category(change.subject);
+  if (change.group === 'category' || change.group === 'headline') return labels.category(change.subject);
   return rejectReasonNameOf(change.subject, labels, t);
 }
 
