@@ -142,6 +142,12 @@ describe('mnp-briefings rerun', () => {
       '【更正】【携号转网月度指导】广东省 2019年11月',
       '【更正】【携号转网月度指导】广东省 2019年11月',
     ]);
+    // The lineage of one audience: its first send (with the 30 others) and its correction.
+    const status = await workspace.cli('status', '--out', out('resend'), '--audience', '44');
+    const lineage = status.stdout.slice(status.stdout.indexOf('sent and corrected:')).split('\n');
+    expect(lineage).toHaveLength(3);
+    expect(lineage[1]).toMatch(/sent \(v1\) .* to 44 \(2 recipient\(s\)\)/);
+    expect(lineage[2]).toMatch(/corrected \(v2\) .* to 44 \(2 recipient\(s\)\) .*, why: late load/);
   });
 });
 

@@ -287,7 +287,10 @@ export function registerStatus(program: Command, io: CliIo): void {
       lines.map((line) => ({
         reportId: line.reportId,
         periodId: line.periodId,
-        audiences: audiencesOf(reportDefinition(line.reportId)),
+        // --audience narrows the lineage as it narrows the deliveries.
+        audiences: audiencesOf(reportDefinition(line.reportId)).filter(
+          (audience) => !options.audience || options.audience.includes(audience),
+        ),
       })),
     );
     if (options.json) io.out(JSON.stringify({ runs: lines, lineage: lineage.byRun }));
