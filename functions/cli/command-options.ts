@@ -1,6 +1,6 @@
 // The options several commands share, declared once so that run, rerun, backfill and preview
 // read the same words the same way (their values are validated in options.ts).
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { withEngineOptions } from './engine-options.ts';
 
 export const DEFAULT_RECIPIENTS_FILE = 'config/recipients.json';
@@ -15,6 +15,20 @@ export function withLakeOptions(command: Command, defaultOut = 'out'): Command {
     .option('--json', 'print a JSON summary for scripts')
     .option('--verbose', 'log each query to stderr');
   withEngineOptions(command);
+  return command;
+}
+
+/**
+ * --audience, and --province as another name for it: the provincial report's first issue named
+ * it so, and scripts written then keep working. Hidden from --help: one name is documented.
+ */
+export function withAudienceOption(command: Command, description: string): Command {
+  command.option('--audience <code...>', description);
+  command.addOption(new Option('--province <code...>', 'another name for --audience').hideHelp());
+  command.on('option:province', (code: string) => {
+    const given = (command.getOptionValue('audience') as string[] | undefined) ?? [];
+    command.setOptionValue('audience', [...given, code]);
+  });
   return command;
 }
 

@@ -138,6 +138,18 @@ describe('a run', () => {
     expect(stdout).toMatch(/net flow \(CMCC\) −1/);
   });
 
+  it('takes --province as another name for --audience, unlisted in --help', async () => {
+    const out = join(workDir, 'out-province');
+    const args = ['run', '--report', 'province-monthly', '--period', '2019-11', '--lake', lakeDir, '--no-deliver'];
+    const { code, stdout } = await cli(...args, '--province', '44', '--audience', '11', '--out', out, '--json');
+    const help = await cli('run', '--help');
+
+    expect(code).toBe(ExitCode.OK);
+    expect(JSON.parse(stdout).reports.map((report: { audience: string }) => report.audience)).toEqual(['11', '44']);
+    expect(help.stdout).toContain('--audience <code...>');
+    expect(help.stdout).not.toContain('--province');
+  });
+
   it('prints a JSON summary for scripts', async () => {
     const out = join(workDir, 'out-json');
     const { code, stdout } = await cli(

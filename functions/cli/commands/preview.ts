@@ -9,7 +9,7 @@ import { ConfigurationError } from '#core/errors.ts';
 import { latestCompletePeriodInLake } from '#core/lake-calendar.ts';
 import { reportDefinition } from '#core/report-definitions.ts';
 import type { AwsTarget } from '../aws-target.ts';
-import { withLakeOptions, withTargetOptions } from '../command-options.ts';
+import { withAudienceOption, withLakeOptions, withTargetOptions } from '../command-options.ts';
 import type { CliIo } from '../io.ts';
 import { openJobsFor } from '../local-jobs.ts';
 import { openAwsTarget } from '../open-aws-target.ts';
@@ -63,9 +63,10 @@ export function registerPreview(program: Command, io: CliIo): void {
       '--period <id>',
       'ISO week (2019-W48) or month (2019-12); default: the latest complete one in the lake (the latest archived one in AWS)',
     )
-    .option('--audience <code...>', 'only these audiences: hq, or province codes such as 44 (repeatable)')
     .option('--expires <seconds>', 'lifetime of the pre-signed links of --target aws', '3600');
-  withTargetOptions(withLakeOptions(command)).action(async (raw: Record<string, unknown>) => {
+  withTargetOptions(
+    withLakeOptions(withAudienceOption(command, 'only these audiences: hq, or province codes such as 44 (repeatable)')),
+  ).action(async (raw: Record<string, unknown>) => {
     const options = validateOptions(previewOptionsSchema, raw);
     const definition = reportDefinition(options.report);
     if (options.target === 'aws') {

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { reportDefinition } from '#core/report-definitions.ts';
 import { startAwsRun } from '../aws-run.ts';
 import { awsRunInput } from '../aws-run-input.ts';
-import { withDeliveryOptions, withLakeOptions, withTargetOptions } from '../command-options.ts';
+import { withAudienceOption, withDeliveryOptions, withLakeOptions, withTargetOptions } from '../command-options.ts';
 import type { CliIo } from '../io.ts';
 import { assertJobDone, printJobResult } from '../job-output.ts';
 import { openJobsFor } from '../local-jobs.ts';
@@ -20,13 +20,21 @@ export function registerRerun(program: Command, io: CliIo): void {
     .description('run one report for one period again: deliver only what was never delivered, or --resend a correction')
     .requiredOption('--report <id>', 'report id: hq-weekly or province-monthly')
     .requiredOption('--period <id>', 'ISO week (2019-W48) or month (2019-12)')
-    .option('--audience <code...>', 'limit the rerun to these audiences: hq, or province codes such as 44 (repeatable)')
     .option('--resend', 'send again to recipients already sent to, marked as a correction (needs --reason)')
     .option(
       '--reason <text>',
       'why the correction is sent: shown at the top of the correction, kept in the ledger and the journal',
     );
-  withTargetOptions(withDeliveryOptions(withLakeOptions(command))).action(async (raw: Record<string, unknown>) => {
+  withTargetOptions(
+    withDeliveryOptions(
+      withLakeOptions(
+        withAudienceOption(
+          command,
+          'limit the rerun to these audiences: hq, or province codes such as 44 (repeatable)',
+        ),
+      ),
+    ),
+  ).action(async (raw: Record<string, unknown>) => {
     const options = validateOptions(rerunOptionsSchema, raw);
     const definition = reportDefinition(options.report);
     if (options.target === 'aws') {

@@ -5,7 +5,7 @@ import { latestCompletePeriodInLake } from '#core/lake-calendar.ts';
 import { reportDefinition } from '#core/report-definitions.ts';
 import { startAwsRun } from '../aws-run.ts';
 import { awsRunInput } from '../aws-run-input.ts';
-import { withDeliveryOptions, withLakeOptions, withTargetOptions } from '../command-options.ts';
+import { withAudienceOption, withDeliveryOptions, withLakeOptions, withTargetOptions } from '../command-options.ts';
 import type { CliIo } from '../io.ts';
 import { assertJobDone, printJobResult } from '../job-output.ts';
 import { openJobsFor } from '../local-jobs.ts';
@@ -21,14 +21,19 @@ export function registerRun(program: Command, io: CliIo): void {
       '--period <id>',
       'ISO week (2019-W48) or month (2019-12), Beijing time; default: the latest complete one in the lake',
     )
-    .option('--audience <code...>', 'only these audiences: hq, or province codes such as 44 (repeatable)')
     .option('--no-deliver', 'archive the reports only, send nothing')
     .option('--resend', 'send again to recipients already sent to, marked as a correction (needs --reason)')
     .option(
       '--reason <text>',
       'why the correction is sent: shown at the top of the correction, kept in the ledger and the journal',
     );
-  withTargetOptions(withDeliveryOptions(withLakeOptions(command))).action(async (raw: Record<string, unknown>) => {
+  withTargetOptions(
+    withDeliveryOptions(
+      withLakeOptions(
+        withAudienceOption(command, 'only these audiences: hq, or province codes such as 44 (repeatable)'),
+      ),
+    ),
+  ).action(async (raw: Record<string, unknown>) => {
     const options = validateOptions(runOptionsSchema, raw);
     const definition = reportDefinition(options.report);
     if (options.target === 'aws') {
