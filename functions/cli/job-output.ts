@@ -145,6 +145,9 @@ export function printJobResult(result: JobResult, io: CliIo, locate: (key: strin
       `  data incomplete: ${result.partitionsMissing.length} partition(s) without _SUCCESS; the reports carry the banner`,
     );
   for (const line of deliveryLines(result.deliveries ?? [], locate, shown.length)) io.out(line);
-  if (result.state !== 'previewed')
-    io.out(`  run state: ${result.state}${result.message ? ` (${result.message})` : ''}`);
+  const state = `${result.state}${result.message ? ` (${result.message})` : ''}`;
+  // A dry run records nothing: the state printed is the period's as it was, not this run's doing.
+  if (result.deliveries?.some((delivery) => delivery.dryRun))
+    io.out(`  dry run: drafts only, nothing sent or recorded; the period stays ${state}`);
+  else if (result.state !== 'previewed') io.out(`  run state: ${state}`);
 }

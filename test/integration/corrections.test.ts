@@ -94,7 +94,7 @@ describe('what was sent stays what was sent', () => {
 
     expect(dryRun.code).toBe(ExitCode.OK);
     // a dry run records nothing and says what state the period is in, not a state of its own
-    expect(dryRun.stdout).toContain('run state: delivered');
+    expect(dryRun.stdout).toContain('dry run: drafts only, nothing sent or recorded; the period stays delivered');
     expect(rerun.code).toBe(ExitCode.OK);
     expect(received()).toEqual([]);
     const after = await Promise.all(
