@@ -270,6 +270,9 @@ export async function runCuration(options: CurationRunOptions): Promise<CurateSu
       await writer.build(batch, staging);
       for (const value of batch.values) {
         const unit: CuratedUnit = { kind: batch.kind, value };
+        // The old record goes first: a curate stopped while the partitions are swapped (some gone,
+        // some new) leaves the unit without a record, so stale, never fresh by the old one.
+        await objects.removeRecord(unit);
         for (const table of swapOrder(batch.kind)) await objects.replacePartition(staging, table.name, unitKey(unit));
         await objects.writeRecord({
           unit,
