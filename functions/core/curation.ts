@@ -56,6 +56,11 @@ export interface UnitRecord {
   readonly sqlVersion: string;
   /** Raw partitions read ("port_requests/dt=2019-11-01") and their files, in order. */
   readonly inputs: Readonly<Record<string, readonly RawFileStamp[]>>;
+  /**
+   * What the unit's partitions held when it was built, per curated table ("name:size", sorted;
+   * none where the table has no partition for it). A store that cannot list them records none.
+   */
+  readonly outputs?: Readonly<Record<string, readonly string[]>>;
   readonly builtAt?: string;
 }
 

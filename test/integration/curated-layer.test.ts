@@ -308,6 +308,28 @@ describe('curate: idempotent, incremental, never writing the raw lake', () => {
     expect(summary.kept).toBe(8);
   }, 120_000);
 
+  it('a curated file deleted or cut short by hand, or a curated table folder removed, rebuilds its units', async () => {
+    // Left fresh by their records, the reports would read flows without that day (or none at all).
+    const partition = join(curatedDir, 'flows_daily', 'dt=2019-11-27');
+    const [file] = await readdir(partition);
+    await rm(join(partition, file!));
+    const deleted = await curateLake({ lakeDir, curatedDir });
+    await writeFile(join(partition, file!), 'cut short');
+    const damaged = await curateLake({ lakeDir, curatedDir });
+    await rm(join(curatedDir, 'exit_answers_daily'), { recursive: true });
+    const exitDays = (await readdir(join(lakeDir, 'exit_reasons'))).length;
+    const tableGone = await curateLake({ lakeDir, curatedDir });
+    const after = await curateLake({ lakeDir, curatedDir });
+
+    expect(deleted.built).toEqual({ requests: 1, exits: 0, usage: 0 });
+    expect(damaged.built).toEqual({ requests: 1, exits: 0, usage: 0 });
+    // the exit-answer days that wrote a partition of that table; a day without answers wrote none
+    expect(tableGone.built.requests).toBe(0);
+    expect(tableGone.built.exits).toBeGreaterThan(0);
+    expect(tableGone.built.exits).toBeLessThanOrEqual(exitDays);
+    expect(after.built).toEqual({ requests: 0, exits: 0, usage: 0 });
+  }, 120_000);
+
   it('a raw table folder that cannot be read fails the curate, never reads as a table without partitions', async () => {
     // Read as empty, it would remove every curated unit of the table as if its raw days were gone.
     const tableDir = join(lakeDir, 'port_requests');

@@ -46,6 +46,44 @@ export interface CurationObjects {
   removeStaging(staging: string): Promise<void>;
   /** Makes folders under the curated root exist where a store needs them to (a file system; S3 has none). */
   ensureFolders(folders: readonly string[]): Promise<void>;
+  /**
+   * The files a unit's partitions hold now, as UnitRecord.outputs has them. Optional: a store
+   * without it records no outputs, and its records are trusted as they are.
+   */
+  outputsOf?(unit: CuratedUnit, tables: readonly string[]): Promise<Record<string, string[]>>;
+}
+
+/** A unit's outputs as the store lists them, for its record (none where the store cannot list them). */
+async function outputsOfUnit(objects: CurationObjects, unit: CuratedUnit): Promise<Pick<UnitRecord, 'outputs'>> {
+  if (!objects.outputsOf) return {};
+  return {
+    outputs: await objects.outputsOf(
+      unit,
+      tablesOfUnit(unit.kind).map((table) => table.name),
+    ),
+  };
+}
+
+/**
+ * The records whose unit's partitions still hold what they held when it was built: a curated
+ * file deleted or damaged by hand (or a table folder removed) makes its unit's record none, so
+ * the unit is built again instead of read without it.
+ */
+async function recordsOfIntactUnits(
+  objects: CurationObjects,
+  records: ReadonlyMap<string, UnitRecord>,
+): Promise<Map<string, UnitRecord>> {
+  const intact = new Map<string, UnitRecord>();
+  for (const [key, record] of records) {
+    const recorded = record.outputs;
+    if (recorded && objects.outputsOf) {
+      const now = await objects.outputsOf(record.unit, Object.keys(recorded));
+      if (Object.entries(recorded).some(([table, files]) => files.join('\n') !== (now[table] ?? []).join('\n')))
+        continue;
+    }
+    intact.set(key, record);
+  }
+  return intact;
 }
 
 /** The raw files a unit's record tracks: the data files and the _SUCCESS marker (it gates the reports). */
@@ -167,7 +205,10 @@ export async function planStaleUnits(
   options: { rebuild?: boolean; range?: CurateRange } = {},
 ): Promise<{ plan: CurationPlan; raw: RawListing }> {
   const { range } = options;
-  const [raw, records] = await Promise.all([objects.listRaw(range), objects.readRecords(range)]);
+  const [raw, records] = await Promise.all([
+    objects.listRaw(range),
+    objects.readRecords(range).then((read) => recordsOfIntactUnits(objects, read)),
+  ]);
   const plan = planCuration(raw, records, curatedSqlVersion(), {
     rebuild: options.rebuild === true,
     ...(range ? { range } : {}),
@@ -249,10 +290,12 @@ export async function runCuration(options: CurationRunOptions): Promise<CurateSu
           )
         : new Set<string>();
     for (const value of keep) {
+      const unit: CuratedUnit = { kind: 'requests', value };
       await objects.writeRecord({
-        unit: { kind: 'requests', value },
+        unit,
         sqlVersion: sqlVersion.requests,
         inputs: inputsOf.get(`requests/${value}`)!,
+        ...(await outputsOfUnit(objects, unit)),
         builtAt: new Date().toISOString(),
       });
       kept += 1;
@@ -278,6 +321,7 @@ export async function runCuration(options: CurationRunOptions): Promise<CurateSu
           unit,
           sqlVersion: sqlVersion[batch.kind],
           inputs: inputsOf.get(`${batch.kind}/${value}`)!,
+          ...(await outputsOfUnit(objects, unit)),
           builtAt: new Date().toISOString(),
         });
         built[batch.kind] += 1;

@@ -114,5 +114,17 @@ export function fsCurationObjects(options: { lakeDir: string; curatedDir: string
     async ensureFolders(folders) {
       for (const folder of folders) await mkdir(join(curatedDir, folder), { recursive: true });
     },
+    // Synchronous: a curate checks every unit's, and a round trip through libuv's pool per file
+    // would cost more than the listing.
+    async outputsOf(unit, tables) {
+      const outputs: Record<string, string[]> = {};
+      for (const table of tables) {
+        const dir = join(curatedDir, table, unitKey(unit));
+        outputs[table] = folderEntries(dir)
+          .map((entry) => `${entry.name}:${statSync(join(dir, entry.name)).size}`)
+          .sort();
+      }
+      return outputs;
+    },
   };
 }
