@@ -25,7 +25,7 @@ export const generateOptionsSchema = z
     scale: z.coerce.number().positive().max(1000),
   })
   .refine((options) => !options.from || !options.to || options.from <= options.to, {
-    message: '--from must not come after --to',
+    message: 'must not come after --to',
     path: ['from'],
   });
 

@@ -7,7 +7,9 @@ import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
+import { ConfigurationError } from '#core/errors.ts';
+import { lakeTables } from '#reference/index.ts';
 
 export const CURATED_FOLDER = '_curated';
 
@@ -28,9 +30,29 @@ async function canWrite(dir: string): Promise<boolean> {
   }
 }
 
+/**
+ * A chosen folder that would write curated tables among the raw ones: the lake's root itself, or
+ * a folder inside a raw table's (the raw folders are only ever read). <lake>/_curated is fine.
+ */
+function assertOutsideRawTables(lakeDir: string, chosen: string): void {
+  const lake = resolve(lakeDir);
+  const curated = resolve(chosen);
+  const rawTable = lakeTables.find((table) => {
+    const folder = join(lake, table);
+    return curated === folder || curated.startsWith(`${folder}${sep}`);
+  });
+  if (curated === lake || rawTable)
+    throw new ConfigurationError(
+      `--curated ${chosen}: ${rawTable ? `inside the raw table folder ${rawTable}/` : 'the lake folder itself'}; the curated tables would sit among the raw ones, which are only ever read: choose another folder (the default is ${join(lakeDir, CURATED_FOLDER)})`,
+    );
+}
+
 export async function curatedDirOf(lakeDir: string, explicit?: string): Promise<string> {
   const chosen = explicit ?? process.env.MNP_CURATED_DIR?.trim();
-  if (chosen) return chosen;
+  if (chosen) {
+    assertOutsideRawTables(lakeDir, chosen);
+    return chosen;
+  }
   const beside = join(lakeDir, CURATED_FOLDER);
   return (await canWrite(beside)) ? beside : cachedCuratedDir(lakeDir);
 }
