@@ -66,8 +66,9 @@ async function outputsOfUnit(objects: CurationObjects, unit: CuratedUnit): Promi
 
 /**
  * The records whose unit's partitions still hold what they held when it was built: a curated
- * file deleted or damaged by hand (or a table folder removed) makes its unit's record none, so
- * the unit is built again instead of read without it.
+ * file deleted or cut short by hand (or a table folder removed) makes its unit's record none, so
+ * the unit is built again instead of read without it. A file changed in place at the same size
+ * is not seen (no content is hashed).
  */
 async function recordsOfIntactUnits(
   objects: CurationObjects,
