@@ -259,10 +259,12 @@ export class DuckDbEngine implements QueryEngine {
     const files =
       from === undefined || to === undefined ? [] : await this.lake.dataFiles(table, String(from), String(to));
     await this.checkFiles(table, files);
-    const viewSql = this.viewSql(table, files);
+    // A file with no column holds no row (columnlessFile) and DuckDB cannot open it: left out.
+    const readable = files.filter((file) => this.checkedFiles.get(file)?.columns.size !== 0);
+    const viewSql = this.viewSql(table, readable);
     await this.connection.run(`CREATE OR REPLACE TEMP VIEW ${table} AS ${viewSql}`);
     this.boundViewSql.set(table, viewSql);
-    this.boundFiles.push(...files.filter((file) => this.checkedFiles.get(file)?.columns.size !== 0));
+    this.boundFiles.push(...readable);
     return files.length;
   }
 
@@ -395,10 +397,8 @@ export class DuckDbEngine implements QueryEngine {
    * cannot hold (3,000,000,000 in an int64 file's tenure_months, a fee beyond decimal(10,2), a
    * NaN) reads as NULL too, so its row is quarantined as missing_key instead of failing the run.
    */
-  private viewSql(table: LakeTable, allFiles: readonly string[]): string {
+  private viewSql(table: LakeTable, files: readonly string[]): string {
     const { columns, partition } = lakeContract[table];
-    // A file with no column holds no row (columnlessFile) and DuckDB cannot open it.
-    const files = allFiles.filter((file) => this.checkedFiles.get(file)?.columns.size !== 0);
     const present = new Set(files.flatMap((file) => [...(this.checkedFiles.get(file)?.columns.keys() ?? [])]));
     const select = columns.map((column) => {
       const source = present.has(column.name) ? `"${column.name}"` : 'NULL';
