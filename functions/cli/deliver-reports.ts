@@ -12,6 +12,7 @@ import { type DeliveryLedger, type MailTransport, MailTransportDownError } from 
 import type { Logger, ReportStore } from '#core/ports.ts';
 import { type RecipientsConfig, recipientsOf } from '#core/recipients.ts';
 import type { ArchivedReport } from '#core/report-run.ts';
+import { audienceOutcomeFromLedger } from '#core/run-lifecycle.ts';
 import { createBriefingMessageComposer } from '#render/mime/briefing-composer.ts';
 
 export interface DeliverReportsPorts {
@@ -82,10 +83,8 @@ async function untriedAfter(
   let untried = 0;
   for (const report of later) {
     const records = await ports.ledger.list(report.reportId, report.periodId, report.audience);
-    const sent = new Set(records.filter((record) => record.status === 'sent').map((record) => record.recipient));
-    untried += recipientsOf(ports.recipients, report.audience).to.filter(
-      (address) => !sent.has(address.trim().toLowerCase()),
-    ).length;
+    const addresses = recipientsOf(ports.recipients, report.audience).to;
+    untried += audienceOutcomeFromLedger(report.audience, addresses, records).recipients!.notDelivered.length;
   }
   return new MailTransportDownError(
     transportDownMessage(
