@@ -43,6 +43,8 @@ export interface CheckReport {
   /** Overdue findings per report (0 for a report with none): what the check Lambda publishes. */
   readonly overdueByReport: Readonly<Record<string, number>>;
   readonly incompleteByReport: Readonly<Record<string, number>>;
+  /** The (report, period)s the run journal holds: none means nothing ever ran where it looked. */
+  readonly journalRuns: number;
 }
 
 export interface CheckPorts {
@@ -157,7 +159,14 @@ export async function checkSchedules(ports: CheckPorts, options: CheckOptions): 
       });
     }
   }
-  return { since: since.toISOString(), now: options.now.toISOString(), findings, overdueByReport, incompleteByReport };
+  return {
+    since: since.toISOString(),
+    now: options.now.toISOString(),
+    findings,
+    overdueByReport,
+    incompleteByReport,
+    journalRuns: statuses.length,
+  };
 }
 
 const STATE_WORDS: Readonly<Record<CheckState, string>> = {

@@ -17,7 +17,6 @@ import { beijingMidnightUtc, isCalendarDate } from '#core/period.ts';
 import type { ReportStore } from '#core/ports.ts';
 import { reportDefinition, reportDefinitions } from '#core/report-definitions.ts';
 import { audiencesOf } from '#core/report-run.ts';
-import { listRunStatuses } from '#core/run-journal.ts';
 import { DEFAULT_RECIPIENTS_FILE, withTargetOptions } from '../command-options.ts';
 import type { CliIo } from '../io.ts';
 import { validateOptions } from '../options.ts';
@@ -131,16 +130,16 @@ export function registerCheck(program: Command, io: CliIo): void {
     const definitions = options.report ? [reportDefinition(options.report)] : reportDefinitions;
     const recipients = await loadRecipients(options.recipients);
     const sources = await sourcesOf(options, definitions[0]!.id);
-    // Without --since the window starts at the journal's first period: with no journal (a mistyped
-    // --out, a machine where nothing ran) it would be empty, and "nothing overdue" a false all-clear.
-    if (!options.since && (await listRunStatuses(sources.store)).length === 0)
-      throw new ConfigurationError(
-        `check: ${options.target === 'aws' ? `stage ${options.stage}'s archive` : join(options.out, 'runs')} holds no run journal, so there is no first period to check from: check --out, or pass --since DATE to list every period missed since then`,
-      );
     const report = await checkSchedules(
       { ...sources, recipients },
       { definitions, now: options.now ?? new Date(), ...(options.since ? { since: options.since } : {}) },
     );
+    // Without --since the window starts at the journal's first period: with no journal (a mistyped
+    // --out, a machine where nothing ran) it is empty, and "nothing overdue" a false all-clear.
+    if (!options.since && report.journalRuns === 0)
+      throw new ConfigurationError(
+        `check: ${options.target === 'aws' ? `stage ${options.stage}'s archive` : join(options.out, 'runs')} holds no run journal, so there is no first period to check from: check --out, or pass --since DATE to list every period missed since then`,
+      );
     const claimsInFlight = await claimsOf(report, sources.ledger, options.now ?? new Date());
     if (options.json) io.out(JSON.stringify({ ...report, claimsInFlight }));
     else printReport(report, claimsInFlight, io);
