@@ -1,6 +1,6 @@
 // The mnp-briefings command: help on every command, one-line errors with distinct exit codes
 // for bad arguments, and the output layout of a run.
-import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,6 +100,27 @@ describe('errors for bad arguments', () => {
     expect(code).toBe(ExitCode.USAGE);
     expect(stderr).toEqual([expect.stringMatching(/no lake at .*mistyped: create one/)]);
     await expect(access(join(workDir, 'mistyped'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('refuses a folder that holds none of the lake tables, for curate and for a run', async () => {
+    const notLake = join(workDir, 'not-a-lake');
+    await mkdir(join(notLake, 'src'), { recursive: true });
+    await writeFile(join(notLake, 'README.md'), 'not a lake\n');
+    const curate = await cli('curate', '--lake', notLake);
+    const run = await cli('run', '--report', 'hq-weekly', '--lake', notLake, '--out', join(workDir, 'out-not-lake'));
+    for (const { code, stderr } of [curate, run]) {
+      expect(code).toBe(ExitCode.USAGE);
+      expect(stderr).toEqual([expect.stringMatching(/not-a-lake is not a lake: it holds none of its tables \(port_requests\//)]);
+    }
+    await expect(access(join(notLake, '_curated'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('curates an empty lake to nothing and says it holds no partition yet', async () => {
+    const emptyLake = join(workDir, 'empty-lake');
+    await mkdir(emptyLake, { recursive: true });
+    const { code, stdout } = await cli('curate', '--lake', emptyLake);
+    expect(code).toBe(ExitCode.OK);
+    expect(stdout).toMatch(/^nothing to curate: the lake holds no partition of port_requests/);
   });
 
   it('refuses an unknown option and a missing required option', async () => {

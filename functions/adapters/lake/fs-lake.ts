@@ -77,11 +77,23 @@ export function entryIs(kind: 'file' | 'folder', dir: string, entry: Dirent): bo
   return kind === 'file' ? target.isFile() : target.isDirectory();
 }
 
+/**
+ * That the lake folder exists and is a lake. An empty folder is a lake nothing has landed in yet
+ * (the runs say so and hold); a folder that holds other things but none of the lake's tables is a
+ * mistyped --lake (the repository, a home folder), named here rather than curated or held forever.
+ */
 export async function assertLakeFolder(lakeDir: string): Promise<void> {
   const info = await stat(lakeDir).catch(() => undefined);
   if (!info?.isDirectory()) {
     throw new LakeNotFoundError(
       `no lake at ${lakeDir}: create one with "mnp-briefings generate --lake ${lakeDir}" or pass --lake`,
+    );
+  }
+  const entries = folderEntries(lakeDir).filter((entry) => isDataFileName(entry.name));
+  const tables = Object.keys(lakeContract);
+  if (entries.length > 0 && !entries.some((entry) => tables.includes(entry.name) && entryIs('folder', lakeDir, entry))) {
+    throw new LakeNotFoundError(
+      `${lakeDir} is not a lake: it holds none of its tables (${tables.map((table) => `${table}/`).join(', ')}); pass --lake`,
     );
   }
 }

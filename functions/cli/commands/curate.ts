@@ -17,6 +17,8 @@ interface CurateOptions {
 
 function summaryLine(summary: CurateSummary, curatedDir: string, stray: readonly string[]): string {
   const { requests, exits, usage } = summary.built;
+  if (requests + exits + usage + summary.kept + summary.fresh + summary.removed === 0)
+    return `nothing to curate: the lake holds no partition of port_requests, exit_reasons or usage_monthly yet; in ${curatedDir}`;
   const parts = [
     requests + exits + usage === 0
       ? 'curated layer up to date'
