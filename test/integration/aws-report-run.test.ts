@@ -325,7 +325,7 @@ describe('a report run through the Lambda handlers', () => {
     const subjects = await Promise.all(
       corrections.map(async (call) => (await parseMessage(call.args[0].input.Content!.Raw!.Data!)).subject),
     );
-    expect(subjects).toEqual(['【更正】【携号转网周报】2019年第48周', '【更正】【携号转网周报】2019年第48周']);
+    expect(subjects).toEqual(['【更正】【携号转网周报】2019-W48', '【更正】【携号转网周报】2019-W48']);
   });
 
   it('holds a run whose lake is not complete, before any query, and records it as held', async () => {

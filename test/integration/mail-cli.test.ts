@@ -62,7 +62,7 @@ describe('mnp-briefings run --transport smtp', () => {
     expect(second.code).toBe(ExitCode.OK);
     expect(second.stdout).toContain('delivery (smtp): 0 sent, 2 skipped, 0 failed');
     expect(smtp.received.map((mail) => mail.envelopeTo[0]).sort()).toEqual(HQ);
-    expect((await parseMessage(smtp.received[0]!.raw)).subject).toBe('【携号转网周报】2019年第48周');
+    expect((await parseMessage(smtp.received[0]!.raw)).subject).toBe('【携号转网周报】2019-W48');
   });
 
   it('exits with code 3 and names the recipient the server refused', async () => {
@@ -132,7 +132,7 @@ describe('mnp-briefings run (file transport)', () => {
       `${HQ[1]}.eml`,
     ]);
     expect((await parseMessage(await readFile(join(outbox, `${HQ[0]}.2.eml`)))).subject).toBe(
-      '【更正】【携号转网周报】2019年第48周',
+      '【更正】【携号转网周报】2019-W48',
     );
   });
 });

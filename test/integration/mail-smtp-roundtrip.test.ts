@@ -67,7 +67,7 @@ describe('a briefing mailed over SMTP', () => {
     const mail = await parseMessage(smtp.received[0]!.raw);
     const to = Array.isArray(mail.to) ? mail.to : [mail.to!];
     expect(to.flatMap((group) => group.value.map((address) => address.address))).toEqual(TO);
-    expect(mail.subject).toBe('【携号转网周报】2019年第48周');
+    expect(mail.subject).toBe('【携号转网周报】2019-W48');
     expect(mail.messageId).toBe(summary.recipients[0]!.messageId);
     expect(mail.date).toBeInstanceOf(Date);
     expect(mail.headerLines.find((header) => header.key === 'list-id')?.line).toBe(
@@ -106,7 +106,7 @@ describe('a briefing mailed over SMTP', () => {
     const cmcc = model.flows.byOperator.find((flow) => flow.operator === 'CMCC')!;
     // Worked out by hand in hq-weekly-figures.test.ts: CMCC 2 in, 3 out, net −1; 6 ports in all.
     expect([cmcc.portIns, cmcc.portOuts, cmcc.net, model.flows.totalCompleted]).toEqual([2, 3, -1, 6]);
-    expect(mail.subject).toBe('MNP weekly briefing week 48 of 2019');
+    expect(mail.subject).toBe('MNP weekly briefing 2019-W48');
     const text = String(mail.text);
     // The text part wraps its sentences; the tables keep one row a line.
     expect(text.replace(/\s+/g, ' ')).toContain(

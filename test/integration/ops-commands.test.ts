@@ -139,8 +139,8 @@ describe('mnp-briefings rerun', () => {
     expect(recipientsReceived()).toEqual(['branch-44-cx@example.com', 'branch-44-manager@example.com'].sort());
     const subjects = await Promise.all(smtp.received.map(async (mail) => (await parseMessage(mail.raw)).subject));
     expect(subjects).toEqual([
-      '【更正】【携号转网月度指导】广东省 2019年11月',
-      '【更正】【携号转网月度指导】广东省 2019年11月',
+      '【更正】【携号转网月度指导】广东省 2019-11',
+      '【更正】【携号转网月度指导】广东省 2019-11',
     ]);
     // The lineage of one audience: its first send (with the 30 others) and its correction.
     const status = await workspace.cli('status', '--out', out('resend'), '--audience', '44');

@@ -33,7 +33,7 @@ describe('the message', () => {
 
     const mail = await parseMessage(raw);
 
-    expect(subject).toBe('MNP weekly briefing week 48 of 2019');
+    expect(subject).toBe('MNP weekly briefing 2019-W48');
     expect(mail.subject).toBe(subject);
     expect(mail.from?.value).toEqual([{ name: '携号转网简报 MNP Briefings', address: 'briefings@example.com' }]);
     expect(mail.replyTo?.value[0]?.address).toBe('mnp-operations@example.com');
@@ -76,7 +76,7 @@ describe('the message', () => {
 
     const mail = await parseMessage(raw);
 
-    expect(mail.subject).toBe('[Correction] MNP weekly briefing week 48 of 2019');
+    expect(mail.subject).toBe('[Correction] MNP weekly briefing 2019-W48');
     expect(mail.inReplyTo).toBe('<earlier@example.com>');
     expect(mail.references).toBe('<earlier@example.com>');
   });

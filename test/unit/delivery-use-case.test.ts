@@ -57,7 +57,7 @@ describe('a first delivery', () => {
 
     expect(summary.messageKey).toBe('hq-weekly/2019-W48/hq/message.eml');
     const mail = await parseMessage(ports.store.objects.get(summary.messageKey)!);
-    expect(mail.subject).toBe('MNP weekly briefing week 48 of 2019');
+    expect(mail.subject).toBe('MNP weekly briefing 2019-W48');
     expect(summary.subject).toBe(mail.subject);
     expect(mail.messageId).toBe(summary.recipients[0]!.messageId);
     expect(
@@ -241,7 +241,7 @@ describe('a resend', () => {
       ['sent', false],
     ]);
     expect(summary.messageKey).toBe('hq-weekly/2019-W48/hq/message.eml');
-    expect(summary.subject).toBe('MNP weekly briefing week 48 of 2019');
+    expect(summary.subject).toBe('MNP weekly briefing 2019-W48');
     expect(ports.store.objects.has('hq-weekly/2019-W48/hq/message-correction.eml')).toBe(false);
     const mail = await parseMessage(transport.delivered[0]!.raw);
     expect(mail.headers.get('x-mnp-correction')).toBeUndefined();
@@ -266,9 +266,9 @@ describe('a resend', () => {
       ['sent', true],
     ]);
     const mail = await parseMessage(transport.delivered[0]!.raw);
-    expect(mail.subject).toBe('[Correction] MNP weekly briefing week 48 of 2019');
+    expect(mail.subject).toBe('[Correction] MNP weekly briefing 2019-W48');
     expect(
-      mail.text!.startsWith('Correction: This mail corrects the “MNP weekly briefing week 48 of 2019” sent earlier.'),
+      mail.text!.startsWith('Correction: This mail corrects the “MNP weekly briefing 2019-W48” sent earlier.'),
     ).toBe(true);
     expect(mail.html).toMatch(
       /<td class="content"[^>]*>\s*<div class="correction"[^>]*>\s*<p class="banner"[^>]*>Correction: This mail corrects/,
@@ -322,7 +322,7 @@ describe('a resend', () => {
       messageId: resend.delivered[0]!.messageId,
     });
     const corrected = await parseMessage(rerun.delivered[0]!.raw);
-    expect(corrected.subject).toBe('[Correction] MNP weekly briefing week 48 of 2019');
+    expect(corrected.subject).toBe('[Correction] MNP weekly briefing 2019-W48');
     expect(corrected.inReplyTo).toMatch(/^<hq-weekly\.2019-W48\.hq\.[0-9a-f]{16}@example\.com>$/);
   });
 
@@ -344,9 +344,9 @@ describe('a resend', () => {
     );
 
     const mail = await parseMessage(transport.delivered[0]!.raw);
-    expect(mail.subject).toBe('【更正】【携号转网周报】2019年第48周');
+    expect(mail.subject).toBe('【更正】【携号转网周报】2019-W48');
     expect(mail.text!.split('\n')[0]).toBe(
-      '更正：本邮件更正此前发送的《【携号转网周报】2019年第48周》，请以本邮件中的数据为准，此前的邮件可以删除。',
+      '更正：本邮件更正此前发送的《【携号转网周报】2019-W48》，请以本邮件中的数据为准，此前的邮件可以删除。',
     );
     expect(mail.html).toContain('更正：本邮件更正此前发送的');
   });

@@ -240,7 +240,7 @@ describe('the archive page', () => {
     // assess
     expect(await problemsOf(pageValidator, pageHtml)).toEqual([]);
     expect(pageHtml).toContain('<html lang="zh-CN">');
-    expect(pageHtml).toContain('<title>【携号转网周报】2019年第48周</title>');
+    expect(pageHtml).toContain('<title>【携号转网周报】2019-W48</title>');
     expect(pageHtml).toContain('@page { size: A4;');
     expect(pageHtml).toContain('break-inside: avoid');
   });
