@@ -8,7 +8,7 @@ import type { DeliveryLedger } from './delivery-ports.ts';
 import { parsePeriod } from './period.ts';
 import type { ReportStore } from './ports.ts';
 import { type RecipientsConfig, recipientsOf } from './recipients.ts';
-import type { ReportDefinition } from './report-definitions.ts';
+import { type ReportDefinition, reportDefinitions } from './report-definitions.ts';
 import { audiencesOf } from './report-run.ts';
 import { lastDeliveringAttempt, listRunStatuses, type RunStatus } from './run-journal.ts';
 import { parseSchedule, periodOfScheduledRun } from './schedule.ts';
@@ -56,7 +56,11 @@ export interface CheckPorts {
 export interface CheckOptions {
   readonly definitions: readonly ReportDefinition[];
   readonly now: Date;
-  /** Scheduled times from here on; default: the scheduled run of the first period in the journal. */
+  /**
+   * Scheduled times from here on; default: the scheduled run of the first period in the journal
+   * of these reports, else of any report (a report that never ran since the journal began was
+   * missed every period since, not checked over an empty window).
+   */
   readonly since?: Date;
   /** Never earlier than this, whatever the journal holds (the check Lambda's lookback). */
   readonly notBefore?: Date;
@@ -123,7 +127,11 @@ function stateOf(status: RunStatus | undefined, counts: { recipients: number; se
 /** Every scheduled (report, period) between since and now whose deadline has passed and that is not fully sent. */
 export async function checkSchedules(ports: CheckPorts, options: CheckOptions): Promise<CheckReport> {
   const statuses = await listRunStatuses(ports.store);
-  const start = options.since ?? firstJournalRun(statuses, options.definitions) ?? options.now;
+  const start =
+    options.since ??
+    firstJournalRun(statuses, options.definitions) ??
+    firstJournalRun(statuses, reportDefinitions) ??
+    options.now;
   const since = options.notBefore && options.notBefore > start ? options.notBefore : start;
   const marginMs = (options.marginMinutes ?? DEFAULT_CHECK_MARGIN_MINUTES) * 60_000;
   const findings: CheckFinding[] = [];

@@ -242,6 +242,25 @@ describe('mnp-briefings check', () => {
     expect(since.stdout).toContain('hq-weekly 2019-W51 missed: never run');
   });
 
+  it("checks a report that never ran from the journal's first run, not over an empty window", async () => {
+    await runWeek('weekly-only', '2019-W49');
+
+    const check = await workspace.cli(
+      'check',
+      '--out',
+      out('weekly-only'),
+      '--report',
+      'province-monthly',
+      '--now',
+      '2020-01-06T00:00:00Z',
+    );
+
+    // W49 was due 2019-12-09T00:30Z; December's guidance on 3 January 2020 at 09:00 Beijing
+    expect(check.code).toBe(ExitCode.OVERDUE);
+    expect(check.stdout).toContain('province-monthly 2019-12 missed: never run');
+    expect(check.stdout).toContain('between 2019-12-09T00:30:00.000Z and 2020-01-06T00:00:00.000Z');
+  });
+
   it('exits 0 on a clean history', async () => {
     await runWeek('clean', '2019-W50');
     await runWeek('clean', '2019-W51');
