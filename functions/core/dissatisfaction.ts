@@ -14,7 +14,8 @@ export interface CategoryFigure {
 
 export interface DissatisfactionFigures {
   responses: number;
-  previousResponses: number;
+  /** Null when the lake holds no earlier period whole (its first weeks): none to count, not zero. */
+  previousResponses: number | null;
   categories: CategoryFigure[];
 }
 
@@ -40,10 +41,10 @@ export function dissatisfactionFigures(
   const current = countByCategory(leavers.filter((row) => inPeriod(row.periodStart, period)));
   const earlier = countByCategory(leavers.filter((row) => inAnyPeriod(row.periodStart, previous)));
   const responses = sumBy([...current.values()], (count) => count);
-  const previousResponses = sumBy([...earlier.values()], (count) => count);
+  const previousResponses = previous.length === 0 ? null : sumBy([...earlier.values()], (count) => count);
   const categories = [...new Set([...current.keys(), ...earlier.keys()])].map((category) => {
     const share = ratio(current.get(category) ?? 0, responses);
-    const previousShare = ratio(earlier.get(category) ?? 0, previousResponses);
+    const previousShare = previousResponses === null ? null : ratio(earlier.get(category) ?? 0, previousResponses);
     return {
       category,
       count: current.get(category) ?? 0,

@@ -77,8 +77,8 @@ describe('a lake starting on a Wednesday, inside the week before the report', ()
     for (const flow of briefing.flows.byProvince) expect(flow).toMatchObject({ previousNet: null, netChange: null });
     expect(briefing.flows.attention.map((item) => item.reason)).not.toContain('largest_net_decline');
     expect(briefing.rejections).toMatchObject({ previousRate: null, previousPending: null, rateChange: null });
-    // every earlier week of the categories' baseline starts before 20 Nov
-    expect(briefing.dissatisfaction.previousResponses).toBe(0);
+    // every earlier week of the categories' baseline starts before 20 Nov: no count, not zero
+    expect(briefing.dissatisfaction.previousResponses).toBeNull();
     for (const category of briefing.dissatisfaction.categories) expect(category.previousShare).toBeNull();
   });
 
@@ -100,6 +100,7 @@ describe('a lake starting on a Wednesday, inside the week before the report', ()
     expect(page.kpi('Net flow')[1]).toMatch(/—$/);
     expect(page.cell('China Mobile: this week and last week', 'Net flow', 'Last week')).toBe('—');
     expect(page.cell('China Mobile: this week and last week', 'Net flow', 'This week')).toBe('−1');
+    expect(text.replace(/\s+/g, ' ')).toContain('(4 answers this week, — in earlier periods)');
   });
 });
 

@@ -118,7 +118,7 @@ function expectSharedFigures(
   for (const category of briefing.dissatisfaction.categories) {
     const earlier = expected.previousCategories.get(category.category) ?? 0;
     expect(category.previousShare ?? NaN, `${label} ${category.category}`).toBeCloseTo(
-      expected.previousResponses > 0 ? earlier / expected.previousResponses : NaN,
+      expected.previousResponses ? earlier / expected.previousResponses : NaN,
       12,
     );
   }

@@ -465,7 +465,8 @@ export interface Recomputed {
   rejectedByReason: Map<string, number>;
   responses: number;
   categories: Map<string, number>;
-  previousResponses: number;
+  /** Null when no earlier period of the baseline is held whole: nothing to count. */
+  previousResponses: number | null;
   previousCategories: Map<string, number>;
   valueMirror: {
     leavers: number;
@@ -600,7 +601,8 @@ export function recompute(rows: LakeRows, spec: ReportSpec, home: string, provin
     return counts;
   };
   const categories = categoriesIn([window]);
-  const previousCategories = categoriesIn(categoryPeriods.slice(0, -1).filter(held));
+  const heldEarlierCategoryPeriods = categoryPeriods.slice(0, -1).filter(held);
+  const previousCategories = categoriesIn(heldEarlierCategoryPeriods);
   const total = (map: Map<string, number>) => [...map.values()].reduce((sum, count) => sum + count, 0);
 
   // The value mirror (domain.md): a leaver's usage over the three months before the month of leaving.
@@ -697,7 +699,7 @@ export function recompute(rows: LakeRows, spec: ReportSpec, home: string, provin
     rejectedByReason,
     responses: total(categories),
     categories,
-    previousResponses: total(previousCategories),
+    previousResponses: heldEarlierCategoryPeriods.length === 0 ? null : total(previousCategories),
     previousCategories,
     valueMirror: {
       leavers: leavers.length,
