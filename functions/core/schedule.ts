@@ -38,6 +38,13 @@ function cronerPatternOf(expression: string): string {
   if ((dayOfMonth === '?') === (dayOfWeek === '?')) {
     throw new ConfigurationError(`schedule "${expression}": exactly one of day-of-month and day-of-week must be ?`);
   }
+  // croner reads a Quartz weekday 8 as Sunday; EventBridge refuses it, and validate must too.
+  for (const [, , day] of dayOfWeek!.matchAll(/(^|[,-])(\d+)/g)) {
+    if (Number(day) < 1 || Number(day) > 7)
+      throw new ConfigurationError(
+        `schedule "${expression}": day-of-week ${day} is not a day: EventBridge numbers them 1 (SUN) to 7 (SAT)`,
+      );
+  }
   return `0 ${fields.join(' ')}`;
 }
 

@@ -48,9 +48,18 @@ describe('an EventBridge schedule', () => {
     ['cron(0 9 3 *)', 'has 4 fields'],
     ['rate(5 minutes)', 'is not an EventBridge cron(...) expression'],
     ['cron(61 9 3 * ? *)', 'does not parse'],
+    // croner would read 8 as Sunday; EventBridge refuses it
+    ['cron(30 8 ? * 8 *)', 'day-of-week 8 is not a day'],
+    ['cron(30 8 ? * 2-8 *)', 'day-of-week 8 is not a day'],
+    ['cron(30 8 ? * MON,0 *)', 'day-of-week 0 is not a day'],
   ])('refuses %s by name', (expression, why) => {
     expect(() => beijing(expression)).toThrow(ConfigurationError);
     expect(() => beijing(expression)).toThrow(why);
+  });
+
+  it('takes the weekdays EventBridge takes: names, 1 to 7, ranges, nth and last', () => {
+    for (const field of ['MON', '2', '7', '1-7', 'MON-FRI', '6#3', '6L', '2,4,6'])
+      expect(beijing(`cron(30 8 ? * ${field} *)`).nextAfter(new Date('2020-01-01T00:00:00Z'))).not.toBeNull();
   });
 
   it('parses every schedule of config/reports.json', () => {
