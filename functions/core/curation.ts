@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { addDays, addMonths, monthOf } from './period.ts';
 import type { QueryParameters } from './ports.ts';
-import type { QueryPlan } from './query-plan.ts';
+import { COMPLETION_LOOKBACK_DAYS, type QueryPlan, scanSpan, VERSION_NEIGHBOUR_DAYS } from './query-plan.ts';
 
 /** A raw file as the freshness record keeps it: a data file or a marker such as _SUCCESS. */
 export interface RawFileStamp {
@@ -65,7 +65,7 @@ export interface UnitRecord {
 }
 
 /** Completed within 7 days of the request; usage of the 3 months before the month of leaving. */
-const COMPLETION_DAYS = 7;
+const COMPLETION_DAYS = COMPLETION_LOOKBACK_DAYS;
 /**
  * A clean version is filed under its request's Beijing date; a misfiled one is most often a day
  * off (a UTC date), or as far as the 7 days in which a request is decided (a loader filing a
@@ -73,7 +73,7 @@ const COMPLETION_DAYS = 7;
  * apart as spread: it reads the port_id of every partition that many days either side (the
  * RANGE of port_requests_spread_keys.sql, which test/unit/curation-plan.test.ts holds to this).
  */
-export const NEIGHBOUR_DAYS = COMPLETION_DAYS;
+export const NEIGHBOUR_DAYS = VERSION_NEIGHBOUR_DAYS;
 const USAGE_MONTHS = 3;
 /**
  * Days built in one batch at most. A requests batch holds its days' rows (and the port_ids of
@@ -384,9 +384,15 @@ export interface CurateRange {
   readonly months?: { readonly from: string; readonly to: string };
 }
 
-/** The curated units a report's plan reads (its requests, exit-answer and usage partitions). */
+/**
+ * The curated units a report's plan reads (its requests, exit-answer and usage partitions): the
+ * request days its queries rank versions over included (a spread request's versions a week
+ * either side of the days counted, VERSION_NEIGHBOUR_DAYS).
+ */
 export function curatedRangeOf(plan: QueryPlan): CurateRange {
-  const days = [...plan.partitionsRead.port_requests, ...plan.partitionsRead.exit_reasons].sort();
+  const ranked = scanSpan(Object.values(plan.queries));
+  const requestDays = [ranked['requests_from_dt'], ranked['requests_to_dt']].filter((day) => day !== undefined);
+  const days = [...requestDays.map(String), ...plan.partitionsRead.exit_reasons].sort();
   const months = [...plan.partitionsRead.usage_monthly].sort();
   return {
     from: days[0]!,

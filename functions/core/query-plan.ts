@@ -15,6 +15,16 @@ import { type LakeTable, type QueryParameters, TABLE_SCAN_PARAMETERS } from './p
 
 /** Ports complete, are rejected or cancelled within 7 days of the request. */
 export const COMPLETION_LOOKBACK_DAYS = 7;
+/**
+ * Days either side of a query's port_requests partitions in which a request's other versions are
+ * looked for. A clean version is filed under its request's Beijing date, so versions in other
+ * partitions are misfiled ones: a day off (a UTC date) or up to the 7 days in which a request is
+ * decided (a status update filed under its own date). Every query ranks a request's versions
+ * over its partitions and these days either side, so that a newer version just outside one
+ * query's partitions leaves the request out of all the report's figures alike, and of every
+ * report that counts it (the curated layer's NEIGHBOUR_DAYS is the same bound).
+ */
+export const VERSION_NEIGHBOUR_DAYS = COMPLETION_LOOKBACK_DAYS;
 /** The value mirror compares a leaver's plan with usage over this many months before leaving. */
 export const USAGE_MONTHS_BEFORE_LEAVING = 3;
 
@@ -119,6 +129,24 @@ export function scanSpan(queries: readonly QueryParameters[]): QueryParameters {
   return span;
 }
 
+/**
+ * A query's parameters with its port_requests scan widened by VERSION_NEIGHBOUR_DAYS either
+ * side (requests_from_dt, requests_to_dt: what the SQL reads and ranks). For the query that
+ * counts rows read (data quality), the partitions it counts stay counted_from_dt..counted_to_dt;
+ * the figure queries count by their instants, which those days lie outside.
+ */
+export function withVersionNeighbours(parameters: QueryParameters, countsRows = false): QueryParameters {
+  const from = parameters['requests_from_dt'];
+  const to = parameters['requests_to_dt'];
+  if (from === undefined || to === undefined) return parameters;
+  return {
+    ...parameters,
+    requests_from_dt: addDays(String(from), -VERSION_NEIGHBOUR_DAYS),
+    requests_to_dt: addDays(String(to), VERSION_NEIGHBOUR_DAYS),
+    ...(countsRows ? { counted_from_dt: from, counted_to_dt: to } : {}),
+  };
+}
+
 /** Every partition some query reads, from the scan bounds of its parameters. */
 function partitionsReadBy(
   queries: Readonly<Record<MetricQueryName, QueryParameters>>,
@@ -152,11 +180,19 @@ export function planQueries(period: Period, lengths: TrendLengths): QueryPlan {
     figureKeys.map((key) => METRIC_REGISTRY[key].parameters({ ...partial, figureScans: {} })),
   );
   const scans: PlanScans = { ...partial, figureScans };
-  const queries = Object.fromEntries(
+  const counted = Object.fromEntries(
     METRIC_KEYS.map((key) => [METRIC_REGISTRY[key].sql, METRIC_REGISTRY[key].parameters(scans)]),
   ) as Record<MetricQueryName, QueryParameters>;
+  const queries = Object.fromEntries(
+    METRIC_KEYS.map((key) => {
+      const { sql, countsFigureScans } = METRIC_REGISTRY[key];
+      return [sql, withVersionNeighbours(counted[sql], countsFigureScans === true)];
+    }),
+  ) as Record<MetricQueryName, QueryParameters>;
 
-  const partitionsRead = partitionsReadBy(queries);
+  // The partitions whose rows the figures count: readiness and the data-quality line. The days
+  // either side that are read only to rank versions are neither required nor counted.
+  const partitionsRead = partitionsReadBy(counted);
   const periodPartitions: Record<LakeTable, readonly string[]> = {
     port_requests: datesBetween(period.start, period.end),
     exit_reasons: datesBetween(period.start, period.end),

@@ -169,6 +169,8 @@ describe('exit answers from the curated layer', () => {
       ...exitParameters('2019-11-18', '2019-11-28'),
       requests_from_dt: '2019-11-11',
       requests_to_dt: '2019-11-28',
+      counted_from_dt: '2019-11-11',
+      counted_to_dt: '2019-11-28',
       usage_from_month: '2019-08',
       usage_to_month: '2019-10',
       base_from_month: '2019-10',

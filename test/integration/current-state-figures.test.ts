@@ -261,6 +261,80 @@ describe('a status update filed under the day it was made, not the day of its re
   });
 });
 
+describe('a newer version misfiled just outside the partitions one query counts', () => {
+  // Each request below has a clean version filed under its request's day and a newer one filed a
+  // day off, quarantined as filed under another date: its latest version is bad, so it is left out
+  // of every figure, whichever query counts it. Worked out by hand on the W48 baseline (CMCC
+  // port-outs 3, completed 6, value-mirror leavers 3; 47 rows read, 8 quarantined, 3 superseded,
+  // 0 latest quarantined).
+  // - CS-UTC: requested Monday 18 Nov 00:30 Beijing, completed Monday 25 Nov 00:20 Beijing, the
+  //   newer version filed under 17 Nov (the UTC date of the request). The value mirror counts the
+  //   leavers of W48 from the partitions of 18 Nov on; the flows read back to 30 Sep.
+  // - CS-AFTER: requested and completed Sunday 1 Dec, the newer version filed under Monday 2 Dec
+  //   (the day it was made), after the week's last partition.
+  // Both rows of each are read; the data-quality line counts the rows of the partitions the
+  // figures draw on (30 Sep to 1 Dec: three of the four, not CS-AFTER's of 2 Dec), the clean
+  // versions as superseded and both requests as latest-quarantined.
+  let w48: HqWeeklyBriefing;
+  let w49: HqWeeklyBriefing;
+
+  beforeAll(async () => {
+    const lakeDir = await handMadeLakeWith(async (dir) => {
+      const utc = {
+        requested_at: '2019-11-17 16:30:00',
+        completed_at: '2019-11-24 16:20:00',
+        updated_at: '2019-11-24 16:20:00',
+      };
+      await writePartition(dir, 'port_requests', '2019-11-18', [port('CS-UTC', utc)], { fileName: 'part-cs.parquet' });
+      await writePartition(
+        dir,
+        'port_requests',
+        '2019-11-17',
+        [port('CS-UTC', { ...utc, updated_at: '2019-11-25 01:00:00' })],
+        { fileName: 'part-cs.parquet' },
+      );
+      const after = {
+        requested_at: '2019-12-01 02:00:00',
+        completed_at: '2019-12-01 05:00:00',
+        updated_at: '2019-12-01 05:00:00',
+      };
+      await writePartition(dir, 'port_requests', '2019-12-01', [port('CS-AFTER', after)], {
+        fileName: 'part-cs.parquet',
+      });
+      await writePartition(
+        dir,
+        'port_requests',
+        '2019-12-02',
+        [port('CS-AFTER', { ...after, updated_at: '2019-12-02 01:00:00' })],
+        { fileName: 'part-cs.parquet' },
+      );
+    });
+    w48 = (await modelOf(lakeDir, { reportId: 'hq-weekly', periodId: '2019-W48' })) as HqWeeklyBriefing;
+    w49 = (await modelOf(lakeDir, { reportId: 'hq-weekly', periodId: '2019-W49' })) as HqWeeklyBriefing;
+  });
+
+  it('leaves both requests out of the flows and the value mirror alike', () => {
+    expect(w48.flows.home.current.portOuts).toBe(3);
+    expect(w48.flows.totalCompleted).toBe(6);
+    expect(w48.valueMirror.leavers).toBe(3);
+    expect(w48.valueMirror.joiners).toBe(2);
+  });
+
+  it('gives week 48 the same figures in the week after it', () => {
+    expect(w49.flows.home.previous).toEqual(w48.flows.home.current);
+  });
+
+  it('counts the rows of the partitions counted, and both requests as left out', () => {
+    expect(w48.dataQuality).toMatchObject({
+      rowsRead: 47 + 3,
+      quarantinedTotal: 8 + 1,
+      supersededVersions: 3 + 2,
+      latestQuarantined: 2,
+    });
+    expect(w48.dataQuality.quarantined).toContainEqual({ reason: 'malformed_timestamp', count: 1 + 1 });
+  });
+});
+
 describe('a re-delivered subscriber-base file', () => {
   let briefing: HqWeeklyBriefing;
 

@@ -135,6 +135,8 @@ describe('Athena engine', () => {
       await engine.runMetric('flows', BASE_PARAMETERS);
       await engine.runMetric('data_quality', {
         ...BASE_PARAMETERS,
+        counted_from_dt: '2019-11-11',
+        counted_to_dt: '2019-11-24',
         exits_from_dt: '2019-11-18',
         exits_to_dt: '2019-11-24',
         usage_from_month: '2019-08',

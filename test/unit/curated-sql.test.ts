@@ -29,6 +29,8 @@ const metric = {
   exits_to_dt: '2019-11-30',
   base_from_month: '2019-11',
   base_to_month: '2019-11',
+  counted_from_dt: '2019-11-07',
+  counted_to_dt: '2019-11-24',
 };
 
 describe('curated SQL in the Athena (Trino) dialect', () => {

@@ -109,9 +109,10 @@ describe("Prepare's source", () => {
 
     const output = await prepareStep(EVENT, 'CMCC', w.ports);
 
-    // The run's requests partitions: a lookback week before the 8-week trend, to the period's end.
+    // The run's requests partitions: a lookback week before the 8-week trend, to the period's end,
+    // and the week after it where a request's misfiled versions may lie (VERSION_NEIGHBOUR_DAYS).
     expect(w.invocations).toHaveLength(1);
-    expect(w.invocations[0]!.range.to).toBe('2019-12-01');
+    expect(w.invocations[0]!.range.to).toBe('2019-12-08');
     // The budget is what is left once the queries' reserve is kept back.
     expect(w.invocations[0]!.budgetMs).toBe(9 * MINUTE - QUERY_RESERVE_MS);
     expect(output.source).toBe('curated');

@@ -4,9 +4,16 @@
 -- many requests were left out because their latest version is quarantined although an older
 -- version was clean ('latest_quarantined', counted per request under the province its clean
 -- versions name). Grouped by province code as found in the row, so a province's report can
--- show its own share. port_requests is read and ranked once for all three.
+-- show its own share. port_requests is read and ranked once for all three: ranked over the
+-- partitions read (a week either side of those counted, where a request's misfiled versions may
+-- lie), counted over the partitions the figures draw on (:counted_from_dt..:counted_to_dt).
 WITH port_request_versions AS (
-  SELECT v.port_id, v.province_code, v.quarantine_reason, v.version_rank
+  SELECT
+    v.port_id,
+    v.province_code,
+    v.quarantine_reason,
+    v.version_rank,
+    CASE WHEN v.dt BETWEEN :counted_from_dt AND :counted_to_dt THEN 1 ELSE 0 END AS counted
   FROM {{port_requests_versions}} v
 ),
 port_request_outcomes AS (
@@ -16,6 +23,7 @@ port_request_outcomes AS (
     count(*) AS row_count,
     sum(CASE WHEN v.version_rank > 1 THEN 1 ELSE 0 END) AS superseded_count
   FROM port_request_versions v
+  WHERE v.counted = 1
   GROUP BY v.province_code, v.quarantine_reason
 ),
 requests_left_out AS (
@@ -26,6 +34,7 @@ requests_left_out AS (
   GROUP BY v.port_id
   HAVING max(CASE WHEN v.version_rank = 1 AND v.quarantine_reason IS NOT NULL THEN 1 ELSE 0 END) = 1
     AND max(CASE WHEN v.quarantine_reason IS NULL THEN 1 ELSE 0 END) = 1
+    AND max(v.counted) = 1
 ),
 -- exit answers read once for both counts: a clean answer ranked after the one the categories
 -- keep is a re-delivered copy

@@ -1,11 +1,17 @@
 -- The data-quality line from the curated layer (see metrics/data_quality.sql on the raw feed for
 -- what each outcome means). port_requests: the partitions' counts kept by curate, plus the
--- spread requests' superseded versions and left-out requests ranked over this scan window;
+-- spread requests' superseded versions and left-out requests ranked over this scan window (a
+-- week either side of the partitions counted, :counted_from_dt..:counted_to_dt);
 -- exit_reasons and usage_monthly: the partitions' counts kept by curate (and the exit answers'
 -- copies in earlier partitions of the window); the subscriber base is
 -- small and still read raw. Same rows as the raw-feed form.
 WITH spread_ranked AS (
-  SELECT v.port_id, v.province_code, v.quarantine_reason, v.version_rank
+  SELECT
+    v.port_id,
+    v.province_code,
+    v.quarantine_reason,
+    v.version_rank,
+    CASE WHEN v.dt BETWEEN :counted_from_dt AND :counted_to_dt THEN 1 ELSE 0 END AS counted
   FROM {{spread_versions}} v
 ),
 spread_left_out AS (
@@ -14,15 +20,16 @@ spread_left_out AS (
   GROUP BY v.port_id
   HAVING max(CASE WHEN v.version_rank = 1 AND v.quarantine_reason IS NOT NULL THEN 1 ELSE 0 END) = 1
     AND max(CASE WHEN v.quarantine_reason IS NULL THEN 1 ELSE 0 END) = 1
+    AND max(v.counted) = 1
 ),
 port_request_counts AS (
   SELECT q.province_code, q.outcome, q.row_count
   FROM port_requests_quality q
-  WHERE q.dt BETWEEN :requests_from_dt AND :requests_to_dt
+  WHERE q.dt BETWEEN :counted_from_dt AND :counted_to_dt
   UNION ALL
   SELECT v.province_code, 'superseded' AS outcome, 1 AS row_count
   FROM spread_ranked v
-  WHERE v.quarantine_reason IS NULL AND v.version_rank > 1
+  WHERE v.quarantine_reason IS NULL AND v.version_rank > 1 AND v.counted = 1
   UNION ALL
   SELECT l.province_code, 'latest_quarantined' AS outcome, 1 AS row_count
   FROM spread_left_out l
