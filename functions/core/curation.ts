@@ -293,8 +293,13 @@ export function planCuration(
   records: ReadonlyMap<string, UnitRecord>,
   /** The hash of each kind's build SQL as it is now (one string: the same for every kind). */
   sqlVersion: string | Readonly<Record<CuratedUnitKind, string>>,
-  /** range: plan only the units it reads (the records given may be only theirs); the others stay as they are. */
-  options: { rebuild?: boolean; range?: CurateRange } = {},
+  /**
+   * range: plan only the units it reads (the records given may be only theirs); the others stay
+   * as they are. present: the units with a record or a curated partition, whether or not their
+   * record is intact (default: those of the records given); those whose raw partition is gone
+   * are removed.
+   */
+  options: { rebuild?: boolean; range?: CurateRange; present?: readonly CuratedUnit[] } = {},
 ): CurationPlan {
   const { range } = options;
   if (range && range.from > range.to)
@@ -325,10 +330,12 @@ export function planCuration(
     else fresh += 1;
   }
   const wanted = new Set(expected.map((unit) => `${unit.kind}/${unitKey(unit)}`));
-  const remove = [...records.values()]
-    .map((record) => record.unit)
-    .filter((unit) => (!range || unitInRange(unit, range)) && !wanted.has(`${unit.kind}/${unitKey(unit)}`));
-  return { build, remove, fresh };
+  const remove = new Map<string, CuratedUnit>();
+  for (const unit of options.present ?? [...records.values()].map((record) => record.unit)) {
+    const key = `${unit.kind}/${unitKey(unit)}`;
+    if ((!range || unitInRange(unit, range)) && !wanted.has(key)) remove.set(key, unit);
+  }
+  return { build, remove: [...remove.values()], fresh };
 }
 
 /**

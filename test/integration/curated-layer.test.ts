@@ -7,6 +7,7 @@ import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tablesOfUnit } from '#adapters/curation/curation-run.ts';
 import { curateLake } from '#adapters/curation/duckdb-curator.ts';
 import { DuckDbEngine } from '#adapters/engine/duckdb.ts';
 import { FsLake } from '#adapters/lake/fs-lake.ts';
@@ -328,6 +329,39 @@ describe('curate: idempotent, incremental, never writing the raw lake', () => {
     expect(tableGone.built.exits).toBeGreaterThan(0);
     expect(tableGone.built.exits).toBeLessThanOrEqual(exitDays);
     expect(after.built).toEqual({ requests: 0, exits: 0, usage: 0 });
+  }, 120_000);
+
+  it('a withdrawn raw partition removes its unit whatever its record and files hold', async () => {
+    // Three units of the earliest request days, each in a state a stopped curate or a hand can
+    // leave: a curated file missing (record no longer intact), no record at all (a curate
+    // stopped between removing it and swapping the partitions), and a record left alone.
+    const days = (await readdir(join(curatedDir, 'port_requests_current'))).sort().slice(0, 3);
+    const [fileGone, recordGone, intact] = days as [string, string, string];
+    const currentOf = (day: string) => join(curatedDir, 'port_requests_current', day);
+    /** Whether any curated table of the requests units, or a record, still holds the day. */
+    const heldBy = async (day: string) => {
+      const folders = tablesOfUnit('requests').map((table) => join(curatedDir, table.name));
+      const entries = await Promise.all(folders.map((folder) => readdir(folder).catch(() => [] as string[])));
+      const records = await readdir(join(curatedDir, '_built_from', 'requests'));
+      return entries.some((names) => names.includes(day)) || records.includes(`${day}.json`);
+    };
+    expect(await heldBy(fileGone)).toBe(true);
+    for (const file of await readdir(currentOf(fileGone))) await rm(join(currentOf(fileGone), file));
+    await rm(join(curatedDir, '_built_from', 'requests', `${recordGone}.json`));
+    const saved = await tempDir('withdrawn');
+    for (const day of days) await rename(join(lakeDir, 'port_requests', day), join(saved, day));
+
+    const withdrawn = await curateLake({ lakeDir, curatedDir });
+    const held = await Promise.all(days.map(heldBy));
+    const rebuilt = await curateLake({ lakeDir, curatedDir, rebuild: true });
+    for (const day of days) await rename(join(saved, day), join(lakeDir, 'port_requests', day));
+    const restored = await curateLake({ lakeDir, curatedDir });
+
+    expect(withdrawn.removed).toBe(3);
+    expect(held).toEqual([false, false, false]);
+    expect(rebuilt.removed).toBe(0);
+    expect(restored.built.requests).toBeGreaterThanOrEqual(3);
+    for (const day of [fileGone, recordGone, intact]) expect(await heldBy(day), day).toBe(true);
   }, 120_000);
 
   it('a raw table folder that cannot be read fails the curate, never reads as a table without partitions', async () => {

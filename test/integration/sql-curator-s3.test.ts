@@ -117,4 +117,24 @@ describe('s3CurationObjects', () => {
       'layer/curated/usage_quality/month=2019-10/f',
     ]);
   });
+
+  it('lists the units that hold a curated partition, record or not, by kind and within a range', async () => {
+    await put(CURATED, 'layer/curated/flows_daily/dt=2019-11-20/f', 'a request day');
+    await put(CURATED, 'layer/curated/port_requests_current/dt=2019-11-20/g', 'the same day');
+    await put(CURATED, 'layer/curated/exit_answers_daily/dt=2019-11-21/h', 'an exit day');
+    await put(CURATED, 'layer/curated/_staging/r3/flows_daily/dt=2019-11-22/i', 'staged, not a unit');
+
+    const all = await objects.curatedUnits();
+    const inRange = await objects.curatedUnits({ from: '2019-11-21', to: '2019-11-30' });
+
+    expect(all).toEqual(
+      expect.arrayContaining([
+        { kind: 'requests', value: '2019-11-20' },
+        { kind: 'exits', value: '2019-11-21' },
+        { kind: 'usage', value: '2019-10' },
+      ]),
+    );
+    expect(all.filter((unit) => unit.kind === 'requests')).toEqual([{ kind: 'requests', value: '2019-11-20' }]);
+    expect(inRange.filter((unit) => unit.kind !== 'usage')).toEqual([{ kind: 'exits', value: '2019-11-21' }]);
+  });
 });

@@ -35,6 +35,7 @@ function memoryObjects(): CurationObjects & { records: Map<string, UnitRecord>; 
     },
     removeStaging: async () => {},
     ensureFolders: async () => {},
+    curatedUnits: async () => [],
   };
 }
 

@@ -36,6 +36,7 @@ function objectsFailingMidSwap(failAfter: number): CurationObjects & { records: 
     },
     removeStaging: async () => {},
     ensureFolders: async () => {},
+    curatedUnits: async () => [],
   };
 }
 

@@ -51,6 +51,20 @@ export interface CurationObjects {
    * without it records no outputs, and its records are trusted as they are.
    */
   outputsOf?(unit: CuratedUnit, tables: readonly string[]): Promise<Record<string, string[]>>;
+  /**
+   * The units that have a partition in some curated table ("<kind>/<dt|month>=<value>"), with or
+   * without a record; given a range, at least those of the units it reads. What a curate stopped
+   * between removing a record and swapping its partitions, or a record deleted by hand, leaves.
+   */
+  curatedUnits(range?: CurateRange): Promise<CuratedUnit[]>;
+}
+
+/** The partition values (dt=…, month=…) of the folders or prefixes under a curated table, as units of its kind. */
+export function unitsOfPartitionNames(kind: CuratedUnitKind, names: Iterable<string>): CuratedUnit[] {
+  const prefix = `${UNIT_KINDS[kind].partition}=`;
+  const values = new Set<string>();
+  for (const name of names) if (name.startsWith(prefix)) values.add(name.slice(prefix.length));
+  return [...values].sort().map((value) => ({ kind, value }));
 }
 
 /** A unit's outputs as the store lists them, for its record (none where the store cannot list them). */
@@ -206,13 +220,17 @@ export async function planStaleUnits(
   options: { rebuild?: boolean; range?: CurateRange } = {},
 ): Promise<{ plan: CurationPlan; raw: RawListing }> {
   const { range } = options;
-  const [raw, records] = await Promise.all([
+  const [raw, read, curatedUnits] = await Promise.all([
     objects.listRaw(range),
-    objects.readRecords(range).then((read) => recordsOfIntactUnits(objects, read)),
+    objects.readRecords(range),
+    objects.curatedUnits(range),
   ]);
+  const records = await recordsOfIntactUnits(objects, read);
   const plan = planCuration(raw, records, curatedSqlVersion(), {
     rebuild: options.rebuild === true,
     ...(range ? { range } : {}),
+    // A unit whose raw partition is gone is removed whatever state its record or files are in.
+    present: [...[...read.values()].map((record) => record.unit), ...curatedUnits],
   });
   return { plan, raw };
 }

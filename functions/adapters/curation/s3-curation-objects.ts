@@ -10,11 +10,11 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { CuratedUnit, FollowedTable, RawListing, RawPartitionFiles, UnitRecord } from '#core/curation.ts';
-import { listFollowedTables, unitKey } from '#core/curation.ts';
+import { listFollowedTables, UNIT_KIND_NAMES, unitInRange, unitKey } from '#core/curation.ts';
 import { lakeContract } from '#reference/index.ts';
 import { isPartitionValue } from '../lake/fs-lake.ts';
 import { RECORDS_FOLDER, recordInRange } from './curated-files.ts';
-import { type CurationObjects, tracksRawFile } from './curation-run.ts';
+import { type CurationObjects, tablesOfUnit, tracksRawFile, unitsOfPartitionNames } from './curation-run.ts';
 
 export interface S3CurationObjectsOptions {
   readonly client: S3Client;
@@ -49,6 +49,26 @@ async function listObjects(client: S3Client, bucket: string, prefix: string): Pr
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
   return objects;
+}
+
+/** The "folders" right under a prefix (S3's common prefixes with the delimiter /), as their last segment. */
+async function listFolderNames(client: S3Client, bucket: string, prefix: string): Promise<string[]> {
+  const names: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await client.send(
+      new ListObjectsV2Command({
+        Bucket: bucket,
+        Prefix: prefix,
+        Delimiter: '/',
+        ...(token ? { ContinuationToken: token } : {}),
+      }),
+    );
+    for (const common of page.CommonPrefixes ?? [])
+      if (common.Prefix) names.push(common.Prefix.slice(prefix.length).replace(/\/$/, ''));
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return names;
 }
 
 async function deleteKeys(client: S3Client, bucket: string, keys: readonly string[]): Promise<void> {
@@ -171,6 +191,23 @@ export function s3CurationObjects(options: S3CurationObjectsOptions): CurationOb
     },
     async ensureFolders() {
       // S3 has no folders: a key's prefix is there as soon as an object is.
+    },
+    async curatedUnits(range) {
+      const units = await Promise.all(
+        UNIT_KIND_NAMES.map(async (kind) =>
+          unitsOfPartitionNames(
+            kind,
+            (
+              await Promise.all(
+                tablesOfUnit(kind).map((table) =>
+                  listFolderNames(client, curatedBucket, `${curatedPrefix}${table.name}/`),
+                ),
+              )
+            ).flat(),
+          ),
+        ),
+      );
+      return units.flat().filter((unit) => !range || unitInRange(unit, range));
     },
   };
 }
