@@ -3,7 +3,7 @@
 // and without it, and so does the hand-made lake with requests whose versions are misfiled a
 // day off (spread requests, ranked per report window). Also: curate is idempotent, rebuilds
 // exactly the units whose raw inputs changed (neighbours included), and never writes the raw lake.
-import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -307,6 +307,25 @@ describe('curate: idempotent, incremental, never writing the raw lake', () => {
     // its own day rebuilt; its neighbours 11-23..12-01 changed in a marker only: kept
     expect(summary.built.requests).toBe(1);
     expect(summary.kept).toBe(8);
+  }, 120_000);
+
+  it('a raw file replaced by one of the same size and modification time is a change too', async () => {
+    // What rsync -a or tar x does with a corrected file: a new file renamed into place, its time kept.
+    const dir = join(lakeDir, 'port_requests', 'dt=2019-11-27');
+    const [name] = (await readdir(dir)).filter((file) => file.endsWith('.parquet'));
+    const path = join(dir, name!);
+    const before = await stat(path);
+    await writeFile(`${path}.new`, await readFile(path));
+    await utimes(`${path}.new`, before.atimeMs / 1000, before.mtimeMs / 1000);
+    await rename(`${path}.new`, path);
+    const after = await stat(path);
+    expect([after.size, Math.trunc(after.mtimeMs)]).toEqual([before.size, Math.trunc(before.mtimeMs)]);
+
+    const summary = await curateLake({ lakeDir, curatedDir });
+    // its own day rebuilt; its neighbours 11-20..12-04 (the lake holds 11 of them, to 12-01) saw a
+    // file change, not their spread requests: kept
+    expect(summary.built.requests).toBe(1);
+    expect(summary.kept).toBe(11);
   }, 120_000);
 
   it('a curated file deleted or cut short by hand, or a curated table folder removed, rebuilds its units', async () => {

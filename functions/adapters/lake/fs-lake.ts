@@ -16,10 +16,13 @@ export function isDataFileName(name: string): boolean {
 
 /**
  * A local file's version as the curated layer's records keep it (in S3, the ETag): its
- * modification time in whole milliseconds. With its size, what tells a changed file.
+ * modification time in whole milliseconds and its inode. With its size, what tells a changed
+ * file: the inode tells a file replaced by one of the same size and modification time (rsync -a,
+ * tar x and other writers that rename a new file into place keep the time they copy). Not the
+ * change time, which chmod and a hard link move too: a lake made read-only would be rebuilt whole.
  */
-export function localFileVersion(info: { readonly mtimeMs: number }): string {
-  return String(Math.trunc(info.mtimeMs));
+export function localFileVersion(info: { readonly mtimeMs: number; readonly ino: number }): string {
+  return `${Math.trunc(info.mtimeMs)}.${info.ino}`;
 }
 
 /**
