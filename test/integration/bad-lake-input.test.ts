@@ -328,6 +328,28 @@ describe('codes seen for the first time', () => {
     expect(briefing.dataQuality.quarantined.find((entry) => entry.reason === 'unknown_code')?.count).toBe(1);
   });
 
+  it('quarantines a rejection whose reason is empty text as missing_key, as one whose reason is null', async () => {
+    const rejected = (id: string, reject_reason: string | null) =>
+      completedPort(id, { status: 'rejected', reject_reason, completed_at: null, updated_at: '2019-11-26 02:00:00' });
+    await writePartition(lakeDir, 'port_requests', '2019-11-26', [
+      rejected('R1', 'ARREARS'),
+      rejected('R2', ''),
+      rejected('R3', null),
+      rejected('R4', 'NOT_A_REASON'),
+    ]);
+    const briefing = await weekBriefing();
+    const curatedDir = join(lakeDir, '_curated');
+    await curateLake({ lakeDir, curatedDir });
+    const curated = await weekBriefing(curatedDir);
+    expect(briefing.rejections.rejected).toBe(1);
+    const counted = briefing.dataQuality.quarantined.filter((entry) => entry.count > 0);
+    expect(counted).toEqual([
+      { reason: 'missing_key', count: 2 },
+      { reason: 'unknown_code', count: 1 },
+    ]);
+    expect(curated.dataQuality).toEqual(briefing.dataQuality);
+  });
+
   it('quarantines lower-case operator codes: codes are upper-case ASCII', async () => {
     await writePartition(lakeDir, 'port_requests', '2019-11-26', [
       completedPort('A'),

@@ -24,7 +24,8 @@
         OR r.status IS NULL OR r.requested_at IS NULL OR r.updated_at IS NULL
         OR r.channel IS NULL OR r.tenure_months IS NULL
         OR r.plan_code IS NULL OR r.plan_code = '' OR r.monthly_fee_cny IS NULL
-        OR (r.status = 'rejected' AND r.reject_reason IS NULL)
+        -- a rejection without a reason: empty text holds no code, as in the optional code columns
+        OR (r.status = 'rejected' AND (r.reject_reason IS NULL OR r.reject_reason = ''))
         THEN 'missing_key'
       WHEN r.province_code NOT IN ({{codes.provinces}})
         OR r.donor_operator NOT IN ({{codes.operators}})

@@ -229,7 +229,7 @@ export function portQuarantine(row: PortRow): string | null {
       row.tenure_months,
       row.monthly_fee_cny,
     ].some((value) => value === null) ||
-    (row.status === 'rejected' && row.reject_reason === null)
+    (row.status === 'rejected' && absent(row.reject_reason))
   )
     return 'missing_key';
   if (
