@@ -110,7 +110,9 @@ describe('errors for bad arguments', () => {
     const run = await cli('run', '--report', 'hq-weekly', '--lake', notLake, '--out', join(workDir, 'out-not-lake'));
     for (const { code, stderr } of [curate, run]) {
       expect(code).toBe(ExitCode.USAGE);
-      expect(stderr).toEqual([expect.stringMatching(/not-a-lake is not a lake: it holds none of its tables \(port_requests\//)]);
+      expect(stderr).toEqual([
+        expect.stringMatching(/not-a-lake is not a lake: it holds none of its tables \(port_requests\//),
+      ]);
     }
     await expect(access(join(notLake, '_curated'))).rejects.toThrow(/ENOENT/);
   });

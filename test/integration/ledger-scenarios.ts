@@ -120,9 +120,7 @@ export function exactlyOnceScenarios(context: LedgerScenarioContext): void {
     );
 
     expect(countsOf([resend], to)).toEqual(once(to));
-    expect((await parseMessage(resend.delivered[0]!.raw)).subject).toBe(
-      '[Correction] MNP weekly briefing 2019-W48',
-    );
+    expect((await parseMessage(resend.delivered[0]!.raw)).subject).toBe('[Correction] MNP weekly briefing 2019-W48');
     const records = await ledger.list('hq-weekly', '2019-W48', 'hq');
     expect(records.map((record) => [record.status, record.correction])).toEqual(to.map(() => ['sent', true]));
   });

@@ -29,8 +29,6 @@ describe('a correction', () => {
     expect(subjectOf(provinceModel(), 'zh-CN', { correction: true })).toBe(
       '【更正】【携号转网月度指导】广东省 2019-11',
     );
-    expect(subjectOf(smallHqModel(), 'en', { correction: true })).toBe(
-      '[Correction] MNP weekly briefing 2019-W48',
-    );
+    expect(subjectOf(smallHqModel(), 'en', { correction: true })).toBe('[Correction] MNP weekly briefing 2019-W48');
   });
 });

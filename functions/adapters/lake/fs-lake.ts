@@ -94,7 +94,10 @@ export async function assertLakeFolder(lakeDir: string): Promise<void> {
   }
   const entries = folderEntries(lakeDir).filter((entry) => isDataFileName(entry.name));
   const tables = Object.keys(lakeContract);
-  if (entries.length > 0 && !entries.some((entry) => tables.includes(entry.name) && entryIs('folder', lakeDir, entry))) {
+  if (
+    entries.length > 0 &&
+    !entries.some((entry) => tables.includes(entry.name) && entryIs('folder', lakeDir, entry))
+  ) {
     throw new LakeNotFoundError(
       `${lakeDir} is not a lake: it holds none of its tables (${tables.map((table) => `${table}/`).join(', ')}); pass --lake`,
     );
