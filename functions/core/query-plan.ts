@@ -135,7 +135,7 @@ export function scanSpan(queries: readonly QueryParameters[]): QueryParameters {
  * counts rows read (data quality), the partitions it counts stay counted_from_dt..counted_to_dt;
  * the figure queries count by their instants, which those days lie outside.
  */
-export function withVersionNeighbours(parameters: QueryParameters, countsRows = false): QueryParameters {
+function withVersionNeighbours(parameters: QueryParameters, countsRows = false): QueryParameters {
   const from = parameters['requests_from_dt'];
   const to = parameters['requests_to_dt'];
   if (from === undefined || to === undefined) return parameters;
