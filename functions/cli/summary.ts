@@ -3,15 +3,14 @@ import type { ArchivedReport } from '#core/report-run.ts';
 import { categoryByCode, provinceByCode } from '#reference/index.ts';
 import { createFormatter } from '#render/format.ts';
 
-// Rates and changes in points read as in the briefing (the same precision rule), in English.
+// Every figure reads as in the briefing (the same formatter and precision rules), in English:
+// a relative change that is not zero never reads 0.0 %.
 const english = createFormatter('en');
 
-const count = (value: number) => value.toLocaleString('en');
-const signed = (value: number) => (value > 0 ? `+${count(value)}` : value < 0 ? `−${count(-value)}` : '0');
+const count = (value: number) => english.count(value);
+const signed = (value: number) => english.signed(value);
 const signedOrDash = (value: number | null) => (value === null ? '—' : signed(value));
-const percent = (value: number | null, digits = 1) => (value === null ? '—' : `${(value * 100).toFixed(digits)} %`);
-const change = (value: number | null) =>
-  value === null ? '' : ` (${value >= 0 ? '+' : '−'}${Math.abs(value * 100).toFixed(1)} %)`;
+const change = (value: number | null) => (value === null ? '' : ` (${english.change(value)})`);
 
 export function headlineLines(report: ArchivedReport, locate: (key: string) => string): string[] {
   const { model } = report;
@@ -22,6 +21,6 @@ export function headlineLines(report: ArchivedReport, locate: (key: string) => s
   return [
     `${model.report} ${model.period.id}${who} -> ${locate(report.keys.html)}`,
     `  net flow (${model.homeOperator}) ${signed(head.net)} (${signedOrDash(head.netChange)} on the previous period), port-outs ${count(head.portOuts)}${change(head.portOutsChange)}, port-out rate ${english.rate(head.portOutRate)} (${english.points(head.portOutRateChange)})`,
-    `  top category of leavers: ${top ? `${[top.category, ...top.tiedWith].map((code) => categoryByCode.get(code)?.en ?? code).join(', ')}${top.tiedWith.length > 0 ? ' (tied)' : ''} ${percent(top.share)}` : '—'}; data quality: ${count(model.dataQuality.rowsRead)} rows read, ${count(model.dataQuality.quarantinedTotal)} quarantined, ${model.dataQuality.partitionsMissing.length} partitions missing`,
+    `  top category of leavers: ${top ? `${[top.category, ...top.tiedWith].map((code) => categoryByCode.get(code)?.en ?? code).join(', ')}${top.tiedWith.length > 0 ? ' (tied)' : ''} ${english.share(top.share)}` : '—'}; data quality: ${count(model.dataQuality.rowsRead)} rows read, ${count(model.dataQuality.quarantinedTotal)} quarantined, ${model.dataQuality.partitionsMissing.length} partitions missing`,
   ];
 }

@@ -53,10 +53,13 @@ export const POINTS_SIGNIFICANT_DIGITS = 2;
 /** A relative change shows one decimal, or as many as its first digit needs: +12.0%, +0.02%, never "up (0.0%)". */
 export const CHANGE_SIGNIFICANT_DIGITS = 1;
 
-/** Decimals that show `significant` digits of a number written in percent or points. */
+/**
+ * Decimals that show `significant` digits of a number written in percent or points. The first
+ * digit is the rounded value's: 0.996 points to two digits is 1.0, not 1.00.
+ */
 export function decimalsFor(value: number, significant: number): number {
   if (value === 0 || !Number.isFinite(value)) return MIN_DECIMALS;
-  const leading = Math.floor(Math.log10(Math.abs(value)));
+  const leading = Math.floor(Math.log10(Number(Math.abs(value).toPrecision(significant))));
   return Math.min(MAX_DECIMALS, Math.max(MIN_DECIMALS, significant - 1 - leading));
 }
 

@@ -62,6 +62,15 @@ describe('shares, rates and changes', () => {
     // assess: two significant digits, so −0.0026 points (0.1066 % against 0.1092 %) never reads 0.00
     expect(written).toEqual(['+2.5 pt', '+2.5 个百分点', '\u22120.040 pt', '\u22120.0026 pt', '0.0 pt']);
   });
+
+  it('counts significant digits after rounding, so a value that rounds up to a power of ten gains none', () => {
+    // 0.996 points to two digits is 1.0; 9.996 % to three is 10.0 %; 1e-8 points to two is 0.0000010
+    expect(en.points(0.00996)).toBe('+1.0 pt');
+    expect(en.points(-0.009994)).toBe('\u22121.0 pt');
+    expect(en.rate(0.09996)).toBe('10.0%');
+    expect(en.points(9.99999999999e-9)).toBe('+0.0000010 pt');
+    expect(en.points(0.0099)).toBe('+0.99 pt');
+  });
 });
 
 describe('amounts and dates', () => {
