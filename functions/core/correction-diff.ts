@@ -70,25 +70,38 @@ function topCodes<T>(
   return [...new Set([...top(before), ...top(after)])];
 }
 
-/** Every compared figure of a model, keyed so that the two versions line up. */
-function figuresOf(model: Briefing, categories: readonly string[], reasons: readonly string[]): Map<string, Figure> {
+/** A category's share of the leavers' answers: 0 where it has none among some, none where there are none. */
+function shareOf(model: Briefing, category: string): number | null {
+  const entry = model.dissatisfaction.categories.find((candidate) => candidate.category === category);
+  return entry?.share ?? (model.dissatisfaction.responses > 0 ? 0 : null);
+}
+
+/**
+ * Every compared figure of a model, keyed so that the two versions line up. The headline's share
+ * is compared per category named at the top of either version, each version's share of it: where
+ * the top changed, both read as figures, not as a share that vanished beside one that appeared.
+ */
+function figuresOf(
+  model: Briefing,
+  headlineCategories: readonly string[],
+  categories: readonly string[],
+  reasons: readonly string[],
+): Map<string, Figure> {
   const home = model.flows.home.current;
   const figures: Figure[] = [
     { group: 'headline', measure: 'net', format: 'signed', value: model.headline.net },
     { group: 'headline', measure: 'portIns', format: 'count', value: home.portIns },
     { group: 'headline', measure: 'portOuts', format: 'count', value: model.headline.portOuts },
     { group: 'headline', measure: 'portOutRate', format: 'rate', value: model.headline.portOutRate },
-    ...(model.headline.topCategory
-      ? [
-          {
-            group: 'headline',
-            measure: 'topCategoryShare',
-            subject: model.headline.topCategory.category,
-            format: 'rate',
-            value: model.headline.topCategory.share,
-          } as const,
-        ]
-      : []),
+    ...headlineCategories.map(
+      (category): Figure => ({
+        group: 'headline',
+        measure: 'topCategoryShare',
+        subject: category,
+        format: 'rate',
+        value: shareOf(model, category),
+      }),
+    ),
     { group: 'flows', measure: 'totalCompleted', format: 'count', value: model.flows.totalCompleted },
     ...operatorFigures(model),
     ...categories.map(
@@ -128,8 +141,15 @@ export function changedFigures(sent: Briefing, correction: Briefing): ChangedFig
     (entry) => entry.count,
     (entry) => entry.reason,
   );
-  const before = figuresOf(sent, categories, reasons);
-  const after = figuresOf(correction, categories, reasons);
+  const headlineCategories = [
+    ...new Set(
+      [sent.headline.topCategory?.category, correction.headline.topCategory?.category].filter(
+        (category) => category !== undefined,
+      ),
+    ),
+  ];
+  const before = figuresOf(sent, headlineCategories, categories, reasons);
+  const after = figuresOf(correction, headlineCategories, categories, reasons);
   const keys = [...new Set([...before.keys(), ...after.keys()])];
   return keys.flatMap((key) => {
     const old = before.get(key);

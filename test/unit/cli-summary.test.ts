@@ -2,8 +2,8 @@
 // a change that is not zero never reads 0.0 % on the terminal either.
 import { describe, expect, it } from 'vitest';
 import { headlineLines } from '#cli/summary.ts';
-import type { ArchivedReport } from '#core/report-run.ts';
 import type { HqWeeklyBriefing } from '#core/report-model.ts';
+import type { ArchivedReport } from '#core/report-run.ts';
 import { smallHqModel } from './render-models.ts';
 
 function archivedWith(model: HqWeeklyBriefing): ArchivedReport {

@@ -44,20 +44,33 @@ describe('the changed figures of a correction', () => {
     ]);
   });
 
-  it("lists the top category's share, and a new top category as a row of its own", () => {
+  it("lists the top category's share, and where the top changed, each named category's share in both", () => {
     const sent = provinceModel();
-    const topOf = (model: ReturnType<typeof provinceModel>) => model.headline.topCategory!;
-    const shareMoved = provinceModel();
-    shareMoved.headline = { ...shareMoved.headline, topCategory: { ...topOf(sent), share: 0.38 } };
-    const newTop = provinceModel();
-    newTop.headline = { ...newTop.headline, topCategory: { ...topOf(sent), category: 'NETWORK', share: 0.42 } };
+    /** The model with these categories' shares (counts unchanged) and the largest as the headline's. */
+    const withShares = (shares: Record<string, number>) => {
+      const model = provinceModel();
+      const categories = model.dissatisfaction.categories.map((entry) => ({
+        ...entry,
+        share: shares[entry.category] ?? entry.share,
+      }));
+      const top = [...categories].sort((a, b) => (b.share ?? 0) - (a.share ?? 0))[0]!;
+      model.dissatisfaction = { ...model.dissatisfaction, categories };
+      model.headline = {
+        ...model.headline,
+        topCategory: { ...model.headline.topCategory!, category: top.category, share: top.share! },
+      };
+      return model;
+    };
+    const shareMoved = withShares({ PRICE: 0.38 });
+    const newTop = withShares({ PRICE: 0.33, NETWORK: 0.42 });
 
     expect(changedFigures(sent, shareMoved)).toEqual([
       { group: 'headline', measure: 'topCategoryShare', subject: 'PRICE', format: 'rate', before: 0.41, after: 0.38 },
     ]);
+    // both shares exist in both versions: neither reads as "—"
     expect(changedFigures(sent, newTop)).toEqual([
-      { group: 'headline', measure: 'topCategoryShare', subject: 'PRICE', format: 'rate', before: 0.41, after: null },
-      { group: 'headline', measure: 'topCategoryShare', subject: 'NETWORK', format: 'rate', before: null, after: 0.42 },
+      { group: 'headline', measure: 'topCategoryShare', subject: 'PRICE', format: 'rate', before: 0.41, after: 0.33 },
+      { group: 'headline', measure: 'topCategoryShare', subject: 'NETWORK', format: 'rate', before: 0.35, after: 0.42 },
     ]);
     const note = {
       reason: 'r',
