@@ -62,6 +62,8 @@ function trendSentence(model: Briefing, c: RenderContext): string {
     max: c.format.signed(Math.max(...nets)),
     last: c.format.signed(last.net),
   };
+  // One point is no history: "in every week" would claim a stable one the lake does not hold.
+  if (trend.length === 1) return c.t('trend.sentenceSingle', params);
   return Math.min(...nets) === Math.max(...nets) ? c.t('trend.sentenceFlat', params) : c.t('trend.sentence', params);
 }
 

@@ -101,6 +101,11 @@ describe('a lake starting on a Wednesday, inside the week before the report', ()
     expect(page.cell('China Mobile: this week and last week', 'Net flow', 'Last week')).toBe('—');
     expect(page.cell('China Mobile: this week and last week', 'Net flow', 'This week')).toBe('−1');
     expect(text.replace(/\s+/g, ' ')).toContain('(4 answers this week, — in earlier periods)');
+    // one week on the trend is no history: not "in every week"
+    expect(text.replace(/\s+/g, ' ')).toContain(
+      'The trend holds this week alone (the lake starts within the trend): the net flow of China Mobile this week is −1.',
+    );
+    expect(text).not.toContain('in every week');
   });
 });
 
