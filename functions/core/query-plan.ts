@@ -130,21 +130,29 @@ export function scanSpan(queries: readonly QueryParameters[]): QueryParameters {
 }
 
 /**
- * A query's parameters with its port_requests scan widened by VERSION_NEIGHBOUR_DAYS either
- * side (requests_from_dt, requests_to_dt: what the SQL reads and ranks). For the query that
- * counts rows read (data quality), the partitions it counts stay counted_from_dt..counted_to_dt;
- * the figure queries count by their instants, which those days lie outside.
+ * A query's parameters with its scans widened to where the rows that decide its rows' fate may
+ * lie (what the SQL reads and ranks): port_requests by VERSION_NEIGHBOUR_DAYS either side
+ * (requests_from_dt, requests_to_dt), exit_reasons by as many days after (exits_to_dt: a copy of
+ * an answer delivered again then is its latest, and moves it out of the period). For the query
+ * that counts rows read (data quality), the partitions it counts stay counted_from_dt..
+ * counted_to_dt and exits_from_dt..counted_exits_to_dt; the figure queries count by their
+ * instants, which those days lie outside.
  */
 function withVersionNeighbours(parameters: QueryParameters, countsRows = false): QueryParameters {
+  const widened: Record<string, string | number> = { ...parameters };
   const from = parameters['requests_from_dt'];
   const to = parameters['requests_to_dt'];
-  if (from === undefined || to === undefined) return parameters;
-  return {
-    ...parameters,
-    requests_from_dt: addDays(String(from), -VERSION_NEIGHBOUR_DAYS),
-    requests_to_dt: addDays(String(to), VERSION_NEIGHBOUR_DAYS),
-    ...(countsRows ? { counted_from_dt: from, counted_to_dt: to } : {}),
-  };
+  if (from !== undefined && to !== undefined) {
+    widened['requests_from_dt'] = addDays(String(from), -VERSION_NEIGHBOUR_DAYS);
+    widened['requests_to_dt'] = addDays(String(to), VERSION_NEIGHBOUR_DAYS);
+    if (countsRows) Object.assign(widened, { counted_from_dt: from, counted_to_dt: to });
+  }
+  const exitsTo = parameters['exits_to_dt'];
+  if (exitsTo !== undefined) {
+    widened['exits_to_dt'] = addDays(String(exitsTo), VERSION_NEIGHBOUR_DAYS);
+    if (countsRows) widened['counted_exits_to_dt'] = exitsTo;
+  }
+  return widened;
 }
 
 /** Every partition some query reads, from the scan bounds of its parameters. */

@@ -446,6 +446,56 @@ describe('a survey answer delivered again, in its partition and in a later one',
   });
 });
 
+describe('a survey answer delivered again in the week after its own', () => {
+  // CS-NEXT, BILLING, collected Wednesday 27 Nov and again (clean) on Tuesday 3 Dec: its latest
+  // copy is week 49's, so it counts there and not in week 48, in week 48's own report as in week
+  // 49's baseline. Baseline (hq-weekly-figures.test.ts): week 48 has 4 answers, 47 rows read, 3
+  // superseded; week 49 has no answer of its own.
+  let w48: HqWeeklyBriefing;
+  let w49: HqWeeklyBriefing;
+
+  beforeAll(async () => {
+    const answer = (collected_at: string): FixtureRow => ({
+      response_id: 'CS-NEXT',
+      port_id: null,
+      msisdn_hash: hash('cs-next'),
+      province_code: '44',
+      operator_code: 'CMCC',
+      category_code: 'BILLING',
+      subcategory_code: null,
+      collected_at,
+      channel: 'sms',
+      verbatim: null,
+    });
+    const lakeDir = await handMadeLakeWith(async (dir) => {
+      await writePartition(dir, 'exit_reasons', '2019-11-27', [answer('2019-11-27 05:00:00')], {
+        fileName: 'part-next.parquet',
+      });
+      await writePartition(dir, 'exit_reasons', '2019-12-03', [answer('2019-12-03 05:00:00')], {
+        fileName: 'part-next.parquet',
+      });
+    });
+    w48 = (await modelOf(lakeDir, { reportId: 'hq-weekly', periodId: '2019-W48' })) as HqWeeklyBriefing;
+    w49 = (await modelOf(lakeDir, { reportId: 'hq-weekly', periodId: '2019-W49' })) as HqWeeklyBriefing;
+  });
+
+  it('counts it in the week of its latest copy only', () => {
+    expect(w48.dissatisfaction.responses).toBe(4);
+    expect(w49.dissatisfaction.responses).toBe(1);
+    expect(w49.dissatisfaction.categories.find((entry) => entry.category === 'BILLING')?.count).toBe(1);
+  });
+
+  it("leaves week 49's baseline (weeks 45 to 48) as the hand-made lake alone gives it", async () => {
+    const plain = await handMadeLakeWith(async () => {});
+    const plainW49 = (await modelOf(plain, { reportId: 'hq-weekly', periodId: '2019-W49' })) as HqWeeklyBriefing;
+    expect(w49.dissatisfaction.previousResponses).toBe(plainW49.dissatisfaction.previousResponses);
+  });
+
+  it('counts the copy of week 48 as read and superseded there, not the copy of week 49', () => {
+    expect(w48.dataQuality).toMatchObject({ rowsRead: 47 + 1, supersededVersions: 3 + 1 });
+  });
+});
+
 describe('a rerun after the lake changed', () => {
   it('reads the new rows: a late status update moves the figures', async () => {
     // P14 (Beijing, CMCC -> CTCC, completed 29 Nov) is one of W48's 3 CMCC port-outs.

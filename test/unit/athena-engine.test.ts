@@ -137,6 +137,7 @@ describe('Athena engine', () => {
         ...BASE_PARAMETERS,
         counted_from_dt: '2019-11-11',
         counted_to_dt: '2019-11-24',
+        counted_exits_to_dt: '2019-11-24',
         exits_from_dt: '2019-11-18',
         exits_to_dt: '2019-11-24',
         usage_from_month: '2019-08',

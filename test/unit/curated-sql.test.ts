@@ -31,6 +31,7 @@ const metric = {
   base_to_month: '2019-11',
   counted_from_dt: '2019-11-07',
   counted_to_dt: '2019-11-24',
+  counted_exits_to_dt: '2019-11-30',
 };
 
 describe('curated SQL in the Athena (Trino) dialect', () => {

@@ -37,7 +37,8 @@ requests_left_out AS (
     AND max(v.counted) = 1
 ),
 -- exit answers read once for both counts: a clean answer ranked after the one the categories
--- keep is a re-delivered copy
+-- keep is a re-delivered copy; ranked with the week after the partitions counted (where a later
+-- copy may lie), counted up to :counted_exits_to_dt
 exit_answer_outcomes AS (
   SELECT
     r.province_code,
@@ -45,6 +46,7 @@ exit_answer_outcomes AS (
     count(*) AS row_count,
     sum(CASE WHEN r.quarantine_reason IS NULL AND r.version_rank > 1 THEN 1 ELSE 0 END) AS superseded_count
   FROM {{exit_reasons_ranked}} r
+  WHERE r.dt <= :counted_exits_to_dt
   GROUP BY r.province_code, r.quarantine_reason
 )
 SELECT 'port_requests' AS table_name, o.province_code, coalesce(o.quarantine_reason, 'clean') AS outcome, o.row_count

@@ -42,14 +42,16 @@ SELECT 'exit_reasons' AS table_name, e.province_code, e.outcome, sum(e.row_count
 FROM (
   SELECT q.province_code, q.outcome, q.row_count
   FROM exit_reasons_quality q
-  WHERE q.dt BETWEEN :exits_from_dt AND :exits_to_dt
+  WHERE q.dt BETWEEN :exits_from_dt AND :counted_exits_to_dt
   UNION ALL
-  -- answers re-delivered in a later partition of the window: the earlier copy (its day, hence
-  -- its partition, in the window too) is superseded, under its own province
+  -- answers re-delivered in a later partition of the window (the week after the partitions
+  -- counted included): the earlier copy, in a partition counted, is superseded, under its own
+  -- province
   SELECT s.province_code, 'superseded' AS outcome, s.responses AS row_count
   FROM exit_answers_superseded s
   WHERE s.dt BETWEEN :exits_from_dt AND :exits_to_dt
     AND s.day >= :exits_from_dt
+    AND s.day <= :counted_exits_to_dt
 ) e
 GROUP BY e.province_code, e.outcome
 UNION ALL
