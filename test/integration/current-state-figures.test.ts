@@ -18,6 +18,21 @@ import { type FixtureRow, writePartition } from '../support/lake-writer.ts';
 /** A W48 CMCC -> CUCC port in Guangdong (see w48Port), numbered apart from other tests'. */
 const port = (id: string, extra: Partial<FixtureRow> = {}) => w48Port(id, 'cs', extra);
 
+/** An answer of a CMCC leaver in Guangdong, its number hashed from its id. */
+const surveyAnswer = (responseId: string, extra: Partial<FixtureRow>): FixtureRow => ({
+  response_id: responseId,
+  port_id: null,
+  msisdn_hash: hash(responseId.toLowerCase()),
+  province_code: '44',
+  operator_code: 'CMCC',
+  category_code: 'BILLING',
+  subcategory_code: null,
+  collected_at: '2019-11-27 05:00:00',
+  channel: 'sms',
+  verbatim: null,
+  ...extra,
+});
+
 const lakes: string[] = [];
 async function handMadeLakeWith(extra: (lakeDir: string) => Promise<void>): Promise<string> {
   const lakeDir = await mkdtemp(join(tmpdir(), 'mnp-current-state-'));
@@ -163,18 +178,7 @@ describe('the partition a row is filed in', () => {
     completed_at: '2019-11-25 02:00:00',
     updated_at: '2019-11-25 02:00:00',
   });
-  const earlyAnswer: FixtureRow = {
-    response_id: 'CS-EARLY-E',
-    port_id: null,
-    msisdn_hash: hash('cs-early-e'),
-    province_code: '44',
-    operator_code: 'CMCC',
-    category_code: 'RELOCATION',
-    subcategory_code: null,
-    collected_at: '2019-11-24 17:00:00',
-    channel: 'sms',
-    verbatim: null,
-  };
+  const earlyAnswer = surveyAnswer('CS-EARLY-E', { category_code: 'RELOCATION', collected_at: '2019-11-24 17:00:00' });
   let lakeDir: string;
 
   beforeAll(async () => {
@@ -389,18 +393,7 @@ describe('a re-delivered subscriber-base file', () => {
 
 describe('a survey answer delivered twice with the same collected_at', () => {
   it('keeps the version with the smaller category code, whatever the file order', async () => {
-    const answer = (category_code: string): FixtureRow => ({
-      response_id: 'CS-DUP',
-      port_id: null,
-      msisdn_hash: hash('cs-dup'),
-      province_code: '44',
-      operator_code: 'CMCC',
-      category_code,
-      subcategory_code: null,
-      collected_at: '2019-11-27 05:00:00',
-      channel: 'call',
-      verbatim: null,
-    });
+    const answer = (category_code: string) => surveyAnswer('CS-DUP', { category_code, channel: 'call' });
     const lakeDir = await handMadeLakeWith(async (dir) => {
       await writePartition(dir, 'exit_reasons', '2019-11-27', [answer('PRICE')], { fileName: 'part-a.parquet' });
       await writePartition(dir, 'exit_reasons', '2019-11-27', [answer('NETWORK')], { fileName: 'part-z.parquet' });
@@ -417,18 +410,7 @@ describe('a survey answer delivered twice with the same collected_at', () => {
 
 describe('a survey answer delivered again, in its partition and in a later one', () => {
   it('counts the answer once and its two copies as superseded in the data-quality line', async () => {
-    const answer = (collected_at: string): FixtureRow => ({
-      response_id: 'CS-COPIES',
-      port_id: null,
-      msisdn_hash: hash('cs-copies'),
-      province_code: '44',
-      operator_code: 'CMCC',
-      category_code: 'BILLING',
-      subcategory_code: null,
-      collected_at,
-      channel: 'sms',
-      verbatim: null,
-    });
+    const answer = (collected_at: string) => surveyAnswer('CS-COPIES', { collected_at });
     const lakeDir = await handMadeLakeWith(async (dir) => {
       // Tuesday 26 Nov twice (two files of one partition), then again on Thursday 28 Nov.
       for (const fileName of ['part-copy-a.parquet', 'part-copy-b.parquet'])
@@ -455,18 +437,7 @@ describe('a survey answer delivered again in the week after its own', () => {
   let w49: HqWeeklyBriefing;
 
   beforeAll(async () => {
-    const answer = (collected_at: string): FixtureRow => ({
-      response_id: 'CS-NEXT',
-      port_id: null,
-      msisdn_hash: hash('cs-next'),
-      province_code: '44',
-      operator_code: 'CMCC',
-      category_code: 'BILLING',
-      subcategory_code: null,
-      collected_at,
-      channel: 'sms',
-      verbatim: null,
-    });
+    const answer = (collected_at: string) => surveyAnswer('CS-NEXT', { collected_at });
     const lakeDir = await handMadeLakeWith(async (dir) => {
       await writePartition(dir, 'exit_reasons', '2019-11-27', [answer('2019-11-27 05:00:00')], {
         fileName: 'part-next.parquet',
