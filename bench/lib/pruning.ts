@@ -25,8 +25,8 @@ const GARBAGE_HEADER = Buffer.from(
   'NOT PARQUET: this partition is outside the query plan; the benchmark made it unreadable.\n',
 );
 
-export function partitionsReadBy(reportId: string, periodId: string): Readonly<Record<LakeTable, readonly string[]>> {
-  return planQueries(parsePeriod(periodId), reportDefinition(reportId).trend).partitionsRead;
+export function partitionsScannedBy(reportId: string, periodId: string): Readonly<Record<LakeTable, readonly string[]>> {
+  return planQueries(parsePeriod(periodId), reportDefinition(reportId).trend).partitionsScanned;
 }
 
 export async function buildPoisonedLake(
@@ -35,7 +35,7 @@ export async function buildPoisonedLake(
   reportId: string,
   periodId: string,
 ): Promise<PoisonedLake> {
-  const read = partitionsReadBy(reportId, periodId);
+  const read = partitionsScannedBy(reportId, periodId);
   await rm(targetDir, { recursive: true, force: true });
   let partitionsKept = 0;
   let partitionsPoisoned = 0;

@@ -41,8 +41,16 @@ export interface QueryPlan {
   readonly period: Period;
   readonly windows: TrendWindows;
   readonly queries: Readonly<Record<MetricQueryName, QueryParameters>>;
-  /** Every partition the queries read, as table -> partition values. */
+  /**
+   * Every partition whose rows the queries count, as table -> partition values: what readiness
+   * requires and the data-quality line counts.
+   */
   readonly partitionsRead: Readonly<Record<LakeTable, readonly string[]>>;
+  /**
+   * Every partition the queries open: partitionsRead and the days read only to rank versions and
+   * copies (VERSION_NEIGHBOUR_DAYS), which may not exist yet and are never required.
+   */
+  readonly partitionsScanned: Readonly<Record<LakeTable, readonly string[]>>;
   /** The partitions of the report period itself: without them there is no report to trust. */
   readonly periodPartitions: Readonly<Record<LakeTable, readonly string[]>>;
 }
@@ -207,5 +215,5 @@ export function planQueries(period: Period, lengths: TrendLengths): QueryPlan {
     usage_monthly: [],
     subscriber_base: [monthOf(period.start)],
   };
-  return { period, windows, queries, partitionsRead, periodPartitions };
+  return { period, windows, queries, partitionsRead, partitionsScanned: partitionsReadBy(queries), periodPartitions };
 }
