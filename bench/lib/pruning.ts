@@ -25,7 +25,10 @@ const GARBAGE_HEADER = Buffer.from(
   'NOT PARQUET: this partition is outside the query plan; the benchmark made it unreadable.\n',
 );
 
-export function partitionsScannedBy(reportId: string, periodId: string): Readonly<Record<LakeTable, readonly string[]>> {
+export function partitionsScannedBy(
+  reportId: string,
+  periodId: string,
+): Readonly<Record<LakeTable, readonly string[]>> {
   return planQueries(parsePeriod(periodId), reportDefinition(reportId).trend).partitionsScanned;
 }
 
