@@ -12,7 +12,7 @@ import { datesBetween, type Period, parsePeriod } from './period.ts';
 import type { Logger, ReportStore } from './ports.ts';
 import { decideReadiness, type Readiness } from './readiness.ts';
 import type { ReportDefinition } from './report-definitions.ts';
-import { type RunState, recordRunStatus } from './run-journal.ts';
+import { lastDeliveringAttempt, type RunState, readRunStatus, recordRunStatus } from './run-journal.ts';
 
 /** The period of a report, refused when it is not of the report's kind (a month for a weekly report). */
 export function reportPeriod(definition: ReportDefinition, periodId: string): Period {
@@ -102,6 +102,11 @@ export function heldMessage(
   return `${missing.length} partition(s) missing or without a _SUCCESS marker, e.g. ${examples}; ${when}; ${hint}`;
 }
 
+/** Why a rerun of a period sent whole is held while some of its partitions are not ready. */
+export function reloadingMessage(missing: readonly string[], hint: string): string {
+  return `${missing.length} partition(s) missing or without a _SUCCESS marker, e.g. ${missing.slice(0, 3).join(', ')}, where the version sent was built from whole data (a partition being reloaded?): held until they are whole, rather than built from part of the data; ${hint}`;
+}
+
 export interface HoldQuestion {
   readonly definition: ReportDefinition;
   readonly period: Period;
@@ -122,6 +127,16 @@ export type HoldDecision =
   | { readonly held: false; readonly readiness: Readiness }
   | { readonly held: true; readonly readiness: Readiness; readonly message: string; readonly retryAt?: Date };
 
+/**
+ * Whether the readers hold a version built from whole data: then a rerun while partitions are
+ * missing (a partition being reloaded, its _SUCCESS gone) is held, whatever the grace window
+ * says; a report built from part of the data would only read as "figures changed" against it.
+ */
+async function sentWhole(store: ReportStore, question: HoldQuestion): Promise<boolean> {
+  const status = await readRunStatus(store, question.definition.id, question.period.id);
+  return status !== undefined && lastDeliveringAttempt(status)?.partitionsMissing === 0;
+}
+
 /** Decides whether the run is held; a held run is written to the journal and logged. */
 export async function decideHold(
   question: HoldQuestion,
@@ -133,10 +148,15 @@ export async function decideHold(
   const periodWithoutData = datesBetween(period.start, period.end).every((day) =>
     unready.has(`port_requests/${column}=${day}`),
   );
-  const readiness = decideReadiness(missing, definition.dataIncomplete, { ...question, periodWithoutData });
+  const reloading = missing.length > 0 && !question.allowIncomplete && (await sentWhole(ports.store, question));
+  const readiness: Readiness = reloading
+    ? { action: 'stay-held', missing: [...missing] }
+    : decideReadiness(missing, definition.dataIncomplete, { ...question, periodWithoutData });
   if (readiness.action !== 'hold' && readiness.action !== 'stay-held') return { held: false, readiness };
   const retryAt = readiness.action === 'hold' ? readiness.retryAt : undefined;
-  const message = heldMessage(missing, retryAt, question.hint, periodWithoutData);
+  const message = reloading
+    ? reloadingMessage(missing, question.hint)
+    : heldMessage(missing, retryAt, question.hint, periodWithoutData);
   if (question.journal) {
     await recordRunStatus(
       ports.store,
