@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { addDays, addMonths, monthOf } from './period.ts';
 import type { QueryParameters } from './ports.ts';
-import { COMPLETION_LOOKBACK_DAYS, type QueryPlan, scanSpan, VERSION_NEIGHBOUR_DAYS } from './query-plan.ts';
+import { COMPLETION_LOOKBACK_DAYS, type QueryPlan, VERSION_NEIGHBOUR_DAYS } from './query-plan.ts';
 
 /** A raw file as the freshness record keeps it: a data file or a marker such as _SUCCESS. */
 export interface RawFileStamp {
@@ -64,8 +64,6 @@ export interface UnitRecord {
   readonly builtAt?: string;
 }
 
-/** Completed within 7 days of the request; usage of the 3 months before the month of leaving. */
-const COMPLETION_DAYS = COMPLETION_LOOKBACK_DAYS;
 /**
  * A clean version is filed under its request's Beijing date; a misfiled one is most often a day
  * off (a UTC date), or as far as the 7 days in which a request is decided (a loader filing a
@@ -106,7 +104,7 @@ export function requestsReadRange(from: string, to: string): { readonly from: st
 export function usageReadRange(from: string, to: string): { readonly from: string; readonly to: string } {
   return {
     from: addMonths(monthOf(from), -USAGE_MONTHS),
-    to: addMonths(monthOf(addDays(to, COMPLETION_DAYS)), -1),
+    to: addMonths(monthOf(addDays(to, COMPLETION_LOOKBACK_DAYS)), -1),
   };
 }
 
@@ -392,15 +390,14 @@ export interface CurateRange {
 }
 
 /**
- * The curated units a report's plan reads (its requests, exit-answer and usage partitions): the
- * request days its queries rank versions over included (a spread request's versions a week
- * either side of the days counted, VERSION_NEIGHBOUR_DAYS).
+ * The curated units a report's plan reads (its requests, exit-answer and usage partitions): every
+ * partition its queries open, the days read only to rank versions and copies included (a spread
+ * request's versions a week either side of the days counted, VERSION_NEIGHBOUR_DAYS).
  */
 export function curatedRangeOf(plan: QueryPlan): CurateRange {
-  const ranked = scanSpan(Object.values(plan.queries));
-  const requestDays = [ranked['requests_from_dt'], ranked['requests_to_dt']].filter((day) => day !== undefined);
-  const days = [...requestDays.map(String), ...plan.partitionsRead.exit_reasons].sort();
-  const months = [...plan.partitionsRead.usage_monthly].sort();
+  const scanned = plan.partitionsScanned;
+  const days = [...scanned.port_requests, ...scanned.exit_reasons].sort();
+  const months = [...scanned.usage_monthly].sort();
   return {
     from: days[0]!,
     to: days.at(-1)!,
