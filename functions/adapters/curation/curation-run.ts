@@ -19,6 +19,7 @@ import {
   UNIT_KINDS,
   type UnitKindRule,
   type UnitRecord,
+  unitInRange,
   unitKey,
 } from '#core/curation.ts';
 import type { QueryParameters } from '#core/ports.ts';
@@ -59,12 +60,23 @@ export interface CurationObjects {
   curatedUnits(range?: CurateRange): Promise<CuratedUnit[]>;
 }
 
-/** The partition values (dt=…, month=…) of the folders or prefixes under a curated table, as units of its kind. */
-export function unitsOfPartitionNames(kind: CuratedUnitKind, names: Iterable<string>): CuratedUnit[] {
-  const prefix = `${UNIT_KINDS[kind].partition}=`;
-  const values = new Set<string>();
-  for (const name of names) if (name.startsWith(prefix)) values.add(name.slice(prefix.length));
-  return [...values].sort().map((value) => ({ kind, value }));
+/**
+ * The units with a partition in some curated table, from a store's listing of the folders (or
+ * prefixes) right under a table ("dt=2019-11-26"); given a range, only those it reads.
+ */
+export async function unitsWithPartitions(
+  partitionNamesOf: (table: string) => Promise<readonly string[]>,
+  range?: CurateRange,
+): Promise<CuratedUnit[]> {
+  const units = await Promise.all(
+    UNIT_KIND_NAMES.map(async (kind) => {
+      const prefix = `${UNIT_KINDS[kind].partition}=`;
+      const names = (await Promise.all(tablesOfUnit(kind).map((table) => partitionNamesOf(table.name)))).flat();
+      const values = new Set(names.filter((name) => name.startsWith(prefix)).map((name) => name.slice(prefix.length)));
+      return [...values].sort().map((value): CuratedUnit => ({ kind, value }));
+    }),
+  );
+  return units.flat().filter((unit) => !range || unitInRange(unit, range));
 }
 
 /** A unit's outputs as the store lists them, for its record (none where the store cannot list them). */

@@ -12,11 +12,11 @@ import type {
   RawPartitionFiles,
   UnitRecord,
 } from '#core/curation.ts';
-import { listFollowedTables, rawPartitionsFor, UNIT_KIND_NAMES, unitInRange, unitKey } from '#core/curation.ts';
+import { listFollowedTables, rawPartitionsFor, UNIT_KIND_NAMES, unitKey } from '#core/curation.ts';
 import { lakeContract } from '#reference/index.ts';
 import { entryIs, folderEntries, isPartitionValue, localFileVersion } from '../lake/fs-lake.ts';
 import { RECORDS_FOLDER, recordInRange } from './curated-files.ts';
-import { type CurationObjects, tablesOfUnit, tracksRawFile, unitsOfPartitionNames } from './curation-run.ts';
+import { type CurationObjects, tracksRawFile, unitsWithPartitions } from './curation-run.ts';
 
 // The listing and the records are read synchronously on purpose: a year is about two thousand
 // small metadata calls and seven hundred small files, and the thread pool's round trip for
@@ -114,14 +114,8 @@ export function fsCurationObjects(options: { lakeDir: string; curatedDir: string
     async ensureFolders(folders) {
       for (const folder of folders) await mkdir(join(curatedDir, folder), { recursive: true });
     },
-    async curatedUnits(range) {
-      return UNIT_KIND_NAMES.flatMap((kind) =>
-        unitsOfPartitionNames(
-          kind,
-          tablesOfUnit(kind).flatMap((table) => folderEntries(join(curatedDir, table.name)).map((entry) => entry.name)),
-        ),
-      ).filter((unit) => !range || unitInRange(unit, range));
-    },
+    curatedUnits: (range) =>
+      unitsWithPartitions(async (table) => folderEntries(join(curatedDir, table)).map((entry) => entry.name), range),
     // Synchronous: a curate checks every unit's, and a round trip through libuv's pool per file
     // would cost more than the listing.
     async outputsOf(unit, tables) {

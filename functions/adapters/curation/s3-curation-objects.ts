@@ -10,11 +10,11 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { CuratedUnit, FollowedTable, RawListing, RawPartitionFiles, UnitRecord } from '#core/curation.ts';
-import { listFollowedTables, UNIT_KIND_NAMES, unitInRange, unitKey } from '#core/curation.ts';
+import { listFollowedTables, unitKey } from '#core/curation.ts';
 import { lakeContract } from '#reference/index.ts';
 import { isPartitionValue } from '../lake/fs-lake.ts';
 import { RECORDS_FOLDER, recordInRange } from './curated-files.ts';
-import { type CurationObjects, tablesOfUnit, tracksRawFile, unitsOfPartitionNames } from './curation-run.ts';
+import { type CurationObjects, tracksRawFile, unitsWithPartitions } from './curation-run.ts';
 
 export interface S3CurationObjectsOptions {
   readonly client: S3Client;
@@ -192,22 +192,7 @@ export function s3CurationObjects(options: S3CurationObjectsOptions): CurationOb
     async ensureFolders() {
       // S3 has no folders: a key's prefix is there as soon as an object is.
     },
-    async curatedUnits(range) {
-      const units = await Promise.all(
-        UNIT_KIND_NAMES.map(async (kind) =>
-          unitsOfPartitionNames(
-            kind,
-            (
-              await Promise.all(
-                tablesOfUnit(kind).map((table) =>
-                  listFolderNames(client, curatedBucket, `${curatedPrefix}${table.name}/`),
-                ),
-              )
-            ).flat(),
-          ),
-        ),
-      );
-      return units.flat().filter((unit) => !range || unitInRange(unit, range));
-    },
+    curatedUnits: (range) =>
+      unitsWithPartitions((table) => listFolderNames(client, curatedBucket, `${curatedPrefix}${table}/`), range),
   };
 }
