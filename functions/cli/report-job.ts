@@ -232,6 +232,7 @@ export async function runReportJob(request: JobRequest, ports: JobPorts): Promis
         audiences,
         missing,
         firstAttemptAt: previous ? new Date(previous.firstAttemptAt) : now,
+        previous,
         now,
         allowIncomplete: request.allowIncomplete === true,
         hint: SEND_ANYWAY,

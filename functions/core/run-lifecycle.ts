@@ -12,7 +12,7 @@ import { datesBetween, type Period, parsePeriod } from './period.ts';
 import type { Logger, ReportStore } from './ports.ts';
 import { decideReadiness, type Readiness } from './readiness.ts';
 import type { ReportDefinition } from './report-definitions.ts';
-import { lastDeliveringAttempt, type RunState, readRunStatus, recordRunStatus } from './run-journal.ts';
+import { lastDeliveringAttempt, type RunState, type RunStatus, readRunStatus, recordRunStatus } from './run-journal.ts';
 
 /** The period of a report, refused when it is not of the report's kind (a month for a weekly report). */
 export function reportPeriod(definition: ReportDefinition, periodId: string): Period {
@@ -93,18 +93,22 @@ export function heldMessage(
   hint: string,
   periodWithoutData = false,
 ): string {
-  const examples = missing.slice(0, 3).join(', ');
   const when = retryAt
     ? `try again after ${retryAt.toISOString()} (the schedule does)`
     : periodWithoutData
       ? 'the grace window has closed, and with no day of the period in the lake this report stays held instead of going out with every figure zero'
       : 'the grace window has closed and this report stays held';
-  return `${missing.length} partition(s) missing or without a _SUCCESS marker, e.g. ${examples}; ${when}; ${hint}`;
+  return `${unreadyPartitions(missing)}; ${when}; ${hint}`;
 }
 
 /** Why a rerun of a period sent whole is held while some of its partitions are not ready. */
-export function reloadingMessage(missing: readonly string[], hint: string): string {
-  return `${missing.length} partition(s) missing or without a _SUCCESS marker, e.g. ${missing.slice(0, 3).join(', ')}, where the version sent was built from whole data (a partition being reloaded?): held until they are whole, rather than built from part of the data; ${hint}`;
+function reloadingMessage(missing: readonly string[], hint: string): string {
+  return `${unreadyPartitions(missing)}, where the version sent was built from whole data (a partition being reloaded?): held until they are whole, rather than built from part of the data; ${hint}`;
+}
+
+/** How many partitions are not ready, and the first few. */
+function unreadyPartitions(missing: readonly string[]): string {
+  return `${missing.length} partition(s) missing or without a _SUCCESS marker, e.g. ${missing.slice(0, 3).join(', ')}`;
 }
 
 export interface HoldQuestion {
@@ -121,6 +125,11 @@ export interface HoldQuestion {
   readonly hint: string;
   /** Write the held state to the run journal (not for a dry run). */
   readonly journal: boolean;
+  /**
+   * The period's run status when the driver has read it already (undefined: never run); without
+   * the field it is read here, and only when partitions are missing.
+   */
+  readonly previous?: RunStatus | undefined;
 }
 
 export type HoldDecision =
@@ -133,7 +142,8 @@ export type HoldDecision =
  * says; a report built from part of the data would only read as "figures changed" against it.
  */
 async function sentWhole(store: ReportStore, question: HoldQuestion): Promise<boolean> {
-  const status = await readRunStatus(store, question.definition.id, question.period.id);
+  const status =
+    'previous' in question ? question.previous : await readRunStatus(store, question.definition.id, question.period.id);
   return status !== undefined && lastDeliveringAttempt(status)?.partitionsMissing === 0;
 }
 
