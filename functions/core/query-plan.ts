@@ -146,7 +146,7 @@ export function scanSpan(queries: readonly QueryParameters[]): QueryParameters {
  * counted_to_dt and exits_from_dt..counted_exits_to_dt; the figure queries count by their
  * instants, which those days lie outside.
  */
-function withVersionNeighbours(parameters: QueryParameters, countsRows = false): QueryParameters {
+function withRankingDays(parameters: QueryParameters, countsRows = false): QueryParameters {
   const widened: Record<string, string | number> = { ...parameters };
   const from = parameters['requests_from_dt'];
   const to = parameters['requests_to_dt'];
@@ -202,7 +202,7 @@ export function planQueries(period: Period, lengths: TrendLengths): QueryPlan {
   const queries = Object.fromEntries(
     METRIC_KEYS.map((key) => {
       const { sql, countsFigureScans } = METRIC_REGISTRY[key];
-      return [sql, withVersionNeighbours(counted[sql], countsFigureScans === true)];
+      return [sql, withRankingDays(counted[sql], countsFigureScans === true)];
     }),
   ) as Record<MetricQueryName, QueryParameters>;
 
