@@ -4,7 +4,7 @@
 // completed ports, each operator's port-ins, port-outs and net, and the top categories and
 // reject reasons (those in the top five of either version). A figure that did not change is
 // left out; an empty list means none of them changed.
-import type { Briefing } from './report-model.ts';
+import type { Briefing, Locale } from './report-model.ts';
 
 export const TOP_ENTRIES_COMPARED = 5;
 
@@ -35,6 +35,8 @@ export interface CorrectionNote {
   readonly reason: string;
   /** When the corrected version was sent (ISO). */
   readonly correctsSentAt: string;
+  /** The language the corrected version went out in: the notice quotes its subject as read. */
+  readonly correctsLocale?: Locale;
   readonly changes: readonly ChangedFigure[];
   /** True when none of the compared figures changed but another figure of the report did. */
   readonly otherFiguresChanged: boolean;

@@ -321,6 +321,7 @@ export function decideSend(
       correctionNote: {
         reason: options.reason ?? '',
         correctsSentAt: lastSent.record.sentAt,
+        correctsLocale: lastSent.model.locale,
         changes,
         otherFiguresChanged:
           changes.length === 0 &&

@@ -254,6 +254,9 @@ describe('a correction', () => {
     const mail = await parseMessage(workspace.smtp.received[0]!.raw);
     const notice = mail.text!.slice(0, mail.text!.indexOf('='.repeat(64)));
     expect(notice).toContain('Why: recipients asked for the English text');
+    // the mail it corrects went out in Chinese: quoted by the subject its readers have
+    expect(notice).toContain('This mail corrects the “【携号转网周报】2019-W48” sent on');
+    expect(mail.subject).toBe('[Correction] MNP weekly briefing 2019-W48');
     expect(notice).toMatch(/No figure in the summary changed since the mail of .+\./);
     expect(notice.split('\n').filter((line) => line.startsWith('  '))).toEqual([]);
     expect(String(mail.html)).not.toContain('<table class="data" style="border-collapse');

@@ -79,6 +79,25 @@ describe('the message', () => {
     expect(mail.subject).toBe('[Correction] MNP weekly briefing 2019-W48');
     expect(mail.inReplyTo).toBe('<earlier@example.com>');
     expect(mail.references).toBe('<earlier@example.com>');
+    // the HTML part's own title, which a client shows when it is saved or printed, says so too
+    expect(mail.html).toContain('<title>[Correction] MNP weekly briefing 2019-W48</title>');
+  });
+
+  it('quotes the corrected mail by the subject its readers got, in the language it went out in', async () => {
+    const correctionNote = {
+      reason: 'late load',
+      correctsSentAt: '2019-12-02T01:00:00.000Z',
+      correctsLocale: 'zh-CN' as const,
+      changes: [],
+      otherFiguresChanged: true,
+    };
+    const { raw } = await compose({ correction: true, correctionNote });
+
+    const mail = await parseMessage(raw);
+
+    expect(mail.subject).toBe('[Correction] MNP weekly briefing 2019-W48');
+    expect(mail.text).toContain('【携号转网周报】2019-W48');
+    expect(mail.text).toContain('corrects the “【携号转网周报】2019-W48” sent on');
   });
 });
 

@@ -7,7 +7,7 @@ import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import type { ComposedMessage, ComposeRequest, MessageComposer } from '#core/delivery-ports.ts';
 import { subjectOf } from '../subject.ts';
-import { withHtmlNotice, withTextNotice } from './correction-notice.ts';
+import { withHtmlNotice, withHtmlTitle, withTextNotice } from './correction-notice.ts';
 import { assertMailSafeHtml, MessageError } from './mail-safe-html.ts';
 
 export interface BriefingComposerOptions {
@@ -48,10 +48,13 @@ export function mailOptionsOf(request: ComposeRequest): Mail.Options & { subject
   const { archived } = request;
   const label = `${archived.reportId} ${archived.periodId} ${archived.audience}`;
   assertMailSafeHtml(archived.rendered, label);
-  const original = subjectOf(archived.model, archived.locale);
-  const subject = request.correction ? subjectOf(archived.model, archived.locale, { correction: true }) : original;
+  // the notice quotes the corrected mail's subject as its readers got it, in its own language
+  const original = subjectOf(archived.model, request.correctionNote?.correctsLocale ?? archived.locale);
+  const subject = request.correction
+    ? subjectOf(archived.model, archived.locale, { correction: true })
+    : subjectOf(archived.model, archived.locale);
   const html = request.correction
-    ? withHtmlNotice(archived.rendered.html, archived.locale, original, request.correctionNote)
+    ? withHtmlTitle(withHtmlNotice(archived.rendered.html, archived.locale, original, request.correctionNote), subject)
     : archived.rendered.html;
   const text = request.correction
     ? withTextNotice(archived.rendered.text, archived.locale, original, request.correctionNote)

@@ -121,3 +121,8 @@ export function withHtmlNotice(html: string, locale: Locale, originalSubject: st
   const at = anchor.index + anchor[0].length;
   return `${html.slice(0, at)}${block}${html.slice(at)}`;
 }
+
+/** The page title a mail client shows for the HTML part (saved, printed): the correction's subject. */
+export function withHtmlTitle(html: string, title: string): string {
+  return html.replace(/<title>[^<]*<\/title>/i, () => `<title>${Handlebars.escapeExpression(title)}</title>`);
+}
