@@ -2,9 +2,15 @@
 // _SUCCESS kept, other markers and deeper keys left out), unit records, and a curated partition
 // replaced by its staged objects and removed.
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CurationObjects } from '#adapters/curation/curation-run.ts';
+import { type CurationObjects, runCuration } from '#adapters/curation/curation-run.ts';
 import { s3CurationObjects } from '#adapters/curation/s3-curation-objects.ts';
 import { type S3Server, startS3Server } from './aws-s3rver.ts';
 
@@ -136,5 +142,60 @@ describe('s3CurationObjects', () => {
     );
     expect(all.filter((unit) => unit.kind === 'requests')).toEqual([{ kind: 'requests', value: '2019-11-20' }]);
     expect(inRange.filter((unit) => unit.kind !== 'usage')).toEqual([{ kind: 'exits', value: '2019-11-21' }]);
+  });
+});
+
+// What a unit's partitions held when it was built, by name and ETag: a curated object deleted or
+// rewritten by hand in S3 makes its unit stale, as a file does locally, instead of being read without it.
+describe('a curated object changed by hand in S3', () => {
+  let server: S3Server;
+  let client: S3Client;
+  const curatedKey = 'layer/usage_quality/month=2019-10/part-0.parquet';
+  const put = (bucket: string, key: string, body: string) =>
+    client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+  const curate = () =>
+    runCuration({
+      objects: s3CurationObjects({
+        client,
+        lakeBucket: LAKE,
+        lakePrefix: 'lake/',
+        curatedBucket: CURATED,
+        curatedPrefix: 'layer/',
+      }),
+      staging: '_staging/t',
+      // stands in for Athena: stages one object for each unit it is asked to build
+      openWriter: async () => ({
+        build: async (batch, staging) => {
+          for (const value of batch.values)
+            await put(CURATED, `layer/${staging}/usage_quality/month=${value}/part-0.parquet`, `rows of ${value}`);
+        },
+        close: async () => {},
+      }),
+    });
+
+  beforeAll(async () => {
+    server = await startS3Server([LAKE, CURATED]);
+    client = server.client();
+    await put(LAKE, 'lake/usage_monthly/month=2019-10/u.parquet', 'usage');
+    await put(LAKE, 'lake/usage_monthly/month=2019-10/_SUCCESS', '');
+  }, 60_000);
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('is built again when deleted or rewritten, and left alone otherwise', async () => {
+    expect((await curate()).built.usage).toBe(1);
+    expect((await curate()).built.usage).toBe(0);
+
+    await client.send(new DeleteObjectCommand({ Bucket: CURATED, Key: curatedKey }));
+    expect((await curate()).built.usage).toBe(1);
+    expect((await curate()).built.usage).toBe(0);
+
+    await put(CURATED, curatedKey, 'rows of 2019-1X'); // the same size, other content
+    expect((await curate()).built.usage).toBe(1);
+    expect((await curate()).built.usage).toBe(0);
+    const body = await client.send(new GetObjectCommand({ Bucket: CURATED, Key: curatedKey }));
+    expect(await body.Body!.transformToString()).toBe('rows of 2019-10');
   });
 });

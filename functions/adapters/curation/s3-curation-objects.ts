@@ -51,25 +51,8 @@ async function listObjects(client: S3Client, bucket: string, prefix: string): Pr
   return objects;
 }
 
-/** The "folders" right under a prefix (S3's common prefixes with the delimiter /), as their last segment. */
-async function listFolderNames(client: S3Client, bucket: string, prefix: string): Promise<string[]> {
-  const names: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await client.send(
-      new ListObjectsV2Command({
-        Bucket: bucket,
-        Prefix: prefix,
-        Delimiter: '/',
-        ...(token ? { ContinuationToken: token } : {}),
-      }),
-    );
-    for (const common of page.CommonPrefixes ?? [])
-      if (common.Prefix) names.push(common.Prefix.slice(prefix.length).replace(/\/$/, ''));
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
-  return names;
-}
+/** A curated file as a unit record's outputs name it: the ETag changes with any new content. */
+const outputOf = (name: string, etag: string) => `${name}:${etag}`;
 
 async function deleteKeys(client: S3Client, bucket: string, keys: readonly string[]): Promise<void> {
   for (let start = 0; start < keys.length; start += 1000) {
@@ -120,6 +103,40 @@ export function s3CurationObjects(options: S3CurationObjectsOptions): CurationOb
       }));
   }
 
+  // Each curated table's objects by partition ("dt=2019-11-26" -> ["name:etag", ...]), listed once a
+  // curate (reading the records starts one: a handler's store outlives its invocations) and kept in
+  // step with what this writer replaces and removes, so a unit's outputs cost no request of their own.
+  let tableListings = new Map<string, Promise<Map<string, string[]>>>();
+  async function listTablePartitions(table: string): Promise<Map<string, string[]>> {
+    const tablePrefix = `${curatedPrefix}${table}/`;
+    const partitions = new Map<string, string[]>();
+    for (const object of await listObjects(client, curatedBucket, tablePrefix)) {
+      const [partition, name, ...deeper] = object.key.slice(tablePrefix.length).split('/');
+      if (!partition || !name) continue;
+      const files = partitions.get(partition) ?? [];
+      if (deeper.length === 0) files.push(outputOf(name, object.etag));
+      partitions.set(partition, files);
+    }
+    for (const files of partitions.values()) files.sort();
+    return partitions;
+  }
+  function partitionsOf(table: string): Promise<Map<string, string[]>> {
+    let listing = tableListings.get(table);
+    if (!listing) {
+      listing = listTablePartitions(table);
+      tableListings.set(table, listing);
+    }
+    return listing;
+  }
+  /** What a partition holds now, in a table listing already read (one not read yet is read whole later). */
+  async function noteListed(table: string, partition: string, files: readonly string[]): Promise<void> {
+    const listing = tableListings.get(table);
+    if (!listing) return;
+    const partitions = await listing;
+    if (files.length > 0) partitions.set(partition, [...files].sort());
+    else partitions.delete(partition);
+  }
+
   const removeUnder = async (prefix: string) =>
     deleteKeys(
       client,
@@ -130,6 +147,7 @@ export function s3CurationObjects(options: S3CurationObjectsOptions): CurationOb
   return {
     listRaw: (): Promise<RawListing> => listFollowedTables(listRawTable),
     async readRecords(range) {
+      tableListings = new Map();
       const records = new Map<string, UnitRecord>();
       const folder = `${curatedPrefix}${RECORDS_FOLDER}/`;
       const keys = (await listObjects(client, curatedBucket, folder))
@@ -165,21 +183,28 @@ export function s3CurationObjects(options: S3CurationObjectsOptions): CurationOb
     },
     async removePartition(table, partition) {
       await removeUnder(`${curatedPrefix}${table}/${partition}/`);
+      await noteListed(table, partition, []);
     },
     async replacePartition(staging, table, partition) {
       const target = `${curatedPrefix}${table}/${partition}/`;
       await removeUnder(target);
       const stagedPrefix = `${curatedPrefix}${folderOf(staging)}${table}/${partition}/`;
       const staged = await listObjects(client, curatedBucket, stagedPrefix);
+      const placed: string[] = [];
       for (const object of staged) {
-        await client.send(
+        const name = object.key.slice(stagedPrefix.length);
+        const copied = await client.send(
           new CopyObjectCommand({
             Bucket: curatedBucket,
-            Key: `${target}${object.key.slice(stagedPrefix.length)}`,
+            Key: `${target}${name}`,
             CopySource: `${curatedBucket}/${copySourceKey(object.key)}`,
           }),
         );
+        // the copy's own ETag: with SSE-KMS it is not the staged object's
+        const etag = copied.CopyObjectResult?.ETag?.replaceAll('"', '');
+        if (!name.includes('/')) placed.push(outputOf(name, etag ?? object.etag));
       }
+      await noteListed(table, partition, placed);
       await deleteKeys(
         client,
         curatedBucket,
@@ -192,7 +217,11 @@ export function s3CurationObjects(options: S3CurationObjectsOptions): CurationOb
     async ensureFolders() {
       // S3 has no folders: a key's prefix is there as soon as an object is.
     },
-    curatedUnits: (range) =>
-      unitsWithPartitions((table) => listFolderNames(client, curatedBucket, `${curatedPrefix}${table}/`), range),
+    curatedUnits: (range) => unitsWithPartitions(async (table) => [...(await partitionsOf(table)).keys()], range),
+    async outputsOf(unit, tables) {
+      const outputs: Record<string, string[]> = {};
+      for (const table of tables) outputs[table] = [...((await partitionsOf(table)).get(unitKey(unit)) ?? [])];
+      return outputs;
+    },
   };
 }
