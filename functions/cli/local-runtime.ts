@@ -83,11 +83,18 @@ const RUN_LOCK_WAIT_MS = 2 * 60_000;
  */
 function curatedLayerOfRun(lakeDir: string, log: Logger, memoryLimit: string | undefined) {
   let lock: CuratedLock | undefined;
+  let readingCurated = false;
   return {
     async ready(range: CurateRange): Promise<string | undefined> {
+      readingCurated = false;
       if (process.env.MNP_CURATED?.trim() === 'off') return undefined;
       const curatedDir = await curatedDirOf(lakeDir);
       try {
+        if (lock && !lock.holds()) {
+          // taken over while this run was stopped: its next report waits for the layer again
+          await lock.release();
+          lock = undefined;
+        }
         lock ??= await lockCuratedLayer(curatedDir, {
           waitMs: RUN_LOCK_WAIT_MS,
           onWait: () => log.warn('waiting for another curate or run to finish with the curated layer', { curatedDir }),
@@ -98,10 +105,11 @@ function curatedLayerOfRun(lakeDir: string, log: Logger, memoryLimit: string | u
           lakeDir,
           curatedDir,
           range,
-          lock: 'held',
+          lock: { held: lock },
           ...(memoryLimit ? { memoryLimit } : {}),
         });
         log.info('curated layer up to date', { curatedDir, range, ...summary });
+        readingCurated = true;
         return curatedDir;
       } catch (error) {
         // A bad setting (a memory limit that is not a size) is the operator's to fix, not a reason to fall back.
@@ -112,6 +120,10 @@ function curatedLayerOfRun(lakeDir: string, log: Logger, memoryLimit: string | u
         });
         return undefined;
       }
+    },
+    /** After each query: rows read while another writer swapped partitions must not make a report. */
+    assertHeld(): void {
+      if (readingCurated) lock?.assertHeld();
     },
     async release(): Promise<void> {
       await lock?.release();
@@ -201,6 +213,11 @@ export async function openLocalRuntime(options: LocalRuntimeOptions): Promise<Lo
     const curatedLayer = curatedLayerOfRun(options.lakeDir, log, process.env.MNP_DUCKDB_MEMORY_LIMIT?.trim());
     engine.readyFor = async (plan) => {
       await duckdb.readCuratedLayer(await curatedLayer.ready(curatedRangeOf(plan)));
+    };
+    engine.runMetric = async (...query) => {
+      const rows = await retrying.runMetric(...query);
+      curatedLayer.assertHeld();
+      return rows;
     };
     engine.close = async () => {
       try {

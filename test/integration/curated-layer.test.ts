@@ -3,10 +3,12 @@
 // and without it, and so does the hand-made lake with requests whose versions are misfiled a
 // day off (spread requests, ranked per report window). Also: curate is idempotent, rebuilds
 // exactly the units whose raw inputs changed (neighbours included), and never writes the raw lake.
+import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CuratedLayerLockLostError, LOCK_NAME, lockCuratedLayer, OWNER_NAME } from '#adapters/curation/curated-lock.ts';
 import { tablesOfUnit } from '#adapters/curation/curation-run.ts';
 import { curateLake } from '#adapters/curation/duckdb-curator.ts';
 import { DuckDbEngine } from '#adapters/engine/duckdb.ts';
@@ -397,5 +399,53 @@ describe('curate: idempotent, incremental, never writing the raw lake', () => {
     const summary = await curateLake({ lakeDir, curatedDir });
     expect(summary.removed).toBe(0);
     expect(summary.built).toEqual({ requests: 0, exits: 0, usage: 0 });
+  }, 120_000);
+});
+
+describe('a curate stopped long enough for another writer to take its lock over (Ctrl-Z, a suspended machine)', () => {
+  it('writes nothing more, leaves the new writer’s staging and lock alone, and the next curate completes the layer', async () => {
+    const lakeDir = await tempDir('takeover');
+    await writeHandMadeLake(lakeDir);
+    const curatedDir = join(await tempDir('takeover-curated'), 'curated');
+    const timing = { staleMs: 2_000, refreshMs: 1_000 };
+    const stopped = await lockCuratedLayer(curatedDir, { waitMs: 0, timing });
+    const theirStaging = join(curatedDir, '.staging-theirs', 'flows_daily', 'dt=2019-11-20');
+    const takeOver = () => {
+      // what the new holder does while this one is stopped: the lock folder gone stale, then its own token and staging
+      const past = new Date(Date.now() - 60_000);
+      utimesSync(join(curatedDir, LOCK_NAME), past, past);
+      writeFileSync(join(curatedDir, OWNER_NAME), 'the-new-holder');
+      mkdirSync(theirStaging, { recursive: true });
+      writeFileSync(join(theirStaging, 'data_0.parquet'), 'theirs');
+    };
+
+    const interrupted = curateLake({
+      lakeDir,
+      curatedDir,
+      batchDays: 1,
+      lock: { held: stopped },
+      onProgress: (event) => {
+        if (event.done === 1) takeOver();
+      },
+    });
+
+    await expect(interrupted).rejects.toThrow(CuratedLayerLockLostError);
+    await expect(interrupted).rejects.toThrow(/taken over by another curate or run/);
+    const records = (await readdir(join(curatedDir, '_built_from'), { recursive: true })).filter((name) =>
+      name.endsWith('.json'),
+    );
+    expect(records).toHaveLength(1);
+    expect(await readFile(join(theirStaging, 'data_0.parquet'), 'utf8')).toBe('theirs');
+    const newHolder = await lockCuratedLayer(curatedDir, { waitMs: 0, timing });
+    await stopped.release();
+    expect((await stat(join(curatedDir, LOCK_NAME))).isDirectory()).toBe(true); // not the stopped one's to remove
+    expect(() => newHolder.assertHeld()).not.toThrow();
+    await newHolder.release();
+
+    const next = await curateLake({ lakeDir, curatedDir });
+    expect(next.built.requests).toBe((await readdir(join(lakeDir, 'port_requests'))).length - 1);
+    expect((await readdir(curatedDir)).filter((name) => name.startsWith('.staging'))).toEqual([]);
+    expect((await curateLake({ lakeDir, curatedDir })).built).toEqual({ requests: 0, exits: 0, usage: 0 });
+    await expectSameBriefings(lakeDir, curatedDir, 'hq-weekly', '2019-W48');
   }, 120_000);
 });

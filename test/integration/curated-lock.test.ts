@@ -2,11 +2,18 @@
 // a partition by removing it and renaming the new one in, and a run listing the layer in between
 // would miss that day silently. `curate` waits for the lock; a run holds it from its first check
 // to its end.
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CuratedLayerBusyError, lockCuratedLayer } from '#adapters/curation/curated-lock.ts';
+import {
+  CuratedLayerBusyError,
+  CuratedLayerLockLostError,
+  LOCK_NAME,
+  lockCuratedLayer,
+  OWNER_NAME,
+} from '#adapters/curation/curated-lock.ts';
 import { curateLake } from '#adapters/curation/duckdb-curator.ts';
 import { openLocalRuntime } from '#cli/local-runtime.ts';
 import { prepareRun } from '#core/report-run.ts';
@@ -59,5 +66,42 @@ describe('the curated layer lock', () => {
     }
     const after = await curateLake({ lakeDir, curatedDir, lock: { waitMs: 0 } });
     expect(after.built).toEqual({ requests: 0, exits: 0, usage: 0 });
+  }, 60_000);
+
+  it('a run whose lock another writer took over while it was stopped reads nothing more from the layer', async () => {
+    // the takeover lands between the run's check and its first query: what a Ctrl-Z there allows
+    let takenOver = false;
+    const lines: string[] = [];
+    const takeOver = (line: string) => {
+      lines.push(line);
+      if (takenOver || !line.includes('curated layer up to date')) return;
+      writeFileSync(join(curatedDir, OWNER_NAME), 'the-new-holder');
+      takenOver = true;
+    };
+    const runtime = await openLocalRuntime({
+      lakeDir,
+      outDir: join(lakeDir, '..', 'unused-out'),
+      verbose: true,
+      logSink: takeOver,
+    });
+    try {
+      const run = prepareRun(
+        { reportId: 'hq-weekly', periodId: '2019-W48', homeOperator: 'CMCC', generatedAt: new Date('2019-12-02') },
+        runtime,
+      );
+      await expect(run).rejects.toThrow(CuratedLayerLockLostError);
+      // the new holder lets go; the run's next report takes the lock again
+      await rm(join(curatedDir, LOCK_NAME), { recursive: true });
+      await rm(join(curatedDir, OWNER_NAME));
+      await prepareRun(
+        { reportId: 'hq-weekly', periodId: '2019-W47', homeOperator: 'CMCC', generatedAt: new Date('2019-11-25') },
+        runtime,
+      );
+      expect(lines.filter((line) => line.includes('curated layer up to date'))).toHaveLength(2);
+      expect(lines.filter((line) => line.includes('reads the raw feed'))).toEqual([]);
+    } finally {
+      await rm(join(curatedDir, OWNER_NAME), { force: true });
+      await runtime.close();
+    }
   }, 60_000);
 });

@@ -216,6 +216,11 @@ export interface CurationRunOptions {
   readonly openWriter: () => Promise<BatchWriter>;
   /** The staging folder under the curated root, one per writer run. */
   readonly staging: string;
+  /**
+   * Throws when this writer is no longer the layer's only one (its lock was taken over while it
+   * was stopped): checked before every removal, swap and record, so that it writes nothing more.
+   */
+  readonly fence?: () => void;
   readonly rebuild?: boolean;
   readonly range?: CurateRange;
   readonly batchDays?: number;
@@ -274,9 +279,20 @@ function batchesOf(plan: CurationPlan, raw: RawListing, batchDays: number | unde
   });
 }
 
+/** Whether the fence still lets this writer through (no throw): a writer that lost the layer leaves it alone. */
+function stillWriter(fence: () => void): boolean {
+  try {
+    fence();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function runCuration(options: CurationRunOptions): Promise<CurateSummary & { readonly stale: number }> {
   const started = performance.now();
   const { objects, staging } = options;
+  const fence = options.fence ?? (() => {});
   const sqlVersion = curatedSqlVersion();
   const { plan, raw } = await planStaleUnits(objects, {
     ...(options.rebuild ? { rebuild: true } : {}),
@@ -286,6 +302,7 @@ export async function runCuration(options: CurationRunOptions): Promise<CurateSu
     (partition) => !partition.files.some((file) => file.name === SUCCESS_MARKER),
   ).length;
   for (const unit of plan.remove) {
+    fence();
     for (const table of tablesOfUnit(unit.kind)) await objects.removePartition(table.name, unitKey(unit));
     await objects.removeRecord(unit);
   }
@@ -322,6 +339,7 @@ export async function runCuration(options: CurationRunOptions): Promise<CurateSu
         : new Set<string>();
     for (const value of keep) {
       const unit: CuratedUnit = { kind: 'requests', value };
+      fence();
       await objects.writeRecord({
         unit,
         sqlVersion: sqlVersion.requests,
@@ -339,6 +357,7 @@ export async function runCuration(options: CurationRunOptions): Promise<CurateSu
       const remaining = options.remainingMs?.();
       if (remaining !== undefined && (remaining <= 0 || remaining < longestBatchMs)) break;
       const batchStarted = performance.now();
+      fence();
       await objects.removeStaging(staging);
       await objects.ensureFolders(tablesOfUnit(batch.kind).map((table) => `${staging}/${table.name}`));
       await writer.build(batch, staging);
@@ -346,8 +365,13 @@ export async function runCuration(options: CurationRunOptions): Promise<CurateSu
         const unit: CuratedUnit = { kind: batch.kind, value };
         // The old record goes first: a curate stopped while the partitions are swapped (some gone,
         // some new) leaves the unit without a record, so stale, never fresh by the old one.
+        fence();
         await objects.removeRecord(unit);
-        for (const table of swapOrder(batch.kind)) await objects.replacePartition(staging, table.name, unitKey(unit));
+        for (const table of swapOrder(batch.kind)) {
+          fence();
+          await objects.replacePartition(staging, table.name, unitKey(unit));
+        }
+        fence();
         await objects.writeRecord({
           unit,
           sqlVersion: sqlVersion[batch.kind],
@@ -363,7 +387,7 @@ export async function runCuration(options: CurationRunOptions): Promise<CurateSu
     }
   } finally {
     await writer.close();
-    await objects.removeStaging(staging);
+    if (stillWriter(fence)) await objects.removeStaging(staging);
   }
   return summary();
 }

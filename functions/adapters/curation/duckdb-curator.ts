@@ -3,6 +3,7 @@
 // days with the shared build SQL, swaps each partition into place, and records what it was
 // built from. The raw lake is only read. A unit's record is written after its partitions, so
 // an interrupted curate leaves it stale, never falsely fresh.
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CurateRange, CurateSummary } from '#core/curation.ts';
 import { UNIT_KINDS } from '#core/curation.ts';
@@ -13,7 +14,7 @@ import { DuckDbEngine } from '../engine/duckdb.ts';
 import { SCHEMA_MEMO_FILE } from '../engine/schema-memo.ts';
 import { assertLakeFolder } from '../lake/fs-lake.ts';
 import { curatedViewStatements } from './curated-files.ts';
-import { lockCuratedLayer } from './curated-lock.ts';
+import { type CuratedLock, lockCuratedLayer } from './curated-lock.ts';
 import { buildFile, fragmentFile, runCuration, SHARED_FRAGMENTS, tablesOfUnit } from './curation-run.ts';
 import { fsCurationObjects } from './fs-curation-objects.ts';
 
@@ -33,10 +34,10 @@ export interface CurateOptions {
   /** Called before the work starts (total units) and after each batch (units done). */
   readonly onProgress?: (event: { done: number; total: number; label: string }) => void;
   /**
-   * The writer's lock (curated-lock.ts): 'held' when the caller holds it (a run, from its check
+   * The writer's lock (curated-lock.ts): `held` when the caller holds it (a run, from its check
    * to its end); otherwise taken here for the curate, waiting for another holder up to waitMs.
    */
-  readonly lock?: 'held' | { readonly waitMs: number; readonly onWait?: () => void };
+  readonly lock?: { readonly held: CuratedLock } | { readonly waitMs: number; readonly onWait?: () => void };
 }
 
 /** How long `curate` waits by default for another curate or run to finish with the layer. */
@@ -68,21 +69,37 @@ const copyTo = (sql: string, dir: string, column: string) =>
 
 export async function curateLake(options: CurateOptions): Promise<CurateSummary> {
   await assertLakeFolder(options.lakeDir);
-  if (options.lock === 'held') return curateLocked(options);
+  if (options.lock && 'held' in options.lock) return curateLocked(options, options.lock.held);
   const held = await lockCuratedLayer(options.curatedDir, options.lock ?? { waitMs: CURATE_LOCK_WAIT_MS });
   try {
-    return await curateLocked(options);
+    return await curateLocked(options, held);
   } finally {
     await held.release();
   }
 }
 
-async function curateLocked(options: CurateOptions): Promise<CurateSummary> {
+/**
+ * The staging folders are the writers': a writer stopped long enough to lose the lock may still
+ * be writing into its own when it resumes, so each holder stages in one named by its token, and
+ * clears what earlier holders (killed, or stopped and taken over) left.
+ */
+const STAGING_PREFIX = '.staging';
+
+async function clearOtherStaging(curatedDir: string, ours: string): Promise<void> {
+  const names = await readdir(curatedDir).catch(() => [] as string[]);
+  for (const name of names)
+    if (name.startsWith(STAGING_PREFIX) && name !== ours)
+      await rm(join(curatedDir, name), { recursive: true, force: true });
+}
+
+async function curateLocked(options: CurateOptions, lock: CuratedLock): Promise<CurateSummary> {
+  const staging = `${STAGING_PREFIX}-${lock.token}`;
+  lock.assertHeld();
+  await clearOtherStaging(options.curatedDir, staging);
   const { stale: _stale, ...summary } = await runCuration({
     objects: fsCurationObjects({ lakeDir: options.lakeDir, curatedDir: options.curatedDir }),
-    // One name for every writer: the lock makes this one the only writer, so whatever a killed
-    // curate left there is cleared before the first batch (a per-process name was left behind).
-    staging: '.staging',
+    staging,
+    fence: () => lock.assertHeld(),
     ...(options.rebuild ? { rebuild: true } : {}),
     ...(options.range ? { range: options.range } : {}),
     ...(options.batchDays ? { batchDays: options.batchDays } : {}),
