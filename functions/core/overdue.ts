@@ -5,7 +5,7 @@
 // partially delivered, or failed. A report that went out with the "data incomplete" banner is
 // not overdue, but is named as such. Used by `mnp-briefings check` and the check Lambda alike.
 import type { DeliveryLedger } from './delivery-ports.ts';
-import { parsePeriod } from './period.ts';
+import { PERIOD_YEARS, parsePeriod } from './period.ts';
 import type { ReportStore } from './ports.ts';
 import { type RecipientsConfig, recipientsOf } from './recipients.ts';
 import { type ReportDefinition, reportDefinitions } from './report-definitions.ts';
@@ -124,6 +124,9 @@ function stateOf(status: RunStatus | undefined, counts: { recipients: number; se
   return counts.sent === 0 && status.state === 'archived' ? 'archived' : 'partial';
 }
 
+/** The first instant of the first period a run can report on (its year's first ISO week starts earlier than January). */
+const FIRST_PERIOD_START = new Date(parsePeriod(`${PERIOD_YEARS.first}-W01`).startUtc);
+
 /** Every scheduled (report, period) between since and now whose deadline has passed and that is not fully sent. */
 export async function checkSchedules(ports: CheckPorts, options: CheckOptions): Promise<CheckReport> {
   const statuses = await listRunStatuses(ports.store);
@@ -132,7 +135,11 @@ export async function checkSchedules(ports: CheckPorts, options: CheckOptions): 
     firstJournalRun(statuses, options.definitions) ??
     firstJournalRun(statuses, reportDefinitions) ??
     options.now;
-  const since = options.notBefore && options.notBefore > start ? options.notBefore : start;
+  const notBefore =
+    options.notBefore && options.notBefore > FIRST_PERIOD_START ? options.notBefore : FIRST_PERIOD_START;
+  // Within the periods a run can report on, and never after now: a journal that begins after
+  // --now leaves nothing to check, not a window that runs backwards.
+  const since = new Date(Math.min(Math.max(start.getTime(), notBefore.getTime()), options.now.getTime()));
   const marginMs = (options.marginMinutes ?? DEFAULT_CHECK_MARGIN_MINUTES) * 60_000;
   const findings: CheckFinding[] = [];
   const overdueByReport: Record<string, number> = {};
@@ -143,7 +150,9 @@ export async function checkSchedules(ports: CheckPorts, options: CheckOptions): 
     for (const run of parseSchedule(definition.schedule).runsBetween(since, options.now)) {
       const deadline = new Date(run.getTime() + definition.dataIncomplete.graceHours * 3_600_000 + marginMs);
       if (deadline > options.now) continue;
-      const periodId = periodOfScheduledRun(definition.periodKind, run).id;
+      const period = periodOfScheduledRun(definition.periodKind, run);
+      if (Number(period.id.slice(0, 4)) < PERIOD_YEARS.first) continue; // no run can report on it
+      const periodId = period.id;
       const status = statuses.find(
         (candidate) => candidate.reportId === definition.id && candidate.periodId === periodId,
       );

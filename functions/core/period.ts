@@ -1,4 +1,5 @@
-// Reporting periods in Beijing time. Beijing is UTC+8 with no daylight saving since 1991, so
+// Reporting periods in Beijing time. Beijing is UTC+8 with no daylight saving since 1991 (periods
+// start in 1992), so
 // a period's bounds are plain UTC instants and its days are plain calendar dates; no
 // time-zone functions are needed in SQL or here.
 import { PeriodError } from './errors.ts';
@@ -110,11 +111,12 @@ function monthPeriod(month: string): Period {
 
 /** Parses YYYY-Www (ISO week) or YYYY-MM (calendar month), both in Beijing time. */
 /**
- * The years a period may fall in: from the Unix epoch, which the lake's UTC timestamps count from
- * (and before which the zone database gives Beijing other offsets), to the last year whose
- * periods end before year 10000, which ISO dates cannot write.
+ * The years a period may fall in: from 1992, the first whole year of UTC+8 without daylight
+ * saving (the zone database gives Asia/Shanghai UTC+9 in the summers of 1986 to 1991, which the
+ * fixed offset here and in SQL would misplace), to the last year whose periods end before year
+ * 10000, which ISO dates cannot write.
  */
-export const PERIOD_YEARS = { first: 1970, last: 9998 } as const;
+export const PERIOD_YEARS = { first: 1992, last: 9998 } as const;
 
 function checkPeriodYear(id: string, year: number): void {
   if (year < PERIOD_YEARS.first || year > PERIOD_YEARS.last)

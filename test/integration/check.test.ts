@@ -279,6 +279,37 @@ describe('mnp-briefings check', () => {
     expect(check.stdout).toBe('nothing overdue between 2019-12-16T00:30:00.000Z and 2019-12-29T00:00:00.000Z');
   });
 
+  it('checks nothing, over no backwards window, when the journal begins after --now', async () => {
+    await runWeek('clean-later', '2019-W51');
+
+    const check = await workspace.cli('check', '--out', out('clean-later'), '--now', '2019-12-01T00:00:00Z');
+
+    expect(check.code).toBe(ExitCode.OK);
+    expect(check.stdout).toBe('nothing overdue between 2019-12-01T00:00:00.000Z and 2019-12-01T00:00:00.000Z');
+  });
+
+  it('lists no period before 1992, which no run can report on', async () => {
+    await runWeek('clean-early', '2019-W51');
+
+    const check = await workspace.cli(
+      'check',
+      '--out',
+      out('clean-early'),
+      '--since',
+      '1969-12-01',
+      '--now',
+      '1992-02-10T00:00:00Z',
+    );
+
+    expect(check.code).toBe(ExitCode.OVERDUE);
+    // Mondays 6 January to 3 February 1992 run weeks 1 to 5; 1991-W52 and December 1991 are out of range
+    expect(check.stdout).toContain('hq-weekly 1992-W01 missed: never run');
+    expect(check.stdout).toContain('hq-weekly 1992-W05 missed: never run');
+    expect(check.stdout).toContain('province-monthly 1992-01 missed: never run');
+    expect(check.stdout).not.toMatch(/\s19(69|[78]\d|9[01])-(W\d\d|\d\d)\s/);
+    expect(check.stdout).toContain('between 1991-12-29T16:00:00.000Z and 1992-02-10T00:00:00.000Z');
+  });
+
   it('refuses a --since that is neither a date nor an instant', async () => {
     const check = await workspace.cli('check', '--out', out('clean'), '--since', 'last week');
 

@@ -53,13 +53,14 @@ describe('months', () => {
 });
 
 describe('the years a period may fall in', () => {
-  it('refuses a year whose period would end past 9999 or start before the epoch, as a period error', () => {
-    // 9999-W52 ends in January 10000 by ISO weeks; 9999-12 ends at 10000-01-01 in UTC terms
-    for (const id of ['9999-W52', '9999-W01', '9999-12', '1969-12', '0000-W01'])
-      expect(() => parsePeriod(id), id).toThrow(/out of range: periods run from 1970 to 9998/);
+  it('refuses a year whose period would end past 9999 or fall when Beijing kept summer time, as a period error', () => {
+    // 9999-W52 ends in January 10000 by ISO weeks; 9999-12 ends at 10000-01-01 in UTC terms;
+    // Asia/Shanghai was UTC+9 in the summers of 1986 to 1991 (July 1988 began at 15:00 UTC)
+    for (const id of ['9999-W52', '9999-W01', '9999-12', '1969-12', '0000-W01', '1988-07', '1991-W30', '1991-12'])
+      expect(() => parsePeriod(id), id).toThrow(/out of range: periods run from 1992 to 9998/);
     expect(parsePeriod('9998-W52').end).toBe('9998-12-27');
     expect(parsePeriod('9998-12').endUtc).toBe('9998-12-31T16:00:00Z');
-    expect(parsePeriod('1970-01').startUtc).toBe('1969-12-31T16:00:00Z');
+    expect(parsePeriod('1992-01').startUtc).toBe('1991-12-31T16:00:00Z');
   });
 });
 
