@@ -34,6 +34,13 @@ export async function deliverArchivedReports(
     readonly resend: boolean;
     readonly dryRun: boolean;
     readonly correctionNotes?: ReadonlyMap<string, CorrectionNote>;
+    /** Audiences whose last correction this resend finishes, as a rerun would, instead of mailing another. */
+    readonly completing?: ReadonlySet<string>;
+    /**
+     * Called as each audience is delivered, before the next starts: what went out is recorded
+     * then, so a run stopped at a later audience (killed, the transport down) loses no record of it.
+     */
+    readonly onDelivered?: (report: ArchivedReport, summary: DeliverySummary) => Promise<void>;
   },
   ports: DeliverReportsPorts,
 ): Promise<DeliverySummary[]> {
@@ -54,14 +61,14 @@ export async function deliverArchivedReports(
     // A resend carries, per audience, why and what changed (#core/sent-archive.ts decides it).
     const correctionNote = mode.correctionNotes?.get(report.audience);
     try {
-      summaries.push(
-        await deliverAudienceReport(report, ports.recipients, deliveryPorts, {
-          resend: mode.resend,
-          dryRun: mode.dryRun,
-          ...watch,
-          ...(correctionNote ? { correctionNote } : {}),
-        }),
-      );
+      const summary = await deliverAudienceReport(report, ports.recipients, deliveryPorts, {
+        resend: mode.resend && !mode.completing?.has(report.audience),
+        dryRun: mode.dryRun,
+        ...watch,
+        ...(correctionNote ? { correctionNote } : {}),
+      });
+      summaries.push(summary);
+      await mode.onDelivered?.(report, summary);
     } catch (error) {
       throw await untriedAfter(error, report, archived.slice(index + 1), ports);
     }

@@ -132,7 +132,7 @@ const SEND_ANYWAY = '--allow-incomplete sends it with a "data incomplete" banner
 
 async function deliverArchived(
   archived: readonly ArchivedReport[],
-  mode: { resend: boolean; dryRun: boolean; correctionNotes?: ReadonlyMap<string, CorrectionNote> },
+  mode: Parameters<typeof deliverArchivedReports>[1],
   ports: JobPorts,
 ): Promise<DeliverySummary[]> {
   const { runtime } = ports;
@@ -174,6 +174,7 @@ async function deliverAsSent(
   const dryRun = request.dryRun === true;
   const figuresChanged: { audience: string; sentAt: string }[] = [];
   const correctionNotes = new Map<string, CorrectionNote>();
+  const completing = new Set<string>();
   const toDeliver: ArchivedReport[] = [];
   for (const report of archived) {
     const decision = decideSend(report, lastSent.get(report.audience), { resend, reason: request.reason });
@@ -182,13 +183,11 @@ async function deliverAsSent(
     else {
       toDeliver.push(report);
       if (decision.correctionNote) correctionNotes.set(report.audience, decision.correctionNote);
+      if (decision.repeatsLastCorrection) completing.add(report.audience);
     }
   }
-  const summaries =
-    toDeliver.length > 0 ? await deliverArchived(toDeliver, { resend, dryRun, correctionNotes }, ports) : [];
   const corrected: string[] = [];
-  for (const summary of summaries) {
-    const report = toDeliver.find((candidate) => candidate.audience === summary.audience)!;
+  const onDelivered = async (report: ArchivedReport, summary: DeliverySummary) => {
     const messageId = summary.recipients.find((outcome) => outcome.status === 'sent')?.messageId;
     const version = await recordDelivery(
       ports.runtime.store,
@@ -196,7 +195,8 @@ async function deliverAsSent(
       {
         sent: summary.sent,
         messageKey: summary.messageKey,
-        resend,
+        // per audience: one whose last correction this resend finishes records a completion of it
+        resend: summary.resend,
         dryRun,
         messageId,
         possibleDuplicates: summary.possibleDuplicates,
@@ -205,7 +205,11 @@ async function deliverAsSent(
       { runId, at: ports.now(), reason: request.reason },
     );
     if (version?.correction) corrected.push(report.audience);
-  }
+  };
+  const summaries =
+    toDeliver.length > 0
+      ? await deliverArchived(toDeliver, { resend, dryRun, correctionNotes, completing, onDelivered }, ports)
+      : [];
   return { summaries, figuresChanged, corrected };
 }
 

@@ -38,7 +38,7 @@ import { DEFAULT_RETRY, type RetryPolicy, sendWithRetry } from './delivery-send.
 import { DeliveryError } from './errors.ts';
 import type { Logger, ReportStore } from './ports.ts';
 import { domainOf, type RecipientsConfig, recipientsOf } from './recipients.ts';
-import type { ArchivedReport } from './report-run.ts';
+import { type ArchivedReport, CORRECTION_MESSAGE } from './report-run.ts';
 
 export { maskAddress, maskAddresses } from './address-masking.ts';
 export { ledgerKeyOf, messageIdOf, planRecipient, type RecipientPlan } from './delivery-records.ts';
@@ -523,7 +523,7 @@ export async function deliverAudienceReport(
       const correction = await ports.composer.compose(
         run.request({ messageId: run.correctionMessageId, correction: true, possibleDuplicate: false, references }),
       );
-      messageKey = `${archived.prefix}/message-correction.eml`;
+      messageKey = `${archived.prefix}/${CORRECTION_MESSAGE}`;
       subject = correction.subject;
       await ports.store.put(messageKey, correction.raw, 'message/rfc822');
     }

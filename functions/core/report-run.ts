@@ -125,6 +125,9 @@ export function archiveKeys(prefix: string): ArchivedReport['keys'] {
   return { html: `${prefix}/briefing.html`, json: `${prefix}/briefing.json`, text: `${prefix}/briefing.txt` };
 }
 
+/** Beside a render: the message of a correction (rerun --resend), apart from the first send's message.eml. */
+export const CORRECTION_MESSAGE = 'message-correction.eml';
+
 export function archivePrefix(reportId: string, periodId: string, audience: string): string {
   return `${reportId}/${periodId}/${audience}`;
 }

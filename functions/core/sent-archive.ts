@@ -17,7 +17,7 @@ import type { DeliveryLedger, DeliveryRecord } from './delivery-ports.ts';
 import { ArchiveError } from './errors.ts';
 import type { ReportStore } from './ports.ts';
 import type { Briefing } from './report-model.ts';
-import { type ArchivedReport, archiveKeys, archivePrefix } from './report-run.ts';
+import { type ArchivedReport, archiveKeys, archivePrefix, CORRECTION_MESSAGE } from './report-run.ts';
 
 const sentVersionSchema = z.object({
   version: z.int().check(z.minimum(1)),
@@ -263,6 +263,68 @@ async function recordInterruptedSend(
   return record;
 }
 
+/**
+ * The same for a correction (rerun --resend) that stopped mid-send: its render and message are in
+ * the audience's drafts, and when the ledger says that message went out to someone it is
+ * recorded as the version after the last one, as a correction with its reason. Then a later
+ * rerun finishes it (its queued recipients) instead of mailing another, and status shows it.
+ */
+async function recordInterruptedCorrection(
+  store: ReportStore,
+  reportId: string,
+  periodId: string,
+  audience: string,
+  records: readonly DeliveryRecord[],
+): Promise<SentVersion | undefined> {
+  if (!records.some((record) => record.correction)) return undefined;
+  const versions = await listSentVersions(store, reportId, periodId, audience);
+  const previous = versions.at(-1);
+  if (!previous) return undefined;
+  const drafts = draftPrefix(reportId, periodId, audience);
+  const message = await store.get(`${drafts}/${CORRECTION_MESSAGE}`);
+  const messageId = message && messageIdIn(message);
+  if (!messageId || versions.some((version) => version.messageId === messageId)) return undefined;
+  const handedOver = records.filter(
+    (record) =>
+      record.correction &&
+      record.messageId === messageId &&
+      (record.status === 'sent' || record.status === 'sending' || record.status === 'unconfirmed'),
+  );
+  const model = await store.get(archiveKeys(drafts).json);
+  if (handedOver.length === 0 || !model) return undefined;
+  const prefix = sentVersionPrefix(reportId, periodId, audience, previous.version + 1);
+  const current = archivePrefix(reportId, periodId, audience);
+  // the render and the correction's message, as the send left them; the plain message.eml beside them never went out
+  const files = (await store.list(`${drafts}/`)).filter((key) => {
+    const name = key.slice(drafts.length + 1);
+    return !name.includes('/') && name !== 'message.eml';
+  });
+  for (const key of files) {
+    const body = await store.get(key);
+    if (!body) continue;
+    const name = key.slice(drafts.length + 1);
+    await store.put(`${prefix}/${name}`, body, contentTypeOf(key));
+    await store.put(`${current}/${name}`, body, contentTypeOf(key));
+  }
+  const reason = handedOver.find((record) => record.reason)?.reason;
+  const record: SentVersion = {
+    version: previous.version + 1,
+    reportId,
+    periodId,
+    audience,
+    sentAt: handedOver.map((entry) => entry.updatedAt).sort()[0]!,
+    runId: 'interrupted (recorded by a later run)',
+    recipients: handedOver.filter((entry) => entry.status === 'sent').length,
+    messageId,
+    correction: true,
+    ...(reason ? { reason } : {}),
+    corrects: previous.version,
+    dataIncomplete: (decodeJson(model, store.locate(archiveKeys(drafts).json)) as Briefing).dataIncomplete,
+  };
+  await store.put(`${prefix}/version.json`, `${JSON.stringify(record, null, 2)}\n`, 'application/json');
+  return record;
+}
+
 function contentTypeOf(key: string): string {
   if (key.endsWith('.png')) return 'image/png';
   if (key.endsWith('.json')) return 'application/json';
@@ -291,14 +353,25 @@ export async function planAudienceArchive(
   audience: string,
   options: { readonly dryRun: boolean },
 ): Promise<AudienceArchivePlan> {
-  await recordInterruptedSend(store, reportId, periodId, audience, await ledger.list(reportId, periodId, audience));
+  const records = await ledger.list(reportId, periodId, audience);
+  await recordInterruptedSend(store, reportId, periodId, audience, records);
+  await recordInterruptedCorrection(store, reportId, periodId, audience, records);
   const lastSent = await lastSentVersion(store, reportId, periodId, audience);
   const draft = options.dryRun || lastSent !== undefined;
   return { prefix: draft ? draftPrefix(reportId, periodId, audience) : undefined, lastSent };
 }
 
 export type SendDecision =
-  | { readonly action: 'deliver'; readonly correctionNote?: CorrectionNote }
+  | {
+      readonly action: 'deliver';
+      readonly correctionNote?: CorrectionNote;
+      /**
+       * A resend that asks for the correction the audience last got, as it was (its reason, its
+       * figures, its language): the same command again after it stopped halfway. It is finished,
+       * as a rerun would (the recipients it queued), not mailed again to those who have it.
+       */
+      readonly repeatsLastCorrection?: true;
+    }
   /** The figures differ from what went out: only a resend with a reason may send them. */
   | { readonly action: 'figures-changed'; readonly sentAt: string };
 
@@ -314,6 +387,14 @@ export function decideSend(
 ): SendDecision {
   if (!lastSent) return { action: 'deliver' };
   const differ = figuresDiffer(lastSent.model, archived.model);
+  if (
+    options.resend &&
+    lastSent.record.correction &&
+    lastSent.record.reason === options.reason &&
+    lastSent.model.locale === archived.model.locale &&
+    !differ
+  )
+    return { action: 'deliver', repeatsLastCorrection: true };
   if (options.resend) {
     const changes = changedFigures(lastSent.model, archived.model);
     return {
