@@ -44,6 +44,9 @@ export class QueryError extends MnpError {
 /** Delivery of a message failed for one or more recipients. */
 export class DeliveryError extends MnpError {}
 
+/** A record of the delivery ledger cannot be read (cut short by a crash, edited by hand). */
+export class LedgerError extends MnpError {}
+
 /** Writing the rendered report to the archive failed; nothing is sent after this. */
 export class ArchiveError extends MnpError {}
 

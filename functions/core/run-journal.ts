@@ -3,6 +3,7 @@
 // the same place locally and in AWS.
 import * as z from 'zod/mini';
 import '#reference/schema.ts';
+import { ArchiveError } from './errors.ts';
 import type { ReportStore } from './ports.ts';
 
 const runStateSchema = z.enum(['held', 'archived', 'delivered', 'delivery-failed', 'failed']);
@@ -59,8 +60,30 @@ export async function readRunStatus(
   reportId: string,
   periodId: string,
 ): Promise<RunStatus | undefined> {
-  const body = await store.get(runStatusKey(reportId, periodId));
-  return body === undefined ? undefined : runStatusSchema.parse(JSON.parse(new TextDecoder().decode(body)));
+  const key = runStatusKey(reportId, periodId);
+  const body = await store.get(key);
+  return body === undefined ? undefined : decodeRunStatus(body, store.locate(key));
+}
+
+/** A journal file as a run status, or an error naming it (cut short by a crash, edited by hand). */
+function decodeRunStatus(body: Uint8Array, where: string): RunStatus {
+  const text = new TextDecoder().decode(body);
+  const unreadable = (why: string) =>
+    new ArchiveError(
+      `the run journal ${where} is unreadable (${why}): move it aside (the period's journal starts again; the ledger and the sent archive still say what went out) and run again`,
+    );
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw unreadable(text.trim() === '' ? 'empty' : (error as Error).message);
+  }
+  const parsed = runStatusSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw unreadable(issue ? `${issue.path.join('.') || 'the file'}: ${issue.message}` : 'not a run status');
+  }
+  return parsed.data;
 }
 
 /**
@@ -127,7 +150,7 @@ export async function listRunStatuses(
     key.endsWith('/status.json'),
   );
   const statuses = await Promise.all(
-    keys.map(async (key) => runStatusSchema.parse(JSON.parse(new TextDecoder().decode((await store.get(key))!)))),
+    keys.map(async (key) => decodeRunStatus((await store.get(key))!, store.locate(key))),
   );
   return statuses.filter((status) => !filter.periodId || status.periodId === filter.periodId);
 }

@@ -1,11 +1,12 @@
 // Exactly-once with the local file ledger: runs in one process sharing a folder, as two
 // mnp-briefings processes on one machine would.
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileLedger } from '#adapters/ledger/file-ledger.ts';
 import type { DeliveryRecord } from '#core/delivery-ports.ts';
+import { LedgerError } from '#core/errors.ts';
 import { exactlyOnceScenarios } from './ledger-scenarios.ts';
 
 let root: string;
@@ -66,6 +67,25 @@ describe('the file ledger', () => {
       '000002.json',
     ]);
     expect((await ledger.get(record()))?.version).toBe(2);
+  });
+
+  it('names a damaged record and what to do with it, rather than acting on a guess', async () => {
+    const ledger = new FileLedger(join(root, 'damaged'));
+    await ledger.create(record());
+    const dir = join(root, 'damaged', 'hq-weekly', '2019-W48', 'hq', 'reader@example.com');
+
+    await writeFile(join(dir, '000002.json'), ''); // what a crash between write and flush leaves
+    await expect(ledger.get(record())).rejects.toThrow(LedgerError);
+    await expect(ledger.list('hq-weekly', '2019-W48', 'hq')).rejects.toThrow(
+      /the delivery ledger record .*reader@example.com\/000002\.json is unreadable \(empty\): .*Move it aside/,
+    );
+    await writeFile(join(dir, '000002.json'), '{"status":"sent"}');
+    await expect(ledger.get(record())).rejects.toThrow(/000002\.json is unreadable \(no reportId\)/);
+    await writeFile(join(dir, '000002.json'), JSON.stringify(record({ status: 'delivered' as 'sent', version: 2 })));
+    await expect(ledger.get(record())).rejects.toThrow(/unreadable \(status delivered\)/);
+
+    await rm(join(dir, '000002.json'));
+    expect(await ledger.get(record())).toMatchObject({ status: 'sending', version: 1 });
   });
 
   it('files a recipient under the lower-cased address', async () => {

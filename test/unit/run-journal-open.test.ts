@@ -1,7 +1,8 @@
 // The run journal's open attempt: a run about to send records that first (recordRunStatus with
 // open), and its own next record takes that attempt's place; another run's record does not.
 import { describe, expect, it } from 'vitest';
-import { recordRunStatus } from '#core/run-journal.ts';
+import { ArchiveError } from '#core/errors.ts';
+import { listRunStatuses, readRunStatus, recordRunStatus, runStatusKey } from '#core/run-journal.ts';
 import { MemoryStore } from './delivery-fixtures.ts';
 
 const base = { reportId: 'hq-weekly', periodId: '2019-W48', partitionsMissing: [] as string[], audiences: ['hq'] };
@@ -34,5 +35,20 @@ describe('an attempt opened before a delivery', () => {
       ['archived', 'delivery started'],
       ['delivered', ''],
     ]);
+  });
+});
+
+describe('a damaged journal file', () => {
+  it('is named, with what is wrong and what to do, whether empty or of another shape', async () => {
+    const store = new MemoryStore();
+    const key = runStatusKey('hq-weekly', '2019-W48');
+
+    await store.put(key, '', 'application/json');
+    await expect(readRunStatus(store, 'hq-weekly', '2019-W48')).rejects.toThrow(
+      new RegExp(`the run journal .*${key} is unreadable \\(empty\\): move it aside`),
+    );
+    await store.put(key, '{"reportId":"hq-weekly","state":"sent"}', 'application/json');
+    await expect(listRunStatuses(store)).rejects.toThrow(ArchiveError);
+    await expect(listRunStatuses(store)).rejects.toThrow(/status\.json is unreadable \(\w+: /);
   });
 });

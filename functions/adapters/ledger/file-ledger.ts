@@ -5,10 +5,10 @@
 // place, which fails if the name exists), so of two runs writing over the same version only one
 // succeeds: create and compare-and-set without a lock. The versions are also the history of
 // what was sent to whom.
-import { link, mkdir, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DeliveryKey, DeliveryLedger, DeliveryRecord } from '#core/delivery-ports.ts';
-import { DeliveryError } from '#core/errors.ts';
+import { DeliveryError, LedgerError } from '#core/errors.ts';
 
 const VERSION_FILE = /^(\d{6,})\.json$/;
 
@@ -17,6 +17,28 @@ function safeName(part: string): string {
   if (name === '.' || name === '..' || name === '') throw new DeliveryError(`invalid ledger key part "${part}"`);
   return name;
 }
+
+const STATUSES: ReadonlySet<string> = new Set(['queued', 'sending', 'sent', 'failed', 'unconfirmed']);
+
+/** What keeps a parsed version from being a record the delivery rules can act on, if anything. */
+function problemOf(record: unknown): string | undefined {
+  if (typeof record !== 'object' || record === null) return 'not a record';
+  const fields = record as Record<string, unknown>;
+  for (const name of ['reportId', 'periodId', 'audience', 'recipient', 'messageId', 'updatedAt'])
+    if (typeof fields[name] !== 'string') return `no ${name}`;
+  if (typeof fields['status'] !== 'string' || !STATUSES.has(fields['status']))
+    return `status ${String(fields['status'])}`;
+  for (const name of ['version', 'attempts']) if (typeof fields[name] !== 'number') return `no ${name}`;
+  for (const name of ['correction', 'possibleDuplicate']) if (typeof fields[name] !== 'boolean') return `no ${name}`;
+  return undefined;
+}
+
+/** The rules cannot guess what a damaged version said: the operator moves it aside, and the one before it holds. */
+const unreadable = (path: string, why: string) =>
+  new LedgerError(
+    `the delivery ledger record ${path} is unreadable (${why}): a crash while it was written, or an edit? ` +
+      'Move it aside (the version before it then holds; a send it was about may go again, marked as a possible duplicate) and run again',
+  );
 
 export class FileLedger implements DeliveryLedger {
   constructor(readonly dir: string) {}
@@ -45,7 +67,17 @@ export class FileLedger implements DeliveryLedger {
   private async readLatest(dir: string): Promise<DeliveryRecord | undefined> {
     const latest = (await this.versions(dir)).at(-1);
     if (latest === undefined) return undefined;
-    return JSON.parse(await readFile(join(dir, `${String(latest).padStart(6, '0')}.json`), 'utf8')) as DeliveryRecord;
+    const path = join(dir, `${String(latest).padStart(6, '0')}.json`);
+    const text = await readFile(path, 'utf8');
+    let record: unknown;
+    try {
+      record = JSON.parse(text);
+    } catch (error) {
+      throw unreadable(path, text.trim() === '' ? 'empty' : (error as Error).message);
+    }
+    const problem = problemOf(record);
+    if (problem) throw unreadable(path, problem);
+    return record as DeliveryRecord;
   }
 
   async get(key: DeliveryKey): Promise<DeliveryRecord | undefined> {
@@ -80,10 +112,14 @@ export class FileLedger implements DeliveryLedger {
     const temporary = join(dir, `.${record.version}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
     try {
       await mkdir(dir, { recursive: true });
-      await writeFile(
-        temporary,
-        `${JSON.stringify({ ...record, recipient: record.recipient.toLowerCase() }, null, 2)}\n`,
-      );
+      // on disk before it is linked in: a crash must not leave the name with an empty file
+      const file = await open(temporary, 'wx');
+      try {
+        await file.writeFile(`${JSON.stringify({ ...record, recipient: record.recipient.toLowerCase() }, null, 2)}\n`);
+        await file.sync();
+      } finally {
+        await file.close();
+      }
       await link(temporary, path);
       return true;
     } catch (error) {
