@@ -43,11 +43,11 @@ describe('a damaged journal file', () => {
     const store = new MemoryStore();
     const key = runStatusKey('hq-weekly', '2019-W48');
 
-    await store.put(key, '', 'application/json');
+    await store.put(key, '');
     await expect(readRunStatus(store, 'hq-weekly', '2019-W48')).rejects.toThrow(
       new RegExp(`the run journal .*${key} is unreadable \\(empty\\): move it aside`),
     );
-    await store.put(key, '{"reportId":"hq-weekly","state":"sent"}', 'application/json');
+    await store.put(key, '{"reportId":"hq-weekly","state":"sent"}');
     await expect(listRunStatuses(store)).rejects.toThrow(ArchiveError);
     await expect(listRunStatuses(store)).rejects.toThrow(/status\.json is unreadable \(\w+: /);
   });

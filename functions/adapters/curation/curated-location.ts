@@ -4,10 +4,10 @@
 // or mount), a folder of the user's cache named after the lake's path, so that `curate` and the
 // runs find the same layer without being told.
 import { createHash } from 'node:crypto';
-import { constants } from 'node:fs';
+import { constants, realpathSync } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { ConfigurationError } from '#core/errors.ts';
 import { lakeTables } from '#reference/index.ts';
 
@@ -30,13 +30,27 @@ async function canWrite(dir: string): Promise<boolean> {
   }
 }
 
+/** A path with the symbolic links of its existing part resolved (the rest may not exist yet). */
+function physicalPath(path: string): string {
+  const absolute = resolve(path);
+  const rest: string[] = [];
+  for (let existing = absolute; ; existing = dirname(existing)) {
+    try {
+      return join(realpathSync(existing), ...rest);
+    } catch {
+      if (dirname(existing) === existing) return absolute;
+      rest.unshift(basename(existing));
+    }
+  }
+}
+
 /**
  * A chosen folder that would write curated tables among the raw ones: the lake's root itself, or
  * a folder inside a raw table's (the raw folders are only ever read). <lake>/_curated is fine.
  */
 function assertOutsideRawTables(lakeDir: string, chosen: string): void {
-  const lake = resolve(lakeDir);
-  const curated = resolve(chosen);
+  const lake = physicalPath(lakeDir);
+  const curated = physicalPath(chosen);
   const rawTable = lakeTables.find((table) => {
     const folder = join(lake, table);
     return curated === folder || curated.startsWith(`${folder}${sep}`);
