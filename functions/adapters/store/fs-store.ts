@@ -1,9 +1,31 @@
 // The report archive as a local folder (OUT/<report>/<period>/<audience>/...). Writes go to a
 // temporary file first and are renamed into place, so a reader never sees half a report.
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { ArchiveError } from '#core/errors.ts';
 import type { ReportStore } from '#core/ports.ts';
+
+/**
+ * Node's recursive mkdir reports ENOENT where the folder it would make lies on a read-only file
+ * system: the nearest folder that exists says what is wrong (EROFS, EACCES).
+ */
+async function unwritableAncestor(folder: string): Promise<string | undefined> {
+  for (let existing = folder; ; existing = dirname(existing)) {
+    try {
+      await access(existing, constants.F_OK);
+    } catch {
+      if (dirname(existing) === existing) return undefined;
+      continue;
+    }
+    try {
+      await access(existing, constants.W_OK);
+      return undefined;
+    } catch (error) {
+      return `${existing} cannot be written (${(error as NodeJS.ErrnoException).code}: a read-only file system or folder?)`;
+    }
+  }
+}
 
 export class FsReportStore implements ReportStore {
   constructor(readonly rootDir: string) {}
@@ -22,7 +44,8 @@ export class FsReportStore implements ReportStore {
       await writeFile(temporary, body);
       await rename(temporary, path);
     } catch (error) {
-      throw new ArchiveError(`could not write ${path}: ${(error as Error).message}`, { cause: error });
+      const why = (await unwritableAncestor(dirname(path))) ?? (error as Error).message;
+      throw new ArchiveError(`could not write ${path}: ${why}`, { cause: error });
     }
   }
 
