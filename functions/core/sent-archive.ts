@@ -389,6 +389,7 @@ export function decideSend(
   const differ = figuresDiffer(lastSent.model, archived.model);
   if (
     options.resend &&
+    options.reason !== undefined &&
     lastSent.record.correction &&
     lastSent.record.reason === options.reason &&
     lastSent.model.locale === archived.model.locale &&

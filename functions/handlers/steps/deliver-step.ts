@@ -157,11 +157,13 @@ export async function deliverStep(
     return { audience: event.audience, status: 'figures-changed', ...nothingSent };
   }
   const correctionNote = decision.correctionNote ? { correctionNote: decision.correctionNote } : {};
+  // the same resend again after it stopped halfway finishes its correction rather than mailing another
+  const correcting = resend && decision.repeatsLastCorrection !== true;
   const summary = await deliverAudienceReport(
     archived,
     recipients,
     { ...ports.delivery, store: ports.store, log: ports.log },
-    { ...options, resend, ...correctionNote },
+    { ...options, resend: correcting, ...correctionNote },
   );
   const messageId = summary.recipients.find((outcome) => outcome.status === 'sent')?.messageId;
   await recordDelivery(
@@ -170,7 +172,7 @@ export async function deliverStep(
     {
       sent: summary.sent,
       messageKey: summary.messageKey,
-      resend,
+      resend: correcting,
       dryRun: summary.dryRun,
       messageId,
       possibleDuplicates: summary.possibleDuplicates,
