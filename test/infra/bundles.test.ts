@@ -281,7 +281,10 @@ describe('Lambda bundles', () => {
         result: { snapshotKey: string; queryCount: number };
         queries: { sql: string; parameters: string[] }[];
       };
-      expect(result).toMatchObject({ snapshotKey: 'runs/hq-weekly/2019-W47/snapshot.json', queryCount: 6 });
+      expect(result).toMatchObject({
+        snapshotKey: 'runs/hq-weekly/2019-W47/snapshots/2019-12-02T00-30-00-000Z.json',
+        queryCount: 6,
+      });
       expect(queries).toHaveLength(6);
       expect(
         queries.every(

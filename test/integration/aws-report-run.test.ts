@@ -198,7 +198,7 @@ describe('a report run through the Lambda handlers', () => {
     expect(prepared).toMatchObject({
       reportId: 'hq-weekly',
       periodId: '2019-W48',
-      snapshotKey: 'runs/hq-weekly/2019-W48/snapshot.json',
+      snapshotKey: 'runs/hq-weekly/2019-W48/snapshots/2019-12-02T00-30-00-000Z.json',
       audiences: ['hq'],
       dataIncomplete: false,
       queryCount: 6,
@@ -373,6 +373,27 @@ describe('a report run through the Lambda handlers', () => {
     });
 
     expect(prepared).toMatchObject({ dataIncomplete: true, partitionsMissing: 1 });
+  });
+
+  it("keeps each execution's snapshot: an operator's rerun of one province leaves the scheduled run's audiences alone", async () => {
+    const { prepare, deliver } = handlers('lake-complete');
+    await writeLake('lake-complete', 'province-monthly', '2019-11');
+    const scheduled = await prepare({
+      request: { reportId: 'province-monthly', audiences: ['11', '44'] },
+      startedAt: '2019-12-03T01:00:00.000Z',
+    });
+    // while the scheduled execution still delivers, the operator reruns Guangdong alone
+    const rerun = await prepare({
+      request: { reportId: 'province-monthly', audiences: ['44'], resend: true, reason: 'a late file' },
+      startedAt: '2019-12-03T01:04:00.000Z',
+    });
+
+    const beijing = await deliver({ snapshotKey: scheduled.snapshotKey, audience: '11' });
+
+    expect(rerun.snapshotKey).not.toBe(scheduled.snapshotKey);
+    expect(beijing).toMatchObject({ audience: '11', status: 'delivered' });
+    const mail = await parseMessage(ses.commandCalls(SendEmailCommand).at(-1)!.args[0].input.Content!.Raw!.Data!);
+    expect(mail.subject).toBe('【携号转网月度指导】北京市 2019-11'); // not a correction: the rerun's reason stays its own
   });
 
   it('fails an audience whose message SES rejects, and records the run as not fully delivered', async () => {

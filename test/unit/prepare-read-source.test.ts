@@ -88,7 +88,8 @@ function world(options: { stale: string[][]; curateFails?: Error; remainingMs?: 
     },
     now: () => new Date('2019-12-02T00:31:00Z'),
   };
-  const snapshot = () => JSON.parse(store.objects.get('runs/hq-weekly/2019-W48/snapshot.json')!);
+  const snapshot = () =>
+    JSON.parse(store.objects.get('runs/hq-weekly/2019-W48/snapshots/2019-12-02T00-30-00-000Z.json')!);
   return { ports, queried, invocations, warnings, snapshot };
 }
 

@@ -86,7 +86,7 @@ export async function prepareStep(event: RunEvent, homeOperator: string, ports: 
       ...(source.reason ? { reason: source.reason } : {}),
     },
   };
-  const key = snapshotKey(snapshot.reportId, snapshot.periodId);
+  const key = snapshotKey(snapshot.reportId, snapshot.periodId, event.startedAt);
   // The Deliver steps read the correction's reason and the run's id beside the figures.
   const correction = event.request.resend && event.request.reason ? { reason: event.request.reason } : undefined;
   await ports.store.put(
