@@ -1,6 +1,6 @@
 // Bad input in the lake: schema drift, odd files, empty and tiny periods, codes never seen
 // before. Each gives a correct report or a clear error naming the file and column; never a crash.
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -101,6 +101,55 @@ describe('schema drift', () => {
     expect(await columnsOf(file)).toContain('loader_batch');
     const briefing = await weekBriefing();
     expect(briefing.flows.totalCompleted).toBe(1);
+  });
+
+  it('ignores a column named like the partition column whatever its type; the folder gives the day', async () => {
+    // DuckDB let such a column's statistics reach the partition value: a DATE dt column in the
+    // files failed the raw data-quality query with an internal error (the curated path passed)
+    await writePartition(lakeDir, 'port_requests', '2019-11-26', [{ ...completedPort('A'), dt: '2019-11-26' }], {
+      columnTypes: { dt: 'DATE' },
+    });
+    await writePartition(
+      lakeDir,
+      'port_requests',
+      '2019-11-27',
+      [
+        {
+          ...completedPort('B', {
+            requested_at: '2019-11-27 02:00:00',
+            completed_at: '2019-11-27 05:00:00',
+            updated_at: '2019-11-27 05:00:00',
+          }),
+          dt: '2019-11-27',
+        },
+      ],
+      { columnTypes: { dt: 'DATE' } },
+    );
+    const raw = await weekBriefing();
+    expect(raw.flows.totalCompleted).toBe(2);
+    expect(raw.dataQuality.quarantinedTotal).toBe(0);
+    const curatedDir = join(lakeDir, '..', 'curated-dt-column');
+    await curateLake({ lakeDir, curatedDir });
+    expect(await weekBriefing(curatedDir)).toEqual({ ...raw, generatedAt: expect.any(String) });
+  });
+
+  it('stops with an error naming the file when a contract column is written twice (names differing in case)', async () => {
+    // DuckDB would read the second as province_code_1 and bind the first: which one holds the value?
+    const file = await writePartition(
+      lakeDir,
+      'port_requests',
+      '2019-11-26',
+      [{ ...completedPort('A', { province_code: '11' }), province_codx: '44' }],
+      { columnTypes: { province_codx: 'VARCHAR' } },
+    );
+    // no writer here writes two such names: rename the extra one in place, byte for byte (same length)
+    const bytes = await readFile(file);
+    await writeFile(file, Buffer.from(bytes.toString('latin1').replaceAll('province_codx', 'PROVINCE_CODE'), 'latin1'));
+    expect(await columnsOf(file)).toEqual(expect.arrayContaining(['province_code', 'PROVINCE_CODE_1']));
+
+    const failure = weekBriefing();
+    await expect(failure).rejects.toBeInstanceOf(LakeError);
+    await expect(failure).rejects.toThrow(`${file}: column province_code is written more than once`);
   });
 
   it('stops with an error naming the file and the column when a column has the wrong type', async () => {

@@ -370,8 +370,18 @@ export class DuckDbEngine implements QueryEngine {
           );
         noValue.add(String(name));
       }
+      const rows = reader.getRowObjectsJson();
+      const names = new Set(rows.map((row) => String(row['column_name']).toLowerCase()));
+      // DuckDB reads a name written twice (or twice but for case) as name, name_1: it would bind the first
+      for (const row of rows) {
+        const twice = /^(.+)_\d+$/.exec(String(row['column_name']).toLowerCase())?.[1];
+        if (twice && names.has(twice) && CONTRACT_COLUMNS.has(twice) && (await this.namedTwice(file, twice)))
+          throw new LakeError(
+            `${file}: column ${twice} is written more than once (names differing at most in case): which one holds the value cannot be told; write it once`,
+          );
+      }
       return new Map(
-        reader.getRowObjectsJson().map((row) => {
+        rows.map((row) => {
           const name = String(row['column_name']).toLowerCase();
           return [name, noValue.has(name) ? NULL_TYPED : String(row['column_type'])];
         }),
@@ -383,6 +393,13 @@ export class DuckDbEngine implements QueryEngine {
         cause: error,
       });
     }
+  }
+
+  private async namedTwice(file: string, name: string): Promise<boolean> {
+    const reader = await this.connection.runAndReadAll(
+      `SELECT count(*) FROM parquet_schema(${sqlString(file)}) WHERE lower(name) = ${sqlString(name)}`,
+    );
+    return Number(reader.getRows()[0]?.[0] ?? 0) > 1;
   }
 
   private checkFile(table: LakeTable, file: string, schema: KnownSchema): void {
@@ -413,6 +430,16 @@ export class DuckDbEngine implements QueryEngine {
     const fileList = `[${files.map(sqlString).join(', ')}]`;
     const oneSchema = new Set(files.map((file) => this.checkedFiles.get(file)?.signature ?? `file:${file}`)).size === 1;
     const unionByName = !(oneSchema && READ_BY_FIRST_SCHEMA.has(table));
+    if (present.has(partition.column)) {
+      // A file column named like the partition column is ignored, as Athena's table ignores it;
+      // through hive_partitioning DuckDB let its statistics reach the folder's value (an internal
+      // error on a DATE dt), so the value comes from the file's folder name instead.
+      const fromFolder = `regexp_extract(filename, '${partition.column}=([^/]+)/[^/]*$', 1)`;
+      return (
+        `SELECT ${select.join(', ')}, ${fromFolder} AS ${partitionColumn} FROM read_parquet(${fileList}, ` +
+        `hive_partitioning = false, union_by_name = ${unionByName}, filename = true)`
+      );
+    }
     return (
       `SELECT ${select.join(', ')}, ${partitionColumn} FROM read_parquet(${fileList}, ` +
       `hive_partitioning = true, union_by_name = ${unionByName}, hive_types = {'${partition.column}': VARCHAR})`
@@ -427,6 +454,11 @@ export class DuckDbEngine implements QueryEngine {
     await rm(this.spillDir, { recursive: true, force: true });
   }
 }
+
+/** Every column the data contract names, in any table. */
+const CONTRACT_COLUMNS: ReadonlySet<string> = new Set(
+  Object.values(lakeContract).flatMap((table) => table.columns.map((column) => column.name)),
+);
 
 /** The most digits a Parquet decimal column may have to be read as a decimal. */
 const WIDEST_DECIMAL_DIGITS = 38;
