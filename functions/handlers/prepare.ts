@@ -12,7 +12,7 @@ import { planSqlCuration } from '#adapters/curation/sql-curator.ts';
 import { AthenaEngine } from '#adapters/engine/athena.ts';
 import { S3LakeInventory } from '#adapters/lake/s3-lake.ts';
 import { S3ReportStore } from '#adapters/store/s3-store.ts';
-import { unitKey } from '#core/curation.ts';
+import { unitInRange, unitKey } from '#core/curation.ts';
 import { DataNotReadyError } from '#core/errors.ts';
 import { type PrepareOutput, prepareStep } from './steps/prepare-step.ts';
 import type { CuratedLayer, ReadSource } from './steps/read-source.ts';
@@ -50,6 +50,12 @@ function curatedLayerOf(deps: PrepareDependencies): CuratedLayer | undefined {
       return [...plan.build, ...plan.remove].map(unitKey);
     },
     curate: curateThroughFunction({ client: deps.lambda, functionName: config.CURATE_FUNCTION_NAME }),
+    state: async (range) =>
+      [...(await objects.readRecords(range)).entries()]
+        .filter(([, record]) => unitInRange(record.unit, range))
+        .map(([key, record]) => `${key}@${record.builtAt}`)
+        .sort()
+        .join('\n'),
   };
 }
 

@@ -55,7 +55,7 @@ function memoryStore(): ReportStore & { objects: Map<string, string> } {
   };
 }
 
-function world(options: { stale: string[][]; curateFails?: Error; remainingMs?: number }) {
+function world(options: { stale: string[][]; curateFails?: Error; remainingMs?: number; states?: string[] }) {
   const queried: ReadSource[] = [];
   const engineFor = (source: ReadSource): QueryEngine => ({
     runMetric: async () => {
@@ -65,9 +65,11 @@ function world(options: { stale: string[][]; curateFails?: Error; remainingMs?: 
     close: async () => {},
   });
   const staleAnswers = [...options.stale];
+  const stateAnswers = [...(options.states ?? [])];
   const invocations: { range: { from: string; to: string }; budgetMs: number }[] = [];
   const curated: CuratedLayer = {
     stale: async () => staleAnswers.shift() ?? [],
+    state: async () => stateAnswers.shift() ?? 'dt=2019-11-30@2019-12-01T17:00:00Z',
     curate: async (range, budgetMs) => {
       invocations.push({ range, budgetMs });
       if (options.curateFails) throw options.curateFails;
@@ -103,6 +105,32 @@ describe("Prepare's source", () => {
     expect(new Set(w.queried)).toEqual(new Set(['curated']));
     expect(w.invocations).toEqual([]);
     expect(w.snapshot().source).toEqual({ read: 'curated' });
+  });
+
+  it('reads the raw feed when a Curate rebuilt a unit under its queries (S3 has no lock), and says why', async () => {
+    const w = world({
+      stale: [[]],
+      states: ['dt=2019-11-30@2019-12-01T17:00:00Z', 'dt=2019-11-30@2019-12-02T00:31:30Z'],
+    });
+
+    const output = await prepareStep(EVENT, 'CMCC', w.ports);
+
+    expect(output.source).toBe('raw');
+    expect(w.queried.filter((source) => source === 'curated')).toHaveLength(6);
+    expect(w.queried.filter((source) => source === 'raw')).toHaveLength(6);
+    expect(w.snapshot().source).toMatchObject({ read: 'raw', reason: expect.stringContaining('rebuilt units') });
+    expect(w.warnings.map((warning) => warning.message)).toEqual([
+      'curated layer changed under the queries: this run reads the raw feed',
+    ]);
+  });
+
+  it('reads the raw feed when a unit it read went stale during its queries', async () => {
+    const w = world({ stale: [[], ['dt=2019-12-01']] });
+
+    const output = await prepareStep(EVENT, 'CMCC', w.ports);
+
+    expect(output.source).toBe('raw');
+    expect(w.snapshot().source.reason).toBe('units went stale during the queries: dt=2019-12-01');
   });
 
   it('rebuilds stale units through the Curate function when time allows, then reads the curated layer', async () => {

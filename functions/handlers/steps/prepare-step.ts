@@ -14,7 +14,13 @@ import { audiencesOf, prepareRun } from '#core/report-run.ts';
 import { decideHold } from '#core/run-lifecycle.ts';
 import { type RunEvent, resolveRun } from '../support/run-input.ts';
 import { snapshotKey } from '../support/run-keys.ts';
-import { type CuratedLayer, chooseReadSource, curatedRangeOf, type ReadSource } from './read-source.ts';
+import {
+  type CuratedLayer,
+  chooseReadSource,
+  curatedMovedSince,
+  curatedRangeOf,
+  type ReadSource,
+} from './read-source.ts';
 
 /** How an operator sends a held report anyway in AWS. */
 export const SEND_ANYWAY =
@@ -69,15 +75,29 @@ export async function prepareStep(event: RunEvent, homeOperator: string, ports: 
     ports,
   );
   if (hold.held) throw new DataNotReadyError(`${definition.id} ${period.id}: ${hold.message}`, missing);
-  const source = await chooseReadSource(curatedRangeOf(plan), {
+  const range = curatedRangeOf(plan);
+  let source = await chooseReadSource(range, {
     ...(ports.curated ? { curated: ports.curated } : {}),
     remainingMs: ports.remainingMs ?? (() => Number.POSITIVE_INFINITY),
     log: ports.log,
   });
-  const prepared = await prepareRun(
-    { reportId: definition.id, periodId: period.id, homeOperator, audiences, generatedAt: ports.now() },
-    { ...ports, engine: ports.engineFor(source.read) },
-  );
+  const run = (read: ReadSource) =>
+    prepareRun(
+      { reportId: definition.id, periodId: period.id, homeOperator, audiences, generatedAt: ports.now() },
+      { ...ports, engine: ports.engineFor(read) },
+    );
+  const curatedBefore = source.read === 'curated' && ports.curated ? await ports.curated.state(range) : undefined;
+  let prepared = await run(source.read);
+  if (curatedBefore !== undefined && ports.curated) {
+    // Nothing stops a Curate from swapping a partition under the queries in S3: if one did, the
+    // rows may miss a day, so the run reads the raw feed instead (the same figures, when whole).
+    const moved = await curatedMovedSince(ports.curated, range, curatedBefore);
+    if (moved) {
+      ports.log.warn('curated layer changed under the queries: this run reads the raw feed', { range, reason: moved });
+      source = { read: 'raw', staleUnits: [], rebuilt: source.rebuilt, reason: moved };
+      prepared = await run('raw');
+    }
+  }
   const snapshot = {
     ...prepared,
     source: {

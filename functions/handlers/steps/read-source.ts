@@ -13,6 +13,26 @@ export interface CuratedLayer {
   stale(range: CurateRange): Promise<readonly string[]>;
   /** Builds what is stale in the range (the Curate function), returning within budgetMs. */
   curate(range: CurateRange, budgetMs: number): Promise<void>;
+  /**
+   * What the records of the range's units say now (each unit's build time): the same before and
+   * after a run's queries when no Curate rebuilt a unit under them (S3 has no lock to stop it).
+   */
+  state(range: CurateRange): Promise<string>;
+}
+
+/**
+ * Why the curated layer a run's queries just read may not be the one they began on: a unit of the
+ * range rebuilt, removed or left stale meanwhile (the Curate function replaces a partition by
+ * deleting it and copying the new objects in), or undefined when nothing moved.
+ */
+export async function curatedMovedSince(
+  curated: CuratedLayer,
+  range: CurateRange,
+  before: string,
+): Promise<string | undefined> {
+  const [stale, after] = await Promise.all([curated.stale(range), curated.state(range)]);
+  if (stale.length > 0) return `units went stale during the queries: ${stale.join(', ')}`;
+  return after === before ? undefined : 'the Curate function rebuilt units of the range during the queries';
 }
 
 export interface SourceChoice {
