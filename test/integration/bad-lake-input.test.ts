@@ -202,6 +202,25 @@ describe('schema drift', () => {
     }
   });
 
+  it('keeps a negative fee negative when read at two decimals, so its row is quarantined, raw and curated alike', async () => {
+    // -0.004 in a decimal(12,4) file (a wider type, which is read) rounded to 0.00: a clean row
+    await writePartition(lakeDir, 'port_requests', '2019-11-26', [completedPort('A')]);
+    await writePartition(
+      lakeDir,
+      'port_requests',
+      '2019-11-26',
+      [completedPort('B', { monthly_fee_cny: -0.004 }), completedPort('C', { monthly_fee_cny: 0.004 })],
+      { fileName: 'part-fen.parquet', columnTypes: { monthly_fee_cny: 'DECIMAL(12,4)' } },
+    );
+    const curatedDir = join(lakeDir, '_curated');
+    await curateLake({ lakeDir, curatedDir });
+    for (const briefing of [await weekBriefing(), await weekBriefing(curatedDir)]) {
+      expect(briefing.flows.totalCompleted).toBe(2); // A, and C at 0.00
+      expect(briefing.dataQuality.quarantined).toContainEqual({ reason: 'negative_value', count: 1 });
+      expect(briefing.dataQuality.quarantinedTotal).toBe(1);
+    }
+  });
+
   it('names the one drifted file among good ones, whatever files share the partition', async () => {
     // Files with one schema share one check (their signature); the drifted one must not pass for them.
     await writePartition(lakeDir, 'port_requests', '2019-11-26', [completedPort('A')]);

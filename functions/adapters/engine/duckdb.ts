@@ -420,8 +420,13 @@ export class DuckDbEngine implements QueryEngine {
     const select = columns.map((column) => {
       const source = present.has(column.name) ? `"${column.name}"` : 'NULL';
       const kind = columnKind(column.type);
-      const cast = kind === 'integer' || kind === 'decimal' ? 'TRY_CAST' : 'CAST';
-      return `${cast}(${source} AS ${sqlTypeOf(column.type)}) AS "${column.name}"`;
+      const type = sqlTypeOf(column.type);
+      const cast = `${kind === 'integer' || kind === 'decimal' ? 'TRY_CAST' : 'CAST'}(${source} AS ${type})`;
+      // a negative amount finer than the contract's last digit (-0.004 at two decimals) would read
+      // as 0.00, a clean fee: it stays negative (its row is quarantined as a negative value)
+      if (kind === 'decimal' && source !== 'NULL')
+        return `CASE WHEN ${source} < 0 AND ${cast} = 0 THEN -${smallestStepOf(type)} ELSE ${cast} END AS "${column.name}"`;
+      return `${cast} AS "${column.name}"`;
     });
     const partitionColumn = `"${partition.column}"`;
     if (files.length === 0) {
@@ -453,6 +458,12 @@ export class DuckDbEngine implements QueryEngine {
     this.instance.closeSync();
     await rm(this.spillDir, { recursive: true, force: true });
   }
+}
+
+/** The smallest amount a DECIMAL(p,s) type holds, typed: CAST(0.01 AS DECIMAL(10,2)). */
+function smallestStepOf(type: string): string {
+  const scale = Number(/DECIMAL\(\s*\d+\s*,\s*(\d+)\s*\)/i.exec(type)?.[1] ?? 0);
+  return `CAST(${(10 ** -scale).toFixed(scale)} AS ${type})`;
 }
 
 /** Every column the data contract names, in any table. */
