@@ -221,6 +221,44 @@ function messageIdIn(message: Uint8Array): string | undefined {
  * went out, the view is recorded as the version sent, so the next run sets its figures against
  * what those readers hold instead of mailing other figures to the rest of the audience.
  */
+/** A record whose message was handed to the transport, or may have been. */
+const handedOver = (record: DeliveryRecord) =>
+  record.status === 'sent' || record.status === 'sending' || record.status === 'unconfirmed';
+
+/** The render files right under `from` (but `except`), copied under each of `to`. */
+async function copyRender(
+  store: ReportStore,
+  from: string,
+  to: readonly string[],
+  except?: (name: string) => boolean,
+): Promise<void> {
+  for (const key of await store.list(`${from}/`)) {
+    const name = key.slice(from.length + 1);
+    if (name.includes('/') || except?.(name)) continue;
+    const body = await store.get(key);
+    if (body) for (const prefix of to) await store.put(`${prefix}/${name}`, body, contentTypeOf(key));
+  }
+}
+
+/** An interrupted send's version, as the ledger's records of its message tell it. */
+function interruptedVersion(
+  records: readonly DeliveryRecord[],
+  fields: Pick<SentVersion, 'version' | 'reportId' | 'periodId' | 'audience' | 'messageId' | 'dataIncomplete'>,
+): SentVersion {
+  return {
+    version: fields.version,
+    reportId: fields.reportId,
+    periodId: fields.periodId,
+    audience: fields.audience,
+    sentAt: records.map((entry) => entry.updatedAt).sort()[0]!,
+    runId: 'interrupted (recorded by a later run)',
+    recipients: records.filter((entry) => entry.status === 'sent').length,
+    messageId: fields.messageId,
+    correction: false,
+    dataIncomplete: fields.dataIncomplete,
+  };
+}
+
 async function recordInterruptedSend(
   store: ReportStore,
   reportId: string,
@@ -228,37 +266,28 @@ async function recordInterruptedSend(
   audience: string,
   records: readonly DeliveryRecord[],
 ): Promise<SentVersion | undefined> {
-  const handedOver = records.filter(
-    (record) =>
-      !record.correction &&
-      (record.status === 'sent' || record.status === 'sending' || record.status === 'unconfirmed'),
-  );
-  if (handedOver.length === 0) return undefined;
+  const firstSends = records.filter((record) => !record.correction && handedOver(record));
+  if (firstSends.length === 0) return undefined;
   if ((await listSentVersions(store, reportId, periodId, audience)).length > 0) return undefined;
   const current = archivePrefix(reportId, periodId, audience);
   const message = await store.get(`${current}/message.eml`);
   const model = await store.get(archiveKeys(current).json);
   const messageId = message && messageIdIn(message);
-  if (!message || !model || !handedOver.some((record) => record.messageId === messageId)) return undefined;
+  if (!message || !model || !messageId || !firstSends.some((record) => record.messageId === messageId))
+    return undefined;
   const prefix = sentVersionPrefix(reportId, periodId, audience, 1);
-  const files = (await store.list(`${current}/`)).filter((key) => !key.slice(current.length + 1).includes('/'));
-  for (const key of files) {
-    const body = await store.get(key);
-    if (body) await store.put(`${prefix}/${key.slice(current.length + 1)}`, body, contentTypeOf(key));
-  }
-  const sentRecords = handedOver.filter((record) => record.messageId === messageId);
-  const record: SentVersion = {
-    version: 1,
-    reportId,
-    periodId,
-    audience,
-    sentAt: sentRecords.map((entry) => entry.updatedAt).sort()[0]!,
-    runId: 'interrupted (recorded by a later run)',
-    recipients: sentRecords.filter((entry) => entry.status === 'sent').length,
-    messageId: messageId!,
-    correction: false,
-    dataIncomplete: (decodeJson(model, store.locate(archiveKeys(current).json)) as Briefing).dataIncomplete,
-  };
+  await copyRender(store, current, [prefix]);
+  const record = interruptedVersion(
+    firstSends.filter((entry) => entry.messageId === messageId),
+    {
+      version: 1,
+      reportId,
+      periodId,
+      audience,
+      messageId,
+      dataIncomplete: (decodeJson(model, store.locate(archiveKeys(current).json)) as Briefing).dataIncomplete,
+    },
+  );
   await store.put(`${prefix}/version.json`, `${JSON.stringify(record, null, 2)}\n`, 'application/json');
   return record;
 }
@@ -284,42 +313,32 @@ async function recordInterruptedCorrection(
   const message = await store.get(`${drafts}/${CORRECTION_MESSAGE}`);
   const messageId = message && messageIdIn(message);
   if (!messageId || versions.some((version) => version.messageId === messageId)) return undefined;
-  const handedOver = records.filter(
-    (record) =>
-      record.correction &&
-      record.messageId === messageId &&
-      (record.status === 'sent' || record.status === 'sending' || record.status === 'unconfirmed'),
+  const corrections = records.filter(
+    (record) => record.correction && record.messageId === messageId && handedOver(record),
   );
   const model = await store.get(archiveKeys(drafts).json);
-  if (handedOver.length === 0 || !model) return undefined;
+  if (corrections.length === 0 || !model) return undefined;
   const prefix = sentVersionPrefix(reportId, periodId, audience, previous.version + 1);
-  const current = archivePrefix(reportId, periodId, audience);
   // the render and the correction's message, as the send left them; the plain message.eml beside them never went out
-  const files = (await store.list(`${drafts}/`)).filter((key) => {
-    const name = key.slice(drafts.length + 1);
-    return !name.includes('/') && name !== 'message.eml';
-  });
-  for (const key of files) {
-    const body = await store.get(key);
-    if (!body) continue;
-    const name = key.slice(drafts.length + 1);
-    await store.put(`${prefix}/${name}`, body, contentTypeOf(key));
-    await store.put(`${current}/${name}`, body, contentTypeOf(key));
-  }
-  const reason = handedOver.find((record) => record.reason)?.reason;
+  await copyRender(
+    store,
+    drafts,
+    [prefix, archivePrefix(reportId, periodId, audience)],
+    (name) => name === 'message.eml',
+  );
+  const reason = corrections.find((record) => record.reason)?.reason;
   const record: SentVersion = {
-    version: previous.version + 1,
-    reportId,
-    periodId,
-    audience,
-    sentAt: handedOver.map((entry) => entry.updatedAt).sort()[0]!,
-    runId: 'interrupted (recorded by a later run)',
-    recipients: handedOver.filter((entry) => entry.status === 'sent').length,
-    messageId,
+    ...interruptedVersion(corrections, {
+      version: previous.version + 1,
+      reportId,
+      periodId,
+      audience,
+      messageId,
+      dataIncomplete: (decodeJson(model, store.locate(archiveKeys(drafts).json)) as Briefing).dataIncomplete,
+    }),
     correction: true,
     ...(reason ? { reason } : {}),
     corrects: previous.version,
-    dataIncomplete: (decodeJson(model, store.locate(archiveKeys(drafts).json)) as Briefing).dataIncomplete,
   };
   await store.put(`${prefix}/version.json`, `${JSON.stringify(record, null, 2)}\n`, 'application/json');
   return record;
