@@ -71,6 +71,20 @@ function listProblems(lists: z.infer<typeof listsSchema>): string[] {
         `audiences.${key}.to[${repeated.index}]: ${repeated.address} repeats audiences.${key}.to[${repeated.first}] (addresses compare without case): list each recipient once`,
       );
   }
+  // A branch sees its own province only: one address in two provinces' audiences would get both
+  // provinces' guidance (headquarters may also be a province's reader: it sees every province).
+  const provinceOf = new Map<string, string>();
+  for (const [key, audience] of Object.entries(lists.audiences)) {
+    if (key === 'hq') continue;
+    for (const [index, to] of audience.to.entries()) {
+      const other = provinceOf.get(to.toLowerCase());
+      if (other !== undefined && other !== key)
+        problems.push(
+          `audiences.${key}.to[${index}]: ${to} is also a reader of province ${other}: a branch reads its own province's guidance only`,
+        );
+      else provinceOf.set(to.toLowerCase(), key);
+    }
+  }
   return problems;
 }
 

@@ -118,6 +118,38 @@ describe('mnp-briefings validate', () => {
     expect(result.stdout).toContain('PROBLEM stage prod: the sender briefings@example.com');
   });
 
+  it('refuses a report definition that would mail a template to the wrong audience or over the wrong period', async () => {
+    const reports = await brokenCopy('config/reports.json', 'mismatched.json', (config) => {
+      config[0].audience = 'provinces'; // every branch would get the national briefing
+      config[1].periodKind = 'week';
+      config.push({ ...config[0], id: 'hq-daily', audience: 'hq', template: 'nope' });
+    });
+
+    const result = await cli('validate', '--reports', reports);
+
+    expect(result.code).toBe(ExitCode.USAGE);
+    for (const fault of [
+      '0.audience: template hq-weekly is written for audience hq, not provinces',
+      '1.periodKind: template province-monthly covers a month, not a week',
+      '2.template: nope has no model',
+    ])
+      expect(result.stdout).toContain(fault);
+  });
+
+  it("refuses an address in two provinces' audiences, which would read another province's guidance", async () => {
+    const recipients = await brokenCopy('config/recipients.json', 'two-provinces.json', (config) => {
+      config.audiences['44'].to.push(config.audiences['11'].to[0].toUpperCase());
+      config.audiences['44'].to.push(config.audiences.hq.to[0]); // headquarters reads every province: allowed
+    });
+
+    const result = await cli('validate', '--recipients', recipients);
+
+    expect(result.code).toBe(ExitCode.USAGE);
+    const problems = result.stdout.split('\n').filter((line) => line.startsWith('PROBLEM'));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('is also a reader of province 11: a branch reads its own province');
+  });
+
   it('names a repeated address with its file and entry', async () => {
     const recipients = await brokenCopy('config/recipients.json', 'twice.json', (config) => {
       config.audiences['44'].to.push('BRANCH-44-CX@example.com');
