@@ -187,4 +187,20 @@ describe('mnp-briefings recipients', () => {
     ]);
     expect((await cli('recipients', '--audience', '99')).code).toBe(ExitCode.USAGE);
   });
+
+  it('prints a large audience as a table with one address a row, each once', async () => {
+    const many = Array.from({ length: 150 }, (_, index) => `branch-44-reader${index}@example.com`);
+    const recipients = await brokenCopy('config/recipients.json', 'many.json', (config) => {
+      config.audiences['44'].to = many;
+    });
+
+    const result = await cli('recipients', '--recipients', recipients, '--audience', '44');
+
+    expect(result.code).toBe(ExitCode.OK);
+    const rows = result.stdout.split('\n').filter((line) => line.startsWith('│') && line.includes('@example.com'));
+    expect(rows).toHaveLength(150);
+    expect(rows[0]).toMatch(/│ 44 +│ 广东省 Guangdong │ province-monthly │ zh-CN +│ branch-44-reader0@example\.com +│/);
+    expect(rows[1]).toMatch(/^│ +│ +│ +│ +│ branch-44-reader1@example\.com +│$/);
+    expect(result.stdout).toContain('1 audience(s), 150 address(es)');
+  });
 });
