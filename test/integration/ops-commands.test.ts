@@ -267,6 +267,52 @@ describe('a report whose _SUCCESS marker is missing', () => {
 });
 
 describe('mnp-briefings backfill', () => {
+  it('exits 1 on Ctrl-C between two sends of a period, naming what it left unsent, and the same command finishes it', async () => {
+    const args = ['backfill', '--report', 'hq-weekly', '--from', '2019-W48', '--to', '2019-W49', '--send'];
+    let interrupted = false;
+    // Ctrl-C as the first message is addressed: the rate limit holds the second back
+    smtp.refuse = () => {
+      if (!interrupted) process.emit('SIGINT');
+      interrupted = true;
+      return undefined;
+    };
+    const io = bufferIo();
+    const code = await main(
+      [
+        ...args,
+        '--out',
+        out('ctrl-c-send'),
+        '--lake',
+        workspace.lakeDir,
+        '--recipients',
+        resolve('config/recipients.json'),
+        '--transport',
+        'smtp',
+        '--smtp-url',
+        smtp.url,
+        '--rate',
+        '1',
+      ],
+      io,
+    );
+
+    expect(code).toBe(ExitCode.FAILED);
+    expect(io.stderr.at(-1)).toBe(
+      'mnp-briefings: backfill: interrupted: 1 period(s) not started, and recipients of 2019-W48 not delivered; run the same command again to resume',
+    );
+    expect(smtp.received).toHaveLength(1);
+    const resumed = await workspace.cli(...args, '--out', out('ctrl-c-send'), ...viaSmtp());
+    expect(resumed.code).toBe(ExitCode.OK);
+    expect(recipientsReceived()).toEqual(
+      [
+        'executive-office@example.com',
+        'strategy-office@example.com',
+        'executive-office@example.com',
+        'strategy-office@example.com',
+      ].sort(),
+    );
+  });
+
   it('stops after the period in progress on Ctrl-C, says what it did not start, and exits 1', async () => {
     const listeners = process.listenerCount('SIGINT');
     const io = bufferIo();

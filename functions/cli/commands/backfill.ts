@@ -351,11 +351,18 @@ export function registerBackfill(program: Command, io: CliIo): void {
       printTable(rows, io);
       for (const note of notes) io.out(`note: backfill ${note}`);
     }
-    assertBackfillDone(rows, options.send === true);
-    // Stopped before its last period: not done, so not exit 0, though each period that ran is fine.
-    if (interruption.notStarted > 0)
+    // Stopped before its last period (Ctrl-C): exit 1, as README says, whatever the period in
+    // progress left unsent; the same command resumes both.
+    if (interruption.notStarted > 0) {
+      const unsent = rows.filter((row) => row.action === 'ran' && (row.state === 'delivery-failed' || row.failed > 0));
       throw new MnpError(
-        `backfill: interrupted: ${interruption.notStarted} period(s) not started; run the same command again to resume`,
+        `backfill: interrupted: ${interruption.notStarted} period(s) not started` +
+          (options.send === true && unsent.length > 0
+            ? `, and recipients of ${unsent.map((row) => row.period).join(', ')} not delivered`
+            : '') +
+          '; run the same command again to resume',
       );
+    }
+    assertBackfillDone(rows, options.send === true);
   });
 }
