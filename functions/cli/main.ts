@@ -19,7 +19,12 @@ export function buildProgram(io: CliIo): Command {
   const program = new Command('mnp-briefings')
     .description('Number-portability briefings: headquarters weekly, provincial monthly guidance, operations')
     .exitOverride()
-    .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) });
+    .configureOutput({
+      writeOut: (text) => io.out(text.trimEnd()),
+      writeErr: (text) => io.err(text.trimEnd()),
+      // one line as every other failure reads: "mnp-briefings: unknown option '--x'"
+      outputError: (text, write) => write(`mnp-briefings: ${text.replace(/^error: /, '')}`),
+    });
   registerDemo(program, io);
   registerGenerate(program, io);
   registerCurate(program, io);

@@ -125,9 +125,13 @@ describe('errors for bad arguments', () => {
     expect(stdout).toMatch(/^nothing to curate: the lake holds no partition of port_requests/);
   });
 
-  it('refuses an unknown option and a missing required option', async () => {
-    expect((await cli('run', '--report', 'hq-weekly', '--colour')).code).toBe(ExitCode.USAGE);
-    expect((await cli('run')).code).toBe(ExitCode.USAGE);
+  it('refuses an unknown option and a missing required option, in one line as every failure', async () => {
+    const unknown = await cli('run', '--report', 'hq-weekly', '--colour');
+    expect(unknown.code).toBe(ExitCode.USAGE);
+    expect(unknown.stderr).toEqual(["mnp-briefings: unknown option '--colour'"]);
+    const missing = await cli('backfill', '--report', 'hq-weekly', '--from', '2019-W40');
+    expect(missing.code).toBe(ExitCode.USAGE);
+    expect(missing.stderr).toEqual(["mnp-briefings: required option '--to <period>' not specified"]);
   });
 
   it('refuses a negative scale for the generator', async () => {
