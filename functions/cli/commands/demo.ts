@@ -1,7 +1,7 @@
 // mnp-briefings demo (npm start): builds the sample lake if there is none, then runs the
 // headquarters weekly briefing for the latest complete week and the provincial reports for
 // the latest complete month, delivered by the file transport (.eml files, no server needed).
-import { stat } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { latestCompletePeriodInLake } from '#core/lake-calendar.ts';
 import { reportDefinition } from '#core/report-definitions.ts';
@@ -25,7 +25,13 @@ export function registerDemo(program: Command, io: CliIo): void {
         (info) => info.isDirectory(),
         () => false,
       );
-      if (!lakeExists) await generateSampleLake({ lake: raw.lake, seed: DEFAULT_SEED, scale: 1 }, io);
+      if (!lakeExists) {
+        // Built aside and renamed into place: a Ctrl-C halfway leaves no half lake for the next start to hold on.
+        const building = `${raw.lake.replace(/[\\/]+$/, '')}.building`;
+        await rm(building, { recursive: true, force: true });
+        await generateSampleLake({ lake: building, seed: DEFAULT_SEED, scale: 1 }, io);
+        await rename(building, raw.lake);
+      }
       const options = validateOptions(runOptionsSchema, {
         report: 'hq-weekly',
         lake: raw.lake,
