@@ -24,7 +24,7 @@ export function withLakeOptions(command: Command, defaultOut = 'out'): Command {
  */
 export function withAudienceOption(command: Command, description: string): Command {
   command.option('--audience <code...>', description);
-  command.addOption(new Option('--province <code...>', 'another name for --audience').hideHelp());
+  command.addOption(new Option('--province <code...>', 'another name for --audience (province codes)'));
   command.on('option:province', (code: string) => {
     const given = (command.getOptionValue('audience') as string[] | undefined) ?? [];
     command.setOptionValue('audience', [...given, code]);

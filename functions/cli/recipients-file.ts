@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { ConfigurationError } from '#core/errors.ts';
 import { parseRecipients, type RecipientsConfig } from '#core/recipients.ts';
 import { DEFAULT_RECIPIENTS_FILE } from './command-options.ts';
+import { oneLine } from './failure.ts';
 
 export { DEFAULT_RECIPIENTS_FILE };
 
@@ -12,7 +13,9 @@ export async function loadRecipients(path: string): Promise<RecipientsConfig> {
   try {
     raw = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
-    throw new ConfigurationError(`cannot read recipients file ${path}: ${(error as Error).message}`, { cause: error });
+    throw new ConfigurationError(`cannot read recipients file ${path}: ${oneLine((error as Error).message)}`, {
+      cause: error,
+    });
   }
   return parseRecipients(raw, path);
 }

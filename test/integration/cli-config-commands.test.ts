@@ -150,6 +150,24 @@ describe('mnp-briefings validate', () => {
     expect(problems[0]).toContain('is also a reader of province 11: a branch reads its own province');
   });
 
+  it('names a file that is not JSON on one line, where the parser quotes several', async () => {
+    const path = join(dir, 'trailing-comma.json');
+    const text = await readFile('config/recipients.json', 'utf8');
+    await writeFile(path, text.replace(/"\s*\]/, '",\n    ]'));
+
+    const validate = await cli('validate', '--recipients', path);
+    const recipients = await cli('recipients', '--recipients', path);
+
+    expect(validate.code).toBe(ExitCode.USAGE);
+    const problems = validate.stdout.split('\n').filter((line) => line.includes('not JSON'));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^PROBLEM .*trailing-comma\.json: not JSON: .*is not valid JSON$/);
+    expect(recipients.code).toBe(ExitCode.USAGE);
+    expect(recipients.stderr.trim()).toMatch(
+      /^mnp-briefings: cannot read recipients file [^\n]*: [^\n]*is not valid JSON$/,
+    );
+  });
+
   it('names a repeated address with its file and entry', async () => {
     const recipients = await brokenCopy('config/recipients.json', 'twice.json', (config) => {
       config.audiences['44'].to.push('BRANCH-44-CX@example.com');

@@ -124,7 +124,7 @@ export class FileLedger implements DeliveryLedger {
       return true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw new DeliveryError(`could not write the delivery ledger at ${dir}: ${(error as Error).message}`, {
+      throw new LedgerError(`could not write the delivery ledger at ${dir}: ${(error as Error).message}`, {
         cause: error,
       });
     } finally {

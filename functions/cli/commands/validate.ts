@@ -13,6 +13,7 @@ import { senderInDomain } from '#core/sending-domain.ts';
 // The stage settings have one home, the CDK app's: validate reads them the way `cdk deploy` does.
 import { type AppSettings, checkSettings, STAGES } from '../../../infra/settings.ts';
 import { DEFAULT_RECIPIENTS_FILE } from '../command-options.ts';
+import { oneLine } from '../failure.ts';
 import type { CliIo } from '../io.ts';
 
 export const DEFAULT_REPORTS_FILE = 'config/reports.json';
@@ -32,7 +33,7 @@ async function readJson(path: string): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ConfigurationError(`${path}: not JSON: ${(error as Error).message}`);
+    throw new ConfigurationError(`${path}: not JSON: ${oneLine((error as Error).message)}`);
   }
 }
 
