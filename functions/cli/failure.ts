@@ -14,11 +14,6 @@ import { awsSetupHint } from './aws-setup.ts';
 import { ExitCode, type ExitCodeValue } from './exit-codes.ts';
 import type { CliIo } from './io.ts';
 
-/** A message on one line: Node's JSON errors quote the text around the fault, line breaks and all. */
-export function oneLine(message: string): string {
-  return message.replace(/\s*\n\s*/g, ' ');
-}
-
 export function exitCodeOf(error: unknown): ExitCodeValue {
   if (awsSetupHint(error)) return ExitCode.USAGE;
   if (error instanceof PeriodError || error instanceof ConfigurationError || error instanceof LakeNotFoundError)

@@ -2,20 +2,20 @@
 // in every error. Used by every command that delivers (and by the bench).
 import { readFile } from 'node:fs/promises';
 import { ConfigurationError } from '#core/errors.ts';
+import { parseJsonText } from '#core/json-text.ts';
 import { parseRecipients, type RecipientsConfig } from '#core/recipients.ts';
 import { DEFAULT_RECIPIENTS_FILE } from './command-options.ts';
-import { oneLine } from './failure.ts';
 
 export { DEFAULT_RECIPIENTS_FILE };
 
 export async function loadRecipients(path: string): Promise<RecipientsConfig> {
-  let raw: unknown;
+  let text: string;
   try {
-    raw = JSON.parse(await readFile(path, 'utf8'));
+    text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new ConfigurationError(`cannot read recipients file ${path}: ${oneLine((error as Error).message)}`, {
-      cause: error,
-    });
+    throw new ConfigurationError(`cannot read recipients file ${path}: ${(error as Error).message}`, { cause: error });
   }
-  return parseRecipients(raw, path);
+  const json = parseJsonText(text);
+  if (!json.ok) throw new ConfigurationError(`cannot read recipients file ${path}: ${json.problem}`);
+  return parseRecipients(json.value, path);
 }

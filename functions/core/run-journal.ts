@@ -4,6 +4,7 @@
 import * as z from 'zod/mini';
 import '#reference/schema.ts';
 import { ArchiveError } from './errors.ts';
+import { parseJsonText } from './json-text.ts';
 import type { ReportStore } from './ports.ts';
 
 const runStateSchema = z.enum(['held', 'archived', 'delivered', 'delivery-failed', 'failed']);
@@ -72,13 +73,9 @@ function decodeRunStatus(body: Uint8Array, where: string): RunStatus {
     new ArchiveError(
       `the run journal ${where} is unreadable (${why}): move it aside (the period's journal starts again; the ledger and the sent archive still say what went out) and run again`,
     );
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw unreadable(text.trim() === '' ? 'empty' : (error as Error).message);
-  }
-  const parsed = runStatusSchema.safeParse(value);
+  const json = parseJsonText(text);
+  if (!json.ok) throw unreadable(json.problem);
+  const parsed = runStatusSchema.safeParse(json.value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw unreadable(issue ? `${issue.path.join('.') || 'the file'}: ${issue.message}` : 'not a run status');

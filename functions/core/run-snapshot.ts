@@ -4,6 +4,7 @@
 import * as z from 'zod/mini';
 import '#reference/schema.ts';
 import { ArchiveError } from './errors.ts';
+import { parseJsonText } from './json-text.ts';
 import type { RunSnapshot } from './report-run.ts';
 import type { MetricRows } from './rows.ts';
 
@@ -79,13 +80,9 @@ export const runSnapshotSchema = z.object({
 
 /** A stored snapshot, parsed and checked; `where` names it in the error (its archive location). */
 export function parseRunSnapshot(body: Uint8Array | string, where: string): RunSnapshot {
-  let json: unknown;
-  try {
-    json = JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(body));
-  } catch (error) {
-    throw new ArchiveError(`run snapshot ${where} is not JSON: ${(error as Error).message}`, { cause: error });
-  }
-  const parsed = runSnapshotSchema.safeParse(json);
+  const json = parseJsonText(typeof body === 'string' ? body : new TextDecoder().decode(body));
+  if (!json.ok) throw new ArchiveError(`run snapshot ${where} is not JSON: ${json.problem}`);
+  const parsed = runSnapshotSchema.safeParse(json.value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new ArchiveError(

@@ -15,6 +15,7 @@ import '#reference/schema.ts';
 import { type CorrectionNote, changedFigures } from './correction-diff.ts';
 import type { DeliveryLedger, DeliveryRecord } from './delivery-ports.ts';
 import { ArchiveError } from './errors.ts';
+import { parseJsonText } from './json-text.ts';
 import type { ReportStore } from './ports.ts';
 import type { Briefing } from './report-model.ts';
 import { type ArchivedReport, archiveKeys, archivePrefix, CORRECTION_MESSAGE } from './report-run.ts';
@@ -79,11 +80,9 @@ export function draftPrefix(reportId: string, periodId: string, audience: string
 const VERSION_FILE = /\/sent\/v(\d+)\/version\.json$/;
 
 function decodeJson(body: Uint8Array, where: string): unknown {
-  try {
-    return JSON.parse(new TextDecoder().decode(body));
-  } catch (error) {
-    throw new ArchiveError(`${where} is not JSON: ${(error as Error).message}`, { cause: error });
-  }
+  const json = parseJsonText(new TextDecoder().decode(body));
+  if (!json.ok) throw new ArchiveError(`${where} is not JSON: ${json.problem}`);
+  return json.value;
 }
 
 /** Every version sent to an audience, oldest first. */

@@ -9,6 +9,7 @@ import { link, mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DeliveryKey, DeliveryLedger, DeliveryRecord } from '#core/delivery-ports.ts';
 import { DeliveryError, LedgerError } from '#core/errors.ts';
+import { parseJsonText } from '#core/json-text.ts';
 
 const VERSION_FILE = /^(\d{6,})\.json$/;
 
@@ -68,16 +69,11 @@ export class FileLedger implements DeliveryLedger {
     const latest = (await this.versions(dir)).at(-1);
     if (latest === undefined) return undefined;
     const path = join(dir, `${String(latest).padStart(6, '0')}.json`);
-    const text = await readFile(path, 'utf8');
-    let record: unknown;
-    try {
-      record = JSON.parse(text);
-    } catch (error) {
-      throw unreadable(path, text.trim() === '' ? 'empty' : (error as Error).message);
-    }
-    const problem = problemOf(record);
+    const json = parseJsonText(await readFile(path, 'utf8'));
+    if (!json.ok) throw unreadable(path, json.problem);
+    const problem = problemOf(json.value);
     if (problem) throw unreadable(path, problem);
-    return record as DeliveryRecord;
+    return json.value as DeliveryRecord;
   }
 
   async get(key: DeliveryKey): Promise<DeliveryRecord | undefined> {

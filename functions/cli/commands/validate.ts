@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { addressOf } from '#core/delivery-records.ts';
 import { ConfigurationError } from '#core/errors.ts';
+import { parseJsonText } from '#core/json-text.ts';
 import { checkRecipients, domainOf, type RecipientsConfig } from '#core/recipients.ts';
 import { parseReportDefinitions, type ReportDefinition } from '#core/report-definitions.ts';
 import { parseSchedule } from '#core/schedule.ts';
@@ -13,7 +14,6 @@ import { senderInDomain } from '#core/sending-domain.ts';
 // The stage settings have one home, the CDK app's: validate reads them the way `cdk deploy` does.
 import { type AppSettings, checkSettings, STAGES } from '../../../infra/settings.ts';
 import { DEFAULT_RECIPIENTS_FILE } from '../command-options.ts';
-import { oneLine } from '../failure.ts';
 import type { CliIo } from '../io.ts';
 
 export const DEFAULT_REPORTS_FILE = 'config/reports.json';
@@ -30,11 +30,9 @@ async function readJson(path: string): Promise<unknown> {
   } catch (error) {
     throw new ConfigurationError(`${path}: cannot read it: ${(error as Error).message}`);
   }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new ConfigurationError(`${path}: not JSON: ${oneLine((error as Error).message)}`);
-  }
+  const json = parseJsonText(text);
+  if (!json.ok) throw new ConfigurationError(`${path}: not JSON: ${json.problem}`);
+  return json.value;
 }
 
 /** Runs one check; a ConfigurationError becomes a finding, anything else is a bug and is thrown. */
