@@ -50,9 +50,7 @@ export function mailOptionsOf(request: ComposeRequest): Mail.Options & { subject
   assertMailSafeHtml(archived.rendered, label);
   // the notice quotes the corrected mail's subject as its readers got it, in its own language
   const original = subjectOf(archived.model, request.correctionNote?.correctsLocale ?? archived.locale);
-  const subject = request.correction
-    ? subjectOf(archived.model, archived.locale, { correction: true })
-    : subjectOf(archived.model, archived.locale);
+  const subject = subjectOf(archived.model, archived.locale, { correction: request.correction });
   const html = request.correction
     ? withHtmlTitle(withHtmlNotice(archived.rendered.html, archived.locale, original, request.correctionNote), subject)
     : archived.rendered.html;
