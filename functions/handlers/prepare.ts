@@ -7,8 +7,8 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { curateThroughFunction } from '#adapters/curation/curate-invoker.ts';
+import { planStaleUnits } from '#adapters/curation/curation-run.ts';
 import { s3CurationObjects } from '#adapters/curation/s3-curation-objects.ts';
-import { planSqlCuration } from '#adapters/curation/sql-curator.ts';
 import { AthenaEngine } from '#adapters/engine/athena.ts';
 import { S3LakeInventory } from '#adapters/lake/s3-lake.ts';
 import { S3ReportStore } from '#adapters/store/s3-store.ts';
@@ -44,18 +44,19 @@ function curatedLayerOf(deps: PrepareDependencies): CuratedLayer | undefined {
     curatedPrefix: config.CURATED_PREFIX,
   });
   return {
-    stale: async (range) => {
-      const plan = await planSqlCuration(objects, range);
-      // A unit to remove (its raw partition is gone) would be read as stale data all the same.
-      return [...plan.build, ...plan.remove].map(unitKey);
+    check: async (range) => {
+      const { plan, records } = await planStaleUnits(objects, { range });
+      return {
+        // A unit to remove (its raw partition is gone) would be read as stale data all the same.
+        stale: [...plan.build, ...plan.remove].map(unitKey),
+        state: [...records.entries()]
+          .filter(([, record]) => unitInRange(record.unit, range))
+          .map(([key, record]) => `${key}@${record.builtAt}`)
+          .sort()
+          .join('\n'),
+      };
     },
     curate: curateThroughFunction({ client: deps.lambda, functionName: config.CURATE_FUNCTION_NAME }),
-    state: async (range) =>
-      [...(await objects.readRecords(range)).entries()]
-        .filter(([, record]) => unitInRange(record.unit, range))
-        .map(([key, record]) => `${key}@${record.builtAt}`)
-        .sort()
-        .join('\n'),
   };
 }
 

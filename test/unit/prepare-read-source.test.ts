@@ -68,8 +68,10 @@ function world(options: { stale: string[][]; curateFails?: Error; remainingMs?: 
   const stateAnswers = [...(options.states ?? [])];
   const invocations: { range: { from: string; to: string }; budgetMs: number }[] = [];
   const curated: CuratedLayer = {
-    stale: async () => staleAnswers.shift() ?? [],
-    state: async () => stateAnswers.shift() ?? 'dt=2019-11-30@2019-12-01T17:00:00Z',
+    check: async () => ({
+      stale: staleAnswers.shift() ?? [],
+      state: stateAnswers.shift() ?? 'dt=2019-11-30@2019-12-01T17:00:00Z',
+    }),
     curate: async (range, budgetMs) => {
       invocations.push({ range, budgetMs });
       if (options.curateFails) throw options.curateFails;

@@ -235,7 +235,7 @@ export interface CurationRunOptions {
 export async function planStaleUnits(
   objects: CurationObjects,
   options: { rebuild?: boolean; range?: CurateRange } = {},
-): Promise<{ plan: CurationPlan; raw: RawListing }> {
+): Promise<{ plan: CurationPlan; raw: RawListing; records: ReadonlyMap<string, UnitRecord> }> {
   const { range } = options;
   const [raw, read, curatedUnits] = await Promise.all([
     objects.listRaw(range),
@@ -249,7 +249,7 @@ export async function planStaleUnits(
     // A unit whose raw partition is gone is removed whatever state its record or files are in.
     present: [...[...read.values()].map((record) => record.unit), ...curatedUnits],
   });
-  return { plan, raw };
+  return { plan, raw, records: read };
 }
 
 function sizeLimitOf(rule: UnitKindRule, raw: RawListing) {

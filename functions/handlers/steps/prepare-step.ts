@@ -86,12 +86,11 @@ export async function prepareStep(event: RunEvent, homeOperator: string, ports: 
       { reportId: definition.id, periodId: period.id, homeOperator, audiences, generatedAt: ports.now() },
       { ...ports, engine: ports.engineFor(read) },
     );
-  const curatedBefore = source.read === 'curated' && ports.curated ? await ports.curated.state(range) : undefined;
   let prepared = await run(source.read);
-  if (curatedBefore !== undefined && ports.curated) {
+  if (source.curatedState !== undefined && ports.curated) {
     // Nothing stops a Curate from swapping a partition under the queries in S3: if one did, the
     // rows may miss a day, so the run reads the raw feed instead (the same figures, when whole).
-    const moved = await curatedMovedSince(ports.curated, range, curatedBefore);
+    const moved = await curatedMovedSince(ports.curated, range, source.curatedState);
     if (moved) {
       ports.log.warn('curated layer changed under the queries: this run reads the raw feed', { range, reason: moved });
       source = { read: 'raw', staleUnits: [], rebuilt: source.rebuilt, reason: moved };

@@ -8,16 +8,21 @@ import type { CurateRange } from './curate-step.ts';
 
 export type ReadSource = 'curated' | 'raw';
 
+/** What one look at the records of a range's curated units says. */
+export interface Freshness {
+  /** The units the range reads that are stale or orphaned ("dt=2019-11-20", "month=2019-10"). */
+  readonly stale: readonly string[];
+  /**
+   * What the records say now (each unit's build time): the same before and after a run's queries
+   * when no Curate rebuilt a unit under them (S3 has no lock to stop it).
+   */
+  readonly state: string;
+}
+
 export interface CuratedLayer {
-  /** The curated units the range reads that are stale or orphaned ("dt=2019-11-20", "month=2019-10"). */
-  stale(range: CurateRange): Promise<readonly string[]>;
+  check(range: CurateRange): Promise<Freshness>;
   /** Builds what is stale in the range (the Curate function), returning within budgetMs. */
   curate(range: CurateRange, budgetMs: number): Promise<void>;
-  /**
-   * What the records of the range's units say now (each unit's build time): the same before and
-   * after a run's queries when no Curate rebuilt a unit under them (S3 has no lock to stop it).
-   */
-  state(range: CurateRange): Promise<string>;
 }
 
 /**
@@ -30,9 +35,9 @@ export async function curatedMovedSince(
   range: CurateRange,
   before: string,
 ): Promise<string | undefined> {
-  const [stale, after] = await Promise.all([curated.stale(range), curated.state(range)]);
-  if (stale.length > 0) return `units went stale during the queries: ${stale.join(', ')}`;
-  return after === before ? undefined : 'the Curate function rebuilt units of the range during the queries';
+  const after = await curated.check(range);
+  if (after.stale.length > 0) return `units went stale during the queries: ${after.stale.join(', ')}`;
+  return after.state === before ? undefined : 'the Curate function rebuilt units of the range during the queries';
 }
 
 export interface SourceChoice {
@@ -43,6 +48,8 @@ export interface SourceChoice {
   readonly rebuilt: number;
   /** Why the run reads the raw feed. */
   readonly reason?: string;
+  /** Reading the curated layer: its records' state as last checked, for curatedMovedSince after the queries. */
+  readonly curatedState?: string;
 }
 
 /**
@@ -82,12 +89,13 @@ export async function chooseReadSource(range: CurateRange, ports: ChooseSourcePo
   if (!curated) return raw([], 'no curated layer on this stage');
   let stale: readonly string[];
   try {
-    stale = await curated.stale(range);
+    const first = await curated.check(range);
+    if (first.stale.length === 0) return { read: 'curated', staleUnits: [], rebuilt: 0, curatedState: first.state };
+    stale = first.stale;
   } catch (error) {
     log.warn('curated layer not checked: this run reads the raw feed', { range, reason: (error as Error).message });
     return raw([], `freshness not checked: ${(error as Error).message}`);
   }
-  if (stale.length === 0) return { read: 'curated', staleUnits: [], rebuilt: 0 };
 
   const budgetMs = ports.remainingMs() - QUERY_RESERVE_MS;
   const estimateMs = curationEstimateMs(stale.length);
@@ -98,10 +106,11 @@ export async function chooseReadSource(range: CurateRange, ports: ChooseSourcePo
     log.info('curated layer stale: rebuilding before the queries', { range, staleUnits: stale, budgetMs });
     try {
       await curated.curate(range, budgetMs);
-      const still = await curated.stale(range);
-      if (still.length === 0) return { read: 'curated', staleUnits: [], rebuilt: stale.length };
+      const still = await curated.check(range);
+      if (still.stale.length === 0)
+        return { read: 'curated', staleUnits: [], rebuilt: stale.length, curatedState: still.state };
       reason = 'the Curate function stopped before every unit was built';
-      stale = still;
+      stale = still.stale;
     } catch (error) {
       reason = `the Curate function failed: ${(error as Error).message}`;
     }
